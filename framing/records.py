@@ -68,3 +68,17 @@ class Match:
     start: int
     end: int
     rule: str = ""  # how it matched: "exact", "clitic:و+ال", "lemma", ...
+
+
+@dataclass
+class StageOutput:
+    """What an analysis stage (stats, classify, topics) hands on.
+
+    ``tables`` are long-form DataFrames written to ``data/<name>.csv`` and shown in the report;
+    ``notes`` are plain-language remarks for the report (e.g. why a guard kicked in);
+    ``info`` holds small JSON-serialisable facts for manifest.json (seeds, settings, timings).
+    """
+
+    tables: dict = field(default_factory=dict)  # name -> pandas.DataFrame
+    notes: list[str] = field(default_factory=list)
+    info: dict = field(default_factory=dict)

@@ -1,0 +1,394 @@
+"""Study configuration: a typed schema, paths resolved against the config file, every problem
+collected and reported at once with its key path and line before any work starts.
+
+A config names outlets and where their documents are. A source is a file, a directory or a glob,
+either as a plain string or as a mapping with a format, a field mapping (for JSONL/CSV rows) and
+an encoding. Multi-outlet files go under the top-level ``sources:`` key, where each row carries its
+outlet in a field (``fields.outlet``), or ``outlet: auto`` infers the outlet from the text's own
+signature (source lines, credits).
+"""
+
+from __future__ import annotations
+
+import difflib
+import glob
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from framing.classify.options import ClassifyOptions
+from framing.corpus.options import CorpusOptions
+from framing.report.options import ReportOptions
+from framing.stats.options import StatsOptions
+from framing.topics.options import TopicsOptions
+
+FORMATS = ("auto", "txt", "html", "jsonl", "json", "csv", "tsv")
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+DEFAULT_SEED = 20201027
+
+
+class ConfigError(Exception):
+    """All problems found in a config, each ``[file:line: ]key.path: message``."""
+
+    def __init__(self, problems: list[str], source: str | None = None) -> None:
+        self.problems = problems
+        self.source = source
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = f" in {self.source}" if self.source else ""
+        head = f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}{where}:"
+        return "\n".join([head] + [f"  - {p}" for p in self.problems])
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FieldMap(Strict):
+    """Which column or JSON field holds what, for JSONL/JSON/CSV/TSV sources."""
+
+    text: str = "text"
+    title: str | None = "title"
+    date: str | None = "date"
+    outlet: str | None = "outlet"
+    outlet_name: str | None = "outlet_name"
+    url: str | None = "url"
+    id: str | None = "id"
+
+
+class SourceEntry(Strict):
+    path: str = Field(description="file, directory or glob, relative to the config file")
+    format: Literal["auto", "txt", "html", "jsonl", "json", "csv", "tsv"] = "auto"
+    fields: FieldMap = Field(default_factory=FieldMap)
+    encoding: str | None = Field(None, description="force an encoding instead of detecting it")
+    outlet: str | None = Field(
+        None,
+        description="top-level sources only: a fixed outlet id, 'auto' to infer it from the text, "
+        "or omitted to read it from fields.outlet",
+    )
+
+
+def _source_from_string(value: Any) -> Any:
+    return {"path": value} if isinstance(value, str) else value
+
+
+class OutletConfig(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str | None = None
+    sources: list[SourceEntry] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list, description="self-names masked before classifier training")
+
+    _coerce_sources = field_validator("sources", mode="before")(
+        lambda v: [_source_from_string(s) for s in v] if isinstance(v, list) else v
+    )
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class NormaliseOptions(Strict):
+    ta_marbuta: bool = Field(True, description="fold ة into ه")
+    alef_maqsura: bool = Field(True, description="fold ى into ي")
+
+
+class LexiconOptions(Strict):
+    morphology_db: str | None = Field(
+        None, description="camel-tools morphology database for lemma matching (else $CAMELTOOLS_DATA, else off)"
+    )
+
+
+class RunOptions(Strict):
+    jobs: int = Field(0, ge=0, description="worker processes; 0 means one per core")
+    backend: Literal["local", "dask"] = "local"
+    scheduler: str | None = Field(None, description="dask scheduler address, e.g. tcp://host:8786")
+    cache: bool = True
+    cache_dir: str | None = Field(None, description="default: .framing-cache beside the output folder")
+
+
+class StudyConfig(Strict):
+    title: str
+    description: str = ""
+    outlets: list[OutletConfig] = Field(default_factory=list)
+    sources: list[SourceEntry] = Field(default_factory=list)
+    lexicons: list[str] = Field(default_factory=lambda: ["conflict", "naming", "attribution"])
+    output: str = "reports/study"
+    seed: int = DEFAULT_SEED
+    normalise: NormaliseOptions = Field(default_factory=NormaliseOptions)
+    lexicon: LexiconOptions = Field(default_factory=LexiconOptions)
+    corpus: CorpusOptions = Field(default_factory=CorpusOptions)
+    stats: StatsOptions = Field(default_factory=StatsOptions)
+    classify: ClassifyOptions = Field(default_factory=ClassifyOptions)
+    topics: TopicsOptions = Field(default_factory=TopicsOptions)
+    report: ReportOptions = Field(default_factory=ReportOptions)
+    run: RunOptions = Field(default_factory=RunOptions)
+
+    # set by load_config, not part of the YAML
+    base_dir: Path = Field(default=Path("."), exclude=True)
+    config_path: Path | None = Field(default=None, exclude=True)
+    raw: dict = Field(default_factory=dict, exclude=True)
+
+    _coerce_sources = field_validator("sources", mode="before")(
+        lambda v: [_source_from_string(s) for s in v] if isinstance(v, list) else v
+    )
+
+    @model_validator(mode="after")
+    def _check_outlets(self) -> "StudyConfig":
+        if not self.outlets and not self.sources:
+            raise ValueError("no outlets and no sources: name at least one outlet with its sources")
+        ids = [o.id for o in self.outlets]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"outlet ids must be unique: {', '.join(dup)} repeated")
+        return self
+
+    # ---- derived -------------------------------------------------------------------------
+    def resolve(self, path: str) -> Path:
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else (self.base_dir / p)
+
+    @property
+    def output_dir(self) -> Path:
+        return self.resolve(self.output)
+
+    @property
+    def outlet_names(self) -> dict[str, str]:
+        return {o.id: o.label for o in self.outlets}
+
+    def source_specs(self) -> list["SourceSpec"]:
+        specs = []
+        for i, outlet in enumerate(self.outlets):
+            for j, src in enumerate(outlet.sources):
+                specs.append(SourceSpec.build(self, src, f"outlets[{i}].sources[{j}]", outlet.id))
+        for j, src in enumerate(self.sources):
+            specs.append(SourceSpec.build(self, src, f"sources[{j}]", src.outlet))
+        return specs
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(json.dumps(self.raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A resolved source: the files it names and how to read them."""
+
+    key: str  # config key path, for messages: "outlets[1].sources[0]"
+    pattern: str  # as written in the config
+    paths: tuple[Path, ...]  # matching files, sorted; directories expanded to their files
+    format: str
+    fields: FieldMap
+    encoding: str | None
+    outlet: str | None  # fixed outlet id, "auto", or None (read from fields.outlet)
+    base_dir: Path
+
+    @classmethod
+    def build(cls, config: StudyConfig, src: SourceEntry, key: str, outlet: str | None) -> "SourceSpec":
+        return cls(
+            key=key,
+            pattern=src.path,
+            paths=tuple(expand_pattern(config.base_dir, src.path)),
+            format=src.format,
+            fields=src.fields,
+            encoding=src.encoding,
+            outlet=outlet,
+            base_dir=config.base_dir,
+        )
+
+    def display(self, path: Path) -> str:
+        """The path as the user would write it: relative to the config folder when possible."""
+        try:
+            return path.resolve().relative_to(self.base_dir.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def expand_pattern(base_dir: Path, pattern: str) -> list[Path]:
+    """Files named by a path, directory or glob (``**`` allowed), sorted; hidden files skipped."""
+    p = Path(pattern).expanduser()
+    full = p if p.is_absolute() else base_dir / p
+    if glob.has_magic(str(full)):
+        hits = [Path(h) for h in glob.glob(str(full), recursive=True)]
+    else:
+        hits = [full] if full.exists() else []
+    files: list[Path] = []
+    for h in hits:
+        if h.is_dir():
+            files.extend(f for f in h.rglob("*") if f.is_file() and not f.name.startswith("."))
+        elif h.is_file():
+            files.append(h)
+    return sorted(set(files))
+
+
+# ---- loading -------------------------------------------------------------------------------
+
+def load_config(source: str | Path | dict, base_dir: str | Path | None = None) -> StudyConfig:
+    """Read, validate and resolve a study config. Raises ConfigError listing every problem."""
+    if isinstance(source, dict):
+        raw, lines, label = source, {}, "config"
+        base = Path(base_dir) if base_dir is not None else Path.cwd()
+        config_path = None
+    else:
+        config_path = Path(source)
+        label = str(config_path)
+        if not config_path.is_file():
+            raise ConfigError([f"no such config file: {config_path}"])
+        text = _read_text(config_path)
+        try:
+            node = yaml.compose(text)
+            raw = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{config_path}:{mark.line + 1}" if mark else str(config_path)
+            raise ConfigError([f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+        lines = _line_index(node)
+        base = Path(base_dir) if base_dir is not None else config_path.resolve().parent
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError([f"{label}: the config must be a mapping of keys (title, outlets, ...)"])
+
+    problems: list[tuple[tuple, str]] = []
+    config = None
+    try:
+        config = StudyConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(_pydantic_problems(exc))
+    problems.extend(_missing_files(raw, base))
+    problems.extend(_lexicon_problems(raw, base))
+    if problems:
+        raise ConfigError([_format(loc, msg, lines, config_path) for loc, msg in problems], label)
+    config.base_dir = base
+    config.config_path = config_path
+    config.raw = raw
+    return config
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path}: not UTF-8 text; save the config as UTF-8"]) from None
+
+
+def _line_index(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
+    """Map every key path of a YAML document to its 1-based line."""
+    out: dict[tuple, int] = {}
+    if node is None:
+        return out
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            k = key.value
+            out[path + (k,)] = key.start_mark.line + 1
+            out.update({p: ln for p, ln in _line_index(value, path + (k,)).items() if p != path + (k,)})
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            out.update(_line_index(item, path + (i,)))
+    return out
+
+
+def _loc_str(loc: tuple) -> str:
+    s = ""
+    for part in loc:
+        s += f"[{part}]" if isinstance(part, int) else (f".{part}" if s else str(part))
+    return s or "(top level)"
+
+
+def _format(loc: tuple, msg: str, lines: dict, config_path: Path | None) -> str:
+    line = None
+    probe = tuple(loc)
+    while probe and line is None:
+        line = lines.get(probe)
+        probe = probe[:-1]
+    where = f"{config_path}:{line}: " if config_path and line else (f"{config_path}: " if config_path else "")
+    return f"{where}{_loc_str(loc)}: {msg}"
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    model: Any = StudyConfig
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if field is None:
+            return None
+        ann = field.annotation
+        args = getattr(ann, "__args__", ())
+        nxt = next((a for a in (ann, *args) if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if nxt is None:
+            return None
+        model = nxt
+    return model
+
+
+def _pydantic_problems(exc: ValidationError) -> list[tuple[tuple, str]]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if p not in ("function-after[<lambda>(), list[SourceEntry]]",))
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            parent = _model_at(loc[:-1])
+            known = [k for k in (parent.model_fields if parent else {}) if k not in ("base_dir", "config_path", "raw")]
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else (f" (known keys: {', '.join(known)})" if known else "")
+            msg = f"unknown key{hint}"
+        elif kind == "missing":
+            msg = "required key is missing"
+        elif kind == "value_error":
+            msg = str(err["msg"]).removeprefix("Value error, ")
+        else:
+            msg = f"{err['msg']} (got {err.get('input')!r})" if "input" in err and not isinstance(err["input"], (dict, list)) else err["msg"]
+        out.append((loc, msg))
+    return out
+
+
+def _missing_files(raw: dict, base: Path) -> list[tuple[tuple, str]]:
+    """Check every source path on the raw dict, so that file problems are reported together with
+    schema problems."""
+    out = []
+
+    def check(src: Any, loc: tuple) -> None:
+        path = src if isinstance(src, str) else (src.get("path") if isinstance(src, dict) else None)
+        if not isinstance(path, str):
+            return
+        if not expand_pattern(base, path):
+            full = Path(path) if Path(path).is_absolute() else base / path
+            what = "no file matches" if glob.has_magic(path) else ("empty directory" if full.is_dir() else "no such file")
+            out.append((loc, f"{what} '{path}' (paths are relative to {base})"))
+
+    outlets = raw.get("outlets")
+    if isinstance(outlets, list):
+        for i, o in enumerate(outlets):
+            if isinstance(o, dict) and isinstance(o.get("sources"), list):
+                for j, s in enumerate(o["sources"]):
+                    check(s, ("outlets", i, "sources", j))
+    if isinstance(raw.get("sources"), list):
+        for j, s in enumerate(raw["sources"]):
+            check(s, ("sources", j))
+    return out
+
+
+def _lexicon_problems(raw: dict, base: Path) -> list[tuple[tuple, str]]:
+    """Load every named lexicon now, so that a broken lexicon is reported before any work."""
+    refs = raw.get("lexicons")
+    if not isinstance(refs, list):
+        return []
+    from framing.lexicon import LexiconError, load_lexicons
+
+    out = []
+    for i, ref in enumerate(refs):
+        if not isinstance(ref, str):
+            continue
+        try:
+            load_lexicons([ref], base_dir=base)
+        except LexiconError as exc:
+            out.extend((("lexicons", i), problem) for problem in exc.problems)
+    return out

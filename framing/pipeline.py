@@ -1,0 +1,179 @@
+"""Call the stages in order. No analysis lives here: each step is one call into a stage."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from framing import __version__
+from framing.arabic import Normaliser
+from framing.config import StudyConfig, load_config
+from framing.progress import Progress
+from framing.result import RunResult
+
+MATCH_COLUMNS = ["doc_id", "outlet", "source", "lexicon", "category", "entry", "surface", "start", "end", "sentence", "rule"]
+
+
+class Timings(dict):
+    @contextmanager
+    def stage(self, name: str, progress: Progress):
+        progress.start(name)
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self[name] = round(time.perf_counter() - t0, 3)
+            progress.done(name, self[name])
+
+
+def run(
+    config: str | Path | dict | StudyConfig,
+    *,
+    output: str | Path | None = None,
+    jobs: int | None = None,
+    quiet: bool = True,
+    write: bool = True,
+    topics: bool | None = None,
+    classify: bool | None = None,
+) -> RunResult:
+    """Run a study: a config path, a dict (paths relative to the working directory) or a loaded
+    StudyConfig. Returns a RunResult whose tables are pandas DataFrames; writes the report and
+    data folder unless ``write=False``."""
+    from framing.analyse import DocumentAnalyser
+    from framing.corpus import ledger_frame, load_corpus
+    from framing.lexicon import Matcher, lexicon_frame, load_lexicons
+    from framing.parallel import map_documents
+
+    cfg = config if isinstance(config, StudyConfig) else load_config(config)
+    if output is not None:
+        cfg.output = str(Path(output).resolve())
+    if jobs is not None:
+        cfg.run.jobs = jobs
+    progress = Progress(quiet=quiet)
+    timings = Timings()
+    result = RunResult(config=cfg)
+
+    with timings.stage("lexicons", progress):
+        normaliser = Normaliser(ta_marbuta=cfg.normalise.ta_marbuta, alef_maqsura=cfg.normalise.alef_maqsura)
+        lexicons = load_lexicons(cfg.lexicons, base_dir=cfg.base_dir)
+        matcher = Matcher(lexicons, normaliser, **_analyzer_kwargs(cfg))
+
+    with timings.stage("read_clean", progress):
+        docs = load_corpus(cfg)
+        analysed = [d for d in docs if d.analysed]
+
+    with timings.stage("analyse", progress):
+        analyser = DocumentAnalyser(normaliser, matcher)
+        analyses = map_documents(
+            analyser, [(d.doc_id, d.text) for d in analysed],
+            jobs=cfg.run.jobs, backend=cfg.run.backend, scheduler=cfg.run.scheduler,
+        )
+
+    n_tokens = {a.doc_id: a.n_tokens for a in analyses}
+    ledger = ledger_frame(docs, n_tokens)
+    result.tables["documents"] = ledger
+    result.tables["matches"] = _match_frame(analysed, analyses)
+    result.tables["lexicon_entries"] = lexicon_frame(lexicons)
+    result.texts = {d.doc_id: d.text for d in docs}
+    result.removed = {d.doc_id: list(d.removed) for d in docs}
+    docs_frame = ledger.loc[ledger["status"] == "analysed", ["doc_id", "outlet", "n_tokens", "date"]].reset_index(drop=True)
+    outlet_terms = _outlet_terms(analysed, analyses)
+    outlet_names = _outlet_names(cfg, docs)
+
+    from framing import stats
+
+    with timings.stage("statistics", progress):
+        out = stats.compute(docs_frame, result.tables["matches"], result.tables["lexicon_entries"],
+                            outlet_terms, cfg.stats, cfg.seed, outlet_names)
+        _absorb(result, "stats", out)
+
+    if (classify if classify is not None else cfg.classify.outlet_classifier or bool(cfg.classify.models)):
+        from framing import classify as classify_stage
+
+        with timings.stage("classifiers", progress):
+            _absorb(result, "classify", classify_stage.compute(analysed, result.tables["matches"], cfg, normaliser, cfg.seed))
+
+    if topics if topics is not None else cfg.topics.enabled:
+        from framing import topics as topics_stage
+
+        with timings.stage("topics", progress):
+            out = topics_stage.compute(analysed, result.tables["matches"], normaliser, cfg.topics, cfg.seed,
+                                       _cache_dir(cfg) / "embeddings" if cfg.run.cache else None)
+            _absorb(result, "topics", out)
+
+    result.manifest = {**_manifest(cfg, lexicons, normaliser, docs, timings), "stages": result.manifest.get("stages", {})}
+    if write:
+        from framing.outputs import write_data
+        from framing.report import write_report
+
+        out_dir = cfg.output_dir
+        result.output_dir = out_dir
+        with timings.stage("report", progress):
+            write_report(result, out_dir)
+        result.manifest["timings"] = dict(timings)
+        write_data(result, out_dir)
+    return result
+
+
+def _analyzer_kwargs(cfg: StudyConfig) -> dict:
+    return {"morphology_db": cfg.resolve(cfg.lexicon.morphology_db)} if cfg.lexicon.morphology_db else {}
+
+
+def _cache_dir(cfg: StudyConfig) -> Path:
+    return cfg.resolve(cfg.run.cache_dir) if cfg.run.cache_dir else cfg.output_dir.parent / ".framing-cache"
+
+
+def _absorb(result: RunResult, stage: str, out) -> None:
+    result.tables.update(out.tables)
+    result.notes[stage] = list(out.notes)
+    result.manifest.setdefault("stages", {})[stage] = out.info
+
+
+def _match_frame(docs, analyses) -> pd.DataFrame:
+    by_id = {d.doc_id: d for d in docs}
+    rows = []
+    for a in analyses:
+        doc = by_id[a.doc_id]
+        for m, sentence in zip(a.matches, a.sentences):
+            rows.append((a.doc_id, doc.outlet, doc.source, m.lexicon, m.category, m.entry, m.surface,
+                         m.start, m.end, sentence, m.rule))
+    return pd.DataFrame(rows, columns=MATCH_COLUMNS)
+
+
+def _outlet_terms(docs, analyses) -> dict[str, Counter]:
+    outlet_of = {d.doc_id: d.outlet for d in docs}
+    terms: dict[str, Counter] = {}
+    for a in analyses:
+        terms.setdefault(outlet_of[a.doc_id], Counter()).update(a.terms)
+    return terms
+
+
+def _outlet_names(cfg: StudyConfig, docs) -> dict[str, str]:
+    names = {d.outlet: d.outlet for d in docs}
+    names.update(cfg.outlet_names)
+    return names
+
+
+def _manifest(cfg: StudyConfig, lexicons, normaliser: Normaliser, docs, timings: Timings) -> dict:
+    from framing.outputs import package_versions
+
+    status = Counter(d.status for d in docs)
+    reasons = Counter(d.reason.split(" of ")[0] for d in docs if not d.analysed)
+    return {
+        "framing_version": __version__,
+        "title": cfg.title,
+        "config": cfg.raw,
+        "config_path": str(cfg.config_path) if cfg.config_path else None,
+        "config_sha256": cfg.sha256,
+        "lexicons": [{"id": lx.id, "version": lx.version, "kind": lx.kind} for lx in lexicons],
+        "normaliser": normaliser.version,
+        "seed": cfg.seed,
+        "packages": package_versions(),
+        "documents": {"input": len(docs), "analysed": status.get("analysed", 0),
+                      "skipped": status.get("skipped", 0), "skipped_by_reason": dict(reasons)},
+        "timings": dict(timings),
+    }

@@ -1,0 +1,12 @@
+"""Options of the report stage (the `report:` section of a study config)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ReportOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kwic_rows: int = Field(2000, ge=0, description="concordance lines embedded in the page (all are in data/matches.csv)")
+    table_rows: int = Field(200, ge=10, description="rows per long table embedded in the page")

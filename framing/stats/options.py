@@ -1,0 +1,18 @@
+"""Options of the statistics stage (the `stats:` section of a study config)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class StatsOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bootstrap: int = Field(2000, ge=100, description="document-bootstrap resamples for confidence intervals")
+    permutations: int = Field(5000, ge=100, description="permutations for contrast tests")
+    fdr: float = Field(0.05, gt=0, lt=1, description="Benjamini-Hochberg false discovery rate")
+    min_docs: int = Field(5, ge=1, description="fewer documents per outlet than this triggers a small-sample warning")
+    min_hits: int = Field(5, ge=0, description="fewer hits than this triggers a small-sample warning")
+    keyness_prior: float = Field(500.0, gt=0, description="strength (total pseudo-count) of the informative Dirichlet prior")
+    keyness_top: int = Field(30, ge=1, description="terms per comparison shown in the report")
+    time_unit: str = Field("auto", pattern="^(auto|week|month)$", description="period for rates over time")
