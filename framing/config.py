@@ -138,14 +138,19 @@ class StudyConfig(Strict):
         lambda v: [_source_from_string(s) for s in v] if isinstance(v, list) else v
     )
 
-    @model_validator(mode="after")
-    def _check_outlets(self) -> "StudyConfig":
-        if not self.outlets and not self.sources:
-            raise ValueError("no outlets and no sources: name at least one outlet with its sources")
-        ids = [o.id for o in self.outlets]
+    @field_validator("outlets", mode="after")
+    @classmethod
+    def _unique_ids(cls, outlets: list[OutletConfig]) -> list[OutletConfig]:
+        ids = [o.id for o in outlets]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             raise ValueError(f"outlet ids must be unique: {', '.join(dup)} repeated")
+        return outlets
+
+    @model_validator(mode="after")
+    def _something_to_read(self) -> "StudyConfig":
+        if not self.outlets and not self.sources:
+            raise ValueError("no outlets and no sources: name at least one outlet with its sources")
         return self
 
     # ---- derived -------------------------------------------------------------------------
