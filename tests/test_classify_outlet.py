@@ -1,0 +1,157 @@
+"""Outlet attribution and the leakage guard, on small synthetic Arabic corpora."""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pytest
+
+from framing.arabic import Normaliser
+from framing.classify import compute
+from framing.classify.options import ClassifyOptions
+from framing.classify.outlet import outlet_attribution
+from framing.classify.text import MaskEntry, Masker, build_masker, normalise_text
+from framing.config import load_config
+from framing.records import Document
+
+SHARED = "قال في من إلى على أن اليوم مدينة الناس الوزير الرئيس بيان مؤتمر العاصمة".split()
+A_WORDS = "احتلال المقاومة تحرير الشهداء العدوان الأراضي المحتلة الصمود".split()
+B_WORDS = "الإرهابيين المسلحين الأمن الاستقرار العمليات الجيش الحكومة التنمية".split()
+
+
+def _config(**classify):
+    return load_config({
+        "title": "t",
+        "outlets": [
+            {"id": "jazeera", "name": "الجزيرة", "aliases": ["قناة الجزيرة"]},
+            {"id": "arabiya", "name": "العربية"},
+        ],
+        "run": {"jobs": 1},
+        "classify": classify,
+    })
+
+
+def _doc(i, outlet, words, rng, n=40, suffix=""):
+    text = " ".join(rng.choice(words) for _ in range(n)) + suffix
+    return Document(doc_id=f"d{i}", outlet=outlet, source="synthetic", text=text)
+
+
+def _framed_corpus(n=40, seed=0):
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        outlet = "jazeera" if i % 2 else "arabiya"
+        words = (A_WORDS if outlet == "jazeera" else B_WORDS) + SHARED * 2
+        docs.append(_doc(i, outlet, words, rng))
+    return docs
+
+
+def test_masker_matches_names_with_clitics_and_multiword_aliases():
+    norm = Normaliser()
+    masker = Masker([MaskEntry("الجزيرة", "outlet_name"), MaskEntry("قناة العربية", "alias"),
+                     MaskEntry("Reuters", "agency")], norm)
+    text = normalise_text("قالت وللجزيرة وبالجزيرة إن قناة  العربية نقلت عن REUTERS أن جزيرة العرب", norm)
+    masked = masker.mask(text)
+    assert "جزير" not in masked.replace("جزيره العرب", "")  # every form of the name is gone
+    assert "جزيره العرب" in masked  # a different word that merely contains it stays
+    assert "قناه" not in masked and "reuters" not in masked
+    assert masker.hits(text).count(0) == 2
+
+
+def test_build_masker_collects_names_source_lines_agencies_and_config_mask():
+    cfg = _config(mask=["سبق"])
+    docs = [Document(doc_id="1", outlet="jazeera", source="s", text="نص",
+                     source_line="المصدر : الجزيرة + وكالات", wire_agencies=["AFP"])]
+    masker = build_masker(docs, cfg, Normaliser())
+    kinds = {e.string: e.kind for e in masker.entries}
+    assert kinds["سبق"] == "config"
+    assert kinds["الجزيرة"] == "outlet_name"
+    assert kinds["قناة الجزيرة"] == "alias"
+    assert kinds["المصدر : الجزيرة + وكالات"] == "source_line"
+    assert kinds["فرانس برس"] == "agency"
+    masked = masker.mask(normalise_text("وقالت وكالة فرانس برس إن سبق نشرت", Normaliser()))
+    assert "فرانس" not in masked and "سبق" not in masked
+
+
+def test_compute_outlet_classifier_beats_majority_and_reports_tables():
+    docs = _framed_corpus()
+    out = compute(docs, pd.DataFrame(), _config(folds=4), Normaliser(), seed=7)
+    cv = out.tables["outlet_cv"].set_index("metric")
+    assert cv.loc["accuracy", "value"] > cv.loc["accuracy", "baseline"] + 0.3
+    assert cv.loc["macro_f1", "value"] > 0.8
+    assert cv.loc["accuracy", "folds"] == 4
+    conf = out.tables["outlet_confusion"]
+    assert conf["count"].sum() == len(docs)
+    feats = out.tables["outlet_features"]
+    top_j = set(feats[(feats.outlet == "jazeera") & (feats.kind == "word")].nsmallest(8, "rank").feature)
+    assert top_j & {normalise_text(w, Normaliser()) for w in A_WORDS}
+    assert out.info["seed"] == 7 and "الجزيرة" in out.info["mask"]
+    assert set(out.tables["outlet_mask"].columns) >= {"string", "kind", "outlet", "hits", "documents"}
+
+
+def test_masking_removes_a_classifier_that_only_reads_the_name():
+    """Both outlets draw from the same words; only the self-name differs. Unmasked the classifier
+    is perfect, masked it must fall to chance level."""
+    rng = random.Random(3)
+    docs = []
+    for i in range(60):
+        outlet = "jazeera" if i % 2 else "arabiya"
+        name = " المصدر: الجزيرة" if outlet == "jazeera" else " (العربية)"
+        doc = _doc(i, outlet, SHARED + A_WORDS + B_WORDS, rng, suffix=name)
+        doc.source_line = name.strip()  # as ingestion records it
+        docs.append(doc)
+    norm = Normaliser()
+    texts = [normalise_text(d.text, norm) for d in docs]
+    outlets = [d.outlet for d in docs]
+    opts = ClassifyOptions(folds=5)
+    leaky, _, _ = outlet_attribution(texts, outlets, opts, seed=1, n_jobs=1)
+    assert leaky["outlet_cv"].set_index("metric").loc["accuracy", "value"] == 1.0
+    out = compute(docs, pd.DataFrame(), _config(), norm, seed=1)
+    masked_acc = out.tables["outlet_cv"].set_index("metric").loc["accuracy", "value"]
+    assert masked_acc < 0.75
+    mask = out.tables["outlet_mask"].set_index("string")
+    assert mask.loc["المصدر: الجزيرة", "documents"] == 30 and mask.loc["(العربية)", "documents"] == 30
+    assert mask.loc["المصدر: الجزيرة", "kind"] == "source_line"
+
+
+def test_small_corpus_is_skipped_with_a_note_not_an_error():
+    rng = random.Random(1)
+    docs = [_doc(0, "jazeera", A_WORDS, rng), _doc(1, "arabiya", B_WORDS, rng), _doc(2, "jazeera", A_WORDS, rng)]
+    out = compute(docs, pd.DataFrame(), _config(), Normaliser(), seed=1)
+    assert "outlet_cv" not in out.tables
+    assert any("outlet classifier skipped" in n and "at least 2 documents per outlet" in n for n in out.notes)
+    assert compute([], pd.DataFrame(), _config(), Normaliser(), seed=1).notes
+
+
+def test_outlet_with_one_document_is_left_out_and_folds_reduced():
+    docs = _framed_corpus(n=6)
+    docs.append(Document(doc_id="lone", outlet="third", source="s", text="نص وحيد عن المدينة"))
+    out = compute(docs, pd.DataFrame(), _config(folds=5), Normaliser(), seed=1)
+    assert any("third (1)" in n for n in out.notes)
+    assert any("3-fold instead of 5-fold" in n for n in out.notes)
+    assert set(out.tables["outlet_confusion"]["true"]) == {"jazeera", "arabiya"}
+
+
+def test_same_seed_same_numbers_parallel_or_not():
+    docs = _framed_corpus(n=30, seed=5)
+    a = compute(docs, pd.DataFrame(), _config(), Normaliser(), seed=11)
+    cfg = _config()
+    cfg.run.jobs = 2
+    b = compute(docs, pd.DataFrame(), cfg, Normaliser(), seed=11)
+    pd.testing.assert_frame_equal(a.tables["outlet_cv"], b.tables["outlet_cv"])
+    pd.testing.assert_frame_equal(a.tables["outlet_features"], b.tables["outlet_features"])
+    pd.testing.assert_frame_equal(a.tables["outlet_confusion"], b.tables["outlet_confusion"])
+
+
+def test_max_docs_per_outlet_samples_and_says_so():
+    docs = _framed_corpus(n=40)
+    out = compute(docs, pd.DataFrame(), _config(max_docs_per_outlet=10), Normaliser(), seed=2)
+    assert out.tables["outlet_confusion"]["count"].sum() == 20
+    assert any("seeded sample of at most 10" in n for n in out.notes)
+
+
+@pytest.mark.parametrize("bad", ["svm", "logreg"])
+def test_both_linear_models_run(bad):
+    out = compute(_framed_corpus(n=20), pd.DataFrame(), _config(outlet_model=bad, folds=2), Normaliser(), seed=2)
+    assert out.tables["outlet_cv"].set_index("metric").loc["accuracy", "value"] > 0.7
