@@ -9,10 +9,23 @@ class StatsOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     bootstrap: int = Field(2000, ge=100, description="document-bootstrap resamples for confidence intervals")
-    permutations: int = Field(5000, ge=100, description="permutations for contrast tests")
+    permutations: int = Field(5000, ge=100, description="permutations for the one-vs-rest contrast tests")
+    pairwise_permutations: int = Field(
+        1000, ge=100,
+        description="permutations for each pairwise contrast (each pair needs its own permutations of its "
+                    "two outlets' documents, so 14 outlets mean 91 separate tests per category)",
+    )
     fdr: float = Field(0.05, gt=0, lt=1, description="Benjamini-Hochberg false discovery rate")
     min_docs: int = Field(5, ge=1, description="fewer documents per outlet than this triggers a small-sample warning")
     min_hits: int = Field(5, ge=0, description="fewer hits than this triggers a small-sample warning")
+    min_hit_docs: int = Field(
+        3, ge=1,
+        description="hits that come from fewer documents than this trigger a warning (one article can carry them all)",
+    )
     keyness_prior: float = Field(500.0, gt=0, description="strength (total pseudo-count) of the informative Dirichlet prior")
     keyness_top: int = Field(30, ge=1, description="terms per comparison shown in the report")
+    keyness_min_count: int = Field(
+        5, ge=1, description="terms used fewer times than this in the whole corpus are left out of keyness",
+    )
+    headlines: int = Field(10, ge=0, description="how many plain-language headline differences to write")
     time_unit: str = Field("auto", pattern="^(auto|week|month)$", description="period for rates over time")

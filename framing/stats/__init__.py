@@ -1,0 +1,121 @@
+"""Statistics stage: rates with intervals, contrasts, keyness, naming shares, time, headlines.
+
+``compute(docs, matches, lexicons, outlet_terms, options, seed, outlet_names) -> StageOutput`` with
+tables outlet_scores, contrasts, keyness, naming_shares, timeline, headlines (columns documented in
+each module), plain-language ``notes`` and ``info`` (seed, resample counts, tests, timings).
+``methods(options, seed)`` returns the methods appendix as plain-text paragraphs; ``METHODS`` is
+that text for the default options.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+
+from framing.records import StageOutput
+from framing.stats.methods import TESTS, methods
+from framing.stats.options import StatsOptions
+
+__all__ = ["compute", "methods", "METHODS", "StatsOptions", "TESTS"]
+
+METHODS = methods()
+
+
+def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, outlet_terms: dict,
+            options: StatsOptions | None = None, seed: int = 0, outlet_names: dict | None = None) -> StageOutput:
+    from framing.stats import contrasts as con
+    from framing.stats import headlines as hl
+    from framing.stats import keyness as kn
+    from framing.stats import resample, scores
+    from framing.stats.matrix import build_counts
+
+    opts = options or StatsOptions()
+    names = {str(k): str(v) for k, v in (outlet_names or {}).items()}
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    c = build_counts(docs, matches, lexicons, names)
+    for o in c.outlets:
+        names.setdefault(o, o)
+    notes = list(c.notes)
+    ss = np.random.SeedSequence(seed)
+    boot_ss, perm_ss, pair_ss = ss.spawn(3)
+    timings["matrix"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    X = np.hstack([c.counts, c.entry_counts, c.tokens[:, None]])
+    rep = resample.bootstrap_sums(X, c.group, c.n_groups, opts.bootstrap, np.random.default_rng(boot_ss))
+    timings["bootstrap"] = time.perf_counter() - t
+
+    tables: dict[str, pd.DataFrame] = {}
+    t = time.perf_counter()
+    tables["outlet_scores"] = scores.outlet_scores(c, rep, opts, names)
+    tables["naming_shares"] = scores.naming_shares(c, rep, opts, names)
+    timings["scores"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    contrasts, con_notes, con_info = con.compute_contrasts(c, rep, opts, names,
+                                                           (np.random.default_rng(perm_ss), pair_ss))
+    tables["contrasts"] = contrasts
+    notes += con_notes
+    timings["contrasts"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    keyness, key_notes, key_info = kn.compute_keyness(outlet_terms or {}, c.outlets, opts, names)
+    tables["keyness"] = keyness
+    notes += key_notes
+    timings["keyness"] = time.perf_counter() - t
+
+    unit = scores.choose_unit(c.dates, opts.time_unit)
+    tables["timeline"] = scores.timeline(c, unit)
+    n_dated = int(c.dates.notna().sum())
+    if n_dated == 0:
+        notes.append("No document has a date, so rates over time are not shown.")
+    elif n_dated < len(c.doc_ids):
+        notes.append(f"{len(c.doc_ids) - n_dated} of {len(c.doc_ids)} documents have no date and are left "
+                     "out of the rates over time (they count everywhere else).")
+    tables["headlines"] = hl.headlines(contrasts, opts.headlines)
+    notes += _guard_notes(tables["outlet_scores"], contrasts, opts, names)
+    timings["total"] = time.perf_counter() - t0
+
+    info = {
+        "seed": seed,
+        "bootstrap_resamples": opts.bootstrap,
+        "permutations_one_vs_rest": opts.permutations,
+        "permutations_pairwise": opts.pairwise_permutations,
+        "fdr": opts.fdr,
+        "fdr_method": "Benjamini-Hochberg (statsmodels.stats.multitest.multipletests, fdr_bh), per family",
+        "keyness_prior": opts.keyness_prior,
+        "keyness_top": opts.keyness_top,
+        "time_unit": unit,
+        "tests": TESTS,
+        "n_documents": int(len(c.doc_ids)),
+        "n_outlets": int(c.n_groups),
+        "n_categories": int(len(c.categories)),
+        "options": opts.model_dump(),
+        "timings_s": {k: round(v, 3) for k, v in timings.items()},
+        **{f"contrasts_{k}": v for k, v in con_info.items()},
+        **{f"keyness_{k}": v for k, v in key_info.items() if k != "prior_strength"},
+    }
+    return StageOutput(tables=tables, notes=notes, info=info)
+
+
+def _guard_notes(scores: pd.DataFrame, contrasts: pd.DataFrame, opts, names: dict) -> list[str]:
+    notes = []
+    small = scores.drop_duplicates("outlet")
+    small = small[(small["n_docs"] > 0) & (small["n_docs"] < opts.min_docs)]
+    for _, r in small.iterrows():
+        notes.append(f"{r['outlet_name']} has only {r['n_docs']} document(s): its rates have wide intervals and "
+                     "every contrast involving it carries a small-sample warning.")
+    if not contrasts.empty:
+        fam = contrasts[contrasts["family"] == "one-vs-rest"]
+        n_sig = int(fam["significant"].sum())
+        notes.append(f"{n_sig} of {len(fam)} one-vs-rest contrasts are significant at a false discovery rate of "
+                     f"{opts.fdr:g} (Benjamini-Hochberg); pairwise: {int(contrasts['significant'].sum()) - n_sig} "
+                     f"of {len(contrasts) - len(fam)}.")
+        warned = int((contrasts["warning"].astype(str) != "").sum())
+        if warned:
+            notes.append(f"{warned} contrasts carry a small-sample warning (too few documents or hits, or hits "
+                         "concentrated in very few documents); read those with care even when q is small.")
+    return notes

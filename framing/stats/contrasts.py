@@ -1,0 +1,129 @@
+"""Outlet contrasts per category: rate ratio with bootstrap CI, permutation test, BH FDR.
+
+Two families, each corrected on its own: one-vs-rest (each outlet against all the other outlets'
+documents pooled) and pairwise (each unordered pair of outlets, ratio = first / second in report
+order). Naming axes are not tested here: how often an outlet mentions a place is not a framing
+choice, which name it uses is (see ``naming_shares``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.multitest import multipletests
+
+from framing.stats import resample
+from framing.stats.matrix import Counts
+from framing.stats.scores import _quantiles
+
+REST = "rest"
+COLUMNS = [
+    "family", "lexicon", "kind", "category", "category_label", "outlet_a", "outlet_a_name", "outlet_b",
+    "outlet_b_name", "count_a", "count_b", "tokens_a", "tokens_b", "n_docs_a", "n_docs_b", "rate_a", "rate_b",
+    "ratio", "ci_low", "ci_high", "z", "p", "p_method", "q", "significant", "warning",
+]
+
+
+def rate_ratio(ca, ta, cb, tb):
+    """(ca/ta) / (cb/tb); when one count is 0, 0.5 is added to both (Haldane-Anscombe); both 0: NaN."""
+    ca, cb = np.asarray(ca, float), np.asarray(cb, float)
+    add = np.where((ca == 0) | (cb == 0), 0.5, 0.0)
+    with np.errstate(all="ignore"):
+        out = ((ca + add) / ta) / ((cb + add) / tb)
+    return np.where((ca == 0) & (cb == 0), np.nan, out)
+
+
+def test_columns(c: Counts) -> np.ndarray:
+    return np.flatnonzero((c.categories["kind"] != "naming").to_numpy())
+
+
+def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict, seeds) -> tuple[pd.DataFrame, list[str], dict]:
+    notes: list[str] = []
+    cols = test_columns(c)
+    n_docs = np.bincount(c.group, minlength=c.n_groups)
+    present = [g for g in range(c.n_groups) if n_docs[g] > 0]
+    if len(present) < 2 or not len(cols):
+        notes.append("Contrasts need at least two outlets with analysed documents and one frame or marker "
+                     "category; none were computed.")
+        return pd.DataFrame(columns=COLUMNS), notes, {}
+    X = c.counts[:, cols]
+    count = c.group_sums(X)
+    tokens = c.group_sums(c.tokens[:, None])[:, 0]
+    hit_docs = c.group_sums((X > 0).astype(float))
+    rep_x = rep[:, :, cols]
+    rep_t = rep[:, :, -1]
+    frames = []
+
+    # one-vs-rest: relabel present outlets 0..G'-1 so absent outlets play no part
+    remap = np.full(c.n_groups, -1)
+    remap[present] = np.arange(len(present))
+    res = resample.one_vs_rest(X, c.tokens, remap[c.group], len(present), opts.permutations, seeds[0])
+    tot_c, tot_t, tot_h = count.sum(0), tokens.sum(), hit_docs.sum(0)
+    rep_tot_x, rep_tot_t = rep_x.sum(0), rep_t.sum(0)
+    for i, g in enumerate(present):
+        cb, tb = tot_c - count[g], tot_t - tokens[g]
+        rr = rate_ratio(rep_x[g], rep_t[g][:, None], rep_tot_x - rep_x[g], (rep_tot_t - rep_t[g])[:, None])
+        lo, hi = _quantiles(rr)
+        frames.append(_rows(c, cols, "one-vs-rest", g, None, count[g], cb, tokens[g], tb, n_docs[g],
+                            int(n_docs.sum() - n_docs[g]), hit_docs[g], tot_h - hit_docs[g], lo, hi,
+                            res["z"][i], res["p"][i], res["method"][i], opts, names))
+
+    # pairwise: each pair is its own permutation problem (only the two outlets' documents)
+    for j, (a, b) in enumerate((a, b) for ia, a in enumerate(present) for b in present[ia + 1:]):
+        rows = np.flatnonzero((c.group == a) | (c.group == b))
+        res = resample.two_groups(X[rows], c.tokens[rows], c.group[rows] == a, opts.pairwise_permutations,
+                                  np.random.default_rng(seeds[1].spawn(1)[0]))
+        rr = rate_ratio(rep_x[a], rep_t[a][:, None], rep_x[b], rep_t[b][:, None])
+        lo, hi = _quantiles(rr)
+        frames.append(_rows(c, cols, "pairwise", a, b, count[a], count[b], tokens[a], tokens[b], n_docs[a],
+                            n_docs[b], hit_docs[a], hit_docs[b], lo, hi, res["z"], res["p"], res["method"],
+                            opts, names))
+    out = pd.concat(frames, ignore_index=True)
+    out["q"] = np.nan
+    for fam, idx in out.groupby("family").groups.items():
+        out.loc[idx, "q"] = multipletests(out.loc[idx, "p"].to_numpy(), alpha=opts.fdr, method="fdr_bh")[1]
+    out["significant"] = out["q"] < opts.fdr
+    info = {"one_vs_rest_tests": int((out["family"] == "one-vs-rest").sum()),
+            "pairwise_tests": int((out["family"] == "pairwise").sum()),
+            "significant_one_vs_rest": int(out.loc[out["family"] == "one-vs-rest", "significant"].sum()),
+            "significant_pairwise": int(out.loc[out["family"] == "pairwise", "significant"].sum())}
+    return out[COLUMNS], notes, info
+
+
+def _plural(n, word):
+    n = int(n)
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _rows(c, cols, family, a, b, ca, cb, ta, tb, da, db, ha, hb, lo, hi, z, p, method, opts, names):
+    out_a = c.outlets[a]
+    out_b = c.outlets[b] if b is not None else REST
+    name_a = names.get(out_a, out_a)
+    name_b = names.get(out_b, out_b) if b is not None else "the other outlets"
+    cats = c.categories.iloc[cols]
+    with np.errstate(all="ignore"):
+        rate_a = np.where(ta > 0, 1000.0 * ca / ta, np.nan)
+        rate_b = np.where(tb > 0, 1000.0 * cb / tb, np.nan)
+    ratio = rate_ratio(ca, ta, cb, tb)
+    warnings = []
+    for k in range(len(cols)):
+        w = []
+        for name, d in ((name_a, da), (name_b, db)):
+            if d < opts.min_docs:
+                w.append(f"{name}: only {_plural(d, 'document')}")
+        if ca[k] + cb[k] < opts.min_hits:
+            w.append(f"only {_plural(ca[k] + cb[k], 'hit')} in all")
+        for name, cnt, h in ((name_a, ca[k], ha[k]), (name_b, cb[k], hb[k])):
+            if cnt > 0 and h < opts.min_hit_docs:
+                w.append(f"{name}: all hits from {_plural(h, 'document')}")
+        if (ca[k] == 0) != (cb[k] == 0):
+            w.append("no hits on one side: ratio uses a 0.5 continuity correction")
+        warnings.append("; ".join(w))
+    return pd.DataFrame({
+        "family": family, "lexicon": cats["lexicon"].to_numpy(), "kind": cats["kind"].to_numpy(),
+        "category": cats["category"].to_numpy(), "category_label": cats["category_label"].to_numpy(),
+        "outlet_a": out_a, "outlet_a_name": name_a, "outlet_b": out_b, "outlet_b_name": name_b,
+        "count_a": ca.astype(int), "count_b": cb.astype(int), "tokens_a": int(ta), "tokens_b": int(tb),
+        "n_docs_a": int(da), "n_docs_b": int(db), "rate_a": rate_a, "rate_b": rate_b, "ratio": ratio,
+        "ci_low": lo, "ci_high": hi, "z": z, "p": p, "p_method": method, "warning": warnings,
+    })

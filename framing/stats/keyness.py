@@ -1,0 +1,87 @@
+"""Keyness: weighted log-odds ratios with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008).
+
+For term w, outlet i and comparison group j (one other outlet, or all other outlets pooled):
+
+    delta_w = log((y_iw + a_w) / (n_i + a0 - y_iw - a_w)) - log((y_jw + a_w) / (n_j + a0 - y_jw - a_w))
+    var_w   = 1 / (y_iw + a_w) + 1 / (y_jw + a_w)
+    z_w     = delta_w / sqrt(var_w)
+
+with a_w = a0 * (y_w / n) the prior: the term's share of the whole corpus times the prior strength
+a0 (``keyness_prior``). The prior shrinks rare terms towards the corpus rate, so a word used twice
+by one outlet and never by another does not top the list.
+
+Each comparison keeps the ``keyness_top`` terms with the largest positive z: the words ``outlet``
+uses distinctively more than ``versus``. Pairwise comparisons are written in both orders (a vs b and
+b vs a), so both directions of every pair are there without mixing signs in one list.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from framing.stats.stopwords import is_stopword, stopword_set
+
+COLUMNS = ["outlet", "outlet_name", "versus", "versus_name", "rank", "term", "count", "count_versus", "delta", "z"]
+
+
+def term_matrix(outlet_terms: dict, outlets: list[str], min_count: int) -> tuple[np.ndarray, np.ndarray, dict]:
+    keys, vals, grp = [], [], []
+    for g, o in enumerate(outlets):
+        cnt = outlet_terms.get(o) or {}
+        keys.extend(cnt.keys())
+        vals.extend(cnt.values())
+        grp.extend([g] * len(cnt))
+    info = {"terms_seen": 0, "terms_used": 0, "stopword_terms_dropped": 0}
+    if not keys:
+        return np.zeros((len(outlets), 0)), np.array([], dtype=object), info
+    codes, vocab = pd.factorize(pd.Series(keys, dtype=object))
+    Y = np.zeros((len(outlets), len(vocab)))
+    np.add.at(Y, (np.asarray(grp), codes), np.asarray(vals, dtype=float))
+    stops = stopword_set()
+    vocab = np.asarray(vocab, dtype=object)
+    is_stop = np.fromiter((("+" in t) or is_stopword(t, stops) for t in vocab), dtype=bool, count=len(vocab))
+    keep = ~is_stop & (Y.sum(0) >= min_count)
+    info = {"terms_seen": int(len(vocab)), "terms_used": int(keep.sum()), "stopword_terms_dropped": int(is_stop.sum())}
+    return Y[:, keep], vocab[keep], info
+
+
+def log_odds(y_i: np.ndarray, y_j: np.ndarray, alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Monroe et al. (2008) eq. 16 and 18-20: delta and z for every term."""
+    a0 = alpha.sum()
+    n_i, n_j = y_i.sum(), y_j.sum()
+    delta = (np.log((y_i + alpha) / (n_i + a0 - y_i - alpha))
+             - np.log((y_j + alpha) / (n_j + a0 - y_j - alpha)))
+    var = 1.0 / (y_i + alpha) + 1.0 / (y_j + alpha)
+    return delta, delta / np.sqrt(var)
+
+
+def compute_keyness(outlet_terms: dict, outlets: list[str], opts, names: dict) -> tuple[pd.DataFrame, list[str], dict]:
+    notes: list[str] = []
+    present = [o for o in outlets if sum((outlet_terms.get(o) or {}).values()) > 0]
+    Y, vocab, info = term_matrix(outlet_terms, present, opts.keyness_min_count)
+    info["prior_strength"] = opts.keyness_prior
+    if len(present) < 2 or Y.shape[1] == 0:
+        notes.append("Keyness needs word counts from at least two outlets; none was computed.")
+        return pd.DataFrame(columns=COLUMNS), notes, info
+    total = Y.sum(0)
+    alpha = opts.keyness_prior * total / total.sum()
+    frames = []
+    comparisons = [(i, None) for i in range(len(present))]
+    comparisons += [(i, j) for i in range(len(present)) for j in range(len(present)) if i != j]
+    for i, j in comparisons:
+        y_i = Y[i]
+        y_j = total - y_i if j is None else Y[j]
+        delta, z = log_odds(y_i, y_j, alpha)
+        top = min(opts.keyness_top, len(z))
+        idx = np.argpartition(-z, top - 1)[:top]
+        idx = idx[np.argsort(-z[idx], kind="stable")]
+        idx = idx[z[idx] > 0]
+        o, v = present[i], ("rest" if j is None else present[j])
+        frames.append(pd.DataFrame({
+            "outlet": o, "outlet_name": names.get(o, o), "versus": v,
+            "versus_name": "the other outlets" if j is None else names.get(v, v),
+            "rank": np.arange(1, len(idx) + 1), "term": vocab[idx], "count": y_i[idx].astype(int),
+            "count_versus": y_j[idx].astype(int), "delta": delta[idx], "z": z[idx],
+        }))
+    return pd.concat(frames, ignore_index=True)[COLUMNS], notes, info

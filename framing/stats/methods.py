@@ -1,0 +1,102 @@
+"""The methods appendix of the statistics: plain-text paragraphs (no markup), safe to autoescape."""
+
+from __future__ import annotations
+
+TESTS = {
+    "rate_interval": "document bootstrap, percentile 95% interval; exact Poisson (Garwood) when 0 hits or 1 document",
+    "contrast_effect": "rate ratio, stratified document bootstrap percentile 95% interval",
+    "contrast_test": "two-sided document permutation test of the Poisson score statistic "
+                     "(Monte-Carlo, normal tail beyond its resolution)",
+    "multiplicity": "Benjamini-Hochberg false discovery rate, separately for one-vs-rest and pairwise",
+    "keyness": "weighted log-odds ratio with informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)",
+    "naming_interval": "document bootstrap percentile; Wilson with documents as sample size when few documents",
+}
+
+
+def methods(options=None, seed: int | None = None) -> list[dict]:
+    """The appendix as a list of {"title": str, "paragraphs": [str, ...]}; plain text, no markup."""
+    from framing.stats.options import StatsOptions
+
+    o = options or StatsOptions()
+    seed_text = f"The random seed of this run was {seed}; " if seed is not None else "The random seed is recorded in manifest.json; "
+    return [
+        {"title": "Counts and rates", "paragraphs": [
+            "Every lexicon hit is counted once in the document where it occurs. For an outlet and a category, "
+            "count is the number of hits in that outlet's analysed documents, tokens is the number of words in "
+            "those documents, and the rate is count / tokens x 1000, hits per 1,000 words. doc_share is the "
+            "share of the outlet's documents with at least one hit.",
+            "Hits cluster in documents: an article about a siege uses the word siege many times. All intervals "
+            "and tests therefore resample whole documents rather than single hits, so that this clustering "
+            "(over-dispersion) widens the uncertainty as it should.",
+        ]},
+        {"title": "Confidence intervals for rates", "paragraphs": [
+            f"The 95% interval of a rate is a percentile interval from {o.bootstrap} document-bootstrap resamples: "
+            "the outlet's documents are drawn with replacement as many times as there are documents, and the "
+            "rate is recomputed as the sum of hits over the sum of words. When an outlet has no hit in a category, "
+            "or only one document, every resample gives the same rate; there the exact Poisson (Garwood) interval "
+            "is given instead, which for zero hits runs from 0 to 3.69 hits per outlet word count.",
+        ]},
+        {"title": "Differences between outlets", "paragraphs": [
+            "Each category is compared one outlet against all other outlets pooled (one-vs-rest), and for every "
+            "pair of outlets (pairwise). The effect size is the rate ratio rate_a / rate_b. When one side has no "
+            "hits, 0.5 is added to both counts (the Haldane-Anscombe correction) so that the ratio stays finite; "
+            "when both sides have none the ratio is left empty. Its 95% interval comes from the same document "
+            "bootstrap, resampling each outlet's documents separately (so the pooled rest keeps its outlet mix).",
+            "The p-value comes from a two-sided permutation test over documents. The statistic is the Poisson "
+            "score U = S_a - r x T_a, where S_a and T_a are outlet a's hits and words and r is the pooled rate of "
+            "the two groups compared. Outlet labels are shuffled among the compared documents, keeping each "
+            "document's hits and length together and the group sizes fixed; U is recomputed for each shuffle. "
+            "The p-value is twice the smaller tail share, counting the observed labelling as one shuffle, capped "
+            "at 1. Because whole documents move, over-dispersion and differences in article length are respected "
+            "without a distributional model.",
+            f"One-vs-rest tests use {o.permutations} shuffles of all outlet labels (one shuffle serves every outlet "
+            f"at once); each pairwise test uses {o.pairwise_permutations} shuffles of its two outlets' documents. "
+            "A Monte-Carlo p-value cannot go below 2/(shuffles+1). When no shuffle was as extreme as the "
+            "observation, the p-value is taken from the normal approximation using the exact permutation mean (0) "
+            "and variance of U, m(P-m)/(P(P-1)) x sum of squared document residuals (Hajek's combinatorial central "
+            "limit theorem), if that is smaller; the column p_method says so.",
+        ]},
+        {"title": "Multiple comparisons", "paragraphs": [
+            "With many categories and outlets some differences look large by chance. p-values are adjusted with "
+            f"the Benjamini-Hochberg procedure at a false discovery rate of {o.fdr:g}, separately for the "
+            "one-vs-rest family and the pairwise family (statsmodels multipletests, method fdr_bh). q is the "
+            "adjusted p-value; a contrast is called significant when q is below the false discovery rate.",
+        ]},
+        {"title": "Small-sample warnings", "paragraphs": [
+            f"A contrast or rate carries a warning when an outlet has fewer than {o.min_docs} documents, when the "
+            f"two sides have fewer than {o.min_hits} hits together, when an outlet's hits all come from fewer than "
+            f"{o.min_hit_docs} documents (one article can carry a whole count), or when one side has no hits. "
+            "A warned result is reported, not hidden: read it as a lead to check in the sentences behind it.",
+        ]},
+        {"title": "Keyness", "paragraphs": [
+            "Keyness compares the words of one outlet with those of another outlet, or of all other outlets, "
+            "using the weighted log-odds ratio with an informative Dirichlet prior of Monroe, Colaresi and Quinn "
+            "(2008, Political Analysis 16(4)). For word w, delta = log((y_aw + a_w) / (n_a + a0 - y_aw - a_w)) - "
+            "log((y_bw + a_w) / (n_b + a0 - y_bw - a_w)), its variance is 1/(y_aw + a_w) + 1/(y_bw + a_w), and "
+            "z = delta / sqrt(variance). y are word counts, n the total counts, and the prior a_w = a0 x (share "
+            f"of w in the whole corpus) with strength a0 = {o.keyness_prior:g}.",
+            "Words are the normalised tokens with the article and conjunction clitics split off. Function words "
+            "from the project's own Arabic stopword list (framing/stats/stopwords_ar.txt), and words used fewer "
+            f"than {o.keyness_min_count} times in the whole corpus, are left out. Each comparison lists its "
+            f"{o.keyness_top} words with the largest positive z, the words the outlet uses distinctively more; "
+            "pairwise comparisons are listed in both directions.",
+        ]},
+        {"title": "Naming", "paragraphs": [
+            "For a contested name (a naming axis), an outlet's share of a variant is its mentions of that variant "
+            "divided by its mentions of any variant of the axis. The 95% interval is a document-bootstrap "
+            "percentile interval, because mentions cluster in articles and a binomial interval over mentions "
+            f"would be too narrow. When fewer than {o.min_docs} of the outlet's documents mention the axis, the "
+            "Wilson interval with the number of those documents as the sample size is given instead.",
+        ]},
+        {"title": "Rates over time", "paragraphs": [
+            "When documents have dates, hits and words are summed per outlet and per week (weeks start on Monday) "
+            "or calendar month, and the rate is that outlet's hits per 1,000 of its own words in the period, so "
+            "an outlet that published more in one month does not look more intense for that reason. With "
+            "time_unit auto, months are used when the dates span more than 180 days, weeks otherwise.",
+        ]},
+        {"title": "Reproducibility", "paragraphs": [
+            seed_text + "bootstrap and permutation draws come from numpy random generators seeded from it, so the "
+            "same corpus, configuration and seed give the same numbers. Versions of numpy, scipy, statsmodels and "
+            "pandas are in manifest.json.",
+        ]},
+    ]

@@ -1,0 +1,153 @@
+"""Per-outlet rates with intervals, naming-variant shares, and rates over time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.rates import confint_poisson
+
+from framing.stats.matrix import Counts
+
+ALPHA = 0.05
+
+
+def _quantiles(rep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval over axis 0, ignoring undefined replicates."""
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            lo, hi = np.nanquantile(rep, [ALPHA / 2, 1 - ALPHA / 2], axis=0)
+    return lo, hi
+
+
+def outlet_scores(c: Counts, rep: np.ndarray, opts, names: dict) -> pd.DataFrame:
+    """rep: (G, B, K + E + 1) bootstrap replicate sums, tokens in the last column."""
+    G, K = c.n_groups, len(c.categories)
+    count = c.group_sums(c.counts)  # (G, K)
+    tokens = c.group_sums(c.tokens[:, None])[:, 0]  # (G,)
+    n_docs = np.bincount(c.group, minlength=G)
+    hit_docs = c.group_sums((c.counts > 0).astype(float))
+    rows = []
+    for g, outlet in enumerate(c.outlets):
+        rtok = rep[g, :, -1]
+        with np.errstate(all="ignore"):
+            rates = 1000.0 * rep[g, :, :K] / rtok[:, None]
+        lo, hi = _quantiles(rates)
+        for k in range(K):
+            cnt, tok = count[g, k], tokens[g]
+            per_1k = 1000.0 * cnt / tok if tok > 0 else np.nan
+            method = "document bootstrap (percentile)"
+            l, h = lo[k], hi[k]
+            if tok <= 0:
+                l = h = np.nan
+                method = ""
+            elif cnt == 0 or n_docs[g] < 2:
+                # the bootstrap collapses to a point here: fall back to the exact Poisson interval
+                l, h = (1000.0 * x for x in confint_poisson(cnt, tok, method="exact-c", alpha=ALPHA))
+                method = "exact Poisson (Garwood)"
+            warn = _score_warning(n_docs[g], cnt, hit_docs[g, k], opts)
+            rows.append((outlet, names.get(outlet, outlet), c.categories.at[k, "lexicon"],
+                         c.categories.at[k, "kind"], c.categories.at[k, "category"],
+                         c.categories.at[k, "category_label"], int(cnt), int(tok), per_1k, l, h, method,
+                         (hit_docs[g, k] / n_docs[g]) if n_docs[g] else np.nan, int(n_docs[g]),
+                         int(hit_docs[g, k]), warn))
+    return pd.DataFrame(rows, columns=[
+        "outlet", "outlet_name", "lexicon", "kind", "category", "category_label", "count", "tokens", "per_1k",
+        "ci_low", "ci_high", "ci_method", "doc_share", "n_docs", "docs_with_hits", "warning"])
+
+
+def _score_warning(n_docs: int, count: float, hit_docs: float, opts) -> str:
+    parts = []
+    if n_docs < opts.min_docs:
+        parts.append(f"only {n_docs} document{'s' if n_docs != 1 else ''}")
+    if 0 < count < opts.min_hits:
+        parts.append(f"only {int(count)} hit{'s' if count != 1 else ''}")
+    if count > 0 and hit_docs < opts.min_hit_docs:
+        parts.append(f"all hits from {int(hit_docs)} document{'s' if hit_docs != 1 else ''}")
+    return "; ".join(parts)
+
+
+def naming_shares(c: Counts, rep: np.ndarray, opts, names: dict) -> pd.DataFrame:
+    """Each outlet's share of each variant of a naming axis, with a document-bootstrap interval.
+
+    Mentions cluster in documents (an article that says Khankendi once says it ten times), so a
+    binomial interval over mentions would be far too narrow; resampling documents is not. With
+    fewer than ``min_docs`` documents mentioning the axis the bootstrap has too few clusters, and a
+    Wilson interval with the number of mentioning documents as sample size is used instead.
+    """
+    cols = ["outlet", "outlet_name", "lexicon", "axis", "entry", "gloss", "count", "axis_total", "share",
+            "ci_low", "ci_high", "ci_method", "docs_mentioning", "warning"]
+    if not len(c.entries):
+        return pd.DataFrame(columns=cols)
+    K = len(c.categories)
+    ent_count = c.group_sums(c.entry_counts)  # (G, E)
+    axis_count = c.group_sums(c.counts)  # (G, K)
+    axis_docs = c.group_sums((c.counts > 0).astype(float))
+    rows = []
+    for g, outlet in enumerate(c.outlets):
+        erep = rep[g, :, K:K + len(c.entries)]
+        for e, ent in c.entries.iterrows():
+            k = int(ent["col"])
+            total = axis_count[g, k]
+            cnt = ent_count[g, e]
+            ndoc = int(axis_docs[g, k])
+            share = cnt / total if total > 0 else np.nan
+            method, lo, hi, warn = "", np.nan, np.nan, ""
+            if total > 0:
+                if ndoc >= opts.min_docs:
+                    with np.errstate(all="ignore"):
+                        r = erep[:, e] / rep[g, :, k]
+                    lo, hi = _quantiles(r[:, None])
+                    lo, hi = float(lo[0]), float(hi[0])
+                    method = "document bootstrap (percentile)"
+                else:
+                    lo, hi = proportion_confint(share * ndoc, ndoc, alpha=ALPHA, method="wilson")
+                    method = "Wilson, documents as sample size"
+                    warn = f"only {ndoc} document{'s' if ndoc != 1 else ''} mention this axis"
+            rows.append((outlet, names.get(outlet, outlet), ent["lexicon"], ent["axis"], ent["entry"], ent["gloss"],
+                         int(cnt), int(total), share, lo, hi, method, ndoc, warn))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def choose_unit(dates: pd.Series, unit: str) -> str:
+    if unit != "auto":
+        return unit
+    d = dates.dropna()
+    if d.empty:
+        return "month"
+    return "month" if (d.max() - d.min()).days > 180 else "week"
+
+
+def timeline(c: Counts, unit: str) -> pd.DataFrame:
+    cols = ["outlet", "period", "period_start", "lexicon", "category", "count", "tokens", "n_docs", "per_1k"]
+    ok = c.dates.notna().to_numpy()
+    if not ok.any():
+        return pd.DataFrame(columns=cols)
+    d = c.dates[ok]
+    if unit == "week":
+        per = d.dt.to_period("W-SUN")
+        label = per.dt.start_time.dt.strftime("%Y-%m-%d")
+    else:
+        per = d.dt.to_period("M")
+        label = per.dt.strftime("%Y-%m")
+    start = per.dt.start_time.dt.strftime("%Y-%m-%d")
+    frame = pd.DataFrame(c.counts[ok], columns=range(len(c.categories)))
+    frame["outlet"] = np.asarray(c.outlets, dtype=object)[c.group[ok]]
+    frame["period"] = label.to_numpy()
+    frame["period_start"] = start.to_numpy()
+    frame["tokens"] = c.tokens[ok]
+    frame["n_docs"] = 1
+    agg = frame.groupby(["outlet", "period", "period_start"], sort=True).sum().reset_index()
+    long = agg.melt(id_vars=["outlet", "period", "period_start", "tokens", "n_docs"],
+                    value_vars=list(range(len(c.categories))), var_name="k", value_name="count")
+    k = long["k"].astype(int).to_numpy()
+    long["lexicon"] = c.categories["lexicon"].to_numpy()[k]
+    long["category"] = c.categories["category"].to_numpy()[k]
+    long["count"] = long["count"].astype(int)
+    long["tokens"] = long["tokens"].astype(int)
+    with np.errstate(all="ignore"):
+        long["per_1k"] = np.where(long["tokens"] > 0, 1000.0 * long["count"] / long["tokens"], np.nan)
+    return long[cols].sort_values(["lexicon", "category", "outlet", "period"]).reset_index(drop=True)
