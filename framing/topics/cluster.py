@@ -1,0 +1,127 @@
+"""Reduce unit embeddings and cluster them (scikit-learn; UMAP only when asked for).
+
+- Reduction: PCA to ``reduce_dims`` components (default), or UMAP (``umap: true``; costs ~12 s of
+  numba warm-up and needs at least ~15 units).
+- Clustering: KMeans with k fixed or chosen by the silhouette score, or HDBSCAN (outliers get
+  topic -1).
+- Large corpora: reduction and clustering are fitted on a random sample of ``fit_idx`` units;
+  the other units are then assigned: KMeans by nearest centre, HDBSCAN by a vote of the nearest
+  sampled units (outliers included).
+
+``umap`` is imported here only, lazily.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SILHOUETTE_SAMPLE = 4000
+K_CAP = 30
+UMAP_MIN_UNITS = 15
+
+
+@dataclass
+class Clustering:
+    labels: np.ndarray  # one per unit, -1 = outlier
+    reduced: np.ndarray  # the space clusters were found in, all units
+    method: str
+    reduction: str
+    k: int | None = None
+    silhouette: dict = field(default_factory=dict)  # k -> score (KMeans with k chosen)
+    min_cluster_size: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def auto_k_range(n_fit: int, k_min: int, k_max) -> list[int]:
+    hi = min(K_CAP, max(2, int(round(np.sqrt(n_fit / 2))))) if k_max == "auto" else int(k_max)
+    hi = min(hi, n_fit - 1)
+    lo = max(2, min(k_min, hi))
+    return list(range(lo, hi + 1))
+
+
+def reduce(emb: np.ndarray, fit_idx: np.ndarray, *, use_umap: bool, dims: int, seed: int, notes: list[str]):
+    n_fit = len(fit_idx)
+    if use_umap and n_fit >= UMAP_MIN_UNITS:
+        import umap  # noqa: PLC0415 (opt-in, slow to import)
+
+        model = umap.UMAP(n_components=min(5, n_fit - 2), n_neighbors=min(15, n_fit - 1), min_dist=0.0,
+                          metric="cosine", random_state=seed, low_memory=True)
+        model.fit(emb[fit_idx])
+        return model.transform(emb) if n_fit < len(emb) else model.embedding_, "umap"
+    if use_umap:
+        notes.append(f"UMAP was asked for but needs at least {UMAP_MIN_UNITS} units; PCA was used instead.")
+    from sklearn.decomposition import PCA
+
+    n_comp = min(dims, n_fit - 1, emb.shape[1])
+    if n_comp < 1:
+        return emb, "none"
+    pca = PCA(n_components=n_comp, random_state=seed, svd_solver="full" if n_fit <= 2000 else "randomized")
+    pca.fit(emb[fit_idx])
+    return pca.transform(emb).astype(np.float32), f"pca{n_comp}"
+
+
+def kmeans_fit(X: np.ndarray, k: int, seed: int):
+    from sklearn.cluster import KMeans
+
+    return KMeans(n_clusters=k, n_init=4, random_state=seed).fit(X)
+
+
+def choose_k(X: np.ndarray, ks: list[int], seed: int) -> tuple[int, dict[int, float], dict]:
+    from sklearn.metrics import silhouette_score
+
+    scores, models = {}, {}
+    sample = min(len(X), SILHOUETTE_SAMPLE)
+    for k in ks:
+        km = kmeans_fit(X, k, seed)
+        if len(set(km.labels_.tolist())) < 2:
+            continue
+        scores[k] = float(silhouette_score(X, km.labels_, sample_size=sample, random_state=seed))
+        models[k] = km
+    if not scores:
+        return ks[0], scores, models
+    best = max(scores, key=lambda k: (round(scores[k], 4), -k))  # ties: fewer topics
+    return best, scores, models
+
+
+def cluster_units(emb: np.ndarray, fit_idx: np.ndarray, options, seed: int, k: int | None = None) -> Clustering:
+    """Cluster all units; ``k`` overrides the silhouette choice (stability refits use it)."""
+    notes: list[str] = []
+    reduced, reduction = reduce(emb, fit_idx, use_umap=options.umap, dims=options.reduce_dims, seed=seed, notes=notes)
+    Xf = reduced[fit_idx]
+    n_fit = len(fit_idx)
+    if options.clustering == "kmeans":
+        silhouette: dict = {}
+        if k is None and options.n_topics != "auto":
+            k = int(options.n_topics)
+            if k > n_fit:
+                notes.append(f"n_topics {k} is more than the {n_fit} units; {n_fit} topics were used.")
+                k = n_fit
+        if k is None:
+            ks = auto_k_range(n_fit, options.k_min, options.k_max)
+            k, silhouette, models = choose_k(Xf, ks, seed)
+            km = models.get(k) or kmeans_fit(Xf, k, seed)
+        else:
+            km = kmeans_fit(Xf, k, seed)
+        labels = km.predict(reduced) if n_fit < len(reduced) else km.labels_.copy()
+        return Clustering(labels.astype(np.int64), reduced, "kmeans", reduction, k=int(k),
+                          silhouette=silhouette, notes=notes)
+
+    from sklearn.cluster import HDBSCAN
+
+    mcs = options.min_topic_size
+    mcs = max(5, n_fit // 200) if mcs == "auto" else int(mcs)
+    mcs = max(2, min(mcs, n_fit))
+    hdb = HDBSCAN(min_cluster_size=mcs, min_samples=min(mcs, 10), copy=True).fit(Xf)
+    fit_labels = hdb.labels_.astype(np.int64)
+    if n_fit < len(reduced):
+        from sklearn.neighbors import KNeighborsClassifier
+
+        knn = KNeighborsClassifier(n_neighbors=min(10, n_fit)).fit(Xf, fit_labels)
+        labels = knn.predict(reduced)
+        labels[fit_idx] = fit_labels
+    else:
+        labels = fit_labels
+    n_clusters = len(set(labels.tolist()) - {-1})
+    return Clustering(labels, reduced, "hdbscan", reduction, k=n_clusters, min_cluster_size=mcs, notes=notes)

