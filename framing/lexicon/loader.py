@@ -1,0 +1,498 @@
+"""Read and validate lexicon YAML files; every problem names its file, line and key.
+
+Format (docs/lexicons.md has the full description)::
+
+    id: conflict
+    version: "1.0"
+    kind: frames            # frames | naming | markers
+    language: ar
+    description: ...
+    sources: [{id: entman1993, cite: "...", url: "..."}]
+    exclude: ["اختيار المحرر"]          # optional: phrases that never count, for any entry
+    categories:
+      - id: occupation
+        label: Occupation
+        label_ar: احتلال
+        description: ...
+        entries:
+          - id: ihtilal
+            gloss: occupation; to occupy; occupied, occupier
+            forms: [احتلال, {form: محتل, inflect: adj}, احتل, احتلت]
+            sequences: ["الأراضي المحتلة"]
+            exclude: ["* المرتبة|المركز"]   # "*" stands for the hit itself
+            sources: [entman1993]
+            examples: {positive: [...], negative: [...]}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import re
+from pathlib import Path
+
+import yaml
+
+from framing.lexicon.model import (
+    INFLECTION_ALIASES,
+    INFLECTIONS,
+    KINDS,
+    Category,
+    Entry,
+    Form,
+    Lexicon,
+    Source,
+)
+
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+LEXICON_KEYS = {"id", "version", "kind", "language", "description", "sources", "categories",
+                "exclude", "note", "license", "authors"}
+LEXICON_REQUIRED = ("id", "version", "kind", "language", "description", "sources", "categories")
+SOURCE_KEYS = {"id", "cite", "url"}
+CATEGORY_KEYS = {"id", "label", "label_ar", "description", "entries", "exclude", "note"}
+CATEGORY_REQUIRED = ("id", "label", "label_ar", "description", "entries")
+ENTRY_KEYS = {"id", "gloss", "forms", "sequences", "lemmas", "inflect", "exclude", "note",
+              "sources", "examples"}
+FORM_KEYS = {"form", "inflect"}
+EXAMPLE_KEYS = {"positive", "negative"}
+
+
+class LexiconError(ValueError):
+    """All problems found in one or more lexicon files, each "<file>:<line>: <key.path>: <message>"."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in lexicon files:"
+        return "\n".join([head] + [f"  {p}" for p in self.problems])
+
+    def __str__(self) -> str:
+        return self._text()
+
+
+# ---------------------------------------------------------------------------------------------
+# where shipped lexicons live
+
+
+def shipped_dir() -> Path:
+    """The folder of the lexicons shipped with framing (the repository's top-level ``lexicons/``
+    in a source checkout, ``framing/lexicons`` inside an installed wheel)."""
+    import framing
+
+    here = Path(framing.__file__).resolve().parent
+    candidate = here.parent / "lexicons"
+    if candidate.is_dir() and any(candidate.glob("*.yaml")):
+        return candidate
+    try:
+        packaged = importlib.resources.files("framing") / "lexicons"
+        if packaged.is_dir():
+            return Path(str(packaged))
+    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):  # pragma: no cover
+        pass
+    return candidate
+
+
+def shipped_ids() -> list[str]:
+    return sorted(p.stem for p in shipped_dir().glob("*.yaml"))
+
+
+def resolve_ref(ref: str | Path, base_dir: Path | None = None) -> Path:
+    """A shipped id (``conflict``) or a path (relative to ``base_dir``) to a YAML file."""
+    text = str(ref)
+    if isinstance(ref, str) and ID_RE.match(text):
+        path = shipped_dir() / f"{text}.yaml"
+        if path.is_file():
+            return path
+        local = Path(base_dir or ".") / text
+        if local.is_file():
+            return local
+        raise FileNotFoundError(
+            f"{text}: no shipped lexicon with this id (shipped: {', '.join(shipped_ids()) or 'none'})"
+            " and no such file; give a shipped id or a path to a .yaml file"
+        )
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        path = Path(base_dir or ".") / path
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: lexicon file not found")
+    return path
+
+
+def load_lexicons(refs: list[str | Path], base_dir: Path | str | None = None) -> list[Lexicon]:
+    """Load lexicons by shipped id or path; every problem in every file is raised together."""
+    base = Path(base_dir) if base_dir is not None else Path(".")
+    lexicons: list[Lexicon] = []
+    problems: list[str] = []
+    seen_ids: dict[str, str] = {}
+    for ref in refs:
+        try:
+            path = resolve_ref(ref, base)
+        except FileNotFoundError as exc:
+            problems.append(f"{ref}:0: lexicons: {exc}")
+            continue
+        try:
+            lex = load_lexicon_file(path)
+        except LexiconError as exc:
+            problems.extend(exc.problems)
+            continue
+        if lex.id in seen_ids:
+            problems.append(
+                f"{path}:{lex.lines.get('id', 1)}: id: lexicon id {lex.id!r} is already used by"
+                f" {seen_ids[lex.id]}; lexicon ids must be unique in a study"
+            )
+            continue
+        seen_ids[lex.id] = str(path)
+        lexicons.append(lex)
+    if problems:
+        raise LexiconError(problems)
+    return lexicons
+
+
+def load_lexicon_file(path: Path | str) -> Lexicon:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LexiconError([f"{path}:0: (file): cannot read: {exc.strerror or exc}"]) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LexiconError([f"{path}:0: (file): not UTF-8 ({exc.reason} at byte {exc.start}); save"
+                            " the lexicon as UTF-8"]) from exc
+    return parse_lexicon(text, name=str(path), path=path,
+                         sha256=hashlib.sha256(raw).hexdigest())
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML with line numbers
+
+
+class _Data:
+    """YAML data plus the line of every key path (tuple of str keys and int indexes)."""
+
+    def __init__(self) -> None:
+        self.lines: dict[tuple, int] = {}
+        self.problems: list[tuple[tuple, str, int]] = []
+
+
+def _to_python(node, path: tuple, data: _Data):
+    data.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            sub = path + (key,)
+            if key in out:
+                data.problems.append((sub, f"duplicate key {key!r} (first on line"
+                                           f" {data.lines.get(('#key',) + sub, '?')})",
+                                      key_node.start_mark.line + 1))
+                continue
+            data.lines[("#key",) + sub] = key_node.start_mark.line + 1
+            out[key] = _to_python(value_node, sub, data)
+            data.lines[sub] = value_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, path + (i,), data) for i, item in enumerate(node.value)]
+    # scalars: keep the text as written for strings (so version 1.10 stays "1.10"), typed otherwise
+    if node.tag.endswith(":null"):
+        return None
+    if node.tag.endswith(":bool"):
+        return node.value.lower() in ("true", "yes", "on")
+    if node.tag.endswith((":int", ":float")):
+        return _Number(node.value)
+    return node.value
+
+
+class _Number(str):
+    """A number as written in YAML; accepted where a string is expected (version: 1.0)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# validation
+
+
+class _Checker:
+    def __init__(self, name: str, data: _Data, tree) -> None:
+        self.name = name
+        self.data = data
+        self.tree = tree
+        self.problems: list[str] = []
+
+    def line(self, path: tuple) -> int:
+        for k in (("#key",) + path, path):
+            if k in self.data.lines:
+                return self.data.lines[k]
+        while path:
+            path = path[:-1]
+            if path in self.data.lines:
+                return self.data.lines[path]
+        return 1
+
+    def keypath(self, path: tuple) -> str:
+        """Readable key path: list items that have an ``id`` are named by it."""
+        parts: list[str] = []
+        node = self.tree
+        for p in path:
+            if isinstance(p, int):
+                item = node[p] if isinstance(node, list) and p < len(node) else None
+                if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]:
+                    parts.append(str(item["id"]))
+                else:
+                    parts.append(f"[{p}]")
+                node = item
+            else:
+                parts.append(str(p))
+                node = node.get(p) if isinstance(node, dict) else None
+        text = ""
+        for part in parts:
+            text += part if part.startswith("[") or not text else "." + part
+        return text or "(top)"
+
+    def add(self, path: tuple, message: str) -> None:
+        self.problems.append(f"{self.name}:{self.line(path)}: {self.keypath(path)}: {message}")
+
+    # typed getters --------------------------------------------------------------------------
+    def mapping(self, value, path: tuple, allowed: set[str], required: tuple[str, ...], what: str):
+        if not isinstance(value, dict):
+            self.add(path, f"{what} must be a mapping of keys, got {_kind(value)}")
+            return None
+        for key in value:
+            if key not in allowed:
+                close = _close(key, allowed)
+                hint = f" (did you mean {close!r}?)" if close else ""
+                self.add(path + (key,), f"unknown key {key!r} in {what}{hint}; allowed:"
+                                        f" {', '.join(sorted(allowed))}")
+        for key in required:
+            if key not in value or value[key] is None or value[key] == "":
+                self.add(path, f"{what} is missing the required key {key!r}")
+        return value
+
+    def string(self, value, path: tuple, required: bool = True) -> str:
+        if value is None:
+            if required:
+                self.add(path, "a value is required")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str):
+            self.add(path, f"must be text, got {_kind(value)}")
+            return ""
+        return str(value).strip()
+
+    def ident(self, value, path: tuple) -> str:
+        text = self.string(value, path)
+        if text and not ID_RE.match(text):
+            self.add(path, f"id {text!r} must be lower-case ASCII letters, digits and _"
+                           " starting with a letter (e.g. ethnic_cleansing)")
+        return text
+
+    def string_list(self, value, path: tuple) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.add(path, f"must be a list of text items, got {_kind(value)}")
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            text = self.string(item, path + (i,))
+            if text:
+                out.append(text)
+            elif item is not None and not isinstance(item, (dict, list)):
+                self.add(path + (i,), "empty item")
+        return tuple(out)
+
+    def inflect(self, value, path: tuple) -> tuple[str, ...]:
+        names = self.string_list(value, path)
+        known = set(INFLECTIONS) | set(INFLECTION_ALIASES)
+        for i, name in enumerate(names):
+            if name not in known:
+                self.add(path + ((i,) if isinstance(value, list) else ()),
+                         f"unknown inflection {name!r}; known: {', '.join(sorted(known))}")
+        return tuple(n for n in names if n in known)
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, _Number):
+        return f"the number {value}"
+    if isinstance(value, bool):
+        return f"the boolean {value}"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _close(key: str, allowed: set[str]) -> str | None:
+    import difflib
+
+    hits = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+    return hits[0] if hits else None
+
+
+def parse_lexicon(text: str, name: str = "<string>", path: Path | None = None,
+                  sha256: str = "") -> Lexicon:
+    """Parse and validate lexicon YAML text; raises LexiconError listing every problem."""
+    try:
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        raise LexiconError([f"{name}:{line}: (yaml): {getattr(exc, 'problem', None) or exc}"]) from exc
+    if node is None:
+        raise LexiconError([f"{name}:1: (top): the file is empty; a lexicon needs id, version, kind,"
+                            " language, description, sources and categories"])
+    data = _Data()
+    tree = _to_python(node, (), data)
+    ck = _Checker(name, data, tree)
+    for p, msg, line in data.problems:
+        ck.problems.append(f"{name}:{line}: {ck.keypath(p)}: {msg}")
+    top = ck.mapping(tree, (), LEXICON_KEYS, LEXICON_REQUIRED, "a lexicon")
+    if top is None:
+        raise LexiconError(ck.problems)
+
+    lex_id = ck.ident(top.get("id"), ("id",)) if top.get("id") is not None else ""
+    version = ck.string(top.get("version"), ("version",), required=False)
+    kind = ck.string(top.get("kind"), ("kind",), required=False)
+    if kind and kind not in KINDS:
+        ck.add(("kind",), f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    language = ck.string(top.get("language"), ("language",), required=False)
+    description = ck.string(top.get("description"), ("description",), required=False)
+    lex_exclude = ck.string_list(top.get("exclude"), ("exclude",))
+
+    sources: list[Source] = []
+    raw_sources = top.get("sources")
+    if raw_sources is not None and not isinstance(raw_sources, list):
+        ck.add(("sources",), f"sources must be a list of {{id, cite, url}}, got {_kind(raw_sources)}")
+        raw_sources = []
+    for i, src in enumerate(raw_sources or []):
+        p = ("sources", i)
+        src = ck.mapping(src, p, SOURCE_KEYS, ("id", "cite"), "a source")
+        if src is None:
+            continue
+        sid = ck.ident(src.get("id"), p + ("id",)) if src.get("id") is not None else ""
+        if sid and any(s.id == sid for s in sources):
+            ck.add(p + ("id",), f"duplicate source id {sid!r}")
+        sources.append(Source(sid, ck.string(src.get("cite"), p + ("cite",), False),
+                              ck.string(src.get("url"), p + ("url",), False)))
+    source_ids = {s.id for s in sources}
+
+    categories: list[Category] = []
+    raw_cats = top.get("categories")
+    if raw_cats is not None and not isinstance(raw_cats, list):
+        ck.add(("categories",), f"categories must be a list, got {_kind(raw_cats)}")
+        raw_cats = []
+    if isinstance(raw_cats, list) and not raw_cats:
+        ck.add(("categories",), "a lexicon needs at least one category")
+    for ci, cat in enumerate(raw_cats or []):
+        cp = ("categories", ci)
+        cat = ck.mapping(cat, cp, CATEGORY_KEYS, CATEGORY_REQUIRED, "a category")
+        if cat is None:
+            continue
+        cid = ck.ident(cat.get("id"), cp + ("id",)) if cat.get("id") is not None else ""
+        if cid and any(c.id == cid for c in categories):
+            ck.add(cp + ("id",), f"duplicate category id {cid!r}")
+        entries: list[Entry] = []
+        raw_entries = cat.get("entries")
+        if raw_entries is not None and not isinstance(raw_entries, list):
+            ck.add(cp + ("entries",), f"entries must be a list, got {_kind(raw_entries)}")
+            raw_entries = []
+        for ei, ent in enumerate(raw_entries or []):
+            entry = _entry(ck, ent, cp + ("entries", ei), source_ids)
+            if entry is None:
+                continue
+            if entry.id and any(e.id == entry.id for e in entries):
+                ck.add(cp + ("entries", ei, "id"), f"duplicate entry id {entry.id!r} in category {cid!r}")
+            entries.append(entry)
+        if kind == "naming" and isinstance(raw_entries, list) and len(raw_entries) < 2:
+            ck.add(cp + ("entries",), "a naming axis needs at least two entries (the competing names)")
+        categories.append(Category(
+            id=cid,
+            label=ck.string(cat.get("label"), cp + ("label",), False),
+            label_ar=ck.string(cat.get("label_ar"), cp + ("label_ar",), False),
+            description=ck.string(cat.get("description"), cp + ("description",), False),
+            entries=tuple(entries),
+            exclude=ck.string_list(cat.get("exclude"), cp + ("exclude",)),
+            line=ck.line(cp),
+        ))
+    if ck.problems:
+        raise LexiconError(ck.problems)
+    lines = {ck.keypath(k): v for k, v in data.lines.items() if k and k[0] != "#key"}
+    lines["id"] = data.lines.get(("#key", "id"), data.lines.get(("id",), 1))
+    return Lexicon(
+        id=lex_id, version=version, kind=kind, language=language, description=description,
+        sources=tuple(sources), categories=tuple(categories), exclude=lex_exclude, path=path,
+        sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        lines=lines,
+    )
+
+
+def _entry(ck: _Checker, ent, ep: tuple, source_ids: set[str]) -> Entry | None:
+    ent = ck.mapping(ent, ep, ENTRY_KEYS, ("id", "gloss"), "an entry")
+    if ent is None:
+        return None
+    eid = ck.ident(ent.get("id"), ep + ("id",)) if ent.get("id") is not None else ""
+    default_inflect = ck.inflect(ent.get("inflect"), ep + ("inflect",))
+    forms: list[Form] = []
+    raw_forms = ent.get("forms")
+    if isinstance(raw_forms, str):
+        raw_forms = [raw_forms]
+    if raw_forms is not None and not isinstance(raw_forms, list):
+        ck.add(ep + ("forms",), f"forms must be a list, got {_kind(raw_forms)}")
+        raw_forms = []
+    for fi, item in enumerate(raw_forms or []):
+        fp = ep + ("forms", fi)
+        if isinstance(item, dict):
+            m = ck.mapping(item, fp, FORM_KEYS, ("form",), "a form")
+            if m is None:
+                continue
+            word = ck.string(m.get("form"), fp + ("form",), False)
+            inflect = ck.inflect(m.get("inflect"), fp + ("inflect",)) if "inflect" in m else default_inflect
+        else:
+            word = ck.string(item, fp)
+            inflect = default_inflect
+        if not word:
+            continue
+        if len(word.split()) > 1:
+            ck.add(fp, f"form {word!r} has several words; put multiword terms under 'sequences'")
+            continue
+        if "*" in word[:-1]:
+            ck.add(fp, f"form {word!r}: '*' is only allowed at the end (a prefix form)")
+            continue
+        forms.append(Form(word, inflect, ck.line(fp)))
+    sequences = ck.string_list(ent.get("sequences"), ep + ("sequences",))
+    for si, seq in enumerate(sequences):
+        if len(seq.split()) < 2:
+            ck.add(ep + ("sequences", si), f"sequence {seq!r} has one word; put it under 'forms'")
+    lemmas = ck.string_list(ent.get("lemmas"), ep + ("lemmas",))
+    if not forms and not sequences and not lemmas:
+        ck.add(ep, "an entry needs at least one of forms, sequences or lemmas")
+    exclude = ck.string_list(ent.get("exclude"), ep + ("exclude",))
+    for xi, phrase in enumerate(exclude):
+        if phrase.split().count("*") > 1:
+            ck.add(ep + ("exclude", xi), f"exclude {phrase!r}: '*' (the hit) may appear once")
+    srcs = ck.string_list(ent.get("sources"), ep + ("sources",))
+    for si, sid in enumerate(srcs):
+        if sid not in source_ids:
+            ck.add(ep + ("sources", si), f"unknown source {sid!r}; declare it under the lexicon's"
+                                         f" sources (declared: {', '.join(sorted(source_ids)) or 'none'})")
+    positive: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
+    ex = ent.get("examples")
+    if ex is not None:
+        exm = ck.mapping(ex, ep + ("examples",), EXAMPLE_KEYS, (), "examples")
+        if exm is not None:
+            positive = ck.string_list(exm.get("positive"), ep + ("examples", "positive"))
+            negative = ck.string_list(exm.get("negative"), ep + ("examples", "negative"))
+    return Entry(
+        id=eid, gloss=ck.string(ent.get("gloss"), ep + ("gloss",), False), forms=tuple(forms),
+        sequences=sequences, lemmas=lemmas, exclude=exclude,
+        note=ck.string(ent.get("note"), ep + ("note",), False), sources=srcs,
+        positive=positive, negative=negative, line=ck.line(ep),
+    )

@@ -1,0 +1,42 @@
+"""Every entry of every shipped lexicon carries positive and negative example phrases; run them all."""
+
+from __future__ import annotations
+
+import pytest
+
+from framing.arabic import Normaliser
+from framing.lexicon import Matcher, load_lexicons, shipped_ids
+
+SHIPPED = shipped_ids()
+
+
+def _cases():
+    lexicons = load_lexicons(SHIPPED)
+    for lex in lexicons:
+        for cat in lex.categories:
+            for ent in cat.entries:
+                yield pytest.param(lex.id, cat.id, ent, id=f"{lex.id}.{cat.id}.{ent.id}")
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return Matcher(load_lexicons(SHIPPED), Normaliser())
+
+
+def test_the_three_lexicons_are_shipped():
+    assert {"conflict", "naming", "attribution"} <= set(SHIPPED)
+
+
+@pytest.mark.parametrize("lexicon,category,entry", list(_cases()))
+def test_entry_examples(matcher, lexicon, category, entry):
+    assert entry.positive, f"{lexicon}.{category}.{entry.id}: no positive example"
+    assert entry.negative, f"{lexicon}.{category}.{entry.id}: no negative example"
+    for phrase in entry.positive:
+        hits = [(m.category, m.entry) for m in matcher.match_text(phrase) if m.lexicon == lexicon]
+        assert (category, entry.id) in hits, (
+            f"{lexicon}.{category}.{entry.id}: positive example {phrase!r} does not match (got {hits})")
+    for phrase in entry.negative:
+        hits = [m for m in matcher.match_text(phrase)
+                if m.lexicon == lexicon and m.category == category and m.entry == entry.id]
+        assert not hits, (f"{lexicon}.{category}.{entry.id}: negative example {phrase!r} matches"
+                          f" {[h.surface for h in hits]}")
