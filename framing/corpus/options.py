@@ -17,3 +17,25 @@ class CorpusOptions(BaseModel):
     )
     near_duplicate_threshold: float = Field(0.8, gt=0, le=1, description="estimated Jaccard similarity of 5-word shingles")
     profiles: list[str] = Field(default_factory=list, description="extra outlet cleaning profiles (YAML paths)")
+    # ---- added by the corpus stage (issue 3) ------------------------------------------------
+    shared_wire: Literal["keep", "drop"] = Field(
+        "keep",
+        description="near-duplicates across outlets (shared wire copy): each outlet chose to publish its copy, "
+        "so they are kept by default; 'drop' keeps only the first copy. Always flagged is_wire and listed.",
+    )
+    clean: bool = Field(True, description="remove page furniture (profiles and generic rules); false keeps the text as read")
+    short_line_words: int = Field(
+        4, ge=0, description="at the start and end of a text, lines of at most this many words without a sentence end are furniture"
+    )
+    repeated_line_min_docs: int = Field(
+        5, ge=2, description="a line found in at least this many documents of one outlet (and in repeated_line_share of them) is furniture"
+    )
+    repeated_line_share: float = Field(0.02, ge=0, le=1, description="see repeated_line_min_docs")
+    repeated_line_max_words: int = Field(20, ge=1, description="only lines of at most this many words count as repeated furniture")
+    title_from_first_line: bool = Field(
+        True, description="single-document files without a title: the first line (a headline) becomes the title"
+    )
+    max_document_mb: float = Field(
+        64, gt=0, description="a single-document file larger than this is skipped (split it, or convert it to JSONL)"
+    )
+    num_perm: int = Field(64, ge=16, le=512, description="MinHash permutations for near-duplicate detection")

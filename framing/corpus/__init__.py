@@ -1,0 +1,32 @@
+"""corpus stage: read scraped articles in any of the supported formats and encodings, clean them,
+attribute them, mark duplicates, and account for every input document.
+
+Public API::
+
+    docs = load_corpus(config)          # list[Document], one per input, analysed or skipped
+    ledger_frame(docs, n_tokens=None)   # data/documents.csv as a DataFrame
+
+Modules: ``readers`` (files, rows, streaming), ``encoding``, ``html`` (trafilatura), ``clean``
+(Unicode and furniture), ``profiles`` (+ ``profiles/*.yaml``), ``attribute`` (source lines,
+agencies, outlet inference), ``repeated`` (lines repeated across an outlet), ``dedup`` (datasketch
+MinHash), ``ledger``, ``load`` (the stage end to end).
+"""
+
+from __future__ import annotations
+
+# framing.config imports framing.corpus.options, so the stage modules (which import the config)
+# are loaded on first use.
+_API = {
+    "load_corpus": "framing.corpus.load", "read_sources": "framing.corpus.load",
+    "clean_documents": "framing.corpus.load", "ledger_frame": "framing.corpus.ledger",
+    "ledger_records": "framing.corpus.ledger",
+}
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str):
+    if name in _API:
+        import importlib
+
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'framing.corpus' has no attribute {name!r}")

@@ -1,0 +1,165 @@
+"""Cleaning one text: Unicode clean-up, then page furniture removed line by line.
+
+Rules, in order, for each non-empty line (all removed text goes to ``removed`` for audit):
+
+1. source lines and agency credit lines (``المصدر : الجزيرة + وكالات``, ``(أ ف ب)``): removed and
+   kept as credits for attribution;
+2. furniture lines of the profiles (``profiles/*.yaml``: exact lines, whole-line patterns);
+3. lines in another script with no Arabic letter (failed embeds: "An error occurred while
+   retrieving the Tweet"): at least three Latin words and no Arabic letter;
+4. photo credits at the end of a line (``- جيتي``, ``(أ.ف.ب)``) and bylines/datelines at the start
+   of the text (profile ``prefixes``);
+5. a line identical to the line kept just before it (captions printed twice);
+6. at both ends of the text, short lines (``corpus.short_line_words``) that are not a sentence.
+
+Lines repeated across many documents of one outlet are removed later, across documents
+(``repeated.py``). Subheadings inside the text are kept: they are the outlet's own words.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from framing.corpus.attribute import AR_WORD, LATIN_WORD, Credit, parse_credit
+from framing.corpus.profiles import Rules, line_key
+
+ZERO_WIDTH = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c\u180e]+")
+ODD_SPACES = re.compile("[\xa0\u2000-\u200a\u202f\u205f\u3000\t\v\f]+")
+PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]+")
+ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]+")
+AR_LETTER = re.compile("[\u0621-\u064A]")
+SENTENCE_END = set(".!?؟…")
+CLOSERS = "\"'»”’)]）"
+
+MAX_KEY_WORDS = 12  # lines compared with the furniture line lists
+MAX_CREDIT_WORDS = 15
+MAX_PATTERN_WORDS = 80
+PREFIX_LINES = 2  # bylines and datelines are looked for in the first lines only
+EDGE_SIGN_LINES = (3, 8)  # first and last lines searched for signatures
+
+
+@dataclass
+class Cleaned:
+    text: str
+    title: str = ""
+    removed: list[str] = field(default_factory=list)
+    sign_lines: list[str] = field(default_factory=list)  # where an outlet signs: edges, furniture
+    credits: list[Credit] = field(default_factory=list)  # source and credit lines, in order
+    credit_lines: list[str] = field(default_factory=list)  # bylines/datelines removed at the start
+
+
+def fix_unicode(text: str, removed: list[str]) -> str:
+    """Line breaks, spaces, zero-width and bidi controls, HTML entities, presentation forms."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "&" in text and ENTITY.search(text):
+        text = ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    n = 0
+    if ZERO_WIDTH.search(text):
+        n = sum(len(m.group()) for m in ZERO_WIDTH.finditer(text))
+        text = ZERO_WIDTH.sub("", text)
+    if CONTROL.search(text):
+        n += sum(len(m.group()) for m in CONTROL.finditer(text))
+        text = CONTROL.sub(" ", text)
+    if n:
+        removed.append(f"[unicode] {n} invisible control character{'s' if n != 1 else ''} (zero-width, bidi, soft hyphen, C0/C1)")
+    if ODD_SPACES.search(text):
+        text = ODD_SPACES.sub(" ", text)
+    if PRESENTATION.search(text):
+        text = PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    return text
+
+
+def is_sentence(line: str) -> bool:
+    return line.rstrip(CLOSERS + " ")[-1:] in SENTENCE_END
+
+
+def _foreign(line: str) -> bool:
+    return not AR_LETTER.search(line) and len(LATIN_WORD.findall(line)) >= 3
+
+
+def clean_text(text: str, rules: Rules, *, take_title: bool = False, short_line_words: int = 4,
+               furniture: bool = True) -> Cleaned:
+    removed: list[str] = []
+    text = fix_unicode(text, removed)
+    lines = [ln.strip() for ln in text.split("\n")]
+    lines = [" ".join(ln.split()) if "  " in ln else ln for ln in lines if ln]
+    out = Cleaned("", removed=removed)
+    if not furniture:
+        out.text = "\n".join(lines)
+        return out
+    head, tail = EDGE_SIGN_LINES
+    out.sign_lines = lines[:head] + lines[-tail:]
+    kept: list[str] = []
+    line_keys, line_rx, suffix_rx, prefix_rx = rules.line_keys, rules.line_rx, rules.suffix_rx, rules.prefix_rx
+    for line in lines:
+        nw = line.count(" ") + 1
+        if nw <= MAX_CREDIT_WORDS:
+            credit = parse_credit(line, rules)
+            if credit is not None:
+                out.credits.append(credit)
+                removed.append(line)
+                out.sign_lines.append(line)
+                continue
+            if nw <= MAX_KEY_WORDS and line_key(line) in line_keys:
+                removed.append(line)
+                out.sign_lines.append(line)
+                continue
+        if nw <= MAX_PATTERN_WORDS and line_rx.fullmatch(line):
+            removed.append(line)
+            out.sign_lines.append(line)
+            continue
+        if _foreign(line):
+            removed.append(line)
+            continue
+        if suffix_rx is not None and nw <= MAX_PATTERN_WORDS and not is_sentence(line):
+            window = line[-80:]
+            m = suffix_rx.search(window)
+            if m and m.start() > 0:
+                cut = len(line) - len(window) + m.start()
+                removed.append(line[cut:].strip())
+                line = line[:cut].rstrip()
+        if prefix_rx is not None and len(kept) < PREFIX_LINES:
+            m = prefix_rx.match(line)
+            if m and m.end() < len(line):
+                piece = line[: m.end()].strip()
+                removed.append(piece)
+                out.sign_lines.append(piece)
+                out.credit_lines.append(piece)
+                line = line[m.end():].lstrip()
+        if kept and line == kept[-1]:
+            removed.append(line)
+            continue
+        if take_title and not out.title and not kept and nw <= 40 and not is_sentence(line):
+            out.title = line
+            continue
+        kept.append(line)
+    # short lines without a sentence at both ends of the text: labels, bylines, share bars
+    start, end = 0, len(kept)
+    while start < end and _short(kept[start], short_line_words):
+        start += 1
+    while end > start and _short(kept[end - 1], short_line_words):
+        end -= 1
+    for line in kept[:start] + kept[end:]:
+        removed.append(line)
+        out.sign_lines.append(line)
+    out.text = "\n".join(kept[start:end])
+    return out
+
+
+def _short(line: str, limit: int) -> bool:
+    return line.count(" ") + 1 <= limit and not is_sentence(line)
+
+
+def arabic_words(text: str) -> list[str]:
+    return AR_WORD.findall(text)
+
+
+def arabic_share(text: str, ar_words: list[str]) -> float:
+    ar = sum(map(len, ar_words))
+    latin = sum(map(len, LATIN_WORD.findall(text)))
+    return ar / (ar + latin) if ar + latin else 0.0

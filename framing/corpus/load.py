@@ -1,0 +1,215 @@
+"""The corpus stage end to end: read, clean, attribute, remove cross-document furniture, check
+length and language, give stable ids, mark duplicates.
+
+Every input (a file, or a row/line of a multi-document file) comes out as exactly one Document,
+analysed or skipped with its reason, in input order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from framing.config import ConfigError, StudyConfig
+from framing.corpus.attribute import LATIN_WORD, agency_mentions, decide, signature_scores
+from framing.corpus.clean import arabic_share, arabic_words, clean_text
+from framing.corpus.dedup import mark_duplicates
+from framing.corpus.options import CorpusOptions
+from framing.corpus.profiles import ProfileError, Rules, load_rules
+from framing.corpus.readers import AUTO, FIXED, FROM_FIELD, Raw, read_spec
+from framing.corpus.repeated import remove_repeated_lines
+from framing.records import Document
+
+UNKNOWN = "unknown"  # outlet of an `outlet: auto` text that signs as no outlet
+
+
+def rules_for(config: StudyConfig) -> Rules:
+    try:
+        return load_rules(tuple(str(config.resolve(p)) for p in config.corpus.profiles))
+    except ProfileError as exc:
+        raise ConfigError(exc.problems) from None
+
+
+def iter_raw(config: StudyConfig) -> Iterator[Raw]:
+    for spec in config.source_specs():
+        yield from read_spec(spec, config.corpus.max_document_mb)
+
+
+def read_sources(config: StudyConfig) -> Iterator[Document]:
+    """Raw documents as read (text not yet cleaned); unreadable input comes out skipped."""
+    for raw in iter_raw(config):
+        yield raw.doc
+
+
+def load_corpus(config: StudyConfig) -> list[Document]:
+    """Read, clean and account for every input document of the config's sources."""
+    return process(iter_raw(config), config)
+
+
+def clean_documents(docs: Iterable[Document], config: StudyConfig) -> list[Document]:
+    """Clean documents built elsewhere (``doc.outlet`` is a fixed id, or "auto" to infer it)."""
+    raws = (Raw(d, d.doc_id, AUTO if d.outlet in ("", AUTO) else FIXED, d.outlet, "#" not in d.source) for d in docs)
+    return process(raws, config)
+
+
+def process(raws: Iterable[Raw], config: StudyConfig) -> list[Document]:
+    opts = config.corpus
+    rules = rules_for(config)
+    resolver = OutletResolver(config, rules)
+    docs, hints = [], []
+    for raw in raws:
+        _clean_one(raw, rules, opts, resolver)
+        docs.append(raw.doc)
+        hints.append(raw.id_hint)
+    if opts.clean:
+        remove_repeated_lines(docs, min_docs=opts.repeated_line_min_docs, share=opts.repeated_line_share,
+                              max_words=opts.repeated_line_max_words)
+    for doc in docs:
+        if doc.analysed:
+            _check_length(doc, opts)
+    assign_ids(docs, hints)
+    mark_duplicates(docs, duplicates=opts.duplicates, shared_wire=opts.shared_wire,
+                    threshold=opts.near_duplicate_threshold, num_perm=opts.num_perm)
+    return docs
+
+
+def _clean_one(raw: Raw, rules: Rules, opts: CorpusOptions, resolver: "OutletResolver") -> None:
+    doc = raw.doc
+    if raw.mode == FIXED:
+        doc.outlet = raw.outlet_value
+    elif raw.mode == FROM_FIELD and raw.outlet_value:
+        doc.outlet = resolver.from_field(raw.outlet_value)
+    if not doc.analysed:
+        return
+    if not doc.text.strip():
+        doc.text = ""
+        doc.skip("empty file" if raw.single else "empty text")
+        return
+    words = arabic_words(doc.text)
+    share = arabic_share(doc.text, words)
+    if share < opts.min_arabic_share:
+        doc.skip(f"not Arabic: {share:.0%} of letters are Arabic (minimum {opts.min_arabic_share:.0%}, corpus.min_arabic_share)")
+        return
+    cleaned = clean_text(doc.text, rules, take_title=raw.single and not doc.title and opts.title_from_first_line,
+                         short_line_words=opts.short_line_words, furniture=opts.clean)
+    doc.text = cleaned.text
+    doc.removed = cleaned.removed
+    if cleaned.title:
+        doc.title = cleaned.title
+    # attribution
+    scores = signature_scores(cleaned.sign_lines, rules)
+    credit = None
+    for c in cleaned.credits:
+        for o in c.outlets:
+            scores[o] += 3
+        if credit is None or c.outlets or not credit.outlets:
+            credit = c  # the last credit, preferring one that names an outlet
+    inferred, note = decide(scores)
+    if note:
+        doc.warnings.append(note)
+    doc.outlet_inferred = inferred
+    credited = []
+    if credit is not None:
+        doc.source_line = credit.line
+    for c in cleaned.credits:
+        credited += c.agencies
+    words_now = set(arabic_words(doc.text)) if cleaned.removed else set(words)
+    body = agency_mentions(doc.text, words_now | set(LATIN_WORD.findall(doc.text)), rules)
+    byline = [a for line in cleaned.credit_lines for a in agency_mentions(line, set(arabic_words(line)), rules)]
+    doc.wire_agencies = list(dict.fromkeys(credited + byline + body))
+    agency_credit = any(c.agencies and not c.outlets for c in cleaned.credits) or bool(byline)
+    doc.is_wire = agency_credit or (not inferred and bool(doc.wire_agencies))
+    # the outlet
+    if raw.mode == AUTO:
+        doc.outlet = resolver.from_profile(inferred) if inferred else UNKNOWN
+        if not inferred:
+            doc.warnings.append("outlet: auto found no outlet signature (source line, credit) in the text")
+    elif inferred and resolver.from_profile(inferred) != doc.outlet and not _same(doc.outlet, inferred, resolver):
+        evidence = f"source line '{credit.line}'" if credit is not None and inferred in credit.outlets else "its signature"
+        doc.warnings.append(
+            f"outlet '{doc.outlet}' is configured for {doc.source}, but the text signs as '{inferred}' ({evidence})"
+        )
+
+
+def _same(outlet: str, profile_id: str, resolver: "OutletResolver") -> bool:
+    return resolver.profile_of(outlet) == profile_id
+
+
+def _check_length(doc: Document, opts: CorpusOptions) -> None:
+    if not doc.text.strip():
+        doc.skip("empty after cleaning: every line was page furniture (see removed)")
+        return
+    n = len(arabic_words(doc.text))
+    if n < opts.min_words:
+        doc.skip(f"too short: {n} Arabic words (minimum {opts.min_words}, corpus.min_words)")
+
+
+class OutletResolver:
+    """Outlet ids for field values and inferred profiles, matched to the config's outlets."""
+
+    def __init__(self, config: StudyConfig, rules: Rules) -> None:
+        self.rules = rules
+        self.config_ids = {o.id for o in config.outlets}
+        self.by_name: dict[str, str] = {}
+        self.profile_to_config: dict[str, str] = {}
+        self.config_to_profile: dict[str, str] = {}
+        for o in config.outlets:
+            for name in [o.id, o.name, *o.aliases]:
+                if name:
+                    self.by_name.setdefault(name.strip().lower(), o.id)
+                    pid = rules.outlet_for_name(name)
+                    if pid:
+                        self.profile_to_config.setdefault(pid, o.id)
+                        self.config_to_profile.setdefault(o.id, pid)
+        self._cache: dict[str, str] = {}
+
+    def from_profile(self, pid: str) -> str:
+        return self.profile_to_config.get(pid, pid)
+
+    def profile_of(self, outlet: str) -> str:
+        return self.config_to_profile.get(outlet) or self.rules.outlet_for_name(outlet) or outlet
+
+    def from_field(self, value: str) -> str:
+        hit = self._cache.get(value)
+        if hit is None:
+            hit = self._cache[value] = self._resolve(value)
+        return hit
+
+    def _resolve(self, value: str) -> str:
+        v = value.strip()
+        if v in self.config_ids:
+            return v
+        if v.lower() in self.by_name:
+            return self.by_name[v.lower()]
+        pid = self.rules.outlet_for_name(v)
+        if pid:
+            return self.from_profile(pid)
+        return slug(v)
+
+
+def slug(value: str) -> str:
+    """A readable outlet id: ASCII lower case with dashes, or the words joined by dashes."""
+    ascii_slug = re.sub(r"[^a-z0-9._-]+", "-", value.lower()).strip("-.")
+    if ascii_slug and value.isascii():
+        return ascii_slug
+    return re.sub(r"[^\w.-]+", "-", value.strip()).strip("-") or UNKNOWN
+
+
+_ID_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def assign_ids(docs: list[Document], hints: list[str]) -> None:
+    """doc_id = "<outlet>-<id from the input>", made unique in input order with -2, -3, ..."""
+    used: set[str] = set()
+    next_n: dict[str, int] = {}
+    for doc, hint in zip(docs, hints):
+        base = f"{doc.outlet or UNKNOWN}-{_ID_UNSAFE.sub('_', hint).strip('_') or 'doc'}"
+        cand, n = base, next_n.get(base, 1)
+        if cand in used:
+            n = max(n, 1)
+            while cand in used:
+                n += 1
+                cand = f"{base}-{n}"
+        next_n[base] = n
+        used.add(cand)
+        doc.doc_id = cand

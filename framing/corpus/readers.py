@@ -1,0 +1,304 @@
+"""Readers: every file, or row/line of a multi-document file, becomes exactly one raw document.
+
+Formats: .txt (and any unknown suffix, after a binary check), .html/.htm, .jsonl/.ndjson, .json
+(an array of objects), .csv, .tsv, each optionally gzip-compressed (.gz). JSONL and CSV are read
+as streams, one line or row at a time, so a 100k-row file is never held in memory whole.
+
+Nothing here raises for bad input: an unreadable file or row becomes a ``Raw`` whose document is
+already skipped with the reason (``doc.skip``), so that the ledger accounts for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from framing.config import SourceSpec
+from framing.corpus import encoding as enc
+from framing.records import Document
+
+AUTO = "auto"
+FROM_FIELD = "field"
+FIXED = "fixed"
+
+SUFFIX_FORMATS = {
+    ".txt": "txt", ".text": "txt", ".md": "txt",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
+    ".csv": "csv", ".tsv": "tsv",
+}
+MULTI = ("jsonl", "json", "csv", "tsv")
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+@dataclass
+class Raw:
+    """A document as read, before cleaning, with what the later steps need to know about it."""
+
+    doc: Document
+    id_hint: str  # stable id from the input (id field, or file stem [+ line/row number])
+    mode: str  # FIXED, AUTO or FROM_FIELD: where the outlet comes from
+    outlet_value: str = ""  # the row's outlet field (FROM_FIELD) or the fixed id
+    single: bool = True  # one document per file (its first line may be the headline)
+
+
+def file_format(path: Path, declared: str) -> tuple[str, bool]:
+    """(format, gzipped) of a file: the declared format, else from its suffixes."""
+    gz = path.suffix.lower() == ".gz"
+    if declared != "auto":
+        return declared, gz
+    suffix = Path(path.stem).suffix.lower() if gz else path.suffix.lower()
+    return SUFFIX_FORMATS.get(suffix, "txt"), gz
+
+
+def read_spec(spec: SourceSpec, max_document_mb: float = 64) -> Iterator[Raw]:
+    mode = AUTO if spec.outlet == AUTO else (FROM_FIELD if spec.outlet is None else FIXED)
+    for path in spec.paths:
+        fmt, gz = file_format(path, spec.format)
+        shown = spec.display(path)
+        try:
+            if fmt in MULTI:
+                yield from _read_multi(spec, path, shown, fmt, gz, mode)
+            else:
+                yield _read_single(spec, path, shown, fmt, gz, mode, max_document_mb)
+        except OSError as exc:  # unreadable file (permissions, vanished, I/O error)
+            yield _skipped(spec, shown, path.stem, mode, f"unreadable file: {exc.strerror or exc}")
+
+
+# ---- single-document files ----------------------------------------------------------------
+
+def _read_single(spec, path: Path, shown: str, fmt: str, gz: bool, mode: str, max_mb: float) -> Raw:
+    stem = Path(path.stem).stem if gz else path.stem
+    size = path.stat().st_size
+    if size == 0:
+        return _skipped(spec, shown, stem, mode, "empty file")
+    if size > max_mb * 1024 * 1024:
+        return _skipped(
+            spec, shown, stem, mode,
+            f"file too large: {size / 1024 / 1024:.0f} MB for one document (limit corpus.max_document_mb = {max_mb:g}); "
+            "split it into one file per article or convert it to JSONL",
+        )
+    data = _read_bytes(path, gz)
+    try:
+        text, encoding = enc.decode(data, spec.encoding)
+    except enc.Undecodable as exc:
+        return _skipped(spec, shown, stem, mode, str(exc))
+    raw = Raw(Document(doc_id=stem, outlet=_outlet0(spec, mode), source=shown, text=text, encoding=encoding),
+              stem, mode, spec.outlet or "", True)
+    if fmt == "html":
+        from framing.corpus.html import extract
+
+        page = extract(text)
+        if page is None:
+            raw.doc.text = ""
+            raw.doc.skip("html without body: no main text found in the page")
+        else:
+            raw.doc.text, raw.doc.title, raw.doc.date, raw.doc.url = page.text, page.title, page.date, page.url
+    return raw
+
+
+def _read_bytes(path: Path, gz: bool) -> bytes:
+    if gz:
+        with gzip.open(path, "rb") as fh:
+            return fh.read()
+    return path.read_bytes()
+
+
+# ---- multi-document files -----------------------------------------------------------------
+
+def _open_binary(path: Path, gz: bool):
+    return gzip.open(path, "rb") if gz else path.open("rb")
+
+
+def _read_multi(spec, path: Path, shown: str, fmt: str, gz: bool, mode: str) -> Iterator[Raw]:
+    stem = Path(path.stem).stem if gz else path.stem
+    with _open_binary(path, gz) as fh:
+        try:
+            sample = fh.peek(enc.SAMPLE)[: enc.SAMPLE] if hasattr(fh, "peek") else b""
+        except (OSError, EOFError) as exc:
+            yield _skipped(spec, shown, stem, mode, f"unreadable file: {exc}")
+            return
+        if not sample:
+            yield _skipped(spec, shown, stem, mode, "empty file")
+            return
+        kind = None if spec.encoding else enc.binary_kind(sample)
+        if kind:
+            yield _skipped(spec, shown, stem, mode, f"binary file: {kind}")
+            return
+        try:
+            encoding = spec.encoding or enc.detect(sample, complete=len(sample) < enc.SAMPLE)
+            "".encode(encoding)
+        except (enc.Undecodable, LookupError) as exc:
+            msg = str(exc) if isinstance(exc, enc.Undecodable) else f"undecodable: unknown encoding '{spec.encoding}'"
+            yield _skipped(spec, shown, stem, mode, msg)
+            return
+        reader = {"jsonl": _jsonl_rows, "json": _json_rows, "csv": _csv_rows, "tsv": _csv_rows}[fmt]
+        try:
+            for n, row, problem in reader(fh, encoding, fmt):
+                yield _row_doc(spec, shown, stem, mode, fmt, n, row, problem, encoding)
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            # a truncated gzip stream: what was read is accounted for; the rest cannot be counted
+            yield _skipped(spec, f"{shown}#{_unit(fmt)}=end", f"{stem}-truncated", mode,
+                           f"unreadable file: the stream breaks off ({exc}); the rows after this point are lost")
+
+
+def _unit(fmt: str) -> str:
+    return "line" if fmt == "jsonl" else "row"
+
+
+def _jsonl_rows(fh, encoding: str, fmt: str):
+    """(line number, object or None, problem) for every non-blank line."""
+    utf8 = encoding in ("utf-8", "utf-8-sig", "ascii")
+    lines = fh if (utf8 or _single_byte(encoding)) else io.TextIOWrapper(fh, encoding=encoding, errors="surrogateescape")
+    loads = json.loads
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            if not utf8 and isinstance(line, bytes):
+                line = line.decode(encoding)
+            elif n == 1 and isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
+            obj = loads(line)
+        except UnicodeDecodeError as exc:
+            yield n, None, f"undecodable: line {n} is not valid {encoding} (byte {exc.start})"
+            continue
+        except ValueError as exc:
+            yield n, None, f"parse error at line {n}: {exc.args[0] if exc.args else exc}"
+            continue
+        if not isinstance(obj, dict):
+            yield n, None, f"parse error at line {n}: a JSON {type(obj).__name__}, not an object with fields"
+            continue
+        yield n, obj, ""
+
+
+def _single_byte(encoding: str) -> bool:
+    try:
+        return len("\n".encode(encoding)) == 1 and encoding not in ("utf-7",)
+    except LookupError:
+        return False
+
+
+def _json_rows(fh, encoding: str, fmt: str):
+    """A .json file: an array of objects, or an object holding one (held in memory: use JSONL for
+    large corpora)."""
+    data = fh.read()
+    try:
+        obj = json.loads(data.decode(encoding))
+    except (UnicodeDecodeError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"parse error at line {line}" if line else "parse error"
+        yield 1, None, f"{where}: {exc.args[0] if exc.args else exc} (the whole file could not be read)"
+        return
+    if isinstance(obj, dict):
+        lists = [v for v in obj.values() if isinstance(v, list)]
+        obj = lists[0] if len(lists) == 1 else [obj]
+    if not isinstance(obj, list):
+        yield 1, None, "parse error: the JSON file holds neither an object nor a list of objects"
+        return
+    for n, item in enumerate(obj, 1):
+        if isinstance(item, dict):
+            yield n, item, ""
+        else:
+            yield n, None, f"parse error at item {n}: a JSON {type(item).__name__}, not an object with fields"
+
+
+def _csv_rows(fh, encoding: str, fmt: str):
+    text = io.TextIOWrapper(fh, encoding=encoding, errors="surrogateescape", newline="")
+    reader = csv.reader(text, delimiter="\t" if fmt == "tsv" else ",")
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        yield 1, None, f"parse error at row 0 (the header): {exc}"
+        return
+    header = [h.lstrip("\ufeff").strip() for h in header]
+    n = 0
+    while True:
+        n += 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield n, None, f"parse error at row {n} (file line {reader.line_num}): {exc}"
+            continue
+        if not any(v.strip() for v in values):
+            n -= 1
+            continue
+        if len(values) > len(header):
+            yield n, None, f"parse error at row {n} (file line {reader.line_num}): {len(values)} values for {len(header)} columns"
+            continue
+        row = dict(zip(header, values))
+        row["\0columns"] = header
+        yield n, row, ""
+
+
+def _row_doc(spec, shown, stem, mode, fmt, n, row, problem, encoding) -> Raw:
+    unit = _unit(fmt)
+    source = f"{shown}#{unit}={n}"
+    fallback_id = f"{stem}-{n}"
+    doc = Document(doc_id=fallback_id, outlet=_outlet0(spec, mode), source=source, text="", encoding=encoding)
+    raw = Raw(doc, fallback_id, mode, spec.outlet or "", False)
+    if problem:
+        doc.skip(problem)
+        return raw
+    f = spec.fields
+    columns = row.pop("\0columns", None)
+    if f.id and _value(row.get(f.id)):
+        raw.id_hint = _value(row.get(f.id))
+    text = row.get(f.text)
+    if f.text not in row:
+        have = ", ".join(columns if columns is not None else list(row)[:12])
+        what = "column" if fmt in ("csv", "tsv") else "field"
+        doc.skip(f"missing {what} '{f.text}' (has: {have}); map the text with fields.text")
+        return raw
+    if isinstance(text, (dict, list)):
+        doc.skip(f"field '{f.text}' holds a JSON {type(text).__name__}, not text")
+        return raw
+    doc.text = _value(text, strip=False)
+    if _SURROGATE.search(doc.text):
+        doc.text = ""
+        doc.skip(f"undecodable: {unit} {n} is not valid {encoding}")
+        return raw
+    doc.title = _value(row.get(f.title)) if f.title else ""
+    doc.date = _value(row.get(f.date)) or None if f.date else None
+    doc.url = _value(row.get(f.url)) or None if f.url else None
+    if mode == FROM_FIELD:
+        raw.outlet_value = _value(row.get(f.outlet)) if f.outlet else ""
+        if not raw.outlet_value and f.outlet and f.outlet_name:
+            raw.outlet_value = _value(row.get(f.outlet_name))
+        if not raw.outlet_value:
+            doc.skip(f"missing outlet: no '{f.outlet}' value in this {unit} (map it with fields.outlet, or give the source an outlet)")
+    return raw
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _value(v, strip: bool = True) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, (dict, list)):
+        return ""
+    s = v if isinstance(v, str) else str(v)
+    return s.strip() if strip else s
+
+
+def _outlet0(spec: SourceSpec, mode: str) -> str:
+    return spec.outlet if mode == FIXED else ""
+
+
+def _skipped(spec, source: str, stem: str, mode: str, reason: str) -> Raw:
+    doc = Document(doc_id=stem, outlet=_outlet0(spec, mode), source=source, text="")
+    doc.skip(reason)
+    return Raw(doc, stem, mode, spec.outlet or "", True)
