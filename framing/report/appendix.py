@@ -1,0 +1,183 @@
+"""The explorer and reference part of the report: KWIC concordance, document ledger, methods and
+reproducibility."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import yaml
+
+from framing.report.context import Block, Ctx, Section
+from framing.report.kwic import kwic_lines
+from framing.report.tables import fmt
+
+LEDGER_COLUMNS = ["doc_id", "outlet", "source", "title", "date", "n_tokens", "status", "reason"]
+
+
+def kwic(ctx: Ctx) -> Section:
+    s = Section("kwic", "Concordance (KWIC) explorer")
+    m = ctx.table("matches")
+    if m is None or m.empty:
+        s.empty = ("No lexicon hits to show: no entry of the configured lexicons occurs in the analysed documents."
+                   if m is not None else "The matches table is missing from this run.")
+        return s
+    ctx.rendered.add("matches")
+    lines = kwic_lines(m, ctx.result.texts, ctx.kwic_rows, ctx.seed, ctx.names, ctx.cat_label)
+    cats = m[["lexicon", "category"]].drop_duplicates()
+    s.facts = {
+        "lines": lines,
+        "total": len(m),
+        "outlets": [(o, ctx.name(o)) for o in ctx.outlets if o in set(m["outlet"])],
+        "lexicons": list(dict.fromkeys(m["lexicon"])),
+        "categories": sorted({(ln.category, ln.category_label) for ln in lines}, key=lambda t: t[1]),
+        "entries": sorted({ln.entry for ln in lines}),
+        "n_categories": len(cats),
+        "page_size": 25,
+    }
+    return s
+
+
+def ledger(ctx: Ctx) -> Section:
+    s = Section("ledger", "Document ledger")
+    docs = ctx.table("documents")
+    if docs is None or docs.empty:
+        s.empty = "No documents were read: check the sources in the config."
+        return s
+    status = docs["status"].fillna("") if "status" in docs else pd.Series("analysed", index=docs.index)
+    analysed = int((status == "analysed").sum())
+    skipped = int((status == "skipped").sum())
+    other = len(docs) - analysed - skipped
+    manifest_docs = ctx.result.manifest.get("documents", {}) or {}
+    s.facts = {"input": int(manifest_docs.get("input", len(docs))), "rows": len(docs), "analysed": analysed,
+               "skipped": skipped, "other": other}
+    by = docs.assign(_a=status == "analysed", _s=status == "skipped",
+                     _w=pd.to_numeric(docs.get("n_tokens", 0), errors="coerce").fillna(0).where(status == "analysed", 0))
+    per = by.groupby("outlet", sort=False).agg(documents=("doc_id", "size"), analysed=("_a", "sum"),
+                                               skipped=("_s", "sum"), words=("_w", "sum")).reset_index()
+    per["outlet"] = pd.Categorical(per["outlet"], [o for o in ctx.outlets if o in set(per["outlet"])] +
+                                   sorted(set(per["outlet"]) - set(ctx.outlets)), ordered=True)
+    per = ctx.outlet_name_column(per.sort_values("outlet").astype({"outlet": str}))
+    s.blocks.append(Block("table", ctx.view(per, "documents", "Documents by outlet", id="t-ledger-outlets",
+                                           note=" ")))
+    skipped_docs = docs[status == "skipped"]
+    if not skipped_docs.empty:
+        kinds = skipped_docs["reason"].fillna("").astype(str).str.split(" of ").str[0].str.strip()
+        reasons = kinds.replace("", "(no reason given)").value_counts().rename_axis("reason").reset_index(name="documents")
+        s.blocks.append(Block("h3", "Why documents were skipped"))
+        s.blocks.append(Block("table", ctx.view(reasons, "documents", "Skipped documents by reason", id="t-ledger-reasons",
+                                               note=" ")))
+        cols = [c for c in ("doc_id", "outlet", "source", "title", "reason", "duplicate_of") if c in docs.columns]
+        s.blocks.append(Block("table", ctx.view(skipped_docs, "documents", "Skipped documents", columns=cols,
+                                               id="t-ledger-skipped")))
+    if "warnings" in docs.columns:
+        w = docs[docs["warnings"].fillna("").astype(str).str.strip().isin(["", "[]"]) == False]  # noqa: E712
+        if not w.empty:
+            s.blocks.append(Block("h3", "Documents with warnings"))
+            s.blocks.append(Block("table", ctx.view(w, "documents", "Documents analysed with a warning",
+                                                   columns=["doc_id", "outlet", "source", "title", "warnings"],
+                                                   id="t-ledger-warnings")))
+    s.blocks.append(Block("h3", "The ledger"))
+    cols = [c for c in LEDGER_COLUMNS if c in docs.columns]
+    s.blocks.append(Block("table", ctx.view(docs, "documents", "Every input document and what happened to it",
+                                           columns=cols, id="t-ledger")))
+    s.blocks += [Block("notes", ctx.notes("corpus"), title="Notes from reading and cleaning")] if ctx.notes("corpus") else []
+    return s
+
+
+def stats_methods(options=None, seed: int | None = None) -> object:
+    """The statistics stage's own description of its methods (``framing.stats.methods(options, seed)``,
+    else ``framing.stats.METHODS``), in whatever form it takes."""
+    try:
+        from framing import stats
+    except Exception:  # noqa: BLE001 - a broken stats package must not break the report
+        return None
+    fn = getattr(stats, "methods", None)
+    if callable(fn):
+        try:
+            return fn(options, seed)
+        except TypeError:
+            try:
+                return fn()
+            except Exception:  # noqa: BLE001
+                pass
+    return getattr(stats, "METHODS", None)
+
+
+def _methods_blocks(value: object) -> list[Block]:
+    if isinstance(value, str):
+        return [Block("p", p.strip()) for p in value.split("\n\n") if p.strip()]
+    if isinstance(value, dict) and ("title" in value or "paragraphs" in value):
+        out = [Block("h4", str(value["title"]))] if value.get("title") else []
+        return out + _methods_blocks(value.get("paragraphs", []))
+    if isinstance(value, dict):
+        out = []
+        for k, v in value.items():
+            out.append(Block("h4", str(k)))
+            out += _methods_blocks(v)
+        return out
+    if isinstance(value, (list, tuple)):
+        if all(isinstance(v, str) for v in value):
+            return [Block("p", v) for v in value if v.strip()]
+        out = []
+        for v in value:
+            out += _methods_blocks(v)
+        return out
+    return [Block("p", str(value))]
+
+
+def methods(ctx: Ctx) -> Section:
+    s = Section("methods", "Methods and reproducibility")
+    text = stats_methods(ctx.config.stats, ctx.seed)
+    if text:
+        s.blocks.append(Block("h3", "How the numbers are computed"))
+        s.blocks += _methods_blocks(text)
+    else:
+        s.blocks.append(Block("p", "The statistics stage did not provide a methods description in this version."))
+    man = ctx.result.manifest or {}
+    kv = [
+        ("framing version", man.get("framing_version", "")),
+        ("Config file", man.get("config_path") or "(given as a dict)"),
+        ("Config sha256", man.get("config_sha256", "")),
+        ("Seed", man.get("seed", ctx.seed)),
+        ("Normaliser", man.get("normaliser", "")),
+    ]
+    docs = man.get("documents") or {}
+    if docs:
+        kv.append(("Documents", f"{fmt(docs.get('input', 0))} in, {fmt(docs.get('analysed', 0))} analysed, "
+                                f"{fmt(docs.get('skipped', 0))} skipped"))
+    s.blocks.append(Block("h3", "This run"))
+    s.blocks.append(Block("kv", [(k, fmt(v)) for k, v in kv]))
+    lex = man.get("lexicons") or []
+    if lex:
+        s.blocks.append(Block("table", ctx.view(pd.DataFrame(lex), "lexicon_entries", "Lexicons and versions",
+                                               id="t-m-lexicons", note=" ")))
+    timings = man.get("timings") or {}
+    if timings:
+        df = pd.DataFrame({"stage": list(timings), "seconds": [float(v) for v in timings.values()]})
+        s.blocks.append(Block("table", ctx.view(df, "", "Stage timings (seconds)", id="t-m-timings", note=" ")))
+    stages = man.get("stages") or {}
+    if stages:
+        s.blocks.append(Block("details", [Block("pre", json.dumps(stages, ensure_ascii=False, indent=2, default=str))],
+                              title="Settings, seeds and facts recorded by each stage"))
+    pkgs = man.get("packages") or {}
+    if pkgs:
+        df = pd.DataFrame({"package": list(pkgs), "version": [str(v) for v in pkgs.values()]})
+        s.blocks.append(Block("details", [Block("table", ctx.view(df, "", "Package versions", id="t-m-packages", note=" "))],
+                              title="Package versions"))
+    raw = man.get("config") or getattr(ctx.config, "raw", None)
+    if raw:
+        s.blocks.append(Block("details", [Block("pre", yaml.safe_dump(raw, allow_unicode=True, sort_keys=False))],
+                              title="The config of this run"))
+    others = [n for n in sorted(ctx.result.tables) if n not in ctx.rendered and ctx.table(n) is not None]
+    if others:
+        s.blocks.append(Block("h3", "Other tables of this run"))
+        for name in others:
+            df = ctx.table(name)
+            s.blocks.append(Block("details", [Block("table", ctx.view(ctx.outlet_name_column(df), name, name,
+                                                                      id=f"t-other-{name}"))],
+                                  title=f"{name} ({len(df):,} rows, data/{name}.csv)"))
+    for stage, notes in (ctx.result.notes or {}).items():
+        if notes:
+            s.blocks.append(Block("notes", [str(n) for n in notes], title=f"Notes from the {stage} stage"))
+    return s

@@ -1,0 +1,192 @@
+"""What every section builder shares: the run, the outlets in a stable order with their names and
+colours, lexicon labels and glosses, the row budgets, and plain blocks for the templates."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from framing.report.tables import TableView, table_view
+from framing.result import RunResult
+
+STAGE_OF_TABLE = {
+    "headlines": "stats", "outlet_scores": "stats", "contrasts": "stats", "keyness": "stats",
+    "naming_shares": "stats", "timeline": "stats",
+    "topics": "topics", "topic_mix": "topics", "topic_frames": "topics", "topic_examples": "topics",
+    "topic_stability": "topics",
+    "outlet_cv": "classify", "outlet_confusion": "classify", "outlet_features": "classify",
+    "outlet_mask": "classify", "model_shares": "classify", "agreement": "classify",
+}
+
+
+@dataclass
+class Block:
+    """One piece of a section: kind is h3, p, notes, table, figure, grid, details, kv, pre, list."""
+
+    kind: str
+    value: Any = None
+    title: str = ""
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    empty: str = ""  # the honest sentence shown when there is nothing to draw
+    facts: dict = field(default_factory=dict)  # section-specific values for its partial
+
+
+class Ctx:
+    def __init__(self, result: RunResult, table_rows: int, kwic_rows: int) -> None:
+        self.result = result
+        self.config = result.config
+        self.table_rows = table_rows
+        self.kwic_rows = kwic_rows
+        self.fdr = float(getattr(self.config.stats, "fdr", 0.05))
+        self.seed = int(self.config.seed)
+        self._figures: dict[str, Any] = {}
+        self.rendered: set[str] = set()  # tables some section showed (or linked from a chart)
+        self.outlets = self._outlet_order()
+        self.names = self._outlet_names()
+        from framing.report.figures import colors  # colour table only; no plotly import
+
+        self.colors = colors(self.outlets)
+        lx = self.table("lexicon_entries")
+        self.kind: dict[str, str] = {}
+        self.cat_label: dict[tuple[str, str], str] = {}
+        self.cat_label_ar: dict[tuple[str, str], str] = {}
+        self.gloss: dict[tuple[str, str], str] = {}
+        if lx is not None:
+            for r in lx.to_dict("records"):
+                lex, cat = str(r.get("lexicon", "")), str(r.get("category", ""))
+                if r.get("kind"):
+                    self.kind.setdefault(lex, str(r["kind"]))
+                label = r.get("category_label")
+                if isinstance(label, str) and label:
+                    self.cat_label.setdefault((lex, cat), label)
+                label_ar = r.get("category_label_ar")
+                if isinstance(label_ar, str) and label_ar:
+                    self.cat_label_ar.setdefault((lex, cat), label_ar)
+                gloss = r.get("gloss")
+                if isinstance(gloss, str) and gloss and isinstance(r.get("entry"), str):
+                    self.gloss.setdefault((lex, r["entry"]), gloss)
+        for lex in self.result.manifest.get("lexicons", []) or []:
+            if isinstance(lex, dict) and lex.get("id") and lex.get("kind"):
+                self.kind.setdefault(str(lex["id"]), str(lex["kind"]))
+
+    # ---- tables -------------------------------------------------------------------------
+    def table(self, name: str) -> pd.DataFrame | None:
+        df = self.result.tables.get(name)
+        return df if isinstance(df, pd.DataFrame) else None
+
+    def has(self, name: str) -> bool:
+        df = self.table(name)
+        return df is not None and not df.empty
+
+    def csv(self, name: str) -> str | None:
+        self.rendered.add(name)
+        return f"data/{name}.csv" if self.table(name) is not None else None
+
+    def view(self, df: pd.DataFrame, name: str, caption: str, **kw) -> TableView:
+        kw.setdefault("max_rows", self.table_rows)
+        if name:
+            self.rendered.add(name)
+        ident = kw.pop("id", None) or f"t-{name}-" + hashlib.sha1(caption.encode()).hexdigest()[:8]
+        return table_view(df, id=ident, caption=caption, name=name, **kw)
+
+    def figure(self, key: str, build):
+        """Figures are built once per report even when the page is re-rendered to fit its size."""
+        if key not in self._figures:
+            self._figures[key] = build()
+        return self._figures[key]
+
+    # ---- notes ---------------------------------------------------------------------------
+    def notes(self, stage: str) -> list[str]:
+        return [str(n) for n in self.result.notes.get(stage, []) if str(n).strip()]
+
+    def why_missing(self, name: str, what: str) -> str:
+        """An honest sentence on why a table is absent or empty."""
+        stage = STAGE_OF_TABLE.get(name, "stats")
+        df = self.table(name)
+        notes = self.notes(stage)
+        if stage == "topics" and "topics" not in self.result.notes and "topics" not in self._stages():
+            return f"No {what}: topic modelling did not run (it runs when `topics.enabled` is true in the config)."
+        if stage == "classify" and "classify" not in self.result.notes and "classify" not in self._stages():
+            return (f"No {what}: the classifier stage did not run (it runs when `classify.outlet_classifier` "
+                    "is true or `classify.models` names saved models).")
+        head = f"No {what} in this run" + (" (the table is empty)." if df is not None else ".")
+        if notes:
+            return head + " The " + _stage_name(stage) + " stage noted: " + " ".join(notes)
+        if stage not in self.result.notes and stage not in self._stages():
+            return head + f" The {_stage_name(stage)} stage did not run or produced nothing."
+        return head
+
+    def _stages(self) -> dict:
+        return self.result.manifest.get("stages", {}) or {}
+
+    # ---- labels --------------------------------------------------------------------------
+    def name(self, outlet: str) -> str:
+        return self.names.get(outlet, outlet)
+
+    def category(self, lexicon: str | None, category: str) -> str:
+        if lexicon is not None and (lexicon, category) in self.cat_label:
+            return self.cat_label[(lexicon, category)]
+        for (lex, cat), label in self.cat_label.items():
+            if cat == category and lexicon is None:
+                return label
+        return str(category)
+
+    def category_labels(self, lexicon: str | None = None) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for (lex, cat), label in self.cat_label.items():
+            if lexicon is None or lex == lexicon:
+                out.setdefault(cat, label)
+        return out
+
+    def lexicons_of_kind(self, kind: str) -> list[str]:
+        scores = self.table("outlet_scores")
+        present = list(dict.fromkeys(scores["lexicon"])) if scores is not None and "lexicon" in scores else []
+        known = [lx for lx in present if lx in self.kind]
+        if kind == "frames":  # lexicons of unknown kind count as frames
+            return [lx for lx in present if self.kind.get(lx, "frames") == "frames"]
+        return [lx for lx in known if self.kind[lx] == kind]
+
+    # ---- outlets -------------------------------------------------------------------------
+    def _outlet_order(self) -> list[str]:
+        order = [o.id for o in self.config.outlets]
+        docs = self.table("documents")
+        if docs is not None and "outlet" in docs:
+            seen = sorted({str(o) for o in docs["outlet"].dropna().unique()} - set(order))
+            order += seen
+        for name in ("outlet_scores", "matches"):
+            df = self.table(name)
+            if df is not None and "outlet" in df:
+                order += sorted({str(o) for o in df["outlet"].dropna().unique()} - set(order))
+        return order
+
+    def _outlet_names(self) -> dict[str, str]:
+        names = {o: o for o in self.outlets}
+        docs = self.table("documents")
+        if docs is not None and {"outlet", "outlet_name"} <= set(docs.columns):
+            for o, n in docs[["outlet", "outlet_name"]].dropna().drop_duplicates("outlet").itertuples(index=False):
+                if isinstance(n, str) and n.strip():
+                    names[str(o)] = n.strip()
+        extra = self.result.manifest.get("outlet_names")
+        if isinstance(extra, dict):
+            names.update({str(k): str(v) for k, v in extra.items()})
+        names.update(self.config.outlet_names)
+        return names
+
+    def outlet_name_column(self, df: pd.DataFrame, column: str = "outlet") -> pd.DataFrame:
+        if column in df.columns:
+            df = df.copy()
+            df[column] = [self.name(str(o)) if o != "rest" else "all other outlets" for o in df[column]]
+        return df
+
+
+def _stage_name(stage: str) -> str:
+    return {"stats": "statistics", "classify": "classifier", "topics": "topic"}.get(stage, stage)

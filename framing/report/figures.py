@@ -1,0 +1,323 @@
+"""Plotly figures of the report. The only module that imports plotly, and only when called.
+
+Every function returns a ``FigureView``: the figure as a plain JSON-ready dict (``spec``), the
+rows it plots (offered as a client-side CSV download) and the ``data/`` file that holds the full
+table. The page script (``static/report.js``) draws them with the plotly.js written beside the page.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+FONT = ('system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", '
+        '"Geeza Pro", Tahoma, "DejaVu Sans", Arial, sans-serif')
+# Okabe-Ito, then Paul Tol's muted scheme: distinguishable for the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#332288", "#999933",
+           "#882255", "#44AA99", "#117733", "#AA4499", "#6699CC", "#661100", "#888888", "#000000"]
+
+
+@dataclass
+class FigureView:
+    id: str
+    title: str
+    spec: dict
+    csv: dict  # {"columns": [...], "rows": [[...], ...]}: what the chart plots
+    filename: str  # base name for PNG/SVG/CSV downloads
+    data_file: str | None = None  # data/<table>.csv with every row
+    description: str = ""  # plain-language text alternative
+    notes: list[str] = field(default_factory=list)
+
+
+def plotly_js() -> str:
+    """The plotly.js bundle shipped with the installed plotly package (never a CDN)."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def plotly_version() -> str:
+    import plotly
+
+    return plotly.__version__
+
+
+def _go():
+    import plotly.graph_objects as go
+
+    return go
+
+
+def colors(outlets: list[str]) -> dict[str, str]:
+    return {o: PALETTE[i % len(PALETTE)] for i, o in enumerate(outlets)}
+
+
+def _layout(title: str, *, height: int = 420, **extra) -> dict:
+    base = dict(
+        template="none",
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=15)),
+        font=dict(family=FONT, size=13, color="#1f2328"),
+        height=height,
+        margin=dict(l=60, r=20, t=70, b=80),
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left", font=dict(size=12)),
+        hoverlabel=dict(font=dict(family=FONT)),
+        colorway=PALETTE,
+    )
+    base.update(extra)
+    return base
+
+
+def _axis(**kw) -> dict:
+    return dict(gridcolor="#e5e7eb", zerolinecolor="#9ca3af", linecolor="#6b7280", automargin=True, **kw)
+
+
+def _spec(fig) -> dict:
+    return json.loads(fig.to_json(validate=False, pretty=False, remove_uids=True))
+
+
+def _csv(df: pd.DataFrame, columns: list[str]) -> dict:
+    cols = [c for c in columns if c in df.columns]
+    rows = df[cols].astype(object).where(df[cols].notna(), None).values.tolist()
+    return {"columns": cols, "rows": [[_clean(v) for v in r] for r in rows]}
+
+
+def _clean(v):
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def _err(y: pd.Series, lo: pd.Series, hi: pd.Series) -> dict:
+    plus = (hi - y).clip(lower=0)
+    minus = (y - lo).clip(lower=0)
+    return dict(type="data", array=plus.fillna(0).tolist(), arrayminus=minus.fillna(0).tolist(),
+                visible=bool(lo.notna().any()), thickness=1.2, width=3)
+
+
+def grouped_bars(
+    df: pd.DataFrame, *, id: str, title: str, x: str, y: str, group: str, x_labels: dict[str, str],
+    group_labels: dict[str, str], group_colors: dict[str, str], y_title: str, data_file: str | None,
+    filename: str, hover_extra: str | None = None, csv_columns: list[str] | None = None,
+    description: str = "", percent: bool = False,
+) -> FigureView:
+    """Bars of ``y`` for each ``x`` value, one colour per ``group``, with 95% CI whiskers when
+    ``ci_low``/``ci_high`` are present."""
+    go = _go()
+    fig = go.Figure()
+    x_order = list(dict.fromkeys(df[x]))
+    for g in [g for g in group_labels if g in set(df[group])]:
+        sub = df[df[group] == g].set_index(x).reindex(x_order).reset_index()
+        kw = {}
+        if "ci_low" in sub.columns and "ci_high" in sub.columns:
+            kw["error_y"] = _err(sub[y], sub["ci_low"], sub["ci_high"])
+            custom = sub[["ci_low", "ci_high"]].astype(float).where(sub[["ci_low", "ci_high"]].notna(), None)
+            kw["customdata"] = custom.values.tolist()
+            fmtv = ".1%" if percent else ".3g"
+            kw["hovertemplate"] = (f"<b>%{{fullData.name}}</b><br>%{{x}}<br>{y_title}: %{{y:{fmtv}}}"
+                                   f"<br>95% CI %{{customdata[0]:{fmtv}}} – %{{customdata[1]:{fmtv}}}<extra></extra>")
+        fig.add_trace(go.Bar(
+            x=[x_labels.get(v, v) for v in sub[x]], y=sub[y].astype(float).tolist(),
+            name=group_labels.get(g, g), marker=dict(color=group_colors.get(g)), **kw,
+        ))
+    n = max(1, len(x_order))
+    fig.update_layout(**_layout(title, height=440 if n <= 8 else 520, barmode="group", bargap=0.18,
+                                xaxis=_axis(tickangle=-30 if n > 6 else 0),
+                                yaxis=_axis(title=dict(text=y_title), rangemode="tozero",
+                                            tickformat=".0%" if percent else None)))
+    cols = csv_columns or [group, x, y, "count", "tokens", "ci_low", "ci_high"]
+    return FigureView(id, title, _spec(fig), _csv(df, cols), filename, data_file, description)
+
+
+def contrast_matrix(
+    df: pd.DataFrame, *, id: str, title: str, outlets: list[str], names: dict[str, str],
+    category_labels: dict[str, str], fdr: float, data_file: str | None,
+) -> FigureView:
+    """Pairwise rate ratios (row outlet ÷ column outlet) as a log2-coloured heatmap, one panel per
+    category chosen from a drop-down; cells whose q-value is under the FDR are starred."""
+    go = _go()
+    pairs = df[df["outlet_b"] != "rest"]
+    cats = list(dict.fromkeys(pairs["category"]))
+    order = [o for o in outlets if o in set(pairs["outlet_a"]) | set(pairs["outlet_b"])]
+    idx = {o: i for i, o in enumerate(order)}
+    n = len(order)
+    labels = [names.get(o, o) for o in order]
+    fig = go.Figure()
+    zmax = 0.0
+    for ci, cat in enumerate(cats):
+        z = [[None] * n for _ in range(n)]
+        text = [[""] * n for _ in range(n)]
+        hover = [[""] * n for _ in range(n)]
+        for r in pairs[pairs["category"] == cat].itertuples(index=False):
+            a, b = idx.get(r.outlet_a), idx.get(r.outlet_b)
+            if a is None or b is None:
+                continue
+            for (i, j, ratio, lo, hi) in ((a, b, r.ratio, r.ci_low, r.ci_high),
+                                          (b, a, _inv(r.ratio), _inv(r.ci_high), _inv(r.ci_low))):
+                if ratio is None or not (ratio > 0) or math.isinf(ratio):
+                    continue
+                lz = math.log2(ratio)
+                zmax = max(zmax, abs(lz))
+                z[i][j] = round(lz, 4)
+                q = getattr(r, "q", float("nan"))
+                sig = q == q and q < fdr
+                text[i][j] = f"{ratio:.2g}{'*' if sig else ''}"
+                warn = getattr(r, "warning", "")
+                warn = warn if isinstance(warn, str) else ""
+                hover[i][j] = (f"{labels[i]} ÷ {labels[j]}: {ratio:.3g}<br>95% CI {_f(lo)} – {_f(hi)}"
+                               f"<br>q = {_f(q)}" + (f"<br>⚠ {warn}" if warn else ""))
+        fig.add_trace(go.Heatmap(
+            z=z, x=labels, y=labels, text=text, texttemplate="%{text}", customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>", colorscale="RdBu", reversescale=True, zmid=0,
+            colorbar=dict(title=dict(text="log₂ ratio"), thickness=12), visible=ci == 0,
+            name=category_labels.get(cat, cat), xgap=1, ygap=1,
+        ))
+    zmax = min(max(zmax, 1.0), 4.0)
+    for t in fig.data:
+        t.zmin, t.zmax = -zmax, zmax
+    buttons = [dict(label=category_labels.get(c, c), method="update",
+                    args=[{"visible": [i == k for i in range(len(cats))]},
+                          {"title.text": f"{title}: {category_labels.get(c, c)}"}]) for k, c in enumerate(cats)]
+    first = category_labels.get(cats[0], cats[0]) if cats else ""
+    size = max(420, 140 + 38 * n)
+    fig.update_layout(**_layout(f"{title}: {first}", height=size, margin=dict(l=130, r=20, t=110, b=130),
+                                xaxis=_axis(side="bottom", tickangle=-35, title=dict(text="÷ column outlet")),
+                                yaxis=_axis(autorange="reversed", title=dict(text="row outlet")),
+                                updatemenus=[dict(buttons=buttons, direction="down", x=0, xanchor="left",
+                                                  y=1.13, yanchor="bottom", showactive=True)] if len(cats) > 1 else []))
+    cols = ["category", "outlet_a", "outlet_b", "rate_a", "rate_b", "ratio", "ci_low", "ci_high", "p", "q", "warning"]
+    desc = (f"Heatmap of rate ratios between {n} outlets for {len(cats)} categories; red cells: the row outlet "
+            f"uses the category more than the column outlet, blue: less; * marks q < {fdr:g}.")
+    return FigureView(id, title, _spec(fig), _csv(pairs, cols), id, data_file, desc)
+
+
+def forest(
+    df: pd.DataFrame, *, id: str, title: str, names: dict[str, str], category_labels: dict[str, str],
+    fdr: float, data_file: str | None,
+) -> FigureView:
+    """Each outlet's rate ratio against all other outlets together, with its 95% CI, per category."""
+    go = _go()
+    rest = df[df["outlet_b"] == "rest"]
+    cats = list(dict.fromkeys(rest["category"]))
+    fig = go.Figure()
+    for k, cat in enumerate(cats):
+        sub = rest[rest["category"] == cat]
+        sub = sub[(sub["ratio"] > 0) & sub["ratio"].notna()]
+        sig = sub["q"] < fdr if "q" in sub.columns else pd.Series(False, index=sub.index)
+        fig.add_trace(go.Scatter(
+            x=sub["ratio"].astype(float).tolist(), y=[names.get(o, o) for o in sub["outlet_a"]],
+            mode="markers", visible=k == 0, name=category_labels.get(cat, cat),
+            marker=dict(size=10, color=["#b91c1c" if s else "#4b5563" for s in sig], symbol="diamond"),
+            error_x=dict(type="data", symmetric=False,
+                         array=(sub["ci_high"] - sub["ratio"]).clip(lower=0).fillna(0).tolist(),
+                         arrayminus=(sub["ratio"] - sub["ci_low"]).clip(lower=0).fillna(0).tolist(),
+                         thickness=1.4, width=4, color="#6b7280"),
+            customdata=sub[["ci_low", "ci_high", "q"]].astype(float).where(sub[["ci_low", "ci_high", "q"]].notna(), None).values.tolist(),
+            hovertemplate="<b>%{y}</b> vs the rest: %{x:.3g}<br>95% CI %{customdata[0]:.3g} – %{customdata[1]:.3g}"
+                          "<br>q = %{customdata[2]:.2g}<extra></extra>",
+        ))
+    buttons = [dict(label=category_labels.get(c, c), method="update",
+                    args=[{"visible": [i == k for i in range(len(cats))]},
+                          {"title.text": f"{title}: {category_labels.get(c, c)}"}]) for k, c in enumerate(cats)]
+    n = rest["outlet_a"].nunique()
+    first = category_labels.get(cats[0], cats[0]) if cats else ""
+    fig.update_layout(**_layout(f"{title}: {first}", height=max(320, 150 + 30 * n), margin=dict(l=130, r=20, t=110, b=60),
+                                showlegend=False,
+                                xaxis=_axis(type="log", title=dict(text="rate ratio (log scale); 1 = same as the rest")),
+                                yaxis=_axis(autorange="reversed"),
+                                shapes=[dict(type="line", x0=1, x1=1, y0=0, y1=1, yref="paper",
+                                             line=dict(color="#111827", dash="dot", width=1))],
+                                updatemenus=[dict(buttons=buttons, direction="down", x=0, xanchor="left",
+                                                  y=1.12, yanchor="bottom")] if len(cats) > 1 else []))
+    cols = ["category", "outlet_a", "outlet_b", "rate_a", "rate_b", "ratio", "ci_low", "ci_high", "p", "q", "warning"]
+    desc = f"Each outlet's rate ratio against all the others, per category; red diamonds: q < {fdr:g}."
+    return FigureView(id, title, _spec(fig), _csv(rest, cols), id, data_file, desc)
+
+
+def lines_by_category(
+    df: pd.DataFrame, *, id: str, title: str, names: dict[str, str], outlet_colors: dict[str, str],
+    category_labels: dict[str, str], data_file: str | None,
+) -> FigureView:
+    """Rate per 1,000 words over time, one line per outlet, a drop-down over categories."""
+    go = _go()
+    cats = list(dict.fromkeys(df["category"]))
+    outlets = [o for o in outlet_colors if o in set(df["outlet"])]
+    fig = go.Figure()
+    vis_groups = []
+    for k, cat in enumerate(cats):
+        sub = df[df["category"] == cat].sort_values("period")
+        for o in outlets:
+            s = sub[sub["outlet"] == o]
+            fig.add_trace(go.Scatter(
+                x=s["period"].astype(str).tolist(), y=s["per_1k"].astype(float).tolist(), mode="lines+markers",
+                name=names.get(o, o), visible=k == 0, line=dict(color=outlet_colors[o], width=2),
+                marker=dict(size=5), legendgroup=o,
+                customdata=s[["count", "tokens"]].values.tolist() if {"count", "tokens"} <= set(s.columns) else None,
+                hovertemplate="<b>%{fullData.name}</b> %{x}<br>%{y:.3g} per 1,000 words"
+                              + ("<br>%{customdata[0]} hits in %{customdata[1]} words" if "count" in s.columns else "")
+                              + "<extra></extra>",
+            ))
+            vis_groups.append(k)
+    buttons = [dict(label=category_labels.get(c, c), method="update",
+                    args=[{"visible": [g == k for g in vis_groups]},
+                          {"title.text": f"{title}: {category_labels.get(c, c)}"}]) for k, c in enumerate(cats)]
+    first = category_labels.get(cats[0], cats[0]) if cats else ""
+    fig.update_layout(**_layout(f"{title}: {first}", height=460, margin=dict(l=60, r=20, t=130, b=60),
+                                xaxis=_axis(type="category", title=dict(text="period")),
+                                yaxis=_axis(title=dict(text="per 1,000 words"), rangemode="tozero"),
+                                legend=dict(orientation="h", y=-0.2, x=0),
+                                updatemenus=[dict(buttons=buttons, direction="down", x=0, xanchor="left",
+                                                  y=1.14, yanchor="bottom")] if len(cats) > 1 else []))
+    cols = ["outlet", "period", "lexicon", "category", "count", "tokens", "per_1k"]
+    desc = f"Rates per 1,000 words by period for {len(outlets)} outlets; choose the category in the drop-down."
+    return FigureView(id, title, _spec(fig), _csv(df, cols), id, data_file, desc)
+
+
+def heatmap(
+    df: pd.DataFrame, *, id: str, title: str, x: str, y: str, z: str, x_labels: dict, y_labels: dict,
+    z_title: str, data_file: str | None, csv_columns: list[str], percent: bool = False, description: str = "",
+    colorscale: str = "Blues",
+) -> FigureView:
+    """A plain heatmap of ``z`` over ``y`` (rows) × ``x`` (columns) with the value in each cell."""
+    go = _go()
+    xs = list(dict.fromkeys(df[x]))
+    ys = list(dict.fromkeys(df[y]))
+    grid = df.pivot_table(index=y, columns=x, values=z, aggfunc="sum").reindex(index=ys, columns=xs)
+    vals = grid.astype(float).where(grid.notna(), None).values.tolist()
+    fig = go.Figure(go.Heatmap(
+        z=vals, x=[str(x_labels.get(v, v)) for v in xs], y=[str(y_labels.get(v, v)) for v in ys],
+        colorscale=colorscale, texttemplate="%{z:.0%}" if percent else "%{z:.3g}", xgap=1, ygap=1,
+        colorbar=dict(title=dict(text=z_title), thickness=12, tickformat=".0%" if percent else None),
+        hovertemplate="%{y} · %{x}: %{z:" + (".1%" if percent else ".3g") + "}<extra></extra>",
+    ))
+    fig.update_layout(**_layout(title, height=max(360, 120 + 34 * len(ys)), margin=dict(l=140, r=20, t=60, b=140),
+                                xaxis=_axis(tickangle=-35), yaxis=_axis(autorange="reversed")))
+    return FigureView(id, title, _spec(fig), _csv(df, csv_columns), id, data_file, description)
+
+
+def _inv(v):
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return None
+    if v != v:
+        return None
+    if v == 0:
+        return math.inf
+    return 1.0 / v
+
+
+def _f(v) -> str:
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return "–"
+    if v != v:
+        return "–"
+    return f"{v:.3g}"

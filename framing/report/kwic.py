@@ -1,0 +1,96 @@
+"""Concordance (KWIC) lines for the report: a balanced sample of lexicon hits with the hit located
+inside its sentence.
+
+The sample takes hits round-robin across (outlet, lexicon, category) so that every combination a
+reader can filter on is represented; data/matches.csv keeps every hit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+CONTEXT = 110  # characters of context kept on each side of the hit
+
+
+@dataclass
+class KwicLine:
+    doc_id: str
+    outlet: str
+    outlet_name: str
+    lexicon: str
+    category: str
+    category_label: str
+    entry: str
+    left: str
+    hit: str
+    right: str
+    located: bool  # False when the hit could not be found in its sentence (then ``left`` is the sentence)
+
+
+def sample_matches(matches: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    """At most ``n`` rows, spread evenly over (outlet, lexicon, category), seeded."""
+    if len(matches) <= n:
+        return matches
+    rng = np.random.default_rng(seed)
+    shuffled = matches.iloc[rng.permutation(len(matches))]
+    rank = shuffled.groupby(["outlet", "lexicon", "category"], sort=False).cumcount()
+    order = np.lexsort((np.arange(len(shuffled)), rank.to_numpy()))
+    return shuffled.iloc[order[:n]]
+
+
+def locate(sentence: str, surface: str, start: int, end: int, text: str | None) -> tuple[int, int] | None:
+    """Offsets of the hit relative to ``sentence``: from the document text and the match offsets
+    when the text is known, else by finding ``surface`` in the sentence."""
+    if text and sentence and 0 <= start < end <= len(text):
+        s0 = text.find(sentence, max(0, end - len(sentence)))
+        if 0 <= s0 <= start and end <= s0 + len(sentence):
+            return start - s0, end - s0
+    if sentence and surface:
+        i = sentence.find(surface)
+        if i >= 0:
+            return i, i + len(surface)
+    return None
+
+
+def _trim_left(s: str) -> str:
+    if len(s) <= CONTEXT:
+        return s
+    cut = s[-CONTEXT:]
+    sp = cut.find(" ")
+    return "… " + (cut[sp + 1:] if 0 <= sp < 30 else cut)
+
+
+def _trim_right(s: str) -> str:
+    if len(s) <= CONTEXT:
+        return s
+    cut = s[:CONTEXT]
+    sp = cut.rfind(" ")
+    return (cut[:sp] if sp > CONTEXT - 30 else cut) + " …"
+
+
+def kwic_lines(
+    matches: pd.DataFrame, texts: dict[str, str], n: int, seed: int,
+    names: dict[str, str], category_labels: dict[tuple[str, str], str],
+) -> list[KwicLine]:
+    rows = sample_matches(matches, n, seed)
+    rows = rows.sort_values(["outlet", "lexicon", "category", "doc_id", "start"], kind="mergesort")
+    out = []
+    for r in rows.itertuples(index=False):
+        sentence = str(r.sentence) if isinstance(r.sentence, str) else ""
+        surface = str(r.surface) if isinstance(r.surface, str) else ""
+        span = locate(sentence, surface, int(r.start), int(r.end), texts.get(r.doc_id))
+        if span:
+            a, b = span
+            left, hit, right = sentence[:a], sentence[a:b], sentence[b:]
+        else:
+            left, hit, right = sentence, "", ""
+        out.append(KwicLine(
+            doc_id=str(r.doc_id), outlet=str(r.outlet), outlet_name=names.get(r.outlet, str(r.outlet)),
+            lexicon=str(r.lexicon), category=str(r.category),
+            category_label=category_labels.get((r.lexicon, r.category), str(r.category)),
+            entry=str(r.entry), left=_trim_left(left), hit=hit, right=_trim_right(right), located=span is not None,
+        ))
+    return out

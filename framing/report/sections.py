@@ -1,0 +1,322 @@
+"""Section builders for the analysis part of the report, in reading order.
+
+Each builder turns the tables of a run into a ``Section`` of plain blocks (tables, figures, notes).
+When a table is absent or empty the section says why, from the stage's notes, instead of failing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from framing.report import figures as F
+from framing.report.context import Block, Ctx, Section
+
+SCORE_COLUMNS = ["outlet", "category", "category_label", "count", "tokens", "per_1k", "ci_low", "ci_high", "doc_share"]
+
+
+def summary(ctx: Ctx) -> Section:
+    s = Section("summary", "Summary")
+    docs = ctx.table("documents")
+    matches = ctx.table("matches")
+    if docs is not None and "status" in docs:
+        analysed = docs[docs["status"] == "analysed"]
+        words = int(analysed["n_tokens"].fillna(0).sum()) if "n_tokens" in analysed else 0
+        s.facts = {
+            "outlets": analysed["outlet"].nunique() if "outlet" in analysed else 0,
+            "documents": len(docs), "analysed": len(analysed), "skipped": len(docs) - len(analysed),
+            "words": words, "hits": 0 if matches is None else len(matches),
+        }
+    head = ctx.table("headlines")
+    if head is not None and not head.empty:
+        text_col = next((c for c in ("text", "headline", "sentence", "summary") if c in head.columns), None)
+        if text_col:
+            s.blocks.append(Block("list", [str(t) for t in head[text_col].tolist() if isinstance(t, str)][: ctx.table_rows]))
+            rest = [c for c in head.columns if c != text_col]
+            if rest:
+                s.blocks.append(Block("details", [Block("table", ctx.view(head, "headlines", "The numbers behind each headline",
+                                                                          columns=rest))],
+                                      title="The numbers behind these sentences"))
+        else:
+            s.blocks.append(Block("table", ctx.view(ctx.outlet_name_column(head), "headlines", "Headline differences")))
+    else:
+        s.empty = ctx.why_missing("headlines", "headline differences")
+    return s
+
+
+def _score_section(ctx: Ctx, sid: str, title: str, kind: str, what: str) -> Section:
+    s = Section(sid, title)
+    scores = ctx.table("outlet_scores")
+    lexicons = ctx.lexicons_of_kind(kind) if scores is not None and not scores.empty else []
+    if not lexicons:
+        if scores is None or scores.empty:
+            s.empty = ctx.why_missing("outlet_scores", what)
+        else:
+            s.empty = f"No lexicon of kind “{kind}” was used in this run, so there are no {what}."
+        return s
+    for lex in lexicons:
+        df = scores[scores["lexicon"] == lex].copy()
+        df["category_label"] = [ctx.category(lex, c) for c in df["category"]]
+        s.blocks.append(Block("h3", f"Lexicon “{lex}”"))
+        fig = ctx.figure(f"fig-{sid}-{lex}", lambda df=df, lex=lex: F.grouped_bars(
+            df, id=f"fig-{sid}-{_slug(lex)}", title=f"{lex}: hits per 1,000 words by outlet", x="category",
+            y="per_1k", group="outlet", x_labels=ctx.category_labels(lex), group_labels=ctx.names,
+            group_colors=ctx.colors, y_title="per 1,000 words", data_file=ctx.csv("outlet_scores"),
+            filename=f"{sid}-{lex}", description=(
+                f"Bars: how often each outlet uses each {lex} category, per 1,000 words, with 95% "
+                "bootstrap confidence intervals as whiskers."),
+            csv_columns=["outlet", "lexicon", "category", "count", "tokens", "per_1k", "ci_low", "ci_high", "doc_share"]))
+        s.blocks.append(Block("figure", fig))
+        view = ctx.outlet_name_column(df)
+        s.blocks.append(Block("table", ctx.view(
+            view, "outlet_scores", f"{lex}: counts and rates by outlet and category",
+            columns=SCORE_COLUMNS, sort_by=["category_label", "outlet"], id=f"t-{sid}-{_slug(lex)}")))
+        s.blocks.append(_glossary(ctx, lex))
+    return s
+
+
+def _glossary(ctx: Ctx, lex: str) -> Block:
+    lx = ctx.table("lexicon_entries")
+    if lx is None or lx.empty:
+        return Block("p", "The lexicon's entries are listed in data/lexicon_entries.csv.")
+    df = lx[lx["lexicon"] == lex]
+    cols = [c for c in ("category", "category_label", "category_label_ar", "entry", "gloss") if c in df.columns]
+    return Block("details", [Block("table", ctx.view(df, "lexicon_entries", f"Entries of the “{lex}” lexicon",
+                                                     columns=cols, id=f"t-gloss-{_slug(lex)}"))],
+                 title=f"Terms of the “{lex}” lexicon with their English glosses ({len(df):,})")
+
+
+def frames(ctx: Ctx) -> Section:
+    return _score_section(ctx, "frames", "Frames", "frames", "frame scores")
+
+
+def markers(ctx: Ctx) -> Section:
+    return _score_section(ctx, "markers", "Distancing and sourcing", "markers", "distancing or sourcing scores")
+
+
+def naming(ctx: Ctx) -> Section:
+    s = Section("naming", "Naming")
+    df = ctx.table("naming_shares")
+    if df is None or df.empty:
+        s.empty = ctx.why_missing("naming_shares", "naming shares")
+        return s
+    for (lex, axis), sub in df.groupby(["lexicon", "axis"], sort=False):
+        sub = sub.copy()
+        label = ctx.category(lex, axis)
+        entry_labels = {e: (f"{e} ({ctx.gloss[(lex, e)]})" if (lex, e) in ctx.gloss else e) for e in sub["entry"]}
+        s.blocks.append(Block("h3", f"{label} ({lex})"))
+        fig = ctx.figure(f"fig-naming-{lex}-{axis}", lambda sub=sub, lex=lex, axis=axis, label=label, el=entry_labels: F.grouped_bars(
+            sub, id=f"fig-naming-{_slug(lex)}-{_slug(axis)}", title=f"{label}: share of each name by outlet",
+            x="entry", y="share", group="outlet", x_labels=el, group_labels=ctx.names, group_colors=ctx.colors,
+            y_title="share of mentions", data_file=ctx.csv("naming_shares"), filename=f"naming-{lex}-{axis}",
+            percent=True, description=(f"Bars: of the outlet's mentions of “{label}”, the share that uses each "
+                                       "name, with 95% confidence intervals."),
+            csv_columns=["outlet", "lexicon", "axis", "entry", "count", "share", "ci_low", "ci_high"]))
+        s.blocks.append(Block("figure", fig))
+        view = ctx.outlet_name_column(sub)
+        if ctx.gloss:
+            view["gloss"] = [ctx.gloss.get((lex, e), "") for e in view["entry"]]
+        s.blocks.append(Block("table", ctx.view(
+            view, "naming_shares", f"{label}: names used by each outlet",
+            columns=["outlet", "entry", "gloss", "count", "share", "ci_low", "ci_high"],
+            id=f"t-naming-{_slug(lex)}-{_slug(axis)}")))
+    return s
+
+
+def contrasts(ctx: Ctx) -> Section:
+    s = Section("contrasts", "Contrasts between outlets")
+    df = ctx.table("contrasts")
+    if df is None or df.empty:
+        s.empty = ctx.why_missing("contrasts", "pairwise contrasts")
+        return s
+    lex_col = "lexicon" in df.columns
+    labels = {c: ctx.category(None, c) for c in df["category"].unique()}
+    if lex_col:
+        labels = {c: ctx.category(lx, c) for lx, c in df[["lexicon", "category"]].drop_duplicates().itertuples(index=False)}
+    pairs = df[df["outlet_b"] != "rest"]
+    n_out = len(set(pairs["outlet_a"]) | set(pairs["outlet_b"]))
+    if not pairs.empty and n_out <= 16:
+        s.blocks.append(Block("figure", ctx.figure("fig-contrast-matrix", lambda: F.contrast_matrix(
+            df, id="fig-contrast-matrix", title="Rate ratio, row outlet ÷ column outlet", outlets=ctx.outlets,
+            names=ctx.names, category_labels=labels, fdr=ctx.fdr, data_file=ctx.csv("contrasts")))))
+    elif not pairs.empty:
+        s.blocks.append(Block("p", f"{n_out} outlets are too many for a readable matrix; the pairs are in the table below."))
+    if (df["outlet_b"] == "rest").any():
+        s.blocks.append(Block("figure", ctx.figure("fig-contrast-rest", lambda: F.forest(
+            df, id="fig-contrast-rest", title="Each outlet against all the others", names=ctx.names,
+            category_labels=labels, fdr=ctx.fdr, data_file=ctx.csv("contrasts")))))
+    view = ctx.outlet_name_column(ctx.outlet_name_column(df, "outlet_a"), "outlet_b")
+    view["category"] = [labels.get(c, c) for c in view["category"]]
+    warn = "warning" in view.columns
+    s.blocks.append(Block("table", ctx.view(
+        view, "contrasts", "Contrasts, most significant first",
+        columns=["lexicon", "category", "outlet_a", "outlet_b", "count_a", "count_b", "rate_a", "rate_b", "ratio",
+                 "ci_low", "ci_high", "p", "q", "warning"],
+        sort_by=["q", "p"], flags={"q": lambda r: "sig" if r.get("q") == r.get("q") and r.get("q", 1) < ctx.fdr else "",
+                                   **({"warning": lambda r: "warn" if isinstance(r.get("warning"), str) and r["warning"] else ""} if warn else {})},
+        id="t-contrasts")))
+    if warn:
+        n_warn = int(df["warning"].fillna("").astype(str).str.strip().ne("").sum())
+        if n_warn:
+            s.blocks.append(Block("p", f"{n_warn:,} of {len(df):,} contrasts carry a warning (small samples or few hits): "
+                                       "read their ratios as indications only."))
+    return s
+
+
+def keyness(ctx: Ctx) -> Section:
+    s = Section("keyness", "Keyness: words that set each outlet apart")
+    df = ctx.table("keyness")
+    if df is None or df.empty:
+        s.empty = ctx.why_missing("keyness", "keyness results")
+        return s
+    top = int(getattr(ctx.config.stats, "keyness_top", 30))
+
+    def grid(frame: pd.DataFrame) -> list:
+        out = []
+        for (outlet, versus), sub in frame.groupby(["outlet", "versus"], sort=False):
+            sub = sub[sub["z"] > 0].sort_values("z", ascending=False).head(top)
+            if sub.empty:
+                continue
+            vs = "all other outlets" if versus == "rest" else ctx.name(str(versus))
+            out.append(ctx.view(sub, "keyness", f"{ctx.name(str(outlet))} vs {vs}",
+                                columns=["term", "count", "count_versus", "z"], max_rows=top,
+                                labels={"count": "Hits", "count_versus": "Hits (others)"},
+                                id=f"t-key-{_slug(str(outlet))}-{_slug(str(versus))}", note=" "))
+        return out
+
+    is_rest = df["versus"].astype(str) == "rest"
+    tables = grid(df[is_rest] if is_rest.any() else df)
+    if not tables:
+        s.empty = "No term is over-represented in any outlet at the keyness threshold."
+        return s
+    s.blocks.append(Block("grid", tables))
+    pairs = df[~is_rest] if is_rest.any() else df.iloc[0:0]
+    n_out = df["outlet"].nunique()
+    if not pairs.empty and n_out <= 6:
+        s.blocks.append(Block("details", [Block("grid", grid(pairs))], title="Each pair of outlets"))
+    s.blocks.append(Block("p", f"Top {top} terms per comparison by z-score, against all other outlets pooled"
+                               + ("; each pair of outlets is compared in data/keyness.csv." if not pairs.empty else ".")))
+    return s
+
+
+def time(ctx: Ctx) -> Section:
+    s = Section("time", "Over time")
+    df = ctx.table("timeline")
+    if df is None or df.empty:
+        s.empty = ctx.why_missing("timeline", "timeline")
+        return s
+    periods = df["period"].nunique()
+    if periods < 2:
+        s.empty = "All dated documents fall in a single period, so there is no timeline to draw."
+        return s
+    for lex, sub in df.groupby("lexicon", sort=False):
+        s.blocks.append(Block("figure", ctx.figure(f"fig-time-{lex}", lambda sub=sub, lex=lex: F.lines_by_category(
+            sub, id=f"fig-time-{_slug(lex)}", title=f"{lex} over time", names=ctx.names, outlet_colors=ctx.colors,
+            category_labels=ctx.category_labels(lex), data_file=ctx.csv("timeline")))))
+    return s
+
+
+def topics(ctx: Ctx) -> Section:
+    s = Section("topics", "Topics")
+    if not ctx.has("topics"):
+        s.empty = ctx.why_missing("topics", "topic model")
+        s.blocks += _notes(ctx, "topics")
+        return s
+    tp = ctx.table("topics")
+    labels = {t: (l if isinstance(l, str) and l else f"topic {t}") for t, l in
+              zip(tp["topic"], tp["label"] if "label" in tp else tp["topic"])}
+    mix = ctx.table("topic_mix")
+    if mix is not None and not mix.empty and {"outlet", "topic", "share"} <= set(mix.columns):
+        s.blocks.append(Block("figure", ctx.figure("fig-topic-mix", lambda: F.heatmap(
+            mix, id="fig-topic-mix", title="Topic mix: share of each outlet's text per topic", x="topic", y="outlet",
+            z="share", x_labels=labels, y_labels=ctx.names, z_title="share", percent=True,
+            data_file=ctx.csv("topic_mix"), csv_columns=list(mix.columns),
+            description="Heatmap: the share of each outlet's text assigned to each topic."))))
+    s.blocks.append(Block("table", ctx.view(tp, "topics", "Topics and their top words", sort_by="size", ascending=False,
+                                           id="t-topics")))
+    if mix is not None and not mix.empty:
+        s.blocks.append(Block("details", [Block("table", ctx.view(ctx.outlet_name_column(mix), "topic_mix",
+                                                                  "Topic shares by outlet with 95% CIs", id="t-topic-mix"))],
+                              title="Topic shares by outlet, with confidence intervals"))
+    if ctx.table("topic_units") is not None:
+        ctx.rendered.add("topic_units")
+        s.blocks.append(Block("p", f"The topic of each of the {len(ctx.table('topic_units')):,} units (paragraphs or "
+                                   "documents) is in data/topic_units.csv."))
+    for name, caption in (("topic_frames", "Frames within topics"), ("topic_examples", "Example passages per topic"),
+                          ("topic_stability", "Stability of the topics across seeds")):
+        df = ctx.table(name)
+        if df is not None and not df.empty:
+            s.blocks.append(Block("h3", caption))
+            s.blocks.append(Block("table", ctx.view(ctx.outlet_name_column(df), name, caption, id=f"t-{name}")))
+        else:
+            s.blocks.append(Block("p", ctx.why_missing(name, caption.lower())))
+    s.blocks += _notes(ctx, "topics")
+    return s
+
+
+def classifiers(ctx: Ctx) -> Section:
+    s = Section("classifiers", "Classifiers")
+    names = ("outlet_cv", "outlet_cv_per_outlet", "outlet_confusion", "outlet_features", "outlet_mask", "model_shares",
+             "model_lexicon", "agreement", "weak_recovery", "weak_cv")
+    if not any(ctx.has(n) for n in names):
+        s.empty = ctx.why_missing("outlet_cv", "classifier results")
+        s.blocks += _notes(ctx, "classify")
+        return s
+    captions = {
+        "outlet_cv": "Outlet attribution: cross-validated scores against a majority baseline",
+        "outlet_cv_per_outlet": "Outlet attribution: precision and recall per outlet",
+        "outlet_confusion": "Outlet attribution: confusion between outlets",
+        "outlet_features": "Features that most distinguish each outlet",
+        "outlet_mask": "Strings masked before training (outlet self-names and source lines)",
+        "model_shares": "Saved frame classifiers: share of units per label and outlet",
+        "model_lexicon": "Saved frame classifiers against the lexicon on the same units",
+        "agreement": "Agreement between classifiers, lexicons and human codes",
+        "weak_recovery": "Weak supervision: held-out lexicon entries recovered",
+        "weak_cv": "Weak supervision: cross-validated scores",
+    }
+    for name in names:
+        df = ctx.table(name)
+        if df is None or df.empty:
+            continue
+        s.blocks.append(Block("h3", captions[name]))
+        if name == "outlet_confusion":
+            fig = _confusion(ctx, df)
+            if fig is not None:
+                s.blocks.append(Block("figure", fig))
+        if name == "model_shares" and {"outlet", "label", "share"} <= set(df.columns):
+            for model, sub in df.groupby("model", sort=False) if "model" in df.columns else [("model", df)]:
+                s.blocks.append(Block("figure", ctx.figure(f"fig-model-{model}", lambda sub=sub, model=model: F.grouped_bars(
+                    sub, id=f"fig-model-{_slug(str(model))}", title=f"{model}: share of units per label", x="label",
+                    y="share", group="outlet", x_labels={}, group_labels=ctx.names, group_colors=ctx.colors,
+                    y_title="share of units", data_file=ctx.csv("model_shares"), filename=f"model-{model}",
+                    percent=True, csv_columns=list(sub.columns),
+                    description="Bars: the share of each outlet's units the saved classifier assigns each label, "
+                                "with 95% bootstrap intervals."))))
+        s.blocks.append(Block("table", ctx.view(ctx.outlet_name_column(df), name, captions[name], id=f"t-{name}")))
+    s.blocks += _notes(ctx, "classify")
+    return s
+
+
+def _confusion(ctx: Ctx, df: pd.DataFrame):
+    true = next((c for c in ("true", "actual", "outlet", "true_outlet") if c in df.columns), None)
+    pred = next((c for c in ("predicted", "pred", "predicted_outlet") if c in df.columns), None)
+    val = next((c for c in ("share", "rate", "proportion", "count", "n") if c in df.columns), None)
+    if not (true and pred and val):
+        return None
+    pct = val in ("share", "rate", "proportion")
+    return ctx.figure("fig-confusion", lambda: F.heatmap(
+        df, id="fig-confusion", title="Which outlet the classifier attributes each outlet's articles to", x=pred,
+        y=true, z=val, x_labels=ctx.names, y_labels=ctx.names, z_title=val, percent=pct,
+        data_file=ctx.csv("outlet_confusion"), csv_columns=list(df.columns),
+        description="Rows: the true outlet; columns: the outlet predicted in cross-validation."))
+
+
+def _notes(ctx: Ctx, stage: str) -> list[Block]:
+    notes = ctx.notes(stage)
+    return [Block("notes", notes, title="Notes from this stage")] if notes else []
+
+
+def _slug(s: str) -> str:
+    out = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in str(s)).strip("-").lower()
+    return out or "x" + hashlib.sha1(str(s).encode()).hexdigest()[:8]
