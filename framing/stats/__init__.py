@@ -40,7 +40,7 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
         names.setdefault(o, o)
     notes = list(c.notes)
     ss = np.random.SeedSequence(seed)
-    boot_ss, perm_ss, pair_ss = ss.spawn(3)
+    boot_ss, perm_ss = ss.spawn(2)
     timings["matrix"] = time.perf_counter() - t0
 
     t = time.perf_counter()
@@ -55,8 +55,7 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
     timings["scores"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    contrasts, con_notes, con_info = con.compute_contrasts(c, rep, opts, names,
-                                                           (np.random.default_rng(perm_ss), pair_ss))
+    contrasts, con_notes, con_info = con.compute_contrasts(c, rep, opts, names, np.random.default_rng(perm_ss))
     tables["contrasts"] = contrasts
     notes += con_notes
     timings["contrasts"] = time.perf_counter() - t
@@ -82,8 +81,8 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
     info = {
         "seed": seed,
         "bootstrap_resamples": opts.bootstrap,
-        "permutations_one_vs_rest": opts.permutations,
-        "permutations_pairwise": opts.pairwise_permutations,
+        "permutations": opts.permutations,
+        "normal_min_hit_docs": opts.normal_min_hit_docs,
         "fdr": opts.fdr,
         "fdr_method": "Benjamini-Hochberg (statsmodels.stats.multitest.multipletests, fdr_bh), per family",
         "keyness_prior": opts.keyness_prior,

@@ -37,7 +37,7 @@ def test_columns(c: Counts) -> np.ndarray:
     return np.flatnonzero((c.categories["kind"] != "naming").to_numpy())
 
 
-def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict, seeds) -> tuple[pd.DataFrame, list[str], dict]:
+def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict, rng: np.random.Generator) -> tuple[pd.DataFrame, list[str], dict]:
     notes: list[str] = []
     cols = test_columns(c)
     n_docs = np.bincount(c.group, minlength=c.n_groups)
@@ -54,30 +54,28 @@ def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict, seeds) -> t
     rep_t = rep[:, :, -1]
     frames = []
 
-    # one-vs-rest: relabel present outlets 0..G'-1 so absent outlets play no part
-    remap = np.full(c.n_groups, -1)
-    remap[present] = np.arange(len(present))
-    res = resample.one_vs_rest(X, c.tokens, remap[c.group], len(present), opts.permutations, seeds[0])
     tot_c, tot_t, tot_h = count.sum(0), tokens.sum(), hit_docs.sum(0)
     rep_tot_x, rep_tot_t = rep_x.sum(0), rep_t.sum(0)
-    for i, g in enumerate(present):
+    all_rows = np.flatnonzero(np.isin(c.group, present))
+    for g in present:  # one-vs-rest: the outlet against all other documents
+        res = resample.score_test(X[all_rows], c.tokens[all_rows], c.group[all_rows] == g, opts.permutations,
+                                  rng, opts.normal_min_hit_docs)
         cb, tb = tot_c - count[g], tot_t - tokens[g]
         rr = rate_ratio(rep_x[g], rep_t[g][:, None], rep_tot_x - rep_x[g], (rep_tot_t - rep_t[g])[:, None])
         lo, hi = _quantiles(rr)
         frames.append(_rows(c, cols, "one-vs-rest", g, None, count[g], cb, tokens[g], tb, n_docs[g],
                             int(n_docs.sum() - n_docs[g]), hit_docs[g], tot_h - hit_docs[g], lo, hi,
-                            res["z"][i], res["p"][i], res["method"][i], opts, names))
-
-    # pairwise: each pair is its own permutation problem (only the two outlets' documents)
-    for j, (a, b) in enumerate((a, b) for ia, a in enumerate(present) for b in present[ia + 1:]):
-        rows = np.flatnonzero((c.group == a) | (c.group == b))
-        res = resample.two_groups(X[rows], c.tokens[rows], c.group[rows] == a, opts.pairwise_permutations,
-                                  np.random.default_rng(seeds[1].spawn(1)[0]))
-        rr = rate_ratio(rep_x[a], rep_t[a][:, None], rep_x[b], rep_t[b][:, None])
-        lo, hi = _quantiles(rr)
-        frames.append(_rows(c, cols, "pairwise", a, b, count[a], count[b], tokens[a], tokens[b], n_docs[a],
-                            n_docs[b], hit_docs[a], hit_docs[b], lo, hi, res["z"], res["p"], res["method"],
-                            opts, names))
+                            res["z"], res["p"], res["method"], opts, names))
+    for ia, a in enumerate(present):  # pairwise: only the two outlets' documents
+        for b in present[ia + 1:]:
+            rows = np.flatnonzero((c.group == a) | (c.group == b))
+            res = resample.score_test(X[rows], c.tokens[rows], c.group[rows] == a, opts.permutations, rng,
+                                      opts.normal_min_hit_docs)
+            rr = rate_ratio(rep_x[a], rep_t[a][:, None], rep_x[b], rep_t[b][:, None])
+            lo, hi = _quantiles(rr)
+            frames.append(_rows(c, cols, "pairwise", a, b, count[a], count[b], tokens[a], tokens[b], n_docs[a],
+                                n_docs[b], hit_docs[a], hit_docs[b], lo, hi, res["z"], res["p"], res["method"],
+                                opts, names))
     out = pd.concat(frames, ignore_index=True)
     out["q"] = np.nan
     for fam, idx in out.groupby("family").groups.items():

@@ -5,8 +5,8 @@ from __future__ import annotations
 TESTS = {
     "rate_interval": "document bootstrap, percentile 95% interval; exact Poisson (Garwood) when 0 hits or 1 document",
     "contrast_effect": "rate ratio, stratified document bootstrap percentile 95% interval",
-    "contrast_test": "two-sided document permutation test of the Poisson score statistic "
-                     "(Monte-Carlo, normal tail beyond its resolution)",
+    "contrast_test": "two-sided document permutation test of the Poisson score statistic: normal approximation "
+                     "with exact permutation moments, Monte-Carlo permutations for sparse counts",
     "multiplicity": "Benjamini-Hochberg false discovery rate, separately for one-vs-rest and pairwise",
     "keyness": "weighted log-odds ratio with informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)",
     "naming_interval": "document bootstrap percentile; Wilson with documents as sample size when few documents",
@@ -42,19 +42,23 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "hits, 0.5 is added to both counts (the Haldane-Anscombe correction) so that the ratio stays finite; "
             "when both sides have none the ratio is left empty. Its 95% interval comes from the same document "
             "bootstrap, resampling each outlet's documents separately (so the pooled rest keeps its outlet mix).",
-            "The p-value comes from a two-sided permutation test over documents. The statistic is the Poisson "
-            "score U = S_a - r x T_a, where S_a and T_a are outlet a's hits and words and r is the pooled rate of "
-            "the two groups compared. Outlet labels are shuffled among the compared documents, keeping each "
-            "document's hits and length together and the group sizes fixed; U is recomputed for each shuffle. "
-            "The p-value is twice the smaller tail share, counting the observed labelling as one shuffle, capped "
-            "at 1. Because whole documents move, over-dispersion and differences in article length are respected "
-            "without a distributional model.",
-            f"One-vs-rest tests use {o.permutations} shuffles of all outlet labels (one shuffle serves every outlet "
-            f"at once); each pairwise test uses {o.pairwise_permutations} shuffles of its two outlets' documents. "
-            "A Monte-Carlo p-value cannot go below 2/(shuffles+1). When no shuffle was as extreme as the "
-            "observation, the p-value is taken from the normal approximation using the exact permutation mean (0) "
-            "and variance of U, m(P-m)/(P(P-1)) x sum of squared document residuals (Hajek's combinatorial central "
-            "limit theorem), if that is smaller; the column p_method says so.",
+            "The p-value comes from a two-sided permutation test over documents: under the null hypothesis the "
+            "outlet labels of the compared documents are exchangeable, so they are shuffled, keeping each "
+            "document's hits and length together and the group sizes fixed. The statistic is the Poisson score "
+            "U = S_a - r x T_a, where S_a and T_a are outlet a's hits and words and r is the pooled rate of the two "
+            "groups compared. Because whole documents move, over-dispersion and differences in article length "
+            "are respected without a distributional model.",
+            "Over all shuffles U has mean 0 and the exact variance m(P-m)/(P(P-1)) x sum of d_i squared, where P "
+            "is the number of compared documents, m the size of group a and d_i = x_i - r x n_i the residual of "
+            f"document i. When the smaller group expects at least {o.normal_min_hit_docs:g} documents with a hit, "
+            "the p-value is the two-sided normal tail of U with these exact moments (Hajek's combinatorial central "
+            f"limit theorem). Otherwise the counts are too sparse for that, and {o.permutations} random shuffles "
+            "are simulated: which documents with hits fall in each group is drawn exactly (a hypergeometric number "
+            "of them, as a uniform subset); the summed length of the documents without hits that fall in the group "
+            "is drawn from its normal approximation with exact finite-population mean and variance, which at "
+            "these low rates moves U by a small fraction of one hit. The p-value is twice the smaller tail share, "
+            "counting the observed labelling as one shuffle, capped at 1, so it is never below "
+            f"{2 / (o.permutations + 1):.1g}. The column p_method says which branch gave each p-value.",
         ]},
         {"title": "Multiple comparisons", "paragraphs": [
             "With many categories and outlets some differences look large by chance. p-values are adjusted with "

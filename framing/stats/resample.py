@@ -7,8 +7,9 @@ numbers.
 
 Bootstrap: each outlet's documents are resampled with replacement, independently (a stratified
 bootstrap), as integer weights built in blocks with ``numpy.bincount``; the replicate sums are one
-matrix product per block. Permutation: outlet labels are shuffled among the documents of the
-compared outlets with ``Generator.permuted`` and the group sums are again matrix products.
+matrix product per block. Permutation: see ``score_test``: exact permutation moments where the
+normal approximation holds, and a Monte-Carlo over the documents that carry hits where it does not
+(rare categories, small outlets), so the cost never grows with permutations x all documents.
 """
 
 from __future__ import annotations
@@ -43,89 +44,86 @@ def bootstrap_sums(X: np.ndarray, group: np.ndarray, n_groups: int, B: int,
     return out
 
 
-def _pvalues(ge: np.ndarray, le: np.ndarray, R: int, u_obs: np.ndarray, var: np.ndarray):
-    """Two-sided Monte-Carlo p (twice the smaller tail, +1 rule) with a normal tail beyond its resolution.
+def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np.random.Generator,
+               min_expected: float) -> dict:
+    """Two-sided document permutation test of group a against group b, every column of X at once.
 
-    When no permutation reached the observed statistic in its tail, the Monte-Carlo p is only an
-    upper bound (2/(R+1)); there the normal approximation with the exact permutation variance
-    (Hajek's combinatorial central limit theorem) is used if it is smaller.
+    X (P, K): counts of the P documents of the two groups; tok (P,) their lengths; in_a (P,) bool.
+    The statistic is the Poisson score U = S_a - r * T_a (S_a, T_a: group a's hits and words; r the
+    pooled rate). Under random relabelling of the documents U has mean 0 and the exact variance
+    m(P-m)/(P(P-1)) * sum_i d_i^2, d_i = x_i - r * n_i. Where the smaller group expects at least
+    ``min_expected`` documents with a hit, U is referred to the normal distribution with these exact
+    moments (Hajek's combinatorial central limit theorem); otherwise the permutation distribution is
+    simulated with R relabellings (``_sparse_mc``). Returns arrays (K,): p, z, method, u.
     """
-    p_mc = np.minimum(1.0, 2.0 * (np.minimum(ge, le) + 1.0) / (R + 1.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(var > 0, u_obs / np.sqrt(var), 0.0)
-    p_norm = 2.0 * sps.norm.sf(np.abs(z))
-    at_floor = (np.minimum(ge, le) == 0) & (var > 0)
-    p = np.where(at_floor, np.minimum(p_mc, p_norm), p_mc)
-    p = np.where(var > 0, p, 1.0)
-    method = np.where(at_floor & (p_norm < p_mc), "permutation+normal tail", "permutation")
-    method = np.where(var > 0, method, "no hits")
-    return p, method, z
-
-
-def _score_parts(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray):
-    """Observed Poisson score statistic U = S_a - r*T_a and its exact permutation variance."""
-    P = len(tok)
+    P, K = X.shape
     m = int(in_a.sum())
     total_tok = tok.sum()
-    rate = X.sum(axis=0) / total_tok if total_tok > 0 else np.zeros(X.shape[1])
-    u_obs = X[in_a].sum(axis=0) - rate * tok[in_a].sum()
+    rate = X.sum(axis=0) / total_tok if total_tok > 0 else np.zeros(K)
     d = X - tok[:, None] * rate[None, :]
-    var = (m * (P - m) / (P * (P - 1.0))) * (d * d).sum(axis=0) if P > 1 else np.zeros(X.shape[1])
-    return rate, u_obs, var
+    u_obs = d[in_a].sum(axis=0)
+    var = (m * (P - m) / (P * (P - 1.0))) * (d * d).sum(axis=0) if P > 1 and 0 < m < P else np.zeros(K)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(var > 0, u_obs / np.sqrt(var), 0.0)
+    p = 2.0 * sps.norm.sf(np.abs(z))
+    method = np.full(K, "permutation, normal approximation", dtype=object)
+    hit = X > 0
+    H = hit.sum(axis=0)
+    expected_small = H * min(m, P - m) / P
+    method[var <= 0] = "no hits"
+    p[var <= 0] = 1.0
+    mc = np.flatnonzero((var > 0) & (expected_small < min_expected))
+    if len(mc):
+        small_is_a = m <= P - m
+        for k in mc:
+            rows = np.flatnonzero(hit[:, k])
+            nonhit_tok = np.delete(tok, rows)
+            u_small = _sparse_mc(X[rows, k], tok[rows], nonhit_tok, min(m, P - m), P, rate[k], R, rng)
+            u_a = u_small if small_is_a else -u_small
+            tol = 1e-9 * (1.0 + abs(u_obs[k]))
+            ge = np.count_nonzero(u_a >= u_obs[k] - tol)
+            le = np.count_nonzero(u_a <= u_obs[k] + tol)
+            p[k] = min(1.0, 2.0 * (min(ge, le) + 1.0) / (R + 1.0))
+            method[k] = f"permutation, Monte-Carlo ({R})"
+    return {"p": p, "z": z, "method": method, "u": u_obs}
 
 
-def _tol(u_obs: np.ndarray, rate: np.ndarray, tok_a: float) -> np.ndarray:
-    # float32 sums in the permutations: ties within this tolerance count as "as extreme"
-    return 1e-5 * (1.0 + np.abs(u_obs) + rate * tok_a)
+def _sample_subsets(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """(R, max(sizes)) indices into range(H): row r holds a uniform random ``sizes[r]``-subset in its
+    first sizes[r] places (Floyd's algorithm for a max-size subset, then a random order)."""
+    hmax = int(sizes.max()) if len(sizes) else 0
+    if hmax == 0:
+        return np.zeros((R, 0), dtype=np.int64)
+    if hmax * 4 >= H:  # large share of H: shuffle all H and keep the first hmax
+        return rng.permuted(np.broadcast_to(np.arange(H), (R, H)), axis=1)[:, :hmax]
+    chosen = np.empty((R, hmax), dtype=np.int64)
+    for i, j in enumerate(range(H - hmax, H)):
+        t = rng.integers(0, j + 1, size=R)
+        dup = (chosen[:, :i] == t[:, None]).any(axis=1) if i else np.zeros(R, dtype=bool)
+        chosen[:, i] = np.where(dup, j, t)
+    return rng.permuted(chosen, axis=1)
 
 
-def one_vs_rest(X: np.ndarray, tok: np.ndarray, group: np.ndarray, n_groups: int, R: int,
-                rng: np.random.Generator) -> dict:
-    """Permutation test of each group against all other documents, every column at once.
+def _sparse_mc(c_hit: np.ndarray, n_hit: np.ndarray, nonhit_tok: np.ndarray, ms: int, P: int, rate: float,
+               R: int, rng: np.random.Generator) -> np.ndarray:
+    """R draws of the small group's score U under random relabelling, from the hit documents alone.
 
-    One shuffle of all outlet labels gives a valid permutation for every one-vs-rest comparison
-    at once, so the cost is R x N label draws plus one matrix product per outlet and block.
-    Returns arrays (G, K): p, z, method.
+    Which hit documents fall in the small group (size ms) is drawn exactly: their number is
+    hypergeometric, the documents a uniform subset. Only the words of the documents without a hit
+    that fall in the group are not drawn one by one: their sum is a sample without replacement from
+    a finite population, drawn from its normal approximation (exact mean and variance); at the low
+    rates where this branch runs it moves U by a small fraction of one hit.
     """
-    N, K = X.shape
-    labels = group.astype(np.int16 if n_groups > 120 else np.int8)
-    X32 = X.astype(np.float32)
-    tok32 = tok.astype(np.float32)
-    parts = [_score_parts(X, tok, group == g) for g in range(n_groups)]
-    ge = np.zeros((n_groups, K))
-    le = np.zeros((n_groups, K))
-    tol = [_tol(u, r, tok[group == g].sum()) for g, (r, u, _) in enumerate(parts)]
-    block = max(1, min(R, _BLOCK_CELLS // max(N, 1)))
-    for start in range(0, R, block):
-        b = min(block, R - start)
-        perm = rng.permuted(np.broadcast_to(labels, (b, N)), axis=1)
-        for g in range(n_groups):
-            rate, u_obs, _ = parts[g]
-            M = (perm == g).astype(np.float32)
-            U = (M @ X32).astype(np.float64) - (M @ tok32).astype(np.float64)[:, None] * rate[None, :]
-            ge[g] += (U >= u_obs - tol[g]).sum(axis=0)
-            le[g] += (U <= u_obs + tol[g]).sum(axis=0)
-    u_obs = np.stack([p[1] for p in parts])
-    var = np.stack([p[2] for p in parts])
-    p, method, z = _pvalues(ge, le, R, u_obs, var)
-    return {"p": p, "z": z, "method": method}
-
-
-def two_groups(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np.random.Generator) -> dict:
-    """Permutation test of group a against group b (the rows of X are exactly their documents)."""
-    P, K = X.shape
-    rate, u_obs, var = _score_parts(X, tok, in_a)
-    tol = _tol(u_obs, rate, tok[in_a].sum())
-    X32 = X.astype(np.float32)
-    tok32 = tok.astype(np.float32)
-    ge = np.zeros(K)
-    le = np.zeros(K)
-    block = max(1, min(R, _BLOCK_CELLS // max(P, 1)))
-    for start in range(0, R, block):
-        b = min(block, R - start)
-        M = rng.permuted(np.broadcast_to(in_a, (b, P)), axis=1).astype(np.float32)
-        U = (M @ X32).astype(np.float64) - (M @ tok32).astype(np.float64)[:, None] * rate[None, :]
-        ge += (U >= u_obs - tol).sum(axis=0)
-        le += (U <= u_obs + tol).sum(axis=0)
-    p, method, z = _pvalues(ge, le, R, u_obs, var)
-    return {"p": p, "z": z, "method": method}
+    H = len(c_hit)
+    h = rng.hypergeometric(ms, P - ms, H, size=R) if H else np.zeros(R, dtype=np.int64)
+    idx = _sample_subsets(R, H, h, rng)
+    take = np.arange(idx.shape[1])[None, :] < h[:, None]
+    S = np.where(take, c_hit[idx], 0.0).sum(axis=1)
+    T = np.where(take, n_hit[idx], 0.0).sum(axis=1)
+    k = ms - h  # documents without a hit in the small group
+    Pn = len(nonhit_tok)
+    if Pn:
+        mu, sd = nonhit_tok.mean(), nonhit_tok.std()
+        fpc = np.where(Pn > 1, k * (Pn - k) / max(Pn - 1, 1), 0.0)
+        T = T + np.maximum(0.0, k * mu + np.sqrt(np.maximum(fpc, 0.0)) * sd * rng.standard_normal(R))
+    return S - rate * T
