@@ -23,7 +23,7 @@ DEMO = Path(__file__).resolve().parents[1] / "framing" / "demo"
 OUTLETS = ("sahil_news", "almanara", "alufuq", "aljabal")
 ARABIC_RE = re.compile(r"[\u0600-\u06FF]")
 FIELDS = ("id", "title", "date", "text", "url")
-PERIOD = (date(2031, 3, 1), date(2031, 4, 30))
+PERIOD = (date(2024, 3, 1), date(2024, 4, 30))
 
 
 # --------------------------------------------------------------------------------------------
