@@ -3,14 +3,20 @@
 This is the hot loop of a run (millions of words), so it works on one document at a time and
 keeps only what later stages need: the token count, the matches with their sentence, and a
 Counter of normalised terms with the article and conjunction clitics split off.
+
+Speed: tokens stay parallel lists (:func:`framing.arabic.token_arrays`) instead of one Token
+object per word, the matcher works on those lists (``Matcher.match_arrays``), and the keyness term
+of each distinct normalised word is computed once per process, so that the per-token work is a few
+C-level list and dict operations.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import filterfalse
 
-from framing.arabic import Normaliser, sentence_spans, tokenize
+from framing.arabic import Normaliser, sentence_spans, token_arrays, tokenize
 from framing.records import Match
 
 # Prefixes split off for keyness terms: conjunction + preposition + article, or the fused لل.
@@ -24,6 +30,7 @@ _ARTICLE_PREFIXES = tuple(
     )
 )
 MIN_TERM = 2
+_NO_TERM = ""  # in the term cache: the word is not a keyness term
 
 
 def keyness_term(norm: str) -> str:
@@ -32,6 +39,13 @@ def keyness_term(norm: str) -> str:
         if norm.startswith(prefix) and len(norm) - len(prefix) >= 3:
             return norm[len(prefix):]
     return norm
+
+
+def _term_of(norm: str) -> str:
+    if not norm.isalpha():  # numbers and mixed tokens are not keyness terms
+        return _NO_TERM
+    term = keyness_term(norm)
+    return term if len(term) >= MIN_TERM else _NO_TERM
 
 
 @dataclass
@@ -44,34 +58,47 @@ class DocAnalysis:
 
 
 class DocumentAnalyser:
-    """Callable over (doc_id, text): picklable, so it can run in worker processes."""
+    """Callable over (doc_id, text): picklable, so it can run in worker processes. Its caches
+    (normalised words, keyness terms, the matcher's per-word lookups) are per process and are not
+    pickled."""
 
     def __init__(self, normaliser: Normaliser, matcher) -> None:
         self.normaliser = normaliser
         self.matcher = matcher
         self._term_cache: dict[str, str] = {}
+        self._arrays = hasattr(matcher, "match_arrays")
 
     def __call__(self, doc_id: str, text: str) -> DocAnalysis:
-        tokens = tokenize(text, self.normaliser)
-        matches = self.matcher.match(tokens, text)
+        if self._arrays:
+            surfaces, norms, starts, ends = token_arrays(text, self.normaliser)
+            matches = self.matcher.match_arrays(surfaces, norms, starts, ends, text)
+        else:  # a matcher without the list interface
+            tokens = tokenize(text, self.normaliser)
+            norms = [t.norm for t in tokens]
+            matches = self.matcher.match(tokens, text)
+        return DocAnalysis(doc_id, len(norms), matches, _sentences_of(text, matches), self.terms(norms))
+
+    def terms(self, norms: list[str]) -> Counter:
+        """Keyness terms of a document's normalised tokens."""
         cache = self._term_cache
-        terms: Counter = Counter()
-        for tok in tokens:
-            norm = tok.norm
-            if not norm.isalpha():  # numbers and mixed tokens are not keyness terms
-                continue
-            term = cache.get(norm)
-            if term is None:
-                term = cache[norm] = keyness_term(norm)
-            if len(term) >= MIN_TERM:
-                terms[term] += 1
-        return DocAnalysis(doc_id, len(tokens), matches, _sentences_of(text, matches), terms)
+        terms = Counter(map(cache.get, norms))  # counted by term: الحرب and والحرب both count حرب
+        if None in terms:  # words this process has not seen yet: counted under None so far
+            del terms[None]
+            missing = list(filterfalse(cache.__contains__, norms))
+            for n in dict.fromkeys(missing):
+                cache[n] = _term_of(n)
+            terms.update(map(cache.__getitem__, missing))
+        if _NO_TERM in terms:
+            del terms[_NO_TERM]
+        return terms
 
     def __getstate__(self):
-        return {"normaliser": self.normaliser, "matcher": self.matcher, "_term_cache": {}}
+        return {"normaliser": self.normaliser, "matcher": self.matcher, "_term_cache": {},
+                "_arrays": self._arrays}
 
 
 def _sentences_of(text: str, matches: list[Match]) -> list[str]:
+    """The sentence around each match, in the matches' order."""
     if not matches:
         return []
     spans = sentence_spans(text)

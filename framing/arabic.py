@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate
 
 from framing.records import Token
 
@@ -19,6 +20,7 @@ from framing.records import Token
 # superscript alef, so that a diacritised word stays one token.
 WORD_RE = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]+")
 # A sentence ends at . ! ? ؟ ; ؛ or a line break, followed by space or the end.
+_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
 SENTENCE_END_RE = re.compile(r"[.!?؟؛…]+[\"'»”)\]]*(?=\s|$)|\n+")
 
 PROCLITIC_PARTICLES = ("و", "ف")
@@ -67,6 +69,21 @@ class Normaliser:
             cached = self._cache[word] = self.text(word)
         return cached
 
+    def words(self, words: list[str]) -> list[str]:
+        """``[self.word(w) for w in words]``, at C speed for cached words; the words not seen yet
+        are normalised together in one pass (every step is a per-character rewrite, and words
+        never contain a line break, so joining them with one changes nothing)."""
+        cache = self._cache
+        norms = list(map(cache.get, words))
+        if None in norms:
+            new = list(dict.fromkeys(w for w, n in zip(words, norms) if n is None))
+            done = self.text("\n".join(new)).split("\n")
+            if len(done) != len(new):  # pragma: no cover - a rewrite produced a line break
+                done = [self.text(w) for w in new]
+            cache.update(zip(new, done))
+            norms = list(map(cache.__getitem__, words))
+        return norms
+
     def text(self, text: str) -> str:
         dediac, alef, maksura, teh = _camel()
         out = alef(dediac(text)).replace("\u0640", "")
@@ -80,15 +97,28 @@ class Normaliser:
         return {"ta_marbuta": self.ta_marbuta, "alef_maqsura": self.alef_maqsura, "_cache": {}}
 
 
+def token_arrays(text: str, normaliser: Normaliser) -> tuple[list[str], list[str], list[int], list[int]]:
+    """The tokens of :func:`tokenize` as parallel lists (surfaces, norms, starts, ends), without
+    building a Token per word: the hot path of the analysis builds Tokens only where it needs them.
+    """
+    parts = _SPLIT_RE.split(text)  # separator, word, separator, word, ..., separator
+    surfaces = parts[1::2]
+    bounds = list(accumulate(map(len, parts)))  # bounds[2k] = start of word k, bounds[2k+1] = its end
+    starts = bounds[0:-1:2]
+    ends = bounds[1::2]
+    norms = normaliser.words(surfaces)
+    if "" in norms:  # a run of tatweel or marks alone: not a token
+        keep = [i for i, n in enumerate(norms) if n]
+        surfaces = [surfaces[i] for i in keep]
+        norms = [norms[i] for i in keep]
+        starts = [starts[i] for i in keep]
+        ends = [ends[i] for i in keep]
+    return surfaces, norms, starts, ends
+
+
 def tokenize(text: str, normaliser: Normaliser) -> list[Token]:
     """Word tokens with offsets; a run of tatweel or marks alone (empty once normalised) is dropped."""
-    word = normaliser.word
-    tokens = []
-    for m in WORD_RE.finditer(text):
-        norm = word(m.group())
-        if norm:
-            tokens.append(Token(m.group(), norm, m.start(), m.end()))
-    return tokens
+    return list(map(Token, *token_arrays(text, normaliser)))
 
 
 def count_words(text: str) -> int:
@@ -115,15 +145,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-@lru_cache(maxsize=200_000)
-def split_clitics(word: str) -> tuple[tuple[str, str, str], ...]:
-    """All (proclitics, stem, enclitic) analyses of a normalised word, the word itself first.
-
-    Proclitics: an optional conjunction (و ف), then an optional preposition (ب ل ك) and an
-    optional article (ال), or the fused ل+ال = لل. Enclitics: pronoun suffixes. Stems shorter
-    than two letters are not proposed. The analyses over-generate on purpose: the lexicon decides
-    which stems are words it knows.
-    """
+def _prefix_order() -> tuple[str, ...]:
     prefixes = [""]
     for conj in ("",) + PROCLITIC_PARTICLES:
         for prep in ("",) + PROCLITIC_PREPOSITIONS:
@@ -134,20 +156,35 @@ def split_clitics(word: str) -> tuple[tuple[str, str, str], ...]:
         lil = conj + "لل"
         if lil not in prefixes:
             prefixes.append(lil)
+    return tuple(prefixes)
+
+
+_PREFIXES = _prefix_order()
+# the prefixes a word can carry, by its first letter, in _PREFIXES order ("" first)
+_PREFIXES_BY_FIRST = {c: tuple(p for p in _PREFIXES if not p or p[0] == c) for p in _PREFIXES if p for c in p[0]}
+# the enclitics a word can end with, by its last letter, in ENCLITICS order
+_ENCLITICS_BY_LAST = {c: tuple(s for s in ENCLITICS if s[-1] == c) for c in {s[-1] for s in ENCLITICS}}
+
+
+@lru_cache(maxsize=200_000)
+def split_clitics(word: str) -> tuple[tuple[str, str, str], ...]:
+    """All (proclitics, stem, enclitic) analyses of a normalised word, the word itself first.
+
+    Proclitics: an optional conjunction (و ف), then an optional preposition (ب ل ك) and an
+    optional article (ال), or the fused ل+ال = لل. Enclitics: pronoun suffixes. Stems shorter
+    than two letters are not proposed. The analyses over-generate on purpose: the lexicon decides
+    which stems are words it knows.
+    """
     out: list[tuple[str, str, str]] = []
-    seen = set()
-    for p in prefixes:
-        if not word.startswith(p):
+    for p in _PREFIXES_BY_FIRST.get(word[:1], ("",)):
+        if p and not word.startswith(p):
             continue
         rest = word[len(p):]
-        for suffix in ("",) + ENCLITICS:
-            if suffix and not rest.endswith(suffix):
-                continue
-            stem = rest[: len(rest) - len(suffix)] if suffix else rest
-            if len(stem) < MIN_STEM:
-                continue
-            key = (p, stem, suffix)
-            if key not in seen:
-                seen.add(key)
-                out.append(key)
+        n = len(rest)
+        if n < MIN_STEM:
+            continue
+        out.append((p, rest, ""))
+        for suffix in _ENCLITICS_BY_LAST.get(rest[-1], ()):
+            if n - len(suffix) >= MIN_STEM and rest.endswith(suffix):
+                out.append((p, rest[: n - len(suffix)], suffix))
     return tuple(out)
