@@ -23,15 +23,16 @@ def kwic(ctx: Ctx) -> Section:
                    if m is not None else "The matches table is missing from this run.")
         return s
     ctx.rendered.add("matches")
-    lines = kwic_lines(m, ctx.result.texts, ctx.kwic_rows, ctx.seed, ctx.names, ctx.cat_label)
+    lines = kwic_lines(m, ctx.result.texts, ctx.kwic_rows, ctx.seed, ctx.names, ctx.cat_label, ctx.form)
     cats = m[["lexicon", "category"]].drop_duplicates()
     s.facts = {
         "lines": lines,
         "total": len(m),
         "outlets": [(o, ctx.name(o)) for o in ctx.outlets if o in set(m["outlet"])],
         "lexicons": list(dict.fromkeys(m["lexicon"])),
-        "categories": sorted({(ln.category, ln.category_label) for ln in lines}, key=lambda t: t[1]),
-        "entries": sorted({ln.entry for ln in lines}),
+        "categories": sorted({(f"{ln.lexicon}:{ln.category}", f"{ln.category_label} ({ln.lexicon})") for ln in lines},
+                             key=lambda t: t[1]),
+        "entries": sorted({(ln.entry, ctx.entry_label(ln.lexicon, ln.entry)) for ln in lines}, key=lambda t: t[1]),
         "n_categories": len(cats),
         "page_size": 25,
     }

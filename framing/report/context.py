@@ -60,6 +60,8 @@ class Ctx:
         self.cat_label: dict[tuple[str, str], str] = {}
         self.cat_label_ar: dict[tuple[str, str], str] = {}
         self.gloss: dict[tuple[str, str], str] = {}
+        self.form: dict[tuple[str, str], str] = {}  # an Arabic written form of each entry, for display
+        self.cat_desc: dict[tuple[str, str], str] = {}
         if lx is not None:
             for r in lx.to_dict("records"):
                 lex, cat = str(r.get("lexicon", "")), str(r.get("category", ""))
@@ -71,9 +73,18 @@ class Ctx:
                 label_ar = r.get("category_label_ar")
                 if isinstance(label_ar, str) and label_ar:
                     self.cat_label_ar.setdefault((lex, cat), label_ar)
+                entry = r.get("entry")
+                if not isinstance(entry, str):
+                    continue
                 gloss = r.get("gloss")
-                if isinstance(gloss, str) and gloss and isinstance(r.get("entry"), str):
-                    self.gloss.setdefault((lex, r["entry"]), gloss)
+                if isinstance(gloss, str) and gloss:
+                    self.gloss.setdefault((lex, entry), gloss)
+                desc = r.get("category_description")
+                if isinstance(desc, str) and desc:
+                    self.cat_desc.setdefault((lex, cat), desc)
+                form = _first_form(r.get("forms"), r.get("sequences"), entry)
+                if form:
+                    self.form.setdefault((lex, entry), form)
         for lex in self.result.manifest.get("lexicons", []) or []:
             if isinstance(lex, dict) and lex.get("id") and lex.get("kind"):
                 self.kind.setdefault(str(lex["id"]), str(lex["kind"]))
@@ -147,6 +158,12 @@ class Ctx:
                 out.setdefault(cat, label)
         return out
 
+    def entry_label(self, lexicon: str, entry: str, gloss: bool = True) -> str:
+        """An entry as a reader knows it: its Arabic form, then its gloss."""
+        form = self.form.get((lexicon, entry), entry)
+        g = self.gloss.get((lexicon, entry), "")
+        return f"{form} · {g}" if gloss and g else form
+
     def lexicons_of_kind(self, kind: str) -> list[str]:
         scores = self.table("outlet_scores")
         present = list(dict.fromkeys(scores["lexicon"])) if scores is not None and "lexicon" in scores else []
@@ -181,11 +198,33 @@ class Ctx:
         names.update(self.config.outlet_names)
         return names
 
+    def ordered(self, df: pd.DataFrame, category: str = "category") -> pd.DataFrame:
+        """``df`` with sort keys ``_o`` (outlet in report order) and ``_c`` (category in first-seen order)."""
+        rank = {o: i for i, o in enumerate(self.outlets)}
+        df = df.assign(_o=[rank.get(str(o), len(rank)) for o in df["outlet"]])
+        if category in df.columns:
+            first = {c: i for i, c in enumerate(dict.fromkeys(df[category]))}
+            df = df.assign(_c=[first[c] for c in df[category]])
+        return df
+
     def outlet_name_column(self, df: pd.DataFrame, column: str = "outlet") -> pd.DataFrame:
         if column in df.columns:
             df = df.copy()
             df[column] = [self.name(str(o)) if o != "rest" else "all other outlets" for o in df[column]]
         return df
+
+
+def _first_form(forms, sequences, entry: str) -> str:
+    """The first Arabic form of a lexicon entry (``forms`` is space-separated; a sequence is
+    written ``a|b c|d`` with ``/`` between alternatives), else the entry itself if it is Arabic."""
+    from framing.report.tables import has_arabic
+
+    if isinstance(forms, str) and forms.strip():
+        return forms.split()[0]
+    if isinstance(sequences, str) and sequences.strip():
+        first = sequences.split("/")[0]
+        return " ".join(part.split("|")[0] for part in first.split() if part != "_")
+    return entry if has_arabic(entry) else ""
 
 
 def _stage_name(stage: str) -> str:

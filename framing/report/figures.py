@@ -7,6 +7,7 @@ table. The page script (``static/report.js``) draws them with the plotly.js writ
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from dataclasses import dataclass, field
@@ -30,6 +31,12 @@ class FigureView:
     data_file: str | None = None  # data/<table>.csv with every row
     description: str = ""  # plain-language text alternative
     notes: list[str] = field(default_factory=list)
+
+
+def _t(value) -> str:
+    """Text for plotly labels: plotly reads a few HTML-like tags (<b>, <a href>, <br>) in text, so
+    corpus and config strings have their markup characters escaped (plotly shows them literally)."""
+    return html.escape(str(value), quote=False)
 
 
 def plotly_js() -> str:
@@ -58,7 +65,7 @@ def colors(outlets: list[str]) -> dict[str, str]:
 def _layout(title: str, *, height: int = 420, **extra) -> dict:
     base = dict(
         template="none",
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=15)),
+        title=dict(text=title, x=0.01, xanchor="left", y=0.99, yanchor="top", yref="container", font=dict(size=15)),
         font=dict(family=FONT, size=13, color="#1f2328"),
         height=height,
         margin=dict(l=60, r=20, t=70, b=80),
@@ -123,14 +130,15 @@ def grouped_bars(
             kw["hovertemplate"] = (f"<b>%{{fullData.name}}</b><br>%{{x}}<br>{y_title}: %{{y:{fmtv}}}"
                                    f"<br>95% CI %{{customdata[0]:{fmtv}}} – %{{customdata[1]:{fmtv}}}<extra></extra>")
         fig.add_trace(go.Bar(
-            x=[x_labels.get(v, v) for v in sub[x]], y=sub[y].astype(float).tolist(),
-            name=group_labels.get(g, g), marker=dict(color=group_colors.get(g)), **kw,
+            x=[_t(x_labels.get(v, v)) for v in sub[x]], y=sub[y].astype(float).tolist(),
+            name=_t(group_labels.get(g, g)), marker=dict(color=group_colors.get(g)), **kw,
         ))
     n = max(1, len(x_order))
-    fig.update_layout(**_layout(title, height=440 if n <= 8 else 520, barmode="group", bargap=0.18,
+    fig.update_layout(**_layout(_t(title), height=440 if n <= 8 else 520, barmode="group", bargap=0.18,
                                 xaxis=_axis(tickangle=-30 if n > 6 else 0),
                                 yaxis=_axis(title=dict(text=y_title), rangemode="tozero",
-                                            tickformat=".0%" if percent else None)))
+                                            tickformat=".0%" if percent else None,
+                                            range=[0, 1.05] if percent else None)))
     cols = csv_columns or [group, x, y, "count", "tokens", "ci_low", "ci_high"]
     return FigureView(id, title, _spec(fig), _csv(df, cols), filename, data_file, description)
 
@@ -147,7 +155,9 @@ def contrast_matrix(
     order = [o for o in outlets if o in set(pairs["outlet_a"]) | set(pairs["outlet_b"])]
     idx = {o: i for i, o in enumerate(order)}
     n = len(order)
-    labels = [names.get(o, o) for o in order]
+    labels = [_t(names.get(o, o)) for o in order]
+    category_labels = {k: _t(v) for k, v in category_labels.items()}
+    title = _t(title)
     fig = go.Figure()
     zmax = 0.0
     for ci, cat in enumerate(cats):
@@ -171,7 +181,7 @@ def contrast_matrix(
                 warn = getattr(r, "warning", "")
                 warn = warn if isinstance(warn, str) else ""
                 hover[i][j] = (f"{labels[i]} ÷ {labels[j]}: {ratio:.3g}<br>95% CI {_f(lo)} – {_f(hi)}"
-                               f"<br>q = {_f(q)}" + (f"<br>⚠ {warn}" if warn else ""))
+                               f"<br>q = {_f(q)}" + (f"<br>⚠ {_t(warn)}" if warn else ""))
         fig.add_trace(go.Heatmap(
             z=z, x=labels, y=labels, text=text, texttemplate="%{text}", customdata=hover,
             hovertemplate="%{customdata}<extra></extra>", colorscale="RdBu", reversescale=True, zmid=0,
@@ -189,8 +199,7 @@ def contrast_matrix(
     fig.update_layout(**_layout(f"{title}: {first}", height=size, margin=dict(l=130, r=20, t=110, b=130),
                                 xaxis=_axis(side="bottom", tickangle=-35, title=dict(text="÷ column outlet")),
                                 yaxis=_axis(autorange="reversed", title=dict(text="row outlet")),
-                                updatemenus=[dict(buttons=buttons, direction="down", x=0, xanchor="left",
-                                                  y=1.13, yanchor="bottom", showactive=True)] if len(cats) > 1 else []))
+                                updatemenus=[_menu(buttons)] if len(cats) > 1 else []))
     cols = ["category", "outlet_a", "outlet_b", "rate_a", "rate_b", "ratio", "ci_low", "ci_high", "p", "q", "warning"]
     desc = (f"Heatmap of rate ratios between {n} outlets for {len(cats)} categories; red cells: the row outlet "
             f"uses the category more than the column outlet, blue: less; * marks q < {fdr:g}.")
@@ -205,13 +214,15 @@ def forest(
     go = _go()
     rest = df[df["outlet_b"] == "rest"]
     cats = list(dict.fromkeys(rest["category"]))
+    category_labels = {k: _t(v) for k, v in category_labels.items()}
+    title = _t(title)
     fig = go.Figure()
     for k, cat in enumerate(cats):
         sub = rest[rest["category"] == cat]
         sub = sub[(sub["ratio"] > 0) & sub["ratio"].notna()]
         sig = sub["q"] < fdr if "q" in sub.columns else pd.Series(False, index=sub.index)
         fig.add_trace(go.Scatter(
-            x=sub["ratio"].astype(float).tolist(), y=[names.get(o, o) for o in sub["outlet_a"]],
+            x=sub["ratio"].astype(float).tolist(), y=[_t(names.get(o, o)) for o in sub["outlet_a"]],
             mode="markers", visible=k == 0, name=category_labels.get(cat, cat),
             marker=dict(size=10, color=["#b91c1c" if s else "#4b5563" for s in sig], symbol="diamond"),
             error_x=dict(type="data", symmetric=False,
@@ -233,8 +244,7 @@ def forest(
                                 yaxis=_axis(autorange="reversed"),
                                 shapes=[dict(type="line", x0=1, x1=1, y0=0, y1=1, yref="paper",
                                              line=dict(color="#111827", dash="dot", width=1))],
-                                updatemenus=[dict(buttons=buttons, direction="down", x=0, xanchor="left",
-                                                  y=1.12, yanchor="bottom")] if len(cats) > 1 else []))
+                                updatemenus=[_menu(buttons)] if len(cats) > 1 else []))
     cols = ["category", "outlet_a", "outlet_b", "rate_a", "rate_b", "ratio", "ci_low", "ci_high", "p", "q", "warning"]
     desc = f"Each outlet's rate ratio against all the others, per category; red diamonds: q < {fdr:g}."
     return FigureView(id, title, _spec(fig), _csv(rest, cols), id, data_file, desc)
@@ -248,6 +258,8 @@ def lines_by_category(
     go = _go()
     cats = list(dict.fromkeys(df["category"]))
     outlets = [o for o in outlet_colors if o in set(df["outlet"])]
+    category_labels = {k: _t(v) for k, v in category_labels.items()}
+    title = _t(title)
     fig = go.Figure()
     vis_groups = []
     for k, cat in enumerate(cats):
@@ -256,7 +268,7 @@ def lines_by_category(
             s = sub[sub["outlet"] == o]
             fig.add_trace(go.Scatter(
                 x=s["period"].astype(str).tolist(), y=s["per_1k"].astype(float).tolist(), mode="lines+markers",
-                name=names.get(o, o), visible=k == 0, line=dict(color=outlet_colors[o], width=2),
+                name=_t(names.get(o, o)), visible=k == 0, line=dict(color=outlet_colors[o], width=2),
                 marker=dict(size=5), legendgroup=o,
                 customdata=s[["count", "tokens"]].values.tolist() if {"count", "tokens"} <= set(s.columns) else None,
                 hovertemplate="<b>%{fullData.name}</b> %{x}<br>%{y:.3g} per 1,000 words"
@@ -272,8 +284,7 @@ def lines_by_category(
                                 xaxis=_axis(type="category", title=dict(text="period")),
                                 yaxis=_axis(title=dict(text="per 1,000 words"), rangemode="tozero"),
                                 legend=dict(orientation="h", y=-0.2, x=0),
-                                updatemenus=[dict(buttons=buttons, direction="down", x=0, xanchor="left",
-                                                  y=1.14, yanchor="bottom")] if len(cats) > 1 else []))
+                                updatemenus=[_menu(buttons)] if len(cats) > 1 else []))
     cols = ["outlet", "period", "lexicon", "category", "count", "tokens", "per_1k"]
     desc = f"Rates per 1,000 words by period for {len(outlets)} outlets; choose the category in the drop-down."
     return FigureView(id, title, _spec(fig), _csv(df, cols), id, data_file, desc)
@@ -290,15 +301,22 @@ def heatmap(
     ys = list(dict.fromkeys(df[y]))
     grid = df.pivot_table(index=y, columns=x, values=z, aggfunc="sum").reindex(index=ys, columns=xs)
     vals = grid.astype(float).where(grid.notna(), None).values.tolist()
+    whole = bool(((grid.fillna(0) % 1) == 0).all().all()) and not percent
     fig = go.Figure(go.Heatmap(
-        z=vals, x=[str(x_labels.get(v, v)) for v in xs], y=[str(y_labels.get(v, v)) for v in ys],
-        colorscale=colorscale, texttemplate="%{z:.0%}" if percent else "%{z:.3g}", xgap=1, ygap=1,
+        z=vals, x=[_t(x_labels.get(v, v)) for v in xs], y=[_t(y_labels.get(v, v)) for v in ys],
+        colorscale=colorscale, texttemplate="%{z:.0%}" if percent else ("%{z:,.0f}" if whole else "%{z:.3g}"), xgap=1, ygap=1,
         colorbar=dict(title=dict(text=z_title), thickness=12, tickformat=".0%" if percent else None),
         hovertemplate="%{y} · %{x}: %{z:" + (".1%" if percent else ".3g") + "}<extra></extra>",
     ))
-    fig.update_layout(**_layout(title, height=max(360, 120 + 34 * len(ys)), margin=dict(l=140, r=20, t=60, b=140),
+    fig.update_layout(**_layout(_t(title), height=max(360, 120 + 34 * len(ys)), margin=dict(l=140, r=20, t=60, b=140),
                                 xaxis=_axis(tickangle=-35), yaxis=_axis(autorange="reversed")))
     return FigureView(id, title, _spec(fig), _csv(df, csv_columns), id, data_file, description)
+
+
+def _menu(buttons: list[dict]) -> dict:
+    """A category drop-down just above the plot, at its left edge."""
+    return dict(buttons=buttons, direction="down", x=0, xanchor="left", y=1.02, yanchor="bottom", showactive=True,
+                bgcolor="#ffffff", bordercolor="#8c959f", font=dict(size=12), pad=dict(t=2, b=2))
 
 
 def _inv(v):

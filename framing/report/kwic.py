@@ -24,6 +24,7 @@ class KwicLine:
     category: str
     category_label: str
     entry: str
+    entry_form: str  # the entry as written in Arabic (lexicon entries may be ids such as "ihtilal")
     left: str
     hit: str
     right: str
@@ -74,7 +75,9 @@ def _trim_right(s: str) -> str:
 def kwic_lines(
     matches: pd.DataFrame, texts: dict[str, str], n: int, seed: int,
     names: dict[str, str], category_labels: dict[tuple[str, str], str],
+    forms: dict[tuple[str, str], str] | None = None,
 ) -> list[KwicLine]:
+    forms = forms or {}
     rows = sample_matches(matches, n, seed)
     rows = rows.sort_values(["outlet", "lexicon", "category", "doc_id", "start"], kind="mergesort")
     out = []
@@ -91,6 +94,6 @@ def kwic_lines(
             doc_id=str(r.doc_id), outlet=str(r.outlet), outlet_name=names.get(r.outlet, str(r.outlet)),
             lexicon=str(r.lexicon), category=str(r.category),
             category_label=category_labels.get((r.lexicon, r.category), str(r.category)),
-            entry=str(r.entry), left=_trim_left(left), hit=hit, right=_trim_right(right), located=span is not None,
+            entry=str(r.entry), entry_form=forms.get((r.lexicon, r.entry), str(r.entry)), left=_trim_left(left), hit=hit, right=_trim_right(right), located=span is not None,
         ))
     return out

@@ -10,7 +10,9 @@ Content-Security-Policy forbids any other script, any connection and any remote 
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import logging
+import math
 import shutil
 import traceback
 from importlib import resources
@@ -60,11 +62,30 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False, "separators": (",", ":")}
+    env.policies["json.dumps_function"] = _dumps
+    env.policies["json.dumps_kwargs"] = {}
     env.filters["runs"] = bidi_runs
     env.filters["num"] = lambda v: f"{int(v):,}"
     env.tests["arabic"] = lambda v: isinstance(v, str) and ARABIC_RE.search(v) is not None
     return env
+
+
+def _dumps(obj, **_) -> str:
+    """Compact JSON for the page's data blocks; NaN and infinities (not JSON) become null."""
+    try:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(obj), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _finite(obj):
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj
 
 
 def bidi_runs(text: object) -> list[tuple[str, bool]]:

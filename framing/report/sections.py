@@ -13,7 +13,7 @@ import pandas as pd
 from framing.report import figures as F
 from framing.report.context import Block, Ctx, Section
 
-SCORE_COLUMNS = ["outlet", "category", "category_label", "count", "tokens", "per_1k", "ci_low", "ci_high", "doc_share"]
+SCORE_COLUMNS = ["outlet", "category_label", "count", "tokens", "per_1k", "ci_low", "ci_high", "doc_share"]
 
 
 def summary(ctx: Ctx) -> Section:
@@ -42,6 +42,12 @@ def summary(ctx: Ctx) -> Section:
             s.blocks.append(Block("table", ctx.view(ctx.outlet_name_column(head), "headlines", "Headline differences")))
     else:
         s.empty = ctx.why_missing("headlines", "headline differences")
+        if head is not None and ctx.has("contrasts"):
+            s.empty = (f"No outlet differs from the others clearly enough for a headline (no one-vs-rest contrast "
+                       f"with q < {ctx.fdr:g}); see the contrasts below for the estimates and their uncertainty.")
+    notes = ctx.notes("stats")
+    if notes:
+        s.blocks.append(Block("notes", notes, title="Read these results with"))
     return s
 
 
@@ -68,10 +74,10 @@ def _score_section(ctx: Ctx, sid: str, title: str, kind: str, what: str) -> Sect
                 "bootstrap confidence intervals as whiskers."),
             csv_columns=["outlet", "lexicon", "category", "count", "tokens", "per_1k", "ci_low", "ci_high", "doc_share"]))
         s.blocks.append(Block("figure", fig))
-        view = ctx.outlet_name_column(df)
+        view = ctx.outlet_name_column(ctx.ordered(df))
         s.blocks.append(Block("table", ctx.view(
             view, "outlet_scores", f"{lex}: counts and rates by outlet and category",
-            columns=SCORE_COLUMNS, sort_by=["category_label", "outlet"], id=f"t-{sid}-{_slug(lex)}")))
+            columns=SCORE_COLUMNS, sort_by=["_c", "_o"], id=f"t-{sid}-{_slug(lex)}")))
         s.blocks.append(_glossary(ctx, lex))
     return s
 
@@ -101,26 +107,39 @@ def naming(ctx: Ctx) -> Section:
     if df is None or df.empty:
         s.empty = ctx.why_missing("naming_shares", "naming shares")
         return s
+    unused = []
     for (lex, axis), sub in df.groupby(["lexicon", "axis"], sort=False):
-        sub = sub.copy()
         label = ctx.category(lex, axis)
-        entry_labels = {e: (f"{e} ({ctx.gloss[(lex, e)]})" if (lex, e) in ctx.gloss else e) for e in sub["entry"]}
-        s.blocks.append(Block("h3", f"{label} ({lex})"))
+        total = pd.to_numeric(sub["count"], errors="coerce").fillna(0).sum()
+        if total == 0:
+            unused.append(label)
+            continue
+        sub = sub.copy()
+        entry_labels = {e: ctx.entry_label(lex, e) for e in sub["entry"]}
+        sub["form"] = [ctx.form.get((lex, e), e) for e in sub["entry"]]
+        s.blocks.append(Block("h3", label))
+        if (lex, axis) in ctx.cat_desc:
+            s.blocks.append(Block("p", ctx.cat_desc[(lex, axis)]))
         fig = ctx.figure(f"fig-naming-{lex}-{axis}", lambda sub=sub, lex=lex, axis=axis, label=label, el=entry_labels: F.grouped_bars(
             sub, id=f"fig-naming-{_slug(lex)}-{_slug(axis)}", title=f"{label}: share of each name by outlet",
             x="entry", y="share", group="outlet", x_labels=el, group_labels=ctx.names, group_colors=ctx.colors,
             y_title="share of mentions", data_file=ctx.csv("naming_shares"), filename=f"naming-{lex}-{axis}",
-            percent=True, description=(f"Bars: of the outlet's mentions of “{label}”, the share that uses each "
+            percent=True, description=(f"Bars: of each outlet's mentions of “{label}”, the share that uses each "
                                        "name, with 95% confidence intervals."),
-            csv_columns=["outlet", "lexicon", "axis", "entry", "count", "share", "ci_low", "ci_high"]))
+            csv_columns=["outlet", "lexicon", "axis", "entry", "count", "share", "ci_low", "ci_high", "warning"]))
         s.blocks.append(Block("figure", fig))
-        view = ctx.outlet_name_column(sub)
-        if ctx.gloss:
+        view = ctx.outlet_name_column(ctx.ordered(sub, "entry").sort_values(["_o", "_c"], kind="mergesort"))
+        if "gloss" not in view.columns and ctx.gloss:
             view["gloss"] = [ctx.gloss.get((lex, e), "") for e in view["entry"]]
-        s.blocks.append(Block("table", ctx.view(
+        s.blocks.append(Block("details", [Block("table", ctx.view(
             view, "naming_shares", f"{label}: names used by each outlet",
-            columns=["outlet", "entry", "gloss", "count", "share", "ci_low", "ci_high"],
-            id=f"t-naming-{_slug(lex)}-{_slug(axis)}")))
+            columns=["outlet", "form", "gloss", "count", "share", "ci_low", "ci_high", "warning"],
+            labels={"form": "Name"}, id=f"t-naming-{_slug(lex)}-{_slug(axis)}"))],
+            title="The numbers behind this chart"))
+    if unused:
+        s.blocks.append(Block("p", "No outlet uses any name of: " + "; ".join(unused) + "."))
+    if not s.blocks:
+        s.empty = "None of the contested names of the naming lexicons occurs in the analysed documents."
     return s
 
 
@@ -130,32 +149,47 @@ def contrasts(ctx: Ctx) -> Section:
     if df is None or df.empty:
         s.empty = ctx.why_missing("contrasts", "pairwise contrasts")
         return s
-    lex_col = "lexicon" in df.columns
-    labels = {c: ctx.category(None, c) for c in df["category"].unique()}
-    if lex_col:
-        labels = {c: ctx.category(lx, c) for lx, c in df[["lexicon", "category"]].drop_duplicates().itertuples(index=False)}
+    df = df.copy()
+    if "lexicon" in df.columns:  # categories are named within a lexicon: key them by both
+        keys = [f"{lx}:{c}" for lx, c in zip(df["lexicon"], df["category"])]
+        labels = {f"{lx}:{c}": f"{ctx.category(lx, c)} ({lx})" for lx, c in zip(df["lexicon"], df["category"])}
+        df["category_key"] = keys
+    else:
+        labels = {c: ctx.category(None, c) for c in df["category"].unique()}
+        df["category_key"] = df["category"]
+    plot_df = df.assign(category=df["category_key"])
     pairs = df[df["outlet_b"] != "rest"]
     n_out = len(set(pairs["outlet_a"]) | set(pairs["outlet_b"]))
     if not pairs.empty and n_out <= 16:
         s.blocks.append(Block("figure", ctx.figure("fig-contrast-matrix", lambda: F.contrast_matrix(
-            df, id="fig-contrast-matrix", title="Rate ratio, row outlet ÷ column outlet", outlets=ctx.outlets,
+            plot_df, id="fig-contrast-matrix", title="Rate ratio, row outlet ÷ column outlet", outlets=ctx.outlets,
             names=ctx.names, category_labels=labels, fdr=ctx.fdr, data_file=ctx.csv("contrasts")))))
     elif not pairs.empty:
         s.blocks.append(Block("p", f"{n_out} outlets are too many for a readable matrix; the pairs are in the table below."))
     if (df["outlet_b"] == "rest").any():
         s.blocks.append(Block("figure", ctx.figure("fig-contrast-rest", lambda: F.forest(
-            df, id="fig-contrast-rest", title="Each outlet against all the others", names=ctx.names,
+            plot_df, id="fig-contrast-rest", title="Each outlet against all the others", names=ctx.names,
             category_labels=labels, fdr=ctx.fdr, data_file=ctx.csv("contrasts")))))
     view = ctx.outlet_name_column(ctx.outlet_name_column(df, "outlet_a"), "outlet_b")
-    view["category"] = [labels.get(c, c) for c in view["category"]]
+    view["category"] = [labels.get(k, k) for k in view["category_key"]]
     warn = "warning" in view.columns
-    s.blocks.append(Block("table", ctx.view(
-        view, "contrasts", "Contrasts, most significant first",
-        columns=["lexicon", "category", "outlet_a", "outlet_b", "count_a", "count_b", "rate_a", "rate_b", "ratio",
-                 "ci_low", "ci_high", "p", "q", "warning"],
-        sort_by=["q", "p"], flags={"q": lambda r: "sig" if r.get("q") == r.get("q") and r.get("q", 1) < ctx.fdr else "",
-                                   **({"warning": lambda r: "warn" if isinstance(r.get("warning"), str) and r["warning"] else ""} if warn else {})},
-        id="t-contrasts")))
+    cols = ["category", "outlet_a", "outlet_b", "count_a", "count_b", "rate_a", "rate_b", "ratio",
+            "ci_low", "ci_high", "p", "q", "warning"]
+    flags = {"q": lambda r: "sig" if r.get("q") == r.get("q") and r.get("q", 1) < ctx.fdr else ""}
+    if warn:
+        flags["warning"] = lambda r: "warn" if isinstance(r.get("warning"), str) and r["warning"] else ""
+    q = pd.to_numeric(view.get("q"), errors="coerce") if "q" in view.columns else None
+    if q is not None:
+        sig = view[q < ctx.fdr]
+        if sig.empty:
+            s.blocks.append(Block("p", f"No contrast reaches q < {ctx.fdr:g}: the differences seen could be chance."))
+        else:
+            s.blocks.append(Block("table", ctx.view(
+                sig, "contrasts", f"The {len(sig):,} contrasts with q < {ctx.fdr:g}, most significant first",
+                columns=cols, sort_by=["q", "p"], flags=flags, id="t-contrasts-sig")))
+    s.blocks.append(Block("details", [Block("table", ctx.view(
+        view, "contrasts", "Every contrast, most significant first", columns=cols, sort_by=["q", "p"], flags=flags,
+        id="t-contrasts"))], title=f"All {len(view):,} contrasts"))
     if warn:
         n_warn = int(df["warning"].fillna("").astype(str).str.strip().ne("").sum())
         if n_warn:
@@ -234,6 +268,9 @@ def topics(ctx: Ctx) -> Section:
             data_file=ctx.csv("topic_mix"), csv_columns=list(mix.columns),
             description="Heatmap: the share of each outlet's text assigned to each topic."))))
     s.blocks.append(Block("table", ctx.view(tp, "topics", "Topics and their top words", sort_by="size", ascending=False,
+                                           columns=["topic", "top_words", "size", "n_docs", "n_outlets", "share"],
+                                           labels={"size": "Units", "n_docs": "Documents", "n_outlets": "Outlets",
+                                                   "share": "Share of units"},
                                            id="t-topics")))
     if mix is not None and not mix.empty:
         s.blocks.append(Block("details", [Block("table", ctx.view(ctx.outlet_name_column(mix), "topic_mix",
@@ -279,7 +316,6 @@ def classifiers(ctx: Ctx) -> Section:
         df = ctx.table(name)
         if df is None or df.empty:
             continue
-        s.blocks.append(Block("h3", captions[name]))
         if name == "outlet_confusion":
             fig = _confusion(ctx, df)
             if fig is not None:
