@@ -232,6 +232,28 @@ def test_outlet_articles_are_not_near_duplicates_of_each_other(articles):
                 assert sim < 0.5, f"{day}: {versions[i][0]} and {versions[j][0]} overlap {sim:.2f}"
 
 
+def test_page_furniture_holds_no_lexicon_term_and_titles_are_balanced(articles, matcher, planted):
+    """Whatever an extractor keeps of the HTML furniture, or whether titles are analysed, the
+    figures keep their shape: the furniture holds no lexicon term, and the four titles of an event
+    hold the same unplanted hits."""
+    norm, m = matcher
+    for page in sorted((DEMO / "aljabal").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        outside = re.sub(r'<div class="article-body">.*?</div>', " ", html, flags=re.S)
+        outside = re.sub(r"<h1>.*?</h1>|<title>.*?</title>|<meta[^>]*>", " ", outside, flags=re.S)
+        text = re.sub(r"<[^>]+>", " ", outside)
+        assert _hits(m, norm, text) == Counter(), f"{page.name}: furniture holds lexicon terms"
+    planted_keys = {(d["lexicon"], d["category"]) for d in planted["differences"]}
+    per_event: dict[tuple, Counter] = defaultdict(Counter)
+    for outlet, docs in articles.items():
+        for d in docs:
+            for (lx, cat, _), n in _hits(m, norm, d["title"]).items():
+                if (lx, cat) not in planted_keys:
+                    per_event[(d["date"], lx, cat)][outlet] += n
+    uneven = {k: dict(c) for k, c in per_event.items() if len({c[o] for o in OUTLETS}) > 1}
+    assert not uneven, f"titles of the same event hold different unplanted hits: {uneven}"
+
+
 # --------------------------------------------------------------------------------------------
 # planted.yaml against the config and the lexicons
 
