@@ -53,7 +53,7 @@ SOURCE_KEYS = {"id", "cite", "url"}
 CATEGORY_KEYS = {"id", "label", "label_ar", "description", "entries", "exclude", "note"}
 CATEGORY_REQUIRED = ("id", "label", "label_ar", "description", "entries")
 ENTRY_KEYS = {"id", "gloss", "forms", "sequences", "lemmas", "inflect", "exclude", "note",
-              "sources", "examples"}
+              "sources", "examples", "proper"}
 FORM_KEYS = {"form", "inflect"}
 EXAMPLE_KEYS = {"positive", "negative"}
 
@@ -484,6 +484,10 @@ def _entry(ck: _Checker, ent, ep: tuple, source_ids: set[str]) -> Entry | None:
                                          f" sources (declared: {', '.join(sorted(source_ids)) or 'none'})")
     positive: tuple[str, ...] = ()
     negative: tuple[str, ...] = ()
+    proper = ent.get("proper", False)
+    if not isinstance(proper, bool):
+        ck.add(ep + ("proper",), f"proper must be true or false, got {_kind(proper)}")
+        proper = False
     ex = ent.get("examples")
     if ex is not None:
         exm = ck.mapping(ex, ep + ("examples",), EXAMPLE_KEYS, (), "examples")
@@ -494,5 +498,5 @@ def _entry(ck: _Checker, ent, ep: tuple, source_ids: set[str]) -> Entry | None:
         id=eid, gloss=ck.string(ent.get("gloss"), ep + ("gloss",), False), forms=tuple(forms),
         sequences=sequences, lemmas=lemmas, exclude=exclude,
         note=ck.string(ent.get("note"), ep + ("note",), False), sources=srcs,
-        positive=positive, negative=negative, line=ck.line(ep),
+        positive=positive, negative=negative, proper=proper, line=ck.line(ep),
     )

@@ -1,17 +1,22 @@
-"""Match lexicon entries on tokens: dictionary lookups per distinct word, a first-word index for
+"""Match lexicon entries on tokens: one dictionary lookup per token, a first-word index for
 multiword terms, exclusions, and leftmost-longest overlap resolution within each lexicon.
 
-How one word is looked up (once per distinct normalised word, then cached):
+Clitics are expanded when the matcher is built, not analysed per word: every normalised form
+(written forms plus their declared inflections) is joined with every proclitic chain and pronoun
+suffix that :func:`framing.arabic.split_clitics` recognises (و ف, ب ل ك, ال, لل and their
+combinations; ه ها هم هما هن كم كن نا ي ك ني), under two rules of Arabic:
 
-1. its clitic analyses from :func:`framing.arabic.split_clitics` (the word itself first; an
-   article and a pronoun suffix never together: *الاحتلاله is not Arabic);
-2. each analysis' stem is looked up in the table of normalised forms (written forms plus their
-   declared inflections), in the table of prefix forms (``انفصال*``) and, with a camel-tools
-   analyzer, in the table of lemmas;
-3. the word's *keys* (the word, its stems, article + stem) are what multiword terms and
-   exclusion phrases are compared with, so clitics may sit on any word of a multiword term.
+* an article and a pronoun suffix never go together (*الاحتلاله);
+* a clitic never leaves a stem shorter than three letters: two-letter stems are function words
+  (ما، من، عن) whose clitic readings are mostly wrong (كما "as" is not ك+ما), so a lexicon lists
+  them with their clitics (ما|مما|عما|بما|وما).
 
-News text is Zipfian, so the per-token work is one dict lookup for the vast majority of tokens.
+A text token then needs a single dict lookup, so reading-to-matches costs about as much as
+tokenising. Prefix forms (``انفصال*``, from LIWC or quanteda dictionaries) and camel-tools lemmas
+go through the per-word analysis instead, cached once per distinct word.
+
+Multiword terms: each word of a term may carry clitics (لمكافحة الإرهاب); words are separated by
+spaces or non-sentence punctuation (quotes, dashes), never by a line break or . ! ? ؟ ؛.
 """
 
 from __future__ import annotations
@@ -19,17 +24,114 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from framing.arabic import Normaliser, split_clitics, tokenize
+from framing.arabic import (
+    ENCLITICS,
+    PROCLITIC_PARTICLES,
+    PROCLITIC_PREPOSITIONS,
+    Normaliser,
+    split_clitics,
+    tokenize,
+)
 from framing.lexicon.model import Lexicon, inflection_suffixes
 from framing.records import Match, Token
 
-STAR = None  # in a compiled exclusion phrase: the hit itself
-# A clitic analysis must leave a stem of at least three letters. Two-letter stems are almost all
-# function words (ما، من، عن) whose clitic analyses are mostly wrong (كما "as", لما "when"); a
-# lexicon lists such words with their clitics (ما|مما|عما|بما|وما).
 MIN_CLITIC_STEM = 3
-_MISS = object()
-_GAP_BREAK = frozenset("\n.!?؟؛;")  # a multiword term does not run across these
+STAR = None  # in a compiled exclusion phrase: the hit itself
+_GAP_BREAK = frozenset("\n.!?؟؛;،,:")  # a multiword term does not run across these
+
+
+def _prefix_chains() -> tuple[str, ...]:
+    """Proclitic chains in the order split_clitics proposes them: conjunction, preposition,
+    article, and the fused ل+ال = لل."""
+    out = [""]
+    for conj in ("",) + PROCLITIC_PARTICLES:
+        for prep in ("",) + PROCLITIC_PREPOSITIONS:
+            for art in ("", "ال"):
+                p = conj + prep + art
+                if p and p not in out:
+                    out.append(p)
+        if conj + "لل" not in out:
+            out.append(conj + "لل")
+    return tuple(out)
+
+
+PREFIX_CHAINS = _prefix_chains()
+
+
+def has_article(prefix: str) -> bool:
+    return prefix.endswith("ال") or prefix.endswith("لل")
+
+
+def clitic_rule(prefix: str, suffix: str) -> str:
+    """"clitic:و+ال", "clitic:~+ها", "clitic:ب+~+ه"; "" for a bare word."""
+    if not prefix and not suffix:
+        return ""
+    parts: list[str] = []
+    p = prefix
+    if p[:1] in PROCLITIC_PARTICLES:
+        parts.append(p[0])
+        p = p[1:]
+    if p == "لل":
+        parts += ["ل", "ال"]
+    elif p:
+        if p[:1] in PROCLITIC_PREPOSITIONS:
+            parts.append(p[0])
+            p = p[1:]
+        if p:
+            parts.append(p)
+    left = "+".join(parts)
+    if suffix:
+        return f"clitic:{left + '+' if left else ''}~+{suffix}"
+    return f"clitic:{left}"
+
+
+def _clitic_pairs() -> tuple[tuple[str, str, str], ...]:
+    out = []
+    for prefix in PREFIX_CHAINS:
+        for suffix in ("",) + ENCLITICS:
+            if (prefix or suffix) and not (has_article(prefix) and suffix):
+                out.append((prefix, suffix, clitic_rule(prefix, suffix)))
+    return tuple(out)
+
+
+def clitic_pairs(word: str, enclitics: bool = True) -> tuple[tuple[str, str, str, str], ...]:
+    """(stem, prefix, suffix, rule) for every allowed clitic spelling of a normalised word,
+    the bare word first.
+
+    A word written with the article (الأناضول) takes no second article and no pronoun suffix;
+    ل and the article fuse (للأناضول = لل + أناضول). ``enclitics=False`` (names, non-final
+    words of a multiword term) allows proclitics only.
+    """
+    key = (word, enclitics)
+    got = _PAIRS_CACHE.get(key)
+    if got is not None:
+        return got
+    out = [(word, "", "", "")]
+    if word.startswith("ال") and len(word) - 2 >= MIN_CLITIC_STEM:
+        bare = word[2:]
+        for prefix, suffix, rule in CLITIC_PAIRS:
+            if suffix:
+                continue
+            if has_article(prefix):
+                if prefix.endswith("لل"):  # ل + ال fuse: للأناضول
+                    out.append((bare, prefix, "", rule))
+            elif not prefix.endswith("ل"):  # *لالأناضول is not written
+                out.append((word, prefix, "", rule))
+    elif len(word) >= MIN_CLITIC_STEM:
+        out += [(word, p, x, r) for p, x, r in CLITIC_PAIRS if enclitics or not x]
+    got = _PAIRS_CACHE[key] = tuple(out)
+    return got
+
+
+_PAIRS_CACHE: dict[tuple[str, bool], tuple] = {}
+
+
+def expand_clitics(word: str, enclitics: bool = True) -> list[tuple[str, str, str]]:
+    """(full word, prefix, suffix) for a normalised word and every allowed clitic combination."""
+    return [(p + stem + x, p, x) for stem, p, x, _r in clitic_pairs(word, enclitics)]
+
+
+CLITIC_PAIRS = _clitic_pairs()  # (prefix, suffix, rule) for every allowed non-empty combination
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,18 +146,17 @@ class _Target:
 
 @dataclass(frozen=True, slots=True)
 class _Word:
-    """One word of a multiword term or exclusion phrase: exact alternatives and prefixes."""
+    """One word of a multiword term or exclusion phrase: the full (clitic-expanded) normalised
+    words it accepts, plus prefixes for wildcard words; ``any`` for "_". ``via_h``: spellings
+    that are only a stem + the pronoun ه, which a surface ending in ة cannot be."""
 
-    exact: frozenset
-    prefixes: tuple[str, ...]
-
-    def accepts(self, keys: frozenset) -> bool:
-        if not self.exact.isdisjoint(keys):
-            return True
-        return any(k.startswith(p) for p in self.prefixes for k in keys)
+    full: frozenset
+    prefixes: tuple[str, ...] = ()
+    any: bool = False
+    via_h: frozenset = frozenset()
 
 
-ANY_WORD = _Word(frozenset(), ("",))  # "_" in a phrase: any one word
+ANY_WORD = _Word(frozenset(), (), True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,34 +175,12 @@ class Excluded:
     level: str  # "entry", "category" or "lexicon"
 
 
-def _clitic_rule(prefix: str, suffix: str) -> str:
-    if not prefix and not suffix:
-        return ""
-    parts: list[str] = []
-    p = prefix
-    if p[:1] in ("و", "ف"):
-        parts.append(p[0])
-        p = p[1:]
-    if p == "لل":
-        parts += ["ل", "ال"]
-    elif p:
-        if p[:1] in ("ب", "ل", "ك"):
-            parts.append(p[0])
-            p = p[1:]
-        if p:
-            parts.append(p)
-    left = "+".join(parts)
-    if suffix:
-        return f"clitic:{left + '+' if left else ''}~+{suffix}"
-    return f"clitic:{left}"
-
-
 class Matcher:
     """Find lexicon hits in tokenised text.
 
     ``analyzer``: optional camel-tools morphological analyzer (anything with
-    ``analyze(word) -> list[dict]`` giving ``lex``); entries' ``lemmas`` are then matched through
-    it (see :mod:`framing.lexicon.camel_lemma`).
+    ``analyze(word) -> list[dict]`` giving ``lex``, see :mod:`framing.lexicon.camel_lemma`);
+    entries' ``lemmas`` are then matched through it.
     """
 
     def __init__(self, lexicons: Sequence[Lexicon], normaliser: Normaliser | None = None,
@@ -109,16 +188,20 @@ class Matcher:
         self.lexicons = list(lexicons)
         self.normaliser = normaliser or Normaliser()
         self.analyzer = analyzer
-        self._forms: dict[str, list[tuple[_Target, str]]] = {}
-        self._prefixes: dict[str, list[_Target]] = {}
+        # full normalised word -> [(target, rule, cost)]
+        self._full: dict[str, list[tuple[_Target, str, int]]] = {}
+        self._prefixes: dict[str, list[_Target]] = {}  # wildcard forms
         self._lemmas: dict[str, list[_Target]] = {}
-        self._seq_first: dict[str, list[_Seq]] = {}
+        self._seq_first: dict[str, list[_Seq]] = {}  # full normalised word -> terms starting here
         self._seq_first_prefix: list[tuple[str, _Seq]] = []
         self._excludes: list[tuple[tuple[str, str, tuple], ...]] = []
-        self._cache: dict[str, tuple | None] = {}
-        self._keys_cache: dict[str, frozenset] = {}
+        self._expanded: dict[str, frozenset] = {}
         self._lemma_cache: dict[str, tuple[str, ...]] = {}
+        self._lex_order = {lex.id: i for i, lex in enumerate(self.lexicons)}
+        self._slow = False
         self._compile()
+        self._slow = bool(self._prefixes or self._seq_first_prefix
+                          or (self.analyzer is not None and self._lemmas))
 
     # -----------------------------------------------------------------------------------------
     # compilation
@@ -126,21 +209,30 @@ class Matcher:
     def norm(self, word: str) -> str:
         return self.normaliser.word(word)
 
-    def _word(self, spec: str) -> _Word:
+    def _word(self, spec: str, enclitics: bool = True) -> _Word:
+        """A word of a multiword term or exclusion phrase: "a|b" alternatives, "x*" prefixes,
+        "_" any word."""
         if spec == "_":
             return ANY_WORD
-        exact, prefixes = set(), []
+        full: set[str] = set()
+        via_h: set[str] = set()
+        plain: set[str] = set()
+        prefixes: list[str] = []
         for alt in spec.split("|"):
             alt = alt.strip()
             if not alt:
                 continue
             if alt.endswith("*") and len(alt) > 1:
                 prefixes.append(self.norm(alt[:-1]))
-            else:
-                n = self.norm(alt)
-                if n:
-                    exact.add(n)
-        return _Word(frozenset(exact), tuple(prefixes))
+                continue
+            n = self.norm(alt)
+            if not n:
+                continue
+            for stem, p, x, _r in clitic_pairs(n, enclitics):
+                w = p + stem + x
+                full.add(w)
+                (via_h if x == "ه" else plain).add(w)
+        return _Word(frozenset(full), tuple(prefixes), False, frozenset(via_h - plain))
 
     def _phrase(self, phrase: str) -> tuple:
         return tuple(STAR if w == "*" else self._word(w) for w in phrase.split())
@@ -162,22 +254,21 @@ class Matcher:
                             if key:
                                 self._prefixes.setdefault(key, []).append(target)
                             continue
-                        suffixes = ("",) + inflection_suffixes(form.inflect)
-                        for suffix in suffixes:
-                            key = self.norm(form.word + suffix)
-                            if not key:
-                                continue
-                            rule = f"inflect:{suffix}" if suffix else ""
-                            bucket = self._forms.setdefault(key, [])
-                            if not any(t is target for t, _ in bucket):
-                                bucket.append((target, rule))
+                        for suffix in ("",) + inflection_suffixes(form.inflect):
+                            stem = self.norm(form.word + suffix)
+                            if stem:
+                                self._add_form(stem, target, f"inflect:{suffix}" if suffix else "",
+                                               enclitics=not ent.proper)
                     for seq_text in ent.sequences:
-                        words = tuple(self._word(w) for w in seq_text.split())
-                        if not words or any(not w.exact and not w.prefixes for w in words):
+                        parts = seq_text.split()
+                        words = tuple(
+                            self._word(w, enclitics=(k == len(parts) - 1 and not ent.proper))
+                            for k, w in enumerate(parts))
+                        if len(words) < 2 or any(not (w.full or w.prefixes or w.any) for w in words):
                             continue
                         seq = _Seq(target, words, seq_text)
-                        for alt in words[0].exact:
-                            self._seq_first.setdefault(alt, []).append(seq)
+                        for full in words[0].full:
+                            self._seq_first.setdefault(full, []).append(seq)
                         for p in words[0].prefixes:
                             self._seq_first_prefix.append((p, seq))
                     for lemma in ent.lemmas:
@@ -185,77 +276,79 @@ class Matcher:
                         if key:
                             self._lemmas.setdefault(key, []).append(target)
         self._prefix_lengths = sorted({len(p) for p in self._prefixes})
+        # every word with a single-word hit or starting a multiword term, with what it starts
+        self._seen: set[str] = set()
+        index: dict[str, tuple] = {}
+        for norm, bucket in self._full.items():
+            if len(bucket) > 1:
+                bucket[:] = sorted(dict.fromkeys(bucket), key=_hit_order)
+            index[norm] = (tuple(bucket), ())
+        for norm, seqs in self._seq_first.items():
+            if len(seqs) > 1:
+                seqs[:] = sorted(dict.fromkeys(seqs), key=_seq_order)
+            cur = index.get(norm)
+            index[norm] = (cur[0] if cur else (), tuple(seqs))
+        self._index = index
+
+    def _add_form(self, word: str, target: _Target, irule: str, enclitics: bool = True) -> None:
+        # every reading is kept: "مدعيه" is مدعية (inflected) or مدعي+ه, and which one holds
+        # depends on the surface (ة or ه), checked per token
+        extra = 1 if irule else 0
+        setdefault = self._full.setdefault
+        for stem, prefix, suffix, crule in clitic_pairs(word, enclitics):
+            rule = (f"{crule};{irule}" if irule else crule) if crule else (irule or "exact")
+            setdefault(prefix + stem + suffix, []).append(
+                (target, rule, len(prefix) + len(suffix) + extra))
 
     # -----------------------------------------------------------------------------------------
     # per distinct word
 
-    def analyses(self, norm: str) -> list[tuple[str, str, str, str]]:
-        """Allowed (prefix, stem, suffix, rule) analyses of a normalised word."""
-        out = []
-        for prefix, stem, suffix in split_clitics(norm):
-            if suffix and (prefix.endswith("ال") or prefix.endswith("لل")):
-                continue  # an article and a pronoun suffix never go together
-            if (prefix or suffix) and len(stem) < MIN_CLITIC_STEM:
-                continue  # كما is not ك+ما, لما not ل+ما: short words are listed with their clitics
-            out.append((prefix, stem, suffix, _clitic_rule(prefix, suffix)))
-        return out
-
-    def keys(self, norm: str) -> frozenset:
-        keys = self._keys_cache.get(norm)
-        if keys is None:
-            ks = {norm}
-            for prefix, stem, _suffix, _rule in self.analyses(norm):
-                ks.add(stem)
-                if prefix.endswith("ال"):
-                    ks.add("ال" + stem)
-                elif prefix.endswith("لل"):
-                    ks.add("ال" + stem)
-            keys = self._keys_cache[norm] = frozenset(ks)
-        return keys
-
     def _lookup(self, norm: str) -> tuple | None:
         """(single-word hits, multiword terms starting here) for one normalised word, or None."""
-        best: dict[int, tuple[int, _Target, str]] = {}  # target.order -> (cost, target, rule)
-
-        def offer(target: _Target, cost: int, rule: str) -> None:
-            cur = best.get(target.order)
-            if cur is None or cost < cur[0]:
-                best[target.order] = (cost, target, rule)
-
-        analyses = self.analyses(norm)
-        for prefix, stem, suffix, crule in analyses:
-            cost = len(prefix) + len(suffix)
-            for target, irule in self._forms.get(stem, ()):
-                rule = ";".join(r for r in (crule, irule) if r) or "exact"
-                offer(target, cost, rule)
-            if self._prefix_lengths:
+        hits = list(self._full.get(norm, ()))
+        seqs = list(self._seq_first.get(norm, ()))
+        if self._slow:
+            seen = {t.order for t, _r, _c in hits}
+            for prefix, stem, suffix in self._analyses(norm):
+                crule = clitic_rule(prefix, suffix)
                 for n in self._prefix_lengths:
                     if n > len(stem):
                         break
                     for target in self._prefixes.get(stem[:n], ()):
-                        offer(target, cost + 1, ";".join(r for r in (crule, "prefix") if r))
-        if self.analyzer is not None and self._lemmas:
-            for lemma in self._lemmas_of(norm):
-                for target in self._lemmas.get(lemma, ()):
-                    offer(target, 50, "lemma")
-        seqs: list[_Seq] = []
-        if self._seq_first or self._seq_first_prefix:
-            keys = self.keys(norm)
-            for k in keys:
-                seqs.extend(self._seq_first.get(k, ()))
-            for p, seq in self._seq_first_prefix:
-                if any(k.startswith(p) for k in keys):
-                    seqs.append(seq)
-        if not best and not seqs:
+                        if target.order not in seen:
+                            seen.add(target.order)
+                            hits.append((target, ";".join(r for r in (crule, "prefix") if r),
+                                         len(prefix) + len(suffix) + 1))
+                for p, seq in self._seq_first_prefix:
+                    if stem.startswith(p) and seq not in seqs:
+                        seqs.append(seq)
+            if self.analyzer is not None and self._lemmas:
+                for lemma in self._lemmas_of(norm):
+                    for target in self._lemmas.get(lemma, ()):
+                        if target.order not in seen:
+                            seen.add(target.order)
+                            hits.append((target, "lemma", 50))
+        if not hits and not seqs:
             return None
-        singles = tuple((t, r, c) for c, t, r in sorted(best.values(), key=lambda x: (x[0], x[1].order)))
-        seqs = sorted(set(seqs), key=lambda s: (s.target.order, s.text))
-        return singles, tuple(seqs)
+        hits = sorted(dict.fromkeys(hits), key=_hit_order)
+        seqs = sorted(dict.fromkeys(seqs), key=_seq_order)
+        return tuple(hits), tuple(seqs)
+
+    @staticmethod
+    def _analyses(norm: str) -> list[tuple[str, str, str]]:
+        out = []
+        for prefix, stem, suffix in split_clitics(norm):
+            if suffix and has_article(prefix):
+                continue
+            if (prefix or suffix) and len(stem) < MIN_CLITIC_STEM:
+                continue
+            out.append((prefix, stem, suffix))
+        return out
 
     def _lemmas_of(self, norm: str) -> tuple[str, ...]:
         got = self._lemma_cache.get(norm)
         if got is None:
-            lemmas = []
+            lemmas: list[str] = []
             try:
                 analyses = self.analyzer.analyze(norm)
             except Exception:  # noqa: BLE001 - an analyzer failure on one word is a non-match
@@ -269,6 +362,16 @@ class Matcher:
             got = self._lemma_cache[norm] = tuple(lemmas)
         return got
 
+    def _accepts(self, word: _Word, norm: str, surface: str = "") -> bool:
+        if word.any:
+            return True
+        if norm in word.full:
+            return not (surface and norm in word.via_h and _ends_with_ta_marbuta(surface))
+        if word.prefixes:
+            stems = {norm} | {s for _p, s, _x in self._analyses(norm)}
+            return any(s.startswith(p) for p in word.prefixes for s in stems)
+        return False
+
     # -----------------------------------------------------------------------------------------
     # matching
 
@@ -280,79 +383,94 @@ class Matcher:
         return self.match(tokenize(text, self.normaliser), text)
 
     def explain(self, tokens: Sequence[Token], text: str) -> tuple[list[Match], list[Excluded]]:
-        """Hits and the hits that exclusions removed."""
-        cache = self._cache
-        lookup = self._lookup
+        """Hits, and the hits that exclusions removed."""
+        return self.explain_arrays([t.surface for t in tokens], [t.norm for t in tokens],
+                                   [t.start for t in tokens], [t.end for t in tokens], text)
+
+    def match_arrays(self, surfaces: Sequence[str], norms: Sequence[str], starts: Sequence[int],
+                     ends: Sequence[int], text: str) -> list[Match]:
+        """:meth:`match` on parallel lists (as ``framing.arabic.token_arrays`` gives them)."""
+        return self.explain_arrays(surfaces, norms, starts, ends, text)[0]
+
+    def explain_arrays(self, surfaces, norms, starts, ends, text) -> tuple[list[Match], list[Excluded]]:
+        index = self._index
+        if self._slow:  # prefix forms or lemmas: analyse each new distinct word once
+            seen = self._seen
+            for norm in set(norms).difference(seen):
+                seen.add(norm)
+                info = self._lookup(norm)
+                if info is not None:
+                    index[norm] = info
         cands: list[tuple[int, int, _Target, str, int]] = []  # (i, j, target, rule, cost)
-        n = len(tokens)
-        for i, tok in enumerate(tokens):
-            info = cache.get(tok.norm, _MISS)
-            if info is _MISS:
-                info = cache[tok.norm] = lookup(tok.norm)
-            if info is None:
-                continue
-            singles, seqs = info
-            for target, rule, cost in singles:
-                if "~+ه" in rule and _ends_with_ta_marbuta(tok.surface):
-                    continue  # دانة is not دان+ه: the folded ة is not a pronoun
-                cands.append((i, i + 1, target, rule, cost))
+        n = len(norms)
+        for i in [i for i, norm in enumerate(norms) if norm in index]:
+            singles, seqs = index[norms[i]]
+            if singles:
+                done = None
+                for target, rule, cost in singles:
+                    if done is not None and target.order in done:
+                        continue
+                    if "~+ه" in rule and _ends_with_ta_marbuta(surfaces[i]):
+                        continue  # دانة is not دان+ه: a folded ة is not a pronoun
+                    cands.append((i, i + 1, target, rule, cost))
+                    if done is None:
+                        done = {target.order}
+                    else:
+                        done.add(target.order)
             for seq in seqs:
-                j = self._extend(seq, tokens, i, n, text)
+                j = self._extend(seq, surfaces, norms, starts, ends, i, n, text)
                 if j:
                     cands.append((i, j, seq.target, "sequence", 0))
         if not cands:
             return [], []
         kept, excluded = [], []
-        for i, j, target, rule, cost in cands:
-            why = self._excluded_by(target, tokens, i, j)
+        for cand in cands:
+            i, j, target, rule, _cost = cand
+            why = self._excluded_by(target, norms, i, j)
             if why is None:
-                kept.append((i, j, target, rule, cost))
+                kept.append(cand)
             else:
-                excluded.append(Excluded(self._make(tokens, text, i, j, target, rule), why[0], why[1]))
-        return self._resolve(kept, tokens, text), excluded
+                excluded.append(Excluded(_make(starts, ends, text, i, j, target, rule), why[0], why[1]))
+        return self._resolve(kept, starts, ends, text), excluded
 
-    def _extend(self, seq: _Seq, tokens: Sequence[Token], i: int, n: int, text: str) -> int:
+    def _extend(self, seq: _Seq, surfaces, norms, starts, ends, i: int, n: int, text: str) -> int:
         words = seq.words
         if i + len(words) > n:
             return 0
+        if not self._accepts(words[0], norms[i], surfaces[i]):
+            return 0
         for k in range(1, len(words)):
-            tok = tokens[i + k]
-            gap = text[tokens[i + k - 1].end:tok.start]
+            gap = text[ends[i + k - 1]:starts[i + k]]
             if gap and not _GAP_BREAK.isdisjoint(gap):
                 return 0
-            if not words[k].accepts(self.keys(tok.norm)):
+            if not self._accepts(words[k], norms[i + k], surfaces[i + k]):
                 return 0
         return i + len(words)
 
-    def _excluded_by(self, target: _Target, tokens: Sequence[Token], i: int, j: int):
+    def _excluded_by(self, target: _Target, norms, i: int, j: int):
         for phrase_text, level, phrase in self._excludes[target.key]:
-            if self._phrase_covers(phrase, tokens, i, j):
+            if self._phrase_covers(phrase, norms, i, j):
                 return phrase_text, level
         return None
 
-    def _phrase_covers(self, phrase: tuple, tokens: Sequence[Token], i: int, j: int) -> bool:
-        n = len(tokens)
+    def _phrase_covers(self, phrase: tuple, norms, i: int, j: int) -> bool:
+        n = len(norms)
         if STAR in phrase:
             k = phrase.index(STAR)
             before, after = phrase[:k], phrase[k + 1:]
             if i - len(before) < 0 or j + len(after) > n:
                 return False
-            for w, tok in zip(before, tokens[i - len(before):i]):
-                if not w.accepts(self.keys(tok.norm)):
-                    return False
-            for w, tok in zip(after, tokens[j:j + len(after)]):
-                if not w.accepts(self.keys(tok.norm)):
-                    return False
-            return True
+            return (all(self._accepts(w, t) for w, t in zip(before, norms[i - len(before):i]))
+                    and all(self._accepts(w, t) for w, t in zip(after, norms[j:j + len(after)])))
         length = len(phrase)
         for s in range(max(0, j - length), i + 1):
-            if s + length > n or s + length < j:
-                continue
-            if all(w.accepts(self.keys(tok.norm)) for w, tok in zip(phrase, tokens[s:s + length])):
+            if s + length > n:
+                break
+            if all(self._accepts(w, t) for w, t in zip(phrase, norms[s:s + length])):
                 return True
         return False
 
-    def _resolve(self, kept, tokens, text) -> list[Match]:
+    def _resolve(self, kept, starts, ends, text) -> list[Match]:
         """Within each lexicon keep leftmost-longest hits; lexicons do not compete."""
         kept.sort(key=lambda c: (c[2].lex, c[0], -(c[1] - c[0]), c[4], c[2].order))
         out: list[Match] = []
@@ -363,26 +481,47 @@ class Matcher:
             if i < last_end:
                 continue
             last_end = j
-            out.append(self._make(tokens, text, i, j, target, rule))
-        out.sort(key=lambda m: (m.start, m.end, self._lex_index(m.lexicon)))
+            out.append(_make(starts, ends, text, i, j, target, rule))
+        order = self._lex_order
+        out.sort(key=lambda m: (m.start, m.end, order.get(m.lexicon, 0)))
         return out
 
-    def _lex_index(self, lexicon_id: str) -> int:
-        for i, lex in enumerate(self.lexicons):
-            if lex.id == lexicon_id:
-                return i
-        return len(self.lexicons)
-
-    @staticmethod
-    def _make(tokens, text, i, j, target: _Target, rule: str) -> Match:
-        start, end = tokens[i].start, tokens[j - 1].end
-        return Match(target.lexicon, target.category, target.entry, text[start:end], start, end, rule)
-
     # -----------------------------------------------------------------------------------------
+    # introspection, for `framing lexicon check`
 
-    def reachable_words(self) -> dict[str, list[tuple[str, str, str]]]:
-        """Normalised single-word form -> [(lexicon, category, entry)], for linting."""
-        return {k: [(t.lexicon, t.category, t.entry) for t, _ in v] for k, v in self._forms.items()}
+    def form_table(self) -> dict[str, list[tuple[str, str, str, str]]]:
+        """Normalised bare form -> [(lexicon, category, entry, rule)] (no clitic spellings)."""
+        out: dict[str, list[tuple[str, str, str, str]]] = {}
+        for full, bucket in self._full.items():
+            for target, rule, _cost in bucket:
+                if not rule.startswith("clitic:"):
+                    out.setdefault(full, []).append((target.lexicon, target.category, target.entry, rule))
+        return out
+
+    def sequences(self) -> list[tuple[str, str, str, str]]:
+        """(lexicon, category, entry, term) for every multiword term."""
+        seen, out = set(), []
+        for seqs in self._seq_first.values():
+            for s in seqs:
+                key = (s.target.lexicon, s.target.category, s.target.entry, s.text)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(key)
+        return out
+
+
+def _hit_order(hit) -> tuple:
+    target, rule, cost = hit
+    return (cost, "~+ه" in rule, target.order, rule)
+
+
+def _seq_order(seq: _Seq) -> tuple:
+    return (seq.target.order, seq.text)
+
+
+def _make(starts, ends, text, i, j, target: _Target, rule: str) -> Match:
+    start, end = starts[i], ends[j - 1]
+    return Match(target.lexicon, target.category, target.entry, text[start:end], start, end, rule)
 
 
 def _ends_with_ta_marbuta(surface: str) -> bool:

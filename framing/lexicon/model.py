@@ -74,6 +74,7 @@ class Entry:
     sources: tuple[str, ...] = ()
     positive: tuple[str, ...] = ()
     negative: tuple[str, ...] = ()
+    proper: bool = False  # a name: proclitics only (لرويترز), no pronoun suffix (*رويترزه)
     line: int = 0
 
 
