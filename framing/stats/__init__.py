@@ -40,7 +40,7 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
         names.setdefault(o, o)
     notes = list(c.notes)
     ss = np.random.SeedSequence(seed)
-    boot_ss, perm_ss = ss.spawn(2)
+    boot_ss, perm_ss, naming_ss = ss.spawn(3)
     timings["matrix"] = time.perf_counter() - t0
 
     t = time.perf_counter()
@@ -51,7 +51,7 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
     tables: dict[str, pd.DataFrame] = {}
     t = time.perf_counter()
     tables["outlet_scores"] = scores.outlet_scores(c, rep, opts, names)
-    tables["naming_shares"] = scores.naming_shares(c, rep, opts, names)
+    tables["naming_shares"] = scores.naming_shares(c, rep, opts, names, np.random.default_rng(naming_ss))
     timings["scores"] = time.perf_counter() - t
 
     t = time.perf_counter()

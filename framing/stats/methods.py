@@ -10,6 +10,7 @@ TESTS = {
     "multiplicity": "Benjamini-Hochberg false discovery rate, separately for one-vs-rest and pairwise",
     "keyness": "weighted log-odds ratio with informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)",
     "naming_interval": "document bootstrap percentile; Wilson with documents as sample size when few documents",
+    "naming_test": "document permutation score test of the share, one-vs-rest, BH over all naming tests",
 }
 
 
@@ -53,10 +54,13 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             f"document i. When the smaller group expects at least {o.normal_min_hit_docs:g} documents with a hit, "
             "the p-value is the two-sided normal tail of U with these exact moments (Hajek's combinatorial central "
             f"limit theorem). Otherwise the counts are too sparse for that, and {o.permutations} random shuffles "
-            "are simulated: which documents with hits fall in each group is drawn exactly (a hypergeometric number "
-            "of them, as a uniform subset); the summed length of the documents without hits that fall in the group "
-            "is drawn from its normal approximation with exact finite-population mean and variance, which at "
-            "these low rates moves U by a small fraction of one hit. The p-value is twice the smaller tail share, "
+            "are simulated. When shuffles times compared documents is at most 20 million (small corpora, and "
+            "all naming tests in practice), each shuffle relabels every document. In larger corpora only the "
+            "documents with hits are relabelled one by one: which of them fall in each group is drawn exactly "
+            "(a hypergeometric number of them, as a uniform subset), and the summed length of the documents "
+            "without hits that fall in the group is drawn from its normal approximation with exact "
+            "finite-population mean and variance, which at the low rates where this branch runs moves U by a "
+            "small fraction of one hit. The p-value is twice the smaller tail share, "
             "counting the observed labelling as one shuffle, capped at 1, so it is never below "
             f"{2 / (o.permutations + 1):.1g}. The column p_method says which branch gave each p-value.",
         ]},
@@ -89,8 +93,13 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "For a contested name (a naming axis), an outlet's share of a variant is its mentions of that variant "
             "divided by its mentions of any variant of the axis. The 95% interval is a document-bootstrap "
             "percentile interval, because mentions cluster in articles and a binomial interval over mentions "
-            f"would be too narrow. When fewer than {o.min_docs} of the outlet's documents mention the axis, the "
-            "Wilson interval with the number of those documents as the sample size is given instead.",
+            f"would be too narrow. When fewer than {o.min_docs} of the outlet's documents mention the axis, or "
+            "every one of them has the same share (so that resampling cannot vary it), the Wilson interval "
+            "with the number of those documents as the sample size is given instead.",
+            "Whether an outlet's share differs from the other outlets' pooled share is tested with the same "
+            "document permutation score test as the rates, with each document's mentions of the axis in place "
+            "of its words, over the documents that mention the axis; q-values are Benjamini-Hochberg adjusted "
+            "over all naming tests. For a two-name axis both names carry the same test.",
         ]},
         {"title": "Rates over time", "paragraphs": [
             "When documents have dates, hits and words are summed per outlet and per week (weeks start on Monday) "

@@ -44,8 +44,11 @@ def bootstrap_sums(X: np.ndarray, group: np.ndarray, n_groups: int, B: int,
     return out
 
 
+FULL_MC_CELLS = 20_000_000  # R x P up to which all permutations are simulated document by document
+
+
 def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np.random.Generator,
-               min_expected: float) -> dict:
+               min_expected: float, every_row_counts: bool = False) -> dict:
     """Two-sided document permutation test of group a against group b, every column of X at once.
 
     X (P, K): counts of the P documents of the two groups; tok (P,) their lengths; in_a (P,) bool.
@@ -54,7 +57,11 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
     m(P-m)/(P(P-1)) * sum_i d_i^2, d_i = x_i - r * n_i. Where the smaller group expects at least
     ``min_expected`` documents with a hit, U is referred to the normal distribution with these exact
     moments (Hajek's combinatorial central limit theorem); otherwise the permutation distribution is
-    simulated with R relabellings (``_sparse_mc``). Returns arrays (K,): p, z, method, u.
+    simulated with R relabellings: document by document when R x P is small (``_full_mc``), else from
+    the documents with hits alone (``_sparse_mc``). ``every_row_counts``: every row is an informative
+    document (naming shares, where a document without the variant still mentions the axis), so the
+    expected count is that of documents, not of documents with a hit. Returns arrays (K,): p, z,
+    method, u.
     """
     P, K = X.shape
     m = int(in_a.sum())
@@ -68,12 +75,15 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
     p = 2.0 * sps.norm.sf(np.abs(z))
     method = np.full(K, "permutation, normal approximation", dtype=object)
     hit = X > 0
-    H = hit.sum(axis=0)
+    H = np.full(K, P) if every_row_counts else hit.sum(axis=0)
     expected_small = H * min(m, P - m) / P
-    method[var <= 0] = "no hits"
+    method[var <= 0] = np.where(X.sum(axis=0)[var <= 0] > 0, "no variation to permute", "no hits")
     p[var <= 0] = 1.0
     mc = np.flatnonzero((var > 0) & (expected_small < min_expected))
-    if len(mc):
+    if len(mc) and R * P <= FULL_MC_CELLS:
+        p[mc] = _full_mc(X[:, mc], tok, in_a, rate[mc], u_obs[mc], R, rng)
+        method[mc] = f"permutation, Monte-Carlo ({R})"
+    elif len(mc):
         small_is_a = m <= P - m
         for k in mc:
             rows = np.flatnonzero(hit[:, k])
@@ -86,6 +96,27 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
             p[k] = min(1.0, 2.0 * (min(ge, le) + 1.0) / (R + 1.0))
             method[k] = f"permutation, Monte-Carlo ({R})"
     return {"p": p, "z": z, "method": method, "u": u_obs}
+
+
+def _mc_p(ge, le, R):
+    return np.minimum(1.0, 2.0 * (np.minimum(ge, le) + 1.0) / (R + 1.0))
+
+
+def _full_mc(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, rate: np.ndarray, u_obs: np.ndarray, R: int,
+             rng: np.random.Generator) -> np.ndarray:
+    """Exact Monte-Carlo permutation p-values: R uniform relabellings of all P documents."""
+    P, K = X.shape
+    tol = 1e-9 * (1.0 + np.abs(u_obs))
+    ge = np.zeros(K)
+    le = np.zeros(K)
+    block = max(1, min(R, 4_000_000 // max(P, 1)))
+    for start in range(0, R, block):
+        b = min(block, R - start)
+        M = rng.permuted(np.broadcast_to(in_a, (b, P)), axis=1).astype(np.float64)
+        U = M @ X - (M @ tok)[:, None] * rate[None, :]
+        ge += (U >= u_obs - tol).sum(axis=0)
+        le += (U <= u_obs + tol).sum(axis=0)
+    return _mc_p(ge, le, R)
 
 
 def _sample_subsets(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator) -> np.ndarray:

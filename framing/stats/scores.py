@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
@@ -70,23 +71,44 @@ def _score_warning(n_docs: int, count: float, hit_docs: float, opts) -> str:
     return "; ".join(parts)
 
 
-def naming_shares(c: Counts, rep: np.ndarray, opts, names: dict) -> pd.DataFrame:
-    """Each outlet's share of each variant of a naming axis, with a document-bootstrap interval.
+def naming_shares(c: Counts, rep: np.ndarray, opts, names: dict, rng: np.random.Generator) -> pd.DataFrame:
+    """Each outlet's share of each variant of a naming axis, with a document-bootstrap interval and a test.
 
     Mentions cluster in documents (an article that says Khankendi once says it ten times), so a
     binomial interval over mentions would be far too narrow; resampling documents is not. With
     fewer than ``min_docs`` documents mentioning the axis the bootstrap has too few clusters, and a
-    Wilson interval with the number of mentioning documents as sample size is used instead.
+    Wilson interval with the number of mentioning documents as sample size is used instead; so it is
+    when every document has the same share (e.g. all 0 or all 1) and the bootstrap collapses to a point.
+
+    The test (one-vs-rest: the outlet's share against the other outlets' pooled share) is the same
+    document permutation score test as for rates, with the axis mentions of a document in place of
+    its words, over the documents that mention the axis. For a two-name axis both rows carry the
+    same test. BH over all naming tests (family "naming").
     """
     cols = ["outlet", "outlet_name", "lexicon", "axis", "entry", "gloss", "count", "axis_total", "share",
-            "ci_low", "ci_high", "ci_method", "docs_mentioning", "warning"]
+            "ci_low", "ci_high", "ci_method", "docs_mentioning", "share_rest", "p", "p_method", "q", "significant",
+            "warning"]
     if not len(c.entries):
         return pd.DataFrame(columns=cols)
+    from framing.stats import resample
+
     K = len(c.categories)
     ent_count = c.group_sums(c.entry_counts)  # (G, E)
     axis_count = c.group_sums(c.counts)  # (G, K)
     axis_docs = c.group_sums((c.counts > 0).astype(float))
-    rows = []
+    tests: dict[tuple[int, int], tuple[float, str]] = {}
+    for k, ents in c.entries.groupby("col").groups.items():
+        ents = np.asarray(list(ents))
+        rows = np.flatnonzero(c.counts[:, k] > 0)
+        groups = np.unique(c.group[rows])
+        if len(groups) < 2:
+            continue
+        for g in groups:
+            res = resample.score_test(c.entry_counts[np.ix_(rows, ents)], c.counts[rows, k], c.group[rows] == g,
+                                      opts.permutations, rng, opts.normal_min_hit_docs, every_row_counts=True)
+            for j, e in enumerate(ents):
+                tests[(g, e)] = (res["p"][j], res["method"][j])
+    rows_out = []
     for g, outlet in enumerate(c.outlets):
         erep = rep[g, :, K:K + len(c.entries)]
         for e, ent in c.entries.iterrows():
@@ -95,6 +117,8 @@ def naming_shares(c: Counts, rep: np.ndarray, opts, names: dict) -> pd.DataFrame
             cnt = ent_count[g, e]
             ndoc = int(axis_docs[g, k])
             share = cnt / total if total > 0 else np.nan
+            rest_total = axis_count[:, k].sum() - total
+            share_rest = (ent_count[:, e].sum() - cnt) / rest_total if rest_total > 0 else np.nan
             method, lo, hi, warn = "", np.nan, np.nan, ""
             if total > 0:
                 if ndoc >= opts.min_docs:
@@ -103,13 +127,23 @@ def naming_shares(c: Counts, rep: np.ndarray, opts, names: dict) -> pd.DataFrame
                     lo, hi = _quantiles(r[:, None])
                     lo, hi = float(lo[0]), float(hi[0])
                     method = "document bootstrap (percentile)"
-                else:
+                if ndoc < opts.min_docs or hi - lo < 1e-12:
+                    # too few documents, or every document has the same share (the bootstrap collapses)
                     lo, hi = proportion_confint(share * ndoc, ndoc, alpha=ALPHA, method="wilson")
                     method = "Wilson, documents as sample size"
-                    warn = f"only {ndoc} document{'s' if ndoc != 1 else ''} mention this axis"
-            rows.append((outlet, names.get(outlet, outlet), ent["lexicon"], ent["axis"], ent["entry"], ent["gloss"],
-                         int(cnt), int(total), share, lo, hi, method, ndoc, warn))
-    return pd.DataFrame(rows, columns=cols)
+                    if ndoc < opts.min_docs:
+                        warn = f"only {ndoc} document{'s' if ndoc != 1 else ''} mention this axis"
+            p, p_method = tests.get((g, e), (np.nan, ""))
+            rows_out.append((outlet, names.get(outlet, outlet), ent["lexicon"], ent["axis"], ent["entry"],
+                             ent["gloss"], int(cnt), int(total), share, lo, hi, method, ndoc, share_rest, p, p_method,
+                             warn))
+    out = pd.DataFrame(rows_out, columns=[x for x in cols if x not in ("q", "significant", "warning")] + ["warning"])
+    out["q"] = np.nan
+    tested = out["p"].notna()
+    if tested.any():
+        out.loc[tested, "q"] = multipletests(out.loc[tested, "p"].to_numpy(), alpha=opts.fdr, method="fdr_bh")[1]
+    out["significant"] = out["q"] < opts.fdr
+    return out[cols]
 
 
 def choose_unit(dates: pd.Series, unit: str) -> str:
