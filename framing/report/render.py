@@ -173,13 +173,19 @@ def write_report(result: RunResult, out_dir: Path) -> Path:
     limit = int(float(getattr(opts, "max_page_mb", 5.0)) * 1_000_000)
     table_rows, kwic_rows = int(opts.table_rows), int(opts.kwic_rows)
     page, ctx = render_page(result, table_rows=table_rows, kwic_rows=kwic_rows)
-    while len(page.encode("utf-8")) > limit and (kwic_rows > 50 or table_rows > 10):
-        kwic_rows = max(50, kwic_rows // 2) if kwic_rows > 50 else kwic_rows
-        table_rows = max(10, table_rows // 2)
+    size = len(page.encode("utf-8"))
+    while size > limit and (kwic_rows > 50 or table_rows > 10):
+        shrink = max(0.1, min(0.5, 0.9 * limit / size))  # the embedded rows are most of a big page
+        kwic_rows = max(50, int(kwic_rows * shrink)) if kwic_rows > 50 else kwic_rows
+        table_rows = max(10, int(table_rows * shrink))
         note = (f"To keep this page under {limit / 1e6:g} MB it embeds {kwic_rows:,} concordance lines and "
                 f"{table_rows:,} rows per long table (configured: {opts.kwic_rows:,} and {opts.table_rows:,}); "
                 "every row is in the data/ folder.")
         page, ctx = render_page(result, table_rows=table_rows, kwic_rows=kwic_rows, ctx=ctx, size_note=note)
+        size = len(page.encode("utf-8"))
+    if size > limit:
+        log.warning("report page is %.1f MB, over report.max_page_mb (%g): its figures alone are that large",
+                    size / 1e6, limit / 1e6)
     path = out_dir / "index.html"
     path.write_text(page, encoding="utf-8", newline="\n")
     return path
