@@ -122,7 +122,10 @@ def _read_multi(spec, path: Path, shown: str, fmt: str, gz: bool, mode: str) -> 
     stem = Path(path.stem).stem if gz else path.stem
     with _open_binary(path, gz) as fh:
         try:
-            sample = fh.peek(enc.SAMPLE)[: enc.SAMPLE] if hasattr(fh, "peek") else b""
+            # read() then seek back: peek() returns only what is buffered (a few KB), which would
+            # cut the sample mid-character and look like a complete, undecodable file
+            sample = fh.read(enc.SAMPLE)
+            fh.seek(0)
         except (OSError, EOFError) as exc:
             yield _skipped(spec, shown, stem, mode, f"unreadable file: {exc}")
             return
