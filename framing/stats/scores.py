@@ -129,7 +129,8 @@ def naming_shares(c: Counts, rep: np.ndarray, opts, names: dict, rng: np.random.
                     method = "document bootstrap (percentile)"
                 if ndoc < opts.min_docs or hi - lo < 1e-12:
                     # too few documents, or every document has the same share (the bootstrap collapses)
-                    lo, hi = proportion_confint(share * ndoc, ndoc, alpha=ALPHA, method="wilson")
+                    lo, hi = np.clip(np.round(proportion_confint(share * ndoc, ndoc, alpha=ALPHA, method="wilson"),
+                                              12), 0.0, 1.0)
                     method = "Wilson, documents as sample size"
                     if ndoc < opts.min_docs:
                         warn = f"only {ndoc} document{'s' if ndoc != 1 else ''} mention this axis"
