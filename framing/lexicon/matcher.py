@@ -12,8 +12,9 @@ combinations; ه ها هم هما هن كم كن نا ي ك ني), under two rul
   them with their clitics (ما|مما|عما|بما|وما).
 
 A text token then needs a single dict lookup, so reading-to-matches costs about as much as
-tokenising. Prefix forms (``انفصال*``, from LIWC or quanteda dictionaries) and camel-tools lemmas
-go through the per-word analysis instead, cached once per distinct word.
+tokenising. Prefix forms (``انفصال*``, from LIWC or quanteda dictionaries) go through
+:func:`framing.arabic.split_clitics` once per distinct normalised word; camel-tools lemmas
+(``analyzer=``) through the analyzer once per distinct surface word, which it needs as written.
 
 Multiword terms: each word of a term may carry clitics (لمكافحة الإرهاب); words are separated by
 spaces or non-sentence punctuation (quotes, dashes), never by a line break or . ! ? ؟ ؛.
@@ -37,6 +38,7 @@ from framing.records import Match, Token
 
 MIN_CLITIC_STEM = 3
 STAR = None  # in a compiled exclusion phrase: the hit itself
+_NOTHING = ((), ())
 _GAP_BREAK = frozenset("\n.!?؟؛;،,:")  # a multiword term does not run across these
 
 
@@ -196,12 +198,12 @@ class Matcher:
         self._seq_first_prefix: list[tuple[str, _Seq]] = []
         self._excludes: list[tuple[tuple[str, str, tuple], ...]] = []
         self._expanded: dict[str, frozenset] = {}
-        self._lemma_cache: dict[str, tuple[str, ...]] = {}
+        self._lemma_cache: dict[str, tuple] = {}
         self._lex_order = {lex.id: i for i, lex in enumerate(self.lexicons)}
         self._slow = False
         self._compile()
-        self._slow = bool(self._prefixes or self._seq_first_prefix
-                          or (self.analyzer is not None and self._lemmas))
+        self._slow = bool(self._prefixes or self._seq_first_prefix)
+        self._use_lemmas = bool(self.analyzer is not None and self._lemmas)
 
     # -----------------------------------------------------------------------------------------
     # compilation
@@ -322,12 +324,6 @@ class Matcher:
                 for p, seq in self._seq_first_prefix:
                     if stem.startswith(p) and seq not in seqs:
                         seqs.append(seq)
-            if self.analyzer is not None and self._lemmas:
-                for lemma in self._lemmas_of(norm):
-                    for target in self._lemmas.get(lemma, ()):
-                        if target.order not in seen:
-                            seen.add(target.order)
-                            hits.append((target, "lemma", 50))
         if not hits and not seqs:
             return None
         hits = sorted(dict.fromkeys(hits), key=_hit_order)
@@ -345,21 +341,26 @@ class Matcher:
             out.append((prefix, stem, suffix))
         return out
 
-    def _lemmas_of(self, norm: str) -> tuple[str, ...]:
-        got = self._lemma_cache.get(norm)
+    def _lemma_hits(self, surface: str) -> tuple:
+        """Hits through the analyzer's lemmas for one surface word (cached per surface: the
+        analyzer needs the word as written, with its ة and ى)."""
+        got = self._lemma_cache.get(surface)
         if got is None:
-            lemmas: list[str] = []
+            hits = []
             try:
-                analyses = self.analyzer.analyze(norm)
+                analyses = self.analyzer.analyze(surface.replace("\u0640", ""))
             except Exception:  # noqa: BLE001 - an analyzer failure on one word is a non-match
                 analyses = []
+            seen: set[int] = set()
             for a in analyses:
                 lex = a.get("lex") if isinstance(a, dict) else None
-                if lex:
-                    n = self.norm(_bare_lemma(lex))
-                    if n and n not in lemmas:
-                        lemmas.append(n)
-            got = self._lemma_cache[norm] = tuple(lemmas)
+                if not lex:
+                    continue
+                for target in self._lemmas.get(self.norm(_bare_lemma(lex)), ()):
+                    if target.order not in seen:
+                        seen.add(target.order)
+                        hits.append((target, "lemma", 50))
+            got = self._lemma_cache[surface] = tuple(hits)
         return got
 
     def _accepts(self, word: _Word, norm: str, surface: str = "") -> bool:
@@ -394,7 +395,7 @@ class Matcher:
 
     def explain_arrays(self, surfaces, norms, starts, ends, text) -> tuple[list[Match], list[Excluded]]:
         index = self._index
-        if self._slow:  # prefix forms or lemmas: analyse each new distinct word once
+        if self._slow:  # prefix forms: analyse each new distinct word once
             seen = self._seen
             for norm in set(norms).difference(seen):
                 seen.add(norm)
@@ -403,8 +404,19 @@ class Matcher:
                     index[norm] = info
         cands: list[tuple[int, int, _Target, str, int]] = []  # (i, j, target, rule, cost)
         n = len(norms)
-        for i in [i for i, norm in enumerate(norms) if norm in index]:
-            singles, seqs = index[norms[i]]
+        positions = [i for i, norm in enumerate(norms) if norm in index]
+        lemma_hits = None
+        if self._use_lemmas:
+            lemma_hits = self._lemma_cache
+            for surface in set(surfaces).difference(lemma_hits):
+                self._lemma_hits(surface)
+            more = [i for i, surface in enumerate(surfaces) if lemma_hits[surface]]
+            if more:
+                positions = sorted(set(positions).union(more))
+        for i in positions:
+            singles, seqs = index.get(norms[i], _NOTHING)
+            if lemma_hits is not None and lemma_hits[surfaces[i]]:
+                singles = singles + lemma_hits[surfaces[i]]
             if singles:
                 done = None
                 for target, rule, cost in singles:
