@@ -23,6 +23,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from framing.corpus.attribute import AR_WORD, LATIN_WORD, Credit, parse_credit
 from framing.corpus.profiles import Rules, line_key
 
@@ -32,6 +34,10 @@ PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefc]+")
 ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]+")
 AR_LETTER = re.compile("[\u0621-\u064A]")
+# any character one of the rules below would change: one scan decides whether to run them
+_ANY_FIX = re.compile("[\r&\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c\u180e"
+                      "\x00-\x08\x0e-\x1f\x7f-\x9f\xa0\u2000-\u200a\u202f\u205f\u3000\t\v\f"
+                      "\ufb50-\ufdff\ufe70-\ufefc]")
 SENTENCE_END = set(".!?؟…")
 CLOSERS = "\"'»”’)]）"
 
@@ -54,6 +60,8 @@ class Cleaned:
 
 def fix_unicode(text: str, removed: list[str]) -> str:
     """Line breaks, spaces, zero-width and bidi controls, HTML entities, presentation forms."""
+    if not _ANY_FIX.search(text):
+        return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "&" in text and ENTITY.search(text):
@@ -159,7 +167,15 @@ def arabic_words(text: str) -> list[str]:
     return AR_WORD.findall(text)
 
 
-def arabic_share(text: str, ar_words: list[str]) -> float:
-    ar = sum(map(len, ar_words))
-    latin = sum(map(len, LATIN_WORD.findall(text)))
+LANGUAGE_SAMPLE = 3000  # characters read from each end of a text for the language check
+
+
+def arabic_share(text: str) -> float:
+    """Share of Arabic letters among Arabic and Latin letters (in a sample of long texts)."""
+    if len(text) > 2 * LANGUAGE_SAMPLE:
+        text = text[:LANGUAGE_SAMPLE] + "\n" + text[-LANGUAGE_SAMPLE:]
+    a = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    ar = int(np.count_nonzero((a >= 0x0621) & (a <= 0x064A)))
+    low = a | 0x20
+    latin = int(np.count_nonzero((low >= 0x61) & (low <= 0x7A)))
     return ar / (ar + latin) if ar + latin else 0.0

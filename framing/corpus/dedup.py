@@ -14,44 +14,78 @@ import hashlib
 
 import numpy as np
 
-from framing.corpus.attribute import AR_WORD
 from framing.records import Document
 
 SHINGLE = 5
 SEED = 1
-# per-position multipliers of the shingle hash (odd 32-bit constants)
-_MULT = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1], dtype=np.uint64)
-_MASK = np.uint64(0xFFFFFFFF)
+_MASK32 = np.uint64(0xFFFFFFFF)
+_P = 0x100000001B3  # odd, so invertible modulo 2**64
+# per-position multipliers of the shingle hash (odd 64-bit constants)
+_MULT = [np.uint64(m) for m in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5)]
 
 
 def exact_key(text: str) -> bytes:
-    return hashlib.blake2b(" ".join(text.split()).encode("utf-8"), digest_size=16).digest()
+    """Identity of a cleaned text (cleaning already normalised its spaces and line breaks)."""
+    return hashlib.blake2b(text.strip().encode("utf-8"), digest_size=16).digest()
 
 
 def _identity(x):
     return x
 
 
-class _Shingler:
+def _inverse(p: int) -> int:
+    inv = p
+    for _ in range(7):  # Newton's iteration doubles the correct bits: 7 steps > 64 bits
+        inv = (inv * (2 - p * inv)) % (1 << 64)
+    return inv
+
+
+class Shingler:
+    """32-bit hashes of a text's 5-word shingles, computed with numpy from the UTF-16 code units.
+
+    A word is a run of Arabic letters (and marks); its hash is a polynomial hash of its code units
+    taken from prefix sums (wrapping modulo 2**64), so no Python loop runs per word. The same text
+    always gives the same hashes, whatever the process or run.
+    """
+
     def __init__(self) -> None:
-        self.vocab: dict[str, int] = {}
+        self.pow = np.ones(1, dtype=np.uint64)
+        self.inv = np.ones(1, dtype=np.uint64)
+
+    def _grow(self, n: int) -> None:
+        size = max(n + 1, 2 * len(self.pow))
+        self.pow = _powers(_P, size)
+        self.inv = _powers(_inverse(_P), size)
 
     def hashes(self, text: str) -> list[int]:
-        words = AR_WORD.findall(text) or text.split()
-        vocab = self.vocab
-        new = set(words).difference(vocab)
-        for w in sorted(new):
-            vocab[w] = len(vocab) + 1
-        ids = np.fromiter(map(vocab.__getitem__, words), dtype=np.uint64, count=len(words))
-        if len(ids) < SHINGLE:
-            ids = np.concatenate([ids, np.zeros(SHINGLE - len(ids), dtype=np.uint64)])
-        n = len(ids) - SHINGLE + 1
-        h = np.zeros(n, dtype=np.uint64)
-        for k in range(SHINGLE):
-            h = (h + ids[k:k + n] * _MULT[k]) & _MASK
-        h ^= h >> np.uint64(15)
-        h = (h * np.uint64(0x2C1B3C6D)) & _MASK
-        return np.unique(h).tolist()
+        a = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
+        n = len(a)
+        if n + 1 > len(self.pow):
+            self._grow(n)
+        letters = ((a >= 0x0621) & (a <= 0x065F)) | ((a >= 0x0670) & (a <= 0x06D3))
+        edges = np.diff(letters.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        if len(starts) == 0:
+            return []
+        prefix = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum(a.astype(np.uint64) * self.pow[:n], out=prefix[1:])
+        words = (prefix[ends] - prefix[starts]) * self.inv[starts]
+        if len(words) < SHINGLE:
+            words = np.concatenate([words, np.zeros(SHINGLE - len(words), dtype=np.uint64)])
+        m = len(words) - SHINGLE + 1
+        sh = words[:m] * _MULT[0]
+        for k in range(1, SHINGLE):
+            sh += words[k:k + m] * _MULT[k]
+        sh = (sh ^ (sh >> np.uint64(32))) & _MASK32
+        return sh.tolist()  # repeated shingles are harmless: MinHash keeps minima
+
+
+def _powers(base: int, size: int) -> np.ndarray:
+    out = np.empty(size, dtype=np.uint64)
+    out[0] = 1
+    if size > 1:
+        out[1:] = np.cumprod(np.full(size - 1, base, dtype=np.uint64))
+    return out
 
 
 def mark_duplicates(docs: list[Document], *, duplicates: str = "drop", shared_wire: str = "keep",
@@ -65,7 +99,7 @@ def mark_duplicates(docs: list[Document], *, duplicates: str = "drop", shared_wi
     by_id: dict[str, Document] = {}
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     template = MinHash(num_perm=num_perm, seed=SEED, hashfunc=_identity)
-    shingler = _Shingler()
+    shingler = Shingler()
     order: dict[str, int] = {}
     sigs: dict[str, MinHash] = {}
     for doc in docs:

@@ -57,23 +57,25 @@ def process(raws: Iterable[Raw], config: StudyConfig) -> list[Document]:
     rules = rules_for(config)
     resolver = OutletResolver(config, rules)
     docs, hints = [], []
+    n_words: dict[int, int] = {}  # id(doc) -> Arabic words of the cleaned text
     for raw in raws:
-        _clean_one(raw, rules, opts, resolver)
+        _clean_one(raw, rules, opts, resolver, n_words)
         docs.append(raw.doc)
         hints.append(raw.id_hint)
     if opts.clean:
-        remove_repeated_lines(docs, min_docs=opts.repeated_line_min_docs, share=opts.repeated_line_share,
-                              max_words=opts.repeated_line_max_words)
+        for doc in remove_repeated_lines(docs, min_docs=opts.repeated_line_min_docs, share=opts.repeated_line_share,
+                                         max_words=opts.repeated_line_max_words):
+            n_words[id(doc)] = len(arabic_words(doc.text))
     for doc in docs:
         if doc.analysed:
-            _check_length(doc, opts)
+            _check_length(doc, opts, n_words.get(id(doc), 0))
     assign_ids(docs, hints)
     mark_duplicates(docs, duplicates=opts.duplicates, shared_wire=opts.shared_wire,
                     threshold=opts.near_duplicate_threshold, num_perm=opts.num_perm)
     return docs
 
 
-def _clean_one(raw: Raw, rules: Rules, opts: CorpusOptions, resolver: "OutletResolver") -> None:
+def _clean_one(raw: Raw, rules: Rules, opts: CorpusOptions, resolver: "OutletResolver", n_words: dict[int, int]) -> None:
     doc = raw.doc
     if raw.mode == FIXED:
         doc.outlet = raw.outlet_value
@@ -85,8 +87,7 @@ def _clean_one(raw: Raw, rules: Rules, opts: CorpusOptions, resolver: "OutletRes
         doc.text = ""
         doc.skip("empty file" if raw.single else "empty text")
         return
-    words = arabic_words(doc.text)
-    share = arabic_share(doc.text, words)
+    share = arabic_share(doc.text)
     if share < opts.min_arabic_share:
         doc.skip(f"not Arabic: {share:.0%} of letters are Arabic (minimum {opts.min_arabic_share:.0%}, corpus.min_arabic_share)")
         return
@@ -113,8 +114,9 @@ def _clean_one(raw: Raw, rules: Rules, opts: CorpusOptions, resolver: "OutletRes
         doc.source_line = credit.line
     for c in cleaned.credits:
         credited += c.agencies
-    words_now = set(arabic_words(doc.text)) if cleaned.removed else set(words)
-    body = agency_mentions(doc.text, words_now | set(LATIN_WORD.findall(doc.text)), rules)
+    words = arabic_words(doc.text)
+    n_words[id(doc)] = len(words)
+    body = agency_mentions(doc.text, set(words).union(LATIN_WORD.findall(doc.text)), rules)
     byline = [a for line in cleaned.credit_lines for a in agency_mentions(line, set(arabic_words(line)), rules)]
     doc.wire_agencies = list(dict.fromkeys(credited + byline + body))
     agency_credit = any(c.agencies and not c.outlets for c in cleaned.credits) or bool(byline)
@@ -135,11 +137,10 @@ def _same(outlet: str, profile_id: str, resolver: "OutletResolver") -> bool:
     return resolver.profile_of(outlet) == profile_id
 
 
-def _check_length(doc: Document, opts: CorpusOptions) -> None:
+def _check_length(doc: Document, opts: CorpusOptions, n: int) -> None:
     if not doc.text.strip():
         doc.skip("empty after cleaning: every line was page furniture (see removed)")
         return
-    n = len(arabic_words(doc.text))
     if n < opts.min_words:
         doc.skip(f"too short: {n} Arabic words (minimum {opts.min_words}, corpus.min_words)")
 

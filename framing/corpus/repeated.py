@@ -12,8 +12,8 @@ from collections import Counter, defaultdict
 from framing.records import Document
 
 
-def remove_repeated_lines(docs: list[Document], *, min_docs: int = 5, share: float = 0.02, max_words: int = 20) -> dict[str, list[str]]:
-    """Remove repeated lines in place (into ``doc.removed``). Returns {outlet: lines removed}."""
+def remove_repeated_lines(docs: list[Document], *, min_docs: int = 5, share: float = 0.02, max_words: int = 20) -> list[Document]:
+    """Remove repeated lines in place (into ``doc.removed``). Returns the documents changed."""
     counts: dict[str, Counter] = defaultdict(Counter)
     n_docs: Counter = Counter()
     seen_texts: set[tuple[str, int]] = set()
@@ -32,8 +32,9 @@ def remove_repeated_lines(docs: list[Document], *, min_docs: int = 5, share: flo
         lines = {ln for ln, c in counter.items() if c >= limit}
         if lines:
             hot[outlet] = lines
+    changed: list[Document] = []
     if not hot:
-        return {}
+        return changed
     for doc in docs:
         lines = hot.get(doc.outlet) if doc.analysed else None
         if not lines:
@@ -43,4 +44,5 @@ def remove_repeated_lines(docs: list[Document], *, min_docs: int = 5, share: flo
             continue
         doc.removed.extend(p for p in parts if p in lines)
         doc.text = "\n".join(p for p in parts if p not in lines)
-    return {o: sorted(ls) for o, ls in hot.items()}
+        changed.append(doc)
+    return changed
