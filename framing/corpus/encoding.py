@@ -48,6 +48,21 @@ def bom_encoding(data: bytes) -> str | None:
     return None
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when ``data`` reads as Arabic or Latin text in UTF-16 without a BOM
+    (Arabic in UTF-16 is full of 0x06 bytes, which would otherwise look like control bytes)."""
+    head = data[:8192]
+    head = head[: len(head) - len(head) % 2]
+    if len(head) < 8:
+        return None
+    for name in ("utf-16-le", "utf-16-be"):
+        text = head.decode(name, errors="replace")
+        ok = sum(1 for c in text if "\u0600" <= c <= "\u06ff" or " " <= c <= "~" or c in "\n\r\t\xa0")
+        if ok >= 0.95 * len(text):
+            return name
+    return None
+
+
 def binary_kind(data: bytes) -> str | None:
     """Why ``data`` (a file's first bytes) is binary, or None when it may be text."""
     for magic, what in MAGIC:
@@ -57,6 +72,8 @@ def binary_kind(data: bytes) -> str | None:
         return None
     head = data[:8192]
     if not head:
+        return None
+    if (b"\x00" in head or b"\x06" in head) and utf16_without_bom(head):
         return None
     if b"\x00" in head:
         # UTF-16/32 without a BOM has NULs in a regular pattern; charset-normalizer gets a chance
@@ -76,12 +93,19 @@ def detect(sample: bytes, *, complete: bool) -> str:
     bom = bom_encoding(sample)
     if bom:
         return bom
+    if b"\x00" in sample[:8192]:  # NULs are valid UTF-8 but no text file has them: UTF-16?
+        utf16 = utf16_without_bom(sample)
+        if utf16:
+            return utf16
     try:
         sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
         if not complete and exc.start >= len(sample) - 3 and exc.reason.startswith("unexpected end"):
             return "utf-8"
+    utf16 = utf16_without_bom(sample)
+    if utf16:
+        return utf16
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
