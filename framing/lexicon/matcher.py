@@ -4,7 +4,8 @@ multiword terms, exclusions, and leftmost-longest overlap resolution within each
 Clitics are expanded when the matcher is built, not analysed per word: every normalised form
 (written forms plus their declared inflections) is joined with every proclitic chain and pronoun
 suffix that :func:`framing.arabic.split_clitics` recognises (و ف, ب ل ك, ال, لل and their
-combinations; ه ها هم هما هن كم كن نا ي ك ني), under two rules of Arabic:
+combinations; ه ها هم هما هن كم كن نا ي, not ك and ني: see MATCH_ENCLITICS), under two rules
+of Arabic:
 
 * an article and a pronoun suffix never go together (*الاحتلاله);
 * a clitic never leaves a stem shorter than three letters: two-letter stems are function words
@@ -87,10 +88,16 @@ def clitic_rule(prefix: str, suffix: str) -> str:
     return f"clitic:{left}"
 
 
+# The pronoun suffixes the matcher accepts: those of split_clitics but the second-person
+# singular ك and the first-person object ني, which news reporting hardly uses and which mostly
+# produce false readings (أشارك "I take part" is not أشار+ك, تاسك "Tusk" not تاس+ك).
+MATCH_ENCLITICS = tuple(e for e in ENCLITICS if e not in ("ك", "ني"))
+
+
 def _clitic_pairs() -> tuple[tuple[str, str, str], ...]:
     out = []
     for prefix in PREFIX_CHAINS:
-        for suffix in ("",) + ENCLITICS:
+        for suffix in ("",) + MATCH_ENCLITICS:
             if (prefix or suffix) and not (has_article(prefix) and suffix):
                 out.append((prefix, suffix, clitic_rule(prefix, suffix)))
     return tuple(out)
