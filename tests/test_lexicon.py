@@ -371,3 +371,29 @@ def test_lexicon_frame_has_one_row_per_entry():
               "mercenaries"}
     assert needed <= set(frame[frame.lexicon == "conflict"].category)
     assert "distancing" in set(frame[frame.lexicon == "attribution"].category)
+
+
+def test_matcher_pickles_small_and_matches_the_same_after():
+    import pickle
+
+    lexicons = load_lexicons(["conflict", "naming", "attribution"])
+    m = Matcher(lexicons, Normaliser())
+    text = "وأقرت قيادة الانفصاليين بمقتل 23 من عناصرها لمكافحة ما وصفته الإرهاب في ستيباناكيرت"
+    data = pickle.dumps(m)
+    assert len(data) < 1_000_000  # lexicons and settings, not the compiled tables
+    again = pickle.loads(data)
+    assert again.match_text(text) == m.match_text(text) != []
+
+
+def test_morphology_db_argument_errors_clearly(tmp_path):
+    from framing.lexicon.camel_lemma import MorphologyUnavailable
+
+    lx = lex(cat("""\
+        - id: e
+          gloss: g
+          lemmas: [سفير]
+        """))
+    with pytest.raises(MorphologyUnavailable, match="no such morphology database"):
+        Matcher([lx], Normaliser(), morphology_db=tmp_path / "none.db")
+    plain = Matcher([lx], Normaliser(), use_env=False)
+    assert plain.analyzer is None and plain.match_text("السفير") == []

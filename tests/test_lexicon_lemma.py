@@ -81,9 +81,9 @@ def test_real_camel_database_offline(shared_dir):
         import os, sys
         from framing.arabic import Normaliser
         from framing.lexicon import Matcher, parse_lexicon
-        from framing.lexicon.camel_lemma import load_analyzer
         lx = parse_lexicon({LEX!r})
-        m = Matcher([lx], Normaliser(), analyzer=load_analyzer({str(db)!r}))
+        m = Matcher([lx], Normaliser(), morphology_db={str(db)!r})  # as the pipeline calls it
+        assert m.morphology == {str(db)!r}, m.morphology
         got = [(x.surface, x.rule) for x in m.match_text("التقى السفراء وسفيرها وبسفرائهم في السفر")]
         print(got)
         assert got == [("السفراء", "lemma"), ("وسفيرها", "clitic:و+~+ها"), ("وبسفرائهم", "lemma")], got

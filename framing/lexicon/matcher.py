@@ -24,6 +24,7 @@ spaces or non-sentence punctuation (quotes, dashes), never by a line break or . 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Sequence
 
 from framing.arabic import (
@@ -188,15 +189,51 @@ class Matcher:
     """Find lexicon hits in tokenised text.
 
     ``analyzer``: optional camel-tools morphological analyzer (anything with
-    ``analyze(word) -> list[dict]`` giving ``lex``, see :mod:`framing.lexicon.camel_lemma`);
-    entries' ``lemmas`` are then matched through it.
+    ``analyze(word) -> list[dict]`` giving ``lex``); or ``morphology_db``: a camel-tools database
+    file or name, loaded with :func:`framing.lexicon.camel_lemma.load_analyzer`. With neither,
+    when some entry lists ``lemmas`` and ``CAMELTOOLS_DATA`` holds the default database, that one
+    is used (``use_env=False`` turns this off). ``self.morphology`` says which database is in use.
+
+    A matcher pickles small (its lexicons and settings) and rebuilds its tables on unpickling,
+    once per process for the same lexicons.
     """
 
     def __init__(self, lexicons: Sequence[Lexicon], normaliser: Normaliser | None = None,
-                 analyzer=None) -> None:
+                 analyzer=None, *, morphology_db: str | Path | None = None,
+                 use_env: bool = True) -> None:
         self.lexicons = list(lexicons)
         self.normaliser = normaliser or Normaliser()
+        self.morphology: str | None = None
+        self._morphology_arg = morphology_db
+        self._use_env = use_env
+        has_lemmas = any(e.lemmas for lx in self.lexicons for c in lx.categories for e in c.entries)
+        if analyzer is None and has_lemmas and (morphology_db is not None or use_env):
+            from framing.lexicon.camel_lemma import find_database, load_analyzer
+
+            path = find_database(morphology_db) if (morphology_db is not None or use_env) else None
+            if path is not None:
+                analyzer = load_analyzer(path)
+                self.morphology = str(path)
+        elif analyzer is not None:
+            self.morphology = getattr(analyzer, "framing_source", None) or type(analyzer).__name__
         self.analyzer = analyzer
+        self._lemma_cache: dict[str, tuple] = {}
+        self._lex_order = {lex.id: i for i, lex in enumerate(self.lexicons)}
+        key = _build_key(self.lexicons, self.normaliser)
+        built = _BUILT.get(key) if key is not None else None
+        if built is None:
+            self._reset_tables()
+            self._compile()
+            built = {name: getattr(self, name) for name in _TABLES}
+            if key is not None:
+                _BUILT.clear()  # keep one build per process: a run uses one set of lexicons
+                _BUILT[key] = built
+        else:
+            self.__dict__.update(built)
+        self._slow = bool(self._prefixes or self._seq_first_prefix)
+        self._use_lemmas = bool(self.analyzer is not None and self._lemmas)
+
+    def _reset_tables(self) -> None:
         # full normalised word -> [(target, rule, cost)]
         self._full: dict[str, list[tuple[_Target, str, int]]] = {}
         self._prefixes: dict[str, list[_Target]] = {}  # wildcard forms
@@ -204,13 +241,19 @@ class Matcher:
         self._seq_first: dict[str, list[_Seq]] = {}  # full normalised word -> terms starting here
         self._seq_first_prefix: list[tuple[str, _Seq]] = []
         self._excludes: list[tuple[tuple[str, str, tuple], ...]] = []
-        self._expanded: dict[str, frozenset] = {}
-        self._lemma_cache: dict[str, tuple] = {}
-        self._lex_order = {lex.id: i for i, lex in enumerate(self.lexicons)}
-        self._slow = False
-        self._compile()
-        self._slow = bool(self._prefixes or self._seq_first_prefix)
-        self._use_lemmas = bool(self.analyzer is not None and self._lemmas)
+
+    def __getstate__(self):
+        analyzer = self.analyzer
+        if analyzer is not None and self._morphology_arg is None and self.morphology and \
+                Path(self.morphology).is_file():
+            analyzer = None  # found from the environment: the worker finds it again
+        return {"lexicons": self.lexicons, "normaliser": self.normaliser,
+                "analyzer": analyzer if self._morphology_arg is None else None,
+                "morphology_db": self._morphology_arg, "use_env": self._use_env}
+
+    def __setstate__(self, state):
+        self.__init__(state["lexicons"], state["normaliser"], state["analyzer"],
+                      morphology_db=state["morphology_db"], use_env=state["use_env"])
 
     # -----------------------------------------------------------------------------------------
     # compilation
@@ -247,6 +290,7 @@ class Matcher:
         return tuple(STAR if w == "*" else self._word(w) for w in phrase.split())
 
     def _compile(self) -> None:
+        self._prefix_lengths: list[int] = []
         order = 0
         for li, lex in enumerate(self.lexicons):
             lex_ex = tuple((x, "lexicon", self._phrase(x)) for x in lex.exclude)
@@ -527,6 +571,22 @@ class Matcher:
                     seen.add(key)
                     out.append(key)
         return out
+
+
+_TABLES = ("_full", "_prefixes", "_lemmas", "_seq_first", "_seq_first_prefix", "_excludes",
+           "_prefix_lengths", "_seen", "_index")
+_BUILT: dict[tuple, dict] = {}
+
+
+def _build_key(lexicons: Sequence[Lexicon], normaliser: Normaliser) -> tuple | None:
+    """Lexicon contents and normalisation settings: the same key gives the same tables."""
+    if any(not lx.sha256 for lx in lexicons):
+        return None
+    from framing.arabic import NORMALISER_REVISION
+
+    return (tuple((lx.id, lx.sha256) for lx in lexicons), type(normaliser).__name__,
+            getattr(normaliser, "ta_marbuta", None), getattr(normaliser, "alef_maqsura", None),
+            NORMALISER_REVISION)
 
 
 def _hit_order(hit) -> tuple:
