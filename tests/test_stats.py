@@ -355,3 +355,20 @@ def test_info_records_settings():
     import json
 
     json.dumps(info)  # manifest.json must be able to hold it
+
+
+def test_floyd_subsets_are_uniform():
+    rng = np.random.default_rng(3)
+    R, H = 40000, 5
+    sizes = rng.integers(0, 4, R)
+    picks = np.zeros((R, H), dtype=bool)
+    for active, val in resample._floyd(R, H, sizes, rng):
+        picks[np.flatnonzero(active), val[active]] = True
+    np.testing.assert_array_equal(picks.sum(1), sizes)
+    for size in (1, 2, 3):
+        rows = picks[sizes == size]
+        counts = Counter(map(lambda r: tuple(np.flatnonzero(r)), rows))
+        n_subsets = math.comb(H, size)
+        assert len(counts) == n_subsets
+        expected = len(rows) / n_subsets
+        assert max(abs(c - expected) for c in counts.values()) < 5 * math.sqrt(expected)

@@ -44,7 +44,8 @@ def bootstrap_sums(X: np.ndarray, group: np.ndarray, n_groups: int, B: int,
     return out
 
 
-FULL_MC_CELLS = 20_000_000  # R x P up to which all permutations are simulated document by document
+FULL_MC_CELLS = 2_000_000  # R x P up to which all permutations are simulated document by document
+SMALL_GROUP = 100  # a smaller group up to this many documents is drawn directly, document by document
 
 
 def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np.random.Generator,
@@ -57,8 +58,8 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
     m(P-m)/(P(P-1)) * sum_i d_i^2, d_i = x_i - r * n_i. Where the smaller group expects at least
     ``min_expected`` documents with a hit, U is referred to the normal distribution with these exact
     moments (Hajek's combinatorial central limit theorem); otherwise the permutation distribution is
-    simulated with R relabellings: document by document when R x P is small (``_full_mc``), else from
-    the documents with hits alone (``_sparse_mc``). ``every_row_counts``: every row is an informative
+    simulated with R relabellings: document by document when the smaller group or R x P is small
+    (``_exact_mc``), else from the documents with hits alone (``_sparse_mc``). ``every_row_counts``: every row is an informative
     document (naming shares, where a document without the variant still mentions the axis), so the
     expected count is that of documents, not of documents with a hit. Returns arrays (K,): p, z,
     method, u.
@@ -80,8 +81,8 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
     method[var <= 0] = np.where(X.sum(axis=0)[var <= 0] > 0, "no variation to permute", "no hits")
     p[var <= 0] = 1.0
     mc = np.flatnonzero((var > 0) & (expected_small < min_expected))
-    if len(mc) and R * P <= FULL_MC_CELLS:
-        p[mc] = _full_mc(X[:, mc], tok, in_a, rate[mc], u_obs[mc], R, rng)
+    if len(mc) and (min(m, P - m) <= SMALL_GROUP or R * P <= FULL_MC_CELLS):
+        p[mc] = _exact_mc(d[:, mc], in_a, u_obs[mc], R, rng)
         method[mc] = f"permutation, Monte-Carlo ({R})"
     elif len(mc):
         small_is_a = m <= P - m
@@ -102,37 +103,44 @@ def _mc_p(ge, le, R):
     return np.minimum(1.0, 2.0 * (np.minimum(ge, le) + 1.0) / (R + 1.0))
 
 
-def _full_mc(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, rate: np.ndarray, u_obs: np.ndarray, R: int,
-             rng: np.random.Generator) -> np.ndarray:
-    """Exact Monte-Carlo permutation p-values: R uniform relabellings of all P documents."""
-    P, K = X.shape
+def _exact_mc(d: np.ndarray, in_a: np.ndarray, u_obs: np.ndarray, R: int, rng: np.random.Generator) -> np.ndarray:
+    """Monte-Carlo permutation p-values, every document relabelled: R uniform draws of the smaller
+    group's members among all P documents; U of the smaller group is the sum of their residuals d
+    (and U_a = -U_small when a is the larger group, since the residuals sum to 0)."""
+    P, K = d.shape
+    m = int(in_a.sum())
+    ms = min(m, P - m)
+    sign = 1.0 if m <= P - m else -1.0
     tol = 1e-9 * (1.0 + np.abs(u_obs))
     ge = np.zeros(K)
     le = np.zeros(K)
-    block = max(1, min(R, 4_000_000 // max(P, 1)))
+    block = max(1, min(R, 20_000_000 // max(P, 1)))
     for start in range(0, R, block):
         b = min(block, R - start)
-        M = rng.permuted(np.broadcast_to(in_a, (b, P)), axis=1).astype(np.float64)
-        U = M @ X - (M @ tok)[:, None] * rate[None, :]
+        U = np.zeros((b, K))
+        for active, val in _floyd(b, P, np.full(b, ms), rng):
+            U += np.where(active[:, None], d[val], 0.0)
+        U *= sign
         ge += (U >= u_obs - tol).sum(axis=0)
         le += (U <= u_obs + tol).sum(axis=0)
     return _mc_p(ge, le, R)
 
 
-def _sample_subsets(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """(R, max(sizes)) indices into range(H): row r holds a uniform random ``sizes[r]``-subset in its
-    first sizes[r] places (Floyd's algorithm for a max-size subset, then a random order)."""
+def _floyd(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator):
+    """Uniform random subsets of range(H), of size sizes[r] for row r, drawn by Floyd's algorithm
+    in all R rows at once. Yields (active, val) per step: row r takes element val[r] when active[r]."""
+    rows = np.arange(R)
+    taken = np.zeros((R, H), dtype=bool)
     hmax = int(sizes.max()) if len(sizes) else 0
-    if hmax == 0:
-        return np.zeros((R, 0), dtype=np.int64)
-    if hmax * 4 >= H:  # large share of H: shuffle all H and keep the first hmax
-        return rng.permuted(np.broadcast_to(np.arange(H), (R, H)), axis=1)[:, :hmax]
-    chosen = np.empty((R, hmax), dtype=np.int64)
-    for i, j in enumerate(range(H - hmax, H)):
-        t = rng.integers(0, j + 1, size=R)
-        dup = (chosen[:, :i] == t[:, None]).any(axis=1) if i else np.zeros(R, dtype=bool)
-        chosen[:, i] = np.where(dup, j, t)
-    return rng.permuted(chosen, axis=1)
+    for i in range(hmax):
+        active = i < sizes
+        j = np.where(active, H - sizes + i, 0)  # Floyd: j runs from H - size to H - 1
+        t = (rng.random(R) * (j + 1)).astype(np.int64)
+        np.minimum(t, j, out=t)
+        val = np.where(taken[rows, t], j, t)
+        val = np.where(active, val, 0)
+        taken[rows[active], val[active]] = True
+        yield active, val
 
 
 def _sparse_mc(c_hit: np.ndarray, n_hit: np.ndarray, nonhit_tok: np.ndarray, ms: int, P: int, rate: float,
@@ -147,10 +155,11 @@ def _sparse_mc(c_hit: np.ndarray, n_hit: np.ndarray, nonhit_tok: np.ndarray, ms:
     """
     H = len(c_hit)
     h = rng.hypergeometric(ms, P - ms, H, size=R) if H else np.zeros(R, dtype=np.int64)
-    idx = _sample_subsets(R, H, h, rng)
-    take = np.arange(idx.shape[1])[None, :] < h[:, None]
-    S = np.where(take, c_hit[idx], 0.0).sum(axis=1)
-    T = np.where(take, n_hit[idx], 0.0).sum(axis=1)
+    S = np.zeros(R)
+    T = np.zeros(R)
+    for active, val in _floyd(R, H, h, rng):
+        S += np.where(active, c_hit[val], 0.0)
+        T += np.where(active, n_hit[val], 0.0)
     k = ms - h  # documents without a hit in the small group
     Pn = len(nonhit_tok)
     if Pn:
