@@ -143,6 +143,7 @@ def _matcher(rules: Rules) -> _AgencyMatcher:
             if not parts:
                 continue
             rx = re.compile(r"[\s.]*".join(re.escape(p) for p in parts) + r"\.?")
+            _add_keys(keys, name, ag.code, clitics)
             if max(map(len, parts)) <= 2:  # an abbreviation (أ ف ب): only as a credit in parentheses
                 entries.append(_Name(ag.code, "", re.compile(r"[(（]\s*" + rx.pattern + r"\s*[)）]"), False))
                 continue
@@ -150,7 +151,6 @@ def _matcher(rules: Rules) -> _AgencyMatcher:
             if parts[0].startswith("ال") and len(parts[0]) > 3:
                 rest = [parts[0][2:]] + parts[1:]
                 entries.append(_Name(ag.code, rest[0], re.compile(r"[\s.]*".join(re.escape(p) for p in rest)), context, lil=True))
-            _add_keys(keys, name, ag.code, clitics)
     return _AgencyMatcher(keys, names)
 
 

@@ -77,7 +77,15 @@ class Shingler:
         for k in range(1, SHINGLE):
             sh += words[k:k + m] * _MULT[k]
         sh = (sh ^ (sh >> np.uint64(32))) & _MASK32
-        return sh.tolist()  # repeated shingles are harmless: MinHash keeps minima
+        return np.unique(sh).astype(np.uint32)
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard similarity of two sorted unique arrays."""
+    if len(a) == 0 and len(b) == 0:
+        return 1.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter)
 
 
 def _powers(base: int, size: int) -> np.ndarray:
@@ -97,11 +105,13 @@ def mark_duplicates(docs: list[Document], *, duplicates: str = "drop", shared_wi
     kinds: dict[str, str] = {}
     first_by_key: dict[bytes, Document] = {}
     by_id: dict[str, Document] = {}
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    # LSH only proposes candidates, tuned for recall (a lower threshold, false negatives weighed
+    # more); every candidate is then checked with the exact Jaccard similarity of the shingle sets.
+    lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=num_perm, weights=(0.2, 0.8))
     template = MinHash(num_perm=num_perm, seed=SEED, hashfunc=_identity)
     shingler = Shingler()
     order: dict[str, int] = {}
-    sigs: dict[str, MinHash] = {}
+    sigs: dict[str, np.ndarray] = {}  # doc_id -> sorted unique shingle hashes (uint32)
     for doc in docs:
         if not doc.analysed:
             continue
@@ -113,14 +123,15 @@ def mark_duplicates(docs: list[Document], *, duplicates: str = "drop", shared_wi
             first_by_key[key] = doc
             mh = MinHash(num_perm=num_perm, seed=SEED, hashfunc=_identity, permutations=template.permutations,
                          scheme=template.scheme)
-            mh.update_batch(shingler.hashes(doc.text))
-            hits = [by_id[c] for c in lsh.query(mh) if mh.jaccard(sigs[c]) >= threshold]
+            sh = shingler.hashes(doc.text)
+            mh.update_batch(sh.tolist())
+            hits = [by_id[c] for c in lsh.query(mh) if jaccard(sh, sigs[c]) >= threshold]
             if hits:
                 canon = min(hits, key=lambda d: order[d.doc_id])
         if canon is None:
             order[doc.doc_id] = len(order)
             by_id[doc.doc_id] = doc
-            sigs[doc.doc_id] = mh
+            sigs[doc.doc_id] = sh
             lsh.insert(doc.doc_id, mh)
             continue
         cross = canon.outlet != doc.outlet
