@@ -163,28 +163,27 @@ def contrast_matrix(
     for ci, cat in enumerate(cats):
         z = [[None] * n for _ in range(n)]
         text = [[""] * n for _ in range(n)]
-        hover = [[""] * n for _ in range(n)]
+        custom = [[[None, None, None, None] for _ in range(n)] for _ in range(n)]  # ratio, CI, q
         for r in pairs[pairs["category"] == cat].itertuples(index=False):
             a, b = idx.get(r.outlet_a), idx.get(r.outlet_b)
             if a is None or b is None:
                 continue
-            for (i, j, ratio, lo, hi) in ((a, b, r.ratio, r.ci_low, r.ci_high),
+            q = _num(getattr(r, "q", None))
+            for (i, j, ratio, lo, hi) in ((a, b, _num(r.ratio), _num(r.ci_low), _num(r.ci_high)),
                                           (b, a, _inv(r.ratio), _inv(r.ci_high), _inv(r.ci_low))):
                 if ratio is None or not (ratio > 0) or math.isinf(ratio):
                     continue
                 lz = math.log2(ratio)
                 zmax = max(zmax, abs(lz))
                 z[i][j] = round(lz, 4)
-                q = getattr(r, "q", float("nan"))
-                sig = q == q and q < fdr
+                sig = q is not None and q < fdr
                 text[i][j] = f"{ratio:.2g}{'*' if sig else ''}"
-                warn = getattr(r, "warning", "")
-                warn = warn if isinstance(warn, str) else ""
-                hover[i][j] = (f"{labels[i]} ÷ {labels[j]}: {ratio:.3g}<br>95% CI {_f(lo)} – {_f(hi)}"
-                               f"<br>q = {_f(q)}" + (f"<br>⚠ {_t(warn)}" if warn else ""))
+                custom[i][j] = [_round(ratio), _round(lo), _round(hi), _round(q)]
         fig.add_trace(go.Heatmap(
-            z=z, x=labels, y=labels, text=text, texttemplate="%{text}", customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>", colorscale="RdBu", reversescale=True, zmid=0,
+            z=z, x=labels, y=labels, text=text, texttemplate="%{text}", customdata=custom,
+            hovertemplate="%{y} ÷ %{x}: %{customdata[0]:.3g}<br>95% CI %{customdata[1]:.3g} – %{customdata[2]:.3g}"
+                          "<br>q = %{customdata[3]:.2g}<extra></extra>",
+            colorscale="RdBu", reversescale=True, zmid=0,
             colorbar=dict(title=dict(text="log₂ ratio"), thickness=12), visible=ci == 0,
             name=category_labels.get(cat, cat), xgap=1, ygap=1,
         ))
@@ -196,7 +195,7 @@ def contrast_matrix(
                           {"title.text": f"{title}: {category_labels.get(c, c)}"}]) for k, c in enumerate(cats)]
     first = category_labels.get(cats[0], cats[0]) if cats else ""
     size = max(420, 140 + 38 * n)
-    fig.update_layout(**_layout(f"{title}: {first}", height=size, margin=dict(l=130, r=20, t=110, b=130),
+    fig.update_layout(**_layout(f"{title}: {first}", height=size, margin=dict(l=130, r=20, t=90, b=130),
                                 xaxis=_axis(side="bottom", tickangle=-35, title=dict(text="÷ column outlet")),
                                 yaxis=_axis(autorange="reversed", title=dict(text="row outlet")),
                                 updatemenus=[_menu(buttons)] if len(cats) > 1 else []))
@@ -238,7 +237,7 @@ def forest(
                           {"title.text": f"{title}: {category_labels.get(c, c)}"}]) for k, c in enumerate(cats)]
     n = rest["outlet_a"].nunique()
     first = category_labels.get(cats[0], cats[0]) if cats else ""
-    fig.update_layout(**_layout(f"{title}: {first}", height=max(320, 150 + 30 * n), margin=dict(l=130, r=20, t=110, b=60),
+    fig.update_layout(**_layout(f"{title}: {first}", height=max(320, 150 + 30 * n), margin=dict(l=130, r=20, t=90, b=60),
                                 showlegend=False,
                                 xaxis=_axis(type="log", title=dict(text="rate ratio (log scale); 1 = same as the rest")),
                                 yaxis=_axis(autorange="reversed"),
@@ -280,7 +279,7 @@ def lines_by_category(
                     args=[{"visible": [g == k for g in vis_groups]},
                           {"title.text": f"{title}: {category_labels.get(c, c)}"}]) for k, c in enumerate(cats)]
     first = category_labels.get(cats[0], cats[0]) if cats else ""
-    fig.update_layout(**_layout(f"{title}: {first}", height=460, margin=dict(l=60, r=20, t=130, b=60),
+    fig.update_layout(**_layout(f"{title}: {first}", height=460, margin=dict(l=60, r=20, t=90, b=60),
                                 xaxis=_axis(type="category", title=dict(text="period")),
                                 yaxis=_axis(title=dict(text="per 1,000 words"), rangemode="tozero"),
                                 legend=dict(orientation="h", y=-0.2, x=0),
@@ -329,6 +328,20 @@ def _inv(v):
     if v == 0:
         return math.inf
     return 1.0 / v
+
+
+def _num(v) -> float | None:
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if v != v else v
+
+
+def _round(v: float | None) -> float | None:
+    if v is None or math.isinf(v):
+        return None
+    return float(f"{v:.4g}")
 
 
 def _f(v) -> str:

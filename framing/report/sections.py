@@ -244,7 +244,10 @@ def time(ctx: Ctx) -> Section:
     if periods < 2:
         s.empty = "All dated documents fall in a single period, so there is no timeline to draw."
         return s
-    for lex, sub in df.groupby("lexicon", sort=False):
+    rank = {"frames": 0, "markers": 1, "naming": 2}
+    lexicons = sorted(dict.fromkeys(df["lexicon"]), key=lambda lx: rank.get(ctx.kind.get(lx, "frames"), 3))
+    for lex in lexicons:
+        sub = df[df["lexicon"] == lex]
         s.blocks.append(Block("figure", ctx.figure(f"fig-time-{lex}", lambda sub=sub, lex=lex: F.lines_by_category(
             sub, id=f"fig-time-{_slug(lex)}", title=f"{lex} over time", names=ctx.names, outlet_colors=ctx.colors,
             category_labels=ctx.category_labels(lex), data_file=ctx.csv("timeline")))))
