@@ -18,9 +18,10 @@ def _cases():
                 yield pytest.param(lex.id, cat.id, ent, id=f"{lex.id}.{cat.id}.{ent.id}")
 
 
-@pytest.fixture(scope="module")
-def matcher():
-    return Matcher(load_lexicons(SHIPPED), Normaliser())
+@pytest.fixture(scope="module", params=[{}, {"ta_marbuta": False, "alef_maqsura": False}],
+                ids=["default-normalisation", "no-folding"])
+def matcher(request):
+    return Matcher(load_lexicons(SHIPPED), Normaliser(**request.param))
 
 
 def test_the_three_lexicons_are_shipped():

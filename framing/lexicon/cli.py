@@ -24,8 +24,10 @@ def check(
     base_dir: Path = typer.Option(Path("."), "--base-dir", help="Folder relative paths are read from."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
 ) -> None:
-    """Validate and lint lexicons: invalid keys, forms in two entries, forms that normalise to the
-    same string, unreachable entries, overlapping multiword terms, failing example phrases."""
+    """Validate and lint lexicons (default: the shipped ones).
+
+    Reports invalid keys, forms in two entries, forms that normalise to the same string,
+    unreachable entries, overlapping multiword terms and failing example phrases."""
     from framing.lexicon.lint import check_files
 
     findings = check_files(files or None, base_dir=base_dir)

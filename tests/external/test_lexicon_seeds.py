@@ -47,9 +47,11 @@ def _clean(text: str) -> str:
     return "\n".join(out)
 
 
-@pytest.fixture(scope="module")
-def matcher():
-    return Matcher(load_lexicons(["conflict", "naming", "attribution"]), Normaliser())
+@pytest.fixture(scope="module", params=[{}, {"ta_marbuta": False, "alef_maqsura": False}],
+                ids=["default-normalisation", "no-folding"])
+def matcher(request):
+    """The counts hold whether or not the study folds ة/ه and ى/ي."""
+    return Matcher(load_lexicons(["conflict", "naming", "attribution"]), Normaliser(**request.param))
 
 
 @pytest.fixture(scope="module")
