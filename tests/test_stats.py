@@ -213,6 +213,10 @@ def test_outlet_with_one_document_gets_warnings():
     assert (tiny["ci_method"] == "exact Poisson (Garwood)").all()
     c = out.tables["contrasts"]
     assert c[c["outlet_a"] == "tiny"]["warning"].str.contains("Tiny Times: only 1 document").all()
+    # one document cannot show between-document variation: the ratio interval is widened
+    tiny_c = c[(c["outlet_a"] == "tiny") & (c["count_a"] + c["count_b"] > 0)]
+    assert tiny_c["ci_method"].str.contains("conditional binomial").all()
+    assert (tiny_c["ci_low"] <= tiny_c["ratio"]).all() and (tiny_c["ratio"] <= tiny_c["ci_high"]).all()
     assert np.isfinite(c["p"]).all()
     assert any("Tiny Times has only 1 document" in n for n in out.notes)
 

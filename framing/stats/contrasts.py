@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportion_confint
 
 from framing.stats import resample
 from framing.stats.matrix import Counts
@@ -20,7 +21,7 @@ REST = "rest"
 COLUMNS = [
     "family", "lexicon", "kind", "category", "category_label", "outlet_a", "outlet_a_name", "outlet_b",
     "outlet_b_name", "count_a", "count_b", "tokens_a", "tokens_b", "n_docs_a", "n_docs_b", "rate_a", "rate_b",
-    "ratio", "ci_low", "ci_high", "z", "p", "p_method", "q", "significant", "warning",
+    "ratio", "ci_low", "ci_high", "ci_method", "z", "p", "p_method", "q", "significant", "warning",
 ]
 
 
@@ -31,6 +32,21 @@ def rate_ratio(ca, ta, cb, tb):
     with np.errstate(all="ignore"):
         out = ((ca + add) / ta) / ((cb + add) / tb)
     return np.where((ca == 0) & (cb == 0), np.nan, out)
+
+
+def binomial_ratio_ci(ca, ta, cb, tb, alpha: float = 0.05):
+    """95% interval of the rate ratio from the conditional binomial: given n = ca + cb hits, ca is
+    Binomial(n, pi) with pi = rho*ta / (rho*ta + tb). Wilson interval for pi, mapped to rho; with a
+    zero on one side 0.5 is added to both counts, as for the point estimate. Ignores clustering, so
+    it is only used to widen a bootstrap interval that has too few documents to see it."""
+    ca, cb = np.asarray(ca, float), np.asarray(cb, float)
+    add = np.where((ca == 0) | (cb == 0), 0.5, 0.0)
+    x, n = ca + add, ca + cb + 2 * add
+    with np.errstate(all="ignore"):
+        plo, phi = proportion_confint(x, np.where(n > 0, n, 1), alpha=alpha, method="wilson")
+        lo = plo / (1 - plo) * tb / ta
+        hi = phi / (1 - phi) * tb / ta
+    return np.where(n > 0, lo, np.nan), np.where(n > 0, hi, np.nan)
 
 
 def test_columns(c: Counts) -> np.ndarray:
@@ -103,6 +119,16 @@ def _rows(c, cols, family, a, b, ca, cb, ta, tb, da, db, ha, hb, lo, hi, z, p, m
         rate_a = np.where(ta > 0, 1000.0 * ca / ta, np.nan)
         rate_b = np.where(tb > 0, 1000.0 * cb / tb, np.nan)
     ratio = rate_ratio(ca, ta, cb, tb)
+    ci_method = np.full(len(cols), "document bootstrap (percentile)", dtype=object)
+    if min(da, db) < opts.min_docs:
+        # too few documents for the bootstrap to see between-document variation: widen to the
+        # conditional-binomial interval of the ratio where that is wider
+        blo, bhi = binomial_ratio_ci(ca, ta, cb, tb)
+        lo, hi = np.fmin(lo, blo), np.fmax(hi, bhi)
+        ci_method[:] = "bootstrap widened to conditional binomial (few documents)"
+    both_zero = (ca == 0) & (cb == 0)
+    lo, hi = np.where(both_zero, np.nan, lo), np.where(both_zero, np.nan, hi)
+    ci_method[both_zero] = ""
     warnings = []
     for k in range(len(cols)):
         w = []
@@ -123,5 +149,5 @@ def _rows(c, cols, family, a, b, ca, cb, ta, tb, da, db, ha, hb, lo, hi, z, p, m
         "outlet_a": out_a, "outlet_a_name": name_a, "outlet_b": out_b, "outlet_b_name": name_b,
         "count_a": ca.astype(int), "count_b": cb.astype(int), "tokens_a": int(ta), "tokens_b": int(tb),
         "n_docs_a": int(da), "n_docs_b": int(db), "rate_a": rate_a, "rate_b": rate_b, "ratio": ratio,
-        "ci_low": lo, "ci_high": hi, "z": z, "p": p, "p_method": method, "warning": warnings,
+        "ci_low": lo, "ci_high": hi, "ci_method": ci_method, "z": z, "p": p, "p_method": method, "warning": warnings,
     })

@@ -35,14 +35,20 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "the outlet's documents are drawn with replacement as many times as there are documents, and the "
             "rate is recomputed as the sum of hits over the sum of words. When an outlet has no hit in a category, "
             "or only one document, every resample gives the same rate; there the exact Poisson (Garwood) interval "
-            "is given instead, which for zero hits runs from 0 to 3.69 hits per outlet word count.",
+            "is given instead (for zero hits: from 0 to 3,689 divided by the outlet's word count, per 1,000 "
+            "words). With fewer than "
+            f"{o.min_docs} documents the bootstrap cannot see how much documents differ, so its interval is widened "
+            "to the exact Poisson interval wherever that is wider (ci_method says which).",
         ]},
         {"title": "Differences between outlets", "paragraphs": [
             "Each category is compared one outlet against all other outlets pooled (one-vs-rest), and for every "
             "pair of outlets (pairwise). The effect size is the rate ratio rate_a / rate_b. When one side has no "
             "hits, 0.5 is added to both counts (the Haldane-Anscombe correction) so that the ratio stays finite; "
             "when both sides have none the ratio is left empty. Its 95% interval comes from the same document "
-            "bootstrap, resampling each outlet's documents separately (so the pooled rest keeps its outlet mix).",
+            "bootstrap, resampling each outlet's documents separately (so the pooled rest keeps its outlet mix). "
+            f"When either side has fewer than {o.min_docs} documents the interval is widened to the conditional "
+            "binomial interval of the ratio (given all hits of both sides, outlet a's share is binomial; Wilson "
+            "interval, with the same 0.5 correction when one side has no hits) wherever that is wider.",
             "The p-value comes from a two-sided permutation test over documents: under the null hypothesis the "
             "outlet labels of the compared documents are exchangeable, so they are shuffled, keeping each "
             "document's hits and length together and the group sizes fixed. The statistic is the Poisson score "

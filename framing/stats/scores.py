@@ -49,6 +49,11 @@ def outlet_scores(c: Counts, rep: np.ndarray, opts, names: dict) -> pd.DataFrame
                 # the bootstrap collapses to a point here: fall back to the exact Poisson interval
                 l, h = (1000.0 * x for x in confint_poisson(cnt, tok, method="exact-c", alpha=ALPHA))
                 method = "exact Poisson (Garwood)"
+            elif n_docs[g] < opts.min_docs:
+                # too few documents for the bootstrap to see between-document variation: widen it
+                el, eh = (1000.0 * x for x in confint_poisson(cnt, tok, method="exact-c", alpha=ALPHA))
+                l, h = min(l, el), max(h, eh)
+                method = "bootstrap widened to exact Poisson (few documents)"
             warn = _score_warning(n_docs[g], cnt, hit_docs[g, k], opts)
             rows.append((outlet, names.get(outlet, outlet), c.categories.at[k, "lexicon"],
                          c.categories.at[k, "kind"], c.categories.at[k, "category"],
