@@ -51,7 +51,10 @@ def ledger(ctx: Ctx) -> Section:
     other = len(docs) - analysed - skipped
     manifest_docs = ctx.result.manifest.get("documents", {}) or {}
     s.facts = {"input": int(manifest_docs.get("input", len(docs))), "rows": len(docs), "analysed": analysed,
-               "skipped": skipped, "other": other}
+               "skipped": skipped, "other": other,
+               "wire": int(_truthy(docs["is_wire"]).sum()) if "is_wire" in docs else 0,
+               "duplicates": int(docs["duplicate_of"].fillna("").astype(str).str.strip().ne("").sum())
+               if "duplicate_of" in docs else 0}
     by = docs.assign(_a=status == "analysed", _s=status == "skipped",
                      _w=pd.to_numeric(docs.get("n_tokens", 0), errors="coerce").fillna(0).where(status == "analysed", 0))
     per = by.groupby("outlet", sort=False).agg(documents=("doc_id", "size"), analysed=("_a", "sum"),
@@ -63,8 +66,13 @@ def ledger(ctx: Ctx) -> Section:
                                            note=" ")))
     skipped_docs = docs[status == "skipped"]
     if not skipped_docs.empty:
-        kinds = skipped_docs["reason"].fillna("").astype(str).str.split(" of ").str[0].str.strip()
+        if "reason_kind" in skipped_docs.columns:
+            kinds = skipped_docs["reason_kind"].fillna("").astype(str).str.strip()
+        else:
+            kinds = skipped_docs["reason"].fillna("").astype(str).str.split(" of ").str[0].str.strip()
         reasons = kinds.replace("", "(no reason given)").value_counts().rename_axis("reason").reset_index(name="documents")
+        examples = skipped_docs.assign(_k=kinds.replace("", "(no reason given)").to_numpy()).groupby("_k")["reason"].first()
+        reasons["example"] = [examples.get(k, "") for k in reasons["reason"]]
         s.blocks.append(Block("h3", "Why documents were skipped"))
         s.blocks.append(Block("table", ctx.view(reasons, "documents", "Skipped documents by reason", id="t-ledger-reasons",
                                                note=" ")))
@@ -84,6 +92,11 @@ def ledger(ctx: Ctx) -> Section:
                                            columns=cols, id="t-ledger")))
     s.blocks += [Block("notes", ctx.notes("corpus"), title="Notes from reading and cleaning")] if ctx.notes("corpus") else []
     return s
+
+
+def _truthy(col: pd.Series) -> pd.Series:
+    return col.map(lambda v: v is True or (isinstance(v, str) and v.strip().lower() in ("true", "1", "yes"))
+                   or (isinstance(v, (int, float)) and not isinstance(v, bool) and v == 1))
 
 
 def stats_methods(options=None, seed: int | None = None) -> object:

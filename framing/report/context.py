@@ -186,12 +186,21 @@ class Ctx:
         return order
 
     def _outlet_names(self) -> dict[str, str]:
+        """Names from the config, else from any table that carries them (outlet_name next to
+        outlet, outlet_a_name next to outlet_a, ...), else the outlet id."""
         names = {o: o for o in self.outlets}
-        docs = self.table("documents")
-        if docs is not None and {"outlet", "outlet_name"} <= set(docs.columns):
-            for o, n in docs[["outlet", "outlet_name"]].dropna().drop_duplicates("outlet").itertuples(index=False):
-                if isinstance(n, str) and n.strip():
-                    names[str(o)] = n.strip()
+        found: dict[str, str] = {}
+        for df in self.result.tables.values():
+            if not isinstance(df, pd.DataFrame) or df.empty:
+                continue
+            for id_col, name_col in (("outlet", "outlet_name"), ("outlet_a", "outlet_a_name"),
+                                     ("outlet_b", "outlet_b_name"), ("versus", "versus_name")):
+                if {id_col, name_col} <= set(df.columns):
+                    pairs = df[[id_col, name_col]].dropna().drop_duplicates(id_col)
+                    for o, n in pairs.itertuples(index=False):
+                        if isinstance(n, str) and n.strip() and str(o) != "rest":
+                            found.setdefault(str(o), n.strip())
+        names.update(found)
         extra = self.result.manifest.get("outlet_names")
         if isinstance(extra, dict):
             names.update({str(k): str(v) for k, v in extra.items()})

@@ -33,10 +33,18 @@
     if (!holder || !plot || fig.getAttribute("data-drawn")) return;
     var spec = JSON.parse(holder.textContent);
     var name = spec.filename || fig.id;
+    var layout = spec.figure.layout || {};
+    var compact = window.matchMedia && window.matchMedia("(max-width: 700px)").matches;
+    if (compact) {  // phone: smaller type, legend below; the download buttons replace the modebar
+      layout.font = Object.assign({}, layout.font, { size: 10 });
+      if (layout.title) layout.title.font = Object.assign({}, layout.title.font, { size: 12 });
+      if (layout.legend) layout.legend = Object.assign({}, layout.legend, { font: { size: 10 } });
+      if (layout.margin) layout.margin = Object.assign({}, layout.margin, { l: 30, r: 8 });
+    }
     var config = {
       responsive: true,
       displaylogo: false,
-      displayModeBar: true,
+      displayModeBar: !compact,
       toImageButtonOptions: { format: "png", filename: name, scale: 2 },
       modeBarButtonsToRemove: ["select2d", "lasso2d"],
       modeBarButtonsToAdd: [{
@@ -47,7 +55,7 @@
       }]
     };
     fig.setAttribute("data-drawn", "1");
-    Plotly.newPlot(plot, spec.figure.data, spec.figure.layout, config);
+    Plotly.newPlot(plot, spec.figure.data, layout, config);
     fig.querySelectorAll("button[data-action]").forEach(function (btn) {
       btn.addEventListener("click", function () {
         var action = btn.getAttribute("data-action");
