@@ -12,6 +12,7 @@ C-level list and dict operations.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import filterfalse
@@ -79,22 +80,106 @@ class DocumentAnalyser:
         return DocAnalysis(doc_id, len(norms), matches, _sentences_of(text, matches), self.terms(norms))
 
     def terms(self, norms: list[str]) -> Counter:
-        """Keyness terms of a document's normalised tokens."""
+        """Keyness terms of a document's normalised tokens, in order of first occurrence (the same
+        order whatever this process has seen before, so that every backend gives the same data)."""
         cache = self._term_cache
-        terms = Counter(map(cache.get, norms))  # counted by term: الحرب and والحرب both count حرب
-        if None in terms:  # words this process has not seen yet: counted under None so far
-            del terms[None]
-            missing = list(filterfalse(cache.__contains__, norms))
-            for n in dict.fromkeys(missing):
-                cache[n] = _term_of(n)
-            terms.update(map(cache.__getitem__, missing))
+        for n in set(filterfalse(cache.__contains__, norms)):  # words this process has not seen yet
+            cache[n] = _term_of(n)
+        terms = Counter(map(cache.__getitem__, norms))  # counted by term: الحرب, والحرب count حرب
         if _NO_TERM in terms:
             del terms[_NO_TERM]
         return terms
 
+    # ---- chunks: what worker processes send back --------------------------------------------
+    # Sending a Counter of strings per document back to the parent costs more than computing it
+    # (every string is pickled once per document). A chunk is sent as one vocabulary of its
+    # normalised words and terms, and per document arrays of ids into them: the parent rebuilds
+    # the DocAnalysis objects, and keeps the token arrays for the token cache (framing/cache.py).
+
+    def run_chunk(self, items) -> "PackedChunk":
+        words, terms = _Ids(), _Ids()
+        word_id, term_id = words.__getitem__, terms.__getitem__
+        docs = []
+        for doc_id, text in items:
+            surfaces, norms, starts, ends = token_arrays(text, self.normaliser)
+            if self._arrays:
+                matches = self.matcher.match_arrays(surfaces, norms, starts, ends, text)
+            else:  # pragma: no cover - a matcher without the list interface
+                matches = self.matcher.match(tokenize(text, self.normaliser), text)
+            counts = self.terms(norms)
+            docs.append((doc_id, matches, _sentences_of(text, matches),
+                         array("i", map(word_id, norms)).tobytes(), array("i", starts).tobytes(),
+                         array("i", ends).tobytes(), array("i", map(term_id, counts)).tobytes(),
+                         array("i", counts.values()).tobytes()))
+        return PackedChunk(list(words), list(terms), docs)
+
+    def unpack(self, chunk: "PackedChunk") -> list[DocAnalysis]:
+        """DocAnalysis objects of a chunk (in the parent); token arrays go to ``self.sink``."""
+        out = []
+        term_of = chunk.terms.__getitem__
+        sink = self.sink
+        for doc_id, matches, sentences, ids, starts, ends, term_ids, counts in chunk.docs:
+            terms = Counter(dict(zip(map(term_of, _ints(term_ids)), _ints(counts))))
+            n = len(ids) // 4
+            out.append(DocAnalysis(doc_id, n, matches, sentences, terms))
+            if sink is not None:
+                sink(doc_id, chunk.words, ids, starts, ends, chunk.terms, term_ids, counts)
+        return out
+
+    sink = None  # in the parent: called with each document's token arrays (the token cache)
+
+    def from_tokens(self, doc_id: str, text: str, norms: list[str], starts: list[int], ends: list[int],
+                    terms: Counter) -> DocAnalysis:
+        """A document's analysis from its cached tokens and terms: only the matching is redone."""
+        if self._arrays:
+            matches = self.matcher.match_arrays(_Surfaces(text, starts, ends), norms, starts, ends, text)
+        else:  # pragma: no cover
+            from framing.records import Token
+
+            matches = self.matcher.match([Token(text[a:b], n, a, b) for n, a, b in zip(norms, starts, ends)], text)
+        return DocAnalysis(doc_id, len(norms), matches, _sentences_of(text, matches), terms)
+
     def __getstate__(self):
         return {"normaliser": self.normaliser, "matcher": self.matcher, "_term_cache": {},
                 "_arrays": self._arrays}
+
+
+@dataclass
+class PackedChunk:
+    words: list[str]  # normalised words of the chunk, by id
+    terms: list[str]  # keyness terms of the chunk, by id
+    # per document: doc_id, matches, sentences, word ids, starts, ends, term ids, term counts
+    # (the arrays as bytes of C ints)
+    docs: list[tuple]
+
+
+class _Ids(dict):
+    """str -> 0, 1, 2, ... in order of first use."""
+
+    def __missing__(self, key: str) -> int:
+        value = self[key] = len(self)
+        return value
+
+
+def _ints(data: bytes) -> array:
+    a = array("i")
+    a.frombytes(data)
+    return a
+
+
+class _Surfaces:
+    """Surface forms of cached tokens, cut from the text only where the matcher asks."""
+
+    __slots__ = ("text", "starts", "ends")
+
+    def __init__(self, text: str, starts: list[int], ends: list[int]) -> None:
+        self.text, self.starts, self.ends = text, starts, ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i: int) -> str:
+        return self.text[self.starts[i]:self.ends[i]]
 
 
 def _sentences_of(text: str, matches: list[Match]) -> list[str]:
@@ -110,3 +195,35 @@ def _sentences_of(text: str, matches: list[Match]) -> list[str]:
         out.append((m, text[spans[i][0]:spans[i][1]] if spans else ""))
     out.sort()
     return [s for _, s in out]
+
+
+def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], *, store=None, jobs: int = 0,
+                      backend: str = "local", scheduler: str | None = None, progress=None) -> list[DocAnalysis]:
+    """Analyse (doc_id, text) items, results in input order. With a token store
+    (:class:`framing.cache.TokenStore`), documents it holds are only re-matched, in this process;
+    the others go through :func:`framing.parallel.map_documents` and are added to the store."""
+    from framing.parallel import map_documents
+
+    options = {"jobs": jobs, "backend": backend, "scheduler": scheduler, "progress": progress}
+    if store is None:
+        return map_documents(analyser, items, **options)
+    hashes = [store.expect(doc_id, text) for doc_id, text in items]
+    fresh = [k for k, h in enumerate(hashes) if not store.has(h)]
+    results: list = [None] * len(items)
+    analyser.sink = store.add
+    try:
+        for k, res in zip(fresh, map_documents(analyser, [items[k] for k in fresh], **options)):
+            results[k] = res
+    finally:
+        analyser.sink = None
+    done = 0
+    for k, h in enumerate(hashes):
+        if results[k] is None:
+            doc_id, text = items[k]
+            results[k] = analyser.from_tokens(doc_id, text, *store.lookup(h))
+            done += 1
+            if progress is not None and done % 200 == 0:
+                progress(200)
+    if progress is not None and done % 200:
+        progress(done % 200)
+    return results

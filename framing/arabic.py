@@ -19,8 +19,8 @@ from framing.records import Token
 # Words: letters/digits (\w covers Arabic letters), Arabic diacritics, tatweel, and
 # superscript alef, so that a diacritised word stays one token.
 WORD_RE = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]+")
+_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")  # re.split keeps the words between separators
 # A sentence ends at . ! ? ؟ ; ؛ or a line break, followed by space or the end.
-_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
 SENTENCE_END_RE = re.compile(r"[.!?؟؛…]+[\"'»”)\]]*(?=\s|$)|\n+")
 
 PROCLITIC_PARTICLES = ("و", "ف")

@@ -64,11 +64,19 @@ def chunked(items: Sequence[T], n_chunks: int, weight: Callable[[T], int] | None
     return out
 
 
-def _run_chunk(func: Callable[[str, str], R], chunk: Sequence[tuple[str, str]]) -> list[R]:
+def _run_chunk(func: Callable[[str, str], R], chunk: Sequence[tuple[str, str]]):
+    """In a worker: a chunk's results, packed by ``func.run_chunk`` when it has one."""
+    if hasattr(func, "run_chunk"):
+        return func.run_chunk(chunk)
     return [func(doc_id, text) for doc_id, text in chunk]
 
 
-def _run_shipped(key: str, blob: bytes, chunk: Sequence[tuple[str, str]]) -> list:
+def _unpack(func, part) -> list:
+    """In the parent: the results of a chunk, unpacked by ``func.unpack`` when it has one."""
+    return func.unpack(part) if hasattr(func, "run_chunk") else part
+
+
+def _run_shipped(key: str, blob: bytes, chunk: Sequence[tuple[str, str]]):
     """In a worker: the function unpickled once per process, then kept warm."""
     func = _WORKER_FUNCS.get(key)
     if func is None:
@@ -110,12 +118,11 @@ def map_documents(
 
 
 def _map_serial(func, items, progress) -> list:
-    if progress is None:
-        return _run_chunk(func, items)
     out: list = []
-    for chunk in chunked(items, 50, _text_words):
-        out.extend(_run_chunk(func, chunk))
-        progress(len(chunk))
+    for chunk in chunked(items, 50 if progress is not None else 1, _text_words):
+        out.extend(_unpack(func, _run_chunk(func, chunk)))
+        if progress is not None:
+            progress(len(chunk))
     return out
 
 
@@ -128,7 +135,7 @@ def _map_joblib(func, items, n_jobs, progress) -> list:
     run = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
     out: list = []
     for chunk, part in zip(chunks, run(delayed(_run_shipped)(key, blob, c) for c in chunks)):
-        out.extend(part)
+        out.extend(_unpack(func, part))
         if progress is not None:
             progress(len(chunk))
     return out
@@ -151,7 +158,7 @@ def _map_dask(func, items, scheduler, n_jobs, progress) -> list:
         futures = [client.submit(_run_chunk, remote_func, c, pure=False) for c in chunks]
         out: list = []
         for chunk, future in zip(chunks, futures):  # gathered in order
-            out.extend(future.result())
+            out.extend(_unpack(func, future.result()))
             if progress is not None:
                 progress(len(chunk))
     finally:

@@ -1,6 +1,21 @@
-"""Stage progress on the terminal (rich), silent with --quiet or when used as a library."""
+"""Stage progress on the terminal (rich), silent with --quiet or when used as a library.
+
+A run prints one line per stage as it starts and ends; the long stages (reading, analysis) also
+show a progress bar with the documents done, their rate and the time left. Everything goes to
+stderr, so that stdout stays clean for scripts.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def _noop(n: int = 1) -> None:
+    return None
 
 
 class Progress:
@@ -23,3 +38,46 @@ class Progress:
     def note(self, message: str) -> None:
         if self._console:
             self._console.print(f"  [yellow]![/yellow] {message}", highlight=False)
+
+    @contextmanager
+    def bar(self, description: str, total: int | None = None, unit: str = "documents") -> Iterator[Callable[[int], None]]:
+        """A progress bar while the block runs; yields ``advance(n=1)``. ``total=None``: a count
+        without an end (e.g. documents read from files of unknown length)."""
+        if self._console is None:
+            yield _noop
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress as RichProgress,
+            SpinnerColumn,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        if total is None:
+            columns = (SpinnerColumn(), TextColumn("  {task.description}"), TextColumn("{task.completed:,} " + unit),
+                       TimeElapsedColumn())
+        else:
+            columns = (TextColumn("  {task.description}"), BarColumn(), MofNCompleteColumn(),
+                       TextColumn(unit), TaskProgressColumn(), TimeElapsedColumn(), TextColumn("left"),
+                       TimeRemainingColumn())
+        with RichProgress(*columns, console=self._console, transient=True) as rp:
+            task = rp.add_task(description, total=total)
+
+            def advance(n: int = 1) -> None:
+                rp.advance(task, n)
+
+            yield advance
+
+    def track(self, items: Iterable[T], description: str, total: int | None = None, unit: str = "documents") -> Iterator[T]:
+        """Iterate over ``items`` with a progress bar (a plain iteration when quiet)."""
+        if self._console is None:
+            yield from items
+            return
+        with self.bar(description, total, unit) as advance:
+            for item in items:
+                yield item
+                advance(1)

@@ -1,0 +1,273 @@
+"""On-disk cache of a run's lexicon-independent work, so that a re-run after editing a lexicon
+redoes only what the lexicon changes.
+
+What is cached, and the key it is stored under (a SHA-256 over everything the output depends on):
+
+* ``corpus``: the cleaned documents (the corpus stage's output, every ``Document`` of the ledger)
+  — the bytes of every input file with its path as the run shows it, the config sections the
+  corpus stage reads (``outlets``, ``sources``, ``corpus``), the bytes of extra cleaning profiles,
+  the normaliser version and the code revision of the corpus stage;
+* ``tokens``: per document, the lexicon-independent part of its analysis (token count and keyness
+  terms) — the SHA-256 of the cleaned text, the normaliser version and the code revision of the
+  tokeniser and analyser;
+* ``stage``: any other expensive lexicon-independent result, through :meth:`Cache.memo`, keyed by
+  the hash of its inputs (for the classifier and topic stages).
+
+A code revision is the SHA-256 of the source files of the modules an entry depends on, so that an
+upgrade or a local edit of that code invalidates exactly the entries it can change. Entries are
+pickles written atomically (a temporary file, then a rename), so an interrupted run never leaves a
+half-written entry; an unreadable entry counts as a miss. Delete the folder to clear the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+FORMAT = "1"  # bump when the layout of cached values changes
+_CORPUS_CODE = ("framing.corpus", "framing.records", "framing.config")
+_TOKENS_CODE = ("framing.arabic", "framing.analyse", "framing.records")
+
+
+@lru_cache(maxsize=None)
+def code_revision(*modules: str) -> str:
+    """SHA-256 over the framing version and the source files (.py, .yaml) of ``modules``
+    (a package counts with everything under it)."""
+    import importlib
+
+    from framing import __version__
+
+    h = hashlib.sha256(f"framing {__version__} cache {FORMAT}".encode())
+    for name in sorted(modules):
+        mod = importlib.import_module(name)
+        path = Path(mod.__file__)
+        files = sorted(path.parent.rglob("*")) if path.name == "__init__.py" else [path]
+        for f in files:
+            if f.is_file() and f.suffix in (".py", ".yaml", ".yml") and "__pycache__" not in f.parts:
+                h.update(f.relative_to(path.parent).as_posix().encode() + b"\0")
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def digest(*parts: Any) -> str:
+    """SHA-256 of JSON-able parts (bytes are hashed as they are)."""
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, (bytes, bytearray, memoryview)):
+            h.update(b"b")
+            h.update(hashlib.sha256(part).digest())
+        else:
+            h.update(b"j")
+            h.update(json.dumps(part, sort_keys=True, ensure_ascii=False, default=str).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Cache:
+    """A folder of pickled entries by kind and key; ``enabled=False`` makes every read a miss and
+    every write a no-op (``run.cache: false``). ``hits`` and ``misses`` count reads by kind."""
+
+    def __init__(self, root: str | Path, enabled: bool = True) -> None:
+        self.root = Path(root)
+        self.enabled = enabled
+        self.hits: dict[str, int] = {}
+        self.misses: dict[str, int] = {}
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.root / kind / key[:2] / f"{key}.pkl"
+
+    def get(self, kind: str, key: str, default: Any = None) -> Any:
+        if self.enabled:
+            path = self._path(kind, key)
+            try:
+                with open(path, "rb") as fh:
+                    value = pickle.load(fh)
+            except FileNotFoundError:
+                pass
+            except Exception:  # noqa: BLE001 - a damaged entry is a miss, and is rewritten
+                pass
+            else:
+                self.hits[kind] = self.hits.get(kind, 0) + 1
+                return value
+        self.misses[kind] = self.misses.get(kind, 0) + 1
+        return default
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        if not self.enabled:
+            return
+        path = self._path(kind, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def memo(self, kind: str, key: str, compute: Callable[[], Any]) -> Any:
+        """The cached value of ``key``, or ``compute()`` stored under it."""
+        missing = object()
+        value = self.get(kind, key, missing)
+        if value is missing:
+            value = compute()
+            self.put(kind, key, value)
+        return value
+
+    def info(self) -> dict:
+        """Hits and misses, for manifest.json."""
+        return {"enabled": self.enabled, "path": str(self.root), "hits": dict(self.hits), "misses": dict(self.misses)}
+
+
+# ---- corpus ----------------------------------------------------------------------------------
+
+def corpus_key(config, normaliser_version: str) -> str:
+    """Key of the corpus stage's output for ``config``: changes exactly when an input file, a
+    corpus-related config section, a cleaning profile, the normaliser or the corpus code does."""
+    files = []
+    for spec in config.source_specs():
+        for path in spec.paths:
+            files.append((spec.key, spec.display(path), file_sha256(path)))
+    profiles = [(p, file_sha256(config.resolve(p)) if config.resolve(p).is_file() else None)
+                for p in config.corpus.profiles]
+    sections = config.model_dump(mode="json", include={"outlets", "sources", "corpus"})
+    return digest("corpus", code_revision(*_CORPUS_CODE), normaliser_version, str(config.base_dir.resolve()),
+                  sections, files, profiles)
+
+
+def load_corpus_cached(config, normaliser_version: str, load: Callable[[], list], cache: Cache) -> list:
+    """``load()`` (the corpus stage), or its cached output for the same inputs."""
+    return cache.memo("corpus", corpus_key(config, normaliser_version), load)
+
+
+# ---- per-document tokens ---------------------------------------------------------------------
+
+def tokens_key(normaliser_version: str) -> str:
+    """Key of the token store: the normaliser and the code of tokeniser and analyser."""
+    return digest("tokens", code_revision(*_TOKENS_CODE), normaliser_version)
+
+
+class TokenStore:
+    """The lexicon-independent part of every document's analysis: its tokens (normalised word,
+    start, end) and its keyness terms, looked up by the SHA-256 of the cleaned text, so that a
+    re-run after a lexicon edit only redoes the matching, and an edited document misses alone.
+
+    Stored as one entry (``kind="tokens"``, keyed by :func:`tokens_key`) holding a vocabulary and
+    int32 arrays: loading 9M tokens takes a fraction of a second. The entry keeps the documents of
+    the latest run.
+    """
+
+    def __init__(self, cache: Cache, normaliser_version: str) -> None:
+        self.cache = cache
+        self.key = tokens_key(normaliser_version)
+        self._new: dict[str, tuple] = {}  # text hash -> arrays of a document analysed in this run
+        self._used: set[str] = set()
+        self._hash_of: dict[str, str] = {}  # doc_id -> text hash, for documents of this run
+        data = cache.get("tokens", self.key) if cache.enabled else None
+        if data is None:
+            data = {"index": {}}
+        self._data = data
+        self._index: dict[str, tuple[int, int, int, int]] = data["index"]
+        if self._index:
+            import numpy as np
+
+            self._vocab = np.array(data["vocab"], dtype=object)
+            self._terms = np.array(data["terms"], dtype=object)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def expect(self, doc_id: str, text: str) -> str:
+        """Note a document of this run; returns its text hash."""
+        h = self._hash_of[doc_id] = text_sha256(text)
+        return h
+
+    def has(self, text_hash: str) -> bool:
+        return text_hash in self._index
+
+    def lookup(self, text_hash: str):
+        """(norms, starts, ends, terms) of a cached document, or None."""
+        where = self._index.get(text_hash)
+        if where is None:
+            return None
+        from collections import Counter
+
+        off, n, toff, tn = where
+        d = self._data
+        self._used.add(text_hash)
+        norms = self._vocab[d["ids"][off:off + n]].tolist()
+        terms = Counter(dict(zip(self._terms[d["term_ids"][toff:toff + tn]].tolist(),
+                                 d["term_counts"][toff:toff + tn].tolist())))
+        return norms, d["starts"][off:off + n].tolist(), d["ends"][off:off + n].tolist(), terms
+
+    def add(self, doc_id, words, ids, starts, ends, terms, term_ids, counts) -> None:
+        """Arrays of a document analysed in this run (``DocumentAnalyser.sink``)."""
+        h = self._hash_of.get(doc_id)
+        if h is not None:
+            self._new[h] = (words, ids, starts, ends, terms, term_ids, counts)
+
+    def save(self) -> None:
+        """Write the documents of this run (cached ones and new ones) if anything changed."""
+        if not self.cache.enabled or (not self._new and self._used == set(self._index)):
+            return
+        import numpy as np
+
+        vocab: dict[str, int] = {}
+        tvocab: dict[str, int] = {}
+        remaps: dict[int, np.ndarray] = {}
+
+        def remap(words: list[str], table: dict[str, int]) -> np.ndarray:
+            got = remaps.get(id(words))
+            if got is None:
+                got = remaps[id(words)] = np.fromiter((table.setdefault(w, len(table)) for w in words),
+                                                      dtype=np.int32, count=len(words))
+            return got
+
+        parts: dict[str, list] = {"ids": [], "starts": [], "ends": [], "term_ids": [], "term_counts": []}
+        index: dict[str, tuple[int, int, int, int]] = {}
+        off = toff = 0
+
+        def put(h, ids, starts, ends, term_ids, counts):
+            nonlocal off, toff
+            index[h] = (off, len(ids), toff, len(term_ids))
+            off += len(ids)
+            toff += len(term_ids)
+            for k, v in zip(parts, (ids, starts, ends, term_ids, counts)):
+                parts[k].append(v)
+
+        if self._used:
+            old_vocab = remap(list(self._vocab), vocab)
+            old_terms = remap(list(self._terms), tvocab)
+            d = self._data
+            for h in sorted(self._used - set(self._new)):
+                o, n, to, tn = self._index[h]
+                put(h, old_vocab[d["ids"][o:o + n]], d["starts"][o:o + n], d["ends"][o:o + n],
+                    old_terms[d["term_ids"][to:to + tn]], d["term_counts"][to:to + tn])
+        for h, (words, ids, starts, ends, terms, term_ids, counts) in self._new.items():
+            put(h, remap(words, vocab)[np.frombuffer(ids, dtype=np.int32)],
+                np.frombuffer(starts, dtype=np.int32), np.frombuffer(ends, dtype=np.int32),
+                remap(terms, tvocab)[np.frombuffer(term_ids, dtype=np.int32)],
+                np.frombuffer(counts, dtype=np.int32))
+        data = {k: (np.concatenate(v).astype(np.int32) if v else np.zeros(0, np.int32)) for k, v in parts.items()}
+        data.update(index=index, vocab=list(vocab), terms=list(tvocab))
+        self.cache.put("tokens", self.key, data)
