@@ -43,10 +43,11 @@ def run(
     """Run a study: a config path, a dict (paths relative to the working directory) or a loaded
     StudyConfig. Returns a RunResult whose tables are pandas DataFrames; writes the report and
     data folder unless ``write=False``."""
-    from framing.analyse import DocumentAnalyser
-    from framing.corpus import ledger_frame, load_corpus
+    from framing.analyse import DocumentAnalyser, analyse_documents
+    from framing.corpus import ledger_frame
     from framing.lexicon import Matcher, lexicon_frame, load_lexicons
-    from framing.parallel import map_documents
+    from framing.cache import Cache, TokenStore, load_corpus_cached
+    from framing.parallel import effective_jobs
 
     cfg = config if isinstance(config, StudyConfig) else load_config(config)
     if output is not None:
@@ -62,16 +63,21 @@ def run(
         lexicons = load_lexicons(cfg.lexicons, base_dir=cfg.base_dir)
         matcher = Matcher(lexicons, normaliser, **_analyzer_kwargs(cfg))
 
+    cache = Cache(_cache_dir(cfg), enabled=cfg.run.cache)  # cache hook (framing/cache.py)
     with timings.stage("read_clean", progress):
-        docs = load_corpus(cfg)
+        docs = load_corpus_cached(cfg, normaliser.version, lambda: _read_corpus(cfg, progress), cache)
         analysed = [d for d in docs if d.analysed]
 
     with timings.stage("analyse", progress):
         analyser = DocumentAnalyser(normaliser, matcher)
-        analyses = map_documents(
-            analyser, [(d.doc_id, d.text) for d in analysed],
-            jobs=cfg.run.jobs, backend=cfg.run.backend, scheduler=cfg.run.scheduler,
-        )
+        store = TokenStore(cache, normaliser.version) if cfg.run.cache else None  # cache hook
+        with progress.bar("analysing", total=len(analysed)) as advance:
+            analyses = analyse_documents(
+                analyser, [(d.doc_id, d.text) for d in analysed], store=store,
+                jobs=cfg.run.jobs, backend=cfg.run.backend, scheduler=cfg.run.scheduler, progress=advance,
+            )
+        if store is not None:
+            store.save()
 
     n_tokens = {a.doc_id: a.n_tokens for a in analyses}
     ledger = ledger_frame(docs, n_tokens)
@@ -106,6 +112,7 @@ def run(
             _absorb(result, "topics", out)
 
     result.manifest = {**_manifest(cfg, lexicons, normaliser, docs, timings), "stages": result.manifest.get("stages", {})}
+    result.manifest["run"] = {"jobs": effective_jobs(cfg.run.jobs), "backend": cfg.run.backend, "cache": cache.info()}
     if write:
         from framing.outputs import write_data
         from framing.report import write_report
@@ -117,6 +124,15 @@ def run(
         result.manifest["timings"] = dict(timings)
         write_data(result, out_dir)
     return result
+
+
+def _read_corpus(cfg: StudyConfig, progress: Progress) -> list:
+    """The corpus stage, with a progress bar over the documents read (progress hook)."""
+    from framing.corpus import load as corpus_load
+
+    if hasattr(corpus_load, "iter_raw") and hasattr(corpus_load, "process"):
+        return corpus_load.process(progress.track(corpus_load.iter_raw(cfg), "reading"), cfg)
+    return corpus_load.load_corpus(cfg)
 
 
 def _analyzer_kwargs(cfg: StudyConfig) -> dict:
