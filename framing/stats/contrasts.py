@@ -15,7 +15,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from framing.stats import resample
 from framing.stats.matrix import Counts
-from framing.stats.scores import _quantiles
+from framing.stats.intervals import bca, influence_moments
 
 REST = "rest"
 COLUMNS = [
@@ -32,6 +32,13 @@ def rate_ratio(ca, ta, cb, tb):
     with np.errstate(all="ignore"):
         out = ((ca + add) / ta) / ((cb + add) / tb)
     return np.where((ca == 0) & (cb == 0), np.nan, out)
+
+
+def _ratio_interval(X, tok, group, in_a, in_b, theta, reps):
+    """BCa interval of the rate ratio from its stratified bootstrap replicates (see intervals.py)."""
+    a2, a3 = influence_moments(X[in_a], tok[in_a], group[in_a])
+    b2, b3 = influence_moments(X[in_b], tok[in_b], group[in_b], sign=-1.0)
+    return bca(theta, reps, a2 + b2, a3 + b3)
 
 
 def binomial_ratio_ci(ca, ta, cb, tb, alpha: float = 0.05):
@@ -78,7 +85,8 @@ def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict, rng: np.ran
                                   rng, opts.normal_min_hit_docs)
         cb, tb = tot_c - count[g], tot_t - tokens[g]
         rr = rate_ratio(rep_x[g], rep_t[g][:, None], rep_tot_x - rep_x[g], (rep_tot_t - rep_t[g])[:, None])
-        lo, hi = _quantiles(rr)
+        lo, hi = _ratio_interval(X, c.tokens, c.group, c.group == g, np.isin(c.group, present) & (c.group != g),
+                                 rate_ratio(count[g], tokens[g], cb, tb), rr)
         frames.append(_rows(c, cols, "one-vs-rest", g, None, count[g], cb, tokens[g], tb, n_docs[g],
                             int(n_docs.sum() - n_docs[g]), hit_docs[g], tot_h - hit_docs[g], lo, hi,
                             res["z"], res["p"], res["method"], opts, names))
@@ -88,7 +96,8 @@ def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict, rng: np.ran
             res = resample.score_test(X[rows], c.tokens[rows], c.group[rows] == a, opts.permutations, rng,
                                       opts.normal_min_hit_docs)
             rr = rate_ratio(rep_x[a], rep_t[a][:, None], rep_x[b], rep_t[b][:, None])
-            lo, hi = _quantiles(rr)
+            lo, hi = _ratio_interval(X, c.tokens, c.group, c.group == a, c.group == b,
+                                     rate_ratio(count[a], tokens[a], count[b], tokens[b]), rr)
             frames.append(_rows(c, cols, "pairwise", a, b, count[a], count[b], tokens[a], tokens[b], n_docs[a],
                                 n_docs[b], hit_docs[a], hit_docs[b], lo, hi, res["z"], res["p"], res["method"],
                                 opts, names))
@@ -119,7 +128,7 @@ def _rows(c, cols, family, a, b, ca, cb, ta, tb, da, db, ha, hb, lo, hi, z, p, m
         rate_a = np.where(ta > 0, 1000.0 * ca / ta, np.nan)
         rate_b = np.where(tb > 0, 1000.0 * cb / tb, np.nan)
     ratio = rate_ratio(ca, ta, cb, tb)
-    ci_method = np.full(len(cols), "document bootstrap (percentile)", dtype=object)
+    ci_method = np.full(len(cols), "document bootstrap (BCa)", dtype=object)
     if min(da, db) < opts.min_docs:
         # too few documents for the bootstrap to see between-document variation: widen to the
         # conditional-binomial interval of the ratio where that is wider

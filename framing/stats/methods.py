@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 TESTS = {
-    "rate_interval": "document bootstrap, percentile 95% interval; exact Poisson (Garwood) when 0 hits or 1 document",
-    "contrast_effect": "rate ratio, stratified document bootstrap percentile 95% interval",
+    "rate_interval": "document bootstrap, BCa 95% interval; exact Poisson (Garwood) when 0 hits or 1 document, "
+                     "widened to it below min_docs documents",
+    "contrast_effect": "rate ratio, stratified document bootstrap BCa 95% interval, widened to the conditional "
+                       "binomial interval below min_docs documents",
     "contrast_test": "two-sided document permutation test of the Poisson score statistic: normal approximation "
                      "with exact permutation moments, Monte-Carlo permutations for sparse counts",
     "multiplicity": "Benjamini-Hochberg false discovery rate, separately for one-vs-rest and pairwise",
     "keyness": "weighted log-odds ratio with informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)",
-    "naming_interval": "document bootstrap percentile; Wilson with documents as sample size when few documents",
+    "naming_interval": "document bootstrap BCa; Wilson with documents as sample size when few documents",
     "naming_test": "document permutation score test of the share, one-vs-rest, BH over all naming tests",
 }
 
@@ -31,9 +33,13 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "(over-dispersion) widens the uncertainty as it should.",
         ]},
         {"title": "Confidence intervals for rates", "paragraphs": [
-            f"The 95% interval of a rate is a percentile interval from {o.bootstrap} document-bootstrap resamples: "
-            "the outlet's documents are drawn with replacement as many times as there are documents, and the "
-            "rate is recomputed as the sum of hits over the sum of words. When an outlet has no hit in a category, "
+            f"The 95% interval of a rate comes from {o.bootstrap} document-bootstrap resamples: the outlet's "
+            "documents are drawn with replacement as many times as there are documents, and the rate is recomputed "
+            "as the sum of hits over the sum of words. The interval is the bias-corrected and accelerated (BCa) "
+            "percentile interval (Efron 1987): the plain percentile interval of a ratio is skewed and too short "
+            "when documents differ a lot, and BCa corrects for the median bias of the resampled rates and for "
+            "their skewness, the latter estimated from each document's exact influence on the log rate, "
+            "hits_i / hits - words_i / words. When an outlet has no hit in a category, "
             "or only one document, every resample gives the same rate; there the exact Poisson (Garwood) interval "
             "is given instead (for zero hits: from 0 to 3,689 divided by the outlet's word count, per 1,000 "
             "words). With fewer than "
@@ -45,7 +51,8 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "pair of outlets (pairwise). The effect size is the rate ratio rate_a / rate_b. When one side has no "
             "hits, 0.5 is added to both counts (the Haldane-Anscombe correction) so that the ratio stays finite; "
             "when both sides have none the ratio is left empty. Its 95% interval comes from the same document "
-            "bootstrap, resampling each outlet's documents separately (so the pooled rest keeps its outlet mix). "
+            "bootstrap, resampling each outlet's documents separately (so the pooled rest keeps its outlet mix); BCa, with "
+            "influence values centred within each outlet. "
             f"When either side has fewer than {o.min_docs} documents the interval is widened to the conditional "
             "binomial interval of the ratio (given all hits of both sides, outlet a's share is binomial; Wilson "
             "interval, with the same 0.5 correction when one side has no hits) wherever that is wider.",
@@ -99,7 +106,7 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
         {"title": "Naming", "paragraphs": [
             "For a contested name (a naming axis), an outlet's share of a variant is its mentions of that variant "
             "divided by its mentions of any variant of the axis. The 95% interval is a document-bootstrap "
-            "percentile interval, because mentions cluster in articles and a binomial interval over mentions "
+            "BCa interval, because mentions cluster in articles and a binomial interval over mentions "
             f"would be too narrow. When fewer than {o.min_docs} of the outlet's documents mention the axis, or "
             "every one of them has the same share (so that resampling cannot vary it), the Wilson interval "
             "with the number of those documents as the sample size is given instead.",

@@ -8,20 +8,10 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
+from framing.stats.intervals import bca, influence_moments
 from framing.stats.matrix import Counts
 
 ALPHA = 0.05
-
-
-def _quantiles(rep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile interval over axis 0, ignoring undefined replicates."""
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            lo, hi = np.nanquantile(rep, [ALPHA / 2, 1 - ALPHA / 2], axis=0)
-    return lo, hi
 
 
 def outlet_scores(c: Counts, rep: np.ndarray, opts, names: dict) -> pd.DataFrame:
@@ -36,11 +26,13 @@ def outlet_scores(c: Counts, rep: np.ndarray, opts, names: dict) -> pd.DataFrame
         rtok = rep[g, :, -1]
         with np.errstate(all="ignore"):
             rates = 1000.0 * rep[g, :, :K] / rtok[:, None]
-        lo, hi = _quantiles(rates)
+            theta = 1000.0 * count[g] / tokens[g]
+        mine = c.group == g
+        lo, hi = bca(theta, rates, *influence_moments(c.counts[mine], c.tokens[mine], c.group[mine]))
         for k in range(K):
             cnt, tok = count[g, k], tokens[g]
             per_1k = 1000.0 * cnt / tok if tok > 0 else np.nan
-            method = "document bootstrap (percentile)"
+            method = "document bootstrap (BCa)"
             l, h = lo[k], hi[k]
             if tok <= 0:
                 l = h = np.nan
@@ -114,8 +106,15 @@ def naming_shares(c: Counts, rep: np.ndarray, opts, names: dict, rng: np.random.
             for j, e in enumerate(ents):
                 tests[(g, e)] = (res["p"][j], res["method"][j])
     rows_out = []
+    axis_col = c.entries["col"].to_numpy()
     for g, outlet in enumerate(c.outlets):
         erep = rep[g, :, K:K + len(c.entries)]
+        mine = c.group == g
+        with np.errstate(all="ignore"):
+            shares_rep = erep / rep[g][:, axis_col]
+            theta = ent_count[g] / axis_count[g, axis_col]
+        slo, shi = bca(theta, shares_rep, *influence_moments(c.entry_counts[mine], c.counts[mine][:, axis_col],
+                                                              c.group[mine]))
         for e, ent in c.entries.iterrows():
             k = int(ent["col"])
             total = axis_count[g, k]
@@ -127,11 +126,8 @@ def naming_shares(c: Counts, rep: np.ndarray, opts, names: dict, rng: np.random.
             method, lo, hi, warn = "", np.nan, np.nan, ""
             if total > 0:
                 if ndoc >= opts.min_docs:
-                    with np.errstate(all="ignore"):
-                        r = erep[:, e] / rep[g, :, k]
-                    lo, hi = _quantiles(r[:, None])
-                    lo, hi = float(lo[0]), float(hi[0])
-                    method = "document bootstrap (percentile)"
+                    lo, hi = float(slo[e]), float(shi[e])
+                    method = "document bootstrap (BCa)"
                 if ndoc < opts.min_docs or hi - lo < 1e-12:
                     # too few documents, or every document has the same share (the bootstrap collapses)
                     lo, hi = np.clip(np.round(proportion_confint(share * ndoc, ndoc, alpha=ALPHA, method="wilson"),
