@@ -45,7 +45,8 @@ MAX_KEY_WORDS = 12  # lines compared with the furniture line lists
 MAX_CREDIT_WORDS = 15
 MAX_PATTERN_WORDS = 80
 PREFIX_LINES = 2  # bylines and datelines are looked for in the first lines only
-EDGE_SIGN_LINES = (3, 8)  # first and last lines searched for signatures
+EDGE_SIGN_LINES = (3, 8)  # first and last lines searched for signatures ...
+MAX_SIGN_WORDS = 20  # ... when short: a paragraph that mentions an outlet is not its signature
 
 
 @dataclass
@@ -101,7 +102,7 @@ def clean_text(text: str, rules: Rules, *, take_title: bool = False, short_line_
         out.text = "\n".join(lines)
         return out
     head, tail = EDGE_SIGN_LINES
-    out.sign_lines = lines[:head] + lines[-tail:]
+    out.sign_lines = [ln for ln in lines[:head] + lines[-tail:] if ln.count(" ") < MAX_SIGN_WORDS]
     kept: list[str] = []
     line_keys, line_rx, suffix_rx, prefix_rx = rules.line_keys, rules.line_rx, rules.suffix_rx, rules.prefix_rx
     for line in lines:
@@ -120,16 +121,19 @@ def clean_text(text: str, rules: Rules, *, take_title: bool = False, short_line_
         if nw <= MAX_PATTERN_WORDS and line_rx.fullmatch(line):
             removed.append(line)
             out.sign_lines.append(line)
+            if not kept and nw <= MAX_CREDIT_WORDS:  # a dateline or byline above the text
+                out.credit_lines.append(line)
             continue
         if _foreign(line):
             removed.append(line)
             continue
-        if suffix_rx is not None and nw <= MAX_PATTERN_WORDS and not is_sentence(line):
+        if suffix_rx is not None and not is_sentence(line):
             window = line[-80:]
             m = suffix_rx.search(window)
             if m and m.start() > 0:
                 cut = len(line) - len(window) + m.start()
                 removed.append(line[cut:].strip())
+                out.sign_lines.append(line[cut:].strip())
                 line = line[:cut].rstrip()
         if prefix_rx is not None and len(kept) < PREFIX_LINES:
             m = prefix_rx.match(line)

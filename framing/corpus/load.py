@@ -118,6 +118,10 @@ def _clean_one(raw: Raw, rules: Rules, opts: CorpusOptions, resolver: "OutletRes
     n_words[id(doc)] = len(words)
     body = agency_mentions(doc.text, set(words).union(LATIN_WORD.findall(doc.text)), rules)
     byline = [a for line in cleaned.credit_lines for a in agency_mentions(line, set(arabic_words(line)), rules)]
+    signed_agency = rules.agency_outlets.get(inferred, "")
+    if signed_agency and raw.mode != AUTO and resolver.profile_of(doc.outlet) != inferred:
+        credited.insert(0, signed_agency)  # another outlet's copy of an agency's text: wire copy
+        byline.append(signed_agency)
     doc.wire_agencies = list(dict.fromkeys(credited + byline + body))
     agency_credit = any(c.agencies and not c.outlets for c in cleaned.credits) or bool(byline)
     doc.is_wire = agency_credit or (not inferred and bool(doc.wire_agencies))
@@ -126,7 +130,7 @@ def _clean_one(raw: Raw, rules: Rules, opts: CorpusOptions, resolver: "OutletRes
         doc.outlet = resolver.from_profile(inferred) if inferred else UNKNOWN
         if not inferred:
             doc.warnings.append("outlet: auto found no outlet signature (source line, credit) in the text")
-    elif inferred and resolver.from_profile(inferred) != doc.outlet and not _same(doc.outlet, inferred, resolver):
+    elif inferred and not signed_agency and resolver.from_profile(inferred) != doc.outlet and not _same(doc.outlet, inferred, resolver):
         evidence = f"source line '{credit.line}'" if credit is not None and inferred in credit.outlets else "its signature"
         doc.warnings.append(
             f"outlet '{doc.outlet}' is configured for {doc.source}, but the text signs as '{inferred}' ({evidence})"

@@ -3,6 +3,8 @@
 A profile file holds one profile (or a list under ``profiles:``) with keys:
 
 - ``id`` (outlet id), ``name``, ``names``: how the outlet names itself (source lines, data fields);
+- ``agency``: for a news agency's own outlet, its code in ``agencies.yaml`` (another outlet's text
+  that signs as this one is wire copy, not a contradiction);
 - ``source_lines``: regexes matching a whole short line with a group ``names`` (who is credited);
 - ``signatures``: ``{contains: literal | pattern: regex (whole line), weight: int}``, searched in the
   lines where outlets sign (a text's first and last lines, and lines removed as furniture);
@@ -69,6 +71,7 @@ class Rules:
     """All profiles compiled together."""
 
     outlets: dict[str, str]  # id -> display name
+    agency_outlets: dict[str, str]  # id of an outlet that is a news agency -> agency code
     names: dict[str, str]  # line_key(name) -> outlet id
     line_keys: dict[str, str]  # line_key(furniture line) -> profile id
     line_rx: re.Pattern  # whole-line furniture
@@ -129,7 +132,7 @@ def _profiles_in(path: Path, problems: list[str]) -> list[dict]:
     return out
 
 
-KNOWN_KEYS = {"id", "name", "names", "signatures", "furniture", "source_lines", "_file"}
+KNOWN_KEYS = {"id", "name", "names", "agency", "signatures", "furniture", "source_lines", "_file"}
 FURNITURE_KEYS = {"lines", "patterns", "prefixes", "suffixes"}
 
 
@@ -138,7 +141,7 @@ def load_rules(extra: tuple[str, ...] = ()) -> Rules:
     """Compile the shipped profiles and the extra profile files (paths). Raises ProfileError."""
     problems: list[str] = []
     files = sorted(p for p in PROFILE_DIR.glob("*.yaml") if p.name != AGENCIES_FILE) + [Path(p) for p in extra]
-    outlets, names, line_keys = {}, {}, {}
+    outlets, names, line_keys, agency_outlets = {}, {}, {}, {}
     line_patterns, prefixes, suffixes, signatures, source_lines = [], [], [], [], []
     for path in files:
         if not path.is_file():
@@ -150,6 +153,8 @@ def load_rules(extra: tuple[str, ...] = ()) -> Rules:
                 problems.append(f"{where}: unknown key '{key}' (known: {', '.join(sorted(KNOWN_KEYS - {'_file'}))})")
             if pid not in ("generic", "wire"):
                 outlets[pid] = prof.get("name") or pid
+                if prof.get("agency"):
+                    agency_outlets[pid] = str(prof["agency"])
                 for name in [pid, prof.get("name") or pid, *(prof.get("names") or [])]:
                     names.setdefault(line_key(str(name)), pid)
             for j, sig in enumerate(prof.get("signatures") or []):
@@ -184,7 +189,7 @@ def load_rules(extra: tuple[str, ...] = ()) -> Rules:
     if problems:
         raise ProfileError(problems)
     return Rules(
-        outlets=outlets, names=names, line_keys=line_keys,
+        outlets=outlets, agency_outlets=agency_outlets, names=names, line_keys=line_keys,
         line_rx=_compile(line_patterns, "patterns") or re.compile(r"(?!)"),
         prefix_rx=_compile(prefixes, "prefixes"),
         suffix_rx=re.compile(f"(?:{'|'.join(_scoped(s) for s in suffixes)})$") if suffixes else None,
