@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from framing.arabic import Normaliser
-from framing.lexicon.loader import LexiconError, load_lexicons, resolve_ref, shipped_ids
+from framing.lexicon.loader import LexiconError, load_lexicons, shipped_ids
 from framing.lexicon.matcher import Matcher, clitic_pairs
 from framing.lexicon.model import Lexicon
 
@@ -186,7 +186,3 @@ def _overlap(a: list[set], b: list[set]) -> bool:
             if all(x[len(x) - k + i] & y[i] for i in range(k)):
                 return True
     return False
-
-
-def resolve_all(refs: list[str], base_dir: Path | None = None) -> list[Path]:
-    return [resolve_ref(r, base_dir) for r in refs]

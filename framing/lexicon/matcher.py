@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from framing.arabic import (
     ENCLITICS,
@@ -616,8 +616,3 @@ def _bare_lemma(lemma: str) -> str:
         if sep in lemma:
             lemma = lemma.split(sep, 1)[0]
     return lemma
-
-
-def match_texts(matcher: Matcher, texts: Iterable[str]) -> Iterable[list[Match]]:
-    for text in texts:
-        yield matcher.match_text(text)
