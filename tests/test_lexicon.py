@@ -395,5 +395,7 @@ def test_morphology_db_argument_errors_clearly(tmp_path):
         """))
     with pytest.raises(MorphologyUnavailable, match="no such morphology database"):
         Matcher([lx], Normaliser(), morphology_db=tmp_path / "none.db")
+    with pytest.raises(MorphologyUnavailable):  # named but missing: an error even without lemmas
+        Matcher(load_lexicons(["naming"]), Normaliser(), morphology_db=tmp_path / "none.db")
     plain = Matcher([lx], Normaliser(), use_env=False)
     assert plain.analyzer is None and plain.match_text("السفير") == []

@@ -207,11 +207,11 @@ class Matcher:
         self._morphology_arg = morphology_db
         self._use_env = use_env
         has_lemmas = any(e.lemmas for lx in self.lexicons for c in lx.categories for e in c.entries)
-        if analyzer is None and has_lemmas and (morphology_db is not None or use_env):
+        if analyzer is None and (morphology_db is not None or (use_env and has_lemmas)):
             from framing.lexicon.camel_lemma import find_database, load_analyzer
 
-            path = find_database(morphology_db) if (morphology_db is not None or use_env) else None
-            if path is not None:
+            path = find_database(morphology_db)  # a database that was named must exist
+            if path is not None and has_lemmas:  # loaded only when some entry has lemmas
                 analyzer = load_analyzer(path)
                 self.morphology = str(path)
         elif analyzer is not None:
