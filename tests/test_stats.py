@@ -293,6 +293,16 @@ def test_headlines_read_plainly():
     assert top["outlet"] == "a" and top["category"] == "c0"
     assert top["text"].startswith("Sahil News uses category 0 terms ")
     assert "as often as the other outlets (95% CI" in top["text"] and "q" in top["text"]
+    assert (h["kind"] == "rate").all()
+
+
+def test_naming_headline():
+    docs, matches, lex = make_corpus({"a": 60, "b": 60, "c": 60}, {}, n_categories=1, seed=6,
+                                     naming={"a": 0.9, "b": 0.2, "c": 0.2})
+    h = run(docs, matches, lex, names={"a": "Al-Jabal TV"}).tables["headlines"]
+    row = h[h["kind"] == "naming"].iloc[0]
+    assert row["outlet"] == "a" and row["entry"] == "a" and row["share"] > row["share_rest"]
+    assert row["text"].startswith("Al-Jabal TV uses “A” in ") and "of its mentions of “Axis”" in row["text"]
 
 
 # ----------------------------------------------------------------------------------------------

@@ -74,7 +74,8 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
     elif n_dated < len(c.doc_ids):
         notes.append(f"{len(c.doc_ids) - n_dated} of {len(c.doc_ids)} documents have no date and are left "
                      "out of the rates over time (they count everywhere else).")
-    tables["headlines"] = hl.headlines(contrasts, opts.headlines)
+    labels = dict(zip(zip(c.categories["lexicon"], c.categories["category"]), c.categories["category_label"]))
+    tables["headlines"] = hl.headlines(contrasts, opts.headlines, tables["naming_shares"], labels)
     notes += _guard_notes(tables["outlet_scores"], contrasts, opts, names)
     timings["total"] = time.perf_counter() - t0
 

@@ -1,12 +1,21 @@
-"""Plain-language headlines: the clearest one-vs-rest differences, one sentence each."""
+"""Plain-language headlines: the clearest one-vs-rest differences, one sentence each.
+
+Rate differences come first (kind "rate": ratio, ci_low, ci_high are the rate ratio and its
+interval), then naming preferences (kind "naming": share, share_rest and the share's interval in
+share_ci_low / share_ci_high; ratio and its interval are left empty). Within each kind: unwarned
+before warned, then by q, then by effect size. Only results with q below the false discovery rate
+are headlines; a warned one says so in its text.
+"""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
 
-COLUMNS = ["outlet", "outlet_name", "lexicon", "category", "category_label", "text", "ratio", "ci_low",
-           "ci_high", "q", "warning"]
+COLUMNS = ["kind", "outlet", "outlet_name", "lexicon", "category", "category_label", "text", "ratio", "ci_low",
+           "ci_high", "q", "warning", "entry", "share", "share_rest", "share_ci_low", "share_ci_high"]
 
 
 def _num(x: float) -> str:
@@ -17,6 +26,10 @@ def _q(q: float) -> str:
     return "q<0.001" if q < 0.001 else f"q={q:.3f}"
 
 
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
 def sentence(name: str, label: str, ratio: float, lo: float, hi: float, q: float) -> str:
     ci = f"95% CI {_num(lo)}–{_num(hi)}, {_q(q)}"
     if ratio >= 1:
@@ -25,18 +38,50 @@ def sentence(name: str, label: str, ratio: float, lo: float, hi: float, q: float
             f"(rate ratio {_num(ratio)}, {ci}).")
 
 
-def headlines(contrasts: pd.DataFrame, n: int) -> pd.DataFrame:
-    if contrasts.empty or n == 0:
+def naming_sentence(name: str, entry: str, axis: str, share: float, lo: float, hi: float, rest: float,
+                    q: float) -> str:
+    return (f"{name} uses “{entry}” in {_pct(share)} of its mentions of “{axis}” (95% CI {100 * lo:.0f}–{_pct(hi)}); "
+            f"the other outlets in {_pct(rest)} ({_q(q)}).")
+
+
+def headlines(contrasts: pd.DataFrame, n: int, naming: pd.DataFrame | None = None,
+              labels: dict | None = None) -> pd.DataFrame:
+    """labels: (lexicon, category) -> label, for naming axes."""
+    frames = []
+    if n and not contrasts.empty:
+        c = contrasts[(contrasts["family"] == "one-vs-rest") & contrasts["significant"]].copy()
+        if not c.empty:
+            c["_warned"] = c["warning"].astype(str) != ""
+            c["_effect"] = np.abs(np.log(c["ratio"].astype(float)))
+            c = c.sort_values(["_warned", "q", "_effect"], ascending=[True, True, False]).head(n)
+            label = c["category_label"].astype(str).str.lower()
+            text = [sentence(nm, lb, r, lo, hi, q) + (f" Caution: {w}." if w else "")
+                    for nm, lb, r, lo, hi, q, w in zip(c["outlet_a_name"], label, c["ratio"], c["ci_low"],
+                                                       c["ci_high"], c["q"], c["warning"])]
+            frames.append(c.assign(kind="rate", outlet=c["outlet_a"], outlet_name=c["outlet_a_name"], text=text))
+    if n and naming is not None and not naming.empty:
+        m = naming[naming["significant"].fillna(False).astype(bool) & (naming["share"] > naming["share_rest"])].copy()
+        if not m.empty:
+            m["_warned"] = m["warning"].astype(str) != ""
+            m["_effect"] = (m["share"] - m["share_rest"]).abs()
+            m = m.sort_values(["_warned", "q", "_effect"], ascending=[True, True, False]).head(n)
+            labels = labels or {}
+            axis_label = [labels.get((lx, ax), ax) for lx, ax in zip(m["lexicon"], m["axis"])]
+            entry = [re.split(r"[;,(]", g)[0].strip() if isinstance(g, str) and g.strip() else e
+                     for g, e in zip(m["gloss"], m["entry"])]
+            text = [naming_sentence(nm, en, ax, s, lo, hi, r, q) + (f" Caution: {w}." if w else "")
+                    for nm, en, ax, s, lo, hi, r, q, w in zip(m["outlet_name"], entry, axis_label, m["share"],
+                                                              m["ci_low"], m["ci_high"], m["share_rest"], m["q"],
+                                                              m["warning"])]
+            frames.append(pd.DataFrame({
+                "kind": "naming", "outlet": m["outlet"], "outlet_name": m["outlet_name"], "lexicon": m["lexicon"],
+                "category": m["axis"], "category_label": axis_label, "text": text, "ratio": np.nan, "ci_low": np.nan,
+                "ci_high": np.nan, "q": m["q"], "warning": m["warning"], "entry": m["entry"], "share": m["share"],
+                "share_rest": m["share_rest"], "share_ci_low": m["ci_low"], "share_ci_high": m["ci_high"]}))
+    if not frames:
         return pd.DataFrame(columns=COLUMNS)
-    c = contrasts[(contrasts["family"] == "one-vs-rest") & contrasts["significant"]].copy()
-    if c.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    c["_warned"] = c["warning"].astype(str) != ""
-    c["_effect"] = np.abs(np.log(c["ratio"].astype(float)))
-    c = c.sort_values(["_warned", "q", "_effect"], ascending=[True, True, False]).head(n)
-    label = c["category_label"].astype(str).str.lower()
-    text = [sentence(nm, lb, r, lo, hi, q) + (f" Caution: {w}." if w else "")
-            for nm, lb, r, lo, hi, q, w in zip(c["outlet_a_name"], label, c["ratio"], c["ci_low"], c["ci_high"],
-                                               c["q"], c["warning"])]
-    out = c.assign(outlet=c["outlet_a"], outlet_name=c["outlet_a_name"], text=text)
+    out = pd.concat(frames, ignore_index=True)
+    for col in COLUMNS:
+        if col not in out.columns:
+            out[col] = np.nan if col not in ("entry",) else ""
     return out[COLUMNS].reset_index(drop=True)
