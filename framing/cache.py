@@ -26,7 +26,9 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -57,12 +59,16 @@ def code_revision(*modules: str) -> str:
 
 
 def digest(*parts: Any) -> str:
-    """SHA-256 of JSON-able parts (bytes are hashed as they are)."""
+    """SHA-256 of JSON-able parts (bytes are hashed as they are, lists of strings string by string)."""
     h = hashlib.sha256()
     for part in parts:
         if isinstance(part, (bytes, bytearray, memoryview)):
             h.update(b"b")
             h.update(hashlib.sha256(part).digest())
+        elif isinstance(part, (list, tuple)) and part and all(isinstance(x, str) for x in part):
+            h.update(b"s%d:" % len(part))
+            for x in part:
+                h.update(hashlib.sha256(x.encode("utf-8", "surrogatepass")).digest())
         else:
             h.update(b"j")
             h.update(json.dumps(part, sort_keys=True, ensure_ascii=False, default=str).encode())
@@ -134,9 +140,38 @@ class Cache:
             self.put(kind, key, value)
         return value
 
+    @contextmanager
+    def active(self) -> Iterator[Cache]:
+        """Within the block, :func:`stage_memo` uses this cache."""
+        token = _ACTIVE.set(self)
+        try:
+            yield self
+        finally:
+            _ACTIVE.reset(token)
+
     def info(self) -> dict:
         """Hits and misses, for manifest.json."""
         return {"enabled": self.enabled, "path": str(self.root), "hits": dict(self.hits), "misses": dict(self.misses)}
+
+
+def cache_dir(config) -> Path:
+    """The run's cache folder: ``run.cache_dir``, else ``.framing-cache`` beside the output folder."""
+    return config.resolve(config.run.cache_dir) if config.run.cache_dir else config.output_dir.parent / ".framing-cache"
+
+
+_ACTIVE: ContextVar[Cache | None] = ContextVar("framing_cache", default=None)
+
+
+def stage_memo(name: str, code: tuple[str, ...], inputs: tuple, compute: Callable[[], Any]) -> Any:
+    """For the stages: ``compute()``, or its value from an earlier run with the same ``inputs``
+    (strings, lists of strings, JSON-able values) and the same code of the modules ``code``.
+    Only for results that do not depend on the lexicons. Active inside a pipeline run (the run's
+    cache, off with ``run.cache: false``); a stage called on its own just computes."""
+    cache = _ACTIVE.get()
+    if cache is None or not cache.enabled:
+        return compute()
+    key = digest(name, code_revision(*code), *inputs)
+    return cache.memo("stage", key, compute)
 
 
 # ---- corpus ----------------------------------------------------------------------------------

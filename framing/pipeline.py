@@ -100,13 +100,13 @@ def run(
     if (classify if classify is not None else cfg.classify.outlet_classifier or bool(cfg.classify.models)):
         from framing import classify as classify_stage
 
-        with timings.stage("classifiers", progress):
+        with timings.stage("classifiers", progress), cache.active():  # cache hook: stage_memo
             _absorb(result, "classify", classify_stage.compute(analysed, result.tables["matches"], cfg, normaliser, cfg.seed))
 
     if topics if topics is not None else cfg.topics.enabled:
         from framing import topics as topics_stage
 
-        with timings.stage("topics", progress):
+        with timings.stage("topics", progress), cache.active():  # cache hook: stage_memo
             out = topics_stage.compute(analysed, result.tables["matches"], normaliser, cfg.topics, cfg.seed,
                                        _cache_dir(cfg) / "embeddings" if cfg.run.cache else None)
             _absorb(result, "topics", out)

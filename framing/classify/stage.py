@@ -58,8 +58,14 @@ def compute(docs, matches, config, normaliser: Normaliser | None = None, seed: i
 
         t0 = time.perf_counter()
         try:
-            tables, notes, info = outlet_attribution(masked, outlets, options, seed=seed, n_jobs=n_jobs,
-                                                     names=_outlet_names(config, docs))
+            names = _outlet_names(config, docs)
+            # cache hook (framing/cache.py): the outlet classifier does not depend on the lexicons,
+            # so a re-run after a lexicon edit reuses its cross-validation
+            from framing.cache import stage_memo
+
+            tables, notes, info = stage_memo(
+                "outlet_classifier", ("framing.classify",), (masked, outlets, options.model_dump(mode="json"), seed, names),
+                lambda: outlet_attribution(masked, outlets, options, seed=seed, n_jobs=n_jobs, names=names))
         except ValueError as exc:  # e.g. an empty vocabulary after masking
             tables, notes, info = {}, [f"Outlet classifier skipped: {exc}."], {"skipped": str(exc)}
         out.tables.update(tables)
