@@ -84,11 +84,12 @@ def main() -> None:
     print(f"input: {len(docs):,} documents, {a.outlets} outlets, {a.categories} categories, {len(matches):,} hits, "
           f"{sum(len(t) for t in terms.values()):,} outlet-term pairs; cores: {os.cpu_count()}")
     for _ in range(a.repeat):
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         out = compute(docs, matches, lex, terms, StatsOptions(), 42, names)
-        wall = time.perf_counter() - t
+        wall, cpu = time.perf_counter() - t, time.process_time() - cpu
         c = out.tables["contrasts"]
-        print(f"statistics stage: {wall:.1f} s wall; parts (s): {out.info['timings_s']}")
+        print(f"statistics stage: {wall:.1f} s wall, {cpu:.1f} s CPU (all threads; load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores); parts (s, wall): {out.info['timings_s']}")
         print(f"  contrasts: {len(c):,} ({c['p_method'].value_counts().to_dict()}); "
               f"keyness rows: {len(out.tables['keyness']):,}; timeline rows: {len(out.tables['timeline']):,}")
 

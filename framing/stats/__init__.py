@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from framing.records import StageOutput
-from framing.stats.methods import TESTS, methods
+from framing.stats.methods import TESTS, methods, versions
 from framing.stats.options import StatsOptions
 
 __all__ = ["compute", "methods", "METHODS", "StatsOptions", "TESTS"]
@@ -90,6 +90,7 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
         "keyness_top": opts.keyness_top,
         "time_unit": unit,
         "tests": TESTS,
+        "versions": versions(),
         "n_documents": int(len(c.doc_ids)),
         "n_outlets": int(c.n_groups),
         "n_categories": int(len(c.categories)),
