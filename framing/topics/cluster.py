@@ -2,8 +2,8 @@
 
 - Reduction: PCA to ``reduce_dims`` components (default), or UMAP (``umap: true``; costs ~12 s of
   numba warm-up and needs at least ~15 units).
-- Clustering: KMeans with k fixed or chosen by the silhouette score, or HDBSCAN (outliers get
-  topic -1).
+- Clustering: KMeans with k fixed or chosen by the silhouette score (cosine, in the embedding
+  space), or HDBSCAN (outliers get topic -1).
 - Large corpora: reduction and clustering are fitted on a random sample of ``fit_idx`` units;
   the other units are then assigned: KMeans by nearest centre, HDBSCAN by a vote of the nearest
   sampled units (outliers included).
@@ -68,16 +68,21 @@ def kmeans_fit(X: np.ndarray, k: int, seed: int):
     return KMeans(n_clusters=k, n_init=4, random_state=seed).fit(X)
 
 
-def choose_k(X: np.ndarray, ks: list[int], seed: int) -> tuple[int, dict[int, float], dict]:
+def choose_k(X: np.ndarray, E: np.ndarray, ks: list[int], seed: int) -> tuple[int, dict[int, float], dict]:
+    """KMeans in the reduced space ``X`` for each k; the silhouette is scored in the embedding
+    space ``E`` (cosine): a low-dimensional projection inflates it for larger k."""
     from sklearn.metrics import silhouette_score
 
     scores, models = {}, {}
-    sample = min(len(X), SILHOUETTE_SAMPLE)
+    rng = np.random.default_rng(seed)
+    sample = np.sort(rng.choice(len(X), size=SILHOUETTE_SAMPLE, replace=False)) if len(X) > SILHOUETTE_SAMPLE else None
+    Es = E[sample] if sample is not None else E
     for k in ks:
         km = kmeans_fit(X, k, seed)
-        if len(set(km.labels_.tolist())) < 2:
+        labels = km.labels_[sample] if sample is not None else km.labels_
+        if len(set(labels.tolist())) < 2 or len(set(labels.tolist())) >= len(labels):
             continue
-        scores[k] = float(silhouette_score(X, km.labels_, sample_size=sample, random_state=seed))
+        scores[k] = float(silhouette_score(Es, labels, metric="cosine"))
         models[k] = km
     if not scores:
         return ks[0], scores, models
@@ -100,7 +105,7 @@ def cluster_units(emb: np.ndarray, fit_idx: np.ndarray, options, seed: int, k: i
                 k = n_fit
         if k is None:
             ks = auto_k_range(n_fit, options.k_min, options.k_max)
-            k, silhouette, models = choose_k(Xf, ks, seed)
+            k, silhouette, models = choose_k(Xf, emb[fit_idx], ks, seed)
             km = models.get(k) or kmeans_fit(Xf, k, seed)
         else:
             km = kmeans_fit(Xf, k, seed)

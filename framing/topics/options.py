@@ -30,4 +30,5 @@ class TopicsOptions(BaseModel):
     bootstrap: int = Field(1000, ge=0, description="document-bootstrap resamples for the topic-share confidence intervals")
     top_words: int = Field(10, ge=1, description="c-TF-IDF words per topic")
     examples_per_topic: int = Field(3, ge=1, description="representative paragraphs per topic")
+    threads: int = Field(1, ge=1, description="BLAS/OpenMP threads for the numeric steps (more threads busy-wait and slow down on shared cores)")
     cache: bool = Field(True, description="cache neural embeddings by paragraph hash in the run's cache folder")

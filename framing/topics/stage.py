@@ -60,7 +60,7 @@ def _embed(units: Units, fit_idx, options, seed, cache_dir, info) -> np.ndarray:
         info["cache"] = {"used": False, "why": "tfidf embeddings are fitted on the corpus itself"}
         return _tfidf_embed(units, fit_idx, seed)
     encoder = load_encoder(options.embedding, options.model_path)
-    where = cache_dir / "topics" if (cache_dir is not None and options.cache) else None
+    where = cache_dir if (cache_dir is not None and options.cache) else None
     emb, stats = embed_neural(units.texts, encoder, where)
     info["backend_key"] = encoder.key
     info["cache"] = {"used": where is not None, "path": str(where) if where else None, **stats}
@@ -81,11 +81,13 @@ def _empty_output(notes, info) -> StageOutput:
 
 
 def _stability(emb, n, options, seeds, main: Clustering, fit_idx_of) -> tuple[pd.DataFrame, list[Clustering]]:
+    """Refit reduction and clustering with each further seed (new fitting sample when sampled);
+    KMeans keeps the main fit's k, so the ARI measures the clustering, not the choice of k."""
     from sklearn.metrics import adjusted_rand_score
 
     runs = [main]
     for s in seeds[1:]:
-        runs.append(cluster_units(emb, fit_idx_of(s), options, s))
+        runs.append(cluster_units(emb, fit_idx_of(s), options, s, k=main.k if main.method == "kmeans" else None))
     rows = []
     for (i, a), (j, b) in itertools.combinations(enumerate(runs), 2):
         rows.append((seeds[i], seeds[j], float(adjusted_rand_score(a.labels, b.labels)),
@@ -104,11 +106,19 @@ def _stability_note(stab: pd.DataFrame) -> str:
     else:
         verdict = ("the topics are unstable: different seeds split the text differently, so read the mix as "
                    "a rough picture and compare only large differences")
-    return (f"Stability: refitting with {n_seeds} seeds gives topic assignments that agree with an adjusted "
+    return (f"Stability: refitting the clustering with {n_seeds} seeds gives topic assignments that agree with an adjusted "
             f"Rand index of {mean:.2f} on average (lowest {low:.2f}); {verdict}.")
 
 
 def compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageOutput:
+    from threadpoolctl import threadpool_limits
+
+    # OpenMP/BLAS threads busy-wait: on shared or small machines KMeans ran 30x slower with them.
+    with threadpool_limits(limits=options.threads):
+        return _compute(docs, matches, normaliser, options, seed, cache_dir)
+
+
+def _compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageOutput:
     t_start = time.perf_counter()
     timings: dict[str, float] = {}
     notes: list[str] = []
@@ -116,7 +126,7 @@ def compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageOu
     docs = [d for d in docs if getattr(d, "analysed", True)]
     seeds = [int(seed) + i for i in range(options.stability_seeds)]
     info: dict = {"backend": options.embedding, "clustering": options.clustering, "unit": options.unit,
-                  "seed": int(seed), "seeds": seeds, "umap": options.umap,
+                  "seed": int(seed), "seeds": seeds, "umap": options.umap, "threads": options.threads,
                   "stopwords": stopwords_source(), "versions": _versions(options.embedding),
                   "options": options.model_dump()}
 
@@ -170,7 +180,7 @@ def compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageOu
             best = main.silhouette[main.k]
             ks = sorted(main.silhouette)
             notes.append(f"{main.k} topics, the number with the best silhouette score ({best:.2f}) among "
-                         f"{ks[0]}–{ks[-1]} (KMeans on {main.reduction.upper()} of the {options.embedding} embeddings).")
+                         f"{ks[0]}–{ks[-1]} (KMeans on {main.reduction.upper()} of the {options.embedding} embeddings; silhouette measured on the embeddings).")
             if best < 0.1:
                 notes.append("The silhouette score is low: topics overlap, so read them as tendencies rather "
                              "than separate subjects.")
