@@ -12,7 +12,10 @@ by one outlet and never by another does not top the list.
 
 Each comparison keeps the ``keyness_top`` terms with the largest positive z: the words ``outlet``
 uses distinctively more than ``versus``. Pairwise comparisons are written in both orders (a vs b and
-b vs a), so both directions of every pair are there without mixing signs in one list.
+b vs a), so both directions of every pair are there without mixing signs in one list. A small
+corpus can have fewer than ``keyness_top`` distinctive terms: the list is still filled, and the
+column ``distinctive`` marks the terms with z >= 1.96 (Monroe et al.'s threshold, not adjusted for
+the many terms compared: a descriptive guide, not a test).
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ import pandas as pd
 
 from framing.stats.stopwords import is_stopword, stopword_set
 
-COLUMNS = ["outlet", "outlet_name", "versus", "versus_name", "rank", "term", "count", "count_versus", "delta", "z"]
+COLUMNS = ["outlet", "outlet_name", "versus", "versus_name", "rank", "term", "count", "count_versus", "delta", "z",
+           "distinctive"]
+Z_DISTINCTIVE = 1.96  # z at or above this: the term is distinctive at the 5% level (unadjusted)
 
 
 def term_matrix(outlet_terms: dict, outlets: list[str], min_count: int) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -83,5 +88,6 @@ def compute_keyness(outlet_terms: dict, outlets: list[str], opts, names: dict) -
             "versus_name": "the other outlets" if j is None else names.get(v, v),
             "rank": np.arange(1, len(idx) + 1), "term": vocab[idx], "count": y_i[idx].astype(int),
             "count_versus": y_j[idx].astype(int), "delta": delta[idx], "z": z[idx],
+            "distinctive": z[idx] >= Z_DISTINCTIVE,
         }))
     return pd.concat(frames, ignore_index=True)[COLUMNS], notes, info

@@ -122,7 +122,9 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "from the project's own Arabic stopword list (framing/stats/stopwords_ar.txt), and words used fewer "
             f"than {o.keyness_min_count} times in the whole corpus, are left out. Each comparison lists its "
             f"{o.keyness_top} words with the largest positive z, the words the outlet uses distinctively more; "
-            "pairwise comparisons are listed in both directions.",
+            "pairwise comparisons are listed in both directions. The column distinctive marks z of at least 1.96; "
+            "with thousands of words compared this is a descriptive guide rather than a test, and a small corpus "
+            "may have fewer distinctive words than the list shows.",
         ]},
         {"title": "Naming", "paragraphs": [
             "For a contested name (a naming axis), an outlet's share of a variant is its mentions of that variant "
