@@ -53,7 +53,8 @@ def synthetic(n_docs: int, n_outlets: int, n_cat: int, hits_per_1k: float, seed:
     pref = np.where(g[mention] == 0, 0.9, 0.4)
     entry = np.where(rng.random(len(mention)) < pref, "variant_a", "variant_b")
     k = rng.integers(1, 4, len(mention))
-    naming = pd.DataFrame({"doc_id": np.repeat(doc_ids[mention], k), "outlet": np.repeat(docs["outlet"].to_numpy()[mention], k),
+    naming = pd.DataFrame({"doc_id": np.repeat(doc_ids[mention], k),
+                           "outlet": np.repeat(docs["outlet"].to_numpy()[mention], k),
                            "source": "", "lexicon": "names", "category": "axis", "entry": np.repeat(entry, k),
                            "surface": "", "start": 0, "end": 0, "sentence": ""})
     matches = pd.concat([matches, naming], ignore_index=True)

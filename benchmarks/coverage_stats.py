@@ -66,7 +66,8 @@ def main() -> None:
         print(f"- {name}: rate-ratio interval covers 1 in {np.mean(cover):.3f} of {len(cover)}")
         for m in np.unique(meth):
             sel = meth == m
-            print(f"    {m}: n={sel.sum()}, p<0.05: {np.mean(ps[sel] < 0.05):.3f}, p<0.01: {np.mean(ps[sel] < 0.01):.3f}")
+            print(f"    {m}: n={sel.sum()}, p<0.05: {np.mean(ps[sel] < 0.05):.3f}, "
+                  f"p<0.01: {np.mean(ps[sel] < 0.01):.3f}")
     print("Rate intervals (20 categories with known rates, clustered hits):")
     true = dict(enumerate(np.linspace(0.5, 6, 20)))
     for n_docs, disp in [(15, 1.0), (40, 2.0), (150, 1.5), (500, 2.0)]:

@@ -60,7 +60,8 @@ def test_columns(c: Counts) -> np.ndarray:
     return np.flatnonzero((c.categories["kind"] != "naming").to_numpy())
 
 
-def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict, rng: np.random.Generator) -> tuple[pd.DataFrame, list[str], dict]:
+def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict,
+                      rng: np.random.Generator) -> tuple[pd.DataFrame, list[str], dict]:
     notes: list[str] = []
     cols = test_columns(c)
     n_docs = np.bincount(c.group, minlength=c.n_groups)

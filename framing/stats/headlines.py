@@ -40,7 +40,8 @@ def sentence(name: str, label: str, ratio: float, lo: float, hi: float, q: float
 
 def naming_sentence(name: str, entry: str, axis: str, share: float, lo: float, hi: float, rest: float,
                     q: float) -> str:
-    return (f"{name} uses “{entry}” in {_pct(share)} of its mentions of “{axis}” (95% CI {100 * lo:.0f}–{_pct(hi)}); "
+    return (f"{name} uses “{entry}” in {_pct(share)} of its mentions of “{axis}” "
+            f"(95% CI {100 * lo:.0f}–{_pct(hi)}); "
             f"the other outlets in {_pct(rest)} ({_q(q)}).")
 
 

@@ -62,7 +62,8 @@ def _category_table(lexicons: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.D
                 "category_label": extra["category"], "category_label_ar": "",
             })], ignore_index=True)
     cats = cats.reset_index(drop=True)
-    cats["category_label"] = np.where(cats["category_label"].astype(str) == "", cats["category"], cats["category_label"])
+    no_label = cats["category_label"].astype(str) == ""
+    cats["category_label"] = np.where(no_label, cats["category"], cats["category_label"])
 
     naming = lex[lex["kind"] == "naming"][["lexicon", "category", "entry", "gloss"]]
     naming = naming[naming["entry"].astype(str) != ""].drop_duplicates(["lexicon", "category", "entry"])

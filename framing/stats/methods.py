@@ -32,7 +32,8 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
     from framing.stats.options import StatsOptions
 
     o = options or StatsOptions()
-    seed_text = f"The random seed of this run was {seed}; " if seed is not None else "The random seed is recorded in manifest.json; "
+    seed_text = (f"The random seed of this run was {seed}; " if seed is not None
+                 else "The random seed is recorded in manifest.json; ")
     return [
         {"title": "Counts and rates", "paragraphs": [
             "Every lexicon hit is counted once in the document where it occurs. For an outlet and a category, "
@@ -66,7 +67,8 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "pair of outlets (pairwise). The effect size is the rate ratio rate_a / rate_b. When one side has no "
             "hits, 0.5 is added to both counts (the Haldane-Anscombe correction) so that the ratio stays finite; "
             "when both sides have none the ratio is left empty. Its 95% interval comes from the same document "
-            "bootstrap, resampling each outlet's documents separately (so the pooled rest keeps its outlet mix); BCa, with "
+            "bootstrap, resampling each outlet's documents separately (so the pooled rest keeps its outlet mix); "
+            "BCa, with "
             "influence values centred within each outlet. "
             f"When either side has fewer than {o.min_docs} documents the interval is widened to the conditional "
             "binomial interval of the ratio (given all hits of both sides, outlet a's share is binomial; Wilson "

@@ -23,7 +23,8 @@ class StatsOptions(BaseModel):
         3, ge=1,
         description="hits that come from fewer documents than this trigger a warning (one article can carry them all)",
     )
-    keyness_prior: float = Field(500.0, gt=0, description="strength (total pseudo-count) of the informative Dirichlet prior")
+    keyness_prior: float = Field(
+        500.0, gt=0, description="strength (total pseudo-count) of the informative Dirichlet prior")
     keyness_top: int = Field(30, ge=1, description="terms per comparison shown in the report")
     keyness_min_count: int = Field(
         5, ge=1, description="terms used fewer times than this in the whole corpus are left out of keyness",

@@ -59,10 +59,10 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
     ``min_expected`` documents with a hit, U is referred to the normal distribution with these exact
     moments (Hajek's combinatorial central limit theorem); otherwise the permutation distribution is
     simulated with R relabellings: document by document when the smaller group or R x P is small
-    (``_exact_mc``), else from the documents with hits alone (``_sparse_mc``). ``every_row_counts``: every row is an informative
-    document (naming shares, where a document without the variant still mentions the axis), so the
-    expected count is that of documents, not of documents with a hit. Returns arrays (K,): p, z,
-    method, u.
+    (``_exact_mc``), else from the documents with hits alone (``_sparse_mc``).
+    ``every_row_counts``: every row is an informative document (naming shares, where a document
+    without the variant still mentions the axis), so the expected count is that of documents, not of
+    documents with a hit. Returns arrays (K,): p, z, method, u.
     """
     P, K = X.shape
     m = int(in_a.sum())
