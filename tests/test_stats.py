@@ -386,3 +386,18 @@ def test_floyd_subsets_are_uniform():
         assert len(counts) == n_subsets
         expected = len(rows) / n_subsets
         assert max(abs(c - expected) for c in counts.values()) < 5 * math.sqrt(expected)
+
+
+def test_bca_rate_interval_agrees_with_scipy_bootstrap():
+    """Our BCa (exact influence values) against scipy.stats.bootstrap's BCa (jackknife) on one outlet."""
+    from scipy.stats import bootstrap
+
+    docs, matches, lex = make_corpus({"x": 200}, {("x", 0): 3.0}, n_categories=1, dispersion=2.0, seed=12)
+    row = run(docs, matches, lex, opts=StatsOptions(bootstrap=4000, permutations=200)).tables["outlet_scores"].iloc[0]
+    assert row["ci_method"] == "document bootstrap (BCa)"
+    hits = matches.groupby("doc_id").size().reindex(docs["doc_id"], fill_value=0).to_numpy(float)
+    words = docs["n_tokens"].to_numpy(float)
+    ref = bootstrap((hits, words), lambda h, w, axis=-1: 1000 * h.sum(axis) / w.sum(axis), paired=True,
+                    vectorized=True, n_resamples=4000, method="BCa", random_state=np.random.default_rng(0))
+    assert row["ci_low"] == pytest.approx(ref.confidence_interval.low, rel=0.04)
+    assert row["ci_high"] == pytest.approx(ref.confidence_interval.high, rel=0.04)
