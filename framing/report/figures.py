@@ -342,13 +342,3 @@ def _round(v: float | None) -> float | None:
     if v is None or math.isinf(v):
         return None
     return float(f"{v:.4g}")
-
-
-def _f(v) -> str:
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return "–"
-    if v != v:
-        return "–"
-    return f"{v:.3g}"
