@@ -50,16 +50,15 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
         self.random_state = random_state
         self.chunk = chunk
 
-    def _counts(self, texts, char_vectorizer):
+    @staticmethod
+    def _word_counts(texts):
         from sklearn.feature_extraction.text import CountVectorizer
 
-        words = CountVectorizer(token_pattern=r"\S+", lowercase=False, dtype=np.float32)
+        words = CountVectorizer(analyzer=str.split, dtype=np.float32)
         try:
-            unit_words = words.fit_transform(texts)
+            return words.fit_transform(texts), words.get_feature_names_out()
         except ValueError:  # no word at all
-            return None
-        word_grams = char_vectorizer.transform(words.get_feature_names_out()).astype(np.float32)
-        return (unit_words @ word_grams).tocsr()
+            return None, None
 
     def fit(self, texts, y=None):
         from sklearn.decomposition import TruncatedSVD
@@ -69,14 +68,12 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
         self.svd_ = None
         self.char_ = None
         self.n_features_out_ = 1
-        words = CountVectorizer(token_pattern=r"\S+", lowercase=False, dtype=np.float32)
-        try:
-            unit_words = words.fit_transform(texts)
-        except ValueError:  # nothing to learn from: every unit embeds to zeros
+        unit_words, vocab = self._word_counts(texts)
+        if unit_words is None:  # nothing to learn from: every unit embeds to zeros
             return self
         grams = CountVectorizer(analyzer="char_wb", ngram_range=tuple(self.ngram_range), lowercase=False,
                                 dtype=np.float32)
-        word_grams = grams.fit_transform(words.get_feature_names_out())
+        word_grams = grams.fit_transform(vocab)
         freq = np.asarray(unit_words.sum(axis=0)).ravel() @ word_grams
         names = grams.get_feature_names_out()
         keep = np.sort(np.argsort(-freq, kind="stable")[: self.max_features])
@@ -99,10 +96,12 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
         out = np.zeros((len(texts), self.n_features_out_), dtype=np.float32)
         if self.char_ is None:
             return out
+        unit_words, vocab = self._word_counts(texts)
+        if unit_words is None:
+            return out
+        word_grams = self.char_.transform(vocab).astype(np.float32)  # once per distinct word
         for i in range(0, len(texts), self.chunk):
-            X = self._counts(texts[i:i + self.chunk], self.char_)
-            if X is None:
-                continue
+            X = (unit_words[i:i + self.chunk] @ word_grams).tocsr()
             B = self.tfidf_.transform(X)
             Y = self.svd_.transform(B) if self.svd_ is not None else B.toarray()
             out[i:i + Y.shape[0]] = normalize(Y).astype(np.float32)

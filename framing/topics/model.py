@@ -31,6 +31,12 @@ def bertopic_version() -> str:
         return "unknown"
 
 
+def _content_words(doc: str) -> list[str]:
+    """Units arrive as normalised content words joined by spaces; BERTopic turns an empty
+    document into the placeholder "emptydoc", which is not a word."""
+    return [w for w in doc.split() if w != "emptydoc"]
+
+
 def topic_words(content: list[str], labels: np.ndarray, embeddings: np.ndarray, top_n: int = 10) -> TopicWords:
     from bertopic import BERTopic
     from bertopic.cluster import BaseCluster
@@ -38,9 +44,7 @@ def topic_words(content: list[str], labels: np.ndarray, embeddings: np.ndarray, 
     from bertopic.vectorizers import ClassTfidfTransformer
     from sklearn.feature_extraction.text import CountVectorizer
 
-    # A unit with no content word still needs a token for the vectorizer to see a document.
-    docs = [c if c else "_" for c in content]
-    vectorizer = CountVectorizer(token_pattern=r"[^\s_]\S*", lowercase=False, min_df=1)
+    vectorizer = CountVectorizer(analyzer=_content_words, min_df=1)
     model = BERTopic(
         # Not "english": BERTopic then strips every non-ASCII character before c-TF-IDF. No model is
         # loaded for any language as long as embeddings are passed to fit().
@@ -54,7 +58,7 @@ def topic_words(content: list[str], labels: np.ndarray, embeddings: np.ndarray, 
         calculate_probabilities=False,
         verbose=False,
     )
-    model.fit(docs, embeddings=np.asarray(embeddings), y=np.asarray(labels))
+    model.fit(list(content), embeddings=np.asarray(embeddings), y=np.asarray(labels))
     final = np.asarray(model.topics_, dtype=np.int64)
     words = {}
     for topic in sorted(set(final.tolist())):

@@ -47,7 +47,7 @@ def paragraph_spans(text: str, min_words: int) -> list[tuple[int, int]]:
         while e > s and text[e - 1].isspace():
             e -= 1
         if e > s:
-            lines.append((s, e, sum(1 for _ in WORD_RE.finditer(text, s, e))))
+            lines.append((s, e, len(WORD_RE.findall(text, s, e))))
     spans: list[list[int]] = []
     pending: list[int] | None = None  # [start, end, words]
     for s, e, n in lines:
@@ -80,7 +80,15 @@ def document_span(text: str) -> list[tuple[int, int]]:
 def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words: int = 8) -> Units:
     stops = stopword_set(normaliser)
     word = normaliser.word
-    keep: dict[str, bool] = {}
+    content_of: dict[str, str] = {}  # surface -> normalised content word, "" when not a content word
+
+    def classify(surface: str) -> str:
+        norm = word(surface)
+        ok = (len(norm) >= 2 and _ARABIC_LETTER.search(norm) is not None
+              and not _HAS_DIGIT.search(norm) and not is_stopword(norm, stops))
+        content_of[surface] = norm if ok else ""
+        return content_of[surface]
+
     surfaces: Counter = Counter()
     rows, texts, content = [], [], []
     for doc in docs:
@@ -89,24 +97,15 @@ def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words
         if not spans:  # an analysed document with no text still gets a (empty) unit
             spans = [(0, len(text))]
         for i, (s, e) in enumerate(spans):
-            n_tokens = 0
-            words, surf = [], []
-            for m in WORD_RE.finditer(text, s, e):
-                n_tokens += 1
-                surface = m.group()
-                norm = word(surface)
-                ok = keep.get(norm)
-                if ok is None:
-                    ok = keep[norm] = (
-                        len(norm) >= 2 and _ARABIC_LETTER.search(norm) is not None
-                        and not _HAS_DIGIT.search(norm) and not is_stopword(norm, stops)
-                    )
-                if ok:
-                    words.append(norm)
-                    surf.append(surface)
-            surfaces.update(surf)
+            toks = WORD_RE.findall(text, s, e)
+            get = content_of.get
+            vals = [get(t) for t in toks]
+            if None in vals:
+                vals = [v if v is not None else classify(t) for t, v in zip(toks, vals)]
+            words = [v for v in vals if v]
+            surfaces.update([t for t, v in zip(toks, vals) if v])
             rows.append((f"{doc.doc_id}#p{i}" if unit == "paragraph" else doc.doc_id, doc.doc_id,
-                         doc.outlet, s, e, n_tokens, len(words)))
+                         doc.outlet, s, e, len(toks), len(words)))
             texts.append(text[s:e])
             content.append(" ".join(words))
     frame = pd.DataFrame(rows, columns=["unit_id", "doc_id", "outlet", "start", "end", "n_tokens", "n_content"])
