@@ -81,7 +81,8 @@ def test_outlet_scores_shape_counts_and_zero_categories():
     assert (never["ci_method"] == "exact Poisson (Garwood)").all()
     c = out.tables["contrasts"]
     nc = c[c["category"] == "never"]
-    assert nc["ratio"].isna().all() and (nc["p"] == 1).all() and not nc["significant"].any()
+    assert nc["ratio"].isna().all() and (nc["p"] == 1).all() and nc["q"].isna().all()
+    assert not nc["significant"].any()
 
 
 def test_rate_intervals_cover_the_true_rate():
@@ -148,12 +149,15 @@ def test_null_rejection_rate_is_nominal(sparse):
 
 def test_bh_q_values_match_statsmodels():
     docs, matches, lex = make_corpus({"a": 30, "b": 30, "c": 30}, {("a", 1): 6.0}, n_categories=5)
+    lex = pd.concat([lex, pd.DataFrame([("lex", "frames", "never", "Never used", "", "nv", "")], columns=LEX_COLS)])
     c = run(docs, matches, lex).tables["contrasts"]
-    for fam, grp in c.groupby("family"):
+    untested = c["category"] == "never"
+    assert (c.loc[untested, "p_method"] == "no hits").all() and c.loc[untested, "q"].isna().all()
+    for fam, grp in c[~untested].groupby("family"):
         expected = multipletests(grp["p"].to_numpy(), alpha=0.05, method="fdr_bh")[1]
         np.testing.assert_allclose(grp["q"].to_numpy(), expected)
     assert set(c["family"]) == {"one-vs-rest", "pairwise"}
-    assert len(c) == 5 * 3 + 5 * 3  # 3 one-vs-rest and 3 pairs per category
+    assert len(c) == 6 * 3 + 6 * 3  # 3 one-vs-rest and 3 pairs per category
 
 
 def test_permutation_moments_are_exact_by_enumeration():

@@ -110,11 +110,12 @@ def _guard_notes(scores: pd.DataFrame, contrasts: pd.DataFrame, opts, names: dic
         notes.append(f"{r['outlet_name']} has only {r['n_docs']} document(s): its rates have wide intervals and "
                      "every contrast involving it carries a small-sample warning.")
     if not contrasts.empty:
-        fam = contrasts[contrasts["family"] == "one-vs-rest"]
-        n_sig = int(fam["significant"].sum())
-        notes.append(f"{n_sig} of {len(fam)} one-vs-rest contrasts are significant at a false discovery rate of "
-                     f"{opts.fdr:g} (Benjamini-Hochberg); pairwise: {int(contrasts['significant'].sum()) - n_sig} "
-                     f"of {len(contrasts) - len(fam)}.")
+        tested = contrasts[contrasts["q"].notna()]
+        one = tested["family"] == "one-vs-rest"
+        notes.append(f"{int(tested.loc[one, 'significant'].sum())} of {int(one.sum())} one-vs-rest contrasts are "
+                     f"significant at a false discovery rate of {opts.fdr:g} (Benjamini-Hochberg); pairwise: "
+                     f"{int(tested.loc[~one, 'significant'].sum())} of {int((~one).sum())}. Categories without any "
+                     "hit in the compared outlets are not tested.")
         warned = int((contrasts["warning"].astype(str) != "").sum())
         if warned:
             notes.append(f"{warned} contrasts carry a small-sample warning (too few documents or hits, or hits "

@@ -103,15 +103,25 @@ def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict,
                                 n_docs[b], hit_docs[a], hit_docs[b], lo, hi, res["z"], res["p"], res["method"],
                                 opts, names))
     out = pd.concat(frames, ignore_index=True)
-    out["q"] = np.nan
-    for fam, idx in out.groupby("family").groups.items():
-        out.loc[idx, "q"] = multipletests(out.loc[idx, "p"].to_numpy(), alpha=opts.fdr, method="fdr_bh")[1]
-    out["significant"] = out["q"] < opts.fdr
-    info = {"one_vs_rest_tests": int((out["family"] == "one-vs-rest").sum()),
-            "pairwise_tests": int((out["family"] == "pairwise").sum()),
+    bh(out, opts.fdr, by="family")
+    tested = out["p_method"].str.startswith("permutation")
+    info = {"one_vs_rest_tests": int(((out["family"] == "one-vs-rest") & tested).sum()),
+            "pairwise_tests": int(((out["family"] == "pairwise") & tested).sum()),
             "significant_one_vs_rest": int(out.loc[out["family"] == "one-vs-rest", "significant"].sum()),
             "significant_pairwise": int(out.loc[out["family"] == "pairwise", "significant"].sum())}
     return out[COLUMNS], notes, info
+
+
+def bh(out: pd.DataFrame, fdr: float, by: str | None = None) -> None:
+    """Benjamini-Hochberg q-values in place, per family. Rows whose p_method is not a permutation
+    test (no hits, or no variation, among the compared documents) were not tested: q stays empty
+    and they do not count in the family."""
+    out["q"] = np.nan
+    tested = out["p_method"].astype(str).str.startswith("permutation") & out["p"].notna()
+    groups = out[tested].groupby(by).groups.items() if by else [(None, out.index[tested])]
+    for _, idx in groups:
+        out.loc[idx, "q"] = multipletests(out.loc[idx, "p"].to_numpy(), alpha=fdr, method="fdr_bh")[1]
+    out["significant"] = out["q"] < fdr
 
 
 def _plural(n, word):

@@ -99,7 +99,9 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "With many categories and outlets some differences look large by chance. p-values are adjusted with "
             f"the Benjamini-Hochberg procedure at a false discovery rate of {o.fdr:g}, separately for the "
             "one-vs-rest family and the pairwise family (statsmodels multipletests, method fdr_bh). q is the "
-            "adjusted p-value; a contrast is called significant when q is below the false discovery rate.",
+            "adjusted p-value; a contrast is called significant when q is below the false discovery rate. A "
+            "category with no hits (or no variation) in the documents compared cannot be tested: its p is 1, its "
+            "q is left empty and it does not count in the family.",
         ]},
         {"title": "Small-sample warnings", "paragraphs": [
             f"A contrast or rate carries a warning when an outlet has fewer than {o.min_docs} documents, when the "

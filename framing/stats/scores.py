@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
@@ -140,11 +139,9 @@ def naming_shares(c: Counts, rep: np.ndarray, opts, names: dict, rng: np.random.
                              ent["gloss"], int(cnt), int(total), share, lo, hi, method, ndoc, share_rest, p, p_method,
                              warn))
     out = pd.DataFrame(rows_out, columns=[x for x in cols if x not in ("q", "significant", "warning")] + ["warning"])
-    out["q"] = np.nan
-    tested = out["p"].notna()
-    if tested.any():
-        out.loc[tested, "q"] = multipletests(out.loc[tested, "p"].to_numpy(), alpha=opts.fdr, method="fdr_bh")[1]
-    out["significant"] = out["q"] < opts.fdr
+    from framing.stats.contrasts import bh
+
+    bh(out, opts.fdr)
     return out[cols]
 
 
