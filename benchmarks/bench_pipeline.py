@@ -1,0 +1,468 @@
+"""Time a whole framing run on real news, stage by stage; prints figures, asserts nothing.
+
+    python benchmarks/bench_pipeline.py [--corpus ../shared/corpora/saudinewsnet/all.jsonl.gz]
+        [--sizes 3000,10000,all] [--jobs 0] [--baseline-docs 3000] [--no-topics] [--no-classifiers]
+        [--json results.json]
+
+For each size (the first N articles of the corpus, written to a temporary folder; ``all`` is the
+file itself) the script runs, each in a fresh child process whose whole process tree (joblib
+workers included) is sampled for resident memory and CPU time:
+
+1. a cold run (empty cache) of ``framing.run`` with every shipped lexicon, the conflict lexicon
+   copied to the temporary folder: per-stage seconds from manifest.json, words per second,
+   peak RSS;
+2. for the largest size, a re-run after adding one form to that copied lexicon (the cache warm),
+   against the cold run;
+3. single-process timings of the analysis parts on the cleaned documents (normalise + tokenise,
+   lexicon matching, keyness terms, sentences), words per second each;
+4. the baseline, on the first ``--baseline-docs`` cleaned documents: camel-tools
+   ``simple_word_tokenize``, normalisation, and one regular expression per lexicon form (built
+   from the shipped lexicons' forms, inflections, prefix forms and multiword terms).
+
+Words are the analysed documents' tokens (``n_tokens`` in data/documents.csv). The machine is
+described at the top of the output (cores, memory, load average: the other processes on a shared
+machine slow every figure down, the CPU seconds less than the wall-clock ones).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "saudinewsnet" / "all.jsonl.gz"
+STAGES = ("lexicons", "read_clean", "analyse", "statistics", "classifiers", "topics", "report")
+NEW_FORM = "مستعمرين"  # the lexicon edit of the warm re-run: one more form in the conflict lexicon
+
+
+# ---- the child processes ---------------------------------------------------------------------
+
+def child_run(args: argparse.Namespace) -> dict:
+    """One framing.run; returns its manifest's timings and counts."""
+    from framing.pipeline import run
+
+    t0 = time.perf_counter()
+    result = run(json.loads(args.config), output=args.output, quiet=True,
+                 topics=None if args.topics else False, classify=None if args.classifiers else False)
+    wall = time.perf_counter() - t0
+    docs = result.tables["documents"]
+    analysed = docs[docs["status"] == "analysed"]
+    return {"wall_s": wall, "timings": result.manifest["timings"], "run": result.manifest.get("run", {}),
+            "documents": result.manifest["documents"], "words": int(analysed["n_tokens"].sum()),
+            "matches": int(len(result.tables["matches"]))}
+
+
+def child_parts(args: argparse.Namespace) -> dict:
+    """Single-process timings of the analysis parts, and the baseline, on the cleaned documents
+    (read back from the cold run's cache)."""
+    from framing.analyse import DocumentAnalyser, _sentences_of
+    from framing.arabic import Normaliser, token_arrays
+    from framing.cache import Cache, cache_dir, corpus_key
+    from framing.config import load_config
+    from framing.lexicon import Matcher, load_lexicons
+
+    cfg = load_config(json.loads(args.config))
+    cfg.output = args.output
+    normaliser = Normaliser(ta_marbuta=cfg.normalise.ta_marbuta, alef_maqsura=cfg.normalise.alef_maqsura)
+    t = time.perf_counter()
+    docs = Cache(cache_dir(cfg)).get("corpus", corpus_key(cfg, normaliser.version))
+    load_s = time.perf_counter() - t
+    if docs is None:
+        raise SystemExit("no cached corpus: run the cold run first")
+    texts = [d.text for d in docs if d.analysed]
+    out: dict = {"cache_load_s": load_s, "docs": len(texts)}
+
+    t = time.perf_counter()
+    lexicons = load_lexicons(cfg.lexicons, base_dir=cfg.base_dir)
+    matcher = Matcher(lexicons, normaliser)
+    out["compile_s"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    arrays = [token_arrays(x, normaliser) for x in texts]
+    out["tokenise_s"] = time.perf_counter() - t
+    out["words"] = words = sum(len(a[1]) for a in arrays)
+    t = time.perf_counter()
+    matches = [matcher.match_arrays(*a, x) for a, x in zip(arrays, texts)]
+    out["match_s"] = time.perf_counter() - t
+    out["matches"] = sum(map(len, matches))
+    analyser = DocumentAnalyser(normaliser, matcher)
+    t = time.perf_counter()
+    for a in arrays:
+        analyser.terms(a[1])
+    out["terms_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    for x, m in zip(texts, matches):
+        _sentences_of(x, m)
+    out["sentences_s"] = time.perf_counter() - t
+    del arrays
+
+    n = min(args.baseline_docs, len(texts))
+    sample = texts[:n]
+    fresh = Normaliser(ta_marbuta=cfg.normalise.ta_marbuta, alef_maqsura=cfg.normalise.alef_maqsura)
+    fresh_matcher = Matcher(lexicons, fresh)
+    t = time.perf_counter()
+    ours = [fresh_matcher.match_arrays(*token_arrays(x, fresh), x) for x in sample]
+    out["framing_sample_s"] = time.perf_counter() - t
+    out["framing_sample_matches"] = sum(map(len, ours))
+    out["baseline"] = baseline(sample, lexicons, Normaliser(ta_marbuta=cfg.normalise.ta_marbuta,
+                                                            alef_maqsura=cfg.normalise.alef_maqsura))
+    out["sample_docs"] = n
+    out["sample_words"] = out["baseline"]["words"]
+    return out
+
+
+def baseline_patterns(lexicons, normaliser) -> list[re.Pattern]:
+    """One regular expression per lexicon form: clitics allowed around it, word boundaries."""
+    from framing.arabic import ENCLITICS
+
+    pro = r"(?:[وف]?(?:[بكل]|لل)?(?:ال)?)"
+    enc = "(?:" + "|".join(sorted(ENCLITICS, key=len, reverse=True)) + ")?"
+    forms: set[str] = set()
+    for lex in lexicons:
+        for cat in lex.categories:
+            for ent in cat.entries:
+                for form in ent.forms:
+                    for w in form.words():
+                        if w.endswith("*"):
+                            forms.add(re.escape(normaliser.text(w[:-1])) + r"\w*")
+                        elif normaliser.text(w):
+                            forms.add(re.escape(normaliser.text(w)) + enc)
+                for seq in ent.sequences:
+                    words = []
+                    for w in seq.split():
+                        alts = [normaliser.text(a.rstrip("*")) + (r"\w*" if a.endswith("*") else "")
+                                for a in w.split("|") if a.strip()]
+                        words.append(pro + "(?:" + "|".join(a if a.endswith(r"\w*") else re.escape(a) for a in alts) + ")" + enc)
+                    forms.add(r"\s+".join(words))
+    return [re.compile(r"(?<!\w)" + pro + "(?:" + f + r")(?!\w)") for f in sorted(forms)]
+
+
+def baseline(texts: list[str], lexicons, normaliser) -> dict:
+    """camel-tools simple_word_tokenize + normalisation + one regex per lexicon form."""
+    from camel_tools.tokenizers.word import simple_word_tokenize
+
+    t = time.perf_counter()
+    patterns = baseline_patterns(lexicons, normaliser)
+    compile_s = time.perf_counter() - t
+    t = time.perf_counter()
+    words = hits = 0
+    for text in texts:
+        tokens = [tok for tok in simple_word_tokenize(text) if tok[:1].isalnum()]
+        words += len(tokens)
+        norm = normaliser.text(" ".join(tokens))
+        for p in patterns:
+            hits += sum(1 for _ in p.finditer(norm))
+    return {"patterns": len(patterns), "compile_s": compile_s, "seconds": time.perf_counter() - t,
+            "words": words, "hits": hits}
+
+
+# ---- the parent: children, memory sampling, tables -------------------------------------------
+
+class TreeSampler:
+    """Peak resident memory (sum over a process and all its descendants) and their CPU time."""
+
+    def __init__(self, pid: int, every: float = 0.05) -> None:
+        import psutil
+
+        self.proc = psutil.Process(pid)
+        self.every = every
+        self.peak = 0
+        self.cpu: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                procs = [self.proc] + self.proc.children(recursive=True)
+            except psutil.NoSuchProcess:
+                break
+            rss = 0
+            for p in procs:
+                try:
+                    rss += p.memory_info().rss
+                    ct = p.cpu_times()
+                    self.cpu[p.pid] = ct.user + ct.system
+                except psutil.NoSuchProcess:
+                    pass
+            self.peak = max(self.peak, rss)
+            self._stop.wait(self.every)
+
+    def stop(self) -> tuple[int, float]:
+        self._stop.set()
+        self._thread.join()
+        return self.peak, sum(self.cpu.values())
+
+
+def run_child(mode: str, args: argparse.Namespace, config: dict, output: Path, timeout: float) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, "--config", json.dumps(config),
+           "--output", str(output), "--baseline-docs", str(args.baseline_docs)]
+    if not args.no_topics:
+        cmd.append("--topics")
+    if not args.no_classifiers:
+        cmd.append("--classifiers")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(REPO))
+    sampler = TreeSampler(proc.pid)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    peak, cpu = sampler.stop()
+    if proc.returncode != 0:
+        tail = "\n".join(err.strip().splitlines()[-15:])
+        return {"error": f"{mode} child failed (exit {proc.returncode}):\n{tail}", "process_wall_s": wall,
+                "peak_rss": peak, "cpu_s": cpu}
+    data = json.loads(out.strip().splitlines()[-1])
+    data.update(process_wall_s=wall, peak_rss=peak, cpu_s=cpu)
+    return data
+
+
+def write_subset(corpus: Path, n: int | None, folder: Path) -> tuple[Path, int]:
+    if n is None:
+        with gzip.open(corpus, "rt", encoding="utf-8") as fh:
+            return corpus, sum(1 for _ in fh)
+    path = folder / f"subset_{n}.jsonl.gz"
+    count = 0
+    with gzip.open(corpus, "rt", encoding="utf-8") as src, gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as dst:
+        for line in src:
+            if count >= n:
+                break
+            dst.write(line)
+            count += 1
+    return path, count
+
+
+def study(source: Path, lexicon: Path, cache: Path, jobs: int) -> dict:
+    from framing.lexicon import shipped_ids
+
+    refs = [str(lexicon) if i == "conflict" else i for i in shipped_ids()]
+    return {"title": f"benchmark {source.name}", "sources": [{"path": str(source), "format": "jsonl"}],
+            "lexicons": refs, "run": {"jobs": jobs, "cache": True, "cache_dir": str(cache)}}
+
+
+def edit_lexicon(path: Path) -> None:
+    """Add one form to the first entry's forms, as a researcher refining a lexicon would."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.strip() == "forms:":
+            item = lines[i + 1]
+            indent = item[: len(item) - len(item.lstrip())]
+            lines.insert(i + 1, f"{indent}- {NEW_FORM}\n")
+            path.write_text("".join(lines), encoding="utf-8")
+            return
+    raise SystemExit(f"{path}: no 'forms:' block to edit")
+
+
+def machine() -> dict:
+    import psutil
+
+    return {"cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)),
+            "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "cpu": platform.processor() or platform.machine(), "python": platform.python_version(),
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+def rate(words: float, seconds: float | None) -> str:
+    if not seconds:
+        return "–"
+    r = words / seconds
+    return f"{r / 1e6:.2f} M" if r >= 1e6 else f"{r / 1e3:.0f} k"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--sizes", default="3000,10000,all", help="comma-separated document counts; all = the whole file")
+    ap.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core)")
+    ap.add_argument("--baseline-docs", type=int, default=3000, help="documents the baseline and the part timings use")
+    ap.add_argument("--no-topics", action="store_true")
+    ap.add_argument("--no-classifiers", action="store_true")
+    ap.add_argument("--no-warm", action="store_true", help="skip the re-run after a lexicon edit")
+    ap.add_argument("--timeout", type=float, default=1800, help="seconds per child run")
+    ap.add_argument("--json", type=Path, help="also write every figure to this JSON file")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    # internal: child processes
+    ap.add_argument("--child", choices=["run", "parts"], help=argparse.SUPPRESS)
+    ap.add_argument("--config", help=argparse.SUPPRESS)
+    ap.add_argument("--output", help=argparse.SUPPRESS)
+    ap.add_argument("--topics", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--classifiers", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.child:
+        data = child_run(args) if args.child == "run" else child_parts(args)
+        print(json.dumps(data, default=str))
+        return 0
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from framing.lexicon import shipped_dir
+
+    console = Console()
+    if not args.corpus.is_file():
+        console.print(f"[red]no corpus at {args.corpus}[/red] (give --corpus)")
+        return 2
+    tmp = Path(tempfile.mkdtemp(prefix="framing-bench-"))
+    figures: dict = {"machine": machine(), "corpus": str(args.corpus), "jobs": args.jobs, "sizes": {},
+                     "topics": not args.no_topics, "classifiers": not args.no_classifiers}
+    m = figures["machine"]
+    console.print(f"[bold]framing pipeline benchmark[/bold] — {m['usable_cores']} cores, {m['memory_gb']} GB, "
+                  f"Python {m['python']}, load average {m['load_average']} at start")
+    sizes = [None if s.strip() == "all" else int(s) for s in args.sizes.split(",")]
+    try:
+        for n in sizes:
+            source, count = write_subset(args.corpus, n, tmp)
+            label = str(count)
+            lexicon = tmp / f"lex_{label}" / "conflict.yaml"
+            lexicon.parent.mkdir()
+            shutil.copy(shipped_dir() / "conflict.yaml", lexicon)
+            cache = tmp / f"cache_{label}"
+            config = study(source, lexicon, cache, args.jobs)
+            output = tmp / f"out_{label}"
+            console.print(f"• {count:,} documents: cold run …")
+            entry: dict = {"documents": count, "cold": run_child("run", args, config, output, args.timeout)}
+            if "error" not in entry["cold"]:
+                console.print("  … analysis parts and baseline (single process) …")
+                entry["parts"] = run_child("parts", args, config, output, args.timeout)
+                if not args.no_warm and n is sizes[-1]:
+                    edit_lexicon(lexicon)
+                    console.print("  … re-run after a lexicon edit (warm cache) …")
+                    entry["warm"] = run_child("run", args, config, tmp / f"out_{label}_warm", args.timeout)
+            for part in ("cold", "parts", "warm"):
+                if "error" in entry.get(part, {}):
+                    console.print(f"[red]{entry[part]['error']}[/red]")
+            figures["sizes"][label] = entry
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    figures["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    report(console, figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
+        console.print(f"figures written to {args.json}")
+    return 0
+
+
+def report(console, figures: dict) -> None:
+    from rich.table import Table
+
+    sizes = figures["sizes"]
+    ok = {k: v for k, v in sizes.items() if "error" not in v["cold"]}
+    if not ok:
+        return
+    largest = max(ok, key=lambda k: ok[k]["cold"]["words"])
+    big = ok[largest]
+    words = big["cold"]["words"]
+
+    t = Table(title=f"Stages, cold run, {int(largest):,} documents, {words:,} words "
+                    f"({figures['machine']['usable_cores']} cores, jobs={figures['jobs'] or 'one per core'})")
+    for col in ("stage", "seconds", "words/s"):
+        t.add_column(col, justify="right" if col != "stage" else "left")
+    timings = big["cold"]["timings"]
+    for st in STAGES:
+        if st in timings:
+            t.add_row(st.replace("_", " + ") if st == "read_clean" else st, f"{timings[st]:.1f}", rate(words, timings[st]))
+    parts = big.get("parts", {})
+    if "tokenise_s" in parts:
+        for key, name in (("tokenise_s", "  normalise + tokenise (1 process)"), ("match_s", "  lexicon matching (1 process)"),
+                          ("terms_s", "  keyness terms (1 process)"), ("sentences_s", "  match sentences (1 process)")):
+            t.add_row(name, f"{parts[key]:.1f}", rate(parts["words"], parts[key]))
+    rm = timings.get("read_clean", 0) + timings.get("analyse", 0)
+    t.add_row("[bold]reading → matches[/bold]", f"{rm:.1f}", rate(words, rm))
+    total = big["cold"]["process_wall_s"]
+    t.add_row("[bold]whole run (process)[/bold]", f"{total:.1f}", rate(words, total))
+    console.print(t)
+
+    s = Table(title="Scaling (cold runs)")
+    for col in ("documents", "words", "read + clean s", "analyse s", "reading → matches", "whole run s",
+                "CPU s (all processes)", "peak RSS (process tree)"):
+        s.add_column(col, justify="right")
+    for label, e in sizes.items():
+        c = e["cold"]
+        if "error" in c:
+            s.add_row(f"{int(label):,}", "failed", "", "", "", f"{c['process_wall_s']:.0f}", "", "")
+            continue
+        tm = c["timings"]
+        rm = tm.get("read_clean", 0) + tm.get("analyse", 0)
+        s.add_row(f"{int(label):,}", f"{c['words']:,}", f"{tm.get('read_clean', 0):.1f}", f"{tm.get('analyse', 0):.1f}",
+                  f"{rate(c['words'], rm)} words/s", f"{c['process_wall_s']:.1f}", f"{c['cpu_s']:.0f}",
+                  f"{c['peak_rss'] / 2**30:.2f} GB")
+    console.print(s)
+
+    if "baseline" in parts:
+        b = parts["baseline"]
+        bt = Table(title=f"Baseline vs framing, first {parts['sample_docs']:,} documents ({parts['sample_words']:,} words), one process")
+        for col in ("method", "seconds", "words/s", "hits"):
+            bt.add_column(col, justify="right" if col != "method" else "left")
+        bt.add_row(f"simple_word_tokenize + {b['patterns']:,} regexes (one per form)", f"{b['seconds']:.1f}",
+                   rate(b["words"], b["seconds"]), f"{b['hits']:,}")
+        bt.add_row("framing tokenise + match (cold caches)", f"{parts['framing_sample_s']:.1f}",
+                   rate(b["words"], parts["framing_sample_s"]), f"{parts['framing_sample_matches']:,}")
+        tm = big["cold"]["timings"]
+        rm = tm.get("read_clean", 0) + tm.get("analyse", 0)
+        bt.add_row(f"framing reading → matches, pipeline, {int(largest):,} documents", f"{rm:.1f}", rate(words, rm), "")
+        console.print(bt)
+        speed = (parts["sample_words"] / parts["framing_sample_s"]) / (b["words"] / b["seconds"])
+        console.print(f"framing / baseline (same documents, one process): {speed:.1f}×; "
+                      f"pipeline reading → matches / baseline: {(words / rm) / (b['words'] / b['seconds']):.1f}×")
+
+    warm = big.get("warm")
+    if warm and "error" not in warm:
+        w = Table(title="Re-run after adding one form to a lexicon (warm cache) vs the cold run")
+        for col in ("stage", "cold s", "warm s"):
+            w.add_column(col, justify="right" if col != "stage" else "left")
+        for st in STAGES:
+            if st in big["cold"]["timings"]:
+                w.add_row(st, f"{big['cold']['timings'][st]:.1f}", f"{warm['timings'].get(st, 0):.1f}")
+        w.add_row("[bold]whole run (process)[/bold]", f"{big['cold']['process_wall_s']:.1f}", f"{warm['process_wall_s']:.1f}")
+        console.print(w)
+        console.print(f"warm / cold: {warm['process_wall_s'] / big['cold']['process_wall_s']:.0%} "
+                      f"(cache hits {warm['run'].get('cache', {}).get('hits')})")
+
+    rm = big["cold"]["timings"].get("read_clean", 0) + big["cold"]["timings"].get("analyse", 0)
+    peak = max(e["cold"]["peak_rss"] for e in ok.values())
+    lines = [
+        ("reading → matches ≥ 1M words/s", words / rm >= 1e6, f"{rate(words, rm)} words/s"),
+        ("full report ≤ 3 min", big["cold"]["process_wall_s"] <= 180, f"{big['cold']['process_wall_s']:.0f} s"),
+        ("peak RSS ≤ 4 GB", peak <= 4 * 2**30, f"{peak / 2**30:.2f} GB"),
+    ]
+    if "baseline" in parts:
+        b = parts["baseline"]
+        x = (words / rm) / (b["words"] / b["seconds"])
+        lines.append(("≥ 5× the baseline", x >= 5, f"{x:.1f}×"))
+    if warm and "error" not in warm:
+        r = warm["process_wall_s"] / big["cold"]["process_wall_s"]
+        lines.append(("re-run after a lexicon edit ≤ 20% of cold", r <= 0.2, f"{r:.0%}"))
+    tt = Table(title="Targets")
+    for col in ("target", "met", "measured"):
+        tt.add_column(col)
+    for name, met, val in lines:
+        tt.add_row(name, "[green]yes[/green]" if met else "[red]no[/red]", val)
+    console.print(tt)
+    la = figures["machine"]
+    console.print(f"load average at start {la['load_average']}, at end {la.get('load_average_end')}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
