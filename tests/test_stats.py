@@ -295,7 +295,7 @@ def test_headlines_read_plainly():
     assert len(h) >= 1
     top = h.iloc[0]
     assert top["outlet"] == "a" and top["category"] == "c0"
-    assert top["text"].startswith("Sahil News uses category 0 terms ")
+    assert top["text"].startswith("Sahil News uses category 0 framing ")
     assert "as often as the other outlets (95% CI" in top["text"] and "q" in top["text"]
     assert (h["kind"] == "rate").all()
 

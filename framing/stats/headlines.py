@@ -3,8 +3,11 @@
 Rate differences come first (kind "rate": ratio, ci_low, ci_high are the rate ratio and its
 interval), then naming preferences (kind "naming": share, share_rest and the share's interval in
 share_ci_low / share_ci_high; ratio and its interval are left empty). Within each kind: unwarned
-before warned, then by q, then by effect size. Only results with q below the false discovery rate
-are headlines; a warned one says so in its text.
+before warned, then by the effect (below). Only results with q below the false discovery rate
+are headlines; a warned one says so in its text. They are ranked by the smallest effect the data
+allow: for a rate, the end of the ratio's interval nearest to 1 (log scale); for a name, the lower
+end of the share's interval minus the other outlets' share. So a large and well-measured
+difference comes before a tiny one that is "significant" only because the corpus is large.
 """
 
 from __future__ import annotations
@@ -30,12 +33,21 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
+def phrase(label: str, kind: str) -> str:
+    """'occupation framing', 'distancing markers', 'neutral reporting verbs'."""
+    label = label.strip()
+    label = label[:1].lower() + label[1:] if label[1:2].islower() or len(label) == 1 else label
+    if kind == "frames":
+        return f"{label} framing"
+    return label if label.endswith("s") else f"{label} markers"
+
+
 def sentence(name: str, label: str, ratio: float, lo: float, hi: float, q: float) -> str:
     ci = f"95% CI {_num(lo)}–{_num(hi)}, {_q(q)}"
     if ratio >= 1:
-        return f"{name} uses {label} terms {_num(ratio)}× as often as the other outlets ({ci})."
-    return (f"{name} uses {label} terms {_num(1 / ratio)}× less often than the other outlets "
-            f"(rate ratio {_num(ratio)}, {ci}).")
+        return f"{name} uses {label} {_num(ratio)}× as often as the other outlets ({ci})."
+    less = f"{100 * (1 - ratio):.0f}% less often" if ratio >= 0.5 else f"{1 / ratio:.1f} times less often"
+    return f"{name} uses {label} {less} than the other outlets (rate ratio {_num(ratio)}, {ci})."
 
 
 def naming_sentence(name: str, entry: str, axis: str, share: float, lo: float, hi: float, rest: float,
@@ -53,9 +65,11 @@ def headlines(contrasts: pd.DataFrame, n: int, naming: pd.DataFrame | None = Non
         c = contrasts[(contrasts["family"] == "one-vs-rest") & contrasts["significant"]].copy()
         if not c.empty:
             c["_warned"] = c["warning"].astype(str) != ""
-            c["_effect"] = np.abs(np.log(c["ratio"].astype(float)))
-            c = c.sort_values(["_warned", "q", "_effect"], ascending=[True, True, False]).head(n)
-            label = c["category_label"].astype(str).str.lower()
+            with np.errstate(all="ignore"):
+                c["_effect"] = np.where(c["ratio"] >= 1, np.log(c["ci_low"].astype(float)),
+                                        -np.log(c["ci_high"].astype(float)))
+            c = c.sort_values(["_warned", "_effect", "q"], ascending=[True, False, True]).head(n)
+            label = [phrase(lb, kd) for lb, kd in zip(c["category_label"].astype(str), c["kind"])]
             text = [sentence(nm, lb, r, lo, hi, q) + (f" Caution: {w}." if w else "")
                     for nm, lb, r, lo, hi, q, w in zip(c["outlet_a_name"], label, c["ratio"], c["ci_low"],
                                                        c["ci_high"], c["q"], c["warning"])]
@@ -64,10 +78,11 @@ def headlines(contrasts: pd.DataFrame, n: int, naming: pd.DataFrame | None = Non
         m = naming[naming["significant"].fillna(False).astype(bool) & (naming["share"] > naming["share_rest"])].copy()
         if not m.empty:
             m["_warned"] = m["warning"].astype(str) != ""
-            m["_effect"] = (m["share"] - m["share_rest"]).abs()
-            m = m.sort_values(["_warned", "q", "_effect"], ascending=[True, True, False]).head(n)
+            m["_effect"] = m["ci_low"] - m["share_rest"]
+            m = m.sort_values(["_warned", "_effect", "q"], ascending=[True, False, True]).head(n)
             labels = labels or {}
-            axis_label = [labels.get((lx, ax), ax) for lx, ax in zip(m["lexicon"], m["axis"])]
+            axis_label = [str(labels.get((lx, ax), ax)).split(":")[0].strip()
+                          for lx, ax in zip(m["lexicon"], m["axis"])]
             entry = [re.split(r"[;,(]", g)[0].strip() if isinstance(g, str) and g.strip() else e
                      for g, e in zip(m["gloss"], m["entry"])]
             text = [naming_sentence(nm, en, ax, s, lo, hi, r, q) + (f" Caution: {w}." if w else "")

@@ -112,8 +112,11 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
         {"title": "Headlines", "paragraphs": [
             "The summary's sentences are the one-vs-rest rate differences and naming preferences with q below "
             f"the false discovery rate, at most {o.headlines} of each, results without a small-sample warning "
-            "first, then by q and by size of the difference. A warned result that still makes the list says so "
-            "in its sentence.",
+            "first. They are ranked by the smallest difference the data allow: for a rate ratio, the end of its "
+            "95% interval nearest to 1; for a name, the lower end of the outlet's share interval minus the other "
+            "outlets' share. A large, well-measured difference thus comes before a small one that is "
+            "significant only because the corpus is large. A warned result that still makes the list says so in "
+            "its sentence.",
         ]},
         {"title": "Keyness", "paragraphs": [
             "Keyness compares the words of one outlet with those of another outlet, or of all other outlets, "
