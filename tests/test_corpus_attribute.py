@@ -6,7 +6,7 @@ import pytest
 
 from framing.config import ConfigError, load_config
 from framing.corpus import load_corpus
-from framing.corpus.attribute import AR_WORD, LATIN_WORD, agency_mentions, parse_credit
+from framing.corpus.attribute import agency_mentions, parse_credit
 from framing.corpus.profiles import load_rules
 from test_corpus_helpers import article, by_source, config, paragraph
 
@@ -14,7 +14,7 @@ RULES = load_rules()
 
 
 def _mentions(text):
-    return agency_mentions(text, set(AR_WORD.findall(text)) | set(LATIN_WORD.findall(text)), RULES)
+    return agency_mentions(text, RULES)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from framing.corpus import ledger_frame, load_corpus
-from framing.corpus.dedup import Shingler
+from framing.corpus.words import WordHasher
 from test_corpus_helpers import article, config, paragraph
 
 
@@ -66,10 +66,11 @@ def test_different_articles_on_the_same_topic_are_not_duplicates(tmp_path):
 
 def test_shingles_are_stable_and_ignore_punctuation_and_spacing():
     text = paragraph(3)
-    a = Shingler().hashes(text)
-    b = Shingler().hashes("  " + text.replace(" ", "  ، ") + " !!")
+    a = WordHasher().analyse(text).shingles
+    b = WordHasher().analyse("  " + text.replace(" ", "  ، ") + " !!").shingles
     assert a.tolist() == b.tolist() and len(a) == len(set(a.tolist())) > 30
-    assert len(Shingler().hashes("no arabic words here")) == 0
+    words = WordHasher().analyse("no arabic words here")
+    assert words.n_arabic == 0 and len(words.hashes) == 4
 
 
 def test_decisions_are_the_same_on_every_run(tmp_path):

@@ -3,7 +3,6 @@ a reason; nothing raises, nothing is lost."""
 
 from __future__ import annotations
 
-import codecs
 import csv
 import gzip
 import json

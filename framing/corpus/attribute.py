@@ -18,7 +18,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from framing.corpus.profiles import Rules, line_key
+from framing.corpus.words import WordHasher
 
 AGENCIES_GENERIC = {"وكالات", "الوكالات", "وكالات الأنباء", "وكالات انباء", "وكالات أنباء", "agencies"}
 _SPLIT_NAMES = re.compile(r"\s*(?:\+|،|,|/|&|\s-\s|\s+و(?=(?:ال)?وكالات))\s*")
@@ -127,42 +130,50 @@ class _Name:
 
 @dataclass
 class _AgencyMatcher:
-    keys: dict[str, set[str]]  # a word of the text (with clitics) -> agency codes it may start
-    names: dict[str, list[_Name]]
+    keys: dict[int, set[int]]  # hash of a word (with clitics) -> indices of the names it may start
+    key_array: np.ndarray  # the keys, sorted (uint64)
+    names: list[_Name]
 
 
 @lru_cache(maxsize=8)
 def _matcher(rules: Rules) -> _AgencyMatcher:
-    keys: dict[str, set[str]] = {}
-    names: dict[str, list[_Name]] = {}
+    keys: dict[str, set[int]] = {}
+    names: list[_Name] = []
+    hasher = WordHasher()
     clitics = ["", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "لل", "ولل", "فلل"]
+
+    def add(entry: _Name, name: str) -> None:
+        names.append(entry)
+        _add_keys(keys, name, len(names) - 1, clitics)
+
     for ag in rules.agencies:
-        entries = names.setdefault(ag.code, [])
         for name, context in [(n, False) for n in ag.names] + [(n, True) for n in ag.context_names]:
             parts = [p for p in re.split(r"[\s.]+", name.strip(" .")) if p]
             if not parts:
                 continue
             rx = re.compile(r"[\s.]*".join(re.escape(p) for p in parts) + r"\.?")
-            _add_keys(keys, name, ag.code, clitics)
             if max(map(len, parts)) <= 2:  # an abbreviation (أ ف ب): only as a credit in parentheses
-                entries.append(_Name(ag.code, "", re.compile(r"[(（]\s*" + rx.pattern + r"\s*[)）]"), False))
+                add(_Name(ag.code, "", re.compile(r"[(（]\s*" + rx.pattern + r"\s*[)）]"), False), name)
                 continue
-            entries.append(_Name(ag.code, parts[0], rx, context))
+            add(_Name(ag.code, parts[0], rx, context), name)
             if parts[0].startswith("ال") and len(parts[0]) > 3:
                 rest = [parts[0][2:]] + parts[1:]
-                entries.append(_Name(ag.code, rest[0], re.compile(r"[\s.]*".join(re.escape(p) for p in rest)), context, lil=True))
-    return _AgencyMatcher(keys, names)
+                add(_Name(ag.code, rest[0], re.compile(r"[\s.]*".join(re.escape(p) for p in rest)), context, lil=True), name)
+    hashed: dict[int, set[int]] = {}
+    for word, idx in keys.items():
+        hashed.setdefault(hasher.word_hash(word), set()).update(idx)
+    return _AgencyMatcher(hashed, np.array(sorted(hashed), dtype=np.uint64), names)
 
 
-def _add_keys(keys: dict[str, set[str]], name: str, code: str, clitics: list[str]) -> None:
+def _add_keys(keys: dict[str, set[int]], name: str, index: int, clitics: list[str]) -> None:
     words = AR_WORD.findall(name) or LATIN_WORD.findall(name)
     if not words:
         return
     first = words[0]
     for c in clitics if AR_WORD.fullmatch(first) else [""]:
-        keys.setdefault(c + first, set()).add(code)
+        keys.setdefault(c + first, set()).add(index)
         if first.startswith("ال") and c.endswith("ل"):
-            keys.setdefault(c + first[1:], set()).add(code)  # ل + الأناضول -> للأناضول
+            keys.setdefault(c + first[1:], set()).add(index)  # ل + الأناضول -> للأناضول
 
 
 def _found(text: str, name: _Name) -> int:
@@ -193,18 +204,27 @@ def _found(text: str, name: _Name) -> int:
     return -1
 
 
-def agency_mentions(text: str, words: set[str], rules: Rules) -> list[str]:
-    """Agencies named in ``text`` (codes, in order of first mention). ``words`` is the set of the
-    text's words, used to skip texts that name no agency."""
+def agency_mentions(text: str, rules: Rules, word_hashes: np.ndarray | None = None) -> list[str]:
+    """Agencies named in ``text`` (codes, in order of first mention). ``word_hashes`` (the text's
+    unique word hashes, ``words.WordHasher``) skips texts that contain no word of an agency name."""
     m = _matcher(rules)
-    candidates: set[str] = set()
-    for w in words & m.keys.keys():
-        candidates |= m.keys[w]
-    if not candidates:
+    if word_hashes is None:
+        word_hashes = _hasher().analyse(text).hashes
+    hits = np.intersect1d(word_hashes, m.key_array, assume_unique=True)
+    if len(hits) == 0:
         return []
+    candidates: set[int] = set()
+    for h in hits.tolist():
+        candidates |= m.keys[h]
     first: dict[str, int] = {}
-    for code in sorted(candidates):
-        hits = [p for p in (_found(text, nm) for nm in m.names[code]) if p >= 0]
-        if hits:
-            first[code] = min(hits)
+    for i in sorted(candidates):
+        name = m.names[i]
+        pos = _found(text, name)
+        if pos >= 0 and pos < first.get(name.code, len(text) + 1):
+            first[name.code] = pos
     return sorted(first, key=lambda c: (first[c], c))
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> WordHasher:
+    return WordHasher()

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from framing.corpus.attribute import AR_WORD, LATIN_WORD, Credit, parse_credit
+from framing.corpus.attribute import LATIN_WORD, Credit, parse_credit
 from framing.corpus.profiles import Rules, line_key
 
 ZERO_WIDTH = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c\u180e]+")
@@ -165,10 +165,6 @@ def clean_text(text: str, rules: Rules, *, take_title: bool = False, short_line_
 
 def _short(line: str, limit: int) -> bool:
     return line.count(" ") + 1 <= limit and not is_sentence(line)
-
-
-def arabic_words(text: str) -> list[str]:
-    return AR_WORD.findall(text)
 
 
 LANGUAGE_SAMPLE = 3000  # characters read from each end of a text for the language check

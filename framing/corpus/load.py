@@ -11,13 +11,14 @@ import re
 from collections.abc import Iterable, Iterator
 
 from framing.config import ConfigError, StudyConfig
-from framing.corpus.attribute import LATIN_WORD, agency_mentions, decide, signature_scores
-from framing.corpus.clean import arabic_share, arabic_words, clean_text
+from framing.corpus.attribute import agency_mentions, decide, signature_scores
+from framing.corpus.clean import Cleaned, arabic_share, clean_text
 from framing.corpus.dedup import mark_duplicates
 from framing.corpus.options import CorpusOptions
 from framing.corpus.profiles import ProfileError, Rules, load_rules
 from framing.corpus.readers import AUTO, FIXED, FROM_FIELD, Raw, read_spec
 from framing.corpus.repeated import remove_repeated_lines
+from framing.corpus.words import WordHasher, Words
 from framing.records import Document
 
 UNKNOWN = "unknown"  # outlet of an `outlet: auto` text that signs as no outlet
@@ -52,51 +53,77 @@ def clean_documents(docs: Iterable[Document], config: StudyConfig) -> list[Docum
     return process(raws, config)
 
 
+BATCH_DOCS = 512  # cleaned documents whose words are analysed together (numpy)
+
+
 def process(raws: Iterable[Raw], config: StudyConfig) -> list[Document]:
     opts = config.corpus
     rules = rules_for(config)
     resolver = OutletResolver(config, rules)
     docs, hints = [], []
-    n_words: dict[int, int] = {}  # id(doc) -> Arabic words of the cleaned text
+    hasher = WordHasher()
+    stats: dict[int, Words] = {}  # id(doc) -> words of the cleaned text
+    pending: list[tuple[Raw, Cleaned]] = []
+
+    def flush() -> None:
+        for (raw, cleaned), words in zip(pending, hasher.analyse_many([r.doc.text for r, _ in pending])):
+            stats[id(raw.doc)] = words
+            _attribute(raw, cleaned, words, rules, resolver)
+        pending.clear()
+
     for raw in raws:
-        _clean_one(raw, rules, opts, resolver, n_words)
+        cleaned = _clean_one(raw, rules, opts, resolver)
         docs.append(raw.doc)
         hints.append(raw.id_hint)
+        if cleaned is not None:
+            pending.append((raw, cleaned))
+            if len(pending) >= BATCH_DOCS:
+                flush()
+    flush()
     if opts.clean:
-        for doc in remove_repeated_lines(docs, min_docs=opts.repeated_line_min_docs, share=opts.repeated_line_share,
-                                         max_words=opts.repeated_line_max_words):
-            n_words[id(doc)] = len(arabic_words(doc.text))
+        changed = remove_repeated_lines(docs, min_docs=opts.repeated_line_min_docs, share=opts.repeated_line_share,
+                                        max_words=opts.repeated_line_max_words)
+        for doc, words in zip(changed, hasher.analyse_many([d.text for d in changed])):
+            stats[id(doc)] = words
     for doc in docs:
         if doc.analysed:
-            _check_length(doc, opts, n_words.get(id(doc), 0))
+            _check_length(doc, opts, stats[id(doc)].n_arabic)
     assign_ids(docs, hints)
     mark_duplicates(docs, duplicates=opts.duplicates, shared_wire=opts.shared_wire,
-                    threshold=opts.near_duplicate_threshold, num_perm=opts.num_perm)
+                    threshold=opts.near_duplicate_threshold, num_perm=opts.num_perm,
+                    shingles={k: w.shingles for k, w in stats.items()})
     return docs
 
 
-def _clean_one(raw: Raw, rules: Rules, opts: CorpusOptions, resolver: "OutletResolver", n_words: dict[int, int]) -> None:
+def _clean_one(raw: Raw, rules: Rules, opts: CorpusOptions, resolver: "OutletResolver") -> Cleaned | None:
+    """Outlet from the config or field, emptiness and language checks, cleaning. None when skipped."""
     doc = raw.doc
     if raw.mode == FIXED:
         doc.outlet = raw.outlet_value
     elif raw.mode == FROM_FIELD and raw.outlet_value:
         doc.outlet = resolver.from_field(raw.outlet_value)
     if not doc.analysed:
-        return
+        return None
     if not doc.text.strip():
         doc.text = ""
         doc.skip("empty file" if raw.single else "empty text")
-        return
+        return None
     share = arabic_share(doc.text)
     if share < opts.min_arabic_share:
         doc.skip(f"not Arabic: {share:.0%} of letters are Arabic (minimum {opts.min_arabic_share:.0%}, corpus.min_arabic_share)")
-        return
+        return None
     cleaned = clean_text(doc.text, rules, take_title=raw.single and not doc.title and opts.title_from_first_line,
                          short_line_words=opts.short_line_words, furniture=opts.clean)
     doc.text = cleaned.text
     doc.removed = cleaned.removed
     if cleaned.title:
         doc.title = cleaned.title
+    return cleaned
+
+
+def _attribute(raw: Raw, cleaned: Cleaned, words: Words, rules: Rules, resolver: "OutletResolver") -> None:
+    """Source line, inferred outlet, agencies, wire flag, and the outlet of `outlet: auto` texts."""
+    doc = raw.doc
     # attribution
     scores = signature_scores(cleaned.sign_lines, rules)
     credit = None
@@ -114,10 +141,8 @@ def _clean_one(raw: Raw, rules: Rules, opts: CorpusOptions, resolver: "OutletRes
         doc.source_line = credit.line
     for c in cleaned.credits:
         credited += c.agencies
-    words = arabic_words(doc.text)
-    n_words[id(doc)] = len(words)
-    body = agency_mentions(doc.text, set(words).union(LATIN_WORD.findall(doc.text)), rules)
-    byline = [a for line in cleaned.credit_lines for a in agency_mentions(line, set(arabic_words(line)), rules)]
+    body = agency_mentions(doc.text, rules, words.hashes)
+    byline = [a for line in cleaned.credit_lines for a in agency_mentions(line, rules)]
     signed_agency = rules.agency_outlets.get(inferred, "")
     if signed_agency and raw.mode != AUTO and resolver.profile_of(doc.outlet) != inferred:
         credited.insert(0, signed_agency)  # another outlet's copy of an agency's text: wire copy
