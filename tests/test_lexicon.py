@@ -144,6 +144,12 @@ def test_entry_without_anything_to_match_and_one_word_sequence():
     text = str(err.value)
     assert "needs at least one of forms, sequences or lemmas" in text
     assert "has one word; put it under 'forms'" in text
+    with pytest.raises(LexiconError, match="may stand only between words"):
+        lex(cat("""\
+            - id: seq
+              gloss: g
+              sequences: ["_ الإرهاب"]
+            """))
 
 
 def test_naming_axis_needs_two_entries():

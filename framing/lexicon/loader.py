@@ -468,8 +468,15 @@ def _entry(ck: _Checker, ent, ep: tuple, source_ids: set[str]) -> Entry | None:
         forms.append(Form(word, inflect, ck.line(fp)))
     sequences = ck.string_list(ent.get("sequences"), ep + ("sequences",))
     for si, seq in enumerate(sequences):
-        if len(seq.split()) < 2:
+        words = seq.split()
+        if len(words) < 2:
             ck.add(ep + ("sequences", si), f"sequence {seq!r} has one word; put it under 'forms'")
+        elif "_" in (words[0], words[-1]):
+            ck.add(ep + ("sequences", si), f"sequence {seq!r}: '_' (any word) may stand only"
+                                           " between words")
+        elif any(w == "*" or "|*" in w or w.startswith("*") for w in words):
+            ck.add(ep + ("sequences", si), f"sequence {seq!r}: '*' alone is for exclusions (the"
+                                           " hit); in a term it may only end a word prefix (انفصال*)")
     lemmas = ck.string_list(ent.get("lemmas"), ep + ("lemmas",))
     if not forms and not sequences and not lemmas:
         ck.add(ep, "an entry needs at least one of forms, sequences or lemmas")
