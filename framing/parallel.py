@@ -197,7 +197,7 @@ def _map_dask(func, items, scheduler, n_jobs, progress) -> list:
         client = Client(scheduler)
     else:
         cluster = LocalCluster(n_workers=n_jobs, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=":0")
         client = Client(cluster)
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or n_jobs)

@@ -1,0 +1,225 @@
+"""The run cache: cleaned corpus and per-document tokens hit when nothing changed and miss exactly
+when an input file, a corpus option or the normaliser version changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from framing.analyse import DocumentAnalyser, analyse_documents
+from framing.arabic import Normaliser
+from framing.cache import Cache, TokenStore, corpus_key, digest, load_corpus_cached, stage_memo
+from framing.config import load_config
+
+TEXT_A = ("قالت وزارة الخارجية إن قوات الاحتلال اقتحمت القرية فجر اليوم، وأكد شهود أن الجنود "
+          "اعتقلوا عددا من الشبان. وقال مسؤول محلي إن المواجهات استمرت ساعات قبل أن تنسحب القوات.")
+TEXT_B = ("أعلنت الحكومة عن خطة جديدة لدعم الاقتصاد الوطني وتشجيع الاستثمار في القطاعات الإنتاجية، "
+          "وقال الوزير إن الخطة تستهدف خلق آلاف فرص العمل للشباب خلال السنوات الخمس المقبلة.")
+
+
+def _study(tmp_path: Path, **corpus) -> dict:
+    rows = [{"outlet": "one", "title": "a", "date": "2020-01-01", "text": TEXT_A},
+            {"outlet": "two", "title": "b", "date": "2020-01-02", "text": TEXT_B}]
+    path = tmp_path / "docs.jsonl"
+    if not path.exists():
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return {"title": "t", "sources": [{"path": "docs.jsonl"}], "corpus": {"min_words": 5, **corpus},
+            "output": str(tmp_path / "out"), "run": {"jobs": 1}}
+
+
+def _config(tmp_path: Path, **corpus):
+    return load_config(_study(tmp_path, **corpus), base_dir=tmp_path)
+
+
+class _Loader:
+    """Stands in for the corpus stage: counts how often it really runs."""
+
+    def __init__(self, config) -> None:
+        self.config = config
+        self.calls = 0
+
+    def __call__(self):
+        from framing.corpus import load_corpus
+
+        self.calls += 1
+        return load_corpus(self.config)
+
+
+def test_corpus_cache_hits_when_nothing_changed(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    cfg = _config(tmp_path)
+    version = Normaliser().version
+    first = _Loader(cfg)
+    docs = load_corpus_cached(cfg, version, first, cache)
+    again = _Loader(_config(tmp_path))
+    docs2 = load_corpus_cached(again.config, version, again, cache)
+    assert first.calls == 1 and again.calls == 0
+    assert [(d.doc_id, d.text, d.status) for d in docs2] == [(d.doc_id, d.text, d.status) for d in docs]
+    assert cache.hits == {"corpus": 1} and cache.misses == {"corpus": 1}
+
+
+def test_corpus_key_changes_with_file_option_and_normaliser(tmp_path):
+    cfg = _config(tmp_path)
+    version = Normaliser().version
+    key = corpus_key(cfg, version)
+    assert corpus_key(_config(tmp_path), version) == key  # same inputs, same key
+
+    # a corpus option
+    assert corpus_key(_config(tmp_path, min_words=6), version) != key
+    # the normaliser version (another option, or another normaliser revision)
+    assert corpus_key(cfg, Normaliser(ta_marbuta=False).version) != key
+    assert corpus_key(cfg, version + "-next") != key
+    # the bytes of an input file (same size, one letter changed)
+    path = tmp_path / "docs.jsonl"
+    data = path.read_text(encoding="utf-8")
+    path.write_text(data.replace("القرية", "المدينة", 1)[:-1] + "\n", encoding="utf-8")
+    assert corpus_key(_config(tmp_path), version) != key
+    path.write_text(data, encoding="utf-8")
+    assert corpus_key(_config(tmp_path), version) == key  # and back
+
+
+def test_corpus_cache_misses_after_a_file_changes(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    version = Normaliser().version
+    load_corpus_cached(_config(tmp_path), version, _Loader(_config(tmp_path)), cache)
+    path = tmp_path / "docs.jsonl"
+    path.write_text(path.read_text(encoding="utf-8").replace("الاحتلال", "الجيش"), encoding="utf-8")
+    loader = _Loader(_config(tmp_path))
+    docs = load_corpus_cached(loader.config, version, loader, cache)
+    assert loader.calls == 1
+    assert "الجيش" in docs[0].text and "الاحتلال" not in docs[0].text
+
+
+def test_disabled_cache_never_stores(tmp_path):
+    cache = Cache(tmp_path / "cache", enabled=False)
+    cfg = _config(tmp_path)
+    for _ in range(2):
+        loader = _Loader(cfg)
+        load_corpus_cached(cfg, Normaliser().version, loader, cache)
+        assert loader.calls == 1
+    assert not (tmp_path / "cache").exists()
+
+
+def test_damaged_entry_is_a_miss(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    cache.put("x", "ab" * 32, {"a": 1})
+    assert cache.get("x", "ab" * 32) == {"a": 1}
+    path = next((tmp_path / "cache" / "x").rglob("*.pkl"))
+    path.write_bytes(b"not a pickle")
+    assert cache.get("x", "ab" * 32, "missing") == "missing"
+
+
+class _CountingMatcher:
+    """A matcher that records the documents it was asked to match."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+        self.calls = 0
+
+    def match_arrays(self, surfaces, norms, starts, ends, text):
+        from framing.records import Match
+
+        self.calls += 1
+        return [Match("l", "c", "e", surfaces[i], starts[i], ends[i], "exact")
+                for i, n in enumerate(norms) if n == self.word]
+
+
+def _analyse(tmp_path, texts, normaliser, word="الاحتلال"):
+    cache = Cache(tmp_path / "cache")
+    store = TokenStore(cache, normaliser.version)
+    matcher = _CountingMatcher(word)
+    analyser = DocumentAnalyser(normaliser, matcher)
+    hits_before = len([t for t in texts if store.has(store.expect("x", t))])
+    out = analyse_documents(analyser, [(f"d{i}", t) for i, t in enumerate(texts)], store=store, jobs=1)
+    store.save()
+    return out, hits_before
+
+
+def _plain(texts, normaliser, word="الاحتلال"):
+    analyser = DocumentAnalyser(normaliser, _CountingMatcher(word))
+    return [analyser(f"d{i}", t) for i, t in enumerate(texts)]
+
+
+def _same(a, b):
+    return [(x.doc_id, x.n_tokens, x.matches, x.sentences, list(x.terms.items())) for x in a] == \
+           [(x.doc_id, x.n_tokens, x.matches, x.sentences, list(x.terms.items())) for x in b]
+
+
+def test_token_store_hits_when_unchanged_and_matches_again(tmp_path):
+    texts = [TEXT_A, TEXT_B]
+    norm = Normaliser()
+    cold, hits = _analyse(tmp_path, texts, norm)
+    assert hits == 0
+    warm, hits = _analyse(tmp_path, texts, Normaliser())
+    assert hits == 2
+    assert _same(warm, cold) and _same(cold, _plain(texts, norm))
+    # a lexicon edit: the cached tokens are matched with the new lexicon
+    edited, hits = _analyse(tmp_path, texts, Normaliser(), word="القوات")
+    assert hits == 2 and _same(edited, _plain(texts, Normaliser(), word="القوات"))
+    assert [len(a.matches) for a in edited] == [1, 0]
+
+
+def test_token_store_misses_for_an_edited_document_only(tmp_path):
+    _analyse(tmp_path, [TEXT_A, TEXT_B], Normaliser())
+    texts = [TEXT_A + " الاحتلال", TEXT_B]
+    out, hits = _analyse(tmp_path, texts, Normaliser())
+    assert hits == 1
+    assert _same(out, _plain(texts, Normaliser()))
+    assert len(out[0].matches) == 2
+
+
+def test_token_store_misses_when_the_normaliser_version_changes(tmp_path):
+    _analyse(tmp_path, [TEXT_A, TEXT_B], Normaliser())
+    other = Normaliser(ta_marbuta=False)
+    out, hits = _analyse(tmp_path, [TEXT_A, TEXT_B], other)
+    assert hits == 0
+    assert _same(out, _plain([TEXT_A, TEXT_B], other))
+    # a new normaliser revision (same options) is a different version too
+    import framing.arabic as arabic
+
+    old = arabic.NORMALISER_REVISION
+    try:
+        arabic.NORMALISER_REVISION = old + "-test"
+        _, hits = _analyse(tmp_path, [TEXT_A, TEXT_B], Normaliser())
+        assert hits == 0
+    finally:
+        arabic.NORMALISER_REVISION = old
+
+
+def test_stage_memo_only_inside_a_run(tmp_path):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"value": len(calls)}
+
+    assert stage_memo("s", ("framing.cache",), ("x",), compute) == {"value": 1}
+    assert stage_memo("s", ("framing.cache",), ("x",), compute) == {"value": 2}  # no run: no cache
+    cache = Cache(tmp_path / "cache")
+    with cache.active():
+        assert stage_memo("s", ("framing.cache",), (["a", "b"],), compute) == {"value": 3}
+        assert stage_memo("s", ("framing.cache",), (["a", "b"],), compute) == {"value": 3}
+        assert stage_memo("s", ("framing.cache",), (["a", "c"],), compute) == {"value": 4}
+    assert cache.hits == {"stage": 1} and cache.misses == {"stage": 2}
+
+
+def test_digest_separates_parts():
+    assert digest("ab", "c") != digest("a", "bc")
+    assert digest(["ab", "c"]) != digest(["a", "bc"])
+    assert digest(b"x") != digest("x")
+
+
+@pytest.mark.slow
+def test_run_twice_hits_the_cache_and_writes_the_same_data(tmp_path):
+    from framing.pipeline import run
+
+    study = _study(tmp_path)
+    study["run"] = {"jobs": 1, "cache_dir": str(tmp_path / "cache")}
+    first = run(load_config(study, base_dir=tmp_path), output=tmp_path / "a", topics=False, classify=False)
+    second = run(load_config(study, base_dir=tmp_path), output=tmp_path / "b", topics=False, classify=False)
+    assert first.manifest["run"]["cache"]["misses"] == {"corpus": 1, "tokens": 1}
+    assert second.manifest["run"]["cache"]["hits"] == {"corpus": 1, "tokens": 1}
+    for name in ("documents.csv", "matches.csv", "outlet_scores.csv"):
+        assert (tmp_path / "a" / "data" / name).read_bytes() == (tmp_path / "b" / "data" / name).read_bytes()
