@@ -33,11 +33,14 @@ def summary(ctx: Ctx) -> Section:
         text_col = next((c for c in ("text", "headline", "sentence", "summary") if c in head.columns), None)
         if text_col:
             s.blocks.append(Block("list", [str(t) for t in head[text_col].tolist() if isinstance(t, str)][: ctx.table_rows]))
-            rest = [c for c in head.columns if c != text_col]
+            skip = {text_col, "outlet_name", "category"} if "category_label" in head.columns else {text_col, "outlet_name"}
+            rest = [c for c in head.columns if c not in skip]
             if rest:
-                s.blocks.append(Block("details", [Block("table", ctx.view(head, "headlines", "The numbers behind each headline",
-                                                                          columns=rest))],
-                                      title="The numbers behind these sentences"))
+                view = ctx.outlet_name_column(head)
+                s.blocks.append(Block("details", [Block("table", ctx.view(
+                    view, "headlines", "The numbers behind each headline", columns=rest,
+                    flags={"warning": lambda r: "warn" if isinstance(r.get("warning"), str) and r["warning"] else ""}))],
+                    title="The numbers behind these sentences"))
         else:
             s.blocks.append(Block("table", ctx.view(ctx.outlet_name_column(head), "headlines", "Headline differences")))
     else:
@@ -286,11 +289,24 @@ def topics(ctx: Ctx) -> Section:
     for name, caption in (("topic_frames", "Frames within topics"), ("topic_examples", "Example passages per topic"),
                           ("topic_stability", "Stability of the topics across seeds")):
         df = ctx.table(name)
-        if df is not None and not df.empty:
-            s.blocks.append(Block("h3", caption))
-            s.blocks.append(Block("table", ctx.view(ctx.outlet_name_column(df), name, caption, id=f"t-{name}")))
-        else:
+        if df is None or df.empty:
             s.blocks.append(Block("p", ctx.why_missing(name, caption.lower())))
+            continue
+        kw: dict = {}
+        view = ctx.outlet_name_column(df)
+        if "topic" in view.columns and name != "topic_stability":
+            view["topic"] = [labels.get(t, t) for t in view["topic"]]
+        if name == "topic_frames":
+            if {"lexicon", "category"} <= set(view.columns):
+                view["category"] = [ctx.category(lx, c) for lx, c in zip(view["lexicon"], view["category"])]
+            kw = dict(sort_by="count", ascending=False,
+                      note=f"The {min(len(view), ctx.table_rows):,} largest of {len(view):,} outlet × topic × category "
+                           "counts; all are in data/topic_frames.csv.")
+            caption += ": where each outlet's lexicon hits fall"
+        elif name == "topic_examples":
+            kw = dict(columns=[c for c in ("topic", "rank", "outlet", "doc_id", "similarity", "text") if c in view.columns])
+        s.blocks.append(Block("h3", caption))
+        s.blocks.append(Block("table", ctx.view(view, name, caption, id=f"t-{name}", **kw)))
     s.blocks += _notes(ctx, "topics")
     return s
 
