@@ -211,12 +211,13 @@ class TreeSampler:
         return self.peak, sum(self.cpu.values())
 
 
-def run_child(mode: str, args: argparse.Namespace, config: dict, output: Path, timeout: float) -> dict:
+def run_child(mode: str, args: argparse.Namespace, config: dict, output: Path, timeout: float,
+              analysis_only: bool = False) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, "--config", json.dumps(config),
            "--output", str(output), "--baseline-docs", str(args.baseline_docs)]
-    if not args.no_topics:
+    if not args.no_topics and not analysis_only:
         cmd.append("--topics")
-    if not args.no_classifiers:
+    if not args.no_classifiers and not analysis_only:
         cmd.append("--classifiers")
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(REPO))
@@ -345,14 +346,21 @@ def main(argv: list[str] | None = None) -> int:
             if "error" not in entry["cold"]:
                 console.print("  … analysis parts and baseline (single process) …")
                 entry["parts"] = run_child("parts", args, config, output, args.timeout)
+                # the corpus cached, the tokens not: reading (from the cache) to matches, all the work
+                shutil.rmtree(cache / "tokens", ignore_errors=True)
+                console.print("  … reading → matches with the cleaned corpus cached, tokens not …")
+                entry["corpus_cached"] = run_child("run", args, config, tmp / f"out_{label}_cc", args.timeout,
+                                                   analysis_only=True)
                 if not args.no_warm and n is sizes[-1]:
                     edit_lexicon(lexicon)
                     console.print("  … re-run after a lexicon edit (warm cache) …")
                     entry["warm"] = run_child("run", args, config, tmp / f"out_{label}_warm", args.timeout)
-            for part in ("cold", "parts", "warm"):
+            for part in ("cold", "parts", "corpus_cached", "warm"):
                 if "error" in entry.get(part, {}):
                     console.print(f"[red]{entry[part]['error']}[/red]")
             figures["sizes"][label] = entry
+            if args.json:  # after every size, so that a long run leaves its figures so far
+                args.json.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -395,19 +403,22 @@ def report(console, figures: dict) -> None:
     console.print(t)
 
     s = Table(title="Scaling (cold runs)")
-    for col in ("documents", "words", "read + clean s", "analyse s", "reading → matches", "whole run s",
-                "CPU s (all processes)", "peak RSS (process tree)"):
+    for col in ("documents", "words", "read + clean s", "analyse s", "reading → matches",
+                "reading → matches, corpus cached", "whole run s", "CPU s (all processes)", "peak RSS (process tree)"):
         s.add_column(col, justify="right")
     for label, e in sizes.items():
         c = e["cold"]
         if "error" in c:
-            s.add_row(f"{int(label):,}", "failed", "", "", "", f"{c['process_wall_s']:.0f}", "", "")
+            s.add_row(f"{int(label):,}", "failed", "", "", "", "", f"{c['process_wall_s']:.0f}", "", "")
             continue
         tm = c["timings"]
         rm = tm.get("read_clean", 0) + tm.get("analyse", 0)
+        cc = e.get("corpus_cached", {})
+        cc_s = cc["timings"].get("read_clean", 0) + cc["timings"].get("analyse", 0) if "timings" in cc else None
         s.add_row(f"{int(label):,}", f"{c['words']:,}", f"{tm.get('read_clean', 0):.1f}", f"{tm.get('analyse', 0):.1f}",
-                  f"{rate(c['words'], rm)} words/s", f"{c['process_wall_s']:.1f}", f"{c['cpu_s']:.0f}",
-                  f"{c['peak_rss'] / 2**30:.2f} GB")
+                  f"{rate(c['words'], rm)} words/s",
+                  f"{rate(c['words'], cc_s)} words/s ({cc_s:.1f} s)" if cc_s else "–",
+                  f"{c['process_wall_s']:.1f}", f"{c['cpu_s']:.0f}", f"{c['peak_rss'] / 2**30:.2f} GB")
     console.print(s)
 
     if "baseline" in parts:
@@ -442,8 +453,12 @@ def report(console, figures: dict) -> None:
 
     rm = big["cold"]["timings"].get("read_clean", 0) + big["cold"]["timings"].get("analyse", 0)
     peak = max(e["cold"]["peak_rss"] for e in ok.values())
+    cc = big.get("corpus_cached", {})
+    cc_s = cc["timings"].get("read_clean", 0) + cc["timings"].get("analyse", 0) if "timings" in cc else None
     lines = [
-        ("reading → matches ≥ 1M words/s", words / rm >= 1e6, f"{rate(words, rm)} words/s"),
+        ("reading → matches ≥ 1M words/s (cold, no cache)", words / rm >= 1e6, f"{rate(words, rm)} words/s"),
+        ("reading → matches ≥ 1M words/s (cleaned corpus cached)", bool(cc_s) and words / cc_s >= 1e6,
+         f"{rate(words, cc_s)} words/s" if cc_s else "–"),
         ("full report ≤ 3 min", big["cold"]["process_wall_s"] <= 180, f"{big['cold']['process_wall_s']:.0f} s"),
         ("peak RSS ≤ 4 GB", peak <= 4 * 2**30, f"{peak / 2**30:.2f} GB"),
     ]
