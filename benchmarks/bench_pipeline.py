@@ -173,14 +173,20 @@ def baseline(texts: list[str], lexicons, normaliser) -> dict:
 # ---- the parent: children, memory sampling, tables -------------------------------------------
 
 class TreeSampler:
-    """Peak resident memory (sum over a process and all its descendants) and their CPU time."""
+    """Peak resident memory (sum over a process and all its descendants) and their CPU time.
 
-    def __init__(self, pid: int, every: float = 0.05) -> None:
+    RSS counts the pages forked workers share with their parent once per process, so its sum
+    overstates; PSS (proportional set size, sampled less often as it is slower to read) shares
+    them out and is what the process tree really occupies."""
+
+    def __init__(self, pid: int, every: float = 0.05, pss_every: int = 5) -> None:
         import psutil
 
         self.proc = psutil.Process(pid)
         self.every = every
+        self.pss_every = pss_every
         self.peak = 0
+        self.peak_pss = 0
         self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
@@ -189,20 +195,25 @@ class TreeSampler:
     def _loop(self) -> None:
         import psutil
 
+        tick = 0
         while not self._stop.is_set():
             try:
                 procs = [self.proc] + self.proc.children(recursive=True)
             except psutil.NoSuchProcess:
                 break
-            rss = 0
+            rss = pss = 0
             for p in procs:
                 try:
                     rss += p.memory_info().rss
+                    if tick % self.pss_every == 0:
+                        pss += p.memory_full_info().pss
                     ct = p.cpu_times()
                     self.cpu[p.pid] = ct.user + ct.system
-                except psutil.NoSuchProcess:
+                except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
                     pass
             self.peak = max(self.peak, rss)
+            self.peak_pss = max(self.peak_pss, pss)
+            tick += 1
             self._stop.wait(self.every)
 
     def stop(self) -> tuple[int, float]:
@@ -232,9 +243,9 @@ def run_child(mode: str, args: argparse.Namespace, config: dict, output: Path, t
     if proc.returncode != 0:
         tail = "\n".join(err.strip().splitlines()[-15:])
         return {"error": f"{mode} child failed (exit {proc.returncode}):\n{tail}", "process_wall_s": wall,
-                "peak_rss": peak, "cpu_s": cpu}
+                "peak_rss": peak, "peak_pss": sampler.peak_pss, "cpu_s": cpu}
     data = json.loads(out.strip().splitlines()[-1])
-    data.update(process_wall_s=wall, peak_rss=peak, cpu_s=cpu)
+    data.update(process_wall_s=wall, peak_rss=peak, peak_pss=sampler.peak_pss, cpu_s=cpu)
     return data
 
 
@@ -404,7 +415,8 @@ def report(console, figures: dict) -> None:
 
     s = Table(title="Scaling (cold runs)")
     for col in ("documents", "words", "read + clean s", "analyse s", "reading → matches",
-                "reading → matches, corpus cached", "whole run s", "CPU s (all processes)", "peak RSS (process tree)"):
+                "reading → matches, corpus cached", "whole run s", "CPU s (all processes)",
+                "peak RSS / PSS (process tree)"):
         s.add_column(col, justify="right")
     for label, e in sizes.items():
         c = e["cold"]
@@ -418,7 +430,8 @@ def report(console, figures: dict) -> None:
         s.add_row(f"{int(label):,}", f"{c['words']:,}", f"{tm.get('read_clean', 0):.1f}", f"{tm.get('analyse', 0):.1f}",
                   f"{rate(c['words'], rm)} words/s",
                   f"{rate(c['words'], cc_s)} words/s ({cc_s:.1f} s)" if cc_s else "–",
-                  f"{c['process_wall_s']:.1f}", f"{c['cpu_s']:.0f}", f"{c['peak_rss'] / 2**30:.2f} GB")
+                  f"{c['process_wall_s']:.1f}", f"{c['cpu_s']:.0f}",
+                  f"{c['peak_rss'] / 2**30:.2f} / {c.get('peak_pss', 0) / 2**30:.2f} GB")
     console.print(s)
 
     if "baseline" in parts:

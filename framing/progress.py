@@ -7,6 +7,7 @@ stderr, so that stdout stays clean for scripts.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -64,11 +65,18 @@ class Progress:
             columns = (TextColumn("  {task.description}"), BarColumn(), MofNCompleteColumn(),
                        TextColumn(unit), TaskProgressColumn(), TimeElapsedColumn(), TextColumn("left"),
                        TimeRemainingColumn())
-        with RichProgress(*columns, console=self._console, transient=True) as rp:
+        # No refresh thread (auto_refresh off): the analysis forks worker processes, and a thread
+        # holding a lock at that moment would leave the lock held in the workers.
+        with RichProgress(*columns, console=self._console, transient=True, auto_refresh=False) as rp:
             task = rp.add_task(description, total=total)
+            last = [0.0]
 
             def advance(n: int = 1) -> None:
                 rp.advance(task, n)
+                now = time.monotonic()
+                if now - last[0] >= 0.1:
+                    last[0] = now
+                    rp.refresh()
 
             yield advance
 
