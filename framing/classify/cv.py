@@ -58,10 +58,11 @@ def _fit_fold(estimator, X, y, train, test, multilabel):
 
 def cross_validate(estimator, X, y, *, folds: int, seed: int, n_jobs: int = 1, multilabel: bool = False) -> CVResult:
     """Out-of-fold predictions of ``estimator`` over seeded (stratified) folds, fitted in parallel."""
-    X = np.asarray(X, dtype=object)
+    if not hasattr(X, "tocsr"):  # texts; a sparse feature matrix is indexed as it is
+        X = np.asarray(X, dtype=object)
     y = np.asarray(y)
     t0 = time.perf_counter()
-    splits = list(splitter(y, folds, seed, multilabel).split(X, y if not multilabel else None))
+    splits = list(splitter(y, folds, seed, multilabel).split(np.zeros(len(y)), y if not multilabel else None))
     jobs = min(n_jobs, len(splits))
     results = Parallel(n_jobs=jobs)(
         delayed(_fit_fold)(estimator, X, y, tr, te, multilabel) for tr, te in splits

@@ -22,6 +22,12 @@ class ClassifyOptions(BaseModel):
     max_docs_per_outlet: int | None = Field(
         None, ge=2, description="cap on documents per outlet for the outlet classifier (a seeded sample; said in the notes)"
     )
+    outlet_features: Literal["auto", "vocabulary", "hashing"] = Field(
+        "auto", description="TF-IDF with a vocabulary per fold, or hashed n-gram counts analysed once "
+        "(fast on large corpora; auto = hashing above 2,000 documents)"
+    )
+    hash_bits_word: int = Field(19, ge=10, le=24, description="hashed word n-gram columns: 2**bits")
+    hash_bits_char: int = Field(20, ge=10, le=24, description="hashed char n-gram columns: 2**bits")
     top_features: int = Field(20, ge=1, description="features listed per outlet in outlet_features")
     word_ngrams: tuple[int, int] = Field((1, 2), description="word n-gram range of the TF-IDF features")
     char_ngrams: tuple[int, int] = Field((2, 5), description="character n-gram range (within word boundaries)")

@@ -5,6 +5,9 @@ normalised text. Stratified k-fold CV gives accuracy and macro-F1 beside the maj
 (always predicting the largest outlet) on the same folds, a confusion matrix of the out-of-fold
 predictions, and the heaviest features per outlet of a model refitted on all documents.
 
+Large corpora (``outlet_features: auto`` above 2,000 documents) use hashed n-gram counts, analysed
+once for all folds (see ``models.hashed_counts``).
+
 Guards: outlets with fewer than 2 documents are left out (named in a note); fewer than 2 outlets
 left, the classifier is skipped with a note; folds are reduced to the smallest outlet's size.
 """
@@ -20,7 +23,9 @@ from sklearn.dummy import DummyClassifier
 from sklearn.metrics import confusion_matrix
 
 from framing.classify.cv import cross_validate, metrics
-from framing.classify.models import text_pipeline, top_features
+from framing.classify.models import hashed_counts, hashed_pipeline, hashed_top_features, text_pipeline, top_features
+
+HASHING_ABOVE = 2000  # documents; above this, outlet_features='auto' hashes
 
 
 def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: int, n_jobs: int,
@@ -66,10 +71,21 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
         notes.append(f"Outlet classifier: {folds}-fold instead of {options.folds}-fold cross-validation, as the "
                      f"smallest outlet has {smallest} documents.")
 
-    pipe = text_pipeline(model=options.outlet_model, seed=seed, word_ngrams=options.word_ngrams,
-                         char_ngrams=options.char_ngrams, min_df=min(options.min_df, max(1, smallest - 1)),
-                         max_features=options.max_features)
-    cv = cross_validate(pipe, X, y, folds=folds, seed=seed, n_jobs=n_jobs)
+    hashing = options.outlet_features == "hashing" or (options.outlet_features == "auto" and len(y) > HASHING_ABOVE)
+    t0 = time.perf_counter()
+    if hashing:
+        n_word, n_char = 2 ** options.hash_bits_word, 2 ** options.hash_bits_char
+        features_in = hashed_counts(X, word_ngrams=options.word_ngrams, char_ngrams=options.char_ngrams,
+                                    n_word=n_word, n_char=n_char, n_jobs=n_jobs)
+        pipe = hashed_pipeline(n_word=n_word, n_char=n_char, model=options.outlet_model, seed=seed)
+    else:
+        features_in = X
+        pipe = text_pipeline(model=options.outlet_model, seed=seed, word_ngrams=options.word_ngrams,
+                             char_ngrams=options.char_ngrams, min_df=min(options.min_df, max(1, smallest - 1)),
+                             max_features=options.max_features)
+    info["features"] = "hashed word+char counts, TF-IDF fitted per fold" if hashing else "TF-IDF vocabulary per fold"
+    info["hash_seconds"] = round(time.perf_counter() - t0, 3) if hashing else 0.0
+    cv = cross_validate(pipe, features_in, y, folds=folds, seed=seed, n_jobs=n_jobs)
     base = cross_validate(DummyClassifier(strategy="most_frequent"), X, y, folds=folds, seed=seed, n_jobs=1)
     labels = sorted(set(y.tolist()))
     m = metrics(y, cv.predictions, labels=labels, fold_metrics=cv.fold_metrics)
@@ -95,16 +111,22 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
     per_outlet = pd.DataFrame(m["per_label"]).rename(columns={"label": "outlet"})
 
     t0 = time.perf_counter()
-    final = pipe.fit(X, y)
+    final = pipe.fit(features_in, y)
     fit_seconds = time.perf_counter() - t0
-    features = top_features(final, options.top_features)
+    if hashing:
+        features = hashed_top_features(final, X, y, word_ngrams=options.word_ngrams, char_ngrams=options.char_ngrams,
+                                       n_word=n_word, n_char=n_char, k=options.top_features, seed=seed)
+        n_features = int(np.count_nonzero(np.diff(features_in.tocsc().indptr)))
+    else:
+        features = top_features(final, options.top_features)
+        n_features = int(sum(len(v.vocabulary_) for _, v in final.named_steps["features"].transformer_list))
 
     info.update({
         "folds": folds, "n_documents": int(len(y)), "n_outlets": len(labels), "model": options.outlet_model,
         "accuracy": m["accuracy"], "macro_f1": m["macro"]["f1"], "baseline_accuracy": b["accuracy"],
         "baseline_macro_f1": b["macro"]["f1"], "cv_seconds": round(cv.seconds, 3),
         "final_fit_seconds": round(fit_seconds, 3), "fold_metrics": cv.fold_metrics,
-        "n_features": int(sum(len(v.vocabulary_) for _, v in final.named_steps["features"].transformer_list)),
+        "n_features": n_features,
     })
     better = m["macro"]["f1"] - b["macro"]["f1"]
     notes.append(
