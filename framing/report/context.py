@@ -21,6 +21,17 @@ STAGE_OF_TABLE = {
     "outlet_mask": "classify", "model_shares": "classify", "agreement": "classify",
 }
 
+# words that mark a stage note as being about a given table (the others are left out of its message)
+NOTE_WORDS = {
+    "timeline": ("date", "time", "period"),
+    "keyness": ("keyness", "term"),
+    "contrasts": ("contrast", "significant", "compar"),
+    "headlines": ("contrast", "significant", "headline"),
+    "naming_shares": ("naming", "name"),
+    "topic_stability": ("stabil", "seed"),
+    "topic_examples": ("example",),
+}
+
 
 @dataclass
 class Block:
@@ -130,6 +141,9 @@ class Ctx:
             return (f"No {what}: the classifier stage did not run (it runs when `classify.outlet_classifier` "
                     "is true or `classify.models` names saved models).")
         head = f"No {what} in this run" + (" (the table is empty)." if df is not None else ".")
+        words = NOTE_WORDS.get(name, ())
+        relevant = [n for n in notes if any(w in n.lower() for w in words)]
+        notes = relevant or notes
         if notes:
             return head + " The " + _stage_name(stage) + " stage noted: " + " ".join(notes)
         if stage not in self.result.notes and stage not in self._stages():

@@ -266,6 +266,7 @@ def topics(ctx: Ctx) -> Section:
     tp = ctx.table("topics")
     labels = {t: (l if isinstance(l, str) and l else f"topic {t}") for t, l in
               zip(tp["topic"], tp["label"] if "label" in tp else tp["topic"])}
+    s.blocks += _notes(ctx, "topics")
     mix = ctx.table("topic_mix")
     if mix is not None and not mix.empty and {"outlet", "topic", "share"} <= set(mix.columns):
         s.blocks.append(Block("figure", ctx.figure("fig-topic-mix", lambda: F.heatmap(
@@ -290,7 +291,8 @@ def topics(ctx: Ctx) -> Section:
                           ("topic_stability", "Stability of the topics across seeds")):
         df = ctx.table(name)
         if df is None or df.empty:
-            s.blocks.append(Block("p", ctx.why_missing(name, caption.lower())))
+            s.blocks.append(Block("p", ctx.why_missing(name, caption.lower()) if df is None or name != "topic_stability"
+                                  else "Stability across seeds was not measured in this run."))
             continue
         kw: dict = {}
         view = ctx.outlet_name_column(df)
@@ -307,7 +309,6 @@ def topics(ctx: Ctx) -> Section:
             kw = dict(columns=[c for c in ("topic", "rank", "outlet", "doc_id", "similarity", "text") if c in view.columns])
         s.blocks.append(Block("h3", caption))
         s.blocks.append(Block("table", ctx.view(view, name, caption, id=f"t-{name}", **kw)))
-    s.blocks += _notes(ctx, "topics")
     return s
 
 
@@ -331,6 +332,7 @@ def classifiers(ctx: Ctx) -> Section:
         "weak_recovery": "Weak supervision: held-out lexicon entries recovered",
         "weak_cv": "Weak supervision: cross-validated scores",
     }
+    s.blocks += _notes(ctx, "classify")
     for name in names:
         df = ctx.table(name)
         if df is None or df.empty:
@@ -349,7 +351,6 @@ def classifiers(ctx: Ctx) -> Section:
                     description="Bars: the share of each outlet's units the saved classifier assigns each label, "
                                 "with 95% bootstrap intervals."))))
         s.blocks.append(Block("table", ctx.view(ctx.outlet_name_column(df), name, captions[name], id=f"t-{name}")))
-    s.blocks += _notes(ctx, "classify")
     return s
 
 
