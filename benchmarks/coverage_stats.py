@@ -3,7 +3,7 @@
     python benchmarks/coverage_stats.py [--datasets 25]
 
 Prints, per scenario, how often contrast p-values fall below 0.05 and 0.01 when no difference was
-planted (by test branch: normal approximation or Monte-Carlo), how often the rate-ratio interval
+planted (by test branch: three-moment approximation or Monte-Carlo), how often the rate-ratio interval
 covers 1, and how often the per-outlet rate interval covers the true rate. Hits are gamma-Poisson
 (clustered in documents) as in tests/test_stats.py. Asserts nothing: it prints figures.
 """

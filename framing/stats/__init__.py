@@ -99,7 +99,7 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
         "seed": seed,
         "bootstrap_resamples": opts.bootstrap,
         "permutations": opts.permutations,
-        "normal_min_hit_docs": opts.normal_min_hit_docs,
+        "moment_min_hit_docs": opts.moment_min_hit_docs,
         "fdr": opts.fdr,
         "fdr_method": "Benjamini-Hochberg (statsmodels.stats.multitest.multipletests, fdr_bh), per family",
         "keyness_prior": opts.keyness_prior,

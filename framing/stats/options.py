@@ -10,11 +10,11 @@ class StatsOptions(BaseModel):
 
     bootstrap: int = Field(2000, ge=100, description="document-bootstrap resamples for confidence intervals")
     permutations: int = Field(5000, ge=100, description="Monte-Carlo permutations for contrast tests on sparse counts")
-    normal_min_hit_docs: float = Field(
+    moment_min_hit_docs: float = Field(
         20.0, ge=1,
-        description="a contrast test uses the normal approximation to its permutation distribution (exact mean and "
-                    "variance) when the smaller of the two groups expects at least this many documents with a hit "
-                    "under the null; below that it simulates the permutations",
+        description="a contrast test approximates its permutation distribution from its exact mean, variance and "
+                    "skewness (Pearson type III curve) when the smaller of the two groups expects at least this many "
+                    "documents with a hit under the null; below that it simulates the permutations",
     )
     fdr: float = Field(0.05, gt=0, lt=1, description="Benjamini-Hochberg false discovery rate")
     min_docs: int = Field(5, ge=1, description="fewer documents per outlet than this triggers a small-sample warning")

@@ -7,8 +7,8 @@ numbers.
 
 Bootstrap: each outlet's documents are resampled with replacement, independently (a stratified
 bootstrap), as integer weights built in blocks with ``numpy.bincount``; the replicate sums are one
-matrix product per block. Permutation: see ``score_test``: exact permutation moments where the
-normal approximation holds, and a Monte-Carlo over the documents that carry hits where it does not
+matrix product per block. Permutation: see ``score_test``: exact permutation moments where a
+three-moment approximation holds, and a Monte-Carlo over the documents that carry hits where it does not
 (rare categories, small outlets), so the cost never grows with permutations x all documents.
 """
 
@@ -54,10 +54,12 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
 
     X (P, K): counts of the P documents of the two groups; tok (P,) their lengths; in_a (P,) bool.
     The statistic is the Poisson score U = S_a - r * T_a (S_a, T_a: group a's hits and words; r the
-    pooled rate). Under random relabelling of the documents U has mean 0 and the exact variance
-    m(P-m)/(P(P-1)) * sum_i d_i^2, d_i = x_i - r * n_i. Where the smaller group expects at least
-    ``min_expected`` documents with a hit, U is referred to the normal distribution with these exact
-    moments (Hajek's combinatorial central limit theorem); otherwise the permutation distribution is
+    pooled rate). Under random relabelling of the documents U has mean 0, the exact variance
+    m(P-m)/(P(P-1)) * sum_i d_i^2 and the exact third moment m(P-m)(P-2m)/(P(P-1)(P-2)) * sum_i d_i^3,
+    d_i = x_i - r * n_i. Where the smaller group expects at least ``min_expected`` documents with a
+    hit, U is referred to the Pearson type III curve with these three moments (the normal curve of
+    Hajek's combinatorial central limit theorem, corrected for the skewness that clustered counts
+    keep at moderate sizes); otherwise the permutation distribution is
     simulated with R relabellings: document by document when the smaller group or R x P is small
     (``_exact_mc``), else from the documents with hits alone (``_sparse_mc``).
     ``every_row_counts``: every row is an informative document (naming shares, where a document
@@ -73,8 +75,10 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
     var = (m * (P - m) / (P * (P - 1.0))) * (d * d).sum(axis=0) if P > 1 and 0 < m < P else np.zeros(K)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(var > 0, u_obs / np.sqrt(var), 0.0)
-    p = 2.0 * sps.norm.sf(np.abs(z))
-    method = np.full(K, "permutation, normal approximation", dtype=object)
+        mu3 = (m * (P - m) * (P - 2.0 * m) / (P * (P - 1.0) * (P - 2.0))) * (d ** 3).sum(axis=0) if P > 2 else 0.0
+        skew = np.where(var > 0, mu3 / var ** 1.5, 0.0)
+    p = _pearson3_p(z, skew)
+    method = np.full(K, "permutation, three-moment approximation", dtype=object)
     hit = X > 0
     H = np.full(K, P) if every_row_counts else hit.sum(axis=0)
     expected_small = H * min(m, P - m) / P
@@ -96,7 +100,19 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
             le = np.count_nonzero(u_a <= u_obs[k] + tol)
             p[k] = min(1.0, 2.0 * (min(ge, le) + 1.0) / (R + 1.0))
             method[k] = f"permutation, Monte-Carlo ({R})"
-    return {"p": p, "z": z, "method": method, "u": u_obs}
+    return {"p": p, "z": z, "method": method, "u": u_obs, "skew": skew}
+
+
+def _pearson3_p(z: np.ndarray, skew: np.ndarray) -> np.ndarray:
+    """Two-sided p (twice the smaller tail) of a standardised statistic with the given skewness,
+    from the Pearson type III distribution matching its first three moments (the normal when the
+    skewness is 0). Beyond the support of the fitted curve the normal tail is used."""
+    upper = sps.pearson3.sf(z, skew)
+    lower = sps.pearson3.cdf(z, skew)
+    tail = np.minimum(upper, lower)
+    normal = sps.norm.sf(np.abs(z))
+    tail = np.where((tail > 0) & np.isfinite(tail), tail, normal)
+    return np.minimum(1.0, 2.0 * tail)
 
 
 def _mc_p(ge, le, R):
