@@ -7,8 +7,8 @@ Rules, in order, for each non-empty line (all removed text goes to ``removed`` f
 2. furniture lines of the profiles (``profiles/*.yaml``: exact lines, whole-line patterns);
 3. lines in another script with no Arabic letter (failed embeds: "An error occurred while
    retrieving the Tweet"): at least three Latin words and no Arabic letter;
-4. photo credits at the end of a line (``- جيتي``, ``(أ.ف.ب)``) and bylines/datelines at the start
-   of the text (profile ``prefixes``);
+4. photo credits and other tails at the end of a line (``- جيتي``, ``(أ.ف.ب)``, "link to this
+   story: ...", profile ``suffixes``) and bylines/datelines at the start of the text (``prefixes``);
 5. a line identical to the line kept just before it (captions printed twice);
 6. at both ends of the text, short lines (``corpus.short_line_words``) that are not a sentence.
 
@@ -44,6 +44,7 @@ CLOSERS = "\"'»”’)]）"
 MAX_KEY_WORDS = 12  # lines compared with the furniture line lists
 MAX_CREDIT_WORDS = 15
 MAX_PATTERN_WORDS = 80
+SUFFIX_WINDOW = 200  # suffixes are looked for in the last characters of a line
 PREFIX_LINES = 2  # bylines and datelines are looked for in the first lines only
 EDGE_SIGN_LINES = (3, 8)  # first and last lines searched for signatures ...
 MAX_SIGN_WORDS = 20  # ... when short: a paragraph that mentions an outlet is not its signature
@@ -127,11 +128,15 @@ def clean_text(text: str, rules: Rules, *, take_title: bool = False, short_line_
         if _foreign(line):
             removed.append(line)
             continue
-        if suffix_rx is not None and not is_sentence(line):
-            window = line[-80:]
+        if suffix_rx is not None:
+            window = line[-SUFFIX_WINDOW:]
             m = suffix_rx.search(window)
-            if m and m.start() > 0:
-                cut = len(line) - len(window) + m.start()
+            cut = len(line) - len(window) + m.start() if m else -1
+            if cut == 0:  # the whole line is a credit or a contact box
+                removed.append(line)
+                out.sign_lines.append(line)
+                continue
+            if cut > 0:
                 removed.append(line[cut:].strip())
                 out.sign_lines.append(line[cut:].strip())
                 line = line[:cut].rstrip()

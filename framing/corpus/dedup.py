@@ -61,6 +61,7 @@ def mark_duplicates(docs: list[Document], *, duplicates: str = "drop", shared_wi
     # more); every candidate is then checked with the exact Jaccard similarity of the shingle sets.
     lsh = MinHashLSH(threshold=max(0.3, threshold - 0.1), num_perm=num_perm, weights=(0.3, 0.7))
     template = MinHash(num_perm=num_perm, seed=SEED, hashfunc=_identity)
+    scheme = {"scheme": template.scheme} if hasattr(template, "scheme") else {}  # datasketch >= 2 names it
     hasher = WordHasher()
     shingles = shingles or {}
     order: dict[str, int] = {}
@@ -74,11 +75,14 @@ def mark_duplicates(docs: list[Document], *, duplicates: str = "drop", shared_wi
         mh = None
         if canon is None:
             first_by_key[key] = doc
-            mh = MinHash(num_perm=num_perm, seed=SEED, hashfunc=_identity, permutations=template.permutations,
-                         scheme=template.scheme)
             sh = shingles.get(id(doc))
             if sh is None:
                 sh = hasher.analyse(doc.text).shingles
+            if len(sh) == 0:  # under five Arabic words: only exact copies are found
+                order[doc.doc_id] = len(order)
+                by_id[doc.doc_id] = doc
+                continue
+            mh = MinHash(num_perm=num_perm, seed=SEED, hashfunc=_identity, permutations=template.permutations, **scheme)
             mh.update_batch(sh.tolist())
             hits = [by_id[c] for c in lsh.query(mh) if jaccard(sh, sigs[c]) >= threshold]
             if hits:

@@ -69,6 +69,7 @@ def process(raws: Iterable[Raw], config: StudyConfig) -> list[Document]:
         for (raw, cleaned), words in zip(pending, hasher.analyse_many([r.doc.text for r, _ in pending])):
             stats[id(raw.doc)] = words
             _attribute(raw, cleaned, words, rules, resolver)
+            words.hashes = None  # only the count and the shingles are needed from here on
         pending.clear()
 
     for raw in raws:
