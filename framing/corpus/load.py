@@ -169,7 +169,10 @@ def _same(outlet: str, profile_id: str, resolver: "OutletResolver") -> bool:
 
 def _check_length(doc: Document, opts: CorpusOptions, n: int) -> None:
     if not doc.text.strip():
-        doc.skip("empty after cleaning: every line was page furniture (see removed)")
+        if doc.title and not doc.removed:
+            doc.skip(f"too short: no text under the title (minimum {opts.min_words} Arabic words, corpus.min_words)")
+        else:
+            doc.skip("empty after cleaning: every line was page furniture (see removed)")
         return
     if n < opts.min_words:
         doc.skip(f"too short: {n} Arabic words (minimum {opts.min_words}, corpus.min_words)")
