@@ -72,10 +72,11 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
     rate = X.sum(axis=0) / total_tok if total_tok > 0 else np.zeros(K)
     d = X - tok[:, None] * rate[None, :]
     u_obs = d[in_a].sum(axis=0)
-    var = (m * (P - m) / (P * (P - 1.0))) * (d * d).sum(axis=0) if P > 1 and 0 < m < P else np.zeros(K)
+    d2 = d * d
+    var = (m * (P - m) / (P * (P - 1.0))) * d2.sum(axis=0) if P > 1 and 0 < m < P else np.zeros(K)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(var > 0, u_obs / np.sqrt(var), 0.0)
-        mu3 = (m * (P - m) * (P - 2.0 * m) / (P * (P - 1.0) * (P - 2.0))) * (d ** 3).sum(axis=0) if P > 2 else 0.0
+        mu3 = (m * (P - m) * (P - 2.0 * m) / (P * (P - 1.0) * (P - 2.0))) * (d2 * d).sum(axis=0) if P > 2 else 0.0
         skew = np.where(var > 0, mu3 / var ** 1.5, 0.0)
     p = _pearson3_p(z, skew)
     method = np.full(K, "permutation, three-moment approximation", dtype=object)
@@ -90,10 +91,14 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
         method[mc] = f"permutation, Monte-Carlo ({R})"
     elif len(mc):
         small_is_a = m <= P - m
-        for k in mc:
-            rows = np.flatnonzero(hit[:, k])
-            nonhit_tok = np.delete(tok, rows)
-            u_small = _sparse_mc(X[rows, k], tok[rows], nonhit_tok, min(m, P - m), P, rate[k], R, rng)
+        hit_t = np.ascontiguousarray(hit[:, mc].T)
+        tok_sum, tok_sq = tok.sum(), (tok * tok).sum()
+        for j, k in enumerate(mc):
+            rows = np.flatnonzero(hit_t[j])
+            pn = P - len(rows)  # documents without a hit: their lengths' count, mean and sd
+            mu = (tok_sum - tok[rows].sum()) / pn if pn else 0.0
+            sd = np.sqrt(max((tok_sq - (tok[rows] ** 2).sum()) / pn - mu * mu, 0.0)) if pn else 0.0
+            u_small = _sparse_mc(X[rows, k], tok[rows], (pn, mu, sd), min(m, P - m), P, rate[k], R, rng)
             u_a = u_small if small_is_a else -u_small
             tol = 1e-9 * (1.0 + abs(u_obs[k]))
             ge = np.count_nonzero(u_a >= u_obs[k] - tol)
@@ -159,7 +164,7 @@ def _floyd(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator):
         yield active, val
 
 
-def _sparse_mc(c_hit: np.ndarray, n_hit: np.ndarray, nonhit_tok: np.ndarray, ms: int, P: int, rate: float,
+def _sparse_mc(c_hit: np.ndarray, n_hit: np.ndarray, nonhit: tuple, ms: int, P: int, rate: float,
                R: int, rng: np.random.Generator) -> np.ndarray:
     """R draws of the small group's score U under random relabelling, from the hit documents alone.
 
@@ -177,9 +182,8 @@ def _sparse_mc(c_hit: np.ndarray, n_hit: np.ndarray, nonhit_tok: np.ndarray, ms:
         S += np.where(active, c_hit[val], 0.0)
         T += np.where(active, n_hit[val], 0.0)
     k = ms - h  # documents without a hit in the small group
-    Pn = len(nonhit_tok)
+    Pn, mu, sd = nonhit  # documents without a hit: how many, mean and sd of their lengths
     if Pn:
-        mu, sd = nonhit_tok.mean(), nonhit_tok.std()
         fpc = np.where(Pn > 1, k * (Pn - k) / max(Pn - 1, 1), 0.0)
         T = T + np.maximum(0.0, k * mu + np.sqrt(np.maximum(fpc, 0.0)) * sd * rng.standard_normal(R))
     return S - rate * T
