@@ -239,3 +239,24 @@ def test_unreadable_and_odd_inputs_never_raise(tmp_path):
     assert "header_only.csv" not in reasons  # a header without rows holds no document
     assert any(r.startswith("unreadable file") for s, r in reasons.items() if s == "trunc.jsonl.gz")
     assert "bad.jsonl" in reasons and reasons["bad.jsonl"]
+
+
+@pytest.mark.parametrize(
+    "raw, iso",
+    [
+        ("2015-07-21", "2015-07-21"),
+        ("2020-10-07T12:30:00Z", "2020-10-07"),
+        ("07/10/2020", "2020-10-07"),
+        ("٧ أكتوبر ٢٠٢٠", "2020-10-07"),
+        ("7 تشرين الأول 2020", "2020-10-07"),
+        ("October 7, 2020", "2020-10-07"),
+        ("2020-02-30", None),
+        ("yesterday", None),
+    ],
+)
+def test_row_dates_are_normalised_or_left_out_with_a_warning(tmp_path, raw, iso):
+    _jsonl(tmp_path / "d.jsonl", [{"outlet": "one", "text": article(1), "date": raw}])
+    [doc] = load_corpus(config(tmp_path, ["d.jsonl"]))
+    assert doc.date == iso
+    assert bool(doc.warnings) == (iso is None)
+    assert doc.analysed

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from framing.config import SourceSpec
 from framing.corpus import encoding as enc
+from framing.corpus.dates import normalise_date
 from framing.records import Document
 
 AUTO = "auto"
@@ -274,7 +275,10 @@ def _row_doc(spec, shown, stem, mode, fmt, n, row, problem, encoding) -> Raw:
         doc.skip(f"undecodable: {unit} {n} is not valid {encoding}")
         return raw
     doc.title = _value(row.get(f.title)) if f.title else ""
-    doc.date = _value(row.get(f.date)) or None if f.date else None
+    if f.date:
+        doc.date, problem = normalise_date(_value(row.get(f.date)))
+        if problem:
+            doc.warnings.append(problem)
     doc.url = _value(row.get(f.url)) or None if f.url else None
     if mode == FROM_FIELD:
         raw.outlet_value = _value(row.get(f.outlet)) if f.outlet else ""
