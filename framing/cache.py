@@ -162,6 +162,11 @@ def cache_dir(config) -> Path:
 _ACTIVE: ContextVar[Cache | None] = ContextVar("framing_cache", default=None)
 
 
+def active_cache() -> Cache | None:
+    """The cache of the pipeline run in progress (None outside a run)."""
+    return _ACTIVE.get()
+
+
 def stage_memo(name: str, code: tuple[str, ...], inputs: tuple, compute: Callable[[], Any]) -> Any:
     """For the stages: ``compute()``, or its value from an earlier run with the same ``inputs``
     (strings, lists of strings, JSON-able values) and the same code of the modules ``code``.
