@@ -44,7 +44,7 @@ CLOSERS = "\"'»”’)]）"
 MAX_KEY_WORDS = 12  # lines compared with the furniture line lists
 MAX_CREDIT_WORDS = 15
 MAX_PATTERN_WORDS = 80
-SUFFIX_WINDOW = 200  # suffixes are looked for in the last characters of a line
+SUFFIX_WINDOW = 100  # photo credits are looked for in the last characters of a line
 PREFIX_LINES = 2  # bylines and datelines are looked for in the first lines only
 EDGE_SIGN_LINES = (3, 8)  # first and last lines searched for signatures ...
 MAX_SIGN_WORDS = 20  # ... when short: a paragraph that mentions an outlet is not its signature
@@ -105,7 +105,7 @@ def clean_text(text: str, rules: Rules, *, take_title: bool = False, short_line_
     head, tail = EDGE_SIGN_LINES
     out.sign_lines = [ln for ln in lines[:head] + lines[-tail:] if ln.count(" ") < MAX_SIGN_WORDS]
     kept: list[str] = []
-    line_keys, line_rx, suffix_rx, prefix_rx = rules.line_keys, rules.line_rx, rules.suffix_rx, rules.prefix_rx
+    line_keys, line_rx, suffix_rx, prefix_rx, tails = rules.line_keys, rules.line_rx, rules.suffix_rx, rules.prefix_rx, rules.tails
     for line in lines:
         nw = line.count(" ") + 1
         if nw <= MAX_CREDIT_WORDS:
@@ -128,18 +128,26 @@ def clean_text(text: str, rules: Rules, *, take_title: bool = False, short_line_
         if _foreign(line):
             removed.append(line)
             continue
-        if suffix_rx is not None:
+        cut = -1
+        for needle, tail_rx in tails:
+            if needle in line:
+                m = tail_rx.search(line)
+                if m:
+                    cut = m.start()
+                    break
+        if cut < 0 and suffix_rx is not None and not is_sentence(line):
             window = line[-SUFFIX_WINDOW:]
             m = suffix_rx.search(window)
-            cut = len(line) - len(window) + m.start() if m else -1
-            if cut == 0:  # the whole line is a credit or a contact box
-                removed.append(line)
-                out.sign_lines.append(line)
-                continue
-            if cut > 0:
-                removed.append(line[cut:].strip())
-                out.sign_lines.append(line[cut:].strip())
-                line = line[:cut].rstrip()
+            if m:
+                cut = len(line) - len(window) + m.start()
+        if cut == 0:  # the whole line is a credit or a contact box
+            removed.append(line)
+            out.sign_lines.append(line)
+            continue
+        if cut > 0:
+            removed.append(line[cut:].strip())
+            out.sign_lines.append(line[cut:].strip())
+            line = line[:cut].rstrip()
         if prefix_rx is not None and len(kept) < PREFIX_LINES:
             m = prefix_rx.match(line)
             if m and m.end() < len(line):

@@ -10,7 +10,9 @@ A profile file holds one profile (or a list under ``profiles:``) with keys:
   lines where outlets sign (a text's first and last lines, and lines removed as furniture);
 - ``furniture``: ``lines`` (whole lines, compared after light normalisation), ``patterns`` (regexes
   matching a whole line), ``prefixes`` (removed from the start of a text's first line),
-  ``suffixes`` (removed from the end of any line: photo credits, "link to this story" tails).
+  ``suffixes`` (removed from the end of a line): a regex applies to lines that do not end a
+  sentence (photo credits: ``- جيتي``); ``{pattern: regex, contains: text}`` applies to every line
+  containing ``text`` ("link to this story: ..." tails, contact boxes).
 
 ``agencies.yaml`` lists news agencies (code, names, context_names). Everything is compiled once into
 a ``Rules`` object shared by the cleaning and attribution steps.
@@ -76,7 +78,8 @@ class Rules:
     line_keys: dict[str, str]  # line_key(furniture line) -> profile id
     line_rx: re.Pattern  # whole-line furniture
     prefix_rx: re.Pattern | None
-    suffix_rx: re.Pattern | None
+    suffix_rx: re.Pattern | None  # tails of lines that do not end a sentence
+    tails: list[tuple[str, re.Pattern]]  # (literal the line must contain, tail regex) for any line
     signatures: list[Signature]
     source_lines: list[re.Pattern]  # whole short lines with a group `names`
     agencies: list[Agency]
@@ -142,7 +145,7 @@ def load_rules(extra: tuple[str, ...] = ()) -> Rules:
     problems: list[str] = []
     files = sorted(p for p in PROFILE_DIR.glob("*.yaml") if p.name != AGENCIES_FILE) + [Path(p) for p in extra]
     outlets, names, line_keys, agency_outlets = {}, {}, {}, {}
-    line_patterns, prefixes, suffixes, signatures, source_lines = [], [], [], [], []
+    line_patterns, prefixes, suffixes, signatures, source_lines, tails = [], [], [], [], [], []
     for path in files:
         if not path.is_file():
             problems.append(f"corpus.profiles: no such profile file '{path}'")
@@ -181,7 +184,16 @@ def load_rules(extra: tuple[str, ...] = ()) -> Rules:
                 problems.append(f"{where}: furniture.{key}: unknown key (known: {', '.join(sorted(FURNITURE_KEYS))})")
             for line in furn.get("lines") or []:
                 line_keys.setdefault(line_key(str(line)), pid)
-            for kind, bucket in (("patterns", line_patterns), ("prefixes", prefixes), ("suffixes", suffixes)):
+            for j, p in enumerate(furn.get("suffixes") or []):
+                w = f"{where}: furniture.suffixes[{j}]"
+                if isinstance(p, dict):
+                    if set(p) != {"pattern", "contains"}:
+                        problems.append(f"{w}: a mapping needs exactly 'pattern' and 'contains'")
+                    elif _check_regex(p["pattern"], w, problems):
+                        tails.append((str(p["contains"]), re.compile(f"(?:{p['pattern']})$")))
+                elif _check_regex(p, w, problems):
+                    suffixes.append(p)
+            for kind, bucket in (("patterns", line_patterns), ("prefixes", prefixes)):
                 for j, p in enumerate(furn.get(kind) or []):
                     if _check_regex(p, f"{where}: furniture.{kind}[{j}]", problems):
                         bucket.append(p)
@@ -193,6 +205,7 @@ def load_rules(extra: tuple[str, ...] = ()) -> Rules:
         line_rx=_compile(line_patterns, "patterns") or re.compile(r"(?!)"),
         prefix_rx=_compile(prefixes, "prefixes"),
         suffix_rx=re.compile(f"(?:{'|'.join(_scoped(s) for s in suffixes)})$") if suffixes else None,
+        tails=tails,
         signatures=signatures, source_lines=source_lines, agencies=agencies, files=[str(f) for f in files],
     )
 
