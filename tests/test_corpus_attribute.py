@@ -123,11 +123,14 @@ def test_wire_flags(tmp_path):
 def test_extra_profile_from_the_config(tmp_path):
     (tmp_path / "mine.yaml").write_text(
         "id: mysite\nname: My Site\nnames: [موقعي]\nsignatures:\n  - contains: حصريا لموقعي\n    weight: 2\n"
-        "furniture:\n  lines: [تابعونا على موقعي]\n", encoding="utf-8")
-    _write(tmp_path, "a.txt", "عنوان\n" + article(1) + "\nحصريا لموقعي\nتابعونا على موقعي")
+        "furniture:\n  lines: [تابعونا على موقعي]\n"
+        "  suffixes:\n    - pattern: '\\s*رابط هذا الخبر:.*'\n      contains: رابط هذا الخبر\n", encoding="utf-8")
+    last = paragraph(8)
+    _write(tmp_path, "a.txt", "عنوان\n" + article(1) + "\n" + last + " رابط هذا الخبر: عنوان\nحصريا لموقعي\nتابعونا على موقعي")
     [doc] = load_corpus(config(tmp_path, [{"path": "a.txt", "outlet": "auto"}], profiles=["mine.yaml"]))
     assert doc.outlet == "mysite"
     assert "تابعونا على موقعي" in doc.removed
+    assert "رابط هذا الخبر: عنوان" in doc.removed and doc.text.endswith(last)
 
 
 def test_broken_profile_is_a_config_error_naming_the_file(tmp_path):
