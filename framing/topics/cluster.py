@@ -2,8 +2,8 @@
 
 - Reduction: PCA to ``reduce_dims`` components (default), or UMAP (``umap: true``; costs ~12 s of
   numba warm-up and needs at least ~15 units).
-- Clustering: KMeans with k fixed or chosen by the silhouette score (cosine, in the embedding
-  space), or HDBSCAN (outliers get topic -1).
+- Clustering: KMeans with k fixed or chosen by the silhouette score (see ``choose_k``), or
+  HDBSCAN (outliers get topic -1).
 - Large corpora: reduction and clustering are fitted on a random sample of ``fit_idx`` units;
   the other units are then assigned: KMeans by nearest centre, HDBSCAN by a vote of the nearest
   sampled units (outliers included).
@@ -20,6 +20,7 @@ import numpy as np
 SILHOUETTE_SAMPLE = 4000
 K_CAP = 30
 UMAP_MIN_UNITS = 15
+EMBEDDING_SILHOUETTE_MIN = 0.1
 
 
 @dataclass
@@ -29,7 +30,9 @@ class Clustering:
     method: str
     reduction: str
     k: int | None = None
-    silhouette: dict = field(default_factory=dict)  # k -> score (KMeans with k chosen)
+    silhouette: dict = field(default_factory=dict)  # k -> score that chose k (KMeans, k auto)
+    silhouette_space: str = ""  # "embedding" (cosine) or "reduced"
+    silhouette_curves: dict = field(default_factory=dict)
     min_cluster_size: int | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -68,26 +71,38 @@ def kmeans_fit(X: np.ndarray, k: int, seed: int):
     return KMeans(n_clusters=k, n_init=4, random_state=seed).fit(X)
 
 
-def choose_k(X: np.ndarray, E: np.ndarray, ks: list[int], seed: int) -> tuple[int, dict[int, float], dict]:
-    """KMeans in the reduced space ``X`` for each k; the silhouette is scored in the embedding
-    space ``E`` (cosine): a low-dimensional projection inflates it for larger k."""
+def choose_k(X: np.ndarray, E: np.ndarray, ks: list[int], seed: int):
+    """KMeans in the reduced space ``X`` for each k, scored by the silhouette.
+
+    The silhouette is read in the embedding space ``E`` (cosine) first: a low-dimensional PCA of
+    few units over-fits and inflates it for larger k (on a three-theme test corpus it picked 4 or
+    6). On large, diffuse news corpora, though, cosine distances in the full space concentrate and
+    every k scores near 0 (SaudiNewsNet: best 0.05, a noisy pick of k = 2); when no k reaches
+    ``EMBEDDING_SILHOUETTE_MIN`` there, the silhouette in the reduced space decides (clear peak at
+    10–11 on SaudiNewsNet). Returns (k, scores used, space name, both curves, fitted models).
+    """
     from sklearn.metrics import silhouette_score
 
-    scores, models = {}, {}
+    curves: dict[str, dict[int, float]] = {"embedding": {}, "reduced": {}}
+    models = {}
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(len(X), size=SILHOUETTE_SAMPLE, replace=False)) if len(X) > SILHOUETTE_SAMPLE else None
     Es = E[sample] if sample is not None else E
+    Xs = X[sample] if sample is not None else X
     for k in ks:
         km = kmeans_fit(X, k, seed)
         labels = km.labels_[sample] if sample is not None else km.labels_
         if len(set(labels.tolist())) < 2 or len(set(labels.tolist())) >= len(labels):
             continue
-        scores[k] = float(silhouette_score(Es, labels, metric="cosine"))
+        curves["embedding"][k] = float(silhouette_score(Es, labels, metric="cosine"))
+        curves["reduced"][k] = float(silhouette_score(Xs, labels))
         models[k] = km
-    if not scores:
-        return ks[0], scores, models
+    if not models:
+        return ks[0], {}, "none", curves, models
+    space = "embedding" if max(curves["embedding"].values()) >= EMBEDDING_SILHOUETTE_MIN else "reduced"
+    scores = curves[space]
     best = max(scores, key=lambda k: (round(scores[k], 4), -k))  # ties: fewer topics
-    return best, scores, models
+    return best, scores, space, curves, models
 
 
 def cluster_units(emb: np.ndarray, fit_idx: np.ndarray, options, seed: int, k: int | None = None) -> Clustering:
@@ -98,6 +113,7 @@ def cluster_units(emb: np.ndarray, fit_idx: np.ndarray, options, seed: int, k: i
     n_fit = len(fit_idx)
     if options.clustering == "kmeans":
         silhouette: dict = {}
+        space, curves = "", {}
         if k is None and options.n_topics != "auto":
             k = int(options.n_topics)
             if k > n_fit:
@@ -105,13 +121,13 @@ def cluster_units(emb: np.ndarray, fit_idx: np.ndarray, options, seed: int, k: i
                 k = n_fit
         if k is None:
             ks = auto_k_range(n_fit, options.k_min, options.k_max)
-            k, silhouette, models = choose_k(Xf, emb[fit_idx], ks, seed)
+            k, silhouette, space, curves, models = choose_k(Xf, emb[fit_idx], ks, seed)
             km = models.get(k) or kmeans_fit(Xf, k, seed)
         else:
             km = kmeans_fit(Xf, k, seed)
         labels = km.predict(reduced) if n_fit < len(reduced) else km.labels_.copy()
         return Clustering(labels.astype(np.int64), reduced, "kmeans", reduction, k=int(k),
-                          silhouette=silhouette, notes=notes)
+                          silhouette=silhouette, silhouette_space=space, silhouette_curves=curves, notes=notes)
 
     from sklearn.cluster import HDBSCAN
 

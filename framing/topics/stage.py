@@ -175,12 +175,18 @@ def _compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageO
         notes.extend(main.notes)
         labels, space = main.labels, main.reduced
         info.update(k=main.k, reduction=main.reduction, min_cluster_size=main.min_cluster_size,
-                    silhouette={str(k): round(v, 4) for k, v in main.silhouette.items()})
+                    silhouette={str(k): round(v, 4) for k, v in main.silhouette.items()},
+                    silhouette_space=main.silhouette_space,
+                    silhouette_curves={sp: {str(k): round(v, 4) for k, v in c.items()}
+                                       for sp, c in main.silhouette_curves.items()})
         if main.method == "kmeans" and main.silhouette:
             best = main.silhouette[main.k]
             ks = sorted(main.silhouette)
-            notes.append(f"{main.k} topics, the number with the best silhouette score ({best:.2f}) among "
-                         f"{ks[0]}–{ks[-1]} (KMeans on {main.reduction.upper()} of the {options.embedding} embeddings; silhouette measured on the embeddings).")
+            where = ("measured on the embeddings" if main.silhouette_space == "embedding" else
+                     f"measured after {main.reduction.upper()}, as no number of topics separates the "
+                     "full embeddings")
+            notes.append(f"{main.k} topics, the number with the best silhouette score ({best:.2f}, {where}) among "
+                         f"{ks[0]}–{ks[-1]} (KMeans on {main.reduction.upper()} of the {options.embedding} embeddings).")
             if best < 0.1:
                 notes.append("The silhouette score is low: topics overlap, so read them as tendencies rather "
                              "than separate subjects.")
