@@ -119,3 +119,16 @@ def test_agreement_statistics():
     r = coders_row("x", m)
     assert r["n"] == 4 and -1 <= r["alpha"] <= 1
     assert alpha(np.array([[1, 1], [1, 1]]))[0] == 1.0
+
+
+def test_codes_without_models_still_compare_humans_with_the_lexicon(tmp_path):
+    docs, matches, cfg = _study(tmp_path)
+    units = [f"{d.doc_id}#p1" for d in docs[:12]]
+    truth = [int(OCC in d.text.split("\n")[0]) for d in docs[:12]]
+    pd.DataFrame({"unit_id": units, "occupation": truth}).to_csv(tmp_path / "codes.csv", index=False)
+    cfg.classify.models = []
+    cfg.classify.codes = str(tmp_path / "codes.csv")
+    out = compute(docs, matches, cfg, Normaliser(), seed=3)
+    agree = out.tables["agreement"]
+    assert agree["pair"].tolist() == ["human–lexicon"]
+    assert agree.iloc[0]["kappa"] == pytest.approx(1.0) and agree.iloc[0]["n"] == 12

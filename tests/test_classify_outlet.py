@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pandas as pd
@@ -133,10 +134,12 @@ def test_outlet_with_one_document_is_left_out_and_folds_reduced():
     assert set(out.tables["outlet_confusion"]["true"]) == {"jazeera", "arabiya"}
 
 
-def test_same_seed_same_numbers_parallel_or_not():
+@pytest.mark.parametrize("features", ["vocabulary", "hashing"])
+def test_same_seed_same_numbers_parallel_or_not(features):
     docs = _framed_corpus(n=30, seed=5)
-    a = compute(docs, pd.DataFrame(), _config(), Normaliser(), seed=11)
-    cfg = _config()
+    a = compute(docs, pd.DataFrame(), _config(outlet_features=features), Normaliser(), seed=11)
+    json.dumps(a.info)  # manifest-ready
+    cfg = _config(outlet_features=features)
     cfg.run.jobs = 2
     b = compute(docs, pd.DataFrame(), cfg, Normaliser(), seed=11)
     pd.testing.assert_frame_equal(a.tables["outlet_cv"], b.tables["outlet_cv"])
@@ -155,3 +158,16 @@ def test_max_docs_per_outlet_samples_and_says_so():
 def test_both_linear_models_run(bad):
     out = compute(_framed_corpus(n=20), pd.DataFrame(), _config(outlet_model=bad, folds=2), Normaliser(), seed=2)
     assert out.tables["outlet_cv"].set_index("metric").loc["accuracy", "value"] > 0.7
+
+
+def test_hashed_features_match_the_vocabulary_pipeline_and_name_features():
+    docs = _framed_corpus(n=40, seed=9)
+    voc = compute(docs, pd.DataFrame(), _config(outlet_features="vocabulary"), Normaliser(), seed=4)
+    hashed = compute(docs, pd.DataFrame(), _config(outlet_features="hashing"), Normaliser(), seed=4)
+    a = voc.tables["outlet_cv"].set_index("metric").loc["accuracy", "value"]
+    b = hashed.tables["outlet_cv"].set_index("metric").loc["accuracy", "value"]
+    assert abs(a - b) <= 0.1 and b > 0.8
+    feats = hashed.tables["outlet_features"]
+    words = set(feats[(feats.outlet == "arabiya") & (feats.kind == "word")].feature)
+    assert words & {normalise_text(w, Normaliser()) for w in B_WORDS}
+    assert hashed.info["outlet_classifier"]["features"].startswith("hashed")

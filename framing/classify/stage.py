@@ -73,7 +73,7 @@ def compute(docs, matches, config, normaliser: Normaliser | None = None, seed: i
         out.info["outlet_classifier"] = info
         timings["outlet_classifier"] = round(time.perf_counter() - t0, 3)
 
-    if options.models:
+    if options.models or options.codes:
         from framing.classify.apply import apply_models
 
         t0 = time.perf_counter()
