@@ -132,3 +132,14 @@ def test_codes_without_models_still_compare_humans_with_the_lexicon(tmp_path):
     agree = out.tables["agreement"]
     assert agree["pair"].tolist() == ["human–lexicon"]
     assert agree.iloc[0]["kappa"] == pytest.approx(1.0) and agree.iloc[0]["n"] == 12
+
+
+def test_without_krippendorff_alpha_is_empty_and_said(tmp_path, monkeypatch):
+    import framing.classify.agreement as agreement
+
+    monkeypatch.setattr(agreement, "_krippendorff", lambda: None)
+    docs, matches, cfg = _study(tmp_path)
+    out = compute(docs, matches, cfg, Normaliser(), seed=3)
+    row = out.tables["agreement"].iloc[0]
+    assert np.isnan(row["alpha"]) and row["kappa"] > 0.7
+    assert agreement.ALPHA_MISSING in out.notes

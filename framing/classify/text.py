@@ -171,10 +171,3 @@ def split_units(doc, unit: str = "paragraph") -> list[Unit]:
         if e > s:
             out.append(Unit(f"{doc.doc_id}#p{len(out) + 1}", doc.doc_id, doc.outlet, s, e, doc.text[s:e]))
     return out
-
-
-def unit_of_offsets(units: list[Unit], doc_id: str, start: int) -> str | None:
-    for u in units:
-        if u.doc_id == doc_id and u.start <= start < u.end:
-            return u.unit_id
-    return None
