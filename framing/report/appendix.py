@@ -4,6 +4,7 @@ reproducibility."""
 from __future__ import annotations
 
 import json
+import logging
 
 import pandas as pd
 import yaml
@@ -12,6 +13,7 @@ from framing.report.context import Block, Ctx, Section
 from framing.report.kwic import kwic_lines
 from framing.report.tables import fmt
 
+log = logging.getLogger(__name__)
 LEDGER_COLUMNS = ["doc_id", "outlet", "source", "title", "date", "n_tokens", "status", "reason"]
 
 
@@ -108,13 +110,11 @@ def stats_methods(options=None, seed: int | None = None) -> object:
         return None
     fn = getattr(stats, "methods", None)
     if callable(fn):
-        try:
-            return fn(options, seed)
-        except TypeError:
+        for args in ((options, seed), ()):
             try:
-                return fn()
-            except Exception:  # noqa: BLE001
-                pass
+                return fn(*args)
+            except Exception:  # noqa: BLE001 - fall back to the default text rather than lose the section
+                log.warning("framing.stats.methods%s failed; trying the next form", "(options, seed)" if args else "()")
     return getattr(stats, "METHODS", None)
 
 
@@ -161,7 +161,7 @@ def methods(ctx: Ctx) -> Section:
         kv.append(("Documents", f"{fmt(docs.get('input', 0))} in, {fmt(docs.get('analysed', 0))} analysed, "
                                 f"{fmt(docs.get('skipped', 0))} skipped"))
     s.blocks.append(Block("h3", "This run"))
-    s.blocks.append(Block("kv", [(k, fmt(v)) for k, v in kv]))
+    s.blocks.append(Block("kv", [(k, str(v) if isinstance(v, int) else fmt(v)) for k, v in kv]))  # no 20,201,027 seeds
     lex = man.get("lexicons") or []
     if lex:
         s.blocks.append(Block("table", ctx.view(pd.DataFrame(lex), "lexicon_entries", "Lexicons and versions",

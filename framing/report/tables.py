@@ -87,7 +87,7 @@ def fmt(value: object) -> str:
         if math.isinf(value):
             return "∞" if value > 0 else "−∞"
         if value == int(value) and abs(value) < 1e15:
-            return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
+            return f"{int(value):,}"
         if abs(value) >= 1000:
             return f"{value:,.0f}"
         if abs(value) < 1e-3:
@@ -96,7 +96,7 @@ def fmt(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
-        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+        return f"{value:,}"
     if isinstance(value, (list, tuple, set)):
         return ", ".join(fmt(v) for v in value)
     try:
