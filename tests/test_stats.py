@@ -182,6 +182,47 @@ def test_permutation_moments_are_exact_by_enumeration():
     np.testing.assert_allclose(res["skew"], skew_exact, rtol=1e-9)
 
 
+def test_stratified_permutation_moments_are_exact_by_enumeration():
+    rng = np.random.default_rng(4)
+    tok = np.array([100, 110, 120, 130, 400, 420, 440, 460], dtype=float)  # two length strata of four
+    X = rng.poisson(tok[:, None] * 0.01 * rng.gamma(0.7, 1.5, (8, 2))).astype(float)
+    in_a = np.array([1, 0, 0, 1, 1, 1, 0, 0], dtype=bool)
+    import unittest.mock
+
+    with unittest.mock.patch.object(resample, "MIN_STRATUM", 4):
+        res = resample.score_test(X, tok, in_a, 100, rng, min_expected=0.0, n_strata=2)
+    assert res["strata"] == 2
+    rate = X.sum(0) / tok.sum()
+    d = X - tok[:, None] * rate
+    us = []
+    for s1 in itertools.combinations(range(4), 2):
+        for s2 in itertools.combinations(range(4, 8), 2):
+            us.append(d[list(s1) + list(s2)].sum(0))
+    us = np.array(us)
+    np.testing.assert_allclose(res["z"], (res["u"] - us.mean(0)) / us.std(0), rtol=1e-9)
+    np.testing.assert_allclose(res["skew"], ((us - us.mean(0)) ** 3).mean(0) / us.std(0) ** 3, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("branch", ["moments", "monte-carlo"])
+def test_longer_articles_in_the_smaller_outlet_do_not_inflate_false_positives(branch):
+    """Same rate, but the smaller outlet writes 2-3x longer articles: an unrestricted permutation test
+    rejects far too often; permuting within length strata keeps the nominal rate."""
+    rng = np.random.default_rng(8)
+    min_expected = 0.0 if branch == "moments" else 1e9
+    p_strat, p_plain = [], []
+    for _ in range(150 if branch == "moments" else 60):
+        m, P = 100, 600
+        tok = np.r_[rng.integers(300, 1500, m), rng.integers(80, 900, P - m)].astype(float)
+        X = rng.poisson(tok[:, None] * 0.004 * rng.gamma(0.5, 2.0, (P, 4))).astype(float)
+        in_a = np.zeros(P, bool)
+        in_a[:m] = True
+        p_strat += list(resample.score_test(X, tok, in_a, 400, rng, min_expected)["p"])
+        p_plain += list(resample.score_test(X, tok, in_a, 400, rng, min_expected, n_strata=1)["p"])
+    p_strat, p_plain = np.asarray(p_strat), np.asarray(p_plain)
+    assert (p_plain < 0.05).mean() > 0.09  # the scenario has teeth
+    assert (p_strat < 0.05).mean() < 0.075, (p_strat < 0.05).mean()
+
+
 def test_monte_carlo_branch_matches_exact_permutation_p():
     """Sparse counts, equal document lengths (so the length approximation plays no part): MC p ~ exact p."""
     P, m = 14, 5

@@ -83,7 +83,7 @@ def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict,
     all_rows = np.flatnonzero(np.isin(c.group, present))
     for g in present:  # one-vs-rest: the outlet against all other documents
         res = resample.score_test(X[all_rows], c.tokens[all_rows], c.group[all_rows] == g, opts.permutations,
-                                  rng, opts.moment_min_hit_docs)
+                                  rng, opts.moment_min_hit_docs, n_strata=opts.length_strata)
         cb, tb = tot_c - count[g], tot_t - tokens[g]
         rr = rate_ratio(rep_x[g], rep_t[g][:, None], rep_tot_x - rep_x[g], (rep_tot_t - rep_t[g])[:, None])
         lo, hi = _ratio_interval(X, c.tokens, c.group, c.group == g, np.isin(c.group, present) & (c.group != g),
@@ -95,7 +95,7 @@ def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict,
         for b in present[ia + 1:]:
             rows = np.flatnonzero((c.group == a) | (c.group == b))
             res = resample.score_test(X[rows], c.tokens[rows], c.group[rows] == a, opts.permutations, rng,
-                                      opts.moment_min_hit_docs)
+                                      opts.moment_min_hit_docs, n_strata=opts.length_strata)
             rr = rate_ratio(rep_x[a], rep_t[a][:, None], rep_x[b], rep_t[b][:, None])
             lo, hi = _ratio_interval(X, c.tokens, c.group, c.group == a, c.group == b,
                                      rate_ratio(count[a], tokens[a], count[b], tokens[b]), rr)

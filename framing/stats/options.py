@@ -16,6 +16,12 @@ class StatsOptions(BaseModel):
                     "skewness (Pearson type III curve) when the smaller of the two groups expects at least this many "
                     "documents with a hit under the null; below that it simulates the permutations",
     )
+    length_strata: int = Field(
+        5, ge=1, le=50,
+        description="contrast tests permute outlet labels only among documents of similar length: quantile bins of "
+                    "document length (1 = no strata); without them a test is too eager when the smaller outlet "
+                    "writes longer articles",
+    )
     fdr: float = Field(0.05, gt=0, lt=1, description="Benjamini-Hochberg false discovery rate")
     min_docs: int = Field(5, ge=1, description="fewer documents per outlet than this triggers a small-sample warning")
     min_hits: int = Field(5, ge=0, description="fewer hits than this triggers a small-sample warning")

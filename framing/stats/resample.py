@@ -48,23 +48,42 @@ FULL_MC_CELLS = 2_000_000  # R x P up to which all permutations are simulated do
 SMALL_GROUP = 100  # a smaller group up to this many documents is drawn directly, document by document
 
 
+MIN_STRATUM = 40  # documents per length stratum at least: fewer strata in small comparisons
+
+
+def length_strata(tok: np.ndarray, n_strata: int) -> np.ndarray:
+    """Stratum of each document: quantile bins of its length (ties kept together), as many as
+    ``n_strata`` but no more than leave MIN_STRATUM documents in each. In small comparisons length
+    strata would leave too few documents to permute (and, where outlets differ in length, separate
+    them entirely), so small comparisons are not stratified."""
+    n_strata = min(n_strata, len(tok) // MIN_STRATUM)
+    if n_strata <= 1:
+        return np.zeros(len(tok), dtype=np.int64)
+    edges = np.unique(np.quantile(tok, np.linspace(0, 1, n_strata + 1)[1:-1]))
+    return np.searchsorted(edges, tok, side="right")
+
+
 def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np.random.Generator,
-               min_expected: float, every_row_counts: bool = False) -> dict:
+               min_expected: float, every_row_counts: bool = False, n_strata: int = 5) -> dict:
     """Two-sided document permutation test of group a against group b, every column of X at once.
 
     X (P, K): counts of the P documents of the two groups; tok (P,) their lengths; in_a (P,) bool.
     The statistic is the Poisson score U = S_a - r * T_a (S_a, T_a: group a's hits and words; r the
-    pooled rate). Under random relabelling of the documents U has mean 0, the exact variance
-    m(P-m)/(P(P-1)) * sum_i d_i^2 and the exact third moment m(P-m)(P-2m)/(P(P-1)(P-2)) * sum_i d_i^3,
-    d_i = x_i - r * n_i. Where the smaller group expects at least ``min_expected`` documents with a
-    hit, U is referred to the Pearson type III curve with these three moments (the normal curve of
-    Hajek's combinatorial central limit theorem, corrected for the skewness that clustered counts
-    keep at moderate sizes); otherwise the permutation distribution is
-    simulated with R relabellings: document by document when the smaller group or R x P is small
-    (``_exact_mc``), else from the documents with hits alone (``_sparse_mc``).
+    pooled rate). Labels are permuted within strata of similar length (``n_strata`` quantile bins):
+    an unrestricted permutation test is too eager when the smaller group writes longer documents
+    (the permutation variance then misses the larger variance of long documents), and permuting
+    like with like removes that. Under such relabelling U has, per stratum s with P_s documents of
+    which m_s in group a, mean m_s * mean(d_s), variance m_s(P_s-m_s)/(P_s(P_s-1)) * sum (d-mean)^2
+    and third moment m_s(P_s-m_s)(P_s-2m_s)/(P_s(P_s-1)(P_s-2)) * sum (d-mean)^3, with
+    d_i = x_i - r * n_i; strata are independent, so these add. Where the smaller group expects at
+    least ``min_expected`` documents with a hit, U is referred to the Pearson type III curve with
+    these three moments (the normal curve of Hajek's combinatorial central limit theorem, corrected
+    for the skewness that clustered counts keep at moderate sizes); otherwise the permutation
+    distribution is simulated with R relabellings: document by document when the smaller group or
+    R x P is small (``_exact_mc``), else from the documents with hits alone (``_sparse_mc``).
     ``every_row_counts``: every row is an informative document (naming shares, where a document
     without the variant still mentions the axis), so the expected count is that of documents, not of
-    documents with a hit. Returns arrays (K,): p, z, method, u.
+    documents with a hit. Returns arrays (K,): p, z, skew, method, u.
     """
     P, K = X.shape
     m = int(in_a.sum())
@@ -72,11 +91,24 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
     rate = X.sum(axis=0) / total_tok if total_tok > 0 else np.zeros(K)
     d = X - tok[:, None] * rate[None, :]
     u_obs = d[in_a].sum(axis=0)
-    d2 = d * d
-    var = (m * (P - m) / (P * (P - 1.0))) * d2.sum(axis=0) if P > 1 and 0 < m < P else np.zeros(K)
+    strata = length_strata(tok, n_strata)
+    groups = [np.flatnonzero(strata == s) for s in np.unique(strata)]
+    mean, var, mu3 = np.zeros(K), np.zeros(K), np.zeros(K)
+    for rows in groups:
+        Ps, ms = len(rows), int(in_a[rows].sum())
+        if ms == 0 or ms == Ps:
+            mean += d[rows].sum(axis=0) if ms else 0.0
+            continue
+        dm = d[rows].mean(axis=0)
+        c = d[rows] - dm
+        c2 = c * c
+        mean += ms * dm
+        var += (ms * (Ps - ms) / (Ps * (Ps - 1.0))) * c2.sum(axis=0)
+        if Ps > 2:
+            mu3 += (ms * (Ps - ms) * (Ps - 2.0 * ms) / (Ps * (Ps - 1.0) * (Ps - 2.0))) * (c2 * c).sum(axis=0)
+    var = np.where(var > 1e-12 * (1.0 + (d * d).sum(axis=0)), var, 0.0)  # rounding noise is no variation
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(var > 0, u_obs / np.sqrt(var), 0.0)
-        mu3 = (m * (P - m) * (P - 2.0 * m) / (P * (P - 1.0) * (P - 2.0))) * (d2 * d).sum(axis=0) if P > 2 else 0.0
+        z = np.where(var > 0, (u_obs - mean) / np.sqrt(var), 0.0)
         skew = np.where(var > 0, mu3 / var ** 1.5, 0.0)
     p = _pearson3_p(z, skew)
     method = np.full(K, "permutation, three-moment approximation", dtype=object)
@@ -87,25 +119,18 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
     p[var <= 0] = 1.0
     mc = np.flatnonzero((var > 0) & (expected_small < min_expected))
     if len(mc) and (min(m, P - m) <= SMALL_GROUP or R * P <= FULL_MC_CELLS):
-        p[mc] = _exact_mc(d[:, mc], in_a, u_obs[mc], R, rng)
+        p[mc] = _exact_mc(d[:, mc], in_a, groups, u_obs[mc], R, rng)
         method[mc] = f"permutation, Monte-Carlo ({R})"
     elif len(mc):
-        small_is_a = m <= P - m
         hit_t = np.ascontiguousarray(hit[:, mc].T)
-        tok_sum, tok_sq = tok.sum(), (tok * tok).sum()
         for j, k in enumerate(mc):
-            rows = np.flatnonzero(hit_t[j])
-            pn = P - len(rows)  # documents without a hit: their lengths' count, mean and sd
-            mu = (tok_sum - tok[rows].sum()) / pn if pn else 0.0
-            sd = np.sqrt(max((tok_sq - (tok[rows] ** 2).sum()) / pn - mu * mu, 0.0)) if pn else 0.0
-            u_small = _sparse_mc(X[rows, k], tok[rows], (pn, mu, sd), min(m, P - m), P, rate[k], R, rng)
-            u_a = u_small if small_is_a else -u_small
+            u_a = _sparse_mc(X[:, k], tok, hit_t[j], in_a, groups, rate[k], R, rng)
             tol = 1e-9 * (1.0 + abs(u_obs[k]))
             ge = np.count_nonzero(u_a >= u_obs[k] - tol)
             le = np.count_nonzero(u_a <= u_obs[k] + tol)
             p[k] = min(1.0, 2.0 * (min(ge, le) + 1.0) / (R + 1.0))
             method[k] = f"permutation, Monte-Carlo ({R})"
-    return {"p": p, "z": z, "method": method, "u": u_obs, "skew": skew}
+    return {"p": p, "z": z, "skew": skew, "method": method, "u": u_obs, "strata": len(groups)}
 
 
 def _pearson3_p(z: np.ndarray, skew: np.ndarray) -> np.ndarray:
@@ -124,14 +149,12 @@ def _mc_p(ge, le, R):
     return np.minimum(1.0, 2.0 * (np.minimum(ge, le) + 1.0) / (R + 1.0))
 
 
-def _exact_mc(d: np.ndarray, in_a: np.ndarray, u_obs: np.ndarray, R: int, rng: np.random.Generator) -> np.ndarray:
-    """Monte-Carlo permutation p-values, every document relabelled: R uniform draws of the smaller
-    group's members among all P documents; U of the smaller group is the sum of their residuals d
-    (and U_a = -U_small when a is the larger group, since the residuals sum to 0)."""
+def _exact_mc(d: np.ndarray, in_a: np.ndarray, groups: list, u_obs: np.ndarray, R: int,
+              rng: np.random.Generator) -> np.ndarray:
+    """Monte-Carlo permutation p-values, every document relabelled within its stratum: per stratum,
+    R uniform draws of the smaller side's members; group a's U is their residual sum (or the
+    stratum's total minus it when a is the larger side there)."""
     P, K = d.shape
-    m = int(in_a.sum())
-    ms = min(m, P - m)
-    sign = 1.0 if m <= P - m else -1.0
     tol = 1e-9 * (1.0 + np.abs(u_obs))
     ge = np.zeros(K)
     le = np.zeros(K)
@@ -139,9 +162,16 @@ def _exact_mc(d: np.ndarray, in_a: np.ndarray, u_obs: np.ndarray, R: int, rng: n
     for start in range(0, R, block):
         b = min(block, R - start)
         U = np.zeros((b, K))
-        for active, val in _floyd(b, P, np.full(b, ms), rng):
-            U += np.where(active[:, None], d[val], 0.0)
-        U *= sign
+        for rows in groups:
+            Ps, ms = len(rows), int(in_a[rows].sum())
+            ds = d[rows]
+            if ms == 0 or ms == Ps:
+                U += ds.sum(axis=0) if ms else 0.0
+                continue
+            acc = np.zeros((b, K))
+            for active, val in _floyd(b, Ps, np.full(b, min(ms, Ps - ms)), rng):
+                acc += np.where(active[:, None], ds[val], 0.0)
+            U += acc if ms <= Ps - ms else ds.sum(axis=0) - acc
         ge += (U >= u_obs - tol).sum(axis=0)
         le += (U <= u_obs + tol).sum(axis=0)
     return _mc_p(ge, le, R)
@@ -164,26 +194,38 @@ def _floyd(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator):
         yield active, val
 
 
-def _sparse_mc(c_hit: np.ndarray, n_hit: np.ndarray, nonhit: tuple, ms: int, P: int, rate: float,
+def _sparse_mc(x: np.ndarray, tok: np.ndarray, hit: np.ndarray, in_a: np.ndarray, groups: list, rate: float,
                R: int, rng: np.random.Generator) -> np.ndarray:
-    """R draws of the small group's score U under random relabelling, from the hit documents alone.
+    """R draws of group a's score U under relabelling within strata, from the hit documents alone.
 
-    Which hit documents fall in the small group (size ms) is drawn exactly: their number is
+    In each stratum, which hit documents fall in group a is drawn exactly: their number is
     hypergeometric, the documents a uniform subset. Only the words of the documents without a hit
-    that fall in the group are not drawn one by one: their sum is a sample without replacement from
-    a finite population, drawn from its normal approximation (exact mean and variance); at the low
+    that fall in group a are not drawn one by one: their sum is a sample without replacement from a
+    finite population, drawn from its normal approximation (exact mean and variance); at the low
     rates where this branch runs it moves U by a small fraction of one hit.
     """
-    H = len(c_hit)
-    h = rng.hypergeometric(ms, P - ms, H, size=R) if H else np.zeros(R, dtype=np.int64)
-    S = np.zeros(R)
-    T = np.zeros(R)
-    for active, val in _floyd(R, H, h, rng):
-        S += np.where(active, c_hit[val], 0.0)
-        T += np.where(active, n_hit[val], 0.0)
-    k = ms - h  # documents without a hit in the small group
-    Pn, mu, sd = nonhit  # documents without a hit: how many, mean and sd of their lengths
-    if Pn:
-        fpc = np.where(Pn > 1, k * (Pn - k) / max(Pn - 1, 1), 0.0)
-        T = T + np.maximum(0.0, k * mu + np.sqrt(np.maximum(fpc, 0.0)) * sd * rng.standard_normal(R))
-    return S - rate * T
+    U = np.zeros(R)
+    for rows in groups:
+        Ps, ms = len(rows), int(in_a[rows].sum())
+        if ms == 0:
+            continue
+        hrows = rows[hit[rows]]
+        H = len(hrows)
+        c_hit, n_hit = x[hrows], tok[hrows]
+        h = rng.hypergeometric(ms, Ps - ms, H, size=R) if H else np.zeros(R, dtype=np.int64)
+        S = np.zeros(R)
+        T = np.zeros(R)
+        for active, val in _floyd(R, H, h, rng):
+            S += np.where(active, c_hit[val], 0.0)
+            T += np.where(active, n_hit[val], 0.0)
+        Pn = Ps - H  # documents without a hit in this stratum: their number, mean and sd of lengths
+        if Pn:
+            nonhit_sum = tok[rows].sum() - n_hit.sum()
+            nonhit_sq = (tok[rows] ** 2).sum() - (n_hit ** 2).sum()
+            mu = nonhit_sum / Pn
+            sd = np.sqrt(max(nonhit_sq / Pn - mu * mu, 0.0))
+            k = ms - h  # documents without a hit that fall in group a
+            fpc = k * (Pn - k) / max(Pn - 1, 1)
+            T = T + np.maximum(0.0, k * mu + np.sqrt(np.maximum(fpc, 0.0)) * sd * rng.standard_normal(R))
+        U += S - rate * T
+    return U

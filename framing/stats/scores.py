@@ -101,7 +101,8 @@ def naming_shares(c: Counts, rep: np.ndarray, opts, names: dict, rng: np.random.
             continue
         for g in groups:
             res = resample.score_test(c.entry_counts[np.ix_(rows, ents)], c.counts[rows, k], c.group[rows] == g,
-                                      opts.permutations, rng, opts.moment_min_hit_docs, every_row_counts=True)
+                                      opts.permutations, rng, opts.moment_min_hit_docs, every_row_counts=True,
+                                      n_strata=opts.length_strata)
             for j, e in enumerate(ents):
                 tests[(g, e)] = (res["p"][j], res["method"][j])
     rows_out = []
