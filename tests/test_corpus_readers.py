@@ -260,3 +260,22 @@ def test_row_dates_are_normalised_or_left_out_with_a_warning(tmp_path, raw, iso)
     assert doc.date == iso
     assert bool(doc.warnings) == (iso is None)
     assert doc.analysed
+
+
+def test_date_from_the_file_name_or_folders(tmp_path):
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2024" / "03").mkdir()
+    (tmp_path / "2024" / "03" / "02").mkdir()
+    (tmp_path / "2024" / "03" / "02" / "a.txt").write_text(article(1), encoding="utf-8")
+    (tmp_path / "2024-03-05_b.txt").write_text(article(2), encoding="utf-8")
+    (tmp_path / "c_12345678.txt").write_text(article(3), encoding="utf-8")
+    docs = by_source(load_corpus(outlets_config(tmp_path, {"x": ["**/*.txt"]})))
+    assert docs["2024/03/02/a.txt"].date == "2024-03-02"
+    assert docs["2024-03-05_b.txt"].date == "2024-03-05"
+    assert docs["c_12345678.txt"].date is None
+
+
+def test_an_id_that_already_names_the_outlet_is_not_prefixed_twice(tmp_path):
+    _jsonl(tmp_path / "r.jsonl", [{"id": "one-01", "outlet": "one", "text": article(1)},
+                                  {"id": "7", "outlet": "one", "text": article(2)}])
+    assert [d.doc_id for d in load_corpus(config(tmp_path, ["r.jsonl"]))] == ["one-01", "one-7"]

@@ -233,11 +233,15 @@ _ID_UNSAFE = re.compile(r"[^\w.-]+")
 
 
 def assign_ids(docs: list[Document], hints: list[str]) -> None:
-    """doc_id = "<outlet>-<id from the input>", made unique in input order with -2, -3, ..."""
+    """doc_id = "<outlet>-<id from the input>" (the id alone when it already starts with the outlet
+    id), made unique in input order with -2, -3, ..."""
     used: set[str] = set()
     next_n: dict[str, int] = {}
     for doc, hint in zip(docs, hints):
-        base = f"{doc.outlet or UNKNOWN}-{_ID_UNSAFE.sub('_', hint).strip('_') or 'doc'}"
+        outlet = doc.outlet or UNKNOWN
+        hint = _ID_UNSAFE.sub("_", hint).strip("_") or "doc"
+        # an input id that already names the outlet ("almanara-01") is not prefixed twice
+        base = hint if hint.lower().startswith((outlet.lower() + "-", outlet.lower() + "_")) else f"{outlet}-{hint}"
         cand, n = base, next_n.get(base, 1)
         if cand in used:
             n = max(n, 1)

@@ -92,8 +92,8 @@ def _read_single(spec, path: Path, shown: str, fmt: str, gz: bool, mode: str, ma
         text, encoding = enc.decode(data, spec.encoding)
     except enc.Undecodable as exc:
         return _skipped(spec, shown, stem, mode, str(exc))
-    raw = Raw(Document(doc_id=stem, outlet=_outlet0(spec, mode), source=shown, text=text, encoding=encoding),
-              stem, mode, spec.outlet or "", True)
+    raw = Raw(Document(doc_id=stem, outlet=_outlet0(spec, mode), source=shown, text=text, encoding=encoding,
+                       date=date_from_path(shown)), stem, mode, spec.outlet or "", True)
     if fmt == "html":
         from framing.corpus.html import extract
 
@@ -102,8 +102,21 @@ def _read_single(spec, path: Path, shown: str, fmt: str, gz: bool, mode: str, ma
             raw.doc.text = ""
             raw.doc.skip("html without body: no main text found in the page")
         else:
-            raw.doc.text, raw.doc.title, raw.doc.date, raw.doc.url = page.text, page.title, page.date, page.url
+            raw.doc.text, raw.doc.title, raw.doc.url = page.text, page.title, page.url
+            raw.doc.date = page.date or raw.doc.date
     return raw
+
+
+_PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_./](\d\d)[-_./](\d\d)(?!\d)")
+
+
+def date_from_path(shown: str) -> str | None:
+    """A date written in a file's name or folders (2024-03-02_x.txt, 2024/03/02/x.txt), ISO."""
+    m = _PATH_DATE.search(shown)
+    if not m:
+        return None
+    iso, _ = normalise_date("-".join(m.groups()))
+    return iso
 
 
 def _read_bytes(path: Path, gz: bool) -> bytes:
