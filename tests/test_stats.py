@@ -223,6 +223,14 @@ def test_longer_articles_in_the_smaller_outlet_do_not_inflate_false_positives(br
     assert (p_strat < 0.05).mean() < 0.075, (p_strat < 0.05).mean()
 
 
+def test_outlets_whose_lengths_do_not_overlap_are_still_tested_with_a_warning():
+    d1, m1, lex = make_corpus({"long": 60}, {}, n_categories=2, length=(1000, 2000), seed=1)
+    d2, m2, _ = make_corpus({"short": 60}, {}, n_categories=2, length=(100, 400), seed=2)
+    c = run(pd.concat([d1, d2]), pd.concat([m1, m2]), lex).tables["contrasts"]
+    assert c["p_method"].str.startswith("permutation").all()
+    assert c["warning"].str.contains("article lengths barely overlap").all()
+
+
 def test_monte_carlo_branch_matches_exact_permutation_p():
     """Sparse counts, equal document lengths (so the length approximation plays no part): MC p ~ exact p."""
     P, m = 14, 5

@@ -90,7 +90,7 @@ def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict,
                                  rate_ratio(count[g], tokens[g], cb, tb), rr)
         frames.append(_rows(c, cols, "one-vs-rest", g, None, count[g], cb, tokens[g], tb, n_docs[g],
                             int(n_docs.sum() - n_docs[g]), hit_docs[g], tot_h - hit_docs[g], lo, hi,
-                            res["z"], res["p"], res["method"], opts, names))
+                            res["z"], res["p"], res["method"], opts, names, res["length_matched"]))
     for ia, a in enumerate(present):  # pairwise: only the two outlets' documents
         for b in present[ia + 1:]:
             rows = np.flatnonzero((c.group == a) | (c.group == b))
@@ -101,7 +101,7 @@ def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict,
                                      rate_ratio(count[a], tokens[a], count[b], tokens[b]), rr)
             frames.append(_rows(c, cols, "pairwise", a, b, count[a], count[b], tokens[a], tokens[b], n_docs[a],
                                 n_docs[b], hit_docs[a], hit_docs[b], lo, hi, res["z"], res["p"], res["method"],
-                                opts, names))
+                                opts, names, res["length_matched"]))
     out = pd.concat(frames, ignore_index=True)
     bh(out, opts.fdr, by="family")
     tested = out["p_method"].str.startswith("permutation")
@@ -129,7 +129,8 @@ def _plural(n, word):
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _rows(c, cols, family, a, b, ca, cb, ta, tb, da, db, ha, hb, lo, hi, z, p, method, opts, names):
+def _rows(c, cols, family, a, b, ca, cb, ta, tb, da, db, ha, hb, lo, hi, z, p, method, opts, names,
+          length_matched=True):
     out_a = c.outlets[a]
     out_b = c.outlets[b] if b is not None else REST
     name_a = names.get(out_a, out_a)
@@ -162,6 +163,8 @@ def _rows(c, cols, family, a, b, ca, cb, ta, tb, da, db, ha, hb, lo, hi, z, p, m
                 w.append(f"{name}: all hits from {_plural(h, 'document')}")
         if (ca[k] == 0) != (cb[k] == 0):
             w.append("no hits on one side: ratio uses a 0.5 continuity correction")
+        if not length_matched and ca[k] + cb[k] > 0:
+            w.append("the two sides' article lengths barely overlap: the test could not compare like with like")
         warnings.append("; ".join(w))
     return pd.DataFrame({
         "family": family, "lexicon": cats["lexicon"].to_numpy(), "kind": cats["kind"].to_numpy(),

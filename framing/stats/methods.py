@@ -86,7 +86,9 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "documents from each side. Long articles vary more in their counts than short ones, so when the "
             "smaller outlet writes longer articles an unrestricted shuffle understates the variation and finds "
             "differences too often (in our simulations about twice as often as the 5% level allows); within "
-            "length bins the rate is back at 5%.",
+            "length bins the rate is back at 5%. When the two sides' lengths barely overlap (bins would pair "
+            "less than half of the smaller side with documents of the other), like cannot be compared with like: "
+            "the shuffle is then unrestricted and the contrast carries a warning saying so.",
             "Over the shuffles within a bin s, U's share has mean m_s x mean(d), variance "
             "m_s(P_s-m_s)/(P_s(P_s-1)) x sum of (d_i - mean)^2 and third moment "
             "m_s(P_s-m_s)(P_s-2m_s)/(P_s(P_s-1)(P_s-2)) x sum of (d_i - mean)^3, where P_s is the number of the "

@@ -49,13 +49,15 @@ SMALL_GROUP = 100  # a smaller group up to this many documents is drawn directly
 
 
 MIN_STRATUM = 40  # documents per length stratum at least: fewer strata in small comparisons
+MIN_OVERLAP = 0.5  # length bins are used only if they pair at least this share of the smaller side
 
 
 def length_strata(tok: np.ndarray, n_strata: int) -> np.ndarray:
     """Stratum of each document: quantile bins of its length (ties kept together), as many as
     ``n_strata`` but no more than leave MIN_STRATUM documents in each. In small comparisons length
     strata would leave too few documents to permute (and, where outlets differ in length, separate
-    them entirely), so small comparisons are not stratified."""
+    them entirely), so small comparisons are not stratified; nor are comparisons whose two sides
+    barely overlap in length (``score_test`` checks that and reports ``length_matched``)."""
     n_strata = min(n_strata, len(tok) // MIN_STRATUM)
     if n_strata <= 1:
         return np.zeros(len(tok), dtype=np.int64)
@@ -93,6 +95,12 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
     u_obs = d[in_a].sum(axis=0)
     strata = length_strata(tok, n_strata)
     groups = [np.flatnonzero(strata == s) for s in np.unique(strata)]
+    matched = True
+    if len(groups) > 1:
+        # share of the smaller side that has documents of the other side in its length bin
+        pairs = sum(min(int(in_a[g].sum()), len(g) - int(in_a[g].sum())) for g in groups)
+        if pairs < MIN_OVERLAP * min(m, P - m):  # lengths barely overlap: bins would leave little to shuffle
+            groups, matched = [np.arange(P)], False
     mean, var, mu3 = np.zeros(K), np.zeros(K), np.zeros(K)
     for rows in groups:
         Ps, ms = len(rows), int(in_a[rows].sum())
@@ -130,7 +138,8 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
             le = np.count_nonzero(u_a <= u_obs[k] + tol)
             p[k] = min(1.0, 2.0 * (min(ge, le) + 1.0) / (R + 1.0))
             method[k] = f"permutation, Monte-Carlo ({R})"
-    return {"p": p, "z": z, "skew": skew, "method": method, "u": u_obs, "strata": len(groups)}
+    return {"p": p, "z": z, "skew": skew, "method": method, "u": u_obs, "strata": len(groups),
+            "length_matched": matched}
 
 
 def _pearson3_p(z: np.ndarray, skew: np.ndarray) -> np.ndarray:
