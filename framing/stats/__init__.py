@@ -100,6 +100,7 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
         "bootstrap_resamples": opts.bootstrap,
         "permutations": opts.permutations,
         "moment_min_hit_docs": opts.moment_min_hit_docs,
+        "length_strata": opts.length_strata,
         "fdr": opts.fdr,
         "fdr_method": "Benjamini-Hochberg (statsmodels.stats.multitest.multipletests, fdr_bh), per family",
         "keyness_prior": opts.keyness_prior,
