@@ -54,13 +54,15 @@ def load(corpus: str, limit: int | None):
             raise FileNotFoundError(SEEDS)
         docs = [Document(doc_id=p.stem, outlet=SEED_OUTLETS.get(p.name[:3], "unknown"), source=p.name,
                          text=p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+        return (docs[:limit] if limit else docs), _matches(docs, ["conflict"], REPO)
     elif corpus == "demo":
         from framing.config import load_config
         from framing.corpus import load_corpus
 
         cfg = load_config(DEMO)
         docs = [d for d in load_corpus(cfg) if d.analysed]
-        return docs[:limit] if limit else docs, _matches(docs, cfg)
+        docs = docs[:limit] if limit else docs
+        return docs, _matches(docs, cfg.lexicons, cfg.base_dir)
     elif corpus == "saudinewsnet":
         if not SNN.exists():
             raise FileNotFoundError(SNN)
@@ -78,14 +80,14 @@ def load(corpus: str, limit: int | None):
                                                                     "entry", "start", "end"])
 
 
-def _matches(docs, cfg):
+def _matches(docs, lexicon_refs, base_dir):
     import pandas as pd
 
     from framing.arabic import Normaliser, tokenize
     from framing.lexicon import Matcher, load_lexicons
 
     normaliser = Normaliser()
-    matcher = Matcher(load_lexicons(cfg.lexicons, base_dir=cfg.base_dir), normaliser)
+    matcher = Matcher(load_lexicons(lexicon_refs, base_dir=base_dir), normaliser)
     rows = [{"doc_id": d.doc_id, "outlet": d.outlet, "lexicon": m.lexicon, "category": m.category,
              "entry": m.entry, "start": m.start, "end": m.end}
             for d in docs for m in matcher.match(tokenize(d.text, normaliser), d.text)]

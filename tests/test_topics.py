@@ -280,3 +280,15 @@ def test_bertopic_is_imported_by_one_module_lazily():
     code = "import sys, framing.topics, framing.topics.stage; print('bertopic' in sys.modules, 'umap' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.slow
+def test_umap_is_opt_in_and_recovers_themes(corpus):
+    docs, truth = corpus
+    out = run(docs, umap=True, stability_seeds=2)
+    assert out.info["reduction"] == "umap"
+    units = out.tables["topic_units"]
+    assert adjusted_rand_score([truth[u] for u in units["unit_id"]], units["topic"]) > 0.9
+    small = run(docs[:4], umap=True, stability_seeds=1)  # 12 units: too few for UMAP, PCA instead
+    assert small.info["reduction"].startswith("pca")
+    assert any("UMAP" in n for n in small.notes)

@@ -153,3 +153,33 @@ def test_cache_keys_are_content_hashes(tmp_path, fake_encoder):
         keys = {h for (h,) in con.execute("SELECT h FROM emb WHERE backend = ?", ["fake-encoder-1"])}
     para = docs[0].text.split("\n\n")[0]
     assert hashlib.sha256(para.encode()).hexdigest()[:32] in keys
+
+
+def _tiny_local_model(folder):
+    """A sentence-transformers model built here (static word vectors, random init), saved locally."""
+    st = pytest.importorskip("sentence_transformers")
+    tokenizers = pytest.importorskip("tokenizers")
+    from tokenizers.models import WordLevel
+    from tokenizers.pre_tokenizers import Whitespace
+
+    try:
+        from sentence_transformers.sentence_transformer.modules import StaticEmbedding
+    except ImportError:
+        from sentence_transformers.models import StaticEmbedding
+    words = sorted({w.strip(".،") for sents in THEMES.values() for s in sents for w in s.split()})
+    tok = tokenizers.Tokenizer(WordLevel({"[UNK]": 0, **{w: i + 1 for i, w in enumerate(words)}}, unk_token="[UNK]"))
+    tok.pre_tokenizer = Whitespace()
+    st.SentenceTransformer(modules=[StaticEmbedding(tok, embedding_dim=16)], device="cpu").save(str(folder))
+    return folder
+
+
+def test_sentence_transformers_from_a_local_folder_offline(tmp_path, no_network):
+    model = _tiny_local_model(tmp_path / "model")
+    docs, _ = three_theme_corpus()
+    out = run(docs, tmp_path / "cache", embedding="sentence-transformers", model_path=str(model))
+    assert no_network == []
+    assert out.info["backend_key"].startswith("st-") and out.info["cache"]["computed"] > 30
+    assert np.allclose(out.tables["topic_mix"].groupby("outlet")["share"].sum(), 1.0)
+    again = run(docs, tmp_path / "cache", embedding="sentence-transformers", model_path=str(model))
+    assert again.info["cache"]["computed"] == 0
+    pd.testing.assert_frame_equal(out.tables["topic_units"], again.tables["topic_units"])

@@ -38,10 +38,12 @@ class Clustering:
 
 
 def auto_k_range(n_fit: int, k_min: int, k_max) -> list[int]:
+    """Every k up to 12, then every second, then every third (the silhouette curve is smooth there)."""
     hi = min(K_CAP, max(2, int(round(np.sqrt(n_fit / 2))))) if k_max == "auto" else int(k_max)
     hi = min(hi, n_fit - 1)
     lo = max(2, min(k_min, hi))
-    return list(range(lo, hi + 1))
+    ks = [k for k in range(lo, hi + 1) if k <= 12 or (k <= 20 and k % 2 == 0) or (k > 20 and k % 3 == 0)]
+    return ks if hi in ks or not ks else ks + [hi]
 
 
 def reduce(emb: np.ndarray, fit_idx: np.ndarray, *, use_umap: bool, dims: int, seed: int, notes: list[str]):
@@ -49,9 +51,13 @@ def reduce(emb: np.ndarray, fit_idx: np.ndarray, *, use_umap: bool, dims: int, s
     if use_umap and n_fit >= UMAP_MIN_UNITS:
         import umap  # noqa: PLC0415 (opt-in, slow to import)
 
+        import warnings
+
         model = umap.UMAP(n_components=min(5, n_fit - 2), n_neighbors=min(15, n_fit - 1), min_dist=0.0,
-                          metric="cosine", random_state=seed, low_memory=True)
-        model.fit(emb[fit_idx])
+                          metric="cosine", random_state=seed, low_memory=True, n_jobs=1)
+        with warnings.catch_warnings():  # "n_jobs overridden by random_state": single-threaded on purpose
+            warnings.filterwarnings("ignore", message=".*overridden to 1 by setting random_state.*")
+            model.fit(emb[fit_idx])
         return model.transform(emb) if n_fit < len(emb) else model.embedding_, "umap"
     if use_umap:
         notes.append(f"UMAP was asked for but needs at least {UMAP_MIN_UNITS} units; PCA was used instead.")

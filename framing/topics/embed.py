@@ -85,7 +85,7 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
         dims = min(self.n_components, B.shape[1] - 1, B.shape[0] - 1)
         self.n_features_out_ = max(dims, 1) if dims >= 1 else B.shape[1]
         if dims >= 1:
-            self.svd_ = TruncatedSVD(n_components=dims, algorithm="randomized", n_iter=5,
+            self.svd_ = TruncatedSVD(n_components=dims, algorithm="randomized", n_iter=3,
                                      random_state=self.random_state).fit(B)
         return self
 
