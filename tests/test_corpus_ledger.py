@@ -110,3 +110,17 @@ def test_reason_kind():
     assert reason_kind("too short: 12 Arabic words (minimum 30, corpus.min_words)") == "too short"
     assert reason_kind("missing column 'text' (has: a, b)") == "missing column 'text'"
     assert reason_kind("empty file") == "empty file"
+
+
+def test_clean_documents_on_documents_built_elsewhere(tmp_path):
+    from framing.corpus import clean_documents
+    from framing.records import Document
+
+    (tmp_path / "a.txt").write_text(article(1), encoding="utf-8")
+    cfg = config(tmp_path, [{"path": "a.txt", "outlet": "x"}])
+    docs = [Document(doc_id="d1", outlet="auto", source="mem#1", text=article(2) + "\nالمصدر : الجزيرة + وكالات"),
+            Document(doc_id="d2", outlet="x", source="mem#2", text=article(3) + "\nفيديو"),
+            Document(doc_id="d3", outlet="x", source="mem#3", text="")]
+    out = clean_documents(docs, cfg)
+    assert [d.doc_id for d in out] == ["aljazeera-d1", "x-d2", "x-d3"]
+    assert out[1].removed == ["فيديو"] and out[2].reason == "empty text"

@@ -279,3 +279,12 @@ def test_an_id_that_already_names_the_outlet_is_not_prefixed_twice(tmp_path):
     _jsonl(tmp_path / "r.jsonl", [{"id": "one-01", "outlet": "one", "text": article(1)},
                                   {"id": "7", "outlet": "one", "text": article(2)}])
     assert [d.doc_id for d in load_corpus(config(tmp_path, ["r.jsonl"]))] == ["one-01", "one-7"]
+
+
+def test_html_in_windows_1256(tmp_path):
+    body = "".join(f"<p>{paragraph(i, 50)}</p>" for i in range(3))
+    page = f'<html><head><meta charset="windows-1256"><title>عنوان</title></head><body><article>{body}</article></body></html>'
+    (tmp_path / "p.htm").write_bytes(page.encode("cp1256"))
+    [doc] = load_corpus(outlets_config(tmp_path, {"x": ["p.htm"]}))
+    assert doc.analysed and doc.encoding == "cp1256"
+    assert paragraph(1, 50)[:40] in doc.text
