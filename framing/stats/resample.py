@@ -131,8 +131,14 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
         method[mc] = f"permutation, Monte-Carlo ({R})"
     elif len(mc):
         hit_t = np.ascontiguousarray(hit[:, mc].T)
+        label = np.empty(P, dtype=np.int64)
+        for i, rows in enumerate(groups):
+            label[rows] = i
+        # per stratum: documents, of them in group a, sum and sum of squares of lengths
+        strata_info = [(len(rows), int(in_a[rows].sum()), tok[rows].sum(), (tok[rows] * tok[rows]).sum())
+                       for rows in groups]
         for j, k in enumerate(mc):
-            u_a = _sparse_mc(X[:, k], tok, hit_t[j], in_a, groups, rate[k], R, rng)
+            u_a = _sparse_mc(X[:, k], tok, np.flatnonzero(hit_t[j]), label, strata_info, rate[k], R, rng)
             tol = 1e-9 * (1.0 + abs(u_obs[k]))
             ge = np.count_nonzero(u_a >= u_obs[k] - tol)
             le = np.count_nonzero(u_a <= u_obs[k] + tol)
@@ -203,8 +209,8 @@ def _floyd(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator):
         yield active, val
 
 
-def _sparse_mc(x: np.ndarray, tok: np.ndarray, hit: np.ndarray, in_a: np.ndarray, groups: list, rate: float,
-               R: int, rng: np.random.Generator) -> np.ndarray:
+def _sparse_mc(x: np.ndarray, tok: np.ndarray, hit_rows: np.ndarray, label: np.ndarray, strata_info: list,
+               rate: float, R: int, rng: np.random.Generator) -> np.ndarray:
     """R draws of group a's score U under relabelling within strata, from the hit documents alone.
 
     In each stratum, which hit documents fall in group a is drawn exactly: their number is
@@ -214,11 +220,11 @@ def _sparse_mc(x: np.ndarray, tok: np.ndarray, hit: np.ndarray, in_a: np.ndarray
     rates where this branch runs it moves U by a small fraction of one hit.
     """
     U = np.zeros(R)
-    for rows in groups:
-        Ps, ms = len(rows), int(in_a[rows].sum())
+    hit_label = label[hit_rows]
+    for s, (Ps, ms, tok_sum, tok_sq) in enumerate(strata_info):
         if ms == 0:
             continue
-        hrows = rows[hit[rows]]
+        hrows = hit_rows[hit_label == s]
         H = len(hrows)
         c_hit, n_hit = x[hrows], tok[hrows]
         h = rng.hypergeometric(ms, Ps - ms, H, size=R) if H else np.zeros(R, dtype=np.int64)
@@ -229,10 +235,8 @@ def _sparse_mc(x: np.ndarray, tok: np.ndarray, hit: np.ndarray, in_a: np.ndarray
             T += np.where(active, n_hit[val], 0.0)
         Pn = Ps - H  # documents without a hit in this stratum: their number, mean and sd of lengths
         if Pn:
-            nonhit_sum = tok[rows].sum() - n_hit.sum()
-            nonhit_sq = (tok[rows] ** 2).sum() - (n_hit ** 2).sum()
-            mu = nonhit_sum / Pn
-            sd = np.sqrt(max(nonhit_sq / Pn - mu * mu, 0.0))
+            mu = (tok_sum - n_hit.sum()) / Pn
+            sd = np.sqrt(max((tok_sq - (n_hit * n_hit).sum()) / Pn - mu * mu, 0.0))
             k = ms - h  # documents without a hit that fall in group a
             fpc = k * (Pn - k) / max(Pn - 1, 1)
             T = T + np.maximum(0.0, k * mu + np.sqrt(np.maximum(fpc, 0.0)) * sd * rng.standard_normal(R))
