@@ -150,7 +150,7 @@ def test_sections_in_reading_order(report):
     assert "could not be drawn" not in html
     figures = [a["id"] for t, a in page.tags if t == "figure"]
     assert {"fig-frames-conflict", "fig-markers-attribution", "fig-contrast-matrix", "fig-contrast-rest",
-            "fig-topic-mix", "fig-confusion", "fig-time-conflict"} <= set(figures)
+            "fig-topic-mix", "fig-confusion", "fig-time-conflict", "fig-model-frames-svm"} <= set(figures)
     for t, a in page.tags:
         if t == "figure":
             assert a["data-spec"] == a["id"] + "-spec"
@@ -189,7 +189,7 @@ def test_every_table_is_rendered_or_linked(tmp_path):
 def test_missing_and_empty_tables_explained(tmp_path):
     r = sample_result()
     for name in ("outlet_scores", "contrasts", "keyness", "naming_shares", "timeline", "headlines", "topics",
-                 "topic_mix", "outlet_confusion", "outlet_cv"):
+                 "topic_mix", "outlet_confusion", "outlet_cv", "outlet_features", "model_shares", "agreement"):
         r.tables.pop(name)
     r.tables["keyness"] = pd.DataFrame(columns=["outlet", "versus", "term", "count", "z"])
     r.notes = {"stats": ["The statistics stage failed: bootstrap needs two documents."]}

@@ -144,11 +144,20 @@ def sample_result(n_periods: int = 3) -> RunResult:
                               for o, s0 in zip(OUTLETS, (.7, .4, .2, .5)) for t, s in ((0, s0), (1, 1 - s0))])
     confusion = pd.DataFrame([dict(true=a, predicted=b, count=5 if a == b else 1) for a in OUTLETS for b in OUTLETS])
     cv = pd.DataFrame(dict(metric=["accuracy", "macro_f1"], value=[.8, .78], baseline=[.25, .1], fold_sd=[.05, .06]))
+    features = pd.DataFrame([dict(outlet=o, feature=f, kind="word", weight=w, rank=i)
+                             for o in OUTLETS for i, (f, w) in enumerate((("الاحتلال", 1.2), ("قالت", 0.8)))])
+    model_shares = pd.DataFrame([dict(model="frames-svm", outlet=o, label=lb, share=sh, ci_low=sh * .7,
+                                      ci_high=min(1, sh * 1.3), n_units=40, n_documents=6, unit="paragraph")
+                                 for o, s0 in zip(OUTLETS, (.6, .3, .2, .4)) for lb, sh in (("occupation", s0),
+                                                                                             ("other", 1 - s0))])
+    agreement = pd.DataFrame([dict(category="occupation", pair="lexicon~frames-svm", kappa=.61, alpha=.6, n=160,
+                                   positives_a=40, positives_b=44)])
     return RunResult(
         config=cfg,
         tables=dict(documents=documents, matches=matches, lexicon_entries=lex, outlet_scores=outlet_scores,
                     contrasts=contrasts, naming_shares=naming, keyness=keyness, timeline=timeline, headlines=headlines,
-                    topics=topics, topic_mix=topic_mix, outlet_confusion=confusion, outlet_cv=cv),
+                    topics=topics, topic_mix=topic_mix, outlet_confusion=confusion, outlet_cv=cv,
+                    outlet_features=features, model_shares=model_shares, agreement=agreement),
         notes={"stats": ["3 of 27 documents have no date <b>and</b> are left out of the timeline."],
                "classify": ["Outlet classifier (3-fold CV): accuracy 0.800 (majority baseline 0.250)."],
                "topics": ["KMeans chose 2 topics."]},
