@@ -50,7 +50,7 @@ def summary(ctx: Ctx) -> Section:
                        f"with q < {ctx.fdr:g}); see the contrasts below for the estimates and their uncertainty.")
     notes = ctx.notes("stats")
     if notes:
-        s.blocks.append(Block("notes", notes, title="Read these results with"))
+        s.blocks.append(Block("notes", notes, title="Caveats from the statistics stage"))
     return s
 
 
