@@ -35,10 +35,11 @@ def rate_ratio(ca, ta, cb, tb):
 
 
 def _ratio_interval(X, tok, group, in_a, in_b, theta, reps):
-    """BCa interval of the rate ratio from its stratified bootstrap replicates (see intervals.py)."""
+    """BCa interval of the rate ratio from its stratified bootstrap replicates (see intervals.py),
+    expanded for the smaller side's number of documents."""
     a2, a3 = influence_moments(X[in_a], tok[in_a], group[in_a])
     b2, b3 = influence_moments(X[in_b], tok[in_b], group[in_b], sign=-1.0)
-    return bca(theta, reps, a2 + b2, a3 + b3)
+    return bca(theta, reps, a2 + b2, a3 + b3, n=min(int(in_a.sum()), int(in_b.sum())))
 
 
 def binomial_ratio_ci(ca, ta, cb, tb, alpha: float = 0.05):

@@ -13,7 +13,7 @@ a = sum(u^3) / (6 * sum(u^2)^1.5) (Davison & Hinkley 1997, section 3.2).
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtr, ndtri
+from scipy.special import ndtr, ndtri, stdtrit
 
 
 def influence_moments(X: np.ndarray, tok: np.ndarray, strata: np.ndarray, sign: float = 1.0):
@@ -36,8 +36,14 @@ def influence_moments(X: np.ndarray, tok: np.ndarray, strata: np.ndarray, sign: 
     return (u * u).sum(axis=0), (u * u * u).sum(axis=0)
 
 
-def bca(theta: np.ndarray, reps: np.ndarray, u2: np.ndarray, u3: np.ndarray, alpha: float = 0.05):
-    """BCa interval per column. theta (K,), reps (B, K) with NaN for undefined replicates."""
+def bca(theta: np.ndarray, reps: np.ndarray, u2: np.ndarray, u3: np.ndarray, alpha: float = 0.05, n=None):
+    """BCa interval per column. theta (K,), reps (B, K) with NaN for undefined replicates.
+
+    n (scalar or (K,)): the number of documents behind the estimate. Bootstrap intervals are too
+    narrow with few documents (the resampled spread is (n-1)/n of the true one, and normal quantiles
+    ignore that the spread itself is estimated); as in Hesterberg's expanded percentile interval
+    (2015), the normal quantile is replaced by sqrt(n/(n-1)) times Student's t quantile with n-1
+    degrees of freedom. No expansion when n is None."""
     B, K = reps.shape
     valid = ~np.isnan(reps)
     nvalid = valid.sum(axis=0)
@@ -49,6 +55,9 @@ def bca(theta: np.ndarray, reps: np.ndarray, u2: np.ndarray, u3: np.ndarray, alp
     out = []
     for q in (alpha / 2, 1 - alpha / 2):
         zq = ndtri(q)
+        if n is not None:
+            nn = np.maximum(np.asarray(n, dtype=float), 2.0)
+            zq = np.sqrt(nn / (nn - 1.0)) * stdtrit(nn - 1.0, q)
         with np.errstate(invalid="ignore", divide="ignore"):
             adj = ndtr(z0 + (z0 + zq) / (1 - a * (z0 + zq)))
         adj = np.where(np.isfinite(adj), adj, q)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 TESTS = {
-    "rate_interval": "document bootstrap, BCa 95% interval; exact Poisson (Garwood) when 0 hits or 1 document, "
+    "rate_interval": "document bootstrap, BCa 95% interval expanded for small n (Hesterberg); exact Poisson "
+                     "(Garwood) when 0 hits or 1 document, "
                      "widened to it below min_docs documents",
     "contrast_effect": "rate ratio, stratified document bootstrap BCa 95% interval, widened to the conditional "
                        "binomial interval below min_docs documents",
@@ -52,7 +53,10 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "percentile interval (Efron 1987): the plain percentile interval of a ratio is skewed and too short "
             "when documents differ a lot, and BCa corrects for the median bias of the resampled rates and for "
             "their skewness, the latter estimated from each document's exact influence on the log rate, "
-            "hits_i / hits - words_i / words. When an outlet has no hit in a category, "
+            "hits_i / hits - words_i / words. Because resampling n documents understates their spread, the "
+            "normal quantile 1.96 is replaced by sqrt(n/(n-1)) times Student's t quantile with n-1 degrees of "
+            "freedom (Hesterberg's expanded interval, 2015; n is the outlet's number of documents, for a ratio "
+            "the smaller side's, for a name share the documents that mention the axis). When an outlet has no hit in a category, "
             "or only one document, every resample gives the same rate; there the exact Poisson (Garwood) interval "
             "is given instead (for zero hits: from 0 to 3,689 divided by the outlet's word count, per 1,000 "
             "words). With fewer than "

@@ -27,7 +27,7 @@ def outlet_scores(c: Counts, rep: np.ndarray, opts, names: dict) -> pd.DataFrame
             rates = 1000.0 * rep[g, :, :K] / rtok[:, None]
             theta = 1000.0 * count[g] / tokens[g]
         mine = c.group == g
-        lo, hi = bca(theta, rates, *influence_moments(c.counts[mine], c.tokens[mine], c.group[mine]))
+        lo, hi = bca(theta, rates, *influence_moments(c.counts[mine], c.tokens[mine], c.group[mine]), n=n_docs[g])
         for k in range(K):
             cnt, tok = count[g, k], tokens[g]
             per_1k = 1000.0 * cnt / tok if tok > 0 else np.nan
@@ -114,7 +114,7 @@ def naming_shares(c: Counts, rep: np.ndarray, opts, names: dict, rng: np.random.
             shares_rep = erep / rep[g][:, axis_col]
             theta = ent_count[g] / axis_count[g, axis_col]
         slo, shi = bca(theta, shares_rep, *influence_moments(c.entry_counts[mine], c.counts[mine][:, axis_col],
-                                                              c.group[mine]))
+                                                              c.group[mine]), n=axis_docs[g, axis_col])
         for e, ent in c.entries.iterrows():
             k = int(ent["col"])
             total = axis_count[g, k]
