@@ -6,10 +6,14 @@ Public API::
     docs = load_corpus(config)          # list[Document], one per input, analysed or skipped
     ledger_frame(docs, n_tokens=None)   # data/documents.csv as a DataFrame
 
-Modules: ``readers`` (files, rows, streaming), ``encoding``, ``html`` (trafilatura), ``clean``
-(Unicode and furniture), ``profiles`` (+ ``profiles/*.yaml``), ``attribute`` (source lines,
-agencies, outlet inference), ``repeated`` (lines repeated across an outlet), ``dedup`` (datasketch
-MinHash), ``ledger``, ``load`` (the stage end to end).
+Modules: ``readers`` (files, rows, streaming), ``encoding`` (BOMs, UTF-8, charset-normalizer),
+``html`` (trafilatura), ``dates``, ``clean`` (Unicode and furniture), ``profiles`` (+
+``profiles/*.yaml``: outlet furniture, signatures, source lines, agencies), ``attribute`` (source
+lines, agencies, outlet inference, wire copy), ``words`` (numpy word and shingle hashes),
+``repeated`` (lines repeated across an outlet), ``dedup`` (datasketch MinHash LSH + exact Jaccard),
+``ledger`` (documents.csv), ``load`` (the stage end to end).
+
+Config keys (``corpus:``): see ``options.CorpusOptions``.
 """
 
 from __future__ import annotations

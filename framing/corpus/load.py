@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from framing.config import ConfigError, StudyConfig
-from framing.corpus.attribute import agency_mentions, decide, signature_scores
+from framing.corpus.attribute import SOURCE_LINE_WEIGHT, agency_mentions, decide, signature_scores
 from framing.corpus.clean import Cleaned, arabic_share, clean_text
 from framing.corpus.dedup import mark_duplicates
 from framing.corpus.options import CorpusOptions
@@ -130,7 +130,7 @@ def _attribute(raw: Raw, cleaned: Cleaned, words: Words, rules: Rules, resolver:
     credit = None
     for c in cleaned.credits:
         for o in c.outlets:
-            scores[o] += 3
+            scores[o] += SOURCE_LINE_WEIGHT
         if credit is None or c.outlets or not credit.outlets:
             credit = c  # the last credit, preferring one that names an outlet
     inferred, note = decide(scores)
