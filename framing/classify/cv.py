@@ -101,6 +101,7 @@ def metrics(y, pred, *, labels=None, multilabel: bool = False, fold_metrics=None
     else:
         out["accuracy"] = float(accuracy_score(y, pred))
     if fold_metrics:
+        out["folds"] = [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in m.items()} for m in fold_metrics]
         for key in ("accuracy", "f1_macro", "f1_micro"):
             vals = [m[key] for m in fold_metrics if key in m]
             if vals:
