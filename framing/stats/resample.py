@@ -228,11 +228,14 @@ def _sparse_mc(x: np.ndarray, tok: np.ndarray, hit_rows: np.ndarray, label: np.n
         H = len(hrows)
         c_hit, n_hit = x[hrows], tok[hrows]
         h = rng.hypergeometric(ms, Ps - ms, H, size=R) if H else np.zeros(R, dtype=np.int64)
+        flip = 2 * ms > Ps  # draw the hit documents of the smaller side: fewer Floyd steps
         S = np.zeros(R)
         T = np.zeros(R)
-        for active, val in _floyd(R, H, h, rng):
+        for active, val in _floyd(R, H, H - h if flip else h, rng):
             S += np.where(active, c_hit[val], 0.0)
             T += np.where(active, n_hit[val], 0.0)
+        if flip:
+            S, T = c_hit.sum() - S, n_hit.sum() - T
         Pn = Ps - H  # documents without a hit in this stratum: their number, mean and sd of lengths
         if Pn:
             mu = (tok_sum - n_hit.sum()) / Pn
