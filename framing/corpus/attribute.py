@@ -153,7 +153,7 @@ def _matcher(rules: Rules) -> _AgencyMatcher:
                 continue
             rx = re.compile(r"[\s.]*".join(re.escape(p) for p in parts) + r"\.?")
             if max(map(len, parts)) <= 2:  # an abbreviation (أ ف ب): only as a credit in parentheses
-                add(_Name(ag.code, "", re.compile(r"[(（]\s*" + rx.pattern + r"\s*[)）]"), False), name)
+                add(_Name(ag.code, "(", re.compile(r"\(\s*" + rx.pattern + r"\s*\)"), False), name)
                 continue
             add(_Name(ag.code, parts[0], rx, context), name)
             if parts[0].startswith("ال") and len(parts[0]) > 3:
@@ -179,9 +179,6 @@ def _add_keys(keys: dict[str, set[int]], name: str, index: int, clitics: list[st
 def _found(text: str, name: _Name) -> int:
     """Offset of the first mention of ``name`` in ``text``, or -1."""
     anchor, n = name.anchor, len(text)
-    if not anchor:
-        m = name.rx.search(text)
-        return m.start() if m else -1
     i = text.find(anchor)
     while i >= 0:
         m = name.rx.match(text, i)
