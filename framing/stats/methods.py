@@ -93,7 +93,7 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "length bins the rate is back at 5%. When the two sides' lengths barely overlap (bins would pair "
             "less than half of the smaller side with documents of the other), like cannot be compared with like: "
             "the shuffle is then unrestricted and the contrast carries a warning saying so.",
-            "Over the shuffles within a bin s, U's share has mean m_s x mean(d), variance "
+            "Over the shuffles within a bin s, the bin's part of U has mean m_s x mean(d), variance "
             "m_s(P_s-m_s)/(P_s(P_s-1)) x sum of (d_i - mean)^2 and third moment "
             "m_s(P_s-m_s)(P_s-2m_s)/(P_s(P_s-1)(P_s-2)) x sum of (d_i - mean)^3, where P_s is the number of the "
             "bin's documents, m_s of them from outlet a, and d_i = x_i - r x n_i the residual of document i; bins "
@@ -125,7 +125,8 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
         {"title": "Small-sample warnings", "paragraphs": [
             f"A contrast or rate carries a warning when an outlet has fewer than {o.min_docs} documents, when the "
             f"two sides have fewer than {o.min_hits} hits together, when an outlet's hits all come from fewer than "
-            f"{o.min_hit_docs} documents (one article can carry a whole count), or when one side has no hits. "
+            f"{o.min_hit_docs} documents (one article can carry a whole count), when one side has no hits, or "
+            "when the two sides' article lengths barely overlap (see above). "
             "A warned result is reported, not hidden: read it as a lead to check in the sentences behind it.",
         ]},
         {"title": "Headlines", "paragraphs": [
