@@ -25,7 +25,11 @@ def kwic(ctx: Ctx) -> Section:
                    if m is not None else "The matches table is missing from this run.")
         return s
     ctx.rendered.add("matches")
-    lines = kwic_lines(m, ctx.result.texts, ctx.kwic_rows, ctx.seed, ctx.names, ctx.cat_label, ctx.form)
+    docs = ctx.table("documents")
+    titles = {}
+    if docs is not None and {"doc_id", "title"} <= set(docs.columns):
+        titles = {str(d): t[:160] for d, t in zip(docs["doc_id"], docs["title"]) if isinstance(t, str) and t}
+    lines = kwic_lines(m, ctx.result.texts, ctx.kwic_rows, ctx.seed, ctx.names, ctx.cat_label, ctx.form, titles)
     cats = m[["lexicon", "category"]].drop_duplicates()
     s.facts = {
         "lines": lines,

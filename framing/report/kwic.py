@@ -29,6 +29,7 @@ class KwicLine:
     hit: str
     right: str
     located: bool  # False when the hit could not be found in its sentence (then ``left`` is the sentence)
+    title: str = ""  # the document's title, shown on hover
 
 
 def sample_matches(matches: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
@@ -75,9 +76,10 @@ def _trim_right(s: str) -> str:
 def kwic_lines(
     matches: pd.DataFrame, texts: dict[str, str], n: int, seed: int,
     names: dict[str, str], category_labels: dict[tuple[str, str], str],
-    forms: dict[tuple[str, str], str] | None = None,
+    forms: dict[tuple[str, str], str] | None = None, titles: dict[str, str] | None = None,
 ) -> list[KwicLine]:
     forms = forms or {}
+    titles = titles or {}
     rows = sample_matches(matches, n, seed)
     rows = rows.sort_values(["outlet", "lexicon", "category", "doc_id", "start"], kind="mergesort")
     out = []
@@ -94,6 +96,8 @@ def kwic_lines(
             doc_id=str(r.doc_id), outlet=str(r.outlet), outlet_name=names.get(r.outlet, str(r.outlet)),
             lexicon=str(r.lexicon), category=str(r.category),
             category_label=category_labels.get((r.lexicon, r.category), str(r.category)),
-            entry=str(r.entry), entry_form=forms.get((r.lexicon, r.entry), str(r.entry)), left=_trim_left(left), hit=hit, right=_trim_right(right), located=span is not None,
+            entry=str(r.entry), entry_form=forms.get((r.lexicon, r.entry), str(r.entry)),
+            left=_trim_left(left), hit=hit, right=_trim_right(right), located=span is not None,
+            title=titles.get(r.doc_id, ""),
         ))
     return out
