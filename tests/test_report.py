@@ -156,6 +156,15 @@ def test_sections_in_reading_order(report):
             assert a["data-spec"] == a["id"] + "-spec"
 
 
+def test_element_ids_unique(tmp_path):
+    r = sample_result()
+    r.tables["keyness"] = pd.concat([r.tables["keyness"],
+                                     r.tables["keyness"].assign(outlet=r.tables["keyness"]["outlet"] + ".")])
+    page = parse(write_report(r, tmp_path).read_text(encoding="utf-8"))
+    ids = [a["id"] for _, a in page.tags if "id" in a]
+    assert len(ids) == len(set(ids)) > 50
+
+
 def test_arabic_marked_rtl(report):
     _, _, page = report
     rtl = [a for t, a in page.tags if a.get("dir") == "rtl"]

@@ -60,6 +60,8 @@ class Ctx:
         self.fdr = float(getattr(self.config.stats, "fdr", 0.05))
         self.seed = int(self.config.seed)
         self._figures: dict[str, Any] = {}
+        self._figure_ids: set[str] = set()
+        self._ids: set[str] = set()
         self.rendered: set[str] = set()  # tables some section showed (or linked from a chart)
         self.outlets = self._outlet_order()
         self.names = self._outlet_names()
@@ -117,13 +119,33 @@ class Ctx:
         kw.setdefault("max_rows", self.table_rows)
         if name:
             self.rendered.add(name)
-        ident = kw.pop("id", None) or f"t-{name}-" + hashlib.sha1(caption.encode()).hexdigest()[:8]
+        ident = self.unique_id(kw.pop("id", None) or f"t-{name}-" + hashlib.sha1(caption.encode()).hexdigest()[:8])
         return table_view(df, id=ident, caption=caption, name=name, **kw)
+
+    def unique_id(self, ident: str) -> str:
+        """``ident``, or ``ident-2``, ``ident-3``... when a table of this render already took it."""
+        out, n = ident, 1
+        while out in self._ids:
+            n += 1
+            out = f"{ident}-{n}"
+        self._ids.add(out)
+        return out
+
+    def begin_render(self, table_rows: int, kwic_rows: int) -> None:
+        self.table_rows, self.kwic_rows = table_rows, kwic_rows
+        self._ids = set(self._figure_ids)
 
     def figure(self, key: str, build):
         """Figures are built once per report even when the page is re-rendered to fit its size."""
         if key not in self._figures:
-            self._figures[key] = build()
+            fig = build()
+            base, n = fig.id, 1
+            while fig.id in self._figure_ids:
+                n += 1
+                fig.id = fig.filename = f"{base}-{n}"
+            self._figure_ids.add(fig.id)
+            self._ids.add(fig.id)
+            self._figures[key] = fig
         return self._figures[key]
 
     # ---- notes ---------------------------------------------------------------------------

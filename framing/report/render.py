@@ -128,7 +128,7 @@ def build_sections(ctx: Ctx) -> list[Section]:
 def render_page(result: RunResult, *, table_rows: int, kwic_rows: int, ctx: Ctx | None = None,
                 size_note: str = "") -> tuple[str, Ctx]:
     ctx = ctx or Ctx(result, table_rows, kwic_rows)
-    ctx.table_rows, ctx.kwic_rows = table_rows, kwic_rows
+    ctx.begin_render(table_rows, kwic_rows)
     secs = build_sections(ctx)
     cfg = result.config
     page = environment().get_template("base.html").render(
