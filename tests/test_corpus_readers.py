@@ -288,3 +288,16 @@ def test_html_in_windows_1256(tmp_path):
     [doc] = load_corpus(outlets_config(tmp_path, {"x": ["p.htm"]}))
     assert doc.analysed and doc.encoding == "cp1256"
     assert paragraph(1, 50)[:40] in doc.text
+
+
+def test_a_200_mb_text_file_is_not_read_into_memory(tmp_path):
+    big = tmp_path / "dump.txt"
+    with big.open("wb") as fh:  # sparse: 200 MB on paper, nothing on disk
+        fh.write(article(1).encode("utf-8"))
+        fh.truncate(200 * 1024 * 1024)
+    tracemalloc.start()
+    [doc] = load_corpus(outlets_config(tmp_path, {"x": ["dump.txt"]}))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert doc.reason.startswith("file too large: 200 MB")
+    assert peak < 20 * 1024 * 1024
