@@ -333,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-topics", action="store_true")
     ap.add_argument("--no-classifiers", action="store_true")
     ap.add_argument("--no-warm", action="store_true", help="skip the re-run after a lexicon edit")
+    ap.add_argument("--no-parts", action="store_true",
+                    help="skip the single-process part timings, the baseline and the corpus-cached run")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per child run")
     ap.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -378,13 +380,17 @@ def main(argv: list[str] | None = None) -> int:
             console.print(f"• {count:,} documents: cold run …")
             entry: dict = {"documents": count, "cold": run_child("run", args, config, output, args.timeout)}
             if "error" not in entry["cold"]:
-                console.print("  … analysis parts and baseline (single process) …")
-                entry["parts"] = run_child("parts", args, config, output, args.timeout)
-                # the corpus cached, the tokens not: reading (from the cache) to matches, all the work
-                shutil.rmtree(cache / "tokens", ignore_errors=True)
-                console.print("  … reading → matches with the cleaned corpus cached, tokens not …")
-                entry["corpus_cached"] = run_child("run", args, config, tmp / f"out_{label}_cc", args.timeout,
-                                                   analysis_only=True)
+                if not args.no_parts:
+                    console.print("  … analysis parts and baseline (single process) …")
+                    entry["parts"] = run_child("parts", args, config, output, args.timeout)
+                    # the corpus cached, the tokens not: reading (from the cache) to matches, all the work
+                    tokens = cache / "tokens"
+                    shutil.move(str(tokens), str(tmp / f"tokens_{label}"))
+                    console.print("  … reading → matches with the cleaned corpus cached, tokens not …")
+                    entry["corpus_cached"] = run_child("run", args, config, tmp / f"out_{label}_cc", args.timeout,
+                                                       analysis_only=True)
+                    shutil.rmtree(tokens, ignore_errors=True)
+                    shutil.move(str(tmp / f"tokens_{label}"), str(tokens))
                 if not args.no_warm and n is sizes[-1]:
                     edit_lexicon(lexicon)
                     console.print("  … re-run after a lexicon edit (warm cache) …")

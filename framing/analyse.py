@@ -93,13 +93,20 @@ class DocumentAnalyser:
     # ---- chunks: what worker processes send back --------------------------------------------
     # Sending a Counter of strings per document back to the parent costs more than computing it
     # (every string is pickled once per document). A chunk is sent as one vocabulary of its
-    # normalised words and terms, and per document arrays of ids into them: the parent rebuilds
-    # the DocAnalysis objects, and keeps the token arrays for the token cache (framing/cache.py).
+    # keyness terms and per document arrays of ids and counts; the parent rebuilds the
+    # DocAnalysis objects. With ``keep_tokens`` (a token store is filling), each document's
+    # normalised words also travel, joined by line breaks (one string, which no word contains),
+    # with their offsets as bytes of C ints.
 
-    def run_chunk(self, items) -> "PackedChunk":
-        words, terms = _Ids(), _Ids()
-        word_id, term_id = words.__getitem__, terms.__getitem__
-        docs = []
+    keep_tokens = False
+
+    def run_chunk(self, items, local: bool = False):
+        """Analyse a chunk: packed for the parent (in a worker), or DocAnalysis objects
+        (``local``, in the parent itself: token arrays go to ``self.sink``)."""
+        terms_ids = _Ids()
+        term_id = terms_ids.__getitem__
+        keep = self.keep_tokens or (local and self.sink is not None)
+        out = []
         for doc_id, text in items:
             surfaces, norms, starts, ends = token_arrays(text, self.normaliser)
             if self._arrays:
@@ -107,23 +114,29 @@ class DocumentAnalyser:
             else:  # pragma: no cover - a matcher without the list interface
                 matches = self.matcher.match(tokenize(text, self.normaliser), text)
             counts = self.terms(norms)
-            docs.append((doc_id, matches, _sentences_of(text, matches),
-                         array("i", map(word_id, norms)).tobytes(), array("i", starts).tobytes(),
-                         array("i", ends).tobytes(), array("i", map(term_id, counts)).tobytes(),
-                         array("i", counts.values()).tobytes()))
-        return PackedChunk(list(words), list(terms), docs)
+            sentences = _sentences_of(text, matches)
+            tokens = ("\n".join(norms), array("i", starts).tobytes(), array("i", ends).tobytes()) if keep else None
+            if local:
+                out.append(DocAnalysis(doc_id, len(norms), matches, sentences, counts))
+                if tokens is not None and self.sink is not None:
+                    self.sink(doc_id, *tokens, counts)
+            else:
+                out.append((doc_id, len(norms), matches, sentences, tokens,
+                            array("i", map(term_id, counts)).tobytes(), array("i", counts.values()).tobytes()))
+        return out if local else PackedChunk(list(terms_ids), out)
 
-    def unpack(self, chunk: "PackedChunk") -> list[DocAnalysis]:
+    def unpack(self, chunk) -> list[DocAnalysis]:
         """DocAnalysis objects of a chunk (in the parent); token arrays go to ``self.sink``."""
+        if not isinstance(chunk, PackedChunk):
+            return chunk
         out = []
         term_of = chunk.terms.__getitem__
         sink = self.sink
-        for doc_id, matches, sentences, ids, starts, ends, term_ids, counts in chunk.docs:
+        for doc_id, n, matches, sentences, tokens, term_ids, counts in chunk.docs:
             terms = Counter(dict(zip(map(term_of, _ints(term_ids)), _ints(counts))))
-            n = len(ids) // 4
             out.append(DocAnalysis(doc_id, n, matches, sentences, terms))
-            if sink is not None:
-                sink(doc_id, chunk.words, ids, starts, ends, chunk.terms, term_ids, counts)
+            if sink is not None and tokens is not None:
+                sink(doc_id, *tokens, terms)
         return out
 
     sink = None  # in the parent: called with each document's token arrays (the token cache)
@@ -141,15 +154,14 @@ class DocumentAnalyser:
 
     def __getstate__(self):
         return {"normaliser": self.normaliser, "matcher": self.matcher, "_term_cache": {},
-                "_arrays": self._arrays}
+                "_arrays": self._arrays, "keep_tokens": self.keep_tokens}
 
 
 @dataclass
 class PackedChunk:
-    words: list[str]  # normalised words of the chunk, by id
     terms: list[str]  # keyness terms of the chunk, by id
-    # per document: doc_id, matches, sentences, word ids, starts, ends, term ids, term counts
-    # (the arrays as bytes of C ints)
+    # per document: doc_id, n_tokens, matches, sentences, tokens (norms joined by line breaks,
+    # starts, ends) or None, term ids, term counts (the arrays as bytes of C ints)
     docs: list[tuple]
 
 
@@ -210,12 +222,12 @@ def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], 
     hashes = [store.expect(doc_id, text) for doc_id, text in items]
     fresh = [k for k, h in enumerate(hashes) if not store.has(h)]
     results: list = [None] * len(items)
-    analyser.sink = store.add
+    analyser.sink, analyser.keep_tokens = store.add, True
     try:
         for k, res in zip(fresh, map_documents(analyser, [items[k] for k in fresh], **options)):
             results[k] = res
     finally:
-        analyser.sink = None
+        analyser.sink, analyser.keep_tokens = None, False
     done = 0
     for k, h in enumerate(hashes):
         if results[k] is None:

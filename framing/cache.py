@@ -208,31 +208,29 @@ def tokens_key(normaliser_version: str) -> str:
 
 
 class TokenStore:
-    """The lexicon-independent part of every document's analysis: its tokens (normalised word,
-    start, end) and its keyness terms, looked up by the SHA-256 of the cleaned text, so that a
+    """The lexicon-independent part of every document's analysis: its tokens (normalised words,
+    starts, ends) and its keyness terms, looked up by the SHA-256 of the cleaned text, so that a
     re-run after a lexicon edit only redoes the matching, and an edited document misses alone.
 
-    Stored as one entry (``kind="tokens"``, keyed by :func:`tokens_key`) holding a vocabulary and
-    int32 arrays: loading 9M tokens takes a fraction of a second. The entry keeps the documents of
-    the latest run.
+    Stored as one entry (``kind="tokens"``, keyed by :func:`tokens_key`): per document its
+    normalised words joined by line breaks (no word contains one), and int32 arrays of offsets,
+    term ids and counts. The entry keeps the documents of the latest run.
     """
 
     def __init__(self, cache: Cache, normaliser_version: str) -> None:
         self.cache = cache
         self.key = tokens_key(normaliser_version)
-        self._new: dict[str, tuple] = {}  # text hash -> arrays of a document analysed in this run
+        self._new: dict[str, tuple] = {}  # text hash -> (norms, starts, ends, terms) analysed in this run
         self._used: set[str] = set()
         self._hash_of: dict[str, str] = {}  # doc_id -> text hash, for documents of this run
         data = cache.get("tokens", self.key) if cache.enabled else None
-        if data is None:
-            data = {"index": {}}
-        self._data = data
-        self._index: dict[str, tuple[int, int, int, int]] = data["index"]
+        self._data = data or {"index": {}}
+        # text hash -> (position in norms, offset and length in starts/ends, offset and length in terms)
+        self._index: dict[str, tuple[int, int, int, int, int]] = self._data["index"]
         if self._index:
             import numpy as np
 
-            self._vocab = np.array(data["vocab"], dtype=object)
-            self._terms = np.array(data["terms"], dtype=object)
+            self._terms = np.array(self._data["terms"], dtype=object)
 
     def __len__(self) -> int:
         return len(self._index)
@@ -252,19 +250,21 @@ class TokenStore:
             return None
         from collections import Counter
 
-        off, n, toff, tn = where
+        k, off, n, toff, tn = where
         d = self._data
         self._used.add(text_hash)
-        norms = self._vocab[d["ids"][off:off + n]].tolist()
+        joined = d["norms"][k]
+        norms = joined.split("\n") if n else []
         terms = Counter(dict(zip(self._terms[d["term_ids"][toff:toff + tn]].tolist(),
                                  d["term_counts"][toff:toff + tn].tolist())))
         return norms, d["starts"][off:off + n].tolist(), d["ends"][off:off + n].tolist(), terms
 
-    def add(self, doc_id, words, ids, starts, ends, terms, term_ids, counts) -> None:
-        """Arrays of a document analysed in this run (``DocumentAnalyser.sink``)."""
+    def add(self, doc_id: str, norms: str, starts: bytes, ends: bytes, terms) -> None:
+        """Tokens of a document analysed in this run (``DocumentAnalyser.sink``): its normalised
+        words joined by line breaks, its offsets as bytes of C ints, its terms Counter."""
         h = self._hash_of.get(doc_id)
         if h is not None:
-            self._new[h] = (words, ids, starts, ends, terms, term_ids, counts)
+            self._new[h] = (norms, starts, ends, terms)
 
     def save(self) -> None:
         """Write the documents of this run (cached ones and new ones) if anything changed."""
@@ -272,42 +272,36 @@ class TokenStore:
             return
         import numpy as np
 
-        vocab: dict[str, int] = {}
         tvocab: dict[str, int] = {}
-        remaps: dict[int, np.ndarray] = {}
 
-        def remap(words: list[str], table: dict[str, int]) -> np.ndarray:
-            got = remaps.get(id(words))
-            if got is None:
-                got = remaps[id(words)] = np.fromiter((table.setdefault(w, len(table)) for w in words),
-                                                      dtype=np.int32, count=len(words))
-            return got
+        def term_ids(words) -> np.ndarray:
+            get = tvocab.setdefault
+            return np.fromiter((get(w, len(tvocab)) for w in words), dtype=np.int32)
 
-        parts: dict[str, list] = {"ids": [], "starts": [], "ends": [], "term_ids": [], "term_counts": []}
-        index: dict[str, tuple[int, int, int, int]] = {}
+        norms: list[str] = []
+        parts: dict[str, list] = {"starts": [], "ends": [], "term_ids": [], "term_counts": []}
+        index: dict[str, tuple[int, int, int, int, int]] = {}
         off = toff = 0
 
-        def put(h, ids, starts, ends, term_ids, counts):
+        def put(h, joined, starts, ends, tids, counts):
             nonlocal off, toff
-            index[h] = (off, len(ids), toff, len(term_ids))
-            off += len(ids)
-            toff += len(term_ids)
-            for k, v in zip(parts, (ids, starts, ends, term_ids, counts)):
-                parts[k].append(v)
+            index[h] = (len(norms), off, len(starts), toff, len(tids))
+            norms.append(joined)
+            off += len(starts)
+            toff += len(tids)
+            for key, value in zip(parts, (starts, ends, tids, counts)):
+                parts[key].append(value)
 
         if self._used:
-            old_vocab = remap(list(self._vocab), vocab)
-            old_terms = remap(list(self._terms), tvocab)
             d = self._data
+            old_terms = term_ids(d["terms"])
             for h in sorted(self._used - set(self._new)):
-                o, n, to, tn = self._index[h]
-                put(h, old_vocab[d["ids"][o:o + n]], d["starts"][o:o + n], d["ends"][o:o + n],
+                k, o, n, to, tn = self._index[h]
+                put(h, d["norms"][k], d["starts"][o:o + n], d["ends"][o:o + n],
                     old_terms[d["term_ids"][to:to + tn]], d["term_counts"][to:to + tn])
-        for h, (words, ids, starts, ends, terms, term_ids, counts) in self._new.items():
-            put(h, remap(words, vocab)[np.frombuffer(ids, dtype=np.int32)],
-                np.frombuffer(starts, dtype=np.int32), np.frombuffer(ends, dtype=np.int32),
-                remap(terms, tvocab)[np.frombuffer(term_ids, dtype=np.int32)],
-                np.frombuffer(counts, dtype=np.int32))
+        for h, (joined, starts, ends, terms) in self._new.items():
+            put(h, joined, np.frombuffer(starts, dtype=np.int32), np.frombuffer(ends, dtype=np.int32),
+                term_ids(terms.keys()), np.fromiter(terms.values(), dtype=np.int32, count=len(terms)))
         data = {k: (np.concatenate(v).astype(np.int32) if v else np.zeros(0, np.int32)) for k, v in parts.items()}
-        data.update(index=index, vocab=list(vocab), terms=list(tvocab))
+        data.update(index=index, norms=norms, terms=list(tvocab))
         self.cache.put("tokens", self.key, data)

@@ -128,7 +128,10 @@ def map_documents(
 def _map_serial(func, items, progress) -> list:
     out: list = []
     for chunk in chunked(items, 50 if progress is not None else 1, _text_words):
-        out.extend(_unpack(func, _run_chunk(func, chunk)))
+        if hasattr(func, "run_chunk"):
+            out.extend(func.run_chunk(chunk, local=True))
+        else:
+            out.extend(_run_chunk(func, chunk))
         if progress is not None:
             progress(len(chunk))
     return out
