@@ -147,3 +147,15 @@ def test_repeated_line_removal_through_load_corpus(tmp_path):
     assert all(d.analysed for d in docs)
     assert all("تابعوا آخر أخبارنا" not in d.text for d in docs)
     assert all("تابعوا آخر أخبارنا عبر قناتنا الرسمية" in d.removed for d in docs)
+
+
+def test_headline_repeated_at_the_top_of_a_row_text_is_removed(tmp_path):
+    import json
+
+    title = "الجيش يعلن السيطرة على مواقع جديدة"
+    row = {"outlet": "one", "title": title, "text": title + "\n\n" + article(1)}
+    (tmp_path / "r.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    from test_corpus_helpers import config
+
+    [doc] = load_corpus(config(tmp_path, ["r.jsonl"]))
+    assert doc.title == title and not doc.text.startswith(title) and title in doc.removed

@@ -9,7 +9,8 @@ Rules, in order, for each non-empty line (all removed text goes to ``removed`` f
    retrieving the Tweet"): at least three Latin words and no Arabic letter;
 4. photo credits and other tails at the end of a line (``- جيتي``, ``(أ.ف.ب)``, "link to this
    story: ...", profile ``suffixes``) and bylines/datelines at the start of the text (``prefixes``);
-5. a line identical to the line kept just before it (captions printed twice);
+5. a line identical to the line kept just before it (captions printed twice), and the headline
+   printed again at the top of the text when the title is known (a row's title field);
 6. at both ends of the text, short lines (``corpus.short_line_words``) that are not a sentence.
 
 Lines repeated across many documents of one outlet are removed later, across documents
@@ -93,7 +94,7 @@ def _foreign(line: str) -> bool:
 
 
 def clean_text(text: str, rules: Rules, *, take_title: bool = False, short_line_words: int = 4,
-               furniture: bool = True) -> Cleaned:
+               furniture: bool = True, title: str = "") -> Cleaned:
     removed: list[str] = []
     text = fix_unicode(text, removed)
     lines = [ln.strip() for ln in text.split("\n")]
@@ -102,6 +103,7 @@ def clean_text(text: str, rules: Rules, *, take_title: bool = False, short_line_
     if not furniture:
         out.text = "\n".join(lines)
         return out
+    title_key = line_key(title) if title else ""
     head, tail = EDGE_SIGN_LINES
     out.sign_lines = [ln for ln in lines[:head] + lines[-tail:] if ln.count(" ") < MAX_SIGN_WORDS]
     kept: list[str] = []
@@ -157,6 +159,9 @@ def clean_text(text: str, rules: Rules, *, take_title: bool = False, short_line_
                 out.credit_lines.append(piece)
                 line = line[m.end():].lstrip()
         if kept and line == kept[-1]:
+            removed.append(line)
+            continue
+        if title and len(kept) < 2 and line_key(line) == title_key:  # the headline printed again
             removed.append(line)
             continue
         if take_title and not out.title and not kept and nw <= 40 and not is_sentence(line):

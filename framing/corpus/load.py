@@ -114,7 +114,7 @@ def _clean_one(raw: Raw, rules: Rules, opts: CorpusOptions, resolver: "OutletRes
         doc.skip(f"not Arabic: {share:.0%} of letters are Arabic (minimum {opts.min_arabic_share:.0%}, corpus.min_arabic_share)")
         return None
     cleaned = clean_text(doc.text, rules, take_title=raw.single and not doc.title and opts.title_from_first_line,
-                         short_line_words=opts.short_line_words, furniture=opts.clean)
+                         short_line_words=opts.short_line_words, furniture=opts.clean, title=doc.title)
     doc.text = cleaned.text
     doc.removed = cleaned.removed
     if cleaned.title:
