@@ -210,6 +210,9 @@ def _compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageO
                          f"{share:.0%} of {many} fit none and are shown as outliers (topic -1).")
             if main.k == 0:
                 notes.append("HDBSCAN found no dense group: every unit is an outlier; try clustering: kmeans.")
+            elif (main.k <= 2 and len(fit_idx) >= 1000) or share > 0.5:
+                notes.append(f"HDBSCAN found little dense structure in these {many} (news text is diffuse): "
+                             "KMeans (clustering: kmeans, the default) gives a fuller topic mix.")
 
         if len(seeds) > 1:
             t = time.perf_counter()
