@@ -292,3 +292,17 @@ def test_umap_is_opt_in_and_recovers_themes(corpus):
     small = run(docs[:4], umap=True, stability_seeds=1)  # 12 units: too few for UMAP, PCA instead
     assert small.info["reduction"].startswith("pca")
     assert any("UMAP" in n for n in small.notes)
+
+
+def test_article_forms_merge_into_one_topic_word():
+    from framing.topics.units import build_units, strip_article
+
+    assert strip_article("والمنطقه") == strip_article("للمنطقه") == strip_article("المنطقه") == "منطقه"
+    assert strip_article("الله") == "الله" and strip_article("بلد") == "بلد"  # too short / no article
+    doc = Document(doc_id="d", outlet="o", source="x",
+                   text="زار الوفد المنطقة ثم غادر المنطقة إلى منطقة أخرى وعاد للمنطقة والذين رافقوه")
+    units = build_units([doc], Normaliser(), "paragraph", 1)
+    assert units.content[0].split().count("منطقه") == 4
+    assert "ذين" not in units.content[0].split()  # a stopword stays a stopword after the article goes
+    off = build_units([doc], Normaliser(), "paragraph", 1, article=False)
+    assert "المنطقه" in off.content[0].split()

@@ -24,6 +24,7 @@ class TopicsOptions(BaseModel):
     min_unit_words: int = Field(8, ge=1, description="a paragraph with fewer words is joined to the next one")
     k_min: int = Field(2, ge=2, description="smallest number of topics tried when n_topics is auto (KMeans)")
     k_max: int | Literal["auto"] = Field("auto", description="largest number of topics tried when n_topics is auto; auto = sqrt(units/2), at most 30")
+    strip_article: bool = Field(True, description="merge والمنطقة / للمنطقة / المنطقة / منطقة in topic words and embeddings")
     reduce_dims: int = Field(10, ge=2, description="PCA components the clustering works in (when umap is off)")
     min_topic_size: int | Literal["auto"] = Field("auto", description="HDBSCAN min_cluster_size; auto = max(5, fitted units / 200)")
     max_fit_units: int = Field(20000, ge=100, description="larger corpora: embedding and clustering are fitted on a random sample of this many units, the rest assigned")

@@ -143,7 +143,7 @@ def _compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageO
                   "options": options.model_dump()}
 
     t = time.perf_counter()
-    units = build_units(docs, normaliser, options.unit, options.min_unit_words)
+    units = build_units(docs, normaliser, options.unit, options.min_unit_words, options.strip_article)
     timings["units"] = time.perf_counter() - t
     n, n_docs = len(units), len({d.doc_id for d in docs})
     info.update(n_docs=n_docs, n_units=n)
@@ -237,7 +237,7 @@ def _compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageO
     # --- tables ------------------------------------------------------------------------------------
     t = time.perf_counter()
     topics = sorted(set(labels.tolist()))
-    forms = display_forms({w for ws in words.values() for w, _ in ws}, units.surfaces, normaliser)
+    forms = display_forms({w for ws in words.values() for w, _ in ws}, units)
     frame = units.frame
     ex = tables.topic_examples(frame, units.texts, labels, space, options.examples_per_topic)
     reps = ex.groupby("topic")["unit_id"].apply(lambda s: ";".join(s)).to_dict()

@@ -6,7 +6,8 @@ to the next one, the last one to the one before, so no text is dropped and every
 ``[start, end)`` of its document's cleaned text, the span lexicon matches are mapped into.
 
 Each unit also gets its *content words*: normalised Arabic tokens without stopwords, digits or
-one-letter words (Latin-script tokens are mostly furniture here: failed tweet embeds, URLs). They feed the topic words (c-TF-IDF) and the ``tfidf`` embedding.
+one-letter words (Latin-script tokens are mostly furniture here: failed tweet embeds, URLs), the
+article and a conjunction or preposition fused to it removed (``strip_article``). They feed the topic words (c-TF-IDF) and the ``tfidf`` embedding.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Units:
     texts: list[str]  # the unit's cleaned text, doc.text[start:end]
     content: list[str]  # normalised content words joined by spaces
     surfaces: Counter = field(default_factory=Counter)  # surface form -> count (content words)
+    content_of: dict = field(default_factory=dict)  # surface form -> its content word ("" if none)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -77,7 +79,22 @@ def document_span(text: str) -> list[tuple[int, int]]:
     return [(s, e)] if e > s else []
 
 
-def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words: int = 8) -> Units:
+ARTICLE_PREFIXES = ("وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال")
+MIN_STEM = 3
+
+
+def strip_article(norm: str) -> str:
+    """Drop the article with a leading conjunction or preposition (والمنطقه, للمنطقه → منطقه) when
+    at least three letters remain, so a topic does not list the same noun three times. Bare
+    prepositions (ب ل ك) are left alone: too many stems begin with those letters."""
+    for prefix in ARTICLE_PREFIXES:
+        if norm.startswith(prefix) and len(norm) - len(prefix) >= MIN_STEM:
+            return norm[len(prefix):]
+    return norm
+
+
+def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words: int = 8,
+                article: bool = True) -> Units:
     stops = stopword_set(normaliser)
     word = normaliser.word
     content_of: dict[str, str] = {}  # surface -> normalised content word, "" when not a content word
@@ -86,6 +103,9 @@ def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words
         norm = word(surface)
         ok = (len(norm) >= 2 and _ARABIC_LETTER.search(norm) is not None
               and not _HAS_DIGIT.search(norm) and not is_stopword(norm, stops))
+        if ok and article:
+            norm = strip_article(norm)
+            ok = not is_stopword(norm, stops)
         content_of[surface] = norm if ok else ""
         return content_of[surface]
 
@@ -110,15 +130,16 @@ def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words
             content.append(" ".join(words))
     frame = pd.DataFrame(rows, columns=["unit_id", "doc_id", "outlet", "start", "end", "n_tokens", "n_content"])
     frame = frame.astype({"start": np.int64, "end": np.int64, "n_tokens": np.int64, "n_content": np.int64})
-    return Units(frame=frame, texts=texts, content=content, surfaces=surfaces)
+    return Units(frame=frame, texts=texts, content=content, surfaces=surfaces, content_of=content_of)
 
 
-def display_forms(norms, surfaces: Counter, normaliser: Normaliser) -> dict[str, str]:
-    """The most frequent surface spelling of each normalised word (ة rather than folded ه)."""
+def display_forms(norms, units: Units) -> dict[str, str]:
+    """The most frequent surface spelling of each content word (ة rather than folded ه; with the
+    article when the word is mostly written with it)."""
     wanted = set(norms)
     best: dict[str, tuple[int, str]] = {}
-    for surface, count in surfaces.items():
-        norm = normaliser.word(surface)
+    for surface, count in units.surfaces.items():
+        norm = units.content_of.get(surface, "")
         if norm in wanted:
             cur = best.get(norm)
             if cur is None or count > cur[0] or (count == cur[0] and surface < cur[1]):
