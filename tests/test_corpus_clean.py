@@ -159,3 +159,6 @@ def test_headline_repeated_at_the_top_of_a_row_text_is_removed(tmp_path):
 
     [doc] = load_corpus(config(tmp_path, ["r.jsonl"]))
     assert doc.title == title and not doc.text.startswith(title) and title in doc.removed
+    # with analyse_titles (the default) the headline leads the analysed text once, not twice
+    [doc] = load_corpus(config(tmp_path, ["r.jsonl"], analyse_titles=True))
+    assert doc.text.startswith(title + "\n\n") and doc.text.count(title) == 1

@@ -93,6 +93,10 @@ def process(raws: Iterable[Raw], config: StudyConfig) -> list[Document]:
     mark_duplicates(docs, duplicates=opts.duplicates, shared_wire=opts.shared_wire,
                     threshold=opts.near_duplicate_threshold, num_perm=opts.num_perm,
                     shingles={k: w.shingles for k, w in stats.items()})
+    if opts.analyse_titles:
+        for doc in docs:
+            if doc.analysed and doc.title.strip():
+                doc.text = f"{doc.title.strip()}\n\n{doc.text}"
     return docs
 
 

@@ -39,3 +39,8 @@ class CorpusOptions(BaseModel):
         64, gt=0, description="a single-document file larger than this is skipped (split it, or convert it to JSONL)"
     )
     num_perm: int = Field(64, ge=16, le=512, description="MinHash permutations for near-duplicate detection")
+    analyse_titles: bool = Field(
+        True,
+        description="headlines are where framing is sharpest: the title is put before the body, as its first "
+        "paragraph, in the text that is analysed (and that data/documents.jsonl holds); false analyses the body only",
+    )
