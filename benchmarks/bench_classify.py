@@ -108,7 +108,8 @@ def _saudi_config(names, jobs: int, folds: int, extra_mask=()):
 
     outlets = [{"id": o, "name": names[o], "aliases": SAUDI_ALIASES.get(o, [])} for o in sorted(names)]
     return load_config({"title": "SaudiNewsNet outlet attribution", "outlets": outlets, "lexicons": [],
-                        "run": {"jobs": jobs}, "classify": {"folds": folds, "mask": list(extra_mask)}})
+                        "run": {"jobs": jobs},
+                        "classify": {"folds": folds, "mask": list(extra_mask), "max_docs_per_outlet": None}})
 
 
 def bench_saudi(per_outlet: int | None, jobs: int, folds: int, furniture: bool = False) -> None:

@@ -166,7 +166,8 @@ def weak_recovery(units: SentenceUnits, normaliser: Normaliser, *, seed: int, n_
     if len(summ):
         best = summ.sort_values("auc", ascending=False).iloc[0]
         notes.append(
-            f"Weak supervision ({LABEL}; no human codes): sentence classifiers trained on lexicon hits with the terms "
+            f"Weak supervision (lexicon-labelled sentences, no human codes): sentence classifiers trained on lexicon "
+            f"hits with the terms "
             f"masked recover sentences of held-out lexicon entries with mean AUC {summ['auc'].mean():.2f} over "
             f"{len(summ)} categories (best: {best['category']}, recall {best['recall']:.2f} at a false-positive rate "
             f"of {best['false_positive_rate']:.2f}). AUC 0.5 would mean nothing beyond the word list was learned."
