@@ -108,6 +108,8 @@ def _stability(emb, n, options, seeds, main: Clustering, fit_idx_of) -> tuple[pd
 
 
 def _stability_note(stab: pd.DataFrame) -> str:
+    if (stab["outlier_share_a"] == 1).all() and (stab["outlier_share_b"] == 1).all():
+        return "Stability: every fit leaves every unit an outlier, so their agreement says nothing about topics."
     mean, low = stab["ari"].mean(), stab["ari"].min()
     n_seeds = len(set(stab["seed_a"]) | set(stab["seed_b"]))
     if mean >= 0.8:

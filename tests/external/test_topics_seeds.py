@@ -87,3 +87,13 @@ def test_seed_topics_with_hdbscan_and_documents(seed_docs, seed_matches):
     docs_out = compute(seed_docs, seed_matches, Normaliser(), TopicsOptions(unit="document"), 42, None)
     assert docs_out.tables["topics"]["topic"].tolist() == [0]  # five units are too few to cluster
     assert any("one topic" in n for n in docs_out.notes)
+
+
+def test_seed_topics_hdbscan_notes_are_honest(seed_docs, seed_matches):
+    out = compute(seed_docs, seed_matches, Normaliser(), TopicsOptions(clustering="hdbscan"), 42, None)
+    share = out.info["outlier_share"]
+    if share == 1.0:  # nothing dense in five articles on one war: the notes must not call that stable
+        assert any("every unit is an outlier" in n for n in out.notes)
+        assert not any("the topics are stable" in n for n in out.notes)
+    else:
+        assert any("outliers (topic -1)" in n for n in out.notes)
