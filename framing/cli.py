@@ -97,7 +97,10 @@ def check_command(config: Path = ConfigArg) -> None:
 def _mount_subcommands() -> None:
     from framing.lexicon.cli import lexicon_app
 
+    from framing.classify.cli import register
+
     app.add_typer(lexicon_app, name="lexicon", help="Check, test and import lexicons.")
+    register(app)  # `framing annotate CONFIG` and `framing train DATA`
 
 
 _mount_subcommands()

@@ -6,6 +6,14 @@ The pipeline calls ``compute(docs, matches, config, normaliser, seed) -> StageOu
 live in ``framing/classify/cli.py``.
 """
 
-from framing.classify.stage import compute
-
 __all__ = ["compute"]
+
+
+def __getattr__(name: str):
+    # loaded on first use: framing.config imports framing.classify.options, and `framing --help`
+    # mounts framing.classify.cli, neither of which should pull in scikit-learn
+    if name == "compute":
+        from framing.classify.stage import compute
+
+        return compute
+    raise AttributeError(f"module 'framing.classify' has no attribute {name!r}")

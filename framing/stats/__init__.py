@@ -25,116 +25,22 @@ plain text (no markup); ``METHODS`` is that text for the default options.
 
 from __future__ import annotations
 
-import time
+# framing.config imports framing.stats.options, so numpy/pandas and the stage are loaded on
+# first use: `framing --help` and `framing check` stay fast.
+from framing.stats.methods import TESTS, methods, versions  # light (no imports); binds the name
+# `methods` to the function rather than to the submodule of the same name
 
-import numpy as np
-import pandas as pd
-
-from framing.records import StageOutput
-from framing.stats.methods import TESTS, methods, versions
-from framing.stats.options import StatsOptions
-
+_API = {"compute", "METHODS"}
 __all__ = ["compute", "methods", "METHODS", "StatsOptions", "TESTS"]
 
-METHODS = methods()
 
+def __getattr__(name: str):
+    if name in _API:
+        from framing.stats import stage
 
-def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, outlet_terms: dict,
-            options: StatsOptions | None = None, seed: int = 0, outlet_names: dict | None = None) -> StageOutput:
-    from framing.stats import contrasts as con
-    from framing.stats import headlines as hl
-    from framing.stats import keyness as kn
-    from framing.stats import resample, scores
-    from framing.stats.matrix import build_counts
+        return getattr(stage, name)
+    if name == "StatsOptions":
+        from framing.stats.options import StatsOptions
 
-    opts = options or StatsOptions()
-    names = {str(k): str(v) for k, v in (outlet_names or {}).items()}
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    c = build_counts(docs, matches, lexicons, names)
-    for o in c.outlets:
-        names.setdefault(o, o)
-    notes = list(c.notes)
-    ss = np.random.SeedSequence(seed)
-    boot_ss, perm_ss, naming_ss = ss.spawn(3)
-    timings["matrix"] = time.perf_counter() - t0
-
-    t = time.perf_counter()
-    X = np.hstack([c.counts, c.entry_counts, c.tokens[:, None]])
-    rep = resample.bootstrap_sums(X, c.group, c.n_groups, opts.bootstrap, np.random.default_rng(boot_ss))
-    timings["bootstrap"] = time.perf_counter() - t
-
-    tables: dict[str, pd.DataFrame] = {}
-    t = time.perf_counter()
-    tables["outlet_scores"] = scores.outlet_scores(c, rep, opts, names)
-    tables["naming_shares"] = scores.naming_shares(c, rep, opts, names, np.random.default_rng(naming_ss))
-    timings["scores"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    contrasts, con_notes, con_info = con.compute_contrasts(c, rep, opts, names, np.random.default_rng(perm_ss))
-    tables["contrasts"] = contrasts
-    notes += con_notes
-    timings["contrasts"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    keyness, key_notes, key_info = kn.compute_keyness(outlet_terms or {}, c.outlets, opts, names)
-    tables["keyness"] = keyness
-    notes += key_notes
-    timings["keyness"] = time.perf_counter() - t
-
-    unit = scores.choose_unit(c.dates, opts.time_unit)
-    tables["timeline"] = scores.timeline(c, unit)
-    n_dated = int(c.dates.notna().sum())
-    if n_dated == 0:
-        notes.append("No document has a date, so rates over time are not shown.")
-    elif n_dated < len(c.doc_ids):
-        notes.append(f"{len(c.doc_ids) - n_dated} of {len(c.doc_ids)} documents have no date and are left "
-                     "out of the rates over time (they count everywhere else).")
-    labels = dict(zip(zip(c.categories["lexicon"], c.categories["category"]), c.categories["category_label"]))
-    tables["headlines"] = hl.headlines(contrasts, opts.headlines, tables["naming_shares"], labels)
-    notes += _guard_notes(tables["outlet_scores"], contrasts, opts, names)
-    timings["total"] = time.perf_counter() - t0
-
-    info = {
-        "seed": seed,
-        "bootstrap_resamples": opts.bootstrap,
-        "permutations": opts.permutations,
-        "moment_min_hit_docs": opts.moment_min_hit_docs,
-        "length_strata": opts.length_strata,
-        "fdr": opts.fdr,
-        "fdr_method": "Benjamini-Hochberg (statsmodels.stats.multitest.multipletests, fdr_bh), per family",
-        "keyness_prior": opts.keyness_prior,
-        "keyness_top": opts.keyness_top,
-        "time_unit": unit,
-        "tests": TESTS,
-        "versions": versions(),
-        "n_documents": int(len(c.doc_ids)),
-        "n_outlets": int(c.n_groups),
-        "n_categories": int(len(c.categories)),
-        "options": opts.model_dump(),
-        "timings_s": {k: round(v, 3) for k, v in timings.items()},
-        **{f"contrasts_{k}": v for k, v in con_info.items()},
-        **{f"keyness_{k}": v for k, v in key_info.items() if k != "prior_strength"},
-    }
-    return StageOutput(tables=tables, notes=notes, info=info)
-
-
-def _guard_notes(scores: pd.DataFrame, contrasts: pd.DataFrame, opts, names: dict) -> list[str]:
-    notes = []
-    small = scores.drop_duplicates("outlet")
-    small = small[(small["n_docs"] > 0) & (small["n_docs"] < opts.min_docs)]
-    for _, r in small.iterrows():
-        notes.append(f"{r['outlet_name']} has only {r['n_docs']} document(s): its rates have wide intervals and "
-                     "every contrast involving it carries a small-sample warning.")
-    if not contrasts.empty:
-        tested = contrasts[contrasts["q"].notna()]
-        one = tested["family"] == "one-vs-rest"
-        notes.append(f"{int(tested.loc[one, 'significant'].sum())} of {int(one.sum())} one-vs-rest contrasts are "
-                     f"significant at a false discovery rate of {opts.fdr:g} (Benjamini-Hochberg); pairwise: "
-                     f"{int(tested.loc[~one, 'significant'].sum())} of {int((~one).sum())}. Categories without any "
-                     "hit in the compared outlets are not tested.")
-        warned = int((contrasts["warning"].astype(str) != "").sum())
-        if warned:
-            notes.append(f"{warned} contrasts carry a small-sample warning (too few documents or hits, or hits "
-                         "concentrated in very few documents); read those with care even when q is small.")
-    return notes
+        return StatsOptions
+    raise AttributeError(f"module 'framing.stats' has no attribute {name!r}")
