@@ -111,7 +111,8 @@ def run(
                                        _cache_dir(cfg) / "embeddings" if cfg.run.cache else None)
             _absorb(result, "topics", out)
 
-    result.manifest = {**_manifest(cfg, lexicons, normaliser, docs, timings), "stages": result.manifest.get("stages", {})}
+    result.manifest = {**_manifest(cfg, lexicons, normaliser, docs, timings), "outlet_names": outlet_names,
+                       "stages": result.manifest.get("stages", {})}
     result.manifest["run"] = {"jobs": effective_jobs(cfg.run.jobs), "backend": cfg.run.backend, "cache": cache.info()}
     if write:
         from framing.outputs import write_data
@@ -170,6 +171,9 @@ def _outlet_terms(docs, analyses) -> dict[str, Counter]:
 
 def _outlet_names(cfg: StudyConfig, docs) -> dict[str, str]:
     names = {d.outlet: d.outlet for d in docs}
+    for d in docs:  # a display name carried by the rows themselves (fields.outlet_name)
+        if d.outlet_name and names.get(d.outlet) == d.outlet:
+            names[d.outlet] = d.outlet_name
     names.update(cfg.outlet_names)
     return names
 

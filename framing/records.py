@@ -35,6 +35,7 @@ class Document:
     wire_agencies: list[str] = field(default_factory=list)  # e.g. ["AFP", "Reuters"]
     is_wire: bool = False
     outlet_inferred: str = ""  # outlet id inferred from the text's own signature, "" if none
+    outlet_name: str = ""  # display name given by the row itself (fields.outlet_name), "" if none
     duplicate_of: str = ""
     warnings: list[str] = field(default_factory=list)
 

@@ -94,3 +94,15 @@ def test_demo_is_deterministic(demo_report: Path, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     for name in sorted(p.name for p in (demo_report / "data").glob("*.csv")):
         assert (demo_report / "data" / name).read_bytes() == (again / "data" / name).read_bytes(), name
+
+
+def test_outlet_names_come_from_the_rows_of_a_multi_outlet_file(tmp_path: Path) -> None:
+    import framing
+
+    body = "قالت وزارة الخارجية في بيان اليوم إن المفاوضات بين الطرفين مستمرة وإن الوسطاء يعملون على وقف إطلاق النار في المنطقة بعد أسابيع من القتال العنيف الذي أودى بحياة العشرات من المدنيين وأجبر الآلاف على النزوح من قراهم"
+    rows = [{"outlet": o, "outlet_name": name, "text": f"{body} {i}", "title": f"خبر {i}"}
+            for i, (o, name) in enumerate([("spa", "Saudi Press Agency"), ("okaz", "Okaz")] * 3)]
+    (tmp_path / "all.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    result = framing.run({"title": "t", "sources": [str(tmp_path / "all.jsonl")], "corpus": {"duplicates": "keep", "min_words": 5}},
+                         write=False, topics=False, classify=False)
+    assert result.manifest["outlet_names"] == {"spa": "Saudi Press Agency", "okaz": "Okaz"}

@@ -293,6 +293,8 @@ def _row_doc(spec, shown, stem, mode, fmt, n, row, problem, encoding) -> Raw:
         if problem:
             doc.warnings.append(problem)
     doc.url = _value(row.get(f.url)) or None if f.url else None
+    if f.outlet_name:
+        doc.outlet_name = _value(row.get(f.outlet_name))
     if mode == FROM_FIELD:
         raw.outlet_value = _value(row.get(f.outlet)) if f.outlet else ""
         if not raw.outlet_value and f.outlet and f.outlet_name:
