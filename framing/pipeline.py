@@ -131,9 +131,7 @@ def _read_corpus(cfg: StudyConfig, progress: Progress) -> list:
     """The corpus stage, with a progress bar over the documents read (progress hook)."""
     from framing.corpus import load as corpus_load
 
-    if hasattr(corpus_load, "iter_raw") and hasattr(corpus_load, "process"):
-        return corpus_load.process(progress.track(corpus_load.iter_raw(cfg), "reading"), cfg)
-    return corpus_load.load_corpus(cfg)
+    return corpus_load.process(progress.track(corpus_load.iter_raw(cfg), "reading"), cfg)
 
 
 def _analyzer_kwargs(cfg: StudyConfig) -> dict:
