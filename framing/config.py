@@ -27,7 +27,6 @@ from framing.report.options import ReportOptions
 from framing.stats.options import StatsOptions
 from framing.topics.options import TopicsOptions
 
-FORMATS = ("auto", "txt", "html", "jsonl", "json", "csv", "tsv")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 DEFAULT_SEED = 20201027
 
@@ -337,7 +336,7 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
 def _pydantic_problems(exc: ValidationError) -> list[tuple[tuple, str]]:
     out = []
     for err in exc.errors():
-        loc = tuple(p for p in err["loc"] if p not in ("function-after[<lambda>(), list[SourceEntry]]",))
+        loc = tuple(err["loc"])
         kind = err["type"]
         if kind == "extra_forbidden":
             parent = _model_at(loc[:-1])

@@ -109,6 +109,3 @@ def metrics(y, pred, *, labels=None, multilabel: bool = False, fold_metrics=None
                 out[f"{key}_fold_sd"] = float(np.std(vals, ddof=1)) if len(vals) > 1 else 0.0
     return out
 
-
-def per_label_frame(summary: dict) -> pd.DataFrame:
-    return pd.DataFrame(summary["per_label"], columns=["label", "precision", "recall", "f1", "support"])

@@ -38,14 +38,6 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
-def _powers(base: int, size: int) -> np.ndarray:
-    out = np.empty(size, dtype=np.uint64)
-    out[0] = 1
-    if size > 1:
-        out[1:] = np.cumprod(np.full(size - 1, base, dtype=np.uint64))
-    return out
-
-
 def mark_duplicates(docs: list[Document], *, duplicates: str = "drop", shared_wire: str = "keep",
                     threshold: float = 0.8, num_perm: int = 64,
                     shingles: dict[int, np.ndarray] | None = None) -> dict[str, str]:

@@ -552,15 +552,6 @@ class Matcher:
     # -----------------------------------------------------------------------------------------
     # introspection, for `framing lexicon check`
 
-    def form_table(self) -> dict[str, list[tuple[str, str, str, str]]]:
-        """Normalised bare form -> [(lexicon, category, entry, rule)] (no clitic spellings)."""
-        out: dict[str, list[tuple[str, str, str, str]]] = {}
-        for full, bucket in self._full.items():
-            for target, rule, _cost in bucket:
-                if not rule.startswith("clitic:"):
-                    out.setdefault(full, []).append((target.lexicon, target.category, target.entry, rule))
-        return out
-
     def sequences(self) -> list[tuple[str, str, str, str]]:
         """(lexicon, category, entry, term) for every multiword term."""
         seen, out = set(), []

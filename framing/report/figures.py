@@ -46,12 +46,6 @@ def plotly_js() -> str:
     return get_plotlyjs()
 
 
-def plotly_version() -> str:
-    import plotly
-
-    return plotly.__version__
-
-
 def _go():
     import plotly.graph_objects as go
 
@@ -111,7 +105,7 @@ def _err(y: pd.Series, lo: pd.Series, hi: pd.Series) -> dict:
 def grouped_bars(
     df: pd.DataFrame, *, id: str, title: str, x: str, y: str, group: str, x_labels: dict[str, str],
     group_labels: dict[str, str], group_colors: dict[str, str], y_title: str, data_file: str | None,
-    filename: str, hover_extra: str | None = None, csv_columns: list[str] | None = None,
+    filename: str, csv_columns: list[str] | None = None,
     description: str = "", percent: bool = False,
 ) -> FigureView:
     """Bars of ``y`` for each ``x`` value, one colour per ``group``, with 95% CI whiskers when
