@@ -1,24 +1,33 @@
 """Per-document analysis: tokenise, match the lexicons, count terms for keyness.
 
-This is the hot loop of a run (millions of words), so it works on one document at a time and
-keeps only what later stages need: the token count, the matches with their sentence, and a
-Counter of normalised terms with the article and conjunction clitics split off.
+This is the hot loop of a run (millions of words). Documents are analysed in batches: the tokens
+of a whole batch come from :func:`framing.tokens.tokenize_batch` as numpy arrays of vocabulary
+ids and offsets, and everything that depends on a word only (its keyness term, whether it can
+start a lexicon hit) is worked out once per distinct word of the process and then looked up for
+all tokens at once. Python code runs per document and per lexicon candidate, not per token: the
+matcher sees only the documents that contain a candidate word, at the candidate positions.
 
-Speed: tokens stay parallel lists (:func:`framing.arabic.token_arrays`) instead of one Token
-object per word, the matcher works on those lists (``Matcher.match_arrays``), and the keyness term
-of each distinct normalised word is computed once per process, so that the per-token work is a few
-C-level list and dict operations.
+Each document's result keeps only what later stages need: its token count, its matches with their
+sentence, and its keyness terms (the normalised words with the article and conjunction clitics
+split off) as arrays of term ids and counts, in order of first occurrence.
 """
 
 from __future__ import annotations
 
-from array import array
+import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import filterfalse
+from itertools import accumulate
+from operator import itemgetter
 
-from framing.arabic import Normaliser, sentence_spans, token_arrays, tokenize
+import numpy as np
+import pandas as pd
+
+from framing.arabic import SENTENCE_END_RE, Normaliser, tokenize
+from framing.lexicon.matcher import STARTS_HIT
 from framing.records import Match
+from framing.tokens import TokenBatch, Vocabulary, tokenize_batch
 
 # Prefixes split off for keyness terms: conjunction + preposition + article, or the fused لل.
 # Only article-bearing prefixes are split: without a lexicon, "و" or "ب" at the start of a word is
@@ -49,138 +58,261 @@ def _term_of(norm: str) -> str:
     return term if len(term) >= MIN_TERM else _NO_TERM
 
 
+
+
+def _no_ids() -> np.ndarray:
+    return np.zeros(0, dtype=np.int32)
+
+
 @dataclass
 class DocAnalysis:
     doc_id: str
     n_tokens: int
     matches: list[Match] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)  # sentence of each match, same order
-    terms: Counter = field(default_factory=Counter)
+    term_ids: np.ndarray = field(default_factory=_no_ids)  # ids into term_vocab, order of first occurrence
+    term_counts: np.ndarray = field(default_factory=_no_ids)
+    term_vocab: list[str] = field(default_factory=list)
+
+    @property
+    def terms(self) -> Counter:
+        """Keyness terms and their counts, in order of first occurrence."""
+        return Counter(dict(zip(map(self.term_vocab.__getitem__, self.term_ids.tolist()), self.term_counts.tolist())))
+
+
+@dataclass
+class BatchResult:
+    """The analyses of a batch of documents, in arrays: what a worker process sends back.
+
+    Terms are ids into ``term_vocab`` (document k's are ``term_bounds[k]:term_bounds[k + 1]``);
+    ``tokens`` (for a token store) are the batch's tokens with their own word list.
+    """
+
+    doc_ids: list[str]
+    n_tokens: list[int]
+    matches: list[list[Match]]
+    sentences: list[list[str]]
+    term_vocab: list[str]
+    term_ids: np.ndarray
+    term_counts: np.ndarray
+    term_bounds: np.ndarray
+    tokens: "WordTokens | None" = None
+
+    def documents(self) -> list[DocAnalysis]:
+        b = self.term_bounds.tolist()
+        ids, counts, vocab = self.term_ids, self.term_counts, self.term_vocab
+        return [DocAnalysis(d, n, m, s, ids[b[k]:b[k + 1]], counts[b[k]:b[k + 1]], vocab)
+                for k, (d, n, m, s) in enumerate(zip(self.doc_ids, self.n_tokens, self.matches, self.sentences))]
+
+    def compact(self) -> "BatchResult":
+        """The same result with a term list of its own terms only (to leave the process)."""
+        used, local = np.unique(self.term_ids, return_inverse=True)
+        vocab = [self.term_vocab[i] for i in used.tolist()]
+        return BatchResult(self.doc_ids, self.n_tokens, self.matches, self.sentences, vocab,
+                           local.astype(np.int32).reshape(-1), self.term_counts, self.term_bounds, self.tokens)
+
+
+@dataclass
+class WordTokens:
+    """Tokens of a batch with a word list of their own: ``batch.ids`` index ``surfaces`` and
+    ``norms``. This is what a token store keeps, and what travels between processes."""
+
+    batch: TokenBatch
+    surfaces: list[str]
+    norms: list[str]
+
+    @classmethod
+    def of(cls, batch: TokenBatch, vocab: Vocabulary) -> "WordTokens":
+        used, local = np.unique(batch.ids, return_inverse=True)
+        pick = used.tolist()
+        return cls(TokenBatch(local.astype(np.int32).reshape(-1), batch.starts, batch.ends, batch.bounds),
+                   _pick(vocab.surfaces, pick), _pick(vocab.norms, pick))
+
+
+def _pick(seq, ids: list[int]) -> list:
+    """``[seq[i] for i in ids]`` at C speed."""
+    if not ids:
+        return []
+    if len(ids) == 1:
+        return [seq[ids[0]]]
+    return list(itemgetter(*ids)(seq))
 
 
 class DocumentAnalyser:
-    """Callable over (doc_id, text): picklable, so it can run in worker processes. Its caches
-    (normalised words, keyness terms, the matcher's per-word lookups) are per process and are not
+    """Callable over (doc_id, text), and over batches (:meth:`run_chunk`): picklable, so that it
+    can run in worker processes. Its vocabulary and per-word tables are per process and are not
     pickled."""
+
+    keep_tokens = False  # in a worker: send each batch's tokens back (a token store is filling)
+    sink = None  # in the parent: called with (doc_ids, WordTokens) for the tokens of each batch
 
     def __init__(self, normaliser: Normaliser, matcher) -> None:
         self.normaliser = normaliser
         self.matcher = matcher
-        self._term_cache: dict[str, str] = {}
-        self._arrays = hasattr(matcher, "match_arrays")
-
-    def __call__(self, doc_id: str, text: str) -> DocAnalysis:
-        if self._arrays:
-            surfaces, norms, starts, ends = token_arrays(text, self.normaliser)
-            matches = self.matcher.match_arrays(surfaces, norms, starts, ends, text)
-        else:  # a matcher without the list interface
-            tokens = tokenize(text, self.normaliser)
-            norms = [t.norm for t in tokens]
-            matches = self.matcher.match(tokens, text)
-        return DocAnalysis(doc_id, len(norms), matches, _sentences_of(text, matches), self.terms(norms))
-
-    def terms(self, norms: list[str]) -> Counter:
-        """Keyness terms of a document's normalised tokens, in order of first occurrence (the same
-        order whatever this process has seen before, so that every backend gives the same data)."""
-        cache = self._term_cache
-        for n in set(filterfalse(cache.__contains__, norms)):  # words this process has not seen yet
-            cache[n] = _term_of(n)
-        terms = Counter(map(cache.__getitem__, norms))  # counted by term: الحرب, والحرب count حرب
-        if _NO_TERM in terms:
-            del terms[_NO_TERM]
-        return terms
-
-    # ---- chunks: what worker processes send back --------------------------------------------
-    # Sending a Counter of strings per document back to the parent costs more than computing it
-    # (every string is pickled once per document). A chunk is sent as one vocabulary of its
-    # keyness terms and per document arrays of ids and counts; the parent rebuilds the
-    # DocAnalysis objects. With ``keep_tokens`` (a token store is filling), each document's
-    # normalised words also travel, joined by line breaks (one string, which no word contains),
-    # with their offsets as bytes of C ints.
-
-    keep_tokens = False
-
-    def run_chunk(self, items, local: bool = False):
-        """Analyse a chunk: packed for the parent (in a worker), or DocAnalysis objects
-        (``local``, in the parent itself: token arrays go to ``self.sink``)."""
-        terms_ids = _Ids()
-        term_id = terms_ids.__getitem__
-        keep = self.keep_tokens or (local and self.sink is not None)
-        out = []
-        for doc_id, text in items:
-            surfaces, norms, starts, ends = token_arrays(text, self.normaliser)
-            if self._arrays:
-                matches = self.matcher.match_arrays(surfaces, norms, starts, ends, text)
-            else:  # pragma: no cover - a matcher without the list interface
-                matches = self.matcher.match(tokenize(text, self.normaliser), text)
-            counts = self.terms(norms)
-            sentences = _sentences_of(text, matches)
-            tokens = ("\n".join(norms), array("i", starts).tobytes(), array("i", ends).tobytes()) if keep else None
-            if local:
-                out.append(DocAnalysis(doc_id, len(norms), matches, sentences, counts))
-                if tokens is not None and self.sink is not None:
-                    self.sink(doc_id, *tokens, counts)
-            else:
-                out.append((doc_id, len(norms), matches, sentences, tokens,
-                            array("i", map(term_id, counts)).tobytes(), array("i", counts.values()).tobytes()))
-        return out if local else PackedChunk(list(terms_ids), out)
-
-    def unpack(self, chunk) -> list[DocAnalysis]:
-        """DocAnalysis objects of a chunk (in the parent); token arrays go to ``self.sink``."""
-        if not isinstance(chunk, PackedChunk):
-            return chunk
-        out = []
-        term_of = chunk.terms.__getitem__
-        sink = self.sink
-        for doc_id, n, matches, sentences, tokens, term_ids, counts in chunk.docs:
-            terms = Counter(dict(zip(map(term_of, _ints(term_ids)), _ints(counts))))
-            out.append(DocAnalysis(doc_id, n, matches, sentences, terms))
-            if sink is not None and tokens is not None:
-                sink(doc_id, *tokens, terms)
-        return out
-
-    sink = None  # in the parent: called with each document's token arrays (the token cache)
-
-    def from_tokens(self, doc_id: str, text: str, norms: list[str], starts: list[int], ends: list[int],
-                    terms: Counter) -> DocAnalysis:
-        """A document's analysis from its cached tokens and terms: only the matching is redone."""
-        if self._arrays:
-            matches = self.matcher.match_arrays(_Surfaces(text, starts, ends), norms, starts, ends, text)
-        else:  # pragma: no cover
-            from framing.records import Token
-
-            matches = self.matcher.match([Token(text[a:b], n, a, b) for n, a, b in zip(norms, starts, ends)], text)
-        return DocAnalysis(doc_id, len(norms), matches, _sentences_of(text, matches), terms)
+        self.vocab = Vocabulary(normaliser)
+        self._terms: list[str] = []  # keyness terms of this process, by id
+        self._term_index: dict[str, int] = {}
+        self._derived: dict[int, list] = {}  # id(vocabulary) -> [vocabulary, term id per word, candidate per word]
+        self._fast = hasattr(matcher, "explain_at") and hasattr(matcher, "is_candidate")
 
     def __getstate__(self):
-        return {"normaliser": self.normaliser, "matcher": self.matcher, "_term_cache": {},
-                "_arrays": self._arrays, "keep_tokens": self.keep_tokens}
+        return {"normaliser": self.normaliser, "matcher": self.matcher, "keep_tokens": self.keep_tokens}
+
+    def __setstate__(self, state):
+        self.__init__(state["normaliser"], state["matcher"])
+        self.keep_tokens = state["keep_tokens"]
+
+    def __call__(self, doc_id: str, text: str) -> DocAnalysis:
+        return self.run_chunk([(doc_id, text)], local=True)[0]
+
+    def run_chunk(self, items, local: bool = False):
+        """Analyse a batch of (doc_id, text): DocAnalysis objects (``local``, in the parent, the
+        tokens going to ``self.sink``), or a compact :class:`BatchResult` (in a worker)."""
+        items = list(items)
+        batch = tokenize_batch([text for _, text in items], self.vocab)
+        result = self.analyse_batch(items, batch, self.vocab)
+        if local:
+            if self.sink is not None:
+                self.sink(result.doc_ids, WordTokens.of(batch, self.vocab))
+            return result.documents()
+        if self.keep_tokens:
+            result.tokens = WordTokens.of(batch, self.vocab)
+        return result.compact()
+
+    def unpack(self, part) -> list[DocAnalysis]:
+        """In the parent: the DocAnalysis objects of what a worker sent; tokens go to ``self.sink``."""
+        if not isinstance(part, BatchResult):
+            return part
+        if self.sink is not None and part.tokens is not None:
+            self.sink(part.doc_ids, part.tokens)
+        return part.documents()
+
+    # ---- the analysis of a tokenised batch ---------------------------------------------------
+
+    def analyse_batch(self, items, batch: TokenBatch, vocab: Vocabulary) -> BatchResult:
+        """Matches, sentences and keyness terms of documents whose tokens are ``batch`` (ids from
+        ``vocab``: this process's vocabulary, or a token store's)."""
+        term_of, _kinds = self._derive(vocab)
+        n_docs = len(items)
+        bounds = batch.bounds.tolist()
+        # keyness terms: (document, term) pairs counted, in order of first occurrence
+        doc = batch.doc_of_token()
+        terms = term_of[batch.ids]
+        has_term = terms >= 0
+        width = len(self._terms) + 1
+        pair_docs = doc[has_term]
+        pairs, counts = _first_occurrence_counts(pair_docs, pair_docs * width + terms[has_term])
+        pair_doc = pairs // width
+        term_ids = (pairs - pair_doc * width).astype(np.int32)
+        term_bounds = np.searchsorted(pair_doc, np.arange(n_docs + 1))
+        # lexicon matches, where a document has a candidate word
+        matches: list[list[Match]] = [[] for _ in range(n_docs)]
+        sentences: list[list[str]] = [[] for _ in range(n_docs)]
+        if self._fast:
+            positions = np.flatnonzero(self._candidates(batch.ids, vocab))
+            by_doc = np.searchsorted(positions, bounds).tolist()
+            todo = [k for k in range(n_docs) if by_doc[k] < by_doc[k + 1]]
+        else:
+            todo = [k for k in range(n_docs) if bounds[k] < bounds[k + 1]]
+        if todo:
+            norm_of = self._derived[id(vocab)][3]
+        for k in todo:
+            a, z = bounds[k], bounds[k + 1]
+            text = items[k][1]
+            norms = norm_of[batch.ids[a:z]].tolist()
+            starts, ends = batch.starts[a:z].tolist(), batch.ends[a:z].tolist()
+            if self._fast:
+                at = (positions[by_doc[k]:by_doc[k + 1]] - a).tolist()
+                found = self.matcher.explain_at(at, _Surfaces(text, starts, ends), norms, starts, ends, text)[0]
+            elif hasattr(self.matcher, "match_arrays"):
+                surfaces = [text[x:y] for x, y in zip(starts, ends)]
+                found = self.matcher.match_arrays(surfaces, norms, starts, ends, text)
+            else:  # a matcher with the Token interface only
+                found = self.matcher.match(tokenize(text, self.normaliser), text)
+            matches[k] = found
+            sentences[k] = _sentences_of(text, found)
+        return BatchResult([d for d, _ in items], np.diff(batch.bounds).tolist(), matches, sentences,
+                           self._terms, term_ids, counts, term_bounds)
+
+    def _derive(self, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+        """Per word of ``vocab``, worked out once per word and extended as the vocabulary grows:
+        its keyness term id (-1 for none), what it can start in the lexicons (see
+        :meth:`Matcher.candidate_kind`), its normalised form (an object array, to pick a
+        document's forms at C speed), and the second-word bits it needs and offers (see
+        :meth:`Matcher.need_mask`)."""
+        entry = self._derived.get(id(vocab))
+        if entry is None or entry[0] is not vocab:
+            if len(self._derived) > 4:
+                self._derived.clear()
+            entry = self._derived[id(vocab)] = [vocab, _no_ids(), np.zeros(0, np.int8), np.zeros(0, dtype=object),
+                                                np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64)]
+        have = len(entry[1])
+        if have < len(vocab):
+            norms, surfaces = vocab.norms[have:], vocab.surfaces[have:]
+            n = len(norms)
+            terms = np.fromiter(map(self._term_id, norms), dtype=np.int32, count=n)
+            matcher = self.matcher
+            if hasattr(matcher, "candidate_kind"):
+                kinds = np.fromiter(map(matcher.candidate_kind, norms, surfaces), dtype=np.int8, count=n)
+                need = np.fromiter(map(matcher.need_mask, norms), dtype=np.uint64, count=n)
+                offer = np.fromiter(map(matcher.offer_mask, norms), dtype=np.uint64, count=n)
+            elif self._fast:
+                kinds = np.fromiter(map(matcher.is_candidate, norms, surfaces), dtype=np.int8, count=n)
+                need = offer = np.zeros(n, dtype=np.uint64)
+            else:
+                kinds, need, offer = np.ones(n, dtype=np.int8), np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64)
+            new_norms = np.empty(n, dtype=object)
+            new_norms[:] = norms
+            for k, part in enumerate((terms, kinds, new_norms, need, offer), start=1):
+                entry[k] = np.concatenate([entry[k], part])
+        return entry[1], entry[2]
+
+    def _candidates(self, ids: np.ndarray, vocab: Vocabulary) -> np.ndarray:
+        """Tokens that can start a hit: a word with a single-word hit, or the first word of a
+        multiword term followed by a word that can be the second word of one of its terms."""
+        derived = self._derived[id(vocab)]
+        out = derived[2][ids] == STARTS_HIT
+        need = derived[4][ids]
+        term_start = np.flatnonzero(need[:-1])
+        if len(term_start):
+            offered = derived[5][ids[term_start + 1]]
+            out[term_start[(need[term_start] & offered) != 0]] = True
+        return out
+
+    def _term_id(self, norm: str) -> int:
+        term = _term_of(norm)
+        if term == _NO_TERM:
+            return -1
+        i = self._term_index.get(term)
+        if i is None:
+            i = self._term_index[term] = len(self._terms)
+            self._terms.append(term)
+        return i
 
 
-@dataclass
-class PackedChunk:
-    terms: list[str]  # keyness terms of the chunk, by id
-    # per document: doc_id, n_tokens, matches, sentences, tokens (norms joined by line breaks,
-    # starts, ends) or None, term ids, term counts (the arrays as bytes of C ints)
-    docs: list[tuple]
-
-
-class _Ids(dict):
-    """str -> 0, 1, 2, ... in order of first use."""
-
-    def __missing__(self, key: str) -> int:
-        value = self[key] = len(self)
-        return value
-
-
-def _ints(data: bytes) -> array:
-    a = array("i")
-    a.frombytes(data)
-    return a
+def _first_occurrence_counts(doc: np.ndarray, keys: np.ndarray, piece: int = 250_000) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of ``keys`` (which identify their document ``doc``, in non-decreasing
+    order) in order of first occurrence, and how often each occurs. Counted piece by piece, the
+    pieces ending where a document does: small hash tables are much faster than one big one."""
+    cuts = [0]
+    while cuts[-1] + piece < len(keys):
+        cut = int(np.searchsorted(doc, doc[cuts[-1] + piece]))  # where that document begins
+        if cut <= cuts[-1]:
+            cut = int(np.searchsorted(doc, doc[cuts[-1] + piece], side="right"))
+        cuts.append(cut)
+    cuts.append(len(keys))
+    uniques, counts = [], []
+    for a, z in zip(cuts, cuts[1:]):
+        codes, distinct = pd.factorize(keys[a:z])  # numbered in order of first occurrence
+        uniques.append(distinct)
+        counts.append(np.bincount(codes, minlength=len(distinct)))
+    if len(uniques) == 1:
+        return uniques[0], counts[0].astype(np.int32)
+    return np.concatenate(uniques), np.concatenate(counts).astype(np.int32)
 
 
 class _Surfaces:
-    """Surface forms of cached tokens, cut from the text only where the matcher asks."""
+    """Surface forms of a document's tokens, cut from the text only where the matcher asks."""
 
     __slots__ = ("text", "starts", "ends")
 
@@ -194,26 +326,33 @@ class _Surfaces:
         return self.text[self.starts[i]:self.ends[i]]
 
 
+_SENTENCE_SPLIT_RE = re.compile(f"({SENTENCE_END_RE.pattern})")  # keeps the sentence ends between the pieces
+
+
 def _sentences_of(text: str, matches: list[Match]) -> list[str]:
-    """The sentence around each match, in the matches' order."""
+    """The sentence around each match, in the matches' order: the stretch of text between the
+    sentence ends (as :func:`framing.arabic.sentence_spans` cuts them) that holds the match's
+    first character, without surrounding white space. A sentence ending in punctuation keeps it;
+    a line break is not part of the sentence before it."""
     if not matches:
         return []
-    spans = sentence_spans(text)
+    parts = _SENTENCE_SPLIT_RE.split(text)  # sentence, end, sentence, end, ..., sentence
+    pos = [0, *accumulate(map(len, parts))]  # pos[i]: where parts[i] starts
+    sentence_starts = pos[0::2]
     out = []
-    i = 0
-    for m in sorted(range(len(matches)), key=lambda k: matches[k].start):
-        while i + 1 < len(spans) and spans[i][1] <= matches[m].start:
-            i += 1
-        out.append((m, text[spans[i][0]:spans[i][1]] if spans else ""))
-    out.sort()
-    return [s for _, s in out]
+    for match in matches:
+        k = 2 * (bisect_right(sentence_starts, match.start) - 1)
+        end = pos[k + 2] if k + 1 < len(parts) and parts[k + 1][0] != "\n" else pos[k + 1]
+        out.append(text[pos[k]:end].strip())
+    return out
 
 
 def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], *, store=None, jobs: int = 0,
                       backend: str = "local", scheduler: str | None = None, progress=None) -> list[DocAnalysis]:
     """Analyse (doc_id, text) items, results in input order. With a token store
-    (:class:`framing.cache.TokenStore`), documents it holds are only re-matched, in this process;
-    the others go through :func:`framing.parallel.map_documents` and are added to the store."""
+    (:class:`framing.cache.TokenStore`), the documents it holds are only matched again, in this
+    process, from their stored tokens; the others go through :func:`framing.parallel.map_documents`
+    and their tokens are added to the store."""
     from framing.parallel import map_documents
 
     options = {"jobs": jobs, "backend": backend, "scheduler": scheduler, "progress": progress}
@@ -228,14 +367,13 @@ def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], 
             results[k] = res
     finally:
         analyser.sink, analyser.keep_tokens = None, False
-    done = 0
-    for k, h in enumerate(hashes):
-        if results[k] is None:
-            doc_id, text = items[k]
-            results[k] = analyser.from_tokens(doc_id, text, *store.lookup(h))
-            done += 1
-            if progress is not None and done % 200 == 0:
-                progress(200)
-    if progress is not None and done % 200:
-        progress(done % 200)
+    cached = [k for k in range(len(items)) if results[k] is None]
+    step = 2000
+    for s in range(0, len(cached), step):
+        part = cached[s:s + step]
+        batch, vocab = store.batch([hashes[k] for k in part])
+        for k, res in zip(part, analyser.analyse_batch([items[k] for k in part], batch, vocab).documents()):
+            results[k] = res
+        if progress is not None:
+            progress(len(part))
     return results

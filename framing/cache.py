@@ -7,9 +7,8 @@ What is cached, and the key it is stored under (a SHA-256 over everything the ou
   — the bytes of every input file with its path as the run shows it, the config sections the
   corpus stage reads (``outlets``, ``sources``, ``corpus``), the bytes of extra cleaning profiles,
   the normaliser version and the code revision of the corpus stage;
-* ``tokens``: per document, the lexicon-independent part of its analysis (token count and keyness
-  terms) — the SHA-256 of the cleaned text, the normaliser version and the code revision of the
-  tokeniser and analyser;
+* ``tokens``: per document, its tokens (word ids into a stored word list, offsets) — the SHA-256
+  of the cleaned text, the normaliser version and the code revision of the tokeniser;
 * ``stage``: any other expensive lexicon-independent result, through :meth:`Cache.memo`, keyed by
   the hash of its inputs (for the classifier and topic stages).
 
@@ -35,7 +34,7 @@ from typing import Any
 
 FORMAT = "1"  # bump when the layout of cached values changes
 _CORPUS_CODE = ("framing.corpus", "framing.records", "framing.config")
-_TOKENS_CODE = ("framing.arabic", "framing.analyse", "framing.records")
+_TOKENS_CODE = ("framing.arabic", "framing.tokens", "framing.records")
 
 
 @lru_cache(maxsize=None)
@@ -208,29 +207,33 @@ def tokens_key(normaliser_version: str) -> str:
 
 
 class TokenStore:
-    """The lexicon-independent part of every document's analysis: its tokens (normalised words,
-    starts, ends) and its keyness terms, looked up by the SHA-256 of the cleaned text, so that a
-    re-run after a lexicon edit only redoes the matching, and an edited document misses alone.
+    """The tokens of every document (word ids, start and end offsets), looked up by the SHA-256 of
+    the cleaned text, so that a re-run after a lexicon edit skips tokenising and an edited document
+    misses alone. Keyness terms are recomputed from the stored words, which costs little.
 
-    Stored as one entry (``kind="tokens"``, keyed by :func:`tokens_key`): per document its
-    normalised words joined by line breaks (no word contains one), and int32 arrays of offsets,
-    term ids and counts. The entry keeps the documents of the latest run.
+    Stored as one entry (``kind="tokens"``, keyed by :func:`tokens_key`): a word list (surfaces and
+    their normalised forms) and, for all documents together, int32 arrays of word ids and
+    offsets, with an index from text hash to where a document's tokens are. The entry keeps the
+    documents of the latest run.
     """
 
     def __init__(self, cache: Cache, normaliser_version: str) -> None:
+        import numpy as np
+
         self.cache = cache
         self.key = tokens_key(normaliser_version)
-        self._new: dict[str, tuple] = {}  # text hash -> (norms, starts, ends, terms) analysed in this run
-        self._used: set[str] = set()
         self._hash_of: dict[str, str] = {}  # doc_id -> text hash, for documents of this run
+        self._used: set[str] = set()
         data = cache.get("tokens", self.key) if cache.enabled else None
-        self._data = data or {"index": {}}
-        # text hash -> (position in norms, offset and length in starts/ends, offset and length in terms)
-        self._index: dict[str, tuple[int, int, int, int, int]] = self._data["index"]
-        if self._index:
-            import numpy as np
-
-            self._terms = np.array(self._data["terms"], dtype=object)
+        data = data or {"index": {}, "surfaces": [], "norms": [], "ids": np.zeros(0, np.int32),
+                        "starts": np.zeros(0, np.int32), "ends": np.zeros(0, np.int32)}
+        self._index: dict[str, tuple[int, int]] = data["index"]  # text hash -> (offset, token count)
+        self._arrays = {k: data[k] for k in ("ids", "starts", "ends")}
+        self._surfaces: list[str] = data["surfaces"]
+        self._norms: list[str] = data["norms"]
+        self._word_id: dict[str, int] | None = None  # surface -> id, built when a word is added
+        self._new: dict[str, tuple] = {}  # text hash -> (ids, starts, ends) tokenised in this run
+        self._vocab = None
 
     def __len__(self) -> int:
         return len(self._index)
@@ -243,65 +246,66 @@ class TokenStore:
     def has(self, text_hash: str) -> bool:
         return text_hash in self._index
 
-    def lookup(self, text_hash: str):
-        """(norms, starts, ends, terms) of a cached document, or None."""
-        where = self._index.get(text_hash)
-        if where is None:
-            return None
-        from collections import Counter
+    def batch(self, hashes: list[str]):
+        """(TokenBatch, Vocabulary) of stored documents, in the order given."""
+        import numpy as np
 
-        k, off, n, toff, tn = where
-        d = self._data
-        self._used.add(text_hash)
-        joined = d["norms"][k]
-        norms = joined.split("\n") if n else []
-        terms = Counter(dict(zip(self._terms[d["term_ids"][toff:toff + tn]].tolist(),
-                                 d["term_counts"][toff:toff + tn].tolist())))
-        return norms, d["starts"][off:off + n].tolist(), d["ends"][off:off + n].tolist(), terms
+        from framing.tokens import TokenBatch, Vocabulary
 
-    def add(self, doc_id: str, norms: str, starts: bytes, ends: bytes, terms) -> None:
-        """Tokens of a document analysed in this run (``DocumentAnalyser.sink``): its normalised
-        words joined by line breaks, its offsets as bytes of C ints, its terms Counter."""
-        h = self._hash_of.get(doc_id)
-        if h is not None:
-            self._new[h] = (norms, starts, ends, terms)
+        if self._vocab is None:
+            self._vocab = Vocabulary.of_words(None, self._surfaces, self._norms)
+        where = [self._index[h] for h in hashes]
+        self._used.update(hashes)
+        pick = [slice(o, o + n) for o, n in where]
+        a = self._arrays
+        parts = {k: np.concatenate([a[k][s] for s in pick]) if pick else np.zeros(0, np.int32) for k in a}
+        bounds = np.concatenate([[0], np.cumsum([n for _, n in where], dtype=np.int64)])
+        return TokenBatch(parts["ids"], parts["starts"], parts["ends"], bounds), self._vocab
+
+    def add(self, doc_ids: list[str], tokens) -> None:
+        """Tokens of documents tokenised in this run (``DocumentAnalyser.sink``): a WordTokens
+        (a batch with its own word list)."""
+        import numpy as np
+
+        if self._word_id is None:
+            self._word_id = {w: i for i, w in enumerate(self._surfaces)}
+        word_id = self._word_id
+        mapping = np.empty(len(tokens.surfaces), dtype=np.int32)
+        for k, (surface, norm) in enumerate(zip(tokens.surfaces, tokens.norms)):
+            i = word_id.get(surface)
+            if i is None:
+                i = word_id[surface] = len(self._surfaces)
+                self._surfaces.append(surface)
+                self._norms.append(norm)
+            mapping[k] = i
+        b = tokens.batch
+        ids = mapping[b.ids]
+        bounds = b.bounds.tolist()
+        for k, doc_id in enumerate(doc_ids):
+            h = self._hash_of.get(doc_id)
+            if h is not None:
+                s = slice(bounds[k], bounds[k + 1])
+                self._new[h] = (ids[s], b.starts[s], b.ends[s])
 
     def save(self) -> None:
-        """Write the documents of this run (cached ones and new ones) if anything changed."""
+        """Write the documents of this run (cached ones and new ones) if anything changed; words
+        no document uses any more are dropped."""
         if not self.cache.enabled or (not self._new and self._used == set(self._index)):
             return
         import numpy as np
 
-        tvocab: dict[str, int] = {}
-
-        def term_ids(words) -> np.ndarray:
-            get = tvocab.setdefault
-            return np.fromiter((get(w, len(tvocab)) for w in words), dtype=np.int32)
-
-        norms: list[str] = []
-        parts: dict[str, list] = {"starts": [], "ends": [], "term_ids": [], "term_counts": []}
-        index: dict[str, tuple[int, int, int, int, int]] = {}
-        off = toff = 0
-
-        def put(h, joined, starts, ends, tids, counts):
-            nonlocal off, toff
-            index[h] = (len(norms), off, len(starts), toff, len(tids))
-            norms.append(joined)
-            off += len(starts)
-            toff += len(tids)
-            for key, value in zip(parts, (starts, ends, tids, counts)):
-                parts[key].append(value)
-
-        if self._used:
-            d = self._data
-            old_terms = term_ids(d["terms"])
-            for h in sorted(self._used - set(self._new)):
-                k, o, n, to, tn = self._index[h]
-                put(h, d["norms"][k], d["starts"][o:o + n], d["ends"][o:o + n],
-                    old_terms[d["term_ids"][to:to + tn]], d["term_counts"][to:to + tn])
-        for h, (joined, starts, ends, terms) in self._new.items():
-            put(h, joined, np.frombuffer(starts, dtype=np.int32), np.frombuffer(ends, dtype=np.int32),
-                term_ids(terms.keys()), np.fromiter(terms.values(), dtype=np.int32, count=len(terms)))
-        data = {k: (np.concatenate(v).astype(np.int32) if v else np.zeros(0, np.int32)) for k, v in parts.items()}
-        data.update(index=index, norms=norms, terms=list(tvocab))
+        a = self._arrays
+        docs = [(h, (a["ids"][o:o + n], a["starts"][o:o + n], a["ends"][o:o + n]))
+                for h, (o, n) in sorted(self._index.items()) if h in self._used and h not in self._new]
+        docs += list(self._new.items())
+        index, off = {}, 0
+        for h, (ids, _s, _e) in docs:
+            index[h] = (off, len(ids))
+            off += len(ids)
+        joined = [np.concatenate([d[1][k] for d in docs]).astype(np.int32) if docs else np.zeros(0, np.int32)
+                  for k in range(3)]
+        used, ids = np.unique(joined[0], return_inverse=True)
+        keep = used.tolist()
+        data = {"index": index, "surfaces": [self._surfaces[i] for i in keep], "norms": [self._norms[i] for i in keep],
+                "ids": ids.astype(np.int32).reshape(-1), "starts": joined[1], "ends": joined[2]}
         self.cache.put("tokens", self.key, data)

@@ -160,11 +160,37 @@ def _match_frame(docs, analyses) -> pd.DataFrame:
 
 
 def _outlet_terms(docs, analyses) -> dict[str, Counter]:
+    """Keyness term counts per outlet, each Counter in order of first occurrence over the
+    documents in input order (as adding up the documents' Counters one by one would give)."""
+    import numpy as np
+
     outlet_of = {d.doc_id: d.outlet for d in docs}
-    terms: dict[str, Counter] = {}
+    outlets: dict[str, int] = {}
+    words: dict[str, int] = {}
+    maps: dict[int, np.ndarray] = {}  # id(term list) -> its terms' ids in `words`
+    parts_outlet, parts_term, parts_count = [], [], []
     for a in analyses:
-        terms.setdefault(outlet_of[a.doc_id], Counter()).update(a.terms)
-    return terms
+        vocab = a.term_vocab
+        m = maps.get(id(vocab))
+        if m is None or len(m) < len(vocab):
+            m = maps[id(vocab)] = np.fromiter((words.setdefault(t, len(words)) for t in vocab), dtype=np.int64,
+                                               count=len(vocab))
+        parts_term.append(m[a.term_ids])
+        parts_count.append(a.term_counts)
+        parts_outlet.append(np.full(len(a.term_ids), outlets.setdefault(outlet_of[a.doc_id], len(outlets)), np.int64))
+    names = list(words)
+    out: dict[str, Counter] = {}
+    if not parts_term:
+        return {o: Counter() for o in outlets}
+    outlet_idx, term, count = (np.concatenate(p) for p in (parts_outlet, parts_term, parts_count))
+    width = max(1, len(names))
+    codes, pairs = pd.factorize(outlet_idx * width + term)  # numbered in order of first occurrence
+    pair_sum = np.bincount(codes, weights=count, minlength=len(pairs)).astype(np.int64)
+    pair_outlet, pair_term = pairs // width, pairs % width
+    for o, k in outlets.items():
+        sel = pair_outlet == k
+        out[o] = Counter(dict(zip([names[t] for t in pair_term[sel].tolist()], pair_sum[sel].tolist())))
+    return out
 
 
 def _outlet_names(cfg: StudyConfig, docs) -> dict[str, str]:

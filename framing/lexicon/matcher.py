@@ -39,6 +39,8 @@ from framing.lexicon.model import Lexicon, inflection_suffixes
 from framing.records import Match, Token
 
 MIN_CLITIC_STEM = 3
+NOT_CANDIDATE, STARTS_HIT, STARTS_TERM = 0, 1, 2  # Matcher.candidate_kind
+ANY_BIT = 1 << 63  # Matcher.need_mask / offer_mask: "_", any second word
 STAR = None  # in a compiled exclusion phrase: the hit itself
 _NOTHING = ((), ())
 _GAP_BREAK = frozenset("\n.!?؟؛;،,:")  # a multiword term does not run across these
@@ -447,27 +449,91 @@ class Matcher:
     def explain_arrays(self, surfaces, norms, starts, ends, text) -> tuple[list[Match], list[Excluded]]:
         index = self._index
         if self._slow:  # prefix forms: analyse each new distinct word once
-            seen = self._seen
-            for norm in set(norms).difference(seen):
-                seen.add(norm)
-                info = self._lookup(norm)
-                if info is not None:
-                    index[norm] = info
-        cands: list[tuple[int, int, _Target, str, int]] = []  # (i, j, target, rule, cost)
-        n = len(norms)
+            for norm in set(norms).difference(self._seen):
+                self.is_candidate(norm, "")
         positions = [i for i, norm in enumerate(norms) if norm in index]
-        lemma_hits = None
         if self._use_lemmas:
-            lemma_hits = self._lemma_cache
-            for surface in set(surfaces).difference(lemma_hits):
-                self._lemma_hits(surface)
-            more = [i for i, surface in enumerate(surfaces) if lemma_hits[surface]]
+            more = [i for i, surface in enumerate(surfaces) if self._lemma_hits(surface)]
             if more:
                 positions = sorted(set(positions).union(more))
+        return self.explain_at(positions, surfaces, norms, starts, ends, text)
+
+    def is_candidate(self, norm: str, surface: str) -> bool:
+        """Whether a token (normalised and as written) can start a hit: the per-word test behind
+        :meth:`explain_at`, for callers that keep one answer per distinct word."""
+        return self.candidate_kind(norm, surface) != NOT_CANDIDATE
+
+    def candidate_kind(self, norm: str, surface: str) -> int:
+        """STARTS_HIT when the word has a single-word hit, STARTS_TERM when it only starts
+        multiword terms (a hit needs a next word that can be their second word: :meth:`need_mask`), else
+        NOT_CANDIDATE."""
+        index = self._index
+        if self._slow and norm not in self._seen:
+            self._seen.add(norm)
+            info = self._lookup(norm)
+            if info is not None:
+                index[norm] = info
+        info = index.get(norm)
+        if (info is not None and info[0]) or (self._use_lemmas and surface and self._lemma_hits(surface)):
+            return STARTS_HIT
+        return STARTS_TERM if info is not None and info[1] else NOT_CANDIDATE
+
+    # A multiword term can only match where the next word can be its second word. To test that
+    # for all tokens at once, every distinct second word gets one of 63 bits (several words may
+    # share a bit: the test may let a position through, never hold a real hit back), and "_"
+    # (any word) the last bit: a word starting terms "needs" the bits of their second words, a
+    # word "offers" the bits of the second words it can be.
+
+    def need_mask(self, norm: str) -> int:
+        """Bits of the second words of the multiword terms starting with ``norm`` (0: none);
+        call :meth:`candidate_kind` on the word first."""
+        info = self._index.get(norm)
+        if info is None or not info[1]:
+            return 0
+        bits = self._second_bits()[0]
+        mask = 0
+        for seq in info[1]:
+            mask |= bits[seq.words[1]]
+        return mask
+
+    def offer_mask(self, norm: str) -> int:
+        """Bits of the second words that ``norm`` can be."""
+        _bits, by_full, with_prefixes = self._second_bits()
+        mask = by_full.get(norm, 0) | ANY_BIT
+        for word, bit in with_prefixes:
+            if self._accepts(word, norm):
+                mask |= bit
+        return mask
+
+    def _second_bits(self):
+        got = self.__dict__.get("_second_bits_")
+        if got is None:
+            seqs = [q for qs in self._seq_first.values() for q in qs] + [q for _p, q in self._seq_first_prefix]
+            bits: dict[_Word, int] = {}
+            by_full: dict[str, int] = {}
+            with_prefixes = []
+            for word in dict.fromkeys(q.words[1] for q in seqs):
+                bit = bits[word] = ANY_BIT if word.any else 1 << (len(bits) % 63)
+                for full in word.full:
+                    by_full[full] = by_full.get(full, 0) | bit
+                if word.prefixes:
+                    with_prefixes.append((word, bit))
+            got = self._second_bits_ = (bits, by_full, with_prefixes)
+        return got
+
+    def explain_at(self, positions, surfaces, norms, starts, ends, text) -> tuple[list[Match], list[Excluded]]:
+        """:meth:`explain_arrays` given the token positions that can start a hit (those for which
+        :meth:`is_candidate` is true), in increasing order."""
+        index = self._index
+        cands: list[tuple[int, int, _Target, str, int]] = []  # (i, j, target, rule, cost)
+        n = len(norms)
+        lemmas = self._use_lemmas
         for i in positions:
             singles, seqs = index.get(norms[i], _NOTHING)
-            if lemma_hits is not None and lemma_hits[surfaces[i]]:
-                singles = singles + lemma_hits[surfaces[i]]
+            if lemmas:
+                extra = self._lemma_hits(surfaces[i])
+                if extra:
+                    singles = singles + extra
             if singles:
                 done = None
                 for target, rule, cost in singles:
