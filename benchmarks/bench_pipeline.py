@@ -93,7 +93,8 @@ def child_parts(args: argparse.Namespace) -> dict:
     """Single-process timings of the analysis parts, and the baseline, on the cleaned documents
     (read back from the cold run's cache)."""
     from framing.analyse import DocumentAnalyser, _sentences_of
-    from framing.arabic import Normaliser, token_arrays
+    from framing.arabic import Normaliser
+    from framing.tokens import tokenize_batch
     from framing.cache import Cache, cache_dir, corpus_key
     from framing.config import load_config
     from framing.lexicon import Matcher, load_lexicons
@@ -114,31 +115,32 @@ def child_parts(args: argparse.Namespace) -> dict:
     matcher = Matcher(lexicons, normaliser)
     out["compile_s"] = time.perf_counter() - t
 
-    t, c = time.perf_counter(), time.process_time()
-    arrays = [token_arrays(x, normaliser) for x in texts]
-    out["tokenise_s"], out["tokenise_cpu"] = time.perf_counter() - t, time.process_time() - c
-    out["words"] = words = sum(len(a[1]) for a in arrays)
-    t, c = time.perf_counter(), time.process_time()
-    matches = [matcher.match_arrays(*a, x) for a, x in zip(arrays, texts)]
-    out["match_s"], out["match_cpu"] = time.perf_counter() - t, time.process_time() - c
-    out["matches"] = sum(map(len, matches))
+    items = [(str(k), x) for k, x in enumerate(texts)]
     analyser = DocumentAnalyser(normaliser, matcher)
     t, c = time.perf_counter(), time.process_time()
-    for a in arrays:
-        analyser.terms(a[1])
-    out["terms_s"], out["terms_cpu"] = time.perf_counter() - t, time.process_time() - c
+    batch = tokenize_batch(texts, analyser.vocab)
+    out["tokenise_s"], out["tokenise_cpu"] = time.perf_counter() - t, time.process_time() - c
+    out["words"] = len(batch.ids)
+    out["distinct_words"] = len(analyser.vocab)
     t, c = time.perf_counter(), time.process_time()
-    for x, m in zip(texts, matches):
+    analyser._derive(analyser.vocab)
+    out["tables_s"], out["tables_cpu"] = time.perf_counter() - t, time.process_time() - c
+    t, c = time.perf_counter(), time.process_time()
+    result = analyser.analyse_batch(items, batch, analyser.vocab)
+    out["match_s"], out["match_cpu"] = time.perf_counter() - t, time.process_time() - c
+    out["matches"] = sum(map(len, result.matches))
+    t, c = time.perf_counter(), time.process_time()
+    for x, m in zip(texts, result.matches):
         _sentences_of(x, m)
     out["sentences_s"], out["sentences_cpu"] = time.perf_counter() - t, time.process_time() - c
-    del arrays
+    del batch, result
 
     n = min(args.baseline_docs, len(texts))
     sample = texts[:n]
     fresh = Normaliser(ta_marbuta=cfg.normalise.ta_marbuta, alef_maqsura=cfg.normalise.alef_maqsura)
-    fresh_matcher = Matcher(lexicons, fresh)
+    fresh_analyser = DocumentAnalyser(fresh, Matcher(lexicons, fresh))
     t, c = time.perf_counter(), time.process_time()
-    ours = [fresh_matcher.match_arrays(*token_arrays(x, fresh), x) for x in sample]
+    ours = [a.matches for a in fresh_analyser.run_chunk([(str(k), x) for k, x in enumerate(sample)], local=True)]
     out["framing_sample_s"], out["framing_sample_cpu"] = time.perf_counter() - t, time.process_time() - c
     out["framing_sample_matches"] = sum(map(len, ours))
     out["baseline"] = baseline(sample, lexicons, Normaliser(ta_marbuta=cfg.normalise.ta_marbuta,
@@ -448,8 +450,10 @@ def report(console, figures: dict) -> None:
             t.add_row(st, f"{w:.1f}", rate(words, w), f"{c:.1f}" if c is not None else "–", rate(words, c))
     parts = big.get("parts", {})
     if "tokenise_s" in parts:
-        for key, name in (("tokenise", "  normalise + tokenise (1 process)"), ("match", "  lexicon matching (1 process)"),
-                          ("terms", "  keyness terms (1 process)"), ("sentences", "  match sentences (1 process)")):
+        for key, name in (("tokenise", "  tokenise + normalise distinct words (1 process)"),
+                          ("tables", "  per-word tables: keyness term, lexicon candidate (1 process)"),
+                          ("match", "  matching + keyness counts + sentences (1 process)"),
+                          ("sentences", "    of which match sentences (1 process)")):
             t.add_row(name, f"{parts[key + '_s']:.1f}", rate(parts["words"], parts[key + "_s"]),
                       f"{parts.get(key + '_cpu', 0):.1f}", rate(parts["words"], parts.get(key + "_cpu")))
     t.add_row("[bold]reading → matches[/bold]", f"{_rm(cold):.1f}", rate(words, _rm(cold)), f"{_rm(cold, 'cpu'):.1f}",
