@@ -30,16 +30,24 @@ import yaml
 PROFILE_DIR = Path(__file__).parent / "profiles"
 AGENCIES_FILE = "agencies.yaml"
 
-_DIACRITICS = dict.fromkeys(list(range(0x064B, 0x0660)) + [0x0670, 0x0640], None)
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None, **{chr(k): None for k in _DIACRITICS}})
-_TRAIL = re.compile(r"[\s:：.\-–—،,|]+$")
-_SPACES = re.compile(r"\s+")
+# line_key, step by step: fold letters (str.replace, C speed), drop diacritics and tatweel (rare:
+# searched first), collapse and strip whitespace, strip trailing punctuation, lower case.
+_FOLDS = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"))
+_DROP = re.compile("[\u064B-\u065F\u0670\u0640]+")
+# every character str.split() splits on (the characters `\s` matches), then the punctuation that
+# may end a furniture line
+_TRAIL = "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + ":：.-–—،,|"
 
 
 def line_key(line: str) -> str:
     """A line as furniture lists compare it: no diacritics or tatweel, folded alef/ya/ta marbuta,
     single spaces, no trailing punctuation, lower case."""
-    return _SPACES.sub(" ", _TRAIL.sub("", line.translate(_FOLD))).strip().lower()
+    for letter, folded in _FOLDS:
+        if letter in line:
+            line = line.replace(letter, folded)
+    if _DROP.search(line):
+        line = _DROP.sub("", line)
+    return " ".join(line.split()).rstrip(_TRAIL).lower()
 
 
 class ProfileError(Exception):
