@@ -22,7 +22,7 @@ import os
 import pickle
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -217,3 +217,30 @@ def _map_dask(func, items, scheduler, n_jobs, progress) -> list:
         if cluster is not None:
             cluster.close()
     return out
+
+
+def _call_forked(args: tuple[str, object]):
+    """In a forked worker: the inherited function applied to one batch."""
+    key, batch = args
+    return _FORKED[key][0](batch)
+
+
+def imap_forked(func: Callable[[T], R], batches: Iterator[T], jobs: int) -> Iterator[R]:
+    """``func(batch)`` for every batch of ``batches``, in order, computed in ``jobs`` forked worker
+    processes while the iterator is still being read (the pool's task thread reads it).
+
+    ``func`` and whatever it holds are inherited by the workers, never pickled; each batch and
+    each result is. With ``jobs`` <= 1, or where processes cannot be forked (not Linux, or
+    ``USE_FORK`` off), it runs in this process, one batch at a time."""
+    if jobs <= 1 or not _can_fork():
+        yield from map(func, batches)
+        return
+    import multiprocessing as mp
+
+    key = f"{os.getpid()}-{id(func)}-{time.monotonic_ns()}"
+    _FORKED[key] = (func, None)
+    try:
+        with mp.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap(_call_forked, ((key, b) for b in batches))
+    finally:
+        del _FORKED[key]

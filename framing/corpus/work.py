@@ -1,0 +1,191 @@
+"""Per-document work of the corpus stage: everything a document needs that no other document
+does — its outlet from the config or a field, the emptiness and language checks, cleaning,
+attribution (source line, agencies, wire flag, inferred outlet), its word count, 5-word shingles,
+MinHash signature and exact-copy key.
+
+``DocumentWork(config)`` is called on a batch of raw documents and returns a ``CleanedBatch``. It
+runs in process, or in forked worker processes that inherit it (``load.py``); a document's result
+depends neither on the other documents nor on the batching, so both give the same output.
+What needs all the documents (repeated lines, length checks after them, ids, duplicates) is done
+afterwards by ``load.process``, in the parent, in input order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from operator import attrgetter
+
+import numpy as np
+
+from framing.config import StudyConfig
+from framing.corpus.attribute import SOURCE_LINE_WEIGHT, agency_mentions, decide, signature_scores
+from framing.corpus.clean import Cleaned, arabic_share, clean_text
+from framing.corpus.dedup import exact_key
+from framing.corpus.minhash import signatures
+from framing.corpus.options import CorpusOptions
+from framing.corpus.outlets import UNKNOWN, OutletResolver
+from framing.corpus.profiles import Rules
+from framing.corpus.readers import AUTO, FIXED, FROM_FIELD, Raw
+from framing.corpus.words import WordHasher, Words
+from framing.records import Document
+
+
+@dataclass
+class CleanedBatch:
+    """The documents of a batch after the per-document work, with what the global steps need.
+    Per document: Arabic words (-1 when skipped before cleaning), the number of its shingles and
+    its exact-copy key (None when skipped); shingles and signatures are packed per batch."""
+
+    docs: list  # Documents (in a worker's answer: their changed fields, ``changed_fields``)
+    n_arabic: list[int]
+    n_shingles: list[int]
+    keys: list[bytes | None]
+    shingles: np.ndarray  # every document's sorted unique shingle hashes, one after the other (uint32)
+    signatures: np.ndarray  # one MinHash row per document with at least one shingle, in order
+    hints: list[str] = field(default_factory=list)  # Raw.id_hint of every document (set in the parent)
+
+    def split_shingles(self) -> list[np.ndarray]:
+        """Each document's shingles (views of ``shingles``)."""
+        return np.split(self.shingles, np.cumsum(self.n_shingles[:-1])) if self.docs else []
+
+
+class DocumentWork:
+    """The per-document steps, with the compiled profiles and options they use."""
+
+    def __init__(self, config: StudyConfig, rules: Rules) -> None:
+        self.opts = config.corpus
+        self.rules = rules
+        self.resolver = OutletResolver(config, rules)
+        self.hasher = WordHasher()
+
+    def __call__(self, raws: list[Raw]) -> CleanedBatch:
+        n = len(raws)
+        n_arabic, n_shingles, keys = [-1] * n, [0] * n, [None] * n
+        pending = []
+        for i, raw in enumerate(raws):
+            cleaned = _clean_one(raw, self.rules, self.opts, self.resolver)
+            if cleaned is not None:
+                pending.append((i, raw, cleaned))
+        shingles = []
+        # the words of every text, and of every byline or dateline removed from the texts
+        texts = [raw.doc.text for _, raw, _ in pending]
+        lines = [line for _, _, cleaned in pending for line in cleaned.credit_lines]
+        analysed = self.hasher.analyse_many(texts + lines)
+        line_words = iter(analysed[len(texts):])
+        for (i, raw, cleaned), words in zip(pending, analysed):
+            byline_words = [next(line_words).hashes for _ in cleaned.credit_lines]
+            _attribute(raw, cleaned, words, byline_words, self.rules, self.resolver)
+            n_arabic[i], n_shingles[i], keys[i] = words.n_arabic, len(words.shingles), exact_key(raw.doc.text)
+            if len(words.shingles):
+                shingles.append(words.shingles)
+        return CleanedBatch([r.doc for r in raws], n_arabic, n_shingles, keys,
+                            np.concatenate(shingles) if shingles else np.zeros(0, dtype=np.uint32),
+                            signatures(shingles, self.opts.num_perm))
+
+    def on_packed(self, packed: list[tuple]) -> CleanedBatch:
+        """In a worker process: the work on documents packed by ``pack_raw``; the answer carries
+        each document's changed fields (``changed_fields``) instead of the document."""
+        batch = self([unpack_raw(t) for t in packed])
+        batch.docs = [changed_fields(d) for d in batch.docs]
+        return batch
+
+
+# ---- what travels between processes ----------------------------------------------------------
+# Only what the work reads goes to a worker, and only what it changes comes back: plain tuples
+# pickle faster than documents.
+
+CHANGED = ("outlet", "status", "reason", "text", "title", "removed", "warnings", "source_line",
+           "wire_agencies", "is_wire", "outlet_inferred")
+changed_fields = attrgetter(*CHANGED)
+
+
+def pack_raw(raw: Raw) -> tuple:
+    d = raw.doc
+    return d.text, d.title, d.outlet, d.status, d.reason, d.source, d.warnings, raw.mode, raw.outlet_value, raw.single
+
+
+def unpack_raw(packed: tuple) -> Raw:
+    text, title, outlet, status, reason, source, warnings, mode, outlet_value, single = packed
+    doc = Document("", outlet, source, text, title=title, status=status, reason=reason, warnings=warnings)
+    return Raw(doc, "", mode, outlet_value, single)
+
+
+def apply_fields(doc: Document, values: tuple) -> None:
+    """The fields a worker changed, set on the document read in this process."""
+    for name, value in zip(CHANGED, values):
+        setattr(doc, name, value)
+
+
+def _clean_one(raw: Raw, rules: Rules, opts: CorpusOptions, resolver: "OutletResolver") -> Cleaned | None:
+    """Outlet from the config or field, emptiness and language checks, cleaning. None when skipped."""
+    doc = raw.doc
+    if raw.mode == FIXED:
+        doc.outlet = raw.outlet_value
+    elif raw.mode == FROM_FIELD and raw.outlet_value:
+        doc.outlet = resolver.from_field(raw.outlet_value)
+    if not doc.analysed:
+        return None
+    if not doc.text.strip():
+        doc.text = ""
+        doc.skip("empty file" if raw.single else "empty text")
+        return None
+    share = arabic_share(doc.text)
+    if share < opts.min_arabic_share:
+        doc.skip(f"not Arabic: {share:.0%} of letters are Arabic (minimum {opts.min_arabic_share:.0%}, corpus.min_arabic_share)")
+        return None
+    cleaned = clean_text(doc.text, rules, take_title=raw.single and not doc.title and opts.title_from_first_line,
+                         short_line_words=opts.short_line_words, furniture=opts.clean, title=doc.title)
+    doc.text = cleaned.text
+    doc.removed = cleaned.removed
+    if cleaned.title:
+        doc.title = cleaned.title
+    return cleaned
+
+
+def _attribute(raw: Raw, cleaned: Cleaned, words: Words, byline_words: list[np.ndarray], rules: Rules,
+               resolver: "OutletResolver") -> None:
+    """Source line, inferred outlet, agencies, wire flag, and the outlet of `outlet: auto` texts.
+    ``byline_words``: the word hashes of each of ``cleaned.credit_lines``."""
+    doc = raw.doc
+    # attribution
+    scores = signature_scores(cleaned.sign_lines, rules)
+    credit = None
+    for c in cleaned.credits:
+        for o in c.outlets:
+            scores[o] += SOURCE_LINE_WEIGHT
+        if credit is None or c.outlets or not credit.outlets:
+            credit = c  # the last credit, preferring one that names an outlet
+    inferred, note = decide(scores)
+    if note:
+        doc.warnings.append(note)
+    doc.outlet_inferred = inferred
+    credited = []
+    if credit is not None:
+        doc.source_line = credit.line
+    for c in cleaned.credits:
+        credited += c.agencies
+    body = agency_mentions(doc.text, rules, words.hashes)
+    byline = [a for line, hashes in zip(cleaned.credit_lines, byline_words) for a in agency_mentions(line, rules, hashes)]
+    signed_agency = rules.agency_outlets.get(inferred, "")
+    if signed_agency and raw.mode != AUTO and resolver.profile_of(doc.outlet) != inferred:
+        credited.insert(0, signed_agency)  # another outlet's copy of an agency's text: wire copy
+        byline.append(signed_agency)
+    doc.wire_agencies = list(dict.fromkeys(credited + byline + body))
+    agency_credit = any(c.agencies and not c.outlets for c in cleaned.credits) or bool(byline)
+    doc.is_wire = agency_credit or (not inferred and bool(doc.wire_agencies))
+    # the outlet
+    if raw.mode == AUTO:
+        doc.outlet = resolver.from_profile(inferred) if inferred else UNKNOWN
+        if not inferred:
+            doc.warnings.append("outlet: auto found no outlet signature (source line, credit) in the text")
+    elif inferred and not signed_agency and resolver.from_profile(inferred) != doc.outlet and not _same(doc.outlet, inferred, resolver):
+        evidence = f"source line '{credit.line}'" if credit is not None and inferred in credit.outlets else "its signature"
+        doc.warnings.append(
+            f"outlet '{doc.outlet}' is configured for {doc.source}, but the text signs as '{inferred}' ({evidence})"
+        )
+
+
+def _same(outlet: str, profile_id: str, resolver: "OutletResolver") -> bool:
+    return resolver.profile_of(outlet) == profile_id
+
+
