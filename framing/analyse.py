@@ -40,7 +40,7 @@ _ARTICLE_PREFIXES = tuple(
     )
 )
 MIN_TERM = 2
-_NO_TERM = ""  # in the term cache: the word is not a keyness term
+_NO_TERM = ""  # the word is not a keyness term
 
 
 def keyness_term(norm: str) -> str:
@@ -51,13 +51,15 @@ def keyness_term(norm: str) -> str:
     return norm
 
 
-def _term_of(norm: str) -> str:
-    if not norm.isalpha():  # numbers and mixed tokens are not keyness terms
-        return _NO_TERM
-    term = keyness_term(norm)
-    return term if len(term) >= MIN_TERM else _NO_TERM
+_ARTICLE_RE = re.compile("^(?:" + "|".join(_ARTICLE_PREFIXES) + ")(?=[^\n]{3})", re.MULTILINE)
 
 
+def keyness_terms(norms: list[str]) -> list[str]:
+    """:func:`keyness_term` of many words at once ("" for a word that is not a keyness term):
+    one regular expression over the words joined by line breaks, which no word contains. The
+    alternatives are tried longest first, as in :func:`keyness_term`."""
+    stripped = _ARTICLE_RE.sub("", "\n".join(norms)).split("\n")
+    return [t if len(t) >= MIN_TERM and n.isalpha() else _NO_TERM for n, t in zip(norms, stripped)]
 
 
 def _no_ids() -> np.ndarray:
@@ -250,7 +252,7 @@ class DocumentAnalyser:
         if have < len(vocab):
             norms, surfaces = vocab.norms[have:], vocab.surfaces[have:]
             n = len(norms)
-            terms = np.fromiter(map(self._term_id, norms), dtype=np.int32, count=n)
+            terms = self._term_ids(keyness_terms(norms))
             matcher = self.matcher
             if hasattr(matcher, "candidate_kind"):
                 kinds = np.fromiter(map(matcher.candidate_kind, norms, surfaces), dtype=np.int8, count=n)
@@ -279,15 +281,22 @@ class DocumentAnalyser:
             out[term_start[(need[term_start] & offered) != 0]] = True
         return out
 
-    def _term_id(self, norm: str) -> int:
-        term = _term_of(norm)
-        if term == _NO_TERM:
-            return -1
-        i = self._term_index.get(term)
-        if i is None:
-            i = self._term_index[term] = len(self._terms)
-            self._terms.append(term)
-        return i
+    def _term_ids(self, terms: list[str]) -> np.ndarray:
+        """Ids of keyness terms in this process's term list (new ones added), -1 for ""."""
+        index = self._term_index
+        ids = list(map(index.get, terms))
+        if None in ids:
+            for k, term in enumerate(terms):
+                if ids[k] is None:
+                    if term == _NO_TERM:
+                        ids[k] = -1
+                    else:
+                        i = index.get(term)
+                        if i is None:
+                            i = index[term] = len(self._terms)
+                            self._terms.append(term)
+                        ids[k] = i
+        return np.fromiter(ids, dtype=np.int32, count=len(ids))
 
 
 def _first_occurrence_counts(doc: np.ndarray, keys: np.ndarray, piece: int = 250_000) -> tuple[np.ndarray, np.ndarray]:

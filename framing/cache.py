@@ -231,8 +231,7 @@ class TokenStore:
         self._arrays = {k: data[k] for k in ("ids", "starts", "ends")}
         self._surfaces: list[str] = data["surfaces"]
         self._norms: list[str] = data["norms"]
-        self._word_id: dict[str, int] | None = None  # surface -> id, built when a word is added
-        self._new: dict[str, tuple] = {}  # text hash -> (ids, starts, ends) tokenised in this run
+        self._new: dict[str, tuple] = {}  # text hash -> (WordTokens, ids, starts, ends) tokenised in this run
         self._vocab = None
 
     def __len__(self) -> int:
@@ -264,48 +263,53 @@ class TokenStore:
 
     def add(self, doc_ids: list[str], tokens) -> None:
         """Tokens of documents tokenised in this run (``DocumentAnalyser.sink``): a WordTokens
-        (a batch with its own word list)."""
-        import numpy as np
-
-        if self._word_id is None:
-            self._word_id = {w: i for i, w in enumerate(self._surfaces)}
-        word_id = self._word_id
-        mapping = np.empty(len(tokens.surfaces), dtype=np.int32)
-        for k, (surface, norm) in enumerate(zip(tokens.surfaces, tokens.norms)):
-            i = word_id.get(surface)
-            if i is None:
-                i = word_id[surface] = len(self._surfaces)
-                self._surfaces.append(surface)
-                self._norms.append(norm)
-            mapping[k] = i
+        (a batch with its own word list). Word lists are merged when the store is saved."""
         b = tokens.batch
-        ids = mapping[b.ids]
         bounds = b.bounds.tolist()
         for k, doc_id in enumerate(doc_ids):
             h = self._hash_of.get(doc_id)
             if h is not None:
                 s = slice(bounds[k], bounds[k + 1])
-                self._new[h] = (ids[s], b.starts[s], b.ends[s])
+                self._new[h] = (tokens, b.ids[s], b.starts[s], b.ends[s])
 
     def save(self) -> None:
-        """Write the documents of this run (cached ones and new ones) if anything changed; words
-        no document uses any more are dropped."""
+        """Write the documents of this run (cached ones and new ones) if anything changed. All
+        word lists are merged into one (by surface, with pandas' hash table), and words no
+        document uses any more are dropped."""
         if not self.cache.enabled or (not self._new and self._used == set(self._index)):
             return
         import numpy as np
+        import pandas as pd
 
+        # one word list: the stored words, then those of each batch tokenised in this run
+        lists = [(self._surfaces, self._norms)]
+        offsets: dict[int, int] = {}
+        base = len(self._surfaces)
+        for tokens, *_ in self._new.values():
+            if id(tokens) not in offsets:
+                offsets[id(tokens)] = base
+                base += len(tokens.surfaces)
+                lists.append((tokens.surfaces, tokens.norms))
+        surfaces = [w for ws, _ in lists for w in ws]
+        norms = [n for _, ns in lists for n in ns]
+        word_id, _distinct = pd.factorize(pd.Series(surfaces, dtype=object))
         a = self._arrays
-        docs = [(h, (a["ids"][o:o + n], a["starts"][o:o + n], a["ends"][o:o + n]))
+        docs = [(h, a["ids"][o:o + n], a["starts"][o:o + n], a["ends"][o:o + n])
                 for h, (o, n) in sorted(self._index.items()) if h in self._used and h not in self._new]
-        docs += list(self._new.items())
+        docs += [(h, ids + offsets[id(tokens)], starts, ends) for h, (tokens, ids, starts, ends) in self._new.items()]
         index, off = {}, 0
-        for h, (ids, _s, _e) in docs:
+        for h, ids, _s, _e in docs:
             index[h] = (off, len(ids))
             off += len(ids)
-        joined = [np.concatenate([d[1][k] for d in docs]).astype(np.int32) if docs else np.zeros(0, np.int32)
-                  for k in range(3)]
-        used, ids = np.unique(joined[0], return_inverse=True)
-        keep = used.tolist()
-        data = {"index": index, "surfaces": [self._surfaces[i] for i in keep], "norms": [self._norms[i] for i in keep],
-                "ids": ids.astype(np.int32).reshape(-1), "starts": joined[1], "ends": joined[2]}
+        joined = [np.concatenate([d[k] for d in docs]) if docs else np.zeros(0, np.int64) for k in (1, 2, 3)]
+        ids = word_id[joined[0]]  # the merged list's ids
+        used = np.zeros(int(word_id.max()) + 1 if len(word_id) else 0, dtype=bool)
+        used[ids] = True
+        renumber = np.cumsum(used) - 1  # keep only words in use, in the order of the merged list
+        first = np.zeros(len(used), dtype=np.int64)
+        first[word_id[::-1]] = np.arange(len(word_id) - 1, -1, -1)  # where each word is first listed
+        keep = first[used].tolist()
+        data = {"index": index, "surfaces": [surfaces[i] for i in keep], "norms": [norms[i] for i in keep],
+                "ids": renumber[ids].astype(np.int32), "starts": joined[1].astype(np.int32),
+                "ends": joined[2].astype(np.int32)}
         self.cache.put("tokens", self.key, data)

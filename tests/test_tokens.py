@@ -1,0 +1,121 @@
+"""The batch tokeniser and the batch analysis give what the per-document functions give."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from framing.analyse import DocumentAnalyser, _first_occurrence_counts, _sentences_of, keyness_term, keyness_terms
+from framing.arabic import SENTENCE_END_RE, Normaliser, sentence_spans, token_arrays
+from framing.lexicon import Matcher, load_lexicons, shipped_ids
+from framing.tokens import Vocabulary, tokenize_batch
+
+TEXTS = [
+    "قالت وزارة الخارجية إن قوات الاحتلال اقتحمت القرية فجر اليوم.",
+    "",
+    "ـــ ـ \u064b\u064b كلمةٌ مُشَكَّلَة و ـالـحـرب 2024 COVID-19 e-mail",
+    "𝐀𝐁 𝟏𝟐 中文 😀 ١٢٣ ٠ x\u200by a_b",  # letters and digits outside the BMP, Arabic-Indic digits
+    "سطر أول\n\nسطر ثان... «اقتباس.» (قوس!) نهاية؟",
+    "\ud800 كلمة\udfff بعدها",  # lone surrogates, as a bad JSON escape can leave them
+    "    ",
+    "وبالاحتلال وللاحتلال فالحرب كالحرب بالأمس الله لله",
+]
+
+
+def test_batch_tokens_equal_per_document_tokens():
+    norm = Normaliser()
+    vocab = Vocabulary(norm)
+    batch = tokenize_batch(TEXTS, vocab)
+    assert len(batch.bounds) == len(TEXTS) + 1
+    for k, text in enumerate(TEXTS):
+        surfaces, norms, starts, ends = token_arrays(text, Normaliser())
+        a, z = batch.bounds[k], batch.bounds[k + 1]
+        ids = batch.ids[a:z].tolist()
+        assert [vocab.surfaces[i] for i in ids] == surfaces
+        assert [vocab.norms[i] for i in ids] == norms
+        assert batch.starts[a:z].tolist() == starts and batch.ends[a:z].tolist() == ends
+
+
+def test_batches_split_by_size_give_the_same_tokens(monkeypatch):
+    import framing.tokens as tokens
+
+    whole = tokenize_batch(TEXTS * 3, Vocabulary(Normaliser()))
+    monkeypatch.setattr(tokens, "BATCH_CHARS", 40)
+    vocab = Vocabulary(Normaliser())
+    split = tokenize_batch(TEXTS * 3, vocab)
+    assert split.bounds.tolist() == whole.bounds.tolist()
+    assert split.starts.tolist() == whole.starts.tolist() and split.ends.tolist() == whole.ends.tolist()
+    # the same word gets the same id wherever it occurs
+    surfaces = [vocab.surfaces[i] for i in split.ids]
+    assert len(set(zip(surfaces, split.ids.tolist()))) == len(set(surfaces))
+
+
+def test_empty_batch():
+    batch = tokenize_batch([], Vocabulary(Normaliser()))
+    assert len(batch.ids) == 0 and batch.bounds.tolist() == [0]
+
+
+def test_keyness_terms_in_bulk_equal_one_by_one():
+    words = ["الحرب", "والحرب", "بالحرب", "وبالحرب", "للحرب", "ولل", "الا", "الي", "ال", "وال", "فالمدن", "كالبحر",
+             "2024", "ab", "a", "", "لله", "اللاجئين", "covid", "والاحتلال"]
+    norm = Normaliser()
+    words = [norm.text(w) for w in words]
+    expected = []
+    for w in words:
+        term = keyness_term(w) if w.isalpha() else ""
+        expected.append(term if len(term) >= 2 else "")
+    assert keyness_terms(words) == expected
+
+
+def test_sentence_end_pattern_matches_the_plain_alternation():
+    plain = re.compile(r"[.!?؟؛…]+[\"'»”)\]]*(?=\s|$)|\n+")
+    samples = ["a. b", "a.. b", "a.b", "a.\" b", "a.»\n\nb", "x!?؟ y", "\n\n\nz", "a؛b؛ c", "end.", "…", "a.)x. y",
+               "قال: «انتهى.» ثم", "س\nص\r\nع"]
+    for text in samples + TEXTS:
+        assert [m.span() for m in SENTENCE_END_RE.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_sentences_of_matches_equal_sentence_spans():
+    from framing.records import Match
+
+    text = "  أول جملة هنا. ثانية!\n\nثالثة «مقتبسة.» رابعة؟ خامسة بلا نهاية  "
+    spans = sentence_spans(text)
+    starts = [m.start() for m in re.finditer(r"\w+", text)]
+    matches = [Match("l", "c", "e", "", s, s + 1) for s in reversed(starts)]
+    expected = []
+    for m in matches:
+        span = next(sp for sp in spans if sp[0] <= m.start < sp[1])
+        expected.append(text[span[0]:span[1]])
+    assert _sentences_of(text, matches) == expected
+
+
+def test_first_occurrence_counts_in_pieces():
+    rng = np.random.default_rng(1)
+    doc = np.sort(rng.integers(0, 40, 3000))
+    keys = doc * 100 + rng.integers(0, 30, 3000)
+    pairs, counts = _first_occurrence_counts(doc, keys, piece=97)
+    seen: dict[int, int] = {}
+    for k in keys.tolist():
+        seen[k] = seen.get(k, 0) + 1
+    assert pairs.tolist() == list(seen) and counts.tolist() == list(seen.values())
+
+
+@pytest.fixture(scope="module")
+def analyser():
+    norm = Normaliser()
+    return DocumentAnalyser(norm, Matcher(load_lexicons(shipped_ids()), norm))
+
+
+def test_batch_analysis_equals_the_matcher_on_each_document(analyser):
+    texts = TEXTS + ["على حد تعبيره فإن ما وصفته الحكومة بالإرهاب لقي حتفه، وقف إطلاق النار",
+                     "قوات الاحتلال الإسرائيلي ووصف ما يسمى بالمقاومة"]
+    items = [(f"d{k}", t) for k, t in enumerate(texts)]
+    results = analyser.run_chunk(items, local=True)
+    matcher = analyser.matcher
+    for (doc_id, text), res in zip(items, results):
+        assert res.doc_id == doc_id
+        assert res.matches == matcher.match_arrays(*token_arrays(text, Normaliser()), text)
+        assert res.n_tokens == len(token_arrays(text, Normaliser())[0])
+    assert sum(len(r.matches) for r in results) >= 5
