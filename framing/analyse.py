@@ -87,31 +87,45 @@ class BatchResult:
     """The analyses of a batch of documents, in arrays: what a worker process sends back.
 
     Terms are ids into ``term_vocab`` (document k's are ``term_bounds[k]:term_bounds[k + 1]``);
-    ``tokens`` (for a token store) are the batch's tokens with their own word list.
+    sentences are (start, end) spans in the document's text; ``tokens`` (for a token store) are
+    the batch's tokens with their own word list. A packed result (:meth:`compact`) holds matches
+    as tuples without their surface (pickling Match objects costs ten times more), rebuilt from
+    the texts by :meth:`documents`.
     """
 
     doc_ids: list[str]
     n_tokens: list[int]
-    matches: list[list[Match]]
-    sentences: list[list[str]]
+    matches: list[list]
+    sentence_spans: list[list[tuple[int, int]]]
     term_vocab: list[str]
     term_ids: np.ndarray
     term_counts: np.ndarray
     term_bounds: np.ndarray
     tokens: "WordTokens | None" = None
+    packed: bool = False
 
-    def documents(self) -> list[DocAnalysis]:
+    def documents(self, texts: list[str]) -> list[DocAnalysis]:
+        """DocAnalysis objects, ``texts`` being the documents' texts in the same order."""
         b = self.term_bounds.tolist()
         ids, counts, vocab = self.term_ids, self.term_counts, self.term_vocab
-        return [DocAnalysis(d, n, m, s, ids[b[k]:b[k + 1]], counts[b[k]:b[k + 1]], vocab)
-                for k, (d, n, m, s) in enumerate(zip(self.doc_ids, self.n_tokens, self.matches, self.sentences))]
+        out = []
+        for k, (doc_id, n, found, spans, text) in enumerate(zip(self.doc_ids, self.n_tokens, self.matches,
+                                                                 self.sentence_spans, texts)):
+            if self.packed and found:
+                found = [Match(lx, cat, ent, text[a:z], a, z, rule) for lx, cat, ent, a, z, rule in found]
+            sentences = [text[a:z] for a, z in spans]
+            out.append(DocAnalysis(doc_id, n, found, sentences, ids[b[k]:b[k + 1]], counts[b[k]:b[k + 1]], vocab))
+        return out
 
     def compact(self) -> "BatchResult":
-        """The same result with a term list of its own terms only (to leave the process)."""
+        """The result packed to leave the process: matches as tuples, a term list of its own
+        terms only."""
         used, local = np.unique(self.term_ids, return_inverse=True)
         vocab = [self.term_vocab[i] for i in used.tolist()]
-        return BatchResult(self.doc_ids, self.n_tokens, self.matches, self.sentences, vocab,
-                           local.astype(np.int32).reshape(-1), self.term_counts, self.term_bounds, self.tokens)
+        matches = [[(m.lexicon, m.category, m.entry, m.start, m.end, m.rule) for m in found] if found else found
+                   for found in self.matches]
+        return BatchResult(self.doc_ids, self.n_tokens, matches, self.sentence_spans, vocab,
+                           local.astype(np.int32).reshape(-1), self.term_counts, self.term_bounds, self.tokens, True)
 
 
 @dataclass
@@ -176,18 +190,19 @@ class DocumentAnalyser:
         if local:
             if self.sink is not None:
                 self.sink(result.doc_ids, WordTokens.of(batch, self.vocab))
-            return result.documents()
+            return result.documents([text for _, text in items])
         if self.keep_tokens:
             result.tokens = WordTokens.of(batch, self.vocab)
         return result.compact()
 
-    def unpack(self, part) -> list[DocAnalysis]:
-        """In the parent: the DocAnalysis objects of what a worker sent; tokens go to ``self.sink``."""
+    def unpack(self, part, items) -> list[DocAnalysis]:
+        """In the parent: the DocAnalysis objects of what a worker sent for ``items``; tokens go
+        to ``self.sink``."""
         if not isinstance(part, BatchResult):
             return part
         if self.sink is not None and part.tokens is not None:
             self.sink(part.doc_ids, part.tokens)
-        return part.documents()
+        return part.documents([text for _, text in items])
 
     # ---- the analysis of a tokenised batch ---------------------------------------------------
 
@@ -209,7 +224,7 @@ class DocumentAnalyser:
         term_bounds = np.searchsorted(pair_doc, np.arange(n_docs + 1))
         # lexicon matches, where a document has a candidate word
         matches: list[list[Match]] = [[] for _ in range(n_docs)]
-        sentences: list[list[str]] = [[] for _ in range(n_docs)]
+        sentences: list[list[tuple[int, int]]] = [[] for _ in range(n_docs)]
         if self._fast:
             positions = np.flatnonzero(self._candidates(batch.ids, vocab))
             by_doc = np.searchsorted(positions, bounds).tolist()
@@ -232,7 +247,7 @@ class DocumentAnalyser:
             else:  # a matcher with the Token interface only
                 found = self.matcher.match(tokenize(text, self.normaliser), text)
             matches[k] = found
-            sentences[k] = _sentences_of(text, found)
+            sentences[k] = _sentence_spans_of(text, found)
         return BatchResult([d for d, _ in items], np.diff(batch.bounds).tolist(), matches, sentences,
                            self._terms, term_ids, counts, term_bounds)
 
@@ -339,10 +354,15 @@ _SENTENCE_SPLIT_RE = re.compile(f"({SENTENCE_END_RE.pattern})")  # keeps the sen
 
 
 def _sentences_of(text: str, matches: list[Match]) -> list[str]:
-    """The sentence around each match, in the matches' order: the stretch of text between the
-    sentence ends (as :func:`framing.arabic.sentence_spans` cuts them) that holds the match's
-    first character, without surrounding white space. A sentence ending in punctuation keeps it;
-    a line break is not part of the sentence before it."""
+    """The sentence around each match, in the matches' order (see :func:`_sentence_spans_of`)."""
+    return [text[a:z] for a, z in _sentence_spans_of(text, matches)]
+
+
+def _sentence_spans_of(text: str, matches: list[Match]) -> list[tuple[int, int]]:
+    """Where the sentence around each match is, in the matches' order: the stretch of text
+    between the sentence ends (as :func:`framing.arabic.sentence_spans` cuts them) that holds the
+    match's first character, without surrounding white space. A sentence ending in punctuation
+    keeps it; a line break is not part of the sentence before it."""
     if not matches:
         return []
     parts = _SENTENCE_SPLIT_RE.split(text)  # sentence, end, sentence, end, ..., sentence
@@ -351,8 +371,10 @@ def _sentences_of(text: str, matches: list[Match]) -> list[str]:
     out = []
     for match in matches:
         k = 2 * (bisect_right(sentence_starts, match.start) - 1)
-        end = pos[k + 2] if k + 1 < len(parts) and parts[k + 1][0] != "\n" else pos[k + 1]
-        out.append(text[pos[k]:end].strip())
+        a, z = pos[k], (pos[k + 2] if k + 1 < len(parts) and parts[k + 1][0] != "\n" else pos[k + 1])
+        piece = text[a:z]
+        lead = len(piece) - len(piece.lstrip())
+        out.append((a + lead, a + len(piece.rstrip())))
     return out
 
 
@@ -381,7 +403,8 @@ def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], 
     for s in range(0, len(cached), step):
         part = cached[s:s + step]
         batch, vocab = store.batch([hashes[k] for k in part])
-        for k, res in zip(part, analyser.analyse_batch([items[k] for k in part], batch, vocab).documents()):
+        chunk = [items[k] for k in part]
+        for k, res in zip(part, analyser.analyse_batch(chunk, batch, vocab).documents([text for _, text in chunk])):
             results[k] = res
         if progress is not None:
             progress(len(part))

@@ -91,9 +91,11 @@ class Cache:
     """A folder of pickled entries by kind and key; ``enabled=False`` makes every read a miss and
     every write a no-op (``run.cache: false``). ``hits`` and ``misses`` count reads by kind."""
 
-    def __init__(self, root: str | Path, enabled: bool = True) -> None:
+    def __init__(self, root: str | Path, enabled: bool = True, *, deferred: bool = False) -> None:
         self.root = Path(root)
         self.enabled = enabled
+        self.deferred = deferred  # writes wait for flush(): a run writes its entries at its end
+        self._pending: list[tuple[str, str, Any]] = []
         self.hits: dict[str, int] = {}
         self.misses: dict[str, int] = {}
 
@@ -119,6 +121,18 @@ class Cache:
     def put(self, kind: str, key: str, value: Any) -> None:
         if not self.enabled:
             return
+        if self.deferred:
+            self._pending.append((kind, key, value))
+            return
+        self._write(kind, key, value)
+
+    def flush(self) -> None:
+        """Write the entries put since the last flush (with ``deferred``)."""
+        pending, self._pending = self._pending, []
+        for kind, key, value in pending:
+            self._write(kind, key, value)
+
+    def _write(self, kind: str, key: str, value: Any) -> None:
         path = self._path(kind, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")

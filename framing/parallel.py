@@ -77,9 +77,9 @@ def _run_chunk(func: Callable[[str, str], R], chunk: Sequence[tuple[str, str]]):
     return [func(doc_id, text) for doc_id, text in chunk]
 
 
-def _unpack(func, part) -> list:
-    """In the parent: the results of a chunk, unpacked by ``func.unpack`` when it has one."""
-    return func.unpack(part) if hasattr(func, "run_chunk") else part
+def _unpack(func, part, chunk) -> list:
+    """In the parent: the results of a chunk of items, unpacked by ``func.unpack`` when it has one."""
+    return func.unpack(part, chunk) if hasattr(func, "run_chunk") else part
 
 
 def _run_shipped(key: str, blob: bytes, chunk: Sequence[tuple[str, str]]):
@@ -146,7 +146,7 @@ def _map_joblib(func, items, n_jobs, progress) -> list:
     run = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
     out: list = []
     for chunk, part in zip(chunks, run(delayed(_run_shipped)(key, blob, c) for c in chunks)):
-        out.extend(_unpack(func, part))
+        out.extend(_unpack(func, part, chunk))
         if progress is not None:
             progress(len(chunk))
     return out
@@ -180,11 +180,18 @@ def _map_forked(func, items, n_jobs, progress) -> list:
         bounds.append((key, start, start + len(chunk)))
         start += len(chunk)
     _FORKED[key] = (func, items)
+    import gc
+
+    gc.freeze()  # the workers' collector leaves the inherited documents alone (see imap_forked)
     try:
-        with mp.get_context("fork").Pool(n_jobs) as pool:
+        pool = mp.get_context("fork").Pool(n_jobs)
+    finally:
+        gc.unfreeze()
+    try:
+        with pool:
             out: list = []
             for (_k, a, b), part in zip(bounds, pool.imap(_run_forked_bounds, bounds)):
-                out.extend(_unpack(func, part))
+                out.extend(_unpack(func, part, items[a:b]))
                 if progress is not None:
                     progress(b - a)
         return out
@@ -209,7 +216,7 @@ def _map_dask(func, items, scheduler, n_jobs, progress) -> list:
         futures = [client.submit(_run_chunk, remote_func, c, pure=False) for c in chunks]
         out: list = []
         for chunk, future in zip(chunks, futures):  # gathered in order
-            out.extend(_unpack(func, future.result()))
+            out.extend(_unpack(func, future.result(), chunk))
             if progress is not None:
                 progress(len(chunk))
     finally:
@@ -219,28 +226,104 @@ def _map_dask(func, items, scheduler, n_jobs, progress) -> list:
     return out
 
 
-def _call_forked(args: tuple[str, object]):
-    """In a forked worker: the inherited function applied to one batch."""
-    key, batch = args
-    return _FORKED[key][0](batch)
-
-
 def imap_forked(func: Callable[[T], R], batches: Iterator[T], jobs: int) -> Iterator[R]:
     """``func(batch)`` for every batch of ``batches``, in order, computed in ``jobs`` forked worker
-    processes while the iterator is still being read (the pool's task thread reads it).
+    processes while the iterator is still being read.
 
-    ``func`` and whatever it holds are inherited by the workers, never pickled; each batch and
-    each result is. With ``jobs`` <= 1, or where processes cannot be forked (not Linux, or
-    ``USE_FORK`` off), it runs in this process, one batch at a time."""
+    Batch i goes to worker i mod ``jobs``; a thread of this process reads the iterator and sends
+    the batches (the reading overlaps the work), and the answers are read back in order. ``func``
+    and whatever it holds are inherited by the workers, never pickled; each batch and each answer
+    is. (multiprocessing.Pool is not used: its worker-handler thread spins while large answers
+    wait in its result pipe, taking the CPU and the GIL from the threads that read and send.)
+    With ``jobs`` <= 1, or where processes cannot be forked (not Linux, or ``USE_FORK`` off), it
+    runs in this process, one batch at a time. An exception in a worker is raised here."""
     if jobs <= 1 or not _can_fork():
         yield from map(func, batches)
         return
+    import gc
     import multiprocessing as mp
+    import threading
 
-    key = f"{os.getpid()}-{id(func)}-{time.monotonic_ns()}"
-    _FORKED[key] = (func, None)
+    ctx = mp.get_context("fork")
+    pipes = [(ctx.Pipe(duplex=False), ctx.Pipe(duplex=False)) for _ in range(jobs)]
+    tasks = [task_w for (_, task_w), _ in pipes]  # this process's ends
+    answers = [answer_r for _, (answer_r, _) in pipes]
+    every_end = [c for pair in pipes for pipe in pair for c in pipe]
+    procs = []
+    # the workers' garbage collector leaves the inherited objects alone (no scans of them, no
+    # copies of their memory pages); this process collects them again once the workers exist
+    gc.freeze()
     try:
-        with mp.get_context("fork").Pool(jobs) as pool:
-            yield from pool.imap(_call_forked, ((key, b) for b in batches))
+        for (task_r, _), (_, answer_w) in pipes:
+            others = [c for c in every_end if c is not task_r and c is not answer_w]
+            proc = ctx.Process(target=_forked_worker, args=(func, task_r, answer_w, others), daemon=True)
+            proc.start()
+            procs.append(proc)
     finally:
-        del _FORKED[key]
+        gc.unfreeze()
+        for (task_r, _), (_, answer_w) in pipes:
+            task_r.close()
+            answer_w.close()
+    sent: list[int] = []  # how many batches were sent, once the input is read
+    failed: list[BaseException] = []  # what reading the input raised
+
+    def feed() -> None:
+        n = 0
+        try:
+            for batch in batches:
+                tasks[n % jobs].send(batch)
+                n += 1
+        except OSError as exc:  # a worker is gone (its answers end early, and that is reported)
+            if not isinstance(exc, BrokenPipeError):
+                failed.append(exc)
+        except BaseException as exc:
+            failed.append(exc)
+        finally:
+            sent.append(n)
+            for conn in tasks:  # end of input: each worker stops after its last batch
+                conn.close()
+
+    feeder = threading.Thread(target=feed, name="imap_forked-feed", daemon=True)
+    feeder.start()
+    try:
+        i = 0
+        while True:
+            try:
+                ok, value = answers[i % jobs].recv()
+            except EOFError:  # the worker stopped: at the end of the input, or too early
+                if not sent or sent[0] != i:
+                    raise RuntimeError(f"a worker process stopped before answering batch {i}") from None
+                if failed:
+                    raise failed[0]
+                break
+            if not ok:
+                raise value
+            yield value
+            i += 1
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in procs:
+            proc.join()
+        for conn in answers:
+            conn.close()
+
+
+def _forked_worker(func, tasks, answers, others) -> None:
+    """In a forked worker: answer (ok, result or exception) for each batch until the input ends."""
+    for conn in others:  # other workers' pipe ends: left open, they would hide the end of input
+        conn.close()
+    while True:
+        try:
+            batch = tasks.recv()
+        except EOFError:
+            return
+        try:
+            answer = (True, func(batch))
+        except Exception as exc:
+            answer = (False, exc)
+        try:
+            answers.send(answer)
+        except Exception as exc:  # an exception that cannot be pickled
+            answers.send((False, RuntimeError(f"{type(exc).__name__} in a worker process: {exc}")))

@@ -63,7 +63,8 @@ def run(
         lexicons = load_lexicons(cfg.lexicons, base_dir=cfg.base_dir)
         matcher = Matcher(lexicons, normaliser, **_analyzer_kwargs(cfg))
 
-    cache = Cache(_cache_dir(cfg), enabled=cfg.run.cache)  # cache hook (framing/cache.py)
+    # cache hook (framing/cache.py); the corpus and token entries are written after the analysis (stage cache_write)
+    cache = Cache(_cache_dir(cfg), enabled=cfg.run.cache, deferred=True)
     with timings.stage("read_clean", progress):
         docs = load_corpus_cached(cfg, normaliser.version, lambda: _read_corpus(cfg, progress), cache)
         analysed = [d for d in docs if d.analysed]
@@ -76,8 +77,12 @@ def run(
                 analyser, [(d.doc_id, d.text) for d in analysed], store=store,
                 jobs=cfg.run.jobs, backend=cfg.run.backend, scheduler=cfg.run.scheduler, progress=advance,
             )
+
+    with timings.stage("cache_write", progress):  # the cleaned corpus and the tokens, for the next run
         if store is not None:
             store.save()
+        cache.flush()
+        cache.deferred = False  # the later stages' entries are written as they come
 
     n_tokens = {a.doc_id: a.n_tokens for a in analyses}
     ledger = ledger_frame(docs, n_tokens)
