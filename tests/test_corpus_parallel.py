@@ -210,3 +210,40 @@ def test_line_key_is_unchanged():
         s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
         assert line_key(s) == _old_line_key(s), repr(s)
     assert line_key("  المصدر :  الجزيرة + وكالات -- ") == "المصدر : الجزيره + وكالات"
+
+
+def _fail_on_three(xs):
+    if 3 in xs:
+        raise ValueError("three")
+    return xs
+
+
+def _read_then_fail():
+    yield [1]
+    yield [2]
+    raise KeyError("reading")
+
+
+def _die_on_three(xs):
+    if 3 in xs:
+        import os
+
+        os._exit(3)
+    return xs
+
+
+@needs_fork
+def test_imap_forked_reports_failures():
+    with pytest.raises(ValueError, match="three"):
+        list(parallel.imap_forked(_fail_on_three, iter([[1], [2], [3], [4]]), 2))
+    got = []
+    with pytest.raises(KeyError, match="reading"):
+        for x in parallel.imap_forked(_square_all, _read_then_fail(), 2):
+            got.append(x)
+    assert got == [[1], [4]]
+    with pytest.raises(RuntimeError, match="stopped before answering batch 2"):
+        list(parallel.imap_forked(_die_on_three, iter([[1], [2], [3], [4], [5], [6]]), 2))
+    assert list(parallel.imap_forked(_square_all, iter([]), 2)) == []
+    gen = parallel.imap_forked(_square_all, iter([[i] for i in range(100)]), 2)
+    assert next(gen) == [0]
+    gen.close()  # stopped early: the workers are ended

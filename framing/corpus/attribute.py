@@ -86,11 +86,22 @@ def _agency_index(rules: Rules) -> dict[str, str]:
 def signature_scores(lines: list[str], rules: Rules) -> Counter:
     """Signature weights per outlet found in ``lines`` (the lines where outlets sign)."""
     scores: Counter = Counter()
+    any_literal, patterns_only = _signature_filter(rules)
     for line in lines:
-        for sig in rules.signatures:
+        # most lines contain no signature literal: only the pattern signatures are tried on them
+        for sig in rules.signatures if any_literal is None or any_literal.search(line) else patterns_only:
             if sig.hit(line):
                 scores[sig.outlet] += sig.weight
     return scores
+
+
+@lru_cache(maxsize=8)
+def _signature_filter(rules: Rules) -> tuple[re.Pattern | None, list]:
+    """(a regex finding any of the ``contains`` signatures' literals, the pattern signatures)."""
+    literals = sorted({s.contains for s in rules.signatures if s.contains is not None}, key=len, reverse=True)
+    if not literals or "" in literals:
+        return None, rules.signatures
+    return re.compile("|".join(map(re.escape, literals))), [s for s in rules.signatures if s.contains is None]
 
 
 def decide(scores: Counter) -> tuple[str, str]:

@@ -19,7 +19,7 @@ import numpy as np
 
 from framing.config import StudyConfig
 from framing.corpus.attribute import SOURCE_LINE_WEIGHT, agency_mentions, decide, signature_scores
-from framing.corpus.clean import Cleaned, arabic_share, clean_text
+from framing.corpus.clean import Cleaned, arabic_shares, clean_text
 from framing.corpus.dedup import exact_key
 from framing.corpus.minhash import signatures
 from framing.corpus.options import CorpusOptions
@@ -62,17 +62,20 @@ class DocumentWork:
         n = len(raws)
         n_arabic, n_shingles, keys = [-1] * n, [0] * n, [None] * n
         pending = []
-        for i, raw in enumerate(raws):
-            cleaned = _clean_one(raw, self.rules, self.opts, self.resolver)
+        readable = [raw for raw in raws if _has_text(raw, self.resolver)]
+        for raw, share in zip(readable, arabic_shares([raw.doc.text for raw in readable])):
+            cleaned = _clean_one(raw, share, self.rules, self.opts)
             if cleaned is not None:
-                pending.append((i, raw, cleaned))
+                pending.append((raw, cleaned))
+        index = {id(raw): i for i, raw in enumerate(raws)}
         shingles = []
         # the words of every text, and of every byline or dateline removed from the texts
-        texts = [raw.doc.text for _, raw, _ in pending]
-        lines = [line for _, _, cleaned in pending for line in cleaned.credit_lines]
+        texts = [raw.doc.text for raw, _ in pending]
+        lines = [line for _, cleaned in pending for line in cleaned.credit_lines]
         analysed = self.hasher.analyse_many(texts + lines)
         line_words = iter(analysed[len(texts):])
-        for (i, raw, cleaned), words in zip(pending, analysed):
+        for (raw, cleaned), words in zip(pending, analysed):
+            i = index[id(raw)]
             byline_words = [next(line_words).hashes for _ in cleaned.credit_lines]
             _attribute(raw, cleaned, words, byline_words, self.rules, self.resolver)
             n_arabic[i], n_shingles[i], keys[i] = words.n_arabic, len(words.shingles), exact_key(raw.doc.text)
@@ -116,20 +119,26 @@ def apply_fields(doc: Document, values: tuple) -> None:
         setattr(doc, name, value)
 
 
-def _clean_one(raw: Raw, rules: Rules, opts: CorpusOptions, resolver: "OutletResolver") -> Cleaned | None:
-    """Outlet from the config or field, emptiness and language checks, cleaning. None when skipped."""
+def _has_text(raw: Raw, resolver: OutletResolver) -> bool:
+    """The outlet from the config or the row's field; whether the document is still analysed and
+    has a text (else it is skipped as empty)."""
     doc = raw.doc
     if raw.mode == FIXED:
         doc.outlet = raw.outlet_value
     elif raw.mode == FROM_FIELD and raw.outlet_value:
         doc.outlet = resolver.from_field(raw.outlet_value)
     if not doc.analysed:
-        return None
+        return False
     if not doc.text.strip():
         doc.text = ""
         doc.skip("empty file" if raw.single else "empty text")
-        return None
-    share = arabic_share(doc.text)
+        return False
+    return True
+
+
+def _clean_one(raw: Raw, share: float, rules: Rules, opts: CorpusOptions) -> Cleaned | None:
+    """The language check (``share``: of letters that are Arabic), then cleaning. None when skipped."""
+    doc = raw.doc
     if share < opts.min_arabic_share:
         doc.skip(f"not Arabic: {share:.0%} of letters are Arabic (minimum {opts.min_arabic_share:.0%}, corpus.min_arabic_share)")
         return None
