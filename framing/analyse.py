@@ -384,7 +384,7 @@ def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], 
     (:class:`framing.cache.TokenStore`), the documents it holds are only matched again, in this
     process, from their stored tokens; the others go through :func:`framing.parallel.map_documents`
     and their tokens are added to the store."""
-    from framing.parallel import map_documents
+    from framing.parallel import can_fork, map_documents
 
     options = {"jobs": jobs, "backend": backend, "scheduler": scheduler, "progress": progress}
     if store is None:
@@ -399,13 +399,33 @@ def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], 
     finally:
         analyser.sink, analyser.keep_tokens = None, False
     cached = [k for k in range(len(items)) if results[k] is None]
-    step = 2000
-    for s in range(0, len(cached), step):
-        part = cached[s:s + step]
-        batch, vocab = store.batch([hashes[k] for k in part])
-        chunk = [items[k] for k in part]
-        for k, res in zip(part, analyser.analyse_batch(chunk, batch, vocab).documents([text for _, text in chunk])):
+    if cached:
+        store.use([hashes[k] for k in cached])
+        analyser._derive(store.vocabulary())  # per-word tables once, before any worker is forked
+        from_store = _FromStore(analyser, store, {items[k][0]: hashes[k] for k in cached})
+        # forked workers inherit the store; other backends would have to ship it: in process
+        local = backend != "local" or not can_fork()
+        if local:
+            options = {**options, "jobs": 1}
+        for k, res in zip(cached, map_documents(from_store, [items[k] for k in cached], **{**options, "backend": "local"})):
             results[k] = res
-        if progress is not None:
-            progress(len(part))
     return results
+
+
+class _FromStore:
+    """Analysis of documents whose tokens a token store holds: only the matching and counting
+    are redone. Used like a DocumentAnalyser by :func:`framing.parallel.map_documents`."""
+
+    def __init__(self, analyser: DocumentAnalyser, store, hash_of: dict[str, str]) -> None:
+        self.analyser, self.store, self.hash_of = analyser, store, hash_of
+
+    def run_chunk(self, items, local: bool = False):
+        batch, vocab = self.store.batch([self.hash_of[doc_id] for doc_id, _ in items])
+        result = self.analyser.analyse_batch(items, batch, vocab)
+        return result.documents([text for _, text in items]) if local else result.compact()
+
+    def unpack(self, part, items) -> list[DocAnalysis]:
+        return part.documents([text for _, text in items])
+
+    def __call__(self, doc_id: str, text: str) -> DocAnalysis:
+        return self.run_chunk([(doc_id, text)], local=True)[0]

@@ -259,21 +259,31 @@ class TokenStore:
     def has(self, text_hash: str) -> bool:
         return text_hash in self._index
 
+    def vocabulary(self):
+        """The stored words, as a Vocabulary (the ids of :meth:`batch`)."""
+        from framing.tokens import Vocabulary
+
+        if self._vocab is None:
+            self._vocab = Vocabulary.of_words(None, self._surfaces, self._norms)
+        return self._vocab
+
+    def use(self, hashes: list[str]) -> None:
+        """Note that this run uses these stored documents (kept when the store is saved)."""
+        self._used.update(hashes)
+
     def batch(self, hashes: list[str]):
         """(TokenBatch, Vocabulary) of stored documents, in the order given."""
         import numpy as np
 
-        from framing.tokens import TokenBatch, Vocabulary
+        from framing.tokens import TokenBatch
 
-        if self._vocab is None:
-            self._vocab = Vocabulary.of_words(None, self._surfaces, self._norms)
+        vocab = self.vocabulary()
         where = [self._index[h] for h in hashes]
-        self._used.update(hashes)
         pick = [slice(o, o + n) for o, n in where]
         a = self._arrays
         parts = {k: np.concatenate([a[k][s] for s in pick]) if pick else np.zeros(0, np.int32) for k in a}
         bounds = np.concatenate([[0], np.cumsum([n for _, n in where], dtype=np.int64)])
-        return TokenBatch(parts["ids"], parts["starts"], parts["ends"], bounds), self._vocab
+        return TokenBatch(parts["ids"], parts["starts"], parts["ends"], bounds), vocab
 
     def add(self, doc_ids: list[str], tokens) -> None:
         """Tokens of documents tokenised in this run (``DocumentAnalyser.sink``): a WordTokens

@@ -120,7 +120,7 @@ def map_documents(
     words = sum(map(_text_words, items))
     if n_jobs == 1 or words < PARALLEL_MIN_WORDS:
         return _map_serial(func, items, progress)
-    if _can_fork():
+    if can_fork():
         return _map_forked(func, items, n_jobs, progress)
     return _map_joblib(func, items, n_jobs, progress)
 
@@ -152,7 +152,7 @@ def _map_joblib(func, items, n_jobs, progress) -> list:
     return out
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     import multiprocessing as mp
 
     return sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods() and USE_FORK
@@ -237,7 +237,7 @@ def imap_forked(func: Callable[[T], R], batches: Iterator[T], jobs: int) -> Iter
     wait in its result pipe, taking the CPU and the GIL from the threads that read and send.)
     With ``jobs`` <= 1, or where processes cannot be forked (not Linux, or ``USE_FORK`` off), it
     runs in this process, one batch at a time. An exception in a worker is raised here."""
-    if jobs <= 1 or not _can_fork():
+    if jobs <= 1 or not can_fork():
         yield from map(func, batches)
         return
     import gc

@@ -223,3 +223,22 @@ def test_run_twice_hits_the_cache_and_writes_the_same_data(tmp_path):
     assert second.manifest["run"]["cache"]["hits"] == {"corpus": 1, "tokens": 1}
     for name in ("documents.csv", "matches.csv", "outlet_scores.csv"):
         assert (tmp_path / "a" / "data" / name).read_bytes() == (tmp_path / "b" / "data" / name).read_bytes()
+
+
+def test_cached_documents_are_matched_in_forked_workers_as_in_process(tmp_path, monkeypatch):
+    from framing import parallel
+    from framing.lexicon import Matcher, load_lexicons, shipped_ids
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_WORDS", 0)
+    norm = Normaliser()
+    matcher = Matcher(load_lexicons(shipped_ids()), norm)
+    texts = [TEXT_A, TEXT_B, TEXT_A + " وقوات الاحتلال", "ما وصفته الحكومة بالإرهاب"] * 5
+    items = [(f"d{i}", t) for i, t in enumerate(texts)]
+    plain = [DocumentAnalyser(norm, matcher)(d, t) for d, t in items]
+    cache = Cache(tmp_path / "cache")
+    for jobs in (2, 2, 1):  # cold in workers, then warm in workers, then warm in process
+        store = TokenStore(cache, norm.version)
+        out = analyse_documents(DocumentAnalyser(norm, matcher), items, store=store, jobs=jobs)
+        store.save()
+        assert _same(out, plain)
+    assert len(store) == len(set(texts))

@@ -18,7 +18,7 @@ from framing.corpus.profiles import line_key
 from framing.records import Document
 from test_corpus_helpers import article, config, paragraph
 
-needs_fork = pytest.mark.skipif(not parallel._can_fork(), reason="forked worker processes need Linux")
+needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="forked worker processes need Linux")
 
 SIGN_OFF = "تابعونا على تويتر وفيسبوك"  # a line repeated across one outlet's documents
 
