@@ -9,9 +9,11 @@ Public API::
 Modules: ``readers`` (files, rows, streaming), ``encoding`` (BOMs, UTF-8, charset-normalizer),
 ``html`` (trafilatura), ``dates``, ``clean`` (Unicode and furniture), ``profiles`` (+
 ``profiles/*.yaml``: outlet furniture, signatures, source lines, agencies), ``attribute`` (source
-lines, agencies, outlet inference, wire copy), ``words`` (numpy word and shingle hashes),
-``repeated`` (lines repeated across an outlet), ``dedup`` (datasketch MinHash LSH + exact Jaccard),
-``ledger`` (documents.csv), ``load`` (the stage end to end).
+lines, agencies, outlet inference, wire copy), ``outlets`` (outlet ids for field values and
+profiles), ``words`` (numpy word and shingle hashes), ``minhash`` (numpy MinHash signatures, LSH
+band index), ``repeated`` (lines repeated across an outlet), ``dedup`` (exact keys, LSH candidates
++ exact Jaccard), ``ledger`` (documents.csv), ``work`` (the per-document steps, run in worker
+processes for large inputs), ``load`` (the stage end to end: what runs where).
 
 Config keys (``corpus:``): see ``options.CorpusOptions``.
 """

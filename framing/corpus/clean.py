@@ -216,11 +216,10 @@ def arabic_shares(texts: list[str]) -> list[float]:
     if not parts:
         return []
     sizes = np.array([len(p) // 2 for p in parts], dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    # one code unit more than the texts, so that every start (an empty text's too) is an index
     ar, latin = _letter_flags(np.frombuffer(b"".join(parts) + b"\0\0", dtype=np.uint16))
-    # counts per text from prefix sums (a text may be empty)
-    ends = np.cumsum(sizes)
-    per_text = []
-    for flags in (ar, latin):
-        prefix = np.concatenate([[0], np.cumsum(flags, dtype=np.int64)])
-        per_text.append((prefix[ends] - prefix[ends - sizes]).tolist())
-    return [_share(a, b) for a, b in zip(*per_text)]
+    counts = [np.add.reduceat(flags, starts, dtype=np.int64) for flags in (ar, latin)]
+    for c in counts:
+        c[sizes == 0] = 0  # reduceat gives an empty segment the value at its start
+    return [_share(a, b) for a, b in zip(counts[0].tolist(), counts[1].tolist())]

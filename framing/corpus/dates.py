@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 MONTHS = {
@@ -24,6 +25,7 @@ _NAMED = re.compile(r"(\d{1,2})\s*(?:/\s*)?([^\d\s,/]+(?:\s+(?:الأول|الث
 _NAMED_MDY = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")
 
 
+@lru_cache(maxsize=4096)  # a corpus repeats its dates: one per day, or a few formats of it
 def normalise_date(value: str | None) -> tuple[str | None, str]:
     """(ISO date or None, warning or "")."""
     if not value:
