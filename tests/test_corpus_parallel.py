@@ -247,3 +247,20 @@ def test_imap_forked_reports_failures():
     gen = parallel.imap_forked(_square_all, iter([[i] for i in range(100)]), 2)
     assert next(gen) == [0]
     gen.close()  # stopped early: the workers are ended
+
+
+# ---- a row's text with a lone surrogate is still found when the row skips the search ----------
+
+def test_jsonl_rows_with_surrogates_are_skipped_as_undecodable(tmp_path):
+    good = article(1)
+    lines = [json.dumps({"id": "a", "outlet": "x", "text": good}, ensure_ascii=False),
+             json.dumps({"id": "b", "outlet": "x", "text": article(2) + " @"}, ensure_ascii=False).replace(" @", " \\ud800"),
+             json.dumps({"id": "c", "outlet": "x", "text": article(3)}, ensure_ascii=True)]  # escaped, no surrogate
+    (tmp_path / "r.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs = load.load_corpus(config(tmp_path, ["r.jsonl"]))
+    assert [d.status for d in docs] == ["analysed", "skipped", "analysed"]
+    assert docs[1].reason.startswith("undecodable: line 2")
+    raw = (tmp_path / "r.jsonl").read_bytes().replace(b" \\ud800", " \ud800".encode("utf-8", "surrogatepass"))
+    (tmp_path / "r.jsonl").write_bytes(raw)  # the surrogate as bytes ED A0 80
+    docs = load.load_corpus(config(tmp_path, [{"path": "r.jsonl", "encoding": "utf-8"}]))
+    assert docs[1].status == "skipped" and docs[1].reason.startswith("undecodable")
