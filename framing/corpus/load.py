@@ -7,11 +7,12 @@ analysed or skipped with its reason, in input order.
 What runs where: this process reads the inputs (``readers.py``) and groups them into batches of
 about ``BATCH_CHARS`` characters. The per-document work (``work.DocumentWork``: cleaning,
 attribution, word counts, shingles, MinHash signatures) runs on each batch in forked worker
-processes (``run.jobs`` of them, one per core for 0; ``parallel.imap_forked``), reading overlapping
-cleaning; batches come back in input order. Below ``PARALLEL_MIN_CHARS`` characters read, with
-``run.jobs: 1``, or where processes cannot be forked, it runs in this process instead. The steps
-that need every document (lines repeated across an outlet, length checks, ids, duplicates) then
-run here, in input order, so the output is the same for any number of workers.
+processes (``run.jobs`` of them, one per core for 0; ``parallel.imap_forked``) while the next
+batches are read; they come back in input order, and the lines of each are counted for the
+repeated-line check as they come. Below ``PARALLEL_MIN_CHARS`` characters read, with
+``run.jobs: 1``, or where processes cannot be forked, the work runs in this process instead. The
+steps that need every document (repeated lines, length checks, ids, duplicates) then run here, in
+input order, so the output is the same for any number of workers.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from itertools import chain
 from framing.config import ConfigError, StudyConfig
 from framing.corpus.dedup import mark_duplicates
 from framing.corpus.options import CorpusOptions
-from framing.corpus.outlets import UNKNOWN, OutletResolver, slug  # noqa: F401 (part of this module's API)
+from framing.corpus.outlets import UNKNOWN
 from framing.corpus.profiles import ProfileError, Rules, load_rules
 from framing.corpus.readers import AUTO, FIXED, Raw, read_spec
 from framing.corpus.repeated import RepeatedLines
@@ -32,6 +33,7 @@ from framing.corpus.words import WordHasher
 from framing.corpus.work import CleanedBatch, DocumentWork, apply_fields, pack_raw
 from framing.parallel import PARALLEL_MIN_WORDS, effective_jobs, imap_forked
 from framing.records import Document
+
 
 def rules_for(config: StudyConfig) -> Rules:
     try:
@@ -68,6 +70,8 @@ PARALLEL_MIN_CHARS = PARALLEL_MIN_WORDS * 6  # below this many characters read, 
 
 
 def process(raws: Iterable[Raw], config: StudyConfig) -> list[Document]:
+    """Every raw document cleaned, checked and accounted for, in input order (see the module
+    docstring for what runs where)."""
     opts = config.corpus
     work = DocumentWork(config, rules_for(config))
     docs: list[Document] = []
@@ -81,13 +85,13 @@ def process(raws: Iterable[Raw], config: StudyConfig) -> list[Document]:
         hints += batch.hints
         if opts.clean:
             repeated.add(batch.docs)
-        rows = iter(batch.signatures)
-        for doc, n, k, sh, key in zip(batch.docs, batch.n_arabic, batch.n_shingles, batch.split_shingles(), batch.keys):
-            if n >= 0:
-                i = id(doc)
-                n_arabic[i], shingles[i], keys[i] = n, sh, key
-                if k:
-                    signatures[i] = next(rows)
+        rows = iter(batch.signatures)  # one per document with shingles
+        for doc, n, sh, key in zip(batch.docs, batch.n_arabic, batch.split_shingles(), batch.keys):
+            if n >= 0:  # cleaned (not skipped before)
+                k = id(doc)
+                n_arabic[k], shingles[k], keys[k] = n, sh, key
+                if len(sh):
+                    signatures[k] = next(rows)
     if opts.clean:
         changed = repeated.remove(docs)
         for doc, words in zip(changed, WordHasher().analyse_many([d.text for d in changed])):
@@ -144,7 +148,7 @@ def cleaned_batches(raws: Iterable[Raw], work: DocumentWork, jobs: int) -> Itera
         return
     sent: deque[list[Raw]] = deque()  # batches handed to the workers, oldest first
 
-    def packed() -> Iterator[list[tuple]]:  # runs in the pool's task thread
+    def packed() -> Iterator[list[tuple]]:  # runs in imap_forked's feeding thread
         for batch in chain(head, batches):
             sent.append(batch)
             yield [pack_raw(r) for r in batch]

@@ -3,7 +3,7 @@ does — its outlet from the config or a field, the emptiness and language check
 attribution (source line, agencies, wire flag, inferred outlet), its word count, 5-word shingles,
 MinHash signature and exact-copy key.
 
-``DocumentWork(config)`` is called on a batch of raw documents and returns a ``CleanedBatch``. It
+``DocumentWork(config, rules)`` is called on a batch of raw documents and returns a ``CleanedBatch``. It
 runs in process, or in forked worker processes that inherit it (``load.py``); a document's result
 depends neither on the other documents nor on the batching, so both give the same output.
 What needs all the documents (repeated lines, length checks after them, ids, duplicates) is done
