@@ -354,7 +354,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from rich.console import Console
-    from rich.table import Table
 
     from framing.lexicon import shipped_dir
 

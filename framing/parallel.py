@@ -4,9 +4,12 @@ writes byte-identical data files.
 
 What costs time when going parallel, and what is done about it:
 
-* the function (a DocumentAnalyser holding the compiled lexicon matcher) is pickled once, not once
-  per task, and each worker unpickles it once and keeps it (``_WORKER_FUNCS``) so that its
-  per-process caches (normalised words, matcher lookups) stay warm from one chunk to the next;
+* on Linux the workers are forked (:func:`imap_forked`): they inherit the function (a
+  DocumentAnalyser holding the compiled lexicon matcher) and the documents, so only two numbers
+  go to a worker per chunk and only the packed results come back;
+* elsewhere (loky), the function is pickled once, not once per task, and each worker unpickles it
+  once and keeps it (``_WORKER_FUNCS``) so that its per-process caches (vocabulary, per-word
+  tables) stay warm from one chunk to the next;
 * documents go in chunks of similar word counts, a few per worker, so that the workers finish
   together and the progress bar moves;
 * below ``PARALLEL_MIN_WORDS`` words the start-up of worker processes costs more than it saves, and
@@ -21,7 +24,6 @@ import hashlib
 import os
 import pickle
 import sys
-import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
@@ -32,7 +34,6 @@ R = TypeVar("R")
 PARALLEL_MIN_WORDS = 500_000
 CHUNKS_PER_JOB = 6
 _WORKER_FUNCS: dict[str, Callable] = {}  # in a worker: unpickled functions by key
-_FORKED: dict[str, tuple] = {}  # in the parent, inherited by forked workers: (function, items) by key
 # Linux: fork the workers (no start-up imports, no pickling of the analyser or the documents);
 # elsewhere, or with USE_FORK = False: loky's fresh worker processes.
 USE_FORK = True
@@ -158,45 +159,24 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods() and USE_FORK
 
 
-def _run_forked(key: str, start: int, end: int):
-    """In a forked worker: the function and the documents were inherited from the parent."""
-    func, items = _FORKED[key]
-    return _run_chunk(func, items[start:end])
-
-
-def _run_forked_bounds(args: tuple[str, int, int]):
-    return _run_forked(*args)
-
-
 def _map_forked(func, items, n_jobs, progress) -> list:
-    """Forked worker processes (Linux): they inherit the analyser (compiled matcher and warm
-    caches included) and the documents, so a task is three small values and nothing is imported,
-    unpickled or recompiled in the workers; only the packed results travel back."""
-    import multiprocessing as mp
-
-    key = f"{os.getpid()}-{id(func)}-{time.monotonic_ns()}"
+    """Forked worker processes (Linux, :func:`imap_forked`): they inherit the analyser (compiled
+    matcher and warm caches included) and the documents, so a task is two numbers and nothing is
+    imported, unpickled or recompiled in the workers; only the packed results travel back."""
     bounds, start = [], 0
     for chunk in chunked(items, n_jobs * CHUNKS_PER_JOB, _text_words):
-        bounds.append((key, start, start + len(chunk)))
+        bounds.append((start, start + len(chunk)))
         start += len(chunk)
-    _FORKED[key] = (func, items)
-    import gc
 
-    gc.freeze()  # the workers' collector leaves the inherited documents alone (see imap_forked)
-    try:
-        pool = mp.get_context("fork").Pool(n_jobs)
-    finally:
-        gc.unfreeze()
-    try:
-        with pool:
-            out: list = []
-            for (_k, a, b), part in zip(bounds, pool.imap(_run_forked_bounds, bounds)):
-                out.extend(_unpack(func, part, items[a:b]))
-                if progress is not None:
-                    progress(b - a)
-        return out
-    finally:
-        del _FORKED[key]
+    def work(span: tuple[int, int]):
+        return _run_chunk(func, items[span[0]:span[1]])
+
+    out: list = []
+    for (a, b), part in zip(bounds, imap_forked(work, iter(bounds), n_jobs)):
+        out.extend(_unpack(func, part, items[a:b]))
+        if progress is not None:
+            progress(b - a)
+    return out
 
 
 def _map_dask(func, items, scheduler, n_jobs, progress) -> list:
