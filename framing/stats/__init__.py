@@ -27,7 +27,7 @@ from __future__ import annotations
 
 # framing.config imports framing.stats.options, so numpy/pandas and the stage are loaded on
 # first use: `framing --help` and `framing check` stay fast.
-from framing.stats.methods import TESTS, methods, versions  # light (no imports); binds the name
+from framing.stats.methods import TESTS, methods  # light (no imports); binds the name
 # `methods` to the function rather than to the submodule of the same name
 
 _API = {"compute", "METHODS"}
