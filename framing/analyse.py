@@ -213,14 +213,7 @@ class DocumentAnalyser:
         n_docs = len(items)
         bounds = batch.bounds.tolist()
         # keyness terms: (document, term) pairs counted, in order of first occurrence
-        doc = batch.doc_of_token()
-        terms = term_of[batch.ids]
-        has_term = terms >= 0
-        width = len(self._terms) + 1
-        pair_docs = doc[has_term]
-        pairs, counts = _first_occurrence_counts(pair_docs, pair_docs * width + terms[has_term])
-        pair_doc = pairs // width
-        term_ids = (pairs - pair_doc * width).astype(np.int32)
+        pair_doc, term_ids, counts = _term_counts(batch.bounds, term_of[batch.ids], len(self._terms) + 1)
         term_bounds = np.searchsorted(pair_doc, np.arange(n_docs + 1))
         # lexicon matches, where a document has a candidate word
         matches: list[list[Match]] = [[] for _ in range(n_docs)]
@@ -314,25 +307,29 @@ class DocumentAnalyser:
         return np.fromiter(ids, dtype=np.int32, count=len(ids))
 
 
-def _first_occurrence_counts(doc: np.ndarray, keys: np.ndarray, piece: int = 250_000) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct values of ``keys`` (which identify their document ``doc``, in non-decreasing
-    order) in order of first occurrence, and how often each occurs. Counted piece by piece, the
-    pieces ending where a document does: small hash tables are much faster than one big one."""
-    cuts = [0]
-    while cuts[-1] + piece < len(keys):
-        cut = int(np.searchsorted(doc, doc[cuts[-1] + piece]))  # where that document begins
-        if cut <= cuts[-1]:
-            cut = int(np.searchsorted(doc, doc[cuts[-1] + piece], side="right"))
-        cuts.append(cut)
-    cuts.append(len(keys))
-    uniques, counts = [], []
-    for a, z in zip(cuts, cuts[1:]):
-        codes, distinct = pd.factorize(keys[a:z])  # numbered in order of first occurrence
-        uniques.append(distinct)
-        counts.append(np.bincount(codes, minlength=len(distinct)))
-    if len(uniques) == 1:
-        return uniques[0], counts[0].astype(np.int32)
-    return np.concatenate(uniques), np.concatenate(counts).astype(np.int32)
+def _term_counts(bounds: np.ndarray, terms: np.ndarray, width: int,
+                 piece: int = 100_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each document's distinct terms in order of first occurrence, with their counts: parallel
+    arrays of document index, term id and count. ``terms`` holds a term id per token (-1: none),
+    document k's tokens being ``bounds[k]:bounds[k + 1]``; ``width`` exceeds every term id.
+
+    Counted a few hundred thousand tokens at a time, in pieces that end where a document does:
+    the small hash tables of :func:`pandas.factorize` (which numbers values in order of first
+    occurrence) are much faster than one big one."""
+    n_docs = len(bounds) - 1
+    cuts = np.unique(np.searchsorted(bounds, np.arange(0, int(bounds[-1]), piece), side="right") - 1)
+    cuts = [int(c) for c in cuts if 0 <= c < n_docs] or [0]
+    cuts.append(n_docs)
+    docs, ids, counts = [], [], []
+    for k0, k1 in zip(cuts, cuts[1:]):
+        part = terms[bounds[k0]:bounds[k1]]
+        local_doc = np.repeat(np.arange(k1 - k0, dtype=np.int64), np.diff(bounds[k0:k1 + 1]))
+        has = part >= 0
+        codes, pairs = pd.factorize(local_doc[has] * width + part[has])
+        docs.append(pairs // width + k0)
+        ids.append((pairs % width).astype(np.int32))
+        counts.append(np.bincount(codes, minlength=len(pairs)).astype(np.int32))
+    return np.concatenate(docs), np.concatenate(ids), np.concatenate(counts)
 
 
 class _Surfaces:

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from framing.analyse import DocumentAnalyser, _first_occurrence_counts, _sentences_of, keyness_term, keyness_terms
+from framing.analyse import DocumentAnalyser, _sentences_of, _term_counts, keyness_term, keyness_terms
 from framing.arabic import SENTENCE_END_RE, Normaliser, sentence_spans, token_arrays
 from framing.lexicon import Matcher, load_lexicons, shipped_ids
 from framing.tokens import Vocabulary, tokenize_batch
@@ -91,15 +91,22 @@ def test_sentences_of_matches_equal_sentence_spans():
     assert _sentences_of(text, matches) == expected
 
 
-def test_first_occurrence_counts_in_pieces():
+def test_term_counts_in_pieces():
     rng = np.random.default_rng(1)
-    doc = np.sort(rng.integers(0, 40, 3000))
-    keys = doc * 100 + rng.integers(0, 30, 3000)
-    pairs, counts = _first_occurrence_counts(doc, keys, piece=97)
-    seen: dict[int, int] = {}
-    for k in keys.tolist():
-        seen[k] = seen.get(k, 0) + 1
-    assert pairs.tolist() == list(seen) and counts.tolist() == list(seen.values())
+    lengths = rng.integers(0, 120, 40)
+    lengths[[3, 4, 17]] = 0  # documents without tokens
+    bounds = np.concatenate([[0], np.cumsum(lengths)])
+    terms = rng.integers(-1, 30, int(bounds[-1])).astype(np.int32)
+    expected = []
+    for k in range(len(lengths)):
+        seen: dict[int, int] = {}
+        for t in terms[bounds[k]:bounds[k + 1]].tolist():
+            if t >= 0:
+                seen[t] = seen.get(t, 0) + 1
+        expected += [(k, t, c) for t, c in seen.items()]
+    for piece in (97, 1000, 10**6):
+        docs, ids, counts = _term_counts(bounds, terms, 31, piece=piece)
+        assert list(zip(docs.tolist(), ids.tolist(), counts.tolist())) == expected
 
 
 @pytest.fixture(scope="module")

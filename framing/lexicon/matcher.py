@@ -288,8 +288,10 @@ class Matcher:
                 (via_h if x == "ه" else plain).add(w)
         return _Word(frozenset(full), tuple(prefixes), False, frozenset(via_h - plain))
 
-    def _phrase(self, phrase: str) -> tuple:
-        return tuple(STAR if w == "*" else self._word(w) for w in phrase.split())
+    def _phrase(self, phrase: str) -> tuple[int, tuple]:
+        """An exclusion phrase: where "*" (the hit itself) is, -1 for none, and its words."""
+        words = tuple(STAR if w == "*" else self._word(w) for w in phrase.split())
+        return next((k for k, w in enumerate(words) if w is STAR), -1), words
 
     def _compile(self) -> None:
         self._prefix_lengths: list[int] = []
@@ -582,20 +584,31 @@ class Matcher:
                 return phrase_text, level
         return None
 
-    def _phrase_covers(self, phrase: tuple, norms, i: int, j: int) -> bool:
+    def _phrase_covers(self, phrase: tuple[int, tuple], norms, i: int, j: int) -> bool:
+        """Whether an exclusion phrase covers the hit on tokens i..j-1: with "*", the words before
+        and after it surround the hit; without, the phrase overlaps the hit somewhere."""
+        star, words = phrase
+        accepts = self._accepts
         n = len(norms)
-        if STAR in phrase:
-            k = phrase.index(STAR)
-            before, after = phrase[:k], phrase[k + 1:]
-            if i - len(before) < 0 or j + len(after) > n:
+        if star >= 0:
+            start, after = i - star, len(words) - star - 1
+            if start < 0 or j + after > n:
                 return False
-            return (all(self._accepts(w, t) for w, t in zip(before, norms[i - len(before):i]))
-                    and all(self._accepts(w, t) for w, t in zip(after, norms[j:j + len(after)])))
-        length = len(phrase)
+            for m in range(star):
+                if not accepts(words[m], norms[start + m]):
+                    return False
+            for m in range(after):
+                if not accepts(words[star + 1 + m], norms[j + m]):
+                    return False
+            return True
+        length = len(words)
         for s in range(max(0, j - length), i + 1):
             if s + length > n:
                 break
-            if all(self._accepts(w, t) for w, t in zip(phrase, norms[s:s + length])):
+            for m in range(length):
+                if not accepts(words[m], norms[s + m]):
+                    break
+            else:
                 return True
         return False
 
