@@ -139,9 +139,9 @@ class WordTokens:
 
     @classmethod
     def of(cls, batch: TokenBatch, vocab: Vocabulary) -> "WordTokens":
-        used, local = np.unique(batch.ids, return_inverse=True)
+        local, used = pd.factorize(batch.ids)  # the batch's words, in order of first occurrence
         pick = used.tolist()
-        return cls(TokenBatch(local.astype(np.int32).reshape(-1), batch.starts, batch.ends, batch.bounds),
+        return cls(TokenBatch(local.astype(np.int32), batch.starts, batch.ends, batch.bounds),
                    _pick(vocab.surfaces, pick), _pick(vocab.norms, pick))
 
 
@@ -159,8 +159,9 @@ class DocumentAnalyser:
     can run in worker processes. Its vocabulary and per-word tables are per process and are not
     pickled."""
 
-    keep_tokens = False  # in a worker: send each batch's tokens back (a token store is filling)
-    sink = None  # in the parent: called with (doc_ids, WordTokens) for the tokens of each batch
+    keep_tokens = False  # in a worker: keep each batch's tokens (a token store is filling)
+    token_writer = None  # in a worker: writes them as a shard (framing.cache.ShardWriter), else they travel back
+    sink = None  # in the parent: called with (doc_ids, WordTokens or ShardRef) for each batch
 
     def __init__(self, normaliser: Normaliser, matcher) -> None:
         self.normaliser = normaliser
@@ -168,15 +169,21 @@ class DocumentAnalyser:
         self.vocab = Vocabulary(normaliser)
         self._terms: list[str] = []  # keyness terms of this process, by id
         self._term_index: dict[str, int] = {}
-        self._derived: dict[int, list] = {}  # id(vocabulary) -> [vocabulary, term id per word, candidate per word]
+        self._derived: dict[int, list] = {}  # id(vocabulary) -> [vocabulary, tables per word (see _derive)]
         self._fast = hasattr(matcher, "explain_at") and hasattr(matcher, "is_candidate")
+        # per distinct form: the tables of _derive, and the form's row in them
+        self._by_surface = not hasattr(matcher, "candidate_kind") or bool(getattr(matcher, "needs_surfaces", False))
+        self._form_index: dict = {}
+        self._forms = [_no_ids(), np.zeros(0, np.int8), np.zeros(0, dtype=object), np.zeros(0, dtype=np.uint64),
+                       np.zeros(0, dtype=np.uint64)]
 
     def __getstate__(self):
-        return {"normaliser": self.normaliser, "matcher": self.matcher, "keep_tokens": self.keep_tokens}
+        return {"normaliser": self.normaliser, "matcher": self.matcher, "keep_tokens": self.keep_tokens,
+                "token_writer": self.token_writer}
 
     def __setstate__(self, state):
         self.__init__(state["normaliser"], state["matcher"])
-        self.keep_tokens = state["keep_tokens"]
+        self.keep_tokens, self.token_writer = state["keep_tokens"], state["token_writer"]
 
     def __call__(self, doc_id: str, text: str) -> DocAnalysis:
         return self.run_chunk([(doc_id, text)], local=True)[0]
@@ -192,7 +199,8 @@ class DocumentAnalyser:
                 self.sink(result.doc_ids, WordTokens.of(batch, self.vocab))
             return result.documents([text for _, text in items])
         if self.keep_tokens:
-            result.tokens = WordTokens.of(batch, self.vocab)
+            tokens = WordTokens.of(batch, self.vocab)
+            result.tokens = self.token_writer(tokens) if self.token_writer is not None else tokens
         return result.compact()
 
     def unpack(self, part, items) -> list[DocAnalysis]:
@@ -245,11 +253,13 @@ class DocumentAnalyser:
                            self._terms, term_ids, counts, term_bounds)
 
     def _derive(self, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
-        """Per word of ``vocab``, worked out once per word and extended as the vocabulary grows:
-        its keyness term id (-1 for none), what it can start in the lexicons (see
-        :meth:`Matcher.candidate_kind`), its normalised form (an object array, to pick a
-        document's forms at C speed), and the second-word bits it needs and offers (see
-        :meth:`Matcher.need_mask`)."""
+        """Per word of ``vocab``, extended as the vocabulary grows: its keyness term id (-1 for
+        none), what it can start in the lexicons (see :meth:`Matcher.candidate_kind`), its
+        normalised form (an object array, to pick a document's forms at C speed), and the
+        second-word bits it needs and offers (see :meth:`Matcher.need_mask`). All of it depends
+        only on the normalised form (and on the surface, for a matcher with lemmas), so it is
+        worked out once per distinct form in this process and shared by every vocabulary (the
+        token store has one per shard)."""
         entry = self._derived.get(id(vocab))
         if entry is None or entry[0] is not vocab:
             if len(self._derived) > 4:
@@ -258,24 +268,44 @@ class DocumentAnalyser:
                                                 np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64)]
         have = len(entry[1])
         if have < len(vocab):
-            norms, surfaces = vocab.norms[have:], vocab.surfaces[have:]
-            n = len(norms)
-            terms = self._term_ids(keyness_terms(norms))
-            matcher = self.matcher
-            if hasattr(matcher, "candidate_kind"):
-                kinds = np.fromiter(map(matcher.candidate_kind, norms, surfaces), dtype=np.int8, count=n)
-                need = np.fromiter(map(matcher.need_mask, norms), dtype=np.uint64, count=n)
-                offer = np.fromiter(map(matcher.offer_mask, norms), dtype=np.uint64, count=n)
-            elif self._fast:
-                kinds = np.fromiter(map(matcher.is_candidate, norms, surfaces), dtype=np.int8, count=n)
-                need = offer = np.zeros(n, dtype=np.uint64)
-            else:
-                kinds, need, offer = np.ones(n, dtype=np.int8), np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64)
-            new_norms = np.empty(n, dtype=object)
-            new_norms[:] = norms
-            for k, part in enumerate((terms, kinds, new_norms, need, offer), start=1):
-                entry[k] = np.concatenate([entry[k], part])
+            norms = vocab.norms[have:]
+            keys = list(zip(norms, vocab.surfaces[have:])) if self._by_surface else norms
+            rows = self._form_rows(keys)
+            for k, table in enumerate(self._forms, start=1):
+                entry[k] = np.concatenate([entry[k], table[rows]])
         return entry[1], entry[2]
+
+    def _form_rows(self, keys: list) -> np.ndarray:
+        """Rows of ``self._forms`` for these forms (normalised word, or (word, surface)), the
+        new ones worked out together and appended."""
+        index = self._form_index
+        rows = list(map(index.get, keys))
+        if None in rows:
+            new = list(dict.fromkeys(k for k, r in zip(keys, rows) if r is None))
+            base = len(index)
+            index.update(zip(new, range(base, base + len(new))))
+            self._forms = [np.concatenate([old, part]) for old, part in zip(self._forms, self._tables_of(new))]
+            rows = list(map(index.__getitem__, keys))
+        return np.fromiter(rows, dtype=np.int64, count=len(rows))
+
+    def _tables_of(self, keys: list) -> tuple:
+        norms = [k[0] for k in keys] if self._by_surface else keys
+        surfaces = [k[1] for k in keys] if self._by_surface else [""] * len(keys)
+        n = len(norms)
+        terms = self._term_ids(keyness_terms(norms))
+        matcher = self.matcher
+        if hasattr(matcher, "candidate_kind"):
+            kinds = np.fromiter(map(matcher.candidate_kind, norms, surfaces), dtype=np.int8, count=n)
+            need = np.fromiter(map(matcher.need_mask, norms), dtype=np.uint64, count=n)
+            offer = np.fromiter(map(matcher.offer_mask, norms), dtype=np.uint64, count=n)
+        elif self._fast:
+            kinds = np.fromiter(map(matcher.is_candidate, norms, surfaces), dtype=np.int8, count=n)
+            need = offer = np.zeros(n, dtype=np.uint64)
+        else:
+            kinds, need, offer = np.ones(n, dtype=np.int8), np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64)
+        objects = np.empty(n, dtype=object)
+        objects[:] = norms
+        return terms, kinds, objects, need, offer
 
     def _candidates(self, ids: np.ndarray, vocab: Vocabulary) -> np.ndarray:
         """Tokens that can start a hit: a word with a single-word hit, or the first word of a
@@ -378,9 +408,10 @@ def _sentence_spans_of(text: str, matches: list[Match]) -> list[tuple[int, int]]
 def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], *, store=None, jobs: int = 0,
                       backend: str = "local", scheduler: str | None = None, progress=None) -> list[DocAnalysis]:
     """Analyse (doc_id, text) items, results in input order. With a token store
-    (:class:`framing.cache.TokenStore`), the documents it holds are only matched again, in this
-    process, from their stored tokens; the others go through :func:`framing.parallel.map_documents`
-    and their tokens are added to the store."""
+    (:class:`framing.cache.TokenStore`), the documents it holds are matched again from their
+    stored tokens; the others are tokenised too, and their tokens are added to the store (written
+    as shards by the worker processes themselves on this machine; sent back from a Dask cluster).
+    Both go through :func:`framing.parallel.map_documents`."""
     from framing.parallel import can_fork, map_documents
 
     options = {"jobs": jobs, "backend": backend, "scheduler": scheduler, "progress": progress}
@@ -390,19 +421,17 @@ def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], 
     fresh = [k for k, h in enumerate(hashes) if not store.has(h)]
     results: list = [None] * len(items)
     analyser.sink, analyser.keep_tokens = store.add, True
+    analyser.token_writer = store.writer() if backend == "local" else None
     try:
         for k, res in zip(fresh, map_documents(analyser, [items[k] for k in fresh], **options)):
             results[k] = res
     finally:
-        analyser.sink, analyser.keep_tokens = None, False
+        analyser.sink, analyser.keep_tokens, analyser.token_writer = None, False, None
     cached = [k for k in range(len(items)) if results[k] is None]
     if cached:
         store.use([hashes[k] for k in cached])
-        analyser._derive(store.vocabulary())  # per-word tables once, before any worker is forked
         from_store = _FromStore(analyser, store, {items[k][0]: hashes[k] for k in cached})
-        # forked workers inherit the store; other backends would have to ship it: in process
-        local = backend != "local" or not can_fork()
-        if local:
+        if backend != "local" or not can_fork():  # forked workers read the shards; others: in process
             options = {**options, "jobs": 1}
         for k, res in zip(cached, map_documents(from_store, [items[k] for k in cached], **{**options, "backend": "local"})):
             results[k] = res
@@ -411,18 +440,43 @@ def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], 
 
 class _FromStore:
     """Analysis of documents whose tokens a token store holds: only the matching and counting
-    are redone. Used like a DocumentAnalyser by :func:`framing.parallel.map_documents`."""
+    are redone, shard by shard. Used like a DocumentAnalyser by
+    :func:`framing.parallel.map_documents`."""
 
     def __init__(self, analyser: DocumentAnalyser, store, hash_of: dict[str, str]) -> None:
         self.analyser, self.store, self.hash_of = analyser, store, hash_of
 
     def run_chunk(self, items, local: bool = False):
-        batch, vocab = self.store.batch([self.hash_of[doc_id] for doc_id, _ in items])
-        result = self.analyser.analyse_batch(items, batch, vocab)
-        return result.documents([text for _, text in items]) if local else result.compact()
+        """Results for runs of consecutive items stored in the same shard: DocAnalysis objects
+        (``local``) or a list of compact BatchResults."""
+        import numpy as np
 
-    def unpack(self, part, items) -> list[DocAnalysis]:
-        return part.documents([text for _, text in items])
+        from framing.tokens import TokenBatch
+
+        out: list = []
+        where = [self.store.shard_of(self.hash_of[doc_id]) for doc_id, _ in items]
+        start = 0
+        while start < len(items):
+            key = where[start][0]
+            end = start
+            while end < len(items) and where[end][0] == key:
+                end += 1
+            vocab, ids, starts, ends = self.store.load_shard(key)
+            spans = [slice(off, off + n) for _key, off, n in where[start:end]]
+            bounds = np.concatenate([[0], np.cumsum([s.stop - s.start for s in spans], dtype=np.int64)])
+            batch = TokenBatch(*(np.concatenate([a[s] for s in spans]) for a in (ids, starts, ends)), bounds)
+            part = items[start:end]
+            result = self.analyser.analyse_batch(part, batch, vocab)
+            out.extend(result.documents([text for _, text in part]) if local else [result.compact()])
+            start = end
+        return out
+
+    def unpack(self, parts, items) -> list[DocAnalysis]:
+        out: list[DocAnalysis] = []
+        for part in parts:
+            chunk, items = items[:len(part.doc_ids)], items[len(part.doc_ids):]
+            out.extend(part.documents([text for _, text in chunk]))
+        return out
 
     def __call__(self, doc_id: str, text: str) -> DocAnalysis:
         return self.run_chunk([(doc_id, text)], local=True)[0]

@@ -7,8 +7,9 @@ What is cached, and the key it is stored under (a SHA-256 over everything the ou
   — the bytes of every input file with its path as the run shows it, the config sections the
   corpus stage reads (``outlets``, ``sources``, ``corpus``), the bytes of extra cleaning profiles,
   the normaliser version and the code revision of the corpus stage;
-* ``tokens``: per document, its tokens (word ids into a stored word list, offsets) — the SHA-256
-  of the cleaned text, the normaliser version and the code revision of the tokeniser;
+* ``tokens`` and ``token_shard``: every document's tokens (word ids into a word list of their
+  shard, offsets), indexed by the SHA-256 of the cleaned text — under the normaliser version and
+  the code revision of the tokeniser and of this module;
 * ``stage``: any other expensive lexicon-independent result, through :meth:`Cache.memo`, keyed by
   the hash of its inputs (for the classifier and topic stages).
 
@@ -28,13 +29,14 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 FORMAT = "1"  # bump when the layout of cached values changes
 _CORPUS_CODE = ("framing.corpus", "framing.records", "framing.config")
-_TOKENS_CODE = ("framing.arabic", "framing.tokens", "framing.records")
+_TOKENS_CODE = ("framing.arabic", "framing.tokens", "framing.records", "framing.cache")  # cache: the store layout
 
 
 @lru_cache(maxsize=None)
@@ -102,21 +104,24 @@ class Cache:
     def _path(self, kind: str, key: str) -> Path:
         return self.root / kind / key[:2] / f"{key}.pkl"
 
-    def get(self, kind: str, key: str, default: Any = None) -> Any:
-        if self.enabled:
-            path = self._path(kind, key)
-            try:
-                with open(path, "rb") as fh:
-                    value = pickle.load(fh)
-            except FileNotFoundError:
-                pass
-            except Exception:  # noqa: BLE001 - a damaged entry is a miss, and is rewritten
-                pass
-            else:
-                self.hits[kind] = self.hits.get(kind, 0) + 1
-                return value
-        self.misses[kind] = self.misses.get(kind, 0) + 1
-        return default
+    def get(self, kind: str, key: str, default: Any = None, *, count: bool = True) -> Any:
+        """The entry, or ``default`` when it is missing or unreadable; ``count``: add the read to
+        hits/misses (the figures of manifest.json)."""
+        missing = object()
+        value = self._read(kind, key, missing) if self.enabled else missing
+        if count:
+            tally = self.misses if value is missing else self.hits
+            tally[kind] = tally.get(kind, 0) + 1
+        return default if value is missing else value
+
+    def _read(self, kind: str, key: str, missing: Any) -> Any:
+        try:
+            with open(self._path(kind, key), "rb") as fh:
+                return pickle.load(fh)
+        except FileNotFoundError:
+            return missing
+        except Exception:  # noqa: BLE001 - a damaged entry is a miss, and is rewritten
+            return missing
 
     def put(self, kind: str, key: str, value: Any) -> None:
         if not self.enabled:
@@ -143,6 +148,13 @@ class Cache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def exists(self, kind: str, key: str) -> bool:
+        return self.enabled and self._path(kind, key).is_file()
+
+    def delete(self, kind: str, key: str) -> None:
+        if self.enabled:
+            self._path(kind, key).unlink(missing_ok=True)
 
     def memo(self, kind: str, key: str, compute: Callable[[], Any]) -> Any:
         """The cached value of ``key``, or ``compute()`` stored under it."""
@@ -225,28 +237,24 @@ class TokenStore:
     the cleaned text, so that a re-run after a lexicon edit skips tokenising and an edited document
     misses alone. Keyness terms are recomputed from the stored words, which costs little.
 
-    Stored as one entry (``kind="tokens"``, keyed by :func:`tokens_key`): a word list (surfaces and
-    their normalised forms) and, for all documents together, int32 arrays of word ids and
-    offsets, with an index from text hash to where a document's tokens are. The entry keeps the
-    documents of the latest run.
+    Tokens are stored in shards, one per batch of documents analysed together: a shard (kind
+    ``token_shard``) holds its own word list (surfaces and normalised forms) and int32 arrays of
+    word ids and offsets. Worker processes write their shards themselves (:class:`ShardWriter`),
+    so no token travels back to the parent. The index (kind ``tokens``, keyed by
+    :func:`tokens_key`) maps a text hash to its shard and place in it, for the documents of the
+    latest run; shards no longer indexed are deleted when the index is saved.
     """
 
     def __init__(self, cache: Cache, normaliser_version: str) -> None:
-        import numpy as np
-
         self.cache = cache
         self.key = tokens_key(normaliser_version)
         self._hash_of: dict[str, str] = {}  # doc_id -> text hash, for documents of this run
         self._used: set[str] = set()
         data = cache.get("tokens", self.key) if cache.enabled else None
-        data = data or {"index": {}, "surfaces": [], "norms": [], "ids": np.zeros(0, np.int32),
-                        "starts": np.zeros(0, np.int32), "ends": np.zeros(0, np.int32)}
-        self._index: dict[str, tuple[int, int]] = data["index"]  # text hash -> (offset, token count)
-        self._arrays = {k: data[k] for k in ("ids", "starts", "ends")}
-        self._surfaces: list[str] = data["surfaces"]
-        self._norms: list[str] = data["norms"]
-        self._new: dict[str, tuple] = {}  # text hash -> (WordTokens, ids, starts, ends) tokenised in this run
-        self._vocab = None
+        self._index: dict[str, tuple[str, int, int]] = (data or {}).get("index", {})  # hash -> (shard, offset, count)
+        self._new: dict[str, tuple[str, int, int]] = {}  # the same, for documents tokenised in this run
+        self._shards: dict[str, tuple] = {}  # shard key -> (Vocabulary, ids, starts, ends), once loaded
+        self._present: dict[str, bool] = {}  # shard key -> its file exists
 
     def __len__(self) -> int:
         return len(self._index)
@@ -257,83 +265,85 @@ class TokenStore:
         return h
 
     def has(self, text_hash: str) -> bool:
-        return text_hash in self._index
+        """Whether the document's tokens are stored (and their shard is still there)."""
+        where = self._index.get(text_hash)
+        if where is None:
+            return False
+        ok = self._present.get(where[0])
+        if ok is None:
+            ok = self._present[where[0]] = self.cache.exists("token_shard", where[0])
+        return ok
 
-    def vocabulary(self):
-        """The stored words, as a Vocabulary (the ids of :meth:`batch`)."""
-        from framing.tokens import Vocabulary
-
-        if self._vocab is None:
-            self._vocab = Vocabulary.of_words(None, self._surfaces, self._norms)
-        return self._vocab
+    def writer(self) -> "ShardWriter":
+        """What writes a batch's tokens as a shard (in whichever process tokenised them)."""
+        return ShardWriter(self.cache.root, self.key)
 
     def use(self, hashes: list[str]) -> None:
         """Note that this run uses these stored documents (kept when the store is saved)."""
         self._used.update(hashes)
 
-    def batch(self, hashes: list[str]):
-        """(TokenBatch, Vocabulary) of stored documents, in the order given."""
-        import numpy as np
-
-        from framing.tokens import TokenBatch
-
-        vocab = self.vocabulary()
-        where = [self._index[h] for h in hashes]
-        pick = [slice(o, o + n) for o, n in where]
-        a = self._arrays
-        parts = {k: np.concatenate([a[k][s] for s in pick]) if pick else np.zeros(0, np.int32) for k in a}
-        bounds = np.concatenate([[0], np.cumsum([n for _, n in where], dtype=np.int64)])
-        return TokenBatch(parts["ids"], parts["starts"], parts["ends"], bounds), vocab
-
     def add(self, doc_ids: list[str], tokens) -> None:
-        """Tokens of documents tokenised in this run (``DocumentAnalyser.sink``): a WordTokens
-        (a batch with its own word list). Word lists are merged when the store is saved."""
-        b = tokens.batch
-        bounds = b.bounds.tolist()
+        """Tokens of documents tokenised in this run (``DocumentAnalyser.sink``): a WordTokens,
+        written here as a shard, or a ShardRef to a shard a worker wrote."""
+        ref = tokens if isinstance(tokens, ShardRef) else self.writer()(tokens)
+        bounds = ref.bounds
         for k, doc_id in enumerate(doc_ids):
             h = self._hash_of.get(doc_id)
             if h is not None:
-                s = slice(bounds[k], bounds[k + 1])
-                self._new[h] = (tokens, b.ids[s], b.starts[s], b.ends[s])
+                self._new[h] = (ref.key, bounds[k], bounds[k + 1] - bounds[k])
+
+    def shard_of(self, text_hash: str) -> tuple[str, int, int]:
+        return self._index[text_hash]
+
+    def load_shard(self, key: str):
+        """(Vocabulary, ids, starts, ends) of a stored shard (kept once loaded)."""
+        got = self._shards.get(key)
+        if got is None:
+            from framing.tokens import Vocabulary
+
+            data = self.cache.get("token_shard", key, count=False)  # read in workers too: not counted
+            if data is None:
+                raise RuntimeError(f"the token shard {self.cache._path('token_shard', key)} cannot be read; "
+                                   f"delete the cache folder {self.cache.root} and run again")
+            vocab = Vocabulary.of_words(None, data["surfaces"], data["norms"])
+            got = self._shards[key] = (vocab, data["ids"], data["starts"], data["ends"])
+        return got
 
     def save(self) -> None:
-        """Write the documents of this run (cached ones and new ones) if anything changed. All
-        word lists are merged into one (by surface, with pandas' hash table), and words no
-        document uses any more are dropped."""
+        """Write the index of this run's documents (stored ones it used and new ones) if anything
+        changed, and delete the shards it no longer refers to."""
         if not self.cache.enabled or (not self._new and self._used == set(self._index)):
             return
-        import numpy as np
-        import pandas as pd
+        index = {h: self._index[h] for h in sorted(self._used) if h in self._index and h not in self._new}
+        index.update(self._new)
+        self.cache.put("tokens", self.key, {"index": index})
+        for key in {v[0] for v in self._index.values()} - {v[0] for v in index.values()}:
+            self.cache.delete("token_shard", key)
 
-        # one word list: the stored words, then those of each batch tokenised in this run
-        lists = [(self._surfaces, self._norms)]
-        offsets: dict[int, int] = {}
-        base = len(self._surfaces)
-        for tokens, *_ in self._new.values():
-            if id(tokens) not in offsets:
-                offsets[id(tokens)] = base
-                base += len(tokens.surfaces)
-                lists.append((tokens.surfaces, tokens.norms))
-        surfaces = [w for ws, _ in lists for w in ws]
-        norms = [n for _, ns in lists for n in ns]
-        word_id, _distinct = pd.factorize(pd.Series(surfaces, dtype=object))
-        a = self._arrays
-        docs = [(h, a["ids"][o:o + n], a["starts"][o:o + n], a["ends"][o:o + n])
-                for h, (o, n) in sorted(self._index.items()) if h in self._used and h not in self._new]
-        docs += [(h, ids + offsets[id(tokens)], starts, ends) for h, (tokens, ids, starts, ends) in self._new.items()]
-        index, off = {}, 0
-        for h, ids, _s, _e in docs:
-            index[h] = (off, len(ids))
-            off += len(ids)
-        joined = [np.concatenate([d[k] for d in docs]) if docs else np.zeros(0, np.int64) for k in (1, 2, 3)]
-        ids = word_id[joined[0]]  # the merged list's ids
-        used = np.zeros(int(word_id.max()) + 1 if len(word_id) else 0, dtype=bool)
-        used[ids] = True
-        renumber = np.cumsum(used) - 1  # keep only words in use, in the order of the merged list
-        first = np.zeros(len(used), dtype=np.int64)
-        first[word_id[::-1]] = np.arange(len(word_id) - 1, -1, -1)  # where each word is first listed
-        keep = first[used].tolist()
-        data = {"index": index, "surfaces": [surfaces[i] for i in keep], "norms": [norms[i] for i in keep],
-                "ids": renumber[ids].astype(np.int32), "starts": joined[1].astype(np.int32),
-                "ends": joined[2].astype(np.int32)}
-        self.cache.put("tokens", self.key, data)
+
+@dataclass(frozen=True)
+class ShardRef:
+    """A shard written by a worker: its key, and where each document's tokens are in it."""
+
+    key: str
+    bounds: list[int]
+
+
+@dataclass(frozen=True)
+class ShardWriter:
+    """Writes a batch's tokens (a WordTokens) as a token shard, at once, from any process on
+    this machine; returns its ShardRef."""
+
+    root: Path
+    store_key: str
+
+    def __call__(self, tokens) -> ShardRef:
+        b = tokens.batch
+        h = hashlib.sha256(self.store_key.encode())
+        for part in (b.ids, b.starts, b.ends, b.bounds):
+            h.update(part.tobytes())
+        h.update("\n".join(tokens.surfaces).encode("utf-8", "surrogatepass"))
+        key = h.hexdigest()
+        Cache(self.root).put("token_shard", key, {"surfaces": tokens.surfaces, "norms": tokens.norms,
+                                                  "ids": b.ids, "starts": b.starts, "ends": b.ends})
+        return ShardRef(key, b.bounds.tolist())

@@ -242,3 +242,19 @@ def test_cached_documents_are_matched_in_forked_workers_as_in_process(tmp_path, 
         store.save()
         assert _same(out, plain)
     assert len(store) == len(set(texts))
+
+
+def test_unused_token_shards_are_deleted_and_a_missing_shard_is_a_miss(tmp_path):
+    norm = Normaliser()
+    shard_dir = tmp_path / "cache" / "token_shard"
+    _analyse(tmp_path, [TEXT_A, TEXT_B], norm)
+    first = sorted(shard_dir.rglob("*.pkl"))
+    assert first
+    edited = [TEXT_A + " الاحتلال"]
+    _analyse(tmp_path, edited, norm)  # the earlier documents are not in this run: their shard goes
+    assert not any(p.exists() for p in first)
+    for p in shard_dir.rglob("*.pkl"):
+        p.unlink()
+    out, hits = _analyse(tmp_path, edited, norm)  # indexed, but the shard is gone: tokenised again
+    assert hits == 0 and _same(out, _plain(edited, norm))
+    assert list(shard_dir.rglob("*.pkl"))

@@ -460,6 +460,12 @@ class Matcher:
                 positions = sorted(set(positions).union(more))
         return self.explain_at(positions, surfaces, norms, starts, ends, text)
 
+    @property
+    def needs_surfaces(self) -> bool:
+        """Whether :meth:`candidate_kind` depends on the surface form too (lemmas from a
+        morphological analyzer), not only on the normalised form."""
+        return self._use_lemmas
+
     def is_candidate(self, norm: str, surface: str) -> bool:
         """Whether a token (normalised and as written) can start a hit: the per-word test behind
         :meth:`explain_at`, for callers that keep one answer per distinct word."""
