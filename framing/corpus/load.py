@@ -5,11 +5,12 @@ Every input (a file, or a row/line of a multi-document file) comes out as exactl
 analysed or skipped with its reason, in input order.
 
 What runs where: this process reads the inputs (``readers.py``) and groups them into batches of
-about ``BATCH_CHARS`` characters. The per-document work (``work.DocumentWork``: cleaning,
-attribution, word counts, shingles, MinHash signatures) runs on each batch in forked worker
-processes (``run.jobs`` of them, one per core for 0; ``parallel.imap_forked``) while the next
-batches are read; they come back in input order, and the lines of each are counted for the
-repeated-line check as they come. Below ``PARALLEL_MIN_CHARS`` characters read, with
+about ``BATCH_CHARS`` characters. JSONL files are only split into lines here (``readers.Lines``):
+the lines are parsed into documents where the batch is worked on. The per-document work
+(``work.DocumentWork``: parsing JSONL lines, cleaning, attribution, word counts, shingles, MinHash
+signatures) runs on each batch in forked worker processes (``run.jobs`` of them, one per core for
+0; ``parallel.imap_forked``) while the next batches are read; they come back in input order, and
+the lines of each are counted for the repeated-line check as they come. Below ``PARALLEL_MIN_CHARS`` characters read, with
 ``run.jobs: 1``, or where processes cannot be forked, the work runs in this process instead. The
 steps that need every document (repeated lines, length checks, ids, duplicates) then run here, in
 input order, so the output is the same for any number of workers.
@@ -27,10 +28,10 @@ from framing.corpus.dedup import mark_duplicates
 from framing.corpus.options import CorpusOptions
 from framing.corpus.outlets import UNKNOWN
 from framing.corpus.profiles import ProfileError, Rules, load_rules
-from framing.corpus.readers import AUTO, FIXED, Raw, read_spec
+from framing.corpus.readers import AUTO, FIXED, Lines, Raw, read_spec
 from framing.corpus.repeated import RepeatedLines
 from framing.corpus.words import WordHasher
-from framing.corpus.work import CleanedBatch, DocumentWork, apply_fields, pack_raw
+from framing.corpus.work import CleanedBatch, DocumentWork, apply_fields, pack_raw, raws_of
 from framing.parallel import PARALLEL_MIN_WORDS, effective_jobs, imap_forked
 from framing.records import Document
 
@@ -42,15 +43,19 @@ def rules_for(config: StudyConfig) -> Rules:
         raise ConfigError(exc.problems) from None
 
 
-def iter_raw(config: StudyConfig) -> Iterator[Raw]:
+def iter_raw(config: StudyConfig) -> Iterator[Raw | Lines]:
+    """The inputs of ``process``: a ``Raw`` for each document read, except that the lines of JSONL
+    files come unparsed, as ``Lines`` of about ``BATCH_CHARS`` characters (``raws_of`` parses them)."""
+    chunk = (2 * BATCH_CHARS, BATCH_DOCS)  # about two bytes a character for Arabic in UTF-8
     for spec in config.source_specs():
-        yield from read_spec(spec, config.corpus.max_document_mb)
+        yield from read_spec(spec, config.corpus.max_document_mb, chunk)
 
 
 def read_sources(config: StudyConfig) -> Iterator[Document]:
     """Raw documents as read (text not yet cleaned); unreadable input comes out skipped."""
-    for raw in iter_raw(config):
-        yield raw.doc
+    for spec in config.source_specs():
+        for raw in read_spec(spec, config.corpus.max_document_mb):
+            yield raw.doc
 
 
 def load_corpus(config: StudyConfig) -> list[Document]:
@@ -69,9 +74,9 @@ BATCH_DOCS = 512  # ... and at most this many documents
 PARALLEL_MIN_CHARS = PARALLEL_MIN_WORDS * 6  # below this many characters read, no worker process
 
 
-def process(raws: Iterable[Raw], config: StudyConfig) -> list[Document]:
-    """Every raw document cleaned, checked and accounted for, in input order (see the module
-    docstring for what runs where)."""
+def process(raws: Iterable[Raw | Lines], config: StudyConfig) -> list[Document]:
+    """Every raw document (``Raw``, or the lines of ``Lines``) cleaned, checked and accounted for,
+    in input order (see the module docstring for what runs where)."""
     opts = config.corpus
     work = DocumentWork(config, rules_for(config))
     docs: list[Document] = []
@@ -113,51 +118,68 @@ def process(raws: Iterable[Raw], config: StudyConfig) -> list[Document]:
     return docs
 
 
-def batches_of(raws: Iterable[Raw]) -> Iterator[list[Raw]]:
-    """Consecutive raw documents, about ``BATCH_CHARS`` characters or ``BATCH_DOCS`` documents each."""
-    batch: list[Raw] = []
-    size = 0
-    for raw in raws:
-        batch.append(raw)
-        size += len(raw.doc.text)
-        if size >= BATCH_CHARS or len(batch) >= BATCH_DOCS:
+def _chars(item: Raw | Lines) -> int:
+    """Characters of a raw document's text, or about as many as a chunk of lines holds."""
+    return len(item.doc.text) if type(item) is Raw else item.size // 2
+
+
+def batches_of(raws: Iterable[Raw | Lines]) -> Iterator[list[Raw | Lines]]:
+    """Consecutive inputs, about ``BATCH_CHARS`` characters or ``BATCH_DOCS`` documents each (a
+    chunk of lines counts its lines)."""
+    batch: list[Raw | Lines] = []
+    size = docs = 0
+    for item in raws:
+        batch.append(item)
+        size += _chars(item)
+        docs += 1 if type(item) is Raw else len(item.lines)
+        if size >= BATCH_CHARS or docs >= BATCH_DOCS:
             yield batch
-            batch, size = [], 0
+            batch, size, docs = [], 0, 0
     if batch:
         yield batch
 
 
-def cleaned_batches(raws: Iterable[Raw], work: DocumentWork, jobs: int) -> Iterator[CleanedBatch]:
+def cleaned_batches(raws: Iterable[Raw | Lines], work: DocumentWork, jobs: int) -> Iterator[CleanedBatch]:
     """``work`` applied to the batches of ``raws``, in order: in this process for small inputs
     (the first ``PARALLEL_MIN_CHARS`` characters are read before deciding) or ``jobs`` = 1, else in
-    forked workers. Either way the batches hold the documents read (``raw.doc``) and their
-    ``Raw.id_hint``."""
+    forked workers. Either way the batches hold the documents (for a ``Raw``: ``raw.doc``, the
+    object read) and their ``Raw.id_hint``."""
     batches = batches_of(raws)
     head, size = [], 0
     if jobs > 1:
         for batch in batches:
             head.append(batch)
-            size += sum(len(r.doc.text) for r in batch)
+            size += sum(map(_chars, batch))
             if size >= PARALLEL_MIN_CHARS:
                 break
     if jobs <= 1 or size < PARALLEL_MIN_CHARS:  # all read, and small
         for batch in chain(head, batches):
-            result = work(batch)
-            result.hints = [r.id_hint for r in batch]
+            parsed = list(raws_of(batch))
+            result = work(parsed)
+            result.hints = [r.id_hint for r in parsed]
             yield result
         return
-    sent: deque[list[Raw]] = deque()  # batches handed to the workers, oldest first
+    sent: deque[list[Raw]] = deque()  # the Raws of the batches handed to the workers, oldest first
 
-    def packed() -> Iterator[list[tuple]]:  # runs in imap_forked's feeding thread
+    def packed() -> Iterator[list]:  # runs in imap_forked's feeding thread
         for batch in chain(head, batches):
-            sent.append(batch)
-            yield [pack_raw(r) for r in batch]
+            sent.append([item for item in batch if type(item) is Raw])
+            yield [pack_raw(item) if type(item) is Raw else item for item in batch]
 
     for result in imap_forked(work.on_packed, packed(), jobs):
-        batch = sent.popleft()
-        for raw, values in zip(batch, result.docs):
-            apply_fields(raw.doc, values)
-        result.docs, result.hints = [r.doc for r in batch], [r.id_hint for r in batch]
+        # a tuple: the changed fields of a Raw read here; a Document: one parsed by the worker
+        mine = iter(sent.popleft())
+        docs, hints = [], []
+        for values, hint in zip(result.docs, result.hints):
+            if type(values) is tuple:
+                raw = next(mine)
+                apply_fields(raw.doc, values)
+                docs.append(raw.doc)
+                hints.append(raw.id_hint)
+            else:
+                docs.append(values)
+                hints.append(hint)
+        result.docs, result.hints = docs, hints
         yield result
 
 

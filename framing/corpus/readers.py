@@ -2,7 +2,11 @@
 
 Formats: .txt (and any unknown suffix, after a binary check), .html/.htm, .jsonl/.ndjson, .json
 (an array of objects), .csv, .tsv, each optionally gzip-compressed (.gz). JSONL and CSV are read
-as streams, one line or row at a time, so a 100k-row file is never held in memory whole.
+as streams, one line or row at a time, so a 100k-row file is never held in memory whole. Asked
+for chunks (``read_spec(..., chunk=...)``), a UTF-8 or single-byte JSONL file comes out as
+``Lines``: its raw lines, a few hundred at a time, parsed into documents by ``Lines.raws()``
+wherever that is called (in the corpus stage: in the worker processes). Parsed here or there, a
+line gives the same document.
 
 Nothing here raises for bad input: an unreadable file or row becomes a ``Raw`` whose document is
 already skipped with the reason (``doc.skip``), so that the ledger accounts for it.
@@ -20,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from framing.config import SourceSpec
+from framing.config import FieldMap, SourceSpec
 from framing.corpus import encoding as enc
 from framing.corpus.dates import normalise_date
 from framing.records import Document
@@ -51,6 +55,39 @@ class Raw:
     single: bool = True  # one document per file (its first line may be the headline)
 
 
+@dataclass
+class RowSource:
+    """What the documents of one multi-document file share (small, so that it travels with
+    every chunk of its lines)."""
+
+    shown: str  # the path as shown in sources
+    stem: str  # file name without suffixes: fallback ids are "<stem>-<n>"
+    mode: str
+    fmt: str
+    encoding: str
+    fields: FieldMap
+    outlet: str | None  # SourceSpec.outlet
+
+
+@dataclass
+class Lines:
+    """Consecutive lines of a JSONL file as read (bytes, line ends kept), not yet parsed; line
+    ``first`` is ``lines[0]``. ``raws()`` makes one ``Raw`` of every non-blank line, exactly as
+    reading the file line by line does."""
+
+    source: RowSource
+    first: int
+    lines: list[bytes]
+    size: int  # bytes
+
+    def raws(self) -> Iterator[Raw]:
+        src = self.source
+        utf8 = src.encoding in _UTF8
+        for n, line in enumerate(self.lines, self.first):
+            if line.strip():
+                yield _row_doc(src, *_jsonl_row(n, line, src.encoding, utf8))
+
+
 def file_format(path: Path, declared: str) -> tuple[str, bool]:
     """(format, gzipped) of a file: the declared format, else from its suffixes."""
     gz = path.suffix.lower() == ".gz"
@@ -60,14 +97,18 @@ def file_format(path: Path, declared: str) -> tuple[str, bool]:
     return SUFFIX_FORMATS.get(suffix, "txt"), gz
 
 
-def read_spec(spec: SourceSpec, max_document_mb: float = 64) -> Iterator[Raw]:
+def read_spec(spec: SourceSpec, max_document_mb: float = 64,
+              chunk: tuple[int, int] | None = None) -> Iterator[Raw | Lines]:
+    """A ``Raw`` for every document of the source's files, in order. With ``chunk`` = (bytes,
+    lines), the lines of UTF-8 and single-byte JSONL files come out unparsed instead, as ``Lines``
+    of up to that many bytes and lines."""
     mode = AUTO if spec.outlet == AUTO else (FROM_FIELD if spec.outlet is None else FIXED)
     for path in spec.paths:
         fmt, gz = file_format(path, spec.format)
         shown = spec.display(path)
         try:
             if fmt in MULTI:
-                yield from _read_multi(spec, path, shown, fmt, gz, mode)
+                yield from _read_multi(spec, path, shown, fmt, gz, mode, chunk)
             else:
                 yield _read_single(spec, path, shown, fmt, gz, mode, max_document_mb)
         except OSError as exc:  # unreadable file (permissions, vanished, I/O error)
@@ -132,7 +173,8 @@ def _open_binary(path: Path, gz: bool):
     return gzip.open(path, "rb") if gz else path.open("rb")
 
 
-def _read_multi(spec, path: Path, shown: str, fmt: str, gz: bool, mode: str) -> Iterator[Raw]:
+def _read_multi(spec, path: Path, shown: str, fmt: str, gz: bool, mode: str,
+                chunk: tuple[int, int] | None = None) -> Iterator[Raw | Lines]:
     stem = Path(path.stem).stem if gz else path.stem
     with _open_binary(path, gz) as fh:
         try:
@@ -157,10 +199,14 @@ def _read_multi(spec, path: Path, shown: str, fmt: str, gz: bool, mode: str) -> 
             msg = str(exc) if isinstance(exc, enc.Undecodable) else f"undecodable: unknown encoding '{spec.encoding}'"
             yield _skipped(spec, shown, stem, mode, msg)
             return
-        reader = {"jsonl": _jsonl_rows, "json": _json_rows, "csv": _csv_rows, "tsv": _csv_rows}[fmt]
+        src = RowSource(shown, stem, mode, fmt, encoding, spec.fields, spec.outlet)
         try:
+            if chunk and fmt == "jsonl" and (encoding in _UTF8 or _single_byte(encoding)):
+                yield from _jsonl_chunks(fh, src, *chunk)
+                return
+            reader = {"jsonl": _jsonl_rows, "json": _json_rows, "csv": _csv_rows, "tsv": _csv_rows}[fmt]
             for n, row, problem in reader(fh, encoding, fmt):
-                yield _row_doc(spec, shown, stem, mode, fmt, n, row, problem, encoding)
+                yield _row_doc(src, n, row, problem)
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             # a truncated gzip stream: what was read is accounted for; the rest cannot be counted
             yield _skipped(spec, f"{shown}#{_unit(fmt)}=end", f"{stem}-truncated", mode,
@@ -171,34 +217,59 @@ def _unit(fmt: str) -> str:
     return "line" if fmt == "jsonl" else "row"
 
 
+_UTF8 = ("utf-8", "utf-8-sig", "ascii")
+
+
 def _jsonl_rows(fh, encoding: str, fmt: str):
     """(line number, object or None, problem) for every non-blank line."""
-    utf8 = encoding in ("utf-8", "utf-8-sig", "ascii")
+    utf8 = encoding in _UTF8
     lines = fh if (utf8 or _single_byte(encoding)) else io.TextIOWrapper(fh, encoding=encoding, errors="surrogateescape")
-    loads = json.loads
     for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            if not utf8 and isinstance(line, bytes):
-                line = line.decode(encoding)
-            elif n == 1 and isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
-                line = line[3:]
-            obj = loads(line)
-        except UnicodeDecodeError as exc:
-            yield n, None, f"undecodable: line {n} is not valid {encoding} (byte {exc.start})"
-            continue
-        except ValueError as exc:
-            yield n, None, f"parse error at line {n}: {exc.args[0] if exc.args else exc}"
-            continue
-        if not isinstance(obj, dict):
-            yield n, None, f"parse error at line {n}: a JSON {type(obj).__name__}, not an object with fields"
-            continue
-        # a surrogate can only come from a \u escape or from bytes ED A0-BF decoded with
-        # surrogatepass (json.loads on bytes): without either, the row's text need not be searched
-        if utf8 and b"\\u" not in line and b"\xed" not in line:
-            obj[_NO_SURROGATES] = True
-        yield n, obj, ""
+        if line.strip():
+            yield _jsonl_row(n, line, encoding, utf8)
+
+
+def _jsonl_chunks(fh, src: RowSource, max_bytes: int, max_lines: int) -> Iterator[Lines]:
+    """The lines of a binary JSONL stream in ``Lines`` chunks. Where the stream breaks off, the
+    lines read whole before the break come out first, then the error is raised again."""
+    lines: list[bytes] = []
+    size, first = 0, 1
+    try:
+        for line in fh:
+            lines.append(line)
+            size += len(line)
+            if size >= max_bytes or len(lines) >= max_lines:
+                yield Lines(src, first, lines, size)
+                first += len(lines)
+                lines, size = [], 0
+    except (OSError, EOFError):
+        if lines:
+            yield Lines(src, first, lines, size)
+        raise
+    if lines:
+        yield Lines(src, first, lines, size)
+
+
+def _jsonl_row(n: int, line: bytes | str, encoding: str, utf8: bool) -> tuple[int, dict | None, str]:
+    """(n, object or None, problem) of line ``n`` of a JSONL file (not blank): bytes as read from a
+    UTF-8 or single-byte file, or text decoded from another encoding."""
+    try:
+        if not utf8 and isinstance(line, bytes):
+            line = line.decode(encoding)
+        elif n == 1 and isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        obj = json.loads(line)
+    except UnicodeDecodeError as exc:
+        return n, None, f"undecodable: line {n} is not valid {encoding} (byte {exc.start})"
+    except ValueError as exc:
+        return n, None, f"parse error at line {n}: {exc.args[0] if exc.args else exc}"
+    if not isinstance(obj, dict):
+        return n, None, f"parse error at line {n}: a JSON {type(obj).__name__}, not an object with fields"
+    # a surrogate can only come from a \u escape or from bytes ED A0-BF decoded with
+    # surrogatepass (json.loads on bytes): without either, the row's text need not be searched
+    if utf8 and b"\\u" not in line and b"\xed" not in line:
+        obj[_NO_SURROGATES] = True
+    return n, obj, ""
 
 
 def _single_byte(encoding: str) -> bool:
@@ -264,16 +335,20 @@ def _csv_rows(fh, encoding: str, fmt: str):
         yield n, row, ""
 
 
-def _row_doc(spec, shown, stem, mode, fmt, n, row, problem, encoding) -> Raw:
+def _row_doc(src: RowSource, n: int, row: dict | None, problem: str) -> Raw:
+    """The raw document of row or line ``n`` of a multi-document file (skipped with ``problem``
+    when it could not be read)."""
+    mode, fmt, encoding = src.mode, src.fmt, src.encoding
     unit = _unit(fmt)
-    source = f"{shown}#{unit}={n}"
-    fallback_id = f"{stem}-{n}"
-    doc = Document(doc_id=fallback_id, outlet=_outlet0(spec, mode), source=source, text="", encoding=encoding)
-    raw = Raw(doc, fallback_id, mode, spec.outlet or "", False)
+    source = f"{src.shown}#{unit}={n}"
+    fallback_id = f"{src.stem}-{n}"
+    doc = Document(doc_id=fallback_id, outlet=src.outlet if mode == FIXED else "", source=source, text="",
+                   encoding=encoding)
+    raw = Raw(doc, fallback_id, mode, src.outlet or "", False)
     if problem:
         doc.skip(problem)
         return raw
-    f = spec.fields
+    f = src.fields
     columns = row.pop("\0columns", None)
     plain = row.pop(_NO_SURROGATES, False)
     if f.id and _value(row.get(f.id)):

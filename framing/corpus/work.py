@@ -12,6 +12,7 @@ afterwards by ``load.process``, in the parent, in input order.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -25,7 +26,7 @@ from framing.corpus.minhash import signatures
 from framing.corpus.options import CorpusOptions
 from framing.corpus.outlets import UNKNOWN, OutletResolver
 from framing.corpus.profiles import Rules
-from framing.corpus.readers import AUTO, FIXED, FROM_FIELD, Raw
+from framing.corpus.readers import AUTO, FIXED, FROM_FIELD, Lines, Raw
 from framing.corpus.words import WordHasher, Words
 from framing.records import Document
 
@@ -85,11 +86,24 @@ class DocumentWork:
                             np.concatenate(shingles) if shingles else np.zeros(0, dtype=np.uint32),
                             signatures(shingles, self.opts.num_perm))
 
-    def on_packed(self, packed: list[tuple]) -> CleanedBatch:
-        """In a worker process: the work on documents packed by ``pack_raw``; the answer carries
-        each document's changed fields (``changed_fields``) instead of the document."""
-        batch = self([unpack_raw(t) for t in packed])
-        batch.docs = [changed_fields(d) for d in batch.docs]
+    def on_packed(self, packed: list) -> CleanedBatch:
+        """In a worker process: the work on documents packed by ``pack_raw`` and on the documents
+        of ``Lines`` (parsed here). The answer carries, in order, the changed fields
+        (``changed_fields``) of each packed document, and each parsed document whole with its
+        ``Raw.id_hint`` in ``hints`` ("" for the packed ones)."""
+        raws: list[Raw] = []
+        parsed: list[bool] = []
+        for item in packed:
+            if type(item) is tuple:
+                raws.append(unpack_raw(item))
+                parsed.append(False)
+            else:
+                n = len(raws)
+                raws += item.raws()
+                parsed += [True] * (len(raws) - n)
+        batch = self(raws)
+        batch.docs = [raw.doc if p else changed_fields(raw.doc) for raw, p in zip(raws, parsed)]
+        batch.hints = [raw.id_hint if p else "" for raw, p in zip(raws, parsed)]
         return batch
 
 
@@ -100,6 +114,15 @@ class DocumentWork:
 CHANGED = ("outlet", "status", "reason", "text", "title", "removed", "warnings", "source_line",
            "wire_agencies", "is_wire", "outlet_inferred")
 changed_fields = attrgetter(*CHANGED)
+
+
+def raws_of(items: list[Raw | Lines]) -> Iterator[Raw]:
+    """The raw documents of a batch, the lines of ``Lines`` parsed."""
+    for item in items:
+        if type(item) is Raw:
+            yield item
+        else:
+            yield from item.raws()
 
 
 def pack_raw(raw: Raw) -> tuple:
