@@ -18,6 +18,7 @@ input order, so the output is the same for any number of workers.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -79,12 +80,26 @@ def process(raws: Iterable[Raw | Lines], config: StudyConfig) -> list[Document]:
     in input order (see the module docstring for what runs where)."""
     opts = config.corpus
     work = DocumentWork(config, rules_for(config))
+    repeated = RepeatedLines(min_docs=opts.repeated_line_min_docs, share=opts.repeated_line_share,
+                             max_words=opts.repeated_line_max_words)
+    # The documents kept so far are frozen after each batch, so that the garbage collector does
+    # not scan them again and again while later batches are unpickled (they hold no cycles; they
+    # are unfrozen at the end, unless the caller had frozen objects of its own).
+    frozen_before = gc.get_freeze_count()
+    try:
+        return _process(raws, config, work, repeated)
+    finally:
+        if not frozen_before:
+            gc.unfreeze()
+
+
+def _process(raws: Iterable[Raw | Lines], config: StudyConfig, work: DocumentWork,
+             repeated: RepeatedLines) -> list[Document]:
+    opts = config.corpus
     docs: list[Document] = []
     hints: list[str] = []
     n_arabic: dict[int, int] = {}  # id(doc) -> Arabic words of the cleaned text
     shingles, signatures, keys = {}, {}, {}  # id(doc) -> what the duplicate check needs
-    repeated = RepeatedLines(min_docs=opts.repeated_line_min_docs, share=opts.repeated_line_share,
-                             max_words=opts.repeated_line_max_words)
     for batch in cleaned_batches(raws, work, effective_jobs(config.run.jobs)):
         docs += batch.docs
         hints += batch.hints
@@ -97,6 +112,7 @@ def process(raws: Iterable[Raw | Lines], config: StudyConfig) -> list[Document]:
                 n_arabic[k], shingles[k], keys[k] = n, sh, key
                 if len(sh):
                     signatures[k] = next(rows)
+        gc.freeze()
     if opts.clean:
         changed = repeated.remove(docs)
         for doc, words in zip(changed, WordHasher().analyse_many([d.text for d in changed])):

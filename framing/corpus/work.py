@@ -47,7 +47,8 @@ class CleanedBatch:
 
     def split_shingles(self) -> list[np.ndarray]:
         """Each document's shingles (views of ``shingles``)."""
-        return np.split(self.shingles, np.cumsum(self.n_shingles[:-1])) if self.docs else []
+        ends = np.cumsum(self.n_shingles).tolist()
+        return [self.shingles[a:b] for a, b in zip([0, *ends[:-1]], ends)]
 
 
 class DocumentWork:
