@@ -156,3 +156,21 @@ def test_workers_parse_the_lines_into_the_documents_of_the_serial_run(tmp_path, 
                  "parse error at row", "empty text", "empty file", "missing outlet", "exact copy"):
         assert what in reasons, what
     assert len({d.doc_id for d in serial}) == len(serial)
+
+
+def test_the_garbage_collector_is_left_as_found(tmp_path):
+    import gc
+
+    (tmp_path / "rows.jsonl").write_bytes(b"".join(_lines()))
+    gc.unfreeze()
+    docs = load.load_corpus(config(tmp_path, ["rows.jsonl"]))
+    assert docs and gc.get_freeze_count() == 0
+    keep = [object() for _ in range(3)]
+    gc.freeze()  # the caller's own frozen objects stay frozen
+    try:
+        n = gc.get_freeze_count()
+        load.load_corpus(config(tmp_path, ["rows.jsonl"]))
+        assert gc.get_freeze_count() >= n
+    finally:
+        gc.unfreeze()
+    assert keep
