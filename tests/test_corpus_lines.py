@@ -206,3 +206,15 @@ def _kept_twice(batch):
 @needs_fork
 def test_keep_freed_memory_runs_once_per_process():
     assert list(parallel.imap_forked(_kept_twice, iter([[0], [1]]), 2)) == [1, 1]
+
+
+@needs_fork
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_counts_documents_not_chunks(tmp_path, monkeypatch, jobs):
+    monkeypatch.setattr(load, "BATCH_DOCS", 4)
+    monkeypatch.setattr(load, "PARALLEL_MIN_CHARS", 1)
+    (tmp_path / "rows.jsonl").write_bytes(b"".join(_lines()))
+    cfg = config(tmp_path, ["rows.jsonl"]).model_copy(update={"run": RunOptions(jobs=jobs)})
+    counts = []
+    docs = load.process(load.iter_raw(cfg), cfg, advance=counts.append)
+    assert sum(counts) == len(docs) == 30 and len(counts) > 5

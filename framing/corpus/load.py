@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 
 from framing.config import ConfigError, StudyConfig
@@ -75,9 +75,11 @@ BATCH_DOCS = 512  # ... and at most this many documents
 PARALLEL_MIN_CHARS = PARALLEL_MIN_WORDS * 6  # below this many characters read, no worker process
 
 
-def process(raws: Iterable[Raw | Lines], config: StudyConfig) -> list[Document]:
+def process(raws: Iterable[Raw | Lines], config: StudyConfig,
+            advance: Callable[[int], None] | None = None) -> list[Document]:
     """Every raw document (``Raw``, or the lines of ``Lines``) cleaned, checked and accounted for,
-    in input order (see the module docstring for what runs where)."""
+    in input order (see the module docstring for what runs where). ``advance(n)`` (a progress
+    bar's) is told the number of documents of each batch as it comes back cleaned."""
     opts = config.corpus
     work = DocumentWork(config, rules_for(config))
     repeated = RepeatedLines(min_docs=opts.repeated_line_min_docs, share=opts.repeated_line_share,
@@ -87,14 +89,14 @@ def process(raws: Iterable[Raw | Lines], config: StudyConfig) -> list[Document]:
     # are unfrozen at the end, unless the caller had frozen objects of its own).
     frozen_before = gc.get_freeze_count()
     try:
-        return _process(raws, config, work, repeated)
+        return _process(raws, config, work, repeated, advance)
     finally:
         if not frozen_before:
             gc.unfreeze()
 
 
 def _process(raws: Iterable[Raw | Lines], config: StudyConfig, work: DocumentWork,
-             repeated: RepeatedLines) -> list[Document]:
+             repeated: RepeatedLines, advance: Callable[[int], None] | None) -> list[Document]:
     opts = config.corpus
     docs: list[Document] = []
     hints: list[str] = []
@@ -113,6 +115,8 @@ def _process(raws: Iterable[Raw | Lines], config: StudyConfig, work: DocumentWor
                 if len(sh):
                     signatures[k] = next(rows)
         gc.freeze()
+        if advance is not None:
+            advance(len(batch.docs))
     if opts.clean:
         changed = repeated.remove(docs)
         for doc, words in zip(changed, WordHasher().analyse_many([d.text for d in changed])):
