@@ -6,7 +6,8 @@ MinHash signature and exact-copy key.
 ``DocumentWork(config, rules)`` is called on a batch of raw documents and returns a ``CleanedBatch``. It
 runs in process, or in forked worker processes that inherit it (``load.py``); a document's result
 depends neither on the other documents nor on the batching, so both give the same output.
-What needs all the documents (repeated lines, length checks after them, ids, duplicates) is done
+In a worker, ``on_packed`` also parses the JSONL lines sent unparsed (``readers.Lines``) into
+documents, with the same code that parses them when the file is read line by line. What needs all the documents (repeated lines, length checks after them, ids, duplicates) is done
 afterwards by ``load.process``, in the parent, in input order.
 """
 
