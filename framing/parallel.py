@@ -294,6 +294,7 @@ def _forked_worker(func, tasks, answers, others) -> None:
     """In a forked worker: answer (ok, result or exception) for each batch until the input ends."""
     for conn in others:  # other workers' pipe ends: left open, they would hide the end of input
         conn.close()
+    keep_freed_memory()
     while True:
         try:
             batch = tasks.recv()
@@ -307,3 +308,25 @@ def _forked_worker(func, tasks, answers, others) -> None:
             answers.send(answer)
         except Exception as exc:  # an exception that cannot be pickled
             answers.send((False, RuntimeError(f"{type(exc).__name__} in a worker process: {exc}")))
+
+
+_KEPT: list[int] = []  # the processes where keep_freed_memory ran
+
+
+def keep_freed_memory() -> None:
+    """Once per process, where the C library is glibc: memory freed after a batch stays with the
+    process for the next batch. By default glibc gives it back to the system and maps arrays of a
+    few MB afresh each time, and the page faults cost the corpus workers ~0.4 s of system time on
+    SaudiNewsNet (a worker's heap is only as large as its largest batch needs). Every forked
+    worker calls it; the parent process is left as it is."""
+    if os.getpid() in _KEPT:
+        return
+    _KEPT.append(os.getpid())
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (macOS, musl)
+        return
+    mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: free memory at the top of the heap kept up to 1 GB
+    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks up to 32 MB (glibc's maximum) come from the heap

@@ -136,7 +136,8 @@ def _read_corpus(cfg: StudyConfig, progress: Progress) -> list:
     """The corpus stage, with a progress bar over the documents read (progress hook)."""
     from framing.corpus import load as corpus_load
 
-    return corpus_load.process(progress.track(corpus_load.iter_raw(cfg), "reading"), cfg)
+    with progress.bar("reading") as advance:
+        return corpus_load.process(corpus_load.iter_raw(cfg), cfg, advance=advance)
 
 
 def _analyzer_kwargs(cfg: StudyConfig) -> dict:

@@ -177,37 +177,6 @@ def test_the_garbage_collector_is_left_as_found(tmp_path):
 
 
 
-def test_only_worker_processes_keep_their_freed_memory(tmp_path, monkeypatch):
-    from framing.corpus import work as work_module
-
-    calls = []
-    monkeypatch.setattr(work_module, "keep_freed_memory", lambda: calls.append(1))
-    (tmp_path / "rows.jsonl").write_bytes(b"".join(_lines()))
-    cfg = config(tmp_path, ["rows.jsonl"])
-    work = work_module.DocumentWork(cfg, load.rules_for(cfg))
-    lines = list(read_spec(_spec(tmp_path, "rows.jsonl"), chunk=(10**6, 10**6)))
-    in_process = work.on_packed(lines)
-    assert calls == [] and len(in_process.docs) == 30
-    work.pid = -1  # as if this process were a worker
-    assert [dataclasses.asdict(d) for d in work.on_packed(lines).docs] == [dataclasses.asdict(d) for d in in_process.docs]
-    assert calls == [1]
-
-
-def _kept_twice(batch):
-    import os
-
-    from framing.corpus import work as work_module
-
-    work_module.keep_freed_memory()
-    work_module.keep_freed_memory()
-    return work_module._KEPT.count(os.getpid())
-
-
-@needs_fork
-def test_keep_freed_memory_runs_once_per_process():
-    assert list(parallel.imap_forked(_kept_twice, iter([[0], [1]]), 2)) == [1, 1]
-
-
 @needs_fork
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_progress_counts_documents_not_chunks(tmp_path, monkeypatch, jobs):

@@ -88,3 +88,19 @@ def test_progress_counts_every_document(always_parallel):
 
 def test_empty_input():
     assert map_documents(_length, [], jobs=2) == []
+
+
+def _kept_twice(batch):
+    import os
+
+    parallel.keep_freed_memory()  # a forked worker has already run it once
+    parallel.keep_freed_memory()
+    return parallel._KEPT.count(os.getpid())
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="forked worker processes need Linux")
+def test_forked_workers_keep_their_freed_memory_once():
+    import os
+
+    assert list(parallel.imap_forked(_kept_twice, iter([[0], [1]]), 2)) == [1, 1]
+    assert os.getpid() not in parallel._KEPT  # the parent is left as it is

@@ -13,7 +13,6 @@ afterwards by ``load.process``, in the parent, in input order.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -61,7 +60,6 @@ class DocumentWork:
         self.rules = rules
         self.resolver = OutletResolver(config, rules)
         self.hasher = WordHasher()
-        self.pid = os.getpid()  # of the process that made it: another one is a worker
 
     def __call__(self, raws: list[Raw]) -> CleanedBatch:
         n = len(raws)
@@ -95,8 +93,6 @@ class DocumentWork:
         of ``Lines`` (parsed here). The answer carries, in order, the changed fields
         (``changed_fields``) of each packed document, and each parsed document whole with its
         ``Raw.id_hint`` in ``hints`` ("" for the packed ones)."""
-        if os.getpid() != self.pid:
-            keep_freed_memory()
         raws: list[Raw] = []
         parsed: list[bool] = []
         for item in packed:
@@ -111,27 +107,6 @@ class DocumentWork:
         batch.docs = [raw.doc if p else changed_fields(raw.doc) for raw, p in zip(raws, parsed)]
         batch.hints = [raw.id_hint if p else "" for raw, p in zip(raws, parsed)]
         return batch
-
-
-_KEPT: list[int] = []  # the processes where keep_freed_memory ran
-
-
-def keep_freed_memory() -> None:
-    """Once per process, where the C library is glibc: memory freed after a batch stays with the
-    process for the next batch. By default glibc gives it back to the system and maps arrays of a
-    few MB afresh each time, and the page faults cost the workers ~0.4 s of system time on
-    SaudiNewsNet (a worker's heap is only as large as its largest batch needs)."""
-    if os.getpid() in _KEPT:
-        return
-    _KEPT.append(os.getpid())
-    try:
-        import ctypes
-
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # not glibc (macOS, musl)
-        return
-    mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: free memory at the top of the heap kept up to 1 GB
-    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks up to 32 MB (glibc's maximum) come from the heap
 
 
 # ---- what travels between processes ----------------------------------------------------------
