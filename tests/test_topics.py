@@ -306,3 +306,29 @@ def test_article_forms_merge_into_one_topic_word():
     assert "ذين" not in units.content[0].split()  # a stopword stays a stopword after the article goes
     off = build_units([doc], Normaliser(), "paragraph", 1, article=False)
     assert "المنطقه" in off.content[0].split()
+
+
+def test_units_of_matches_finds_the_unit_holding_each_match():
+    import numpy as np
+    import pandas as pd
+
+    from framing.topics.tables import units_of_matches
+
+    rng = np.random.default_rng(3)
+    rows = []
+    for d in range(30):
+        pos = 0
+        for _ in range(rng.integers(0, 5)):
+            pos += int(rng.integers(0, 3))  # gaps between units, sometimes none
+            length = int(rng.integers(1, 20))
+            rows.append((f"doc{d}", pos, pos + length))
+            pos += length
+    frame = pd.DataFrame(rows, columns=["doc_id", "start", "end"]).sample(frac=1, random_state=1).reset_index(drop=True)
+    matches = pd.DataFrame({"doc_id": [f"doc{d}" for d in rng.integers(0, 32, 400)],
+                            "start": rng.integers(0, 60, 400)})
+    expected = []
+    for doc_id, start in zip(matches["doc_id"], matches["start"]):
+        hit = frame.index[(frame["doc_id"] == doc_id) & (frame["start"] <= start) & (start < frame["end"])]
+        expected.append(int(hit[0]) if len(hit) else -1)
+    assert units_of_matches(frame, matches).tolist() == expected
+    assert (np.array(expected) == -1).any() and (np.array(expected) >= 0).any()

@@ -45,12 +45,16 @@ def compute(docs, matches, config, normaliser: Normaliser | None = None, seed: i
                      "timings": timings})
 
     t0 = time.perf_counter()
-    masker = build_masker(docs, config, normaliser)
-    norm = [normalise_text(d.text, normaliser) for d in docs]
-    masked = [masker.mask(t) for t in norm]
+    from framing.cache import stage_memo
+
     outlets = [d.outlet for d in docs]
-    out.tables["outlet_mask"] = mask_table(masker, norm, outlets)
-    out.info["mask"] = [e.string for e in masker.entries]
+    # cache hook: what the classifiers read does not depend on the lexicons; keyed by everything
+    # build_masker and the normaliser read
+    inputs = ([d.text for d in docs], outlets, [d.source_line for d in docs], [d.wire_agencies for d in docs],
+              config.model_dump(mode="json", include={"outlets"}), list(options.mask), normaliser.version)
+    masked, out.tables["outlet_mask"], out.info["mask"] = stage_memo(
+        "classifier_texts", ("framing.classify", "framing.arabic"), inputs,
+        lambda: _masked_texts(docs, outlets, config, normaliser))
     timings["normalise_mask"] = round(time.perf_counter() - t0, 3)
 
     if options.outlet_classifier:
@@ -101,3 +105,10 @@ def _outlet_names(config, docs) -> dict[str, str]:
     names = {d.outlet: d.outlet for d in docs}
     names.update({o.id: o.label for o in config.outlets})
     return names
+
+
+def _masked_texts(docs, outlets, config, normaliser):
+    """(masked normalised texts, the outlet_mask table, the mask strings)."""
+    masker = build_masker(docs, config, normaliser)
+    norm = [normalise_text(d.text, normaliser) for d in docs]
+    return [masker.mask(t) for t in norm], mask_table(masker, norm, outlets), [e.string for e in masker.entries]

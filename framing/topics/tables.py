@@ -48,22 +48,25 @@ def topic_mix(frame: pd.DataFrame, labels: np.ndarray, topics: list[int], n_boot
 
 
 def units_of_matches(frame: pd.DataFrame, matches: pd.DataFrame) -> np.ndarray:
-    """Row index in ``frame`` of the unit holding each match (by doc_id and start offset); -1 if none."""
-    out = np.full(len(matches), -1, dtype=np.int64)
-    if matches is None or len(matches) == 0:
+    """Row index in ``frame`` of the unit holding each match (by doc_id and start offset); -1 if none.
+
+    Units and matches are put on one axis — document number, then offset — and each match is
+    looked up among the unit starts with one binary search (no Python loop per document)."""
+    out = np.full(len(matches) if matches is not None else 0, -1, dtype=np.int64)
+    if matches is None or len(matches) == 0 or len(frame) == 0:
         return out
-    by_doc = {d: g for d, g in frame.reset_index(drop=True).groupby("doc_id", sort=False)}
-    m = matches.reset_index(drop=True)
-    for doc_id, g in m.groupby("doc_id", sort=False):
-        units = by_doc.get(doc_id)
-        if units is None:
-            continue
-        starts = units["start"].to_numpy()
-        ends = units["end"].to_numpy()
-        pos = np.searchsorted(starts, g["start"].to_numpy(), side="right") - 1
-        ok = (pos >= 0) & (g["start"].to_numpy() < ends[np.clip(pos, 0, None)])
-        idx = units.index.to_numpy()[np.clip(pos, 0, None)]
-        out[g.index.to_numpy()[ok]] = idx[ok]
+    codes, docs = pd.factorize(frame["doc_id"])
+    m_doc = docs.get_indexer(matches["doc_id"])  # -1: a document without units
+    starts = frame["start"].to_numpy(dtype=np.int64)
+    ends = frame["end"].to_numpy(dtype=np.int64)
+    width = int(max(ends.max(), matches["start"].max())) + 1
+    unit_key = codes.astype(np.int64) * width + starts
+    order = np.argsort(unit_key, kind="stable")
+    m_start = matches["start"].to_numpy(dtype=np.int64)
+    pos = np.searchsorted(unit_key[order], np.maximum(m_doc, 0) * width + m_start, side="right") - 1
+    row = order[np.clip(pos, 0, None)]
+    ok = (m_doc >= 0) & (pos >= 0) & (codes[row] == m_doc) & (m_start < ends[row])
+    out[ok] = row[ok]
     return out
 
 
