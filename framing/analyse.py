@@ -15,6 +15,7 @@ split off) as arrays of term ids and counts, in order of first occurrence.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
@@ -171,6 +172,7 @@ class DocumentAnalyser:
         self._term_index: dict[str, int] = {}
         self._derived: dict[int, list] = {}  # id(vocabulary) -> [vocabulary, tables per word (see _derive)]
         self._fast = hasattr(matcher, "explain_at") and hasattr(matcher, "is_candidate")
+        self.lock = threading.Lock()  # the vocabulary and tables below grow as batches come
         # per distinct form: the tables of _derive, and the form's row in them
         self._by_surface = not hasattr(matcher, "candidate_kind") or bool(getattr(matcher, "needs_surfaces", False))
         self._form_index: dict = {}
@@ -190,8 +192,12 @@ class DocumentAnalyser:
 
     def run_chunk(self, items, local: bool = False):
         """Analyse a batch of (doc_id, text): DocAnalysis objects (``local``, in the parent, the
-        tokens going to ``self.sink``), or a compact :class:`BatchResult` (in a worker)."""
-        items = list(items)
+        tokens going to ``self.sink``), or a compact :class:`BatchResult` (in a worker). Batches
+        run one at a time per analyser (Dask workers may be threads sharing it)."""
+        with self.lock:
+            return self._run_chunk(list(items), local)
+
+    def _run_chunk(self, items, local: bool):
         batch = tokenize_batch([text for _, text in items], self.vocab)
         result = self.analyse_batch(items, batch, self.vocab)
         if local:
@@ -449,6 +455,10 @@ class _FromStore:
     def run_chunk(self, items, local: bool = False):
         """Results for runs of consecutive items stored in the same shard: DocAnalysis objects
         (``local``) or a list of compact BatchResults."""
+        with self.analyser.lock:
+            return self._run_chunk(items, local)
+
+    def _run_chunk(self, items, local: bool):
         import numpy as np
 
         from framing.tokens import TokenBatch
