@@ -70,9 +70,6 @@ class TokenBatch:
     ends: np.ndarray  # int32
     bounds: np.ndarray  # int64, one more than the documents
 
-    def doc_of_token(self) -> np.ndarray:
-        return np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
-
 
 class Vocabulary:
     """Distinct surface words seen by this process, by hash: id -> surface and normalised form.
