@@ -24,6 +24,7 @@ spaces or non-sentence punctuation (quotes, dashes), never by a line break or . 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Sequence
 
@@ -498,7 +499,7 @@ class Matcher:
         info = self._index.get(norm)
         if info is None or not info[1]:
             return 0
-        bits = self._second_bits()[0]
+        bits = self._second_bits[0]
         mask = 0
         for seq in info[1]:
             mask |= bits[seq.words[1]]
@@ -506,28 +507,28 @@ class Matcher:
 
     def offer_mask(self, norm: str) -> int:
         """Bits of the second words that ``norm`` can be."""
-        _bits, by_full, with_prefixes = self._second_bits()
+        _bits, by_full, with_prefixes = self._second_bits
         mask = by_full.get(norm, 0) | ANY_BIT
         for word, bit in with_prefixes:
             if self._accepts(word, norm):
                 mask |= bit
         return mask
 
-    def _second_bits(self):
-        got = self.__dict__.get("_second_bits_")
-        if got is None:
-            seqs = [q for qs in self._seq_first.values() for q in qs] + [q for _p, q in self._seq_first_prefix]
-            bits: dict[_Word, int] = {}
-            by_full: dict[str, int] = {}
-            with_prefixes = []
-            for word in dict.fromkeys(q.words[1] for q in seqs):
-                bit = bits[word] = ANY_BIT if word.any else 1 << (len(bits) % 63)
-                for full in word.full:
-                    by_full[full] = by_full.get(full, 0) | bit
-                if word.prefixes:
-                    with_prefixes.append((word, bit))
-            got = self._second_bits_ = (bits, by_full, with_prefixes)
-        return got
+    @cached_property
+    def _second_bits(self) -> tuple[dict, dict[str, int], list]:
+        """(bit of each distinct second word, bits by full normalised word, the words with
+        prefixes and their bits)."""
+        seqs = [q for qs in self._seq_first.values() for q in qs] + [q for _p, q in self._seq_first_prefix]
+        bits: dict[_Word, int] = {}
+        by_full: dict[str, int] = {}
+        with_prefixes = []
+        for word in dict.fromkeys(q.words[1] for q in seqs):
+            bit = bits[word] = ANY_BIT if word.any else 1 << (len(bits) % 63)
+            for full in word.full:
+                by_full[full] = by_full.get(full, 0) | bit
+            if word.prefixes:
+                with_prefixes.append((word, bit))
+        return bits, by_full, with_prefixes
 
     def explain_at(self, positions, surfaces, norms, starts, ends, text) -> tuple[list[Match], list[Excluded]]:
         """:meth:`explain_arrays` given the token positions that can start a hit (those for which
