@@ -7,12 +7,17 @@ member ``framing-metadata.json`` (format, package versions, training data sha256
 normaliser settings, CV metrics). The same metadata is written beside it as ``model.json`` for
 people to read.
 
-Trust model. skops does not run arbitrary pickled code: on loading, every type in the archive is
-checked, and we accept only types from scikit-learn, numpy and scipy (what our pipelines are made
-of). A file naming any other type is refused, so a model file from a stranger cannot execute code
-on load. Loading also refuses a model saved by another framing or scikit-learn minor version: the
-message says which versions and what to do (retrain with ``framing train``, or install the version
-named).
+Trust model. A model file is untrusted input: skops builds objects by calling the types and
+functions its ``schema.json`` names, so a file naming a callable such as ``builtins.exec`` would run
+code while it loads. Before skops sees the file, every node of the schema is read as plain JSON and
+each (loader, type) pair must be on an explicit allow-list: the exact estimator, array and
+container types that framing's own pipelines are made of (``ALLOWED_TYPES``, ``ALLOWED_LOADERS``).
+Anything else — another type, a function, a reduce-style constructor — is refused with a message
+naming the file and the type, and nothing in the file is imported or built. skops' own
+untrusted-type inspection (``get_untrusted_types``) is then checked against the same allow-list,
+and only those types are passed to ``skops.io.load`` as trusted. Loading also refuses a model saved
+by another framing or scikit-learn minor version: the message says which versions and what to do
+(retrain with ``framing train``, or install the version named).
 """
 
 from __future__ import annotations
@@ -27,7 +32,30 @@ import pandas as pd
 
 FORMAT = "framing-model/1"
 METADATA_MEMBER = "framing-metadata.json"
-TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.")
+
+# Every type a framing model may contain, by its full dotted name. A new estimator in
+# ``framing.classify.models`` must be added here (tests/test_classify_store_safety.py checks that
+# each pipeline framing trains is covered).
+ALLOWED_TYPES = frozenset({
+    # containers and scalars
+    "builtins.dict", "builtins.list", "builtins.tuple", "builtins.str", "builtins.int",
+    "builtins.float", "builtins.bool", "builtins.NoneType", "builtins.slice",
+    # arrays and their element types
+    "numpy.ndarray", "numpy.dtype", "numpy.float32", "numpy.float64", "numpy.int32", "numpy.int64",
+    "numpy.bool_", "numpy.object_", "numpy.str_",
+    "scipy.sparse._csr.csr_matrix", "scipy.sparse._csr.csr_array",
+    # estimators
+    "sklearn.pipeline.Pipeline", "sklearn.pipeline.FeatureUnion",
+    "sklearn.feature_extraction.text.TfidfVectorizer", "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.linear_model._logistic.LogisticRegression", "sklearn.svm._classes.LinearSVC",
+    "sklearn.multiclass.OneVsRestClassifier", "sklearn.preprocessing._label.LabelBinarizer",
+})
+# How skops may build them: never by calling a named function or constructor with arguments
+# (FunctionNode, PartialNode, MethodNode, ConstructorFromReduceNode, ReduceNode ...).
+ALLOWED_LOADERS = frozenset({
+    "DictNode", "ListNode", "TupleNode", "JsonNode", "TypeNode", "NdArrayNode", "DTypeNode",
+    "SparseMatrixNode", "ObjectNode", "SliceNode",
+})
 
 
 class ModelLoadError(Exception):
@@ -159,18 +187,60 @@ class SavedModel:
         return pd.DataFrame({lab: [int(str(p) == lab) for p in pred] for lab in self.labels})
 
 
+def schema_types(schema) -> set[tuple[str, str]]:
+    """Every (loader, dotted type name) pair named anywhere in a skops ``schema.json`` tree,
+    read as plain JSON: nothing is imported or built."""
+    found: set[tuple[str, str]] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "__class__" in node or "__module__" in node or "__loader__" in node:
+                found.add((str(node.get("__loader__")), f"{node.get('__module__')}.{node.get('__class__')}"))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _refuse_foreign_types(path: Path) -> None:
+    """Raise ``ModelLoadError`` unless every node of the archive's schema is an allowed type built
+    by an allowed loader."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            schema = json.loads(zf.read("schema.json").decode("utf-8"))
+    except KeyError:
+        raise ModelLoadError(f"{path}: not a skops model file (no schema.json)") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ModelLoadError(f"{path}: the model's schema.json cannot be read ({exc})") from None
+    except zipfile.BadZipFile:
+        raise ModelLoadError(f"{path}: not a skops model file (not a zip archive)") from None
+    found = schema_types(schema)
+    foreign = sorted({t for loader, t in found if t not in ALLOWED_TYPES}
+                     | {f"{t} (built by {loader})" for loader, t in found if loader not in ALLOWED_LOADERS})
+    if foreign:
+        raise ModelLoadError(
+            f"{path}: refusing to load: it names types that framing models never contain "
+            f"({', '.join(foreign)}), so it was not written by `framing train`; nothing in it was loaded."
+        )
+
+
 def load_model(path: str | Path) -> SavedModel:
-    """Load a model saved by ``save_model``; refuse other versions and untrusted types."""
+    """Load a model saved by ``save_model``. Refused, with a message naming the file and why: a
+    model from another version, and any file naming a type outside ``ALLOWED_TYPES`` (checked on
+    the raw schema before skops builds anything, then again with skops' own inspection)."""
     path = Path(path)
     meta = read_metadata(path)
     check_versions(meta, path)
+    _refuse_foreign_types(path)
     sio = _skops_io()
     untrusted = sio.get_untrusted_types(file=path)
-    foreign = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
-    if foreign:
-        raise ModelLoadError(
-            f"{path}: refusing to load: it contains types outside scikit-learn/numpy/scipy ({', '.join(foreign)}); "
-            "framing models never do, so this file was not written by `framing train`."
-        )
-    pipeline = sio.load(path, trusted=untrusted)
+    foreign = [t for t in untrusted if t not in ALLOWED_TYPES]
+    if foreign:  # pragma: no cover - the schema walk above refuses these first
+        raise ModelLoadError(f"{path}: refusing to load: untrusted types {', '.join(foreign)}")
+    pipeline = sio.load(path, trusted=list(untrusted))
+    from sklearn.pipeline import Pipeline
+
+    if not isinstance(pipeline, Pipeline):
+        raise ModelLoadError(f"{path}: not a framing model (holds a {type(pipeline).__name__}, not a Pipeline)")
     return SavedModel(pipeline, meta, path)
