@@ -92,9 +92,9 @@ def child_run(args: argparse.Namespace) -> dict:
 def child_parts(args: argparse.Namespace) -> dict:
     """Single-process timings of the analysis parts, and the baseline, on the cleaned documents
     (read back from the cold run's cache)."""
-    from framing.analyse import DocumentAnalyser, _sentences_of
+    from framing.analyse.engine import DocumentAnalyser, _sentences_of
     from framing.arabic import Normaliser
-    from framing.tokens import tokenize_batch
+    from framing.analyse.tokens import tokenize_batch
     from framing.cache import Cache, cache_dir, corpus_key
     from framing.config import load_config
     from framing.lexicon import Matcher, load_lexicons

@@ -9,7 +9,8 @@ What is cached, and the key it is stored under (a SHA-256 over everything the ou
   the normaliser version and the code revision of the corpus stage;
 * ``tokens`` and ``token_shard``: every document's tokens (word ids into a word list of their
   shard, offsets), indexed by the SHA-256 of the cleaned text — under the normaliser version and
-  the code revision of the tokeniser and of this module;
+  the code revision of the tokeniser and of this module (the token store,
+  :mod:`framing.analyse.store`);
 * ``stage``: any other expensive lexicon-independent result, through :meth:`Cache.memo`, keyed by
   the hash of its inputs (for the classifier and topic stages).
 
@@ -29,14 +30,12 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 FORMAT = "1"  # bump when the layout of cached values changes
 _CORPUS_CODE = ("framing.corpus", "framing.records", "framing.config")
-_TOKENS_CODE = ("framing.arabic", "framing.tokens", "framing.records", "framing.cache")  # cache: the store layout
 
 
 @lru_cache(maxsize=None)
@@ -223,127 +222,3 @@ def corpus_key(config, normaliser_version: str) -> str:
 def load_corpus_cached(config, normaliser_version: str, load: Callable[[], list], cache: Cache) -> list:
     """``load()`` (the corpus stage), or its cached output for the same inputs."""
     return cache.memo("corpus", corpus_key(config, normaliser_version), load)
-
-
-# ---- per-document tokens ---------------------------------------------------------------------
-
-def tokens_key(normaliser_version: str) -> str:
-    """Key of the token store: the normaliser and the code of tokeniser and analyser."""
-    return digest("tokens", code_revision(*_TOKENS_CODE), normaliser_version)
-
-
-class TokenStore:
-    """The tokens of every document (word ids, start and end offsets), looked up by the SHA-256 of
-    the cleaned text, so that a re-run after a lexicon edit skips tokenising and an edited document
-    misses alone. Keyness terms are recomputed from the stored words, which costs little.
-
-    Tokens are stored in shards, one per batch of documents analysed together: a shard (kind
-    ``token_shard``) holds its own word list (surfaces and normalised forms) and int32 arrays of
-    word ids and offsets. Worker processes write their shards themselves (:class:`ShardWriter`),
-    so no token travels back to the parent. The index (kind ``tokens``, keyed by
-    :func:`tokens_key`) maps a text hash to its shard and place in it, for the documents of the
-    latest run; shards no longer indexed are deleted when the index is saved.
-    """
-
-    def __init__(self, cache: Cache, normaliser_version: str) -> None:
-        self.cache = cache
-        self.key = tokens_key(normaliser_version)
-        self._hash_of: dict[str, str] = {}  # doc_id -> text hash, for documents of this run
-        self._used: set[str] = set()
-        data = cache.get("tokens", self.key) if cache.enabled else None
-        self._index: dict[str, tuple[str, int, int]] = (data or {}).get("index", {})  # hash -> (shard, offset, count)
-        self._new: dict[str, tuple[str, int, int]] = {}  # the same, for documents tokenised in this run
-        self._shards: dict[str, tuple] = {}  # shard key -> (Vocabulary, ids, starts, ends), once loaded
-        self._present: dict[str, bool] = {}  # shard key -> its file exists
-
-    def __len__(self) -> int:
-        return len(self._index)
-
-    def expect(self, doc_id: str, text: str) -> str:
-        """Note a document of this run; returns its text hash."""
-        h = self._hash_of[doc_id] = text_sha256(text)
-        return h
-
-    def has(self, text_hash: str) -> bool:
-        """Whether the document's tokens are stored (and their shard is still there)."""
-        where = self._index.get(text_hash)
-        if where is None:
-            return False
-        ok = self._present.get(where[0])
-        if ok is None:
-            ok = self._present[where[0]] = self.cache.exists("token_shard", where[0])
-        return ok
-
-    def writer(self) -> "ShardWriter":
-        """What writes a batch's tokens as a shard (in whichever process tokenised them)."""
-        return ShardWriter(self.cache.root, self.key)
-
-    def use(self, hashes: list[str]) -> None:
-        """Note that this run uses these stored documents (kept when the store is saved)."""
-        self._used.update(hashes)
-
-    def add(self, doc_ids: list[str], tokens) -> None:
-        """Tokens of documents tokenised in this run (``DocumentAnalyser.sink``): a WordTokens,
-        written here as a shard, or a ShardRef to a shard a worker wrote."""
-        ref = tokens if isinstance(tokens, ShardRef) else self.writer()(tokens)
-        bounds = ref.bounds
-        for k, doc_id in enumerate(doc_ids):
-            h = self._hash_of.get(doc_id)
-            if h is not None:
-                self._new[h] = (ref.key, bounds[k], bounds[k + 1] - bounds[k])
-
-    def shard_of(self, text_hash: str) -> tuple[str, int, int]:
-        return self._index[text_hash]
-
-    def load_shard(self, key: str):
-        """(Vocabulary, ids, starts, ends) of a stored shard (kept once loaded)."""
-        got = self._shards.get(key)
-        if got is None:
-            from framing.tokens import Vocabulary
-
-            data = self.cache.get("token_shard", key, count=False)  # read in workers too: not counted
-            if data is None:
-                raise RuntimeError(f"the token shard {self.cache._path('token_shard', key)} cannot be read; "
-                                   f"delete the cache folder {self.cache.root} and run again")
-            vocab = Vocabulary.of_words(None, data["surfaces"], data["norms"])
-            got = self._shards[key] = (vocab, data["ids"], data["starts"], data["ends"])
-        return got
-
-    def save(self) -> None:
-        """Write the index of this run's documents (stored ones it used and new ones) if anything
-        changed, and delete the shards it no longer refers to."""
-        if not self.cache.enabled or (not self._new and self._used == set(self._index)):
-            return
-        index = {h: self._index[h] for h in sorted(self._used) if h in self._index and h not in self._new}
-        index.update(self._new)
-        self.cache.put("tokens", self.key, {"index": index})
-        for key in {v[0] for v in self._index.values()} - {v[0] for v in index.values()}:
-            self.cache.delete("token_shard", key)
-
-
-@dataclass(frozen=True)
-class ShardRef:
-    """A shard written by a worker: its key, and where each document's tokens are in it."""
-
-    key: str
-    bounds: list[int]
-
-
-@dataclass(frozen=True)
-class ShardWriter:
-    """Writes a batch's tokens (a WordTokens) as a token shard, at once, from any process on
-    this machine; returns its ShardRef."""
-
-    root: Path
-    store_key: str
-
-    def __call__(self, tokens) -> ShardRef:
-        b = tokens.batch
-        h = hashlib.sha256(self.store_key.encode())
-        for part in (b.ids, b.starts, b.ends, b.bounds):
-            h.update(part.tobytes())
-        h.update("\n".join(tokens.surfaces).encode("utf-8", "surrogatepass"))
-        key = h.hexdigest()
-        Cache(self.root).put("token_shard", key, {"surfaces": tokens.surfaces, "norms": tokens.norms,
-                                                  "ids": b.ids, "starts": b.starts, "ends": b.ends})
-        return ShardRef(key, b.bounds.tolist())

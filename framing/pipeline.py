@@ -43,11 +43,11 @@ def run(
     """Run a study: a config path, a dict (paths relative to the working directory) or a loaded
     StudyConfig. Returns a RunResult whose tables are pandas DataFrames; writes the report and
     data folder unless ``write=False``."""
-    from framing.analyse import DocumentAnalyser, analyse_documents
+    from framing.analyse import DocumentAnalyser, TokenStore, analyse_documents
+    from framing.analyse.parallel import effective_jobs
+    from framing.cache import Cache, load_corpus_cached
     from framing.corpus import ledger_frame
     from framing.lexicon import Matcher, lexicon_frame, load_lexicons
-    from framing.cache import Cache, TokenStore, load_corpus_cached
-    from framing.parallel import effective_jobs
 
     cfg = config if isinstance(config, StudyConfig) else load_config(config)
     if output is not None:

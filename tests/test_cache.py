@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from framing.analyse import DocumentAnalyser, analyse_documents
+from framing.analyse.store import TokenStore
 from framing.arabic import Normaliser
-from framing.cache import Cache, TokenStore, corpus_key, digest, load_corpus_cached, stage_memo
+from framing.cache import Cache, corpus_key, digest, load_corpus_cached, stage_memo
 from framing.config import load_config
 
 TEXT_A = ("قالت وزارة الخارجية إن قوات الاحتلال اقتحمت القرية فجر اليوم، وأكد شهود أن الجنود "
@@ -226,7 +227,7 @@ def test_run_twice_hits_the_cache_and_writes_the_same_data(tmp_path):
 
 
 def test_cached_documents_are_matched_in_forked_workers_as_in_process(tmp_path, monkeypatch):
-    from framing import parallel
+    from framing.analyse import parallel
     from framing.lexicon import Matcher, load_lexicons, shipped_ids
 
     monkeypatch.setattr(parallel, "PARALLEL_MIN_WORDS", 0)

@@ -12,7 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from framing.classify.annotate import annotation_frame
-from framing.classify.cli import register
+from framing.cli.classify import register
 from framing.classify.store import load_model
 from framing.records import Document
 

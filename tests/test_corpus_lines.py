@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from framing import parallel
+from framing.analyse import parallel
 from framing.config import RunOptions
 from framing.corpus import load
 from framing.corpus.readers import Lines, Raw, read_spec

@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pytest
 
-from framing import parallel
+from framing.analyse import parallel
 from framing.corpus import load
 from framing.corpus.minhash import BandIndex, band_keys, lsh_params, shares_a_bucket, signatures
 from framing.corpus.profiles import line_key

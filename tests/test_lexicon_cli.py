@@ -11,7 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from framing.lexicon import load_lexicons
-from framing.lexicon.cli import lexicon_app
+from framing.cli.lexicon import lexicon_app
 from framing.lexicon.importers import import_dictionary
 from framing.lexicon.lint import check_files
 
@@ -141,7 +141,7 @@ def test_import_quanteda_nested_and_bad_input(tmp_path: Path):
 
 
 def test_cli_module_imports_no_heavy_dependency():
-    code = ("import sys, framing.lexicon.cli; "
+    code = ("import sys, framing.cli.lexicon; "
             "bad = [m for m in sys.modules if m.startswith(('camel_tools.morphology', 'pandas', 'torch'))]; "
             "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

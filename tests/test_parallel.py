@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from framing import parallel
+from framing.analyse import parallel
 from framing.analyse import DocumentAnalyser, analyse_documents
 from framing.arabic import Normaliser
 from framing.lexicon import Matcher, load_lexicons, shipped_ids
-from framing.parallel import chunked, effective_jobs, map_documents
+from framing.analyse.parallel import chunked, effective_jobs, map_documents
 
 SENTENCES = [
     "قالت وزارة الخارجية إن قوات الاحتلال اقتحمت القرية فجر اليوم.",

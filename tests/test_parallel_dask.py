@@ -9,7 +9,7 @@ import pytest
 
 distributed = pytest.importorskip("dask.distributed", reason="dask[distributed] is not installed")
 
-from framing import parallel  # noqa: E402
+from framing.analyse import parallel  # noqa: E402
 from framing.config import load_config  # noqa: E402
 
 DEMO = Path(__file__).resolve().parents[1] / "framing" / "demo" / "demo.yaml"

@@ -7,10 +7,10 @@ import re
 import numpy as np
 import pytest
 
-from framing.analyse import DocumentAnalyser, _sentences_of, _term_counts, keyness_term, keyness_terms
+from framing.analyse.engine import DocumentAnalyser, _sentences_of, _term_counts, keyness_term, keyness_terms
 from framing.arabic import SENTENCE_END_RE, Normaliser, sentence_spans, token_arrays
 from framing.lexicon import Matcher, load_lexicons, shipped_ids
-from framing.tokens import Vocabulary, tokenize_batch
+from framing.analyse.tokens import Vocabulary, tokenize_batch
 
 TEXTS = [
     "قالت وزارة الخارجية إن قوات الاحتلال اقتحمت القرية فجر اليوم.",
@@ -39,7 +39,7 @@ def test_batch_tokens_equal_per_document_tokens():
 
 
 def test_batches_split_by_size_give_the_same_tokens(monkeypatch):
-    import framing.tokens as tokens
+    import framing.analyse.tokens as tokens
 
     whole = tokenize_batch(TEXTS * 3, Vocabulary(Normaliser()))
     monkeypatch.setattr(tokens, "BATCH_CHARS", 40)

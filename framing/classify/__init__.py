@@ -3,7 +3,7 @@ supervision from lexicon hits, agreement between lexicon, model and human codes.
 
 The pipeline calls ``compute(docs, matches, config, normaliser, seed) -> StageOutput``; see
 ``framing/classify/stage.py`` for the tables it returns. ``framing annotate`` and ``framing train``
-live in ``framing/classify/cli.py``.
+live in ``framing/cli/classify.py``.
 """
 
 __all__ = ["compute"]

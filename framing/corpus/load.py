@@ -33,7 +33,7 @@ from framing.corpus.readers import AUTO, FIXED, Lines, Raw, read_spec
 from framing.corpus.repeated import RepeatedLines
 from framing.corpus.words import WordHasher
 from framing.corpus.work import CleanedBatch, DocumentWork, apply_fields, pack_raw, raws_of
-from framing.parallel import PARALLEL_MIN_WORDS, effective_jobs, imap_forked
+from framing.analyse.parallel import PARALLEL_MIN_WORDS, effective_jobs, imap_forked
 from framing.records import Document
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_CONFIG = DEMO_DIR / "demo.yaml"
 PLANTED = DEMO_DIR / "planted.yaml"
-DEMO_NAMING = DEMO_DIR / "demo_naming.yaml"
 
 
 def load_planted() -> dict:

@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from framing.classify.cli import register
+from framing.cli.classify import register
 from framing.classify.store import load_model
 from framing.classify.train import read_coded, train_model
 

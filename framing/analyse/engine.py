@@ -1,7 +1,7 @@
 """Per-document analysis: tokenise, match the lexicons, count terms for keyness.
 
 This is the hot loop of a run (millions of words). Documents are analysed in batches: the tokens
-of a whole batch come from :func:`framing.tokens.tokenize_batch` as numpy arrays of vocabulary
+of a whole batch come from :func:`framing.analyse.tokens.tokenize_batch` as numpy arrays of vocabulary
 ids and offsets, and everything that depends on a word only (its keyness term, whether it can
 start a lexicon hit) is worked out once per distinct word of the process and then looked up for
 all tokens at once. Python code runs per document and per lexicon candidate, not per token: the
@@ -28,7 +28,7 @@ import pandas as pd
 from framing.arabic import SENTENCE_END_RE, Normaliser, tokenize
 from framing.lexicon.matcher import STARTS_HIT
 from framing.records import Match
-from framing.tokens import TokenBatch, Vocabulary, tokenize_batch
+from framing.analyse.tokens import TokenBatch, Vocabulary, tokenize_batch
 
 # Prefixes split off for keyness terms: conjunction + preposition + article, or the fused لل.
 # Only article-bearing prefixes are split: without a lexicon, "و" or "ب" at the start of a word is
@@ -161,7 +161,7 @@ class DocumentAnalyser:
     pickled."""
 
     keep_tokens = False  # in a worker: keep each batch's tokens (a token store is filling)
-    token_writer = None  # in a worker: writes them as a shard (framing.cache.ShardWriter), else they travel back
+    token_writer = None  # in a worker: writes them as a shard (framing.analyse.store.ShardWriter), else they travel back
     sink = None  # in the parent: called with (doc_ids, WordTokens or ShardRef) for each batch
 
     def __init__(self, normaliser: Normaliser, matcher) -> None:
@@ -414,11 +414,11 @@ def _sentence_spans_of(text: str, matches: list[Match]) -> list[tuple[int, int]]
 def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], *, store=None, jobs: int = 0,
                       backend: str = "local", scheduler: str | None = None, progress=None) -> list[DocAnalysis]:
     """Analyse (doc_id, text) items, results in input order. With a token store
-    (:class:`framing.cache.TokenStore`), the documents it holds are matched again from their
+    (:class:`framing.analyse.store.TokenStore`), the documents it holds are matched again from their
     stored tokens; the others are tokenised too, and their tokens are added to the store (written
     as shards by the worker processes themselves on this machine; sent back from a Dask cluster).
-    Both go through :func:`framing.parallel.map_documents`."""
-    from framing.parallel import can_fork, map_documents
+    Both go through :func:`framing.analyse.parallel.map_documents`."""
+    from framing.analyse.parallel import can_fork, map_documents
 
     options = {"jobs": jobs, "backend": backend, "scheduler": scheduler, "progress": progress}
     if store is None:
@@ -447,7 +447,7 @@ def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], 
 class _FromStore:
     """Analysis of documents whose tokens a token store holds: only the matching and counting
     are redone, shard by shard. Used like a DocumentAnalyser by
-    :func:`framing.parallel.map_documents`."""
+    :func:`framing.analyse.parallel.map_documents`."""
 
     def __init__(self, analyser: DocumentAnalyser, store, hash_of: dict[str, str]) -> None:
         self.analyser, self.store, self.hash_of = analyser, store, hash_of
@@ -461,7 +461,7 @@ class _FromStore:
     def _run_chunk(self, items, local: bool):
         import numpy as np
 
-        from framing.tokens import TokenBatch
+        from framing.analyse.tokens import TokenBatch
 
         out: list = []
         where = [self.store.shard_of(self.hash_of[doc_id]) for doc_id, _ in items]

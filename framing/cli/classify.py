@@ -1,12 +1,7 @@
-"""`framing annotate` and `framing train`: typer command functions over the classify stage.
+"""`framing annotate` and `framing train`: typer commands over the classify stage.
 
-Mount them on the main app (framing/cli.py)::
-
-    from framing.classify.cli import register
-    register(app)            # adds `framing annotate` and `framing train`
-
-or one by one: ``app.command("annotate")(annotate)``, ``app.command("train")(train)``.
-Heavy imports happen inside the commands so that ``framing --help`` stays fast.
+:func:`register` adds them to an app. Heavy imports happen inside the commands so that
+``framing --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -17,10 +12,7 @@ from typing import List, Optional
 
 import typer
 
-
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
+from framing.cli.common import fail
 
 
 def train(
@@ -57,11 +49,11 @@ def train(
     console = Console()
     n_jobs = n_jobs_of(jobs)
     if model not in ("logreg", "svm"):
-        _fail(f"--model must be logreg or svm, not {model!r}")
+        fail(f"--model must be logreg or svm, not {model!r}")
     try:
         df = read_coded(data)
     except TrainingDataError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     sha = file_sha256(data)
     if weak:
         _train_weak(df, data, text, weak, out, folds, seed, n_jobs, console, sha)
@@ -72,7 +64,7 @@ def train(
                                  model=model, baseline=not no_baseline, source=str(data), data_sha256=sha,
                                  tune=not no_tune)
     except TrainingDataError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     result.metadata["name"] = out.stem
     path = save_model(out, result.pipeline, result.metadata)
     metrics_path = path.with_name(path.stem + ".cv.json")
@@ -121,12 +113,12 @@ def _train_weak(df, data: Path, text: str, refs: list[str], out: Path, folds: in
     from framing.lexicon import LexiconError, Matcher, load_lexicons
 
     if text not in df.columns:
-        _fail(f"{data}: no text column {text!r}")
+        fail(f"{data}: no text column {text!r}")
     normaliser = Normaliser()
     try:
         lexicons = load_lexicons(list(refs), base_dir=Path.cwd())
     except LexiconError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     matcher = Matcher(lexicons, normaliser)
     units = sentences_from_texts(df[text].tolist(), [str(i) for i in range(len(df))], matcher)
     with console.status(f"weak supervision on {len(units.texts)} sentences…"):
@@ -172,11 +164,11 @@ def annotate(
     from framing.pipeline import run
 
     if unit not in ("paragraph", "document"):
-        _fail("--unit must be paragraph or document")
+        fail("--unit must be paragraph or document")
     try:
         result = run(config, jobs=jobs, write=False, topics=False, classify=False)
     except (ConfigError, LexiconError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     frame, notes = annotation_sample(result, n=n, unit=unit, labels=labels,
                                      seed=result.config.seed if seed is None else seed)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -186,11 +178,6 @@ def annotate(
     typer.echo(f"{len(frame)} units from {frame['outlet'].nunique() if len(frame) else 0} outlets written to {out}. "
                f"Fill in the label columns (1/0), then: framing train {out} --text text "
                + " ".join(f"--label {c}" for c in frame.columns[5:]))
-
-
-classify_app = typer.Typer(help="Frame classifiers: annotation samples and training.", no_args_is_help=True)
-classify_app.command("annotate")(annotate)
-classify_app.command("train")(train)
 
 
 def register(app: typer.Typer) -> None:

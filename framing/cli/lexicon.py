@@ -1,7 +1,7 @@
 """`framing lexicon ...`: check, test and import lexicons.
 
-Mounted by framing/cli.py as a typer sub-app. Heavy modules are imported inside the commands so
-that `framing --help` stays fast.
+A typer sub-app mounted on the main app by :func:`register`. Heavy modules are imported inside the
+commands so that `framing --help` stays fast.
 """
 
 from __future__ import annotations
@@ -111,3 +111,8 @@ def import_(
         typer.echo(f"note: {note}")
     typer.echo(f"wrote {out}: {n_cat} categories, {n_ent} entries; add example phrases, then run"
                f" `framing lexicon check {out}`")
+
+
+def register(app: typer.Typer) -> None:
+    """Mount ``lexicon_app`` on ``app`` as `framing lexicon`."""
+    app.add_typer(lexicon_app, name="lexicon", help="Check, test and import lexicons.")

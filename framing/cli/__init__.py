@@ -1,0 +1,44 @@
+"""Command line: a thin layer over framing.run() and the stage APIs.
+
+Every command lives in this package, one module per group, and each module adds its commands
+with ``register(app)``:
+
+* :mod:`framing.cli.study`: ``run``, ``demo``, ``check``;
+* :mod:`framing.cli.lexicon`: ``lexicon check|test|import``;
+* :mod:`framing.cli.classify`: ``annotate``, ``train``.
+
+Heavy modules are imported inside the commands so that `framing --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from framing.cli import classify, lexicon, study
+
+app = typer.Typer(
+    name="framing",
+    help=(
+        "Measure how Arabic news outlets frame the same events.\n\n"
+        "Start with `framing demo` (a bundled fictional corpus, report in reports/demo/index.html), "
+        "then write a YAML study config and run `framing run study.yaml`. "
+        "`framing check study.yaml` validates a config without running it."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+study.register(app)
+lexicon.register(app)
+classify.register(app)
+
+
+def main() -> None:
+    """The `framing` console script: run the command line, exit 130 on Ctrl-C."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
