@@ -209,10 +209,11 @@ def _outlet_names(cfg: StudyConfig, docs) -> dict[str, str]:
 
 
 def _manifest(cfg: StudyConfig, lexicons, normaliser: Normaliser, docs, timings: Timings) -> dict:
+    from framing.corpus.ledger import reason_kind
     from framing.outputs import package_versions
 
     status = Counter(d.status for d in docs)
-    reasons = Counter(d.reason.split(" of ")[0] for d in docs if not d.analysed)
+    reasons = Counter(reason_kind(d.reason) or "(no reason given)" for d in docs if not d.analysed)
     return {
         "framing_version": __version__,
         "title": cfg.title,

@@ -37,6 +37,7 @@ class Document:
     outlet_inferred: str = ""  # outlet id inferred from the text's own signature, "" if none
     outlet_name: str = ""  # display name given by the row itself (fields.outlet_name), "" if none
     duplicate_of: str = ""
+    duplicate_kind: str = ""  # "exact", "near" or "shared wire copy" when duplicate_of is set
     warnings: list[str] = field(default_factory=list)
 
     def skip(self, reason: str) -> None:

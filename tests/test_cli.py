@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,3 +107,20 @@ def test_outlet_names_come_from_the_rows_of_a_multi_outlet_file(tmp_path: Path) 
     result = framing.run({"title": "t", "sources": [str(tmp_path / "all.jsonl")], "corpus": {"duplicates": "keep", "min_words": 5}},
                          write=False, topics=False, classify=False)
     assert result.manifest["outlet_names"] == {"spa": "Saudi Press Agency", "okaz": "Okaz"}
+
+
+def test_run_ends_with_the_story_of_the_run(tmp_path: Path) -> None:
+    """The console ends with the strongest findings, the warnings, the skipped documents by kind of
+    reason and the report's path."""
+    from framing.demo import DEMO_CONFIG
+
+    res = CliRunner().invoke(app, ["run", str(DEMO_CONFIG), "-o", str(tmp_path / "r"), "--no-topics", "--no-classifiers"])
+    assert res.exit_code == 0, res.output
+    tail = res.output[res.output.index("Strongest findings:"):]
+    findings = re.findall(r"^  \d\. (.+)$", tail, re.M)
+    assert len(findings) == 3 and all("as often as the other outlets" in f for f in findings)
+    assert re.search(r"^Warnings: \d[\d,]* \(", tail, re.M)
+    assert "2 skipped (empty file: 1, not Arabic: 1)" in tail
+    assert tail.rstrip().endswith(f"Report: {tmp_path / 'r' / 'index.html'}")
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["documents"]["skipped_by_reason"] == {"empty file": 1, "not Arabic": 1}

@@ -81,3 +81,16 @@ def test_decisions_are_the_same_on_every_run(tmp_path):
     second = ledger_frame(_rows(tmp_path, rows))
     assert first.equals(second)
     assert (first["duplicate_of"] != "").sum() == 4
+
+
+def test_duplicate_kind_agrees_with_the_reason_when_titles_are_analysed(tmp_path):
+    """Titles are prepended to the analysed documents' texts after the duplicate check: a dropped
+    exact copy must still say "exact" (it did say "near", comparing the texts afterwards)."""
+    a = article(7, paragraphs=4)
+    docs = _rows(tmp_path, [{"id": "1", "outlet": "one", "title": "عنوان الخبر", "text": a},
+                            {"id": "2", "outlet": "one", "title": "عنوان الخبر", "text": a},
+                            {"id": "3", "outlet": "one", "title": "عنوان آخر", "text": _near(a)}],
+                 analyse_titles=True)
+    ledger = ledger_frame(docs)
+    assert "exact copy" in docs[1].reason and "near-duplicate" in docs[2].reason
+    assert ledger["duplicate_kind"].tolist() == ["", "exact", "near"]

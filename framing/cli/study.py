@@ -27,11 +27,9 @@ def _run(config, output, jobs, quiet, topics=None, classify=None) -> None:
     except (ConfigError, LexiconError) as exc:
         fail(str(exc))
     if not quiet:
-        docs = result.manifest["documents"]
-        typer.echo(
-            f"{docs['analysed']} documents analysed, {docs['skipped']} skipped "
-            f"(see data/documents.csv). Report: {result.report_path}"
-        )
+        from framing.report.story import console_story
+
+        typer.echo(console_story(result))
 
 
 def run_command(

@@ -93,7 +93,7 @@ def mark_duplicates(docs: list[Document], *, duplicates: str = "drop", shared_wi
         cross = canon.outlet != doc.outlet
         kind = "shared wire copy" if cross else ("exact" if exact else "near")
         kinds[doc.doc_id] = kind
-        doc.duplicate_of = canon.doc_id
+        doc.duplicate_of, doc.duplicate_kind = canon.doc_id, kind
         if cross:
             doc.is_wire = canon.is_wire = True
             if shared_wire == "drop":

@@ -44,8 +44,12 @@ def ledger_frame(docs: list[Document], n_tokens: dict[str, int] | None = None) -
 
 
 def _duplicate_kind(doc: Document, by_id: dict[str, Document]) -> str:
+    """The kind the duplicate check decided (the texts may differ since: titles are prepended to
+    the analysed documents' texts only); for documents marked elsewhere, from their texts."""
     if not doc.duplicate_of:
         return ""
+    if doc.duplicate_kind:
+        return doc.duplicate_kind
     canon = by_id.get(doc.duplicate_of)
     if canon is None:
         return "duplicate"

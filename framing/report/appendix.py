@@ -60,7 +60,9 @@ def ledger(ctx: Ctx) -> Section:
                "skipped": skipped, "other": other,
                "wire": int(_truthy(docs["is_wire"]).sum()) if "is_wire" in docs else 0,
                "duplicates": int(docs["duplicate_of"].fillna("").astype(str).str.strip().ne("").sum())
-               if "duplicate_of" in docs else 0}
+               if "duplicate_of" in docs else 0,
+               "wire_kept": _wire_kept(docs, status), "wire_policy": str(ctx.config.corpus.shared_wire),
+               "dup_policy": str(ctx.config.corpus.duplicates)}
     by = docs.assign(_a=status == "analysed", _s=status == "skipped",
                      _w=pd.to_numeric(docs.get("n_tokens", 0), errors="coerce").fillna(0).where(status == "analysed", 0))
     per = by.groupby("outlet", sort=False).agg(documents=("doc_id", "size"), analysed=("_a", "sum"),
@@ -98,6 +100,13 @@ def ledger(ctx: Ctx) -> Section:
                                            columns=cols, id="t-ledger")))
     s.blocks += [Block("notes", ctx.notes("corpus"), title="Notes from reading and cleaning")] if ctx.notes("corpus") else []
     return s
+
+
+def _wire_kept(docs: pd.DataFrame, status: pd.Series) -> int:
+    """Analysed documents that copy another outlet's text (shared wire copy, kept)."""
+    if "duplicate_kind" not in docs:
+        return 0
+    return int(((docs["duplicate_kind"].fillna("") == "shared wire copy") & (status == "analysed")).sum())
 
 
 def _truthy(col: pd.Series) -> pd.Series:
