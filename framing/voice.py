@@ -30,8 +30,9 @@ paragraph is a line of the cleaned text):
    أضاف، أوضح، زعم، ادعى، اتهم، وصف، أشار، ذكر، أفاد، نفى، حذر، دعا، طالب، أدان، ... with و/ف,
    in past, present and participle forms, with an object pronoun or not) stands before it in the
    same sentence. The governed clause starts at the first complementiser (إن، أن، بأن) or colon
-   within twelve words after the verb, or, without one, after the word that follows the verb (its
-   subject); a hit in between is in the speaker's name and stays ``own``. The clause runs to the
+   within sixteen words after the verb (and before any other reporting verb), or, without one,
+   after the verb's subject (up to four words, ending at a preposition, a time word or a comma);
+   a hit in between is in the speaker's name and stays ``own``. The clause runs to the
    end of the sentence (. ! ? ؟ ؛ or a line break); a later reporting verb in the same sentence
    starts a new clause with its own speaker. Verbs that are also common in other senses (تابع،
    عبر، بين) count only when a complementiser or colon follows them closely.
@@ -57,7 +58,7 @@ from dataclasses import dataclass
 
 VOICES = ("own", "quoted", "attributed", "scare")
 SCARE_MAX_WORDS = 4
-CLAUSE_WINDOW_WORDS = 12
+CLAUSE_WINDOW_WORDS = 16
 SPEAKER_MAX_WORDS = 4
 
 
@@ -368,7 +369,6 @@ def _frames(doc: _Doc) -> list[tuple[int, int, int, str]]:
     """Every reporting verb of the document (rules 4 and 7): the verb's word index, where its clause
     starts (folded position), where its sentence ends, and its speaker ("" when not written)."""
     words, out = doc.words, []
-    last = ""
     for k, (a, z, w) in enumerate(words):
         weak = not _is_verb(w) and _is_weak_verb(w)
         if not weak and not _is_verb(w):
@@ -378,7 +378,7 @@ def _frames(doc: _Doc) -> list[tuple[int, int, int, str]]:
         end = _sentence_end(doc, a)
         clause = None
         for j in range(k + 1, min(len(words), k + 1 + CLAUSE_WINDOW_WORDS)):
-            if words[j][0] >= end:
+            if words[j][0] >= end or _is_verb(words[j][2]):
                 break
             gap = doc.plain[words[j - 1][1]:words[j][0]]
             if ":" in gap:
@@ -397,20 +397,15 @@ def _frames(doc: _Doc) -> list[tuple[int, int, int, str]]:
             clause = words[about[0]][1]
         if w in _IMPERSONAL and clause is not None and doc.word_index(clause) == k + 1:
             continue
-        speaker_words = _speaker_after(doc, k, clause, end)
-        if any(x in _REPORTERS for x in (words[i][2] for i in speaker_words)) or any(
+        after = _speaker_after(doc, k, clause, end)
+        if any(x in _REPORTERS for x in (words[i][2] for i in after)) or any(
                 x in _REPORTERS for x in _strip_proclitic(w)):
             continue  # the outlet's own correspondent
-        if not speaker_words:
-            speaker_words = _speaker_before(doc, k)
-        if speaker_words:
-            speaker = doc.surface(words[speaker_words[0]][0], words[speaker_words[-1]][1])
-            last = speaker
-        else:
-            speaker = ""
-        if clause is None:  # no complementiser: the clause starts after the subject (one word)
-            nxt = k + 1
-            clause = words[nxt][1] if nxt < len(words) and words[nxt][0] < end and words[nxt][2] not in _STOP else z
+        speaker_words = after or _speaker_before(doc, k)
+        speaker = doc.surface(words[speaker_words[0]][0], words[speaker_words[-1]][1]) if speaker_words else ""
+        if clause is None:  # no complementiser: the clause starts after the subject
+            subject = [] if w[:1] in "يت" and _speaker_before(doc, k) else _subject(doc, after)
+            clause = words[subject[-1]][1] if subject else z
         out.append((k, clause, end, speaker))
     return out
 
@@ -436,6 +431,20 @@ def _speaker_after(doc: _Doc, k: int, clause: int | None, end: int) -> list[int]
     return out
 
 
+def _subject(doc: _Doc, after: list[int]) -> list[int]:
+    """The subject among the words after a verb: a head and at most one more word with the
+    article (الاتحاد الأوروبي | التصعيد), names without it running on (المستشار الألماني أولاف شولتز)."""
+    out, definite = [], 0
+    for j in after:
+        w = doc.words[j][2]
+        if out and w.startswith("ال"):
+            definite += 1
+            if definite > 1:
+                break
+        out.append(j)
+    return out
+
+
 def _speaker_before(doc: _Doc, k: int) -> list[int]:
     """A subject written before its verb: "أما X فقال", or a headline's "X يدعو ..."."""
     words = doc.words
@@ -444,8 +453,8 @@ def _speaker_before(doc: _Doc, k: int) -> list[int]:
     for n, j in enumerate(idx):
         if words[j][2] == "اما":
             return idx[n + 1:n + 1 + SPEAKER_MAX_WORDS]
-    if 0 < len(idx) <= 3 and words[k][2][:1] in "يت":
-        return idx
+    if 0 < len(idx) <= SPEAKER_MAX_WORDS + 1 and words[k][2][:1] in "يت":
+        return idx[-SPEAKER_MAX_WORDS:]
     return []
 
 
