@@ -136,7 +136,12 @@ SPEAKER_STOP = ("في فى خلال عبر أمام عن على إلى الى م
 NAMING_VERBS = "أسماه أسمته أسموه سماه سمته سموه يسميه تسميه يسمونه يسميها تسميها عليه عليها عليهم عبارة بعبارة تسمية شعار بشعار"
 COMPLEMENTISER_RE = re.compile(r"^(?:ب)?ان(?:ه|ها|هم|هما|نا|ني)?$")
 
+# Participles (مؤكدا، داعيا): their subject is the speaker named before them, never a word after.
+PARTICIPLES = ("قائلا قائلة مؤكدا مؤكدة معلنا معلنة معتبرا معتبرة مضيفا مضيفة موضحا موضحة مبينا مبينة زاعما "
+               "مدعيا واصفا واصفة مشيرا مشيرة لافتا لافتة منوها مصرحا كاشفا مشددا مشددة نافيا محذرا محذرة "
+               "داعيا داعية مطالبا معربا معربة")
 _VERBS = {v + p for spec in REPORTING_VERBS.values() for v in _words(spec) for p in OBJECT_PRONOUNS}
+_PARTICIPLES = set(_words(PARTICIPLES))
 _WEAK = set(_words(WEAK_VERBS))
 _ANY = set(_words(ACCORDING_ANY))
 _SOURCE_ONLY = set(_words(ACCORDING_SOURCE_ONLY))
@@ -150,7 +155,9 @@ _NAMING = set(_words(NAMING_VERBS))
 _CUE_VERBS = set(_words(CUE_VERBS))
 
 _WORD_RE = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]+")
-_SENT_END_RE = re.compile(r"[.!?؟؛…]+(?=[\s\"'»”)\]]|$)")
+# A sentence ends at . ! ? ؟ ؛ … before a space, a closing mark or the end; not at the dot after a
+# lone letter (the agency abbreviations أ.ف.ب، د. ب. أ).
+_SENT_END_RE = re.compile(r"(?<!(?<!\w)\w)[.!?؟؛…]+(?=[\s\"'»”)\]]|$)")
 
 # Quotation marks: kind, and whether the mark leans to opening or closing when context is unclear.
 _QUOTES = {"«": ("g", "open"), "»": ("g", "close"), "“": ("c", "open"), "”": ("c", "close"),
@@ -397,7 +404,7 @@ def _frames(doc: _Doc) -> list[tuple[int, int, int, str]]:
             clause = words[about[0]][1]
         if w in _IMPERSONAL and clause is not None and doc.word_index(clause) == k + 1:
             continue
-        after = _speaker_after(doc, k, clause, end)
+        after = [] if any(x in _PARTICIPLES for x in _strip_proclitic(w)) else _speaker_after(doc, k, clause, end)
         if any(x in _REPORTERS for x in (words[i][2] for i in after)) or any(
                 x in _REPORTERS for x in _strip_proclitic(w)):
             continue  # the outlet's own correspondent
