@@ -15,7 +15,8 @@ from framing.config import StudyConfig, load_config
 from framing.progress import Progress
 from framing.result import RunResult
 
-MATCH_COLUMNS = ["doc_id", "outlet", "source", "lexicon", "category", "entry", "surface", "start", "end", "sentence", "rule"]
+MATCH_COLUMNS = ["doc_id", "outlet", "source", "lexicon", "category", "entry", "surface", "start", "end", "sentence", "rule",
+                 "voice", "in_title", "speaker"]
 
 
 class Timings(dict):
@@ -87,7 +88,8 @@ def run(
     n_tokens = {a.doc_id: a.n_tokens for a in analyses}
     ledger = ledger_frame(docs, n_tokens)
     result.tables["documents"] = ledger
-    result.tables["matches"] = _match_frame(analysed, analyses)
+    with timings.stage("voice", progress):  # whose words each hit is in (framing/voice.py)
+        result.tables["matches"] = _match_frame(analysed, analyses, cfg.corpus.analyse_titles)
     result.tables["lexicon_entries"] = lexicon_frame(lexicons)
     result.texts = {d.doc_id: d.text for d in docs}
     result.removed = {d.doc_id: list(d.removed) for d in docs}
@@ -154,14 +156,20 @@ def _absorb(result: RunResult, stage: str, out) -> None:
     result.manifest.setdefault("stages", {})[stage] = out.info
 
 
-def _match_frame(docs, analyses) -> pd.DataFrame:
+def _match_frame(docs, analyses, titles: bool = True) -> pd.DataFrame:
+    from framing.voice import hit_voices, title_end
+
     by_id = {d.doc_id: d for d in docs}
     rows = []
     for a in analyses:
+        if not a.matches:
+            continue
         doc = by_id[a.doc_id]
-        for m, sentence in zip(a.matches, a.sentences):
+        voices = hit_voices(doc.text, [(m.start, m.end) for m in a.matches],
+                            title_end(doc.text, doc.title) if titles else 0)
+        for m, sentence, v in zip(a.matches, a.sentences, voices):
             rows.append((a.doc_id, doc.outlet, doc.source, m.lexicon, m.category, m.entry, m.surface,
-                         m.start, m.end, sentence, m.rule))
+                         m.start, m.end, sentence, m.rule, v.voice, v.in_title, v.speaker))
     return pd.DataFrame(rows, columns=MATCH_COLUMNS)
 
 

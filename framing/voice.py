@@ -20,8 +20,11 @@ paragraph is a line of the cleaned text):
    quotation that began at the start of the paragraph. A paragraph that starts with a quotation
    mark right after a paragraph whose quotation was still open continues that quotation.
 2. A quotation of at most four words is a ``scare`` quote unless it is introduced as speech: right
-   after a colon, a reporting verb (وصفه بـ«...»، تعهد بـ«...»), a complementiser (إن، أن، بأن) or a
-   naming verb (ما أسمته «...»). Introduced, it is ``quoted`` like a long one.
+   after a colon, a reporting verb (وصفه بـ«...»، تعهد بـ«...»), or a reporting verb and at most two
+   words (وتحدثت أرمينيا عن «...»), the complementiser of a reporting verb (قال إن «...», not كما أن
+   «...»), a naming verb (ما أسمته «...»), or followed by its speaker («...»، قال). Introduced, it is
+   ``quoted`` like a long one. Marks around a name inside someone's reported words (تؤكد مصادر أن
+   إيران تستخدم ورقة «داعش») are the outlet's: ``scare``.
 3. A longer quotation is ``quoted``. Its speaker is the subject of the reporting verb before it
    in the same sentence (or in the sentence that ends with a colon just before it), or the one
    named right after it (“...”، قال المتحدث), or, for a continued quotation or a verb without a
@@ -53,7 +56,8 @@ run on without quotation marks into the next sentence. Offsets are those of the 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from itertools import accumulate
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 VOICES = ("own", "quoted", "attributed", "scare")
@@ -74,7 +78,8 @@ class Voice:
 # maqsura variants are folded, so one spelling in the tables below covers them all. Ta marbuta is
 # kept: folded into ه, the noun إضافة would read as the verb أضافه.
 _MARKS_RE = re.compile("[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ؤ": "و", "ئ": "ي"})
+_FOLD_PAIRS = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ؤ", "و"), ("ئ", "ي"))
+_FOLD = str.maketrans(dict(_FOLD_PAIRS))
 
 
 def _fold(word: str) -> str:
@@ -142,6 +147,7 @@ PARTICIPLES = ("قائلا قائلة مؤكدا مؤكدة معلنا معلن�
                "داعيا داعية مطالبا معربا معربة")
 _VERBS = {v + p for spec in REPORTING_VERBS.values() for v in _words(spec) for p in OBJECT_PRONOUNS}
 _PARTICIPLES = set(_words(PARTICIPLES))
+_CALLS = set(_words(REPORTING_VERBS["call"] + " " + REPORTING_VERBS["warn"]))
 _WEAK = set(_words(WEAK_VERBS))
 _ANY = set(_words(ACCORDING_ANY))
 _SOURCE_ONLY = set(_words(ACCORDING_SOURCE_ONLY))
@@ -153,11 +159,18 @@ _IMPERSONAL = set(_words(IMPERSONAL))
 _STOP = set(_words(SPEAKER_STOP))
 _NAMING = set(_words(NAMING_VERBS))
 _CUE_VERBS = set(_words(CUE_VERBS))
+_CUE_FORMS = {p + w for w in _ANY | _SOURCE_ONLY | {"بحسب", "حسبما", "نقلا", "علي"} for p in ("", "و", "ف")}
+# every written form (with و or ف) of a verb, and whether it is weak
+_VERB_KIND = {p + v: kind for kind, forms in (("weak", _WEAK), ("strong", _VERBS)) for v in forms
+              for p in ("", "و", "ف") if not p or len(v) >= 3}
+_WORD_KIND = {**{w: "cue" for w in _CUE_FORMS}, **_VERB_KIND}
 
 _WORD_RE = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]+")
+_SPLIT_RE = re.compile(f"({_WORD_RE.pattern})")
 # A sentence ends at . ! ? ؟ ؛ … before a space, a closing mark or the end; not at the dot after a
 # lone letter (the agency abbreviations أ.ف.ب، د. ب. أ).
-_SENT_END_RE = re.compile(r"(?<!(?<!\w)\w)[.!?؟؛…]+(?=[\s\"'»”)\]]|$)")
+_SENT_END_RE = re.compile(r"[.!?؟؛…]+(?=[\s\"'»”)\]]|$)")
+_LONE_LETTER_RE = re.compile(r"(?:^|\W)\w$")
 
 # Quotation marks: kind, and whether the mark leans to opening or closing when context is unclear.
 _QUOTES = {"«": ("g", "open"), "»": ("g", "close"), "“": ("c", "open"), "”": ("c", "close"),
@@ -172,11 +185,7 @@ def _strip_proclitic(w: str) -> list[str]:
 
 
 def _is_verb(w: str) -> bool:
-    return any(x in _VERBS for x in _strip_proclitic(w))
-
-
-def _is_weak_verb(w: str) -> bool:
-    return any(x in _WEAK for x in _strip_proclitic(w))
+    return _VERB_KIND.get(w) == "strong"
 
 
 @dataclass
@@ -191,34 +200,38 @@ class _Doc:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        if _MARKS_RE.search(text):  # drop marks, remember where each kept character was
-            keep = [i for i, ch in enumerate(text) if not _MARKS_RE.match(ch)]
-            self.where = keep
-            plain = "".join(text[i] for i in keep)
-        else:
-            self.where = None
-            plain = text
-        self.plain = plain.translate(_FOLD)
-        self.words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(self.plain)]
-        self.word_starts = [w[0] for w in self.words]
-        self.sent_ends = [m.start() for m in _SENT_END_RE.finditer(self.plain)]
+        self.marks = [m.start() for m in _MARKS_RE.finditer(text)]  # dropped: positions map back
+        self.marks_folded = [i - n for n, i in enumerate(self.marks)]
+        plain = _MARKS_RE.sub("", text) if self.marks else text
+        for old, new in _FOLD_PAIRS:
+            plain = plain.replace(old, new)
+        self.plain = plain
+        parts = _SPLIT_RE.split(plain)  # separator, word, separator, ..., word, separator
+        bounds = list(accumulate(map(len, parts)))
+        self.word_starts = bounds[0:-1:2]
+        strings = parts[1::2]
+        self.words = list(zip(self.word_starts, bounds[1::2], strings))
+        kinds = _WORD_KIND
+        marked = [(k, kinds[w]) for k, w in enumerate(strings) if w in kinds]
+        self.verbs = [(k, kind) for k, kind in marked if kind != "cue"]
+        self.cues = [k for k, kind in marked if kind == "cue"]  # may open an "according to" phrase
+        self.sent_ends = [m.start() for m in _SENT_END_RE.finditer(plain)
+                          if not (m.group()[0] == "." and _LONE_LETTER_RE.search(plain, max(0, m.start() - 2), m.start()))]
 
     def pos(self, i: int) -> int:
         """Folded position of original offset ``i``."""
-        return i if self.where is None else bisect_right(self.where, i - 1)
+        return i - bisect_left(self.marks, i) if self.marks else i
 
     def orig(self, i: int) -> int:
         """Original offset of folded position ``i``."""
-        if self.where is None:
-            return i
-        return self.where[i] if i < len(self.where) else len(self.text)
+        return i + bisect_right(self.marks_folded, i) if self.marks else i
 
     def word_index(self, i: int) -> int:
         """Index of the first word starting at or after folded position ``i``."""
         return bisect_right(self.word_starts, i - 1)
 
     def surface(self, a: int, z: int) -> str:
-        return self.text[self.orig(a):self.orig(z - 1) + 1] if z > a else ""
+        return self.text[self.orig(a):self.orig(z)].rstrip() if z > a else ""
 
 
 def hit_voices(text: str, spans: list[tuple[int, int]], title_end: int = 0) -> list[Voice]:
@@ -376,10 +389,9 @@ def _frames(doc: _Doc) -> list[tuple[int, int, int, str]]:
     """Every reporting verb of the document (rules 4 and 7): the verb's word index, where its clause
     starts (folded position), where its sentence ends, and its speaker ("" when not written)."""
     words, out = doc.words, []
-    for k, (a, z, w) in enumerate(words):
-        weak = not _is_verb(w) and _is_weak_verb(w)
-        if not weak and not _is_verb(w):
-            continue
+    for k, kind in doc.verbs:
+        a, z, w = words[k]
+        weak = kind == "weak"
         if k and words[k - 1][2] in _IMPERSONAL:
             continue
         end = _sentence_end(doc, a)
@@ -404,7 +416,8 @@ def _frames(doc: _Doc) -> list[tuple[int, int, int, str]]:
             clause = words[about[0]][1]
         if w in _IMPERSONAL and clause is not None and doc.word_index(clause) == k + 1:
             continue
-        after = [] if any(x in _PARTICIPLES for x in _strip_proclitic(w)) else _speaker_after(doc, k, clause, end)
+        after = [] if any(x in _PARTICIPLES for x in _strip_proclitic(w)) or _object_next(doc, k) else \
+            _speaker_after(doc, k, clause, end)
         if any(x in _REPORTERS for x in (words[i][2] for i in after)) or any(
                 x in _REPORTERS for x in _strip_proclitic(w)):
             continue  # the outlet's own correspondent
@@ -438,12 +451,24 @@ def _speaker_after(doc: _Doc, k: int, clause: int | None, end: int) -> list[int]
     return out
 
 
+def _object_next(doc: _Doc, k: int) -> bool:
+    """A verb of calling or warning followed at once by its preposition (ودعا لوقف القتال، حذر من):
+    the subject is not written after it."""
+    w = doc.words[k][2]
+    if not any(x in _CALLS for x in _strip_proclitic(w)) or k + 1 >= len(doc.words):
+        return False
+    nxt = doc.words[k + 1][2]
+    return nxt in ("الي", "من", "علي", "الى") or (nxt[:1] in "لب" and nxt[:2] not in ("لا", "لي", "بو", "بي", "با"))
+
+
 def _subject(doc: _Doc, after: list[int]) -> list[int]:
     """The subject among the words after a verb: a head and at most one more word with the
     article (الاتحاد الأوروبي | التصعيد), names without it running on (المستشار الألماني أولاف شولتز)."""
     out, definite = [], 0
     for j in after:
         w = doc.words[j][2]
+        if out and w[:1] in "بل" and w != "باسم":  # a preposition: بتنفيذ، لوقف
+            break
         if out and w.startswith("ال"):
             definite += 1
             if definite > 1:
@@ -520,12 +545,15 @@ def _introduced(doc: _Doc, start: int, para: tuple[int, int], speakers: "_Speake
     w = doc.words[k][2]
     if w == "ب" and k > 0 and doc.words[k - 1][0] >= para[0]:  # بـ«...»: the word before بـ
         w = doc.words[k - 1][2]
+    near = [x for x in doc.words[max(0, k - 2):k + 1] if x[0] >= max(para[0], _sentence_start(doc, start))]
+    if any(_is_verb(x[2]) for x in near):  # وتحدثت أرمينيا عن «...»: a verb, its subject, a preposition
+        return True
     if COMPLEMENTISER_RE.match(w):  # قال إن «...»: only as the clause of a reporting verb (not كما أن «...»)
         return any(clause == doc.words[k][0] for _k, clause, _end, _speaker in speakers.all())
     return _is_verb(w) or w in _NAMING
 
 
-_AFTER_QUOTE_RE = re.compile(r"^[\s،,]*(?:[-–—]\s*)?((?:و|ف)?(?:قال|قالت|اضاف|اضافت|تابع|تابعت|اوضح|اوضحت|اكد|اكدت|"
+_AFTER_QUOTE_RE = re.compile(r"[\s،,]*(?:[-–—]\s*)?((?:و|ف)?(?:قال|قالت|اضاف|اضافت|تابع|تابعت|اوضح|اوضحت|اكد|اكدت|"
                              r"يقول|تقول|يضيف|تضيف|بحسب|حسب|وفق|حسبما|كما\s+قال|كما\s+قالت))\s")
 
 
@@ -545,7 +573,7 @@ def _speaker_of_quote(doc: _Doc, start: int, end: int, para: tuple[int, int], sp
         return speaker or speakers.last_before(words[k][0])
     m = _AFTER_QUOTE_RE.match(doc.plain, end, para[1])
     if m:
-        k = doc.word_index(m.end(1) - 1)
+        k = bisect_right(doc.word_starts, m.end(1) - 1) - 1  # the verb
         j = _speaker_after(doc, k, None, _sentence_end(doc, m.end()))
         return doc.surface(words[j[0]][0], words[j[-1]][1]) if j else speakers.last_before(start)
     return ""
@@ -570,7 +598,8 @@ def _according_to(doc: _Doc, a: int, z: int, end: int) -> str | None:
     when the hit is in the source's own name)."""
     words = doc.words
     n = len(words)
-    for k in range(doc.word_index(_sentence_start(doc, a)), n):
+    first = doc.word_index(_sentence_start(doc, a))
+    for k in doc.cues[bisect_left(doc.cues, first):]:
         wa, _wz, w = words[k]
         if wa >= end:
             break
@@ -620,3 +649,10 @@ def _sentence_start(doc: _Doc, a: int) -> int:
     s = doc.sent_ends[i] + 1 if i >= 0 else 0
     nl = doc.plain.rfind("\n", 0, a) + 1
     return max(s, nl)
+
+
+def title_end(text: str, title: str) -> int:
+    """Where the headline ends in an analysed text that begins with it (``title`` + blank line +
+    body, as the corpus stage writes it when titles are analysed); 0 when it does not."""
+    title = title.strip()
+    return len(title) if title and text.startswith(title) else 0

@@ -91,3 +91,25 @@ def test_seed_counts_match_the_issue(seed_run: Path, seed: str) -> None:
     for category in CAPPED:
         if category not in EXPECTED[seed]:
             assert counts.get(category, 0) == 0, (seed, category, counts.get(category))
+
+
+def test_voice_of_the_seed_hits(seed_run: Path) -> None:
+    """Aliyev's announcement in seed 000 («تحرير ... المحتلة» and the occupation after it) is his,
+    not Al Jazeera's; seed 002's «كما وصف» sentence is the German chancellor's reported speech, with
+    no distancing hit in it."""
+    m = pd.read_csv(seed_run / "data/matches.csv", keep_default_na=False)
+    assert {"voice", "in_title", "speaker"} <= set(m.columns)
+    assert set(m["voice"]) <= {"own", "quoted", "attributed", "scare"}
+    aliyev = m[m["doc_id"].str.contains("000_") & m["sentence"].str.contains("أعلن الرئيس علييف")
+               & (m["lexicon"] != "attribution")]  # the attribution markers name the speaker himself
+    assert set(aliyev["category"]) >= {"liberation", "occupation"}
+    assert "own" not in set(aliyev["voice"])
+    assert set(aliyev.loc[aliyev["surface"].isin(["تحرير", "المحتلة"]), "voice"]) == {"quoted"}
+    assert all("علييف" in s for s in aliyev["speaker"])
+    scholz = m[m["doc_id"].str.contains("002_") & m["sentence"].str.contains("كما وصف")]
+    assert len(scholz) and "distancing" not in set(scholz["category"])
+    frames = scholz[scholz["lexicon"] != "attribution"]
+    assert len(frames) and set(frames["voice"]) == {"attributed"}
+    assert all("شولتز" in s for s in frames["speaker"])
+    titles = m[m["in_title"].astype(str) == "True"]
+    assert len(titles) and set(titles["start"]) and titles["start"].max() < 120
