@@ -97,13 +97,6 @@ def run(
     outlet_terms = _outlet_terms(analysed, analyses)
     outlet_names = _outlet_names(cfg, docs)
 
-    from framing import stats
-
-    with timings.stage("statistics", progress):
-        out = stats.compute(docs_frame, result.tables["matches"], result.tables["lexicon_entries"],
-                            outlet_terms, cfg.stats, cfg.seed, outlet_names)
-        _absorb(result, "stats", out)
-
     if (classify if classify is not None else cfg.classify.outlet_classifier or bool(cfg.classify.models)):
         from framing import classify as classify_stage
 
@@ -117,6 +110,16 @@ def run(
             out = topics_stage.compute(analysed, result.tables["matches"], normaliser, cfg.topics, cfg.seed,
                                        _cache_dir(cfg) / "embeddings" if cfg.run.cache else None)
             _absorb(result, "topics", out)
+
+    from framing import stats
+    from framing.topics.tables import dominant_topics
+
+    with timings.stage("statistics", progress):
+        out = stats.compute(docs_frame, result.tables["matches"], result.tables["lexicon_entries"],
+                            outlet_terms, cfg.stats, cfg.seed, outlet_names,
+                            doc_topics=dominant_topics(result.tables.get("topic_units")),
+                            masked_terms=_keyness_masks(cfg, docs, normaliser))
+        _absorb(result, "stats", out)
 
     result.manifest = {**_manifest(cfg, lexicons, normaliser, docs, timings), "outlet_names": outlet_names,
                        "stages": result.manifest.get("stages", {})}
@@ -132,6 +135,14 @@ def run(
         result.manifest["timings"] = dict(timings)
         write_data(result, out_dir)
     return result
+
+
+def _keyness_masks(cfg: StudyConfig, docs, normaliser: Normaliser) -> dict[str, str]:
+    """Words naming an outlet or a credited agency, left out of keyness (framing/masks.py)."""
+    from framing.analyse import keyness_term
+    from framing.masks import build_masker, keyness_masks
+
+    return keyness_masks(build_masker(docs, cfg, normaliser), keyness_term)
 
 
 def _read_corpus(cfg: StudyConfig, progress: Progress) -> list:

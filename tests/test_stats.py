@@ -192,8 +192,9 @@ def test_stratified_permutation_moments_are_exact_by_enumeration():
     with unittest.mock.patch.object(resample, "MIN_STRATUM", 4):
         res = resample.score_test(X, tok, in_a, 100, rng, min_expected=0.0, n_strata=2)
     assert res["strata"] == 2
-    rate = X.sum(0) / tok.sum()
-    d = X - tok[:, None] * rate
+    stratum = np.repeat([0, 1], 4)
+    rate = np.array([X[stratum == s].sum(0) / tok[stratum == s].sum() for s in (0, 1)])  # each stratum's rate
+    d = X - tok[:, None] * rate[stratum]
     us = []
     for s1 in itertools.combinations(range(4), 2):
         for s2 in itertools.combinations(range(4, 8), 2):
@@ -268,9 +269,9 @@ def test_outlet_with_one_document_gets_warnings():
     assert (tiny["ci_method"] == "exact Poisson (Garwood)").all()
     c = out.tables["contrasts"]
     assert c[c["outlet_a"] == "tiny"]["warning"].str.contains("Tiny Times: only 1 document").all()
-    # one document cannot show between-document variation: the ratio interval is widened
+    # one document: too sparse for the curve, so the interval is the exact conditional one
     tiny_c = c[(c["outlet_a"] == "tiny") & (c["count_a"] + c["count_b"] > 0)]
-    assert tiny_c["ci_method"].str.contains("conditional binomial").all()
+    assert tiny_c["ci_method"].str.startswith("exact conditional").all()
     assert (tiny_c["ci_low"] <= tiny_c["ratio"]).all() and (tiny_c["ratio"] <= tiny_c["ci_high"]).all()
     assert np.isfinite(c["p"]).all()
     assert any("Tiny Times has only 1 document" in n for n in out.notes)
@@ -285,12 +286,15 @@ def test_outlet_without_documents_is_listed_and_left_out():
     assert any("Ghost" in n for n in out.notes)
 
 
-def test_ratio_with_zero_on_one_side_is_finite_and_warned():
+def test_ratio_with_zero_on_one_side_is_unbounded_exact_and_warned():
     docs, matches, lex = make_corpus({"a": 30, "b": 30}, {("a", 0): 5.0, ("b", 0): 0.0}, n_categories=1)
     c = run(docs, matches, lex).tables["contrasts"]
     row = c[c["family"] == "pairwise"].iloc[0]
-    assert row["count_b"] == 0 and np.isfinite(row["ratio"]) and row["ratio"] > 10
-    assert "continuity correction" in row["warning"]
+    assert row["count_b"] == 0 and row["ratio"] == np.inf and row["ratio_crude"] == np.inf
+    assert row["ci_method"].startswith("exact conditional") and row["ci_high"] == np.inf and row["ci_low"] > 1
+    assert "no hits on one side" in row["warning"]
+    rest = c[(c["family"] == "one-vs-rest") & (c["outlet_a"] == "b")].iloc[0]  # zero hits: 0, never above 1
+    assert rest["ratio"] == 0 and rest["ci_low"] == 0 and rest["ci_high"] < 1
 
 
 def test_deterministic_for_a_seed():

@@ -1,150 +1,18 @@
-"""Text that classifiers see: normalised, with leaking strings masked, cut into units.
+"""Text that classifiers see: normalised, with leaking strings masked (``framing.masks``), cut into units.
 
-Leakage guard. An outlet classifier that reads "سبق - الرياض:" or "المصدر : الجزيرة + وكالات"
-learns the outlet's name, not its framing. Before any training the stage masks, on the normalised
-text: each outlet's id, name and aliases, every source line found at ingestion, the names of the
-wire agencies credited, and the strings in ``classify.mask``. A mask matches the string as a whole
-word sequence, also with the Arabic proclitics و ف ب ل ك in front (and ال → لل after ل), so
-"وللجزيرة" is masked with "الجزيرة". The list of masks, with how often each hit, becomes the
+Before any training the stage masks, on the normalised text, the strings that name who wrote it
+(``framing.masks.build_masker``); the list of masks, with how often each hit, becomes the
 ``outlet_mask`` table of the report.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import pandas as pd
+from framing.masks import AGENCY_NAMES, MaskEntry, Masker, build_masker, mask_table, normalise_text  # noqa: F401
 
-from framing.arabic import Normaliser
-
-# Our own list of common spellings of the wire agencies the corpus stage credits (codes as in
-# Document.wire_agencies). Arabic forms as used by Arabic-language outlets.
-AGENCY_NAMES: dict[str, list[str]] = {
-    "AFP": ["AFP", "فرانس برس", "فرانس بريس", "وكالة الصحافة الفرنسية", "أ ف ب", "أ.ف.ب"],
-    "Reuters": ["Reuters", "رويترز", "وكالة رويترز"],
-    "AP": ["Associated Press", "أسوشيتد برس", "أسوشيتيد برس", "اسوشيتد برس", "أ ب"],
-    "Anadolu": ["Anadolu", "الأناضول", "وكالة الأناضول"],
-    "DPA": ["DPA", "الألمانية", "وكالة الأنباء الألمانية", "د ب أ"],
-    "Xinhua": ["Xinhua", "شينخوا", "شينخوا"],
-    "SPA": ["SPA", "واس", "وكالة الأنباء السعودية"],
-    "WAM": ["WAM", "وام", "وكالة أنباء الإمارات"],
-    "QNA": ["QNA", "قنا", "وكالة الأنباء القطرية"],
-    "MENA": ["MENA", "وكالة أنباء الشرق الأوسط", "أ ش أ"],
-    "SANA": ["SANA", "سانا"],
-    "IRNA": ["IRNA", "إرنا", "ارنا"],
-    "Sputnik": ["Sputnik", "سبوتنيك"],
-    "TASS": ["TASS", "تاس"],
-    "UPI": ["UPI", "يونايتد برس"],
-}
-
-_SPACE_RE = re.compile(r"\s+")
 PARAGRAPH_RE = re.compile(r"[^\n]+")
-
-
-def normalise_text(text: str, normaliser: Normaliser) -> str:
-    """The text a classifier reads: camel-tools normalisation, whitespace collapsed."""
-    return _SPACE_RE.sub(" ", normaliser.text(text)).strip()
-
-
-@dataclass
-class MaskEntry:
-    string: str  # as configured / found
-    kind: str  # outlet_id, outlet_name, alias, config, source_line, agency
-    outlet: str = ""  # the outlet it names, when known
-
-
-@dataclass
-class Masker:
-    """Masks a fixed list of strings in normalised text (see the module docstring)."""
-
-    entries: list[MaskEntry]
-    normaliser: Normaliser
-    placeholder: str = " "
-    _lookup: dict = field(default_factory=dict, init=False, repr=False)
-    _regex: re.Pattern | None = field(default=None, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        variants: dict[str, int] = {}
-        for i, e in enumerate(self.entries):
-            norm = normalise_text(e.string, self.normaliser)
-            if len(norm) < 2:
-                continue
-            forms = {norm}
-            if norm.startswith("ال") and len(norm) > 3:
-                forms.add("لل" + norm[2:])
-            for f in forms:
-                variants.setdefault(f, i)
-        self._lookup = {f: i for f, i in variants.items()}
-        if variants:
-            alts = "|".join(
-                r"\s+".join(re.escape(w) for w in f.split(" ")) for f in sorted(variants, key=len, reverse=True)
-            )
-            self._regex = re.compile(rf"(?<!\w)[وف]?[بلك]?(?P<core>{alts})(?!\w)")
-
-    def mask(self, norm_text: str) -> str:
-        if self._regex is None:
-            return norm_text
-        return self._regex.sub(self.placeholder, norm_text)
-
-    def hits(self, norm_text: str) -> list[int]:
-        """Indices (into entries) of every mask hit in a normalised text."""
-        if self._regex is None:
-            return []
-        return [self._lookup[_SPACE_RE.sub(" ", m.group("core"))] for m in self._regex.finditer(norm_text)]
-
-
-def build_masker(docs, config, normaliser: Normaliser) -> Masker:
-    """Masks for a study: outlet ids, names, aliases, source lines, credited agencies, config.mask."""
-    entries: list[MaskEntry] = []
-    seen: set[str] = set()
-
-    def add(string: str, kind: str, outlet: str = "") -> None:
-        string = (string or "").strip()
-        key = normalise_text(string, normaliser)
-        if len(key) >= 2 and key not in seen:
-            seen.add(key)
-            entries.append(MaskEntry(string, kind, outlet))
-
-    for s in config.classify.mask:
-        add(s, "config")
-    for o in config.outlets:
-        add(o.name or "", "outlet_name", o.id)
-        for a in o.aliases:
-            add(a, "alias", o.id)
-        add(o.id, "outlet_id", o.id)
-    for d in docs:
-        if d.source_line:
-            add(d.source_line, "source_line", d.outlet)
-    agencies = sorted({a for d in docs for a in d.wire_agencies})
-    for a in agencies:
-        add(a, "agency")
-        for name in AGENCY_NAMES.get(a, []):
-            add(name, "agency")
-    for d in docs:  # outlet ids seen in the corpus but not declared (sources with an outlet field)
-        add(d.outlet, "outlet_id", d.outlet)
-    return Masker(entries, normaliser)
-
-
-def mask_table(masker: Masker, norm_texts: list[str], outlets: list[str]) -> pd.DataFrame:
-    """outlet_mask: string, kind, outlet (named), hits, documents hit, per corpus."""
-    hits = [0] * len(masker.entries)
-    docs_hit = [0] * len(masker.entries)
-    for text in norm_texts:
-        found = masker.hits(text)
-        for i in found:
-            hits[i] += 1
-        for i in set(found):
-            docs_hit[i] += 1
-    return pd.DataFrame(
-        {
-            "string": [e.string for e in masker.entries],
-            "kind": [e.kind for e in masker.entries],
-            "outlet": [e.outlet for e in masker.entries],
-            "hits": hits,
-            "documents": docs_hit,
-        }
-    )
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 FONT = ('system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", '
@@ -210,36 +211,48 @@ def forest(
     category_labels = {k: _t(v) for k, v in category_labels.items()}
     title = _t(title)
     fig = go.Figure()
+    adjusted = "ratio_topic" in rest.columns  # topic-adjusted ratios lead; length-only ones drawn hollow beside
+    per_cat = 2 if adjusted else 1
     for k, cat in enumerate(cats):
-        sub = rest[rest["category"] == cat]
-        sub = sub[(sub["ratio"] > 0) & sub["ratio"].notna()]
-        sig = sub["q"] < fdr if "q" in sub.columns else pd.Series(False, index=sub.index)
-        fig.add_trace(go.Scatter(
-            x=sub["ratio"].astype(float).tolist(), y=[_t(names.get(o, o)) for o in sub["outlet_a"]],
-            mode="markers", visible=k == 0, name=category_labels.get(cat, cat),
-            marker=dict(size=10, color=["#b91c1c" if s else "#4b5563" for s in sig], symbol="diamond"),
-            error_x=dict(type="data", symmetric=False,
-                         array=(sub["ci_high"] - sub["ratio"]).clip(lower=0).fillna(0).tolist(),
-                         arrayminus=(sub["ratio"] - sub["ci_low"]).clip(lower=0).fillna(0).tolist(),
-                         thickness=1.4, width=4, color="#6b7280"),
-            customdata=sub[["ci_low", "ci_high", "q"]].astype(float).where(sub[["ci_low", "ci_high", "q"]].notna(), None).values.tolist(),
-            hovertemplate="<b>%{y}</b> vs the rest: %{x:.3g}<br>95% CI %{customdata[0]:.3g} – %{customdata[1]:.3g}"
-                          "<br>q = %{customdata[2]:.2g}<extra></extra>",
-        ))
+        for version in (("_topic", "") if adjusted else ("",)):
+            r, lo, hi, q = (f"{c}{version}" for c in ("ratio", "ci_low", "ci_high", "q"))
+            sub = rest[rest["category"] == cat]
+            sub = sub[(sub[r] > 0) & np.isfinite(sub[r].astype(float))]  # 0 and unbounded ratios: table only
+            sig = sub[q] < fdr if q in sub.columns else pd.Series(False, index=sub.index)
+            lead = version == ("_topic" if adjusted else "")
+            label = "within topics" if version else ("length only" if adjusted else "")
+            fig.add_trace(go.Scatter(
+                x=sub[r].astype(float).tolist(), y=[_t(names.get(o, o)) for o in sub["outlet_a"]],
+                mode="markers", visible=k == 0, name=label or category_labels.get(cat, cat),
+                marker=dict(size=10 if lead else 8, color=["#b91c1c" if s else "#4b5563" for s in sig],
+                            symbol="diamond" if lead else "circle-open", line=dict(width=1.5)),
+                error_x=dict(type="data", symmetric=False,
+                             array=(sub[hi] - sub[r]).clip(lower=0).replace(np.inf, np.nan).fillna(0).tolist(),
+                             arrayminus=(sub[r] - sub[lo]).clip(lower=0).fillna(0).tolist(),
+                             thickness=1.4 if lead else 0.8, width=4, color="#6b7280"),
+                customdata=sub[[lo, hi, q]].astype(float).replace(np.inf, np.nan)
+                .where(sub[[lo, hi, q]].notna(), None).values.tolist(),
+                hovertemplate="<b>%{y}</b> vs the rest" + (f" ({label})" if label else "")
+                              + ": %{x:.3g}<br>95% CI %{customdata[0]:.3g} – %{customdata[1]:.3g}"
+                              "<br>q = %{customdata[2]:.2g}<extra></extra>",
+            ))
     buttons = [dict(label=category_labels.get(c, c), method="update",
-                    args=[{"visible": [i == k for i in range(len(cats))]},
+                    args=[{"visible": [i // per_cat == k for i in range(per_cat * len(cats))]},
                           {"title.text": f"{title}: {category_labels.get(c, c)}"}]) for k, c in enumerate(cats)]
     n = rest["outlet_a"].nunique()
     first = category_labels.get(cats[0], cats[0]) if cats else ""
     fig.update_layout(**_layout(f"{title}: {first}", height=max(320, 150 + 30 * n), margin=dict(l=130, r=20, t=90, b=60),
-                                showlegend=False,
+                                showlegend=adjusted,
                                 xaxis=_axis(type="log", title=dict(text="rate ratio (log scale); 1 = same as the rest")),
                                 yaxis=_axis(autorange="reversed"),
                                 shapes=[dict(type="line", x0=1, x1=1, y0=0, y1=1, yref="paper",
                                              line=dict(color="#111827", dash="dot", width=1))],
                                 updatemenus=[_menu(buttons)] if len(cats) > 1 else []))
-    cols = ["category", "outlet_a", "outlet_b", "rate_a", "rate_b", "ratio", "ci_low", "ci_high", "p", "q", "warning"]
-    desc = f"Each outlet's rate ratio against all the others, per category; red diamonds: q < {fdr:g}."
+    cols = ["category", "outlet_a", "outlet_b", "rate_a", "rate_b", "ratio", "ci_low", "ci_high", "p", "q",
+            "ratio_topic", "ci_low_topic", "ci_high_topic", "q_topic", "warning"]
+    desc = (f"Each outlet's rate ratio against all the others, per category; red: q < {fdr:g}."
+            + (" Diamonds: compared within the same topics; open circles: whole outlets (length strata only)."
+               if adjusted else "") + " Ratios of 0 or without bound (no hits on one side) are in the table only.")
     return FigureView(id, title, _spec(fig), _csv(rest, cols), id, data_file, desc)
 
 

@@ -176,22 +176,34 @@ def contrasts(ctx: Ctx) -> Section:
     view = ctx.outlet_name_column(ctx.outlet_name_column(df, "outlet_a"), "outlet_b")
     view["category"] = [labels.get(k, k) for k in view["category_key"]]
     warn = "warning" in view.columns
-    cols = ["category", "outlet_a", "outlet_b", "count_a", "count_b", "rate_a", "rate_b", "ratio",
-            "ci_low", "ci_high", "p", "q", "warning"]
-    flags = {"q": lambda r: "sig" if r.get("q") == r.get("q") and r.get("q", 1) < ctx.fdr else ""}
+    adjusted = "q_topic" in view.columns
+    cols = ["category", "outlet_a", "outlet_b", "count_a", "count_b", "rate_a", "rate_b", "ratio_crude", "ratio",
+            "ci_low", "ci_high", "p_display", "q"]
+    cols += ["ratio_topic", "ci_low_topic", "ci_high_topic", "p_display_topic", "q_topic"] if adjusted else []
+    cols += ["warning"]
+    qcol = "q_topic" if adjusted else "q"
+    flags = {qcol: lambda r: "sig" if r.get(qcol) == r.get(qcol) and r.get(qcol, 1) < ctx.fdr else ""}
     if warn:
         flags["warning"] = lambda r: "warn" if isinstance(r.get("warning"), str) and r["warning"] else ""
-    q = pd.to_numeric(view.get("q"), errors="coerce") if "q" in view.columns else None
+    if adjusted:
+        s.blocks.append(Block("p", "Each contrast is given twice: comparing the outlets' whole output (stratified by "
+                                   "article length; \"Rate ratio\", with the crude pooled ratio beside it) and within "
+                                   "the same topics (\"within topics\": stratified by topic and length). Where they "
+                                   "differ, the outlets' difference comes from what they cover rather than from how they "
+                                   "frame it."))
+    sort_by = [qcol, "p_topic" if adjusted else "p"]
+    q = pd.to_numeric(view.get(qcol), errors="coerce") if qcol in view.columns else None
     if q is not None:
         sig = view[q < ctx.fdr]
         if sig.empty:
             s.blocks.append(Block("p", f"No contrast reaches q < {ctx.fdr:g}: the differences seen could be chance."))
         else:
             s.blocks.append(Block("table", ctx.view(
-                sig, "contrasts", f"The {len(sig):,} contrasts with q < {ctx.fdr:g}, most significant first",
-                columns=cols, sort_by=["q", "p"], flags=flags, id="t-contrasts-sig")))
+                sig, "contrasts", f"The {len(sig):,} contrasts with q < {ctx.fdr:g}"
+                + (" within topics" if adjusted else "") + ", most significant first",
+                columns=cols, sort_by=sort_by, flags=flags, id="t-contrasts-sig")))
     s.blocks.append(Block("details", [Block("table", ctx.view(
-        view, "contrasts", "Every contrast, most significant first", columns=cols, sort_by=["q", "p"], flags=flags,
+        view, "contrasts", "Every contrast, most significant first", columns=cols, sort_by=sort_by, flags=flags,
         id="t-contrasts"))], title=f"All {len(view):,} contrasts"))
     if warn:
         n_warn = int(df["warning"].fillna("").astype(str).str.strip().ne("").sum())

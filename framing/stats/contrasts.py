@@ -1,4 +1,5 @@
-"""Outlet contrasts per category: rate ratio with bootstrap CI, permutation test, BH FDR.
+"""Outlet contrasts per category: permutation test, the Mantel-Haenszel rate ratio over the test's
+strata with an interval from the same test (``ratio.py``), BH FDR.
 
 Two families, each corrected on its own: one-vs-rest (each outlet against all the other outlets'
 documents pooled) and pairwise (each unordered pair of outlets, ratio = first / second in report
@@ -11,58 +12,95 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import proportion_confint
 
-from framing.stats import resample
+from framing.stats import ratio, resample
 from framing.stats.matrix import Counts
-from framing.stats.intervals import bca, influence_moments
 
 REST = "rest"
 COLUMNS = [
     "family", "lexicon", "kind", "category", "category_label", "outlet_a", "outlet_a_name", "outlet_b",
     "outlet_b_name", "count_a", "count_b", "tokens_a", "tokens_b", "n_docs_a", "n_docs_b", "rate_a", "rate_b",
-    "ratio", "ci_low", "ci_high", "ci_method", "z", "p", "p_method", "q", "significant", "warning",
+    "ratio", "ci_low", "ci_high", "ci_method", "ratio_crude", "z", "p", "p_method", "p_display", "q", "significant",
+    "fdr_family", "warning",
 ]
+# with the topic stage: the same contrast stratified by topic and length
+TOPIC_COLUMNS = ["ratio_topic", "ci_low_topic", "ci_high_topic", "ci_method_topic", "p_topic", "p_method_topic",
+                 "p_display_topic", "q_topic", "significant_topic", "fdr_family_topic", "topic_strata"]
+CURVE_FLOOR = 1e-6  # curve p-values below this are reported as a bound: the tail is not checked that far
+SCORE_CI = "permutation-test inversion (Mantel-Haenszel)"
+EXACT_CI = "exact conditional (Clopper-Pearson, design-effect adjusted)"
 
 
 def rate_ratio(ca, ta, cb, tb):
-    """(ca/ta) / (cb/tb); when one count is 0, 0.5 is added to both (Haldane-Anscombe); both 0: NaN."""
+    """The crude (pooled) rate ratio (ca/ta) / (cb/tb): 0 or inf with a zero on one side, NaN with both."""
     ca, cb = np.asarray(ca, float), np.asarray(cb, float)
-    add = np.where((ca == 0) | (cb == 0), 0.5, 0.0)
     with np.errstate(all="ignore"):
-        out = ((ca + add) / ta) / ((cb + add) / tb)
+        out = (ca / ta) / (cb / tb)
     return np.where((ca == 0) & (cb == 0), np.nan, out)
-
-
-def _ratio_interval(X, tok, group, in_a, in_b, theta, reps):
-    """BCa interval of the rate ratio from its stratified bootstrap replicates (see intervals.py),
-    expanded for the smaller side's number of documents."""
-    a2, a3 = influence_moments(X[in_a], tok[in_a], group[in_a])
-    b2, b3 = influence_moments(X[in_b], tok[in_b], group[in_b], sign=-1.0)
-    return bca(theta, reps, a2 + b2, a3 + b3, n=min(int(in_a.sum()), int(in_b.sum())))
-
-
-def binomial_ratio_ci(ca, ta, cb, tb, alpha: float = 0.05):
-    """95% interval of the rate ratio from the conditional binomial: given n = ca + cb hits, ca is
-    Binomial(n, pi) with pi = rho*ta / (rho*ta + tb). Wilson interval for pi, mapped to rho; with a
-    zero on one side 0.5 is added to both counts, as for the point estimate. Ignores clustering, so
-    it is only used to widen a bootstrap interval that has too few documents to see it."""
-    ca, cb = np.asarray(ca, float), np.asarray(cb, float)
-    add = np.where((ca == 0) | (cb == 0), 0.5, 0.0)
-    x, n = ca + add, ca + cb + 2 * add
-    with np.errstate(all="ignore"):
-        plo, phi = proportion_confint(x, np.where(n > 0, n, 1), alpha=alpha, method="wilson")
-        lo = plo / (1 - plo) * tb / ta
-        hi = phi / (1 - phi) * tb / ta
-    return np.where(n > 0, lo, np.nan), np.where(n > 0, hi, np.nan)
 
 
 def test_columns(c: Counts) -> np.ndarray:
     return np.flatnonzero((c.categories["kind"] != "naming").to_numpy())
 
 
-def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict,
-                      rng: np.random.Generator) -> tuple[pd.DataFrame, list[str], dict]:
+def p_display(p, method, permutations: int) -> np.ndarray:
+    """p as readers see it, with how it was obtained; below what the method resolves, a bound."""
+    out = []
+    for pv, m in zip(np.asarray(p, float), np.asarray(method, object)):
+        m = str(m)
+        if not m.startswith("permutation") or not np.isfinite(pv):
+            out.append("")
+        elif "Monte-Carlo" in m:
+            floor = 2.0 / (permutations + 1)
+            txt = f"≤ {floor:.1g}" if pv <= floor * (1 + 1e-9) else _fmt_p(pv)
+            out.append(f"{txt} (Monte-Carlo, {permutations} permutations)")
+        else:
+            txt = f"< {CURVE_FLOOR:.0e}" if pv < CURVE_FLOOR else _fmt_p(pv)
+            out.append(f"{txt} (Pearson III curve)")
+    return np.asarray(out, dtype=object)
+
+
+def _fmt_p(p: float) -> str:
+    return f"{p:.2g}" if p >= 0.001 else f"{p:.1e}"
+
+
+def contrast(X, tok, in_a, opts, rng, strata=None) -> dict:
+    """Test, effect and interval of one comparison (rows of X: the documents of both sides).
+
+    strata: stratum labels to permute within (topic x length); None: length bins chosen by the test."""
+    res = resample.score_test(X, tok, in_a, opts.permutations, rng, opts.moment_min_hit_docs,
+                              n_strata=opts.length_strata, strata=strata)
+    labels = res["labels"]
+    sa, sb, ta, tb = ratio.stratum_sums(X, tok, in_a, labels)
+    rr, gr_se = ratio.mantel_haenszel(sa, sb, ta, tb)
+    ca, cb = sa.sum(0), sb.sum(0)
+    method = res["method"].astype(str)
+    with np.errstate(all="ignore"):
+        deff = np.maximum(1.0, np.nan_to_num(res["var"] / ratio.poisson_score_variance(sa, sb, ta, tb), nan=1.0))
+    exact = ((np.minimum(ca, cb) < max(opts.min_hits, 1)) | (np.char.find(method, "Monte-Carlo") >= 0)
+             | ~np.char.startswith(method, "permutation") | ~(np.isfinite(rr) & (rr > 0)))
+
+    def interval(alpha):
+        lo, hi = ratio.score_interval(X, tok, in_a, labels, np.where(exact, np.nan, rr), alpha)
+        elo, ehi = ratio.conditional_interval(sa, sb, ta, tb, deff, alpha)
+        return np.where(exact, elo, lo), np.where(exact, ehi, hi)
+
+    lo, hi = interval(ALPHA)
+    ci_method = np.where(exact, EXACT_CI, SCORE_CI).astype(object)
+    none = (ca == 0) & (cb == 0)
+    ci_method[none] = ""
+    return {"ratio": rr, "ci_low": lo, "ci_high": hi, "ci_method": ci_method, "p": res["p"], "z": res["z"],
+            "p_method": res["method"], "deff": deff, "gr_se": gr_se, "interval": interval,
+            "length_matched": res["length_matched"], "strata": res["strata"]}
+
+
+ALPHA = 0.05
+
+
+def compute_contrasts(c: Counts, opts, names: dict, rng: np.random.Generator,
+                      doc_topics: np.ndarray | None = None) -> tuple[pd.DataFrame, list[str], dict]:
+    """doc_topics (N,) int: each document's topic (-1 none/outlier), when the topic stage ran; every
+    contrast is then also computed within topics (stratified by topic and length)."""
     notes: list[str] = []
     cols = test_columns(c)
     n_docs = np.bincount(c.group, minlength=c.n_groups)
@@ -75,42 +113,47 @@ def compute_contrasts(c: Counts, rep: np.ndarray, opts, names: dict,
     count = c.group_sums(X)
     tokens = c.group_sums(c.tokens[:, None])[:, 0]
     hit_docs = c.group_sums((X > 0).astype(float))
-    rep_x = rep[:, :, cols]
-    rep_t = rep[:, :, -1]
-    frames = []
-
+    frames, intervals = [], []
     tot_c, tot_t, tot_h = count.sum(0), tokens.sum(), hit_docs.sum(0)
-    rep_tot_x, rep_tot_t = rep_x.sum(0), rep_t.sum(0)
     all_rows = np.flatnonzero(np.isin(c.group, present))
-    for g in present:  # one-vs-rest: the outlet against all other documents
-        res = resample.score_test(X[all_rows], c.tokens[all_rows], c.group[all_rows] == g, opts.permutations,
-                                  rng, opts.moment_min_hit_docs, n_strata=opts.length_strata)
-        cb, tb = tot_c - count[g], tot_t - tokens[g]
-        rr = rate_ratio(rep_x[g], rep_t[g][:, None], rep_tot_x - rep_x[g], (rep_tot_t - rep_t[g])[:, None])
-        lo, hi = _ratio_interval(X, c.tokens, c.group, c.group == g, np.isin(c.group, present) & (c.group != g),
-                                 rate_ratio(count[g], tokens[g], cb, tb), rr)
-        frames.append(_rows(c, cols, "one-vs-rest", g, None, count[g], cb, tokens[g], tb, n_docs[g],
-                            int(n_docs.sum() - n_docs[g]), hit_docs[g], tot_h - hit_docs[g], lo, hi,
-                            res["z"], res["p"], res["method"], opts, names, res["length_matched"]))
-    for ia, a in enumerate(present):  # pairwise: only the two outlets' documents
-        for b in present[ia + 1:]:
-            rows = np.flatnonzero((c.group == a) | (c.group == b))
-            res = resample.score_test(X[rows], c.tokens[rows], c.group[rows] == a, opts.permutations, rng,
-                                      opts.moment_min_hit_docs, n_strata=opts.length_strata)
-            rr = rate_ratio(rep_x[a], rep_t[a][:, None], rep_x[b], rep_t[b][:, None])
-            lo, hi = _ratio_interval(X, c.tokens, c.group, c.group == a, c.group == b,
-                                     rate_ratio(count[a], tokens[a], count[b], tokens[b]), rr)
-            frames.append(_rows(c, cols, "pairwise", a, b, count[a], count[b], tokens[a], tokens[b], n_docs[a],
-                                n_docs[b], hit_docs[a], hit_docs[b], lo, hi, res["z"], res["p"], res["method"],
-                                opts, names, res["length_matched"]))
+    comparisons = [("one-vs-rest", g, None, all_rows) for g in present]
+    comparisons += [("pairwise", a, b, np.flatnonzero((c.group == a) | (c.group == b)))
+                    for ia, a in enumerate(present) for b in present[ia + 1:]]
+    for family, a, b, rows in comparisons:
+        in_a = c.group[rows] == a
+        res = contrast(X[rows], c.tokens[rows], in_a, opts, rng)
+        cb, tb = (tot_c - count[a], tot_t - tokens[a]) if b is None else (count[b], tokens[b])
+        db = int(n_docs.sum() - n_docs[a]) if b is None else int(n_docs[b])
+        hb = tot_h - hit_docs[a] if b is None else hit_docs[b]
+        row = _rows(c, cols, family, a, b, count[a], cb, tokens[a], tb, n_docs[a], db, hit_docs[a], hb, res, opts,
+                    names)
+        if doc_topics is not None:
+            strata = topic_strata(doc_topics[rows], c.tokens[rows], opts.length_strata)
+            adj = contrast(X[rows], c.tokens[rows], in_a, opts, rng, strata=strata)
+            row = row.assign(ratio_topic=adj["ratio"], ci_low_topic=adj["ci_low"], ci_high_topic=adj["ci_high"],
+                             ci_method_topic=adj["ci_method"], p_topic=adj["p"], p_method_topic=adj["p_method"],
+                             topic_strata=int(adj["strata"]))
+            intervals.append((res["interval"], adj["interval"]))
+        else:
+            intervals.append((res["interval"], None))
+        frames.append(row)
     out = pd.concat(frames, ignore_index=True)
-    bh(out, opts.fdr, by="family")
+    out["p_display"] = p_display(out["p"], out["p_method"], opts.permutations)
+    if doc_topics is not None:
+        out["p_display_topic"] = p_display(out["p_topic"], out["p_method_topic"], opts.permutations)
     tested = out["p_method"].str.startswith("permutation")
     info = {"one_vs_rest_tests": int(((out["family"] == "one-vs-rest") & tested).sum()),
-            "pairwise_tests": int(((out["family"] == "pairwise") & tested).sum()),
-            "significant_one_vs_rest": int(out.loc[out["family"] == "one-vs-rest", "significant"].sum()),
-            "significant_pairwise": int(out.loc[out["family"] == "pairwise", "significant"].sum())}
-    return out[COLUMNS], notes, info
+            "pairwise_tests": int(((out["family"] == "pairwise") & tested).sum())}
+    return out, notes, {**info, "_intervals": intervals}
+
+
+def topic_strata(topics: np.ndarray, tok: np.ndarray, n_length: int) -> np.ndarray:
+    """Stratum of each document for topic-adjusted contrasts: its topic crossed with a length bin
+    (quantile bins over the compared documents, as many as ``n_length`` with at least MIN_STRATUM
+    documents each)."""
+    length = resample.length_strata(tok, n_length)
+    _, codes = np.unique(np.asarray(topics, dtype=np.int64), return_inverse=True)
+    return codes * (int(length.max()) + 1) + length
 
 
 def bh(out: pd.DataFrame, fdr: float, by: str | None = None) -> None:
@@ -130,8 +173,7 @@ def _plural(n, word):
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _rows(c, cols, family, a, b, ca, cb, ta, tb, da, db, ha, hb, lo, hi, z, p, method, opts, names,
-          length_matched=True):
+def _rows(c, cols, family, a, b, ca, cb, ta, tb, da, db, ha, hb, res, opts, names):
     out_a = c.outlets[a]
     out_b = c.outlets[b] if b is not None else REST
     name_a = names.get(out_a, out_a)
@@ -140,17 +182,6 @@ def _rows(c, cols, family, a, b, ca, cb, ta, tb, da, db, ha, hb, lo, hi, z, p, m
     with np.errstate(all="ignore"):
         rate_a = np.where(ta > 0, 1000.0 * ca / ta, np.nan)
         rate_b = np.where(tb > 0, 1000.0 * cb / tb, np.nan)
-    ratio = rate_ratio(ca, ta, cb, tb)
-    ci_method = np.full(len(cols), "document bootstrap (BCa)", dtype=object)
-    if min(da, db) < opts.min_docs:
-        # too few documents for the bootstrap to see between-document variation: widen to the
-        # conditional-binomial interval of the ratio where that is wider
-        blo, bhi = binomial_ratio_ci(ca, ta, cb, tb)
-        lo, hi = np.fmin(lo, blo), np.fmax(hi, bhi)
-        ci_method[:] = "bootstrap widened to conditional binomial (few documents)"
-    both_zero = (ca == 0) & (cb == 0)
-    lo, hi = np.where(both_zero, np.nan, lo), np.where(both_zero, np.nan, hi)
-    ci_method[both_zero] = ""
     warnings = []
     for k in range(len(cols)):
         w = []
@@ -163,8 +194,8 @@ def _rows(c, cols, family, a, b, ca, cb, ta, tb, da, db, ha, hb, lo, hi, z, p, m
             if cnt > 0 and h < opts.min_hit_docs:
                 w.append(f"{name}: all hits from {_plural(h, 'document')}")
         if (ca[k] == 0) != (cb[k] == 0):
-            w.append("no hits on one side: ratio uses a 0.5 continuity correction")
-        if not length_matched and ca[k] + cb[k] > 0:
+            w.append("no hits on one side: the ratio is 0 or unbounded")
+        if not res["length_matched"] and ca[k] + cb[k] > 0:
             w.append("the two sides' article lengths barely overlap: the test could not compare like with like")
         warnings.append("; ".join(w))
     return pd.DataFrame({
@@ -172,6 +203,8 @@ def _rows(c, cols, family, a, b, ca, cb, ta, tb, da, db, ha, hb, lo, hi, z, p, m
         "category": cats["category"].to_numpy(), "category_label": cats["category_label"].to_numpy(),
         "outlet_a": out_a, "outlet_a_name": name_a, "outlet_b": out_b, "outlet_b_name": name_b,
         "count_a": ca.astype(int), "count_b": cb.astype(int), "tokens_a": int(ta), "tokens_b": int(tb),
-        "n_docs_a": int(da), "n_docs_b": int(db), "rate_a": rate_a, "rate_b": rate_b, "ratio": ratio,
-        "ci_low": lo, "ci_high": hi, "ci_method": ci_method, "z": z, "p": p, "p_method": method, "warning": warnings,
+        "n_docs_a": int(da), "n_docs_b": int(db), "rate_a": rate_a, "rate_b": rate_b, "ratio": res["ratio"],
+        "ci_low": res["ci_low"], "ci_high": res["ci_high"], "ci_method": res["ci_method"],
+        "ratio_crude": rate_ratio(ca, ta, cb, tb), "z": res["z"], "p": res["p"], "p_method": res["p_method"],
+        "warning": warnings,
     })

@@ -22,6 +22,8 @@ COLUMNS = ["kind", "outlet", "outlet_name", "lexicon", "category", "category_lab
 
 
 def _num(x: float) -> str:
+    if not np.isfinite(x):
+        return "∞" if x > 0 else "?"
     return f"{x:.2g}" if x < 1 else f"{x:.1f}"
 
 
@@ -42,12 +44,38 @@ def phrase(label: str, kind: str) -> str:
     return label if label.endswith("s") else f"{label} markers"
 
 
-def sentence(name: str, label: str, ratio: float, lo: float, hi: float, q: float) -> str:
+def sentence(name: str, label: str, ratio: float, lo: float, hi: float, q: float, within: str = "") -> str:
     ci = f"95% CI {_num(lo)}–{_num(hi)}, {_q(q)}"
     if ratio >= 1:
-        return f"{name} uses {label} {_num(ratio)}× as often as the other outlets ({ci})."
+        if not np.isfinite(ratio):
+            return f"{within}{name} uses {label}; the other outlets never do ({ci})."
+        return f"{within}{name} uses {label} {_num(ratio)}× as often as the other outlets ({ci})."
+    if ratio == 0:
+        return f"{within}{name} never uses {label}; the other outlets do (rate ratio 0, {ci})."
     less = f"{100 * (1 - ratio):.0f}% less often" if ratio >= 0.5 else f"{1 / ratio:.1f} times less often"
-    return f"{name} uses {label} {less} than the other outlets (rate ratio {_num(ratio)}, {ci})."
+    return f"{within}{name} uses {label} {less} than the other outlets (rate ratio {_num(ratio)}, {ci})."
+
+
+WITHIN = "Within the same topics, "
+
+
+def adjustment_notes(contrasts: pd.DataFrame, fdr: float) -> list[str]:
+    """Where adjusting for topic changes a one-vs-rest conclusion (only when the topic stage ran)."""
+    if contrasts.empty or "significant_topic" not in contrasts.columns:
+        return []
+    c = contrasts[contrasts["family"] == "one-vs-rest"]
+    crude, adj = c["significant"].fillna(False).astype(bool), c["significant_topic"].fillna(False).astype(bool)
+    flipped = crude & adj & ((c["ratio"] > 1) != (c["ratio_topic"] > 1))
+    lost, gained = int((crude & ~adj).sum()), int((~crude & adj).sum())
+    out = [f"Adjusted for topic (contrasts computed within topics and combined), {int(adj.sum())} one-vs-rest "
+           f"contrasts have q < {fdr:g}, against {int(crude.sum())} comparing whole outlets (stratified by article "
+           f"length only)."]
+    if lost or gained or flipped.any():
+        out.append(f"Adjustment changes the conclusion for {lost + gained + int(flipped.sum())} of them: {lost} no "
+                   f"longer stand once outlets are compared within the same topics (their difference came from "
+                   f"what the outlets cover), {gained} appear only within topics"
+                   + (f", and {int(flipped.sum())} change direction" if flipped.any() else "") + ".")
+    return out
 
 
 def naming_sentence(name: str, entry: str, axis: str, share: float, lo: float, hi: float, rest: float,
@@ -62,15 +90,20 @@ def headlines(contrasts: pd.DataFrame, n: int, naming: pd.DataFrame | None = Non
     """labels: (lexicon, category) -> label, for naming axes."""
     frames = []
     if n and not contrasts.empty:
-        c = contrasts[(contrasts["family"] == "one-vs-rest") & contrasts["significant"]].copy()
+        within = ""
+        if "significant_topic" in contrasts.columns:  # adjusted results lead
+            contrasts = contrasts.assign(**{k: contrasts[f"{k}_topic"] for k in
+                                            ("ratio", "ci_low", "ci_high", "q", "significant")})
+            within = WITHIN
+        c = contrasts[(contrasts["family"] == "one-vs-rest") & contrasts["significant"].fillna(False).astype(bool)].copy()
         if not c.empty:
             c["_warned"] = c["warning"].astype(str) != ""
             with np.errstate(all="ignore"):
-                c["_effect"] = np.where(c["ratio"] >= 1, np.log(c["ci_low"].astype(float)),
-                                        -np.log(c["ci_high"].astype(float)))
+                c["_effect"] = np.nan_to_num(np.where(c["ratio"] >= 1, np.log(c["ci_low"].astype(float)),
+                                                      -np.log(c["ci_high"].astype(float))), nan=-np.inf)
             c = c.sort_values(["_warned", "_effect", "q"], ascending=[True, False, True]).head(n)
             label = [phrase(lb, kd) for lb, kd in zip(c["category_label"].astype(str), c["kind"])]
-            text = [sentence(nm, lb, r, lo, hi, q) + (f" Caution: {w}." if w else "")
+            text = [sentence(nm, lb, r, lo, hi, q, within) + (f" Caution: {w}." if w else "")
                     for nm, lb, r, lo, hi, q, w in zip(c["outlet_a_name"], label, c["ratio"], c["ci_low"],
                                                        c["ci_high"], c["q"], c["warning"])]
             frames.append(c.assign(kind="rate", outlet=c["outlet_a"], outlet_name=c["outlet_a_name"], text=text))

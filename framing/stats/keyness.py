@@ -30,24 +30,55 @@ COLUMNS = ["outlet", "outlet_name", "versus", "versus_name", "rank", "term", "co
 Z_DISTINCTIVE = 1.96  # z at or above this: the term is distinctive at the 5% level (unadjusted)
 
 
-def term_matrix(outlet_terms: dict, outlets: list[str], min_count: int) -> tuple[np.ndarray, np.ndarray, dict]:
+# conjunction and preposition proclitics (longest first) split off a term when what remains is itself
+# a term used at least as often: وقال -> قال, but وزير stays (زير is rare)
+PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
+MIN_STEM = 3
+
+
+def split_proclitics(vocab: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Index of the term each term counts as: itself, or its stem after a conjunction/preposition
+    proclitic when the stem (at least MIN_STEM letters) is a term at least as frequent in the corpus.
+    Without a morphological analyser this is how و+قال is told from وزير: by the corpus itself."""
+    index = {t: i for i, t in enumerate(vocab)}
+    target = np.arange(len(vocab))
+    for i, t in enumerate(vocab):
+        for p in PROCLITICS:
+            if t.startswith(p) and len(t) - len(p) >= MIN_STEM:
+                j = index.get(t[len(p):])
+                if j is not None and totals[j] >= totals[i]:
+                    target[i] = j
+                    break
+    return target
+
+
+def term_matrix(outlet_terms: dict, outlets: list[str], min_count: int,
+                masked: dict | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
     keys, vals, grp = [], [], []
     for g, o in enumerate(outlets):
         cnt = outlet_terms.get(o) or {}
         keys.extend(cnt.keys())
         vals.extend(cnt.values())
         grp.extend([g] * len(cnt))
-    info = {"terms_seen": 0, "terms_used": 0, "stopword_terms_dropped": 0}
+    info = {"terms_seen": 0, "terms_used": 0, "stopword_terms_dropped": 0, "proclitic_terms_merged": 0,
+            "masked_terms": {}}
     if not keys:
         return np.zeros((len(outlets), 0)), np.array([], dtype=object), info
     codes, vocab = pd.factorize(pd.Series(keys, dtype=object))
-    Y = np.zeros((len(outlets), len(vocab)))
-    np.add.at(Y, (np.asarray(grp), codes), np.asarray(vals, dtype=float))
-    stops = stopword_set()
     vocab = np.asarray(vocab, dtype=object)
+    target = split_proclitics(vocab, np.bincount(codes, weights=np.asarray(vals, dtype=float), minlength=len(vocab)))
+    merged = int((target != np.arange(len(vocab))).sum())
+    Y = np.zeros((len(outlets), len(vocab)))
+    np.add.at(Y, (np.asarray(grp), target[codes]), np.asarray(vals, dtype=float))
+    stops = stopword_set()
     is_stop = np.fromiter((("+" in t) or is_stopword(t, stops) for t in vocab), dtype=bool, count=len(vocab))
-    keep = ~is_stop & (Y.sum(0) >= min_count)
-    info = {"terms_seen": int(len(vocab)), "terms_used": int(keep.sum()), "stopword_terms_dropped": int(is_stop.sum())}
+    masked = masked or {}
+    is_masked = np.fromiter((t in masked for t in vocab), dtype=bool, count=len(vocab))
+    used = target == np.arange(len(vocab))
+    keep = used & ~is_stop & ~is_masked & (Y.sum(0) >= min_count)
+    info = {"terms_seen": int(len(vocab)), "terms_used": int(keep.sum()), "stopword_terms_dropped": int(is_stop.sum()),
+            "proclitic_terms_merged": merged,
+            "masked_terms": {str(t): int(Y[:, i].sum()) for i, t in enumerate(vocab) if is_masked[i] and used[i]}}
     return Y[:, keep], vocab[keep], info
 
 
@@ -61,10 +92,17 @@ def log_odds(y_i: np.ndarray, y_j: np.ndarray, alpha: np.ndarray) -> tuple[np.nd
     return delta, delta / np.sqrt(var)
 
 
-def compute_keyness(outlet_terms: dict, outlets: list[str], opts, names: dict) -> tuple[pd.DataFrame, list[str], dict]:
+def compute_keyness(outlet_terms: dict, outlets: list[str], opts, names: dict,
+                    masked: dict | None = None) -> tuple[pd.DataFrame, list[str], dict]:
+    """masked: {term: why} left out (outlet self-names, agency credits: see ``framing.masks``)."""
     notes: list[str] = []
     present = [o for o in outlets if sum((outlet_terms.get(o) or {}).values()) > 0]
-    Y, vocab, info = term_matrix(outlet_terms, present, opts.keyness_min_count)
+    Y, vocab, info = term_matrix(outlet_terms, present, opts.keyness_min_count, masked)
+    if info["masked_terms"]:
+        notes.append(f"{len(info['masked_terms'])} words that name an outlet or a credited agency are left out of "
+                     "keyness (" + ", ".join(sorted(info["masked_terms"])[:12])
+                     + (", ..." if len(info["masked_terms"]) > 12 else "") + "): they show who wrote a text, "
+                     "not how it frames events.")
     info["prior_strength"] = opts.keyness_prior
     if len(present) < 2 or Y.shape[1] == 0:
         notes.append("Keyness needs word counts from at least two outlets; none was computed.")

@@ -6,12 +6,14 @@ TESTS = {
     "rate_interval": "document bootstrap, BCa 95% interval expanded for small n (Hesterberg); exact Poisson "
                      "(Garwood) when 0 hits or 1 document, "
                      "widened to it below min_docs documents",
-    "contrast_effect": "rate ratio, stratified document bootstrap BCa 95% interval, widened to the conditional "
-                       "binomial interval below min_docs documents",
+    "contrast_effect": "Mantel-Haenszel rate ratio over the test's strata; 95% interval by inverting the "
+                       "permutation test; exact conditional (Clopper-Pearson, design-effect adjusted) with few hits "
+                       "on a side or sparse counts; crude ratio beside it",
     "contrast_test": "two-sided document permutation test of the Poisson score statistic, labels permuted within "
                      "document-length bins: Pearson type III approximation with the exact permutation mean, "
                      "variance and skewness; Monte-Carlo permutations for sparse counts",
-    "multiplicity": "Benjamini-Hochberg false discovery rate, separately for one-vs-rest and pairwise",
+    "multiplicity": "Benjamini-Hochberg false discovery rate; one family for everything the summary claims "
+                    "(one-vs-rest contrasts, topic-adjusted when topics ran, and naming tests), pairwise apart",
     "keyness": "weighted log-odds ratio with informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)",
     "naming_interval": "document bootstrap BCa; Wilson with documents as sample size when few documents",
     "naming_test": "document permutation score test of the share, one-vs-rest, BH over all naming tests",
@@ -56,8 +58,10 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "hits_i / hits - words_i / words. Because resampling n documents understates their spread, the "
             "normal quantile 1.96 is replaced by sqrt(n/(n-1)) times Student's t quantile with n-1 degrees of "
             "freedom (Hesterberg's expanded interval, 2015; n is the outlet's number of documents, for a ratio "
-            "the smaller side's, for a name share the documents that mention the axis). When an outlet has no hit in a category, "
-            "or only one document, every resample gives the same rate; there the exact Poisson (Garwood) interval "
+            "for a name share the documents that mention the axis). When an outlet has no hit in a category, "
+            f"or only one document, every resample gives the same rate, and with fewer than {o.min_hits} hits "
+            "resamples without a hit pull the lower end to 0, which a single observed hit rules out; there the "
+            "exact Poisson (Garwood) interval (with few hits, its upper end widened to the bootstrap's) "
             "is given instead (for zero hits: from 0 to 3,689 divided by the outlet's word count, per 1,000 "
             "words). With fewer than "
             f"{o.min_docs} documents the bootstrap cannot see how much documents differ, so its interval is widened "
@@ -69,15 +73,26 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
         ]},
         {"title": "Differences between outlets", "paragraphs": [
             "Each category is compared one outlet against all other outlets pooled (one-vs-rest), and for every "
-            "pair of outlets (pairwise). The effect size is the rate ratio rate_a / rate_b. When one side has no "
-            "hits, 0.5 is added to both counts (the Haldane-Anscombe correction) so that the ratio stays finite; "
-            "when both sides have none the ratio is left empty. Its 95% interval comes from the same document "
-            "bootstrap, resampling each outlet's documents separately (so the pooled rest keeps its outlet mix); "
-            "BCa, with "
-            "influence values centred within each outlet. "
-            f"When either side has fewer than {o.min_docs} documents the interval is widened to the conditional "
-            "binomial interval of the ratio (given all hits of both sides, outlet a's share is binomial; Wilson "
-            "interval, with the same 0.5 correction when one side has no hits) wherever that is wider.",
+            "pair of outlets (pairwise). The effect size beside each test estimates what the test tests: the "
+            "Mantel-Haenszel rate ratio over the same length bins (and topics, below) that the test shuffles within, "
+            "RR = sum_s (a_s T_bs / T_s) / sum_s (b_s T_as / T_s), with a_s, b_s the two sides' hits and T_as, T_bs "
+            "their words in bin s (Rothman & Greenland, Modern Epidemiology, ch. 15). The crude ratio of the pooled "
+            "rates, rate_a / rate_b, is given beside it (ratio_crude). With no hits on one side the ratio is 0 or "
+            "without bound, never corrected to a finite number; with none on either side it is left empty.",
+            "Its 95% interval comes from the test itself: it holds the ratios rho that the permutation test does not "
+            "reject once outlet a's hits are divided by rho (the inversion of a permutation test; the score U is zero "
+            "exactly at the Mantel-Haenszel ratio). At rho = 1 this is the test, so the interval excludes 1 exactly "
+            "when the test's p is below 0.05 (for p-values read from the curve below). Where a side's hits sit in "
+            "so few articles that no ratio on one side could be rejected, that end of the interval is 0 or without "
+            f"bound. When a side has fewer than {o.min_hits} hits (zero included), or the test had to simulate its "
+            "shuffles (sparse counts), the interval is the exact conditional one instead: given the hits of both "
+            "sides in the bins where both have documents, outlet a's count is binomial with share "
+            "T_a rho / (T_a rho + T_b) per bin; Clopper-Pearson bounds on the mean share are mapped to rho, after "
+            "dividing the counts by the test's design effect (its shuffle variance over the variance it would have "
+            "if hits were independent, at least 1; Rao & Scott 1992), so that clustered hits widen it. An outlet "
+            "with no hits gets the bound 0 on its side: no interval lies wholly on the side opposite to the counts. "
+            "ci_method says which interval each contrast has. The Greenland-Robins (1985) standard error of the log "
+            "ratio ignores clustering, so it is not used.",
             "The p-value comes from a two-sided permutation test over documents: under the null hypothesis the "
             "outlet labels of the compared documents are exchangeable, so they are shuffled, keeping each "
             "document's hits and length together and the group sizes fixed. The statistic is the Poisson score "
@@ -112,15 +127,33 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "finite-population mean and variance, which at the low rates where this branch runs moves U by a "
             "small fraction of one hit. The p-value is twice the smaller tail share, "
             "counting the observed labelling as one shuffle, capped at 1, so it is never below "
-            f"{2 / (o.permutations + 1):.1g}. The column p_method says which branch gave each p-value.",
+            f"{2 / (o.permutations + 1):.1g}. The column p_method says which branch gave each p-value, and the "
+            "report shows it beside every p (p_display): 'Pearson III curve' or 'Monte-Carlo, N permutations'. "
+            "A simulated p at its floor is shown as '≤ floor'; a curve p below 1e-6 as '< 1e-06', since the "
+            "curve's far tail is not checked against simulations (tests/test_stats_ratio.py checks it against "
+            "20,000 shuffles over a grid of sparse and dense cases, where p is above 0.002).",
         ]},
         {"title": "Multiple comparisons", "paragraphs": [
             "With many categories and outlets some differences look large by chance. p-values are adjusted with "
-            f"the Benjamini-Hochberg procedure at a false discovery rate of {o.fdr:g}, separately for the "
-            "one-vs-rest family and the pairwise family (statsmodels multipletests, method fdr_bh). q is the "
-            "adjusted p-value; a contrast is called significant when q is below the false discovery rate. A "
-            "category with no hits (or no variation) in the documents compared cannot be tested: its p is 1, its "
-            "q is left empty and it does not count in the family.",
+            f"the Benjamini-Hochberg procedure at a false discovery rate of {o.fdr:g} (statsmodels multipletests, "
+            "method fdr_bh). Everything the summary claims is corrected as one family, 'summary': every tested "
+            "one-vs-rest contrast (compared within topics when the topic stage ran, otherwise by length bins only) "
+            "together with every naming test (one per outlet and axis for a two-name axis, whose two rows carry the "
+            "same test). Pairwise contrasts, shown only in the tables, form the family 'pairwise' ('pairwise, within "
+            "topics' for the adjusted ones), and when topics ran the one-vs-rest contrasts by length bins only, shown "
+            "beside the adjusted ones, form 'one-vs-rest, length only'. The column fdr_family names each row's "
+            "family. q is the adjusted p-value; a contrast is called significant when q is below the false "
+            "discovery rate. A category with no hits (or no variation) in the documents compared cannot be tested: "
+            "its p is 1, its q is left empty and it does not count in any family.",
+        ]},
+        {"title": "Comparing like with like: topics", "paragraphs": [
+            "Outlets differ in what they cover (a sports daily and a news agency), so a whole-outlet ratio mixes "
+            "framing with agenda. When the topic stage runs, each document gets the topic that holds most of its "
+            "words (its paragraphs' topics weighted by length; documents without a topic unit form a group of their "
+            "own), and every contrast is computed a second time with documents shuffled only within the same topic "
+            "and length bin, its Mantel-Haenszel ratio and interval taken over those same bins (columns ending in "
+            "_topic). A difference that is only topic mix vanishes there; the summary leads with these adjusted "
+            "results and says how many conclusions adjustment changes.",
         ]},
         {"title": "Small-sample warnings", "paragraphs": [
             f"A contrast or rate carries a warning when an outlet has fewer than {o.min_docs} documents, when the "
@@ -145,7 +178,13 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "log((y_bw + a_w) / (n_b + a0 - y_bw - a_w)), its variance is 1/(y_aw + a_w) + 1/(y_bw + a_w), and "
             "z = delta / sqrt(variance). y are word counts, n the total counts, and the prior a_w = a0 x (share "
             f"of w in the whole corpus) with strength a0 = {o.keyness_prior:g}.",
-            "Words are the normalised tokens with the article and conjunction clitics split off. Function words "
+            "Words are the normalised tokens with the article (and the conjunctions and prepositions before it) "
+            "split off. A conjunction or preposition (و ف ب ل ك) before a word without the article is split off "
+            "when what remains is itself a word used at least as often in the corpus (وقال counts as قال; وزير "
+            "stays, as زير is rare). Words that name an outlet or a credited agency (the one-word outlet names "
+            "and aliases of the config, one-word source lines, one-word agency names such as واس; the same list "
+            "the outlet classifier masks) are left out: they show who wrote a text, not how it frames events. "
+            "Function words "
             "from the project's own Arabic stopword list (framing/stats/stopwords_ar.txt), and words used fewer "
             f"than {o.keyness_min_count} times in the whole corpus, are left out. Each comparison lists its "
             f"{o.keyness_top} words with the largest positive z, the words the outlet uses distinctively more; "

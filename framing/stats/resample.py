@@ -66,12 +66,16 @@ def length_strata(tok: np.ndarray, n_strata: int) -> np.ndarray:
 
 
 def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np.random.Generator,
-               min_expected: float, every_row_counts: bool = False, n_strata: int = 5) -> dict:
+               min_expected: float, every_row_counts: bool = False, n_strata: int = 5,
+               strata: np.ndarray | None = None) -> dict:
     """Two-sided document permutation test of group a against group b, every column of X at once.
 
     X (P, K): counts of the P documents of the two groups; tok (P,) their lengths; in_a (P,) bool.
-    The statistic is the Poisson score U = S_a - r * T_a (S_a, T_a: group a's hits and words; r the
-    pooled rate). Labels are permuted within strata of similar length (``n_strata`` quantile bins):
+    The statistic is the Poisson score U = sum over strata of S_as - r_s * T_as (S_as, T_as: group
+    a's hits and words in stratum s; r_s the stratum's pooled rate), which is zero exactly where the
+    Mantel-Haenszel rate ratio over the same strata is 1 (see ``ratio.py``). Labels are permuted
+    within strata of similar length (``n_strata`` quantile bins; or the given ``strata`` labels,
+    e.g. topic x length, used as they are):
     an unrestricted permutation test is too eager when the smaller group writes longer documents
     (the permutation variance then misses the larger variance of long documents), and permuting
     like with like removes that. Under such relabelling U has, per stratum s with P_s documents of
@@ -85,22 +89,32 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
     R x P is small (``_exact_mc``), else from the documents with hits alone (``_sparse_mc``).
     ``every_row_counts``: every row is an informative document (naming shares, where a document
     without the variant still mentions the axis), so the expected count is that of documents, not of
-    documents with a hit. Returns arrays (K,): p, z, skew, method, u.
+    documents with a hit. Returns arrays (K,): p, z, skew, var, method, u; and ``labels`` (P,), the
+    stratum of each row actually used (for the matching interval).
     """
     P, K = X.shape
     m = int(in_a.sum())
-    total_tok = tok.sum()
-    rate = X.sum(axis=0) / total_tok if total_tok > 0 else np.zeros(K)
-    d = X - tok[:, None] * rate[None, :]
-    u_obs = d[in_a].sum(axis=0)
-    strata = length_strata(tok, n_strata)
-    groups = [np.flatnonzero(strata == s) for s in np.unique(strata)]
     matched = True
-    if len(groups) > 1:
-        # share of the smaller side that has documents of the other side in its length bin
-        pairs = sum(min(int(in_a[g].sum()), len(g) - int(in_a[g].sum())) for g in groups)
-        if pairs < MIN_OVERLAP * min(m, P - m):  # lengths barely overlap: bins would leave little to shuffle
-            groups, matched = [np.arange(P)], False
+    if strata is None:
+        strata = length_strata(tok, n_strata)
+        groups = [np.flatnonzero(strata == s) for s in np.unique(strata)]
+        if len(groups) > 1:
+            # share of the smaller side that has documents of the other side in its length bin
+            pairs = sum(min(int(in_a[g].sum()), len(g) - int(in_a[g].sum())) for g in groups)
+            if pairs < MIN_OVERLAP * min(m, P - m):  # lengths barely overlap: bins would leave little to shuffle
+                groups, matched = [np.arange(P)], False
+    else:
+        groups = [np.flatnonzero(strata == s) for s in np.unique(strata)]
+    labels = np.empty(P, dtype=np.int64)
+    for i, rows in enumerate(groups):
+        labels[rows] = i
+    xs = np.zeros((len(groups), K))
+    np.add.at(xs, labels, X)
+    ts = np.bincount(labels, weights=tok, minlength=len(groups))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates = np.where(ts[:, None] > 0, xs / ts[:, None], 0.0)  # (S, K) pooled rate of each stratum
+    d = X - tok[:, None] * rates[labels]
+    u_obs = d[in_a].sum(axis=0)
     mean, var, mu3 = np.zeros(K), np.zeros(K), np.zeros(K)
     for rows in groups:
         Ps, ms = len(rows), int(in_a[rows].sum())
@@ -131,21 +145,19 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
         method[mc] = f"permutation, Monte-Carlo ({R})"
     elif len(mc):
         hit_t = np.ascontiguousarray(hit[:, mc].T)
-        label = np.empty(P, dtype=np.int64)
-        for i, rows in enumerate(groups):
-            label[rows] = i
+        label = labels
         # per stratum: documents, of them in group a, sum and sum of squares of lengths
         strata_info = [(len(rows), int(in_a[rows].sum()), tok[rows].sum(), (tok[rows] * tok[rows]).sum())
                        for rows in groups]
         for j, k in enumerate(mc):
-            u_a = _sparse_mc(X[:, k], tok, np.flatnonzero(hit_t[j]), label, strata_info, rate[k], R, rng)
+            u_a = _sparse_mc(X[:, k], tok, np.flatnonzero(hit_t[j]), label, strata_info, rates[:, k], R, rng)
             tol = 1e-9 * (1.0 + abs(u_obs[k]))
             ge = np.count_nonzero(u_a >= u_obs[k] - tol)
             le = np.count_nonzero(u_a <= u_obs[k] + tol)
             p[k] = min(1.0, 2.0 * (min(ge, le) + 1.0) / (R + 1.0))
             method[k] = f"permutation, Monte-Carlo ({R})"
-    return {"p": p, "z": z, "skew": skew, "method": method, "u": u_obs, "strata": len(groups),
-            "length_matched": matched}
+    return {"p": p, "z": z, "skew": skew, "var": var, "method": method, "u": u_obs, "strata": len(groups),
+            "length_matched": matched, "labels": labels}
 
 
 def _pearson3_p(z: np.ndarray, skew: np.ndarray) -> np.ndarray:
@@ -210,14 +222,15 @@ def _floyd(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator):
 
 
 def _sparse_mc(x: np.ndarray, tok: np.ndarray, hit_rows: np.ndarray, label: np.ndarray, strata_info: list,
-               rate: float, R: int, rng: np.random.Generator) -> np.ndarray:
+               rate: np.ndarray, R: int, rng: np.random.Generator) -> np.ndarray:
     """R draws of group a's score U under relabelling within strata, from the hit documents alone.
 
     In each stratum, which hit documents fall in group a is drawn exactly: their number is
     hypergeometric, the documents a uniform subset. Only the words of the documents without a hit
     that fall in group a are not drawn one by one: their sum is a sample without replacement from a
     finite population, drawn from its normal approximation (exact mean and variance); at the low
-    rates where this branch runs it moves U by a small fraction of one hit.
+    rates where this branch runs it moves U by a small fraction of one hit. ``rate`` (S,): each
+    stratum's pooled rate.
     """
     U = np.zeros(R)
     hit_label = label[hit_rows]
@@ -243,5 +256,5 @@ def _sparse_mc(x: np.ndarray, tok: np.ndarray, hit_rows: np.ndarray, label: np.n
             k = ms - h  # documents without a hit that fall in group a
             fpc = k * (Pn - k) / max(Pn - 1, 1)
             T = T + np.maximum(0.0, k * mu + np.sqrt(np.maximum(fpc, 0.0)) * sd * rng.standard_normal(R))
-        U += S - rate * T
+        U += S - rate[s] * T
     return U

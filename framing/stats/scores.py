@@ -40,6 +40,13 @@ def outlet_scores(c: Counts, rep: np.ndarray, opts, names: dict) -> pd.DataFrame
                 # the bootstrap collapses to a point here: fall back to the exact Poisson interval
                 l, h = (1000.0 * x for x in confint_poisson(cnt, tok, method="exact-c", alpha=ALPHA))
                 method = "exact Poisson (Garwood)"
+            elif cnt < opts.min_hits:
+                # few hits: resamples without any hit put the bootstrap's lower end at 0, which one
+                # observed hit rules out; the exact Poisson interval, its upper end widened to the
+                # bootstrap's where that is wider (hits cluster in documents)
+                el, eh = (1000.0 * x for x in confint_poisson(cnt, tok, method="exact-c", alpha=ALPHA))
+                l, h = el, max(eh, h) if np.isfinite(h) else eh
+                method = "exact Poisson (Garwood), few hits"
             elif n_docs[g] < opts.min_docs:
                 # too few documents for the bootstrap to see between-document variation: widen it
                 el, eh = (1000.0 * x for x in confint_poisson(cnt, tok, method="exact-c", alpha=ALPHA))

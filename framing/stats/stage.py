@@ -17,8 +17,12 @@ METHODS = methods()
 
 
 def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, outlet_terms: dict,
-            options: StatsOptions | None = None, seed: int = 0, outlet_names: dict | None = None) -> StageOutput:
+            options: StatsOptions | None = None, seed: int = 0, outlet_names: dict | None = None,
+            doc_topics: dict | None = None, masked_terms: dict | None = None) -> StageOutput:
+    """doc_topics: {doc_id: topic} from the topic stage (contrasts are then also adjusted for topic);
+    masked_terms: {keyness term: why} left out of keyness (outlet self-names, credits)."""
     from framing.stats import contrasts as con
+    from framing.stats import fdr
     from framing.stats import headlines as hl
     from framing.stats import keyness as kn
     from framing.stats import resample, scores
@@ -48,13 +52,22 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
     timings["scores"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    contrasts, con_notes, con_info = con.compute_contrasts(c, rep, opts, names, np.random.default_rng(perm_ss))
+    topics = None
+    if doc_topics:
+        topics = pd.Series(c.doc_ids).map(doc_topics).fillna(-2).to_numpy(dtype=np.int64)
+    contrasts, con_notes, con_info = con.compute_contrasts(c, opts, names, np.random.default_rng(perm_ss), topics)
+    con_info.pop("_intervals", None)
+    families = fdr.assign(contrasts, tables["naming_shares"], opts.fdr) if not contrasts.empty else {}
+    if not contrasts.empty:
+        contrasts = contrasts[con.COLUMNS + (con.TOPIC_COLUMNS if topics is not None else [])]
+        con_info.update(_significance(contrasts, topics is not None))
+    tables["naming_shares"]["fdr_family"] = tables["naming_shares"].get("fdr_family", "")
     tables["contrasts"] = contrasts
     notes += con_notes
     timings["contrasts"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    keyness, key_notes, key_info = kn.compute_keyness(outlet_terms or {}, c.outlets, opts, names)
+    keyness, key_notes, key_info = kn.compute_keyness(outlet_terms or {}, c.outlets, opts, names, masked_terms)
     tables["keyness"] = keyness
     notes += key_notes
     timings["keyness"] = time.perf_counter() - t
@@ -70,6 +83,7 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
     labels = dict(zip(zip(c.categories["lexicon"], c.categories["category"]), c.categories["category_label"]))
     tables["headlines"] = hl.headlines(contrasts, opts.headlines, tables["naming_shares"], labels)
     notes += _guard_notes(tables["outlet_scores"], contrasts, opts, names)
+    notes += hl.adjustment_notes(contrasts, opts.fdr)
     timings["total"] = time.perf_counter() - t0
 
     info = {
@@ -80,6 +94,8 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
         "length_strata": opts.length_strata,
         "fdr": opts.fdr,
         "fdr_method": "Benjamini-Hochberg (statsmodels.stats.multitest.multipletests, fdr_bh), per family",
+        "fdr_families": families,
+        "topic_adjusted": topics is not None,
         "keyness_prior": opts.keyness_prior,
         "keyness_top": opts.keyness_top,
         "time_unit": unit,
@@ -94,6 +110,16 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
         **{f"keyness_{k}": v for k, v in key_info.items() if k != "prior_strength"},
     }
     return StageOutput(tables=tables, notes=notes, info=info)
+
+
+def _significance(contrasts: pd.DataFrame, topic: bool) -> dict:
+    one = contrasts["family"] == "one-vs-rest"
+    out = {"significant_one_vs_rest": int(contrasts.loc[one, "significant"].sum()),
+           "significant_pairwise": int(contrasts.loc[~one, "significant"].sum())}
+    if topic:
+        out["significant_one_vs_rest_topic"] = int(contrasts.loc[one, "significant_topic"].sum())
+        out["significant_pairwise_topic"] = int(contrasts.loc[~one, "significant_topic"].sum())
+    return out
 
 
 def _guard_notes(scores: pd.DataFrame, contrasts: pd.DataFrame, opts, names: dict) -> list[str]:
