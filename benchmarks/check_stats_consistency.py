@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 ALPHA = 0.05
 
@@ -82,8 +85,8 @@ def main(argv=None) -> int:
     ap.add_argument("--config", type=Path, default=None, help="the study config (default: the one in manifest.json)")
     args = ap.parse_args(argv)
     c = pd.read_csv(args.data / "contrasts.csv")
-    manifest = json.loads((args.data / "manifest.json").read_text(encoding="utf-8")) \
-        if (args.data / "manifest.json").exists() else {}
+    mpath = args.data.parent / "manifest.json"
+    manifest = json.loads(mpath.read_text(encoding="utf-8")) if mpath.exists() else {}
     failed = False
     report = {"length_stratified": contrast_checks(c)}
     if "q_topic" in c.columns:

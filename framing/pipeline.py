@@ -120,6 +120,10 @@ def run(
                             doc_topics=dominant_topics(result.tables.get("topic_units")),
                             masked_terms=_keyness_masks(cfg, docs, normaliser))
         _absorb(result, "stats", out)
+        from framing.analyse import keyness_term
+        from framing.stats.spelling import add_display
+
+        add_display(result.tables.get("keyness"), [d.text for d in analysed], normaliser, keyness_term)
 
     result.manifest = {**_manifest(cfg, lexicons, normaliser, docs, timings), "outlet_names": outlet_names,
                        "stages": result.manifest.get("stages", {})}

@@ -107,10 +107,11 @@ def grouped_bars(
     df: pd.DataFrame, *, id: str, title: str, x: str, y: str, group: str, x_labels: dict[str, str],
     group_labels: dict[str, str], group_colors: dict[str, str], y_title: str, data_file: str | None,
     filename: str, csv_columns: list[str] | None = None,
-    description: str = "", percent: bool = False,
+    description: str = "", percent: bool = False, base: str | None = None, min_base: int = 5,
 ) -> FigureView:
     """Bars of ``y`` for each ``x`` value, one colour per ``group``, with 95% CI whiskers when
-    ``ci_low``/``ci_high`` are present."""
+    ``ci_low``/``ci_high`` are present. ``base``: the column with the number of mentions (or hits)
+    behind each bar; a bar resting on fewer than ``min_base`` is drawn hollow with "n = ..." on it."""
     go = _go()
     fig = go.Figure()
     x_order = list(dict.fromkeys(df[x]))
@@ -124,9 +125,18 @@ def grouped_bars(
             fmtv = ".1%" if percent else ".3g"
             kw["hovertemplate"] = (f"<b>%{{fullData.name}}</b><br>%{{x}}<br>{y_title}: %{{y:{fmtv}}}"
                                    f"<br>95% CI %{{customdata[0]:{fmtv}}} – %{{customdata[1]:{fmtv}}}<extra></extra>")
+        marker = dict(color=group_colors.get(g))
+        if base is not None and base in sub.columns:
+            n = pd.to_numeric(sub[base], errors="coerce")
+            few = (n < min_base).fillna(False).tolist()
+            colour = group_colors.get(g) or "#4b5563"
+            marker = dict(color=["rgba(0,0,0,0)" if f else colour for f in few],
+                          line=dict(color=colour, width=[1.5 if f else 0 for f in few]))
+            kw["text"] = [f"n = {int(v)}" if f else "" for f, v in zip(few, n.fillna(0))]
+            kw["textposition"] = "outside"
         fig.add_trace(go.Bar(
             x=[_t(x_labels.get(v, v)) for v in sub[x]], y=sub[y].astype(float).tolist(),
-            name=_t(group_labels.get(g, g)), marker=dict(color=group_colors.get(g)), **kw,
+            name=_t(group_labels.get(g, g)), marker=marker, **kw,
         ))
     n = max(1, len(x_order))
     fig.update_layout(**_layout(_t(title), height=440 if n <= 8 else 520, barmode="group", bargap=0.18,
@@ -135,6 +145,9 @@ def grouped_bars(
                                             tickformat=".0%" if percent else None,
                                             range=[0, 1.05] if percent else None)))
     cols = csv_columns or [group, x, y, "count", "tokens", "ci_low", "ci_high"]
+    if base is not None and base in df.columns and (pd.to_numeric(df[base], errors="coerce") < min_base).any():
+        description = (description + f" Hollow bars rest on fewer than {min_base} mentions (their number is "
+                       "written on them): read them as anecdotes, not shares.").strip()
     return FigureView(id, title, _spec(fig), _csv(df, cols), filename, data_file, description)
 
 
@@ -272,10 +285,14 @@ def lines_by_category(
         sub = df[df["category"] == cat].sort_values("period")
         for o in outlets:
             s = sub[sub["outlet"] == o]
+            kw = {}
+            if {"ci_low", "ci_high"} <= set(s.columns):
+                kw["error_y"] = _err(s["per_1k"].astype(float), s["ci_low"].astype(float), s["ci_high"].astype(float))
+                kw["error_y"]["color"] = outlet_colors[o]
             fig.add_trace(go.Scatter(
                 x=s["period"].astype(str).tolist(), y=s["per_1k"].astype(float).tolist(), mode="lines+markers",
                 name=_t(names.get(o, o)), visible=k == 0, line=dict(color=outlet_colors[o], width=2),
-                marker=dict(size=5), legendgroup=o,
+                marker=dict(size=5), legendgroup=o, **kw,
                 customdata=s[["count", "tokens"]].values.tolist() if {"count", "tokens"} <= set(s.columns) else None,
                 hovertemplate="<b>%{fullData.name}</b> %{x}<br>%{y:.3g} per 1,000 words"
                               + ("<br>%{customdata[0]} hits in %{customdata[1]} words" if "count" in s.columns else "")
@@ -291,8 +308,9 @@ def lines_by_category(
                                 yaxis=_axis(title=dict(text="per 1,000 words"), rangemode="tozero"),
                                 legend=dict(orientation="h", y=-0.2, x=0),
                                 updatemenus=[_menu(buttons)] if len(cats) > 1 else []))
-    cols = ["outlet", "period", "lexicon", "category", "count", "tokens", "per_1k"]
-    desc = f"Rates per 1,000 words by period for {len(outlets)} outlets; choose the category in the drop-down."
+    cols = ["outlet", "period", "lexicon", "category", "count", "tokens", "per_1k", "ci_low", "ci_high"]
+    desc = (f"Rates per 1,000 words by period for {len(outlets)} outlets, with exact Poisson 95% intervals; choose "
+            "the category in the drop-down.")
     return FigureView(id, title, _spec(fig), _csv(df, cols), id, data_file, desc)
 
 

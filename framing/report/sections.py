@@ -12,6 +12,7 @@ import pandas as pd
 
 from framing.report import figures as F
 from framing.report.context import Block, Ctx, Section
+from framing.stats.keyness import Z_DISTINCTIVE
 
 SCORE_COLUMNS = ["outlet", "category_label", "count", "tokens", "per_1k", "ci_low", "ci_high", "doc_share"]
 
@@ -75,7 +76,8 @@ def _score_section(ctx: Ctx, sid: str, title: str, kind: str, what: str) -> Sect
             filename=f"{sid}-{lex}", description=(
                 f"Bars: how often each outlet uses each {lex} category, per 1,000 words, with 95% "
                 "bootstrap confidence intervals as whiskers."),
-            csv_columns=["outlet", "lexicon", "category", "count", "tokens", "per_1k", "ci_low", "ci_high", "doc_share"]))
+            csv_columns=["outlet", "lexicon", "category", "count", "tokens", "per_1k", "ci_low", "ci_high", "doc_share"],
+            base="count", min_base=ctx.config.stats.min_mentions))
         s.blocks.append(Block("figure", fig))
         view = ctx.outlet_name_column(ctx.ordered(df))
         s.blocks.append(Block("table", ctx.view(
@@ -129,6 +131,7 @@ def naming(ctx: Ctx) -> Section:
             y_title="share of mentions", data_file=ctx.csv("naming_shares"), filename=f"naming-{lex}-{axis}",
             percent=True, description=(f"Bars: of each outlet's mentions of “{label}”, the share that uses each "
                                        "name, with 95% confidence intervals."),
+            base="axis_total", min_base=ctx.config.stats.min_mentions,
             csv_columns=["outlet", "lexicon", "axis", "entry", "count", "share", "ci_low", "ci_high", "warning"]))
         s.blocks.append(Block("figure", fig))
         view = ctx.outlet_name_column(ctx.ordered(sub, "entry").sort_values(["_o", "_c"], kind="mergesort"))
@@ -224,9 +227,12 @@ def keyness(ctx: Ctx) -> Section:
     def grid(frame: pd.DataFrame) -> list:
         out = []
         for (outlet, versus), sub in frame.groupby(["outlet", "versus"], sort=False):
-            sub = sub[sub["z"] > 0].sort_values("z", ascending=False).head(top)
+            # the page lists distinctive terms only (z >= 1.96); data/keyness.csv keeps them all
+            sub = sub[sub["z"] >= Z_DISTINCTIVE].sort_values("z", ascending=False).head(top)
             if sub.empty:
                 continue
+            if "display" in sub.columns:  # readers see the written spelling, not the normalised key
+                sub = sub.assign(term=sub["display"].where(sub["display"].astype(str) != "", sub["term"]))
             vs = "all other outlets" if versus == "rest" else ctx.name(str(versus))
             out.append(ctx.view(sub, "keyness", f"{ctx.name(str(outlet))} vs {vs}",
                                 columns=["term", "count", "count_versus", "z"], max_rows=top,
@@ -237,14 +243,15 @@ def keyness(ctx: Ctx) -> Section:
     is_rest = df["versus"].astype(str) == "rest"
     tables = grid(df[is_rest] if is_rest.any() else df)
     if not tables:
-        s.empty = "No term is over-represented in any outlet at the keyness threshold."
+        s.empty = f"No term is over-represented in any outlet at the keyness threshold (z ≥ {Z_DISTINCTIVE})."
         return s
     s.blocks.append(Block("grid", tables))
     pairs = df[~is_rest] if is_rest.any() else df.iloc[0:0]
     n_out = df["outlet"].nunique()
     if not pairs.empty and n_out <= 6:
         s.blocks.append(Block("details", [Block("grid", grid(pairs))], title="Each pair of outlets"))
-    s.blocks.append(Block("p", f"Top {top} terms per comparison by z-score, against all other outlets pooled"
+    s.blocks.append(Block("p", f"Up to {top} distinctive terms (z ≥ {Z_DISTINCTIVE}) per comparison by z-score, "
+                               "against all other outlets pooled"
                                + ("; each pair of outlets is compared in data/keyness.csv." if not pairs.empty else ".")))
     return s
 
@@ -359,7 +366,8 @@ def classifiers(ctx: Ctx) -> Section:
                     sub, id=f"fig-model-{_slug(str(model))}", title=f"{model}: share of units per label", x="label",
                     y="share", group="outlet", x_labels={}, group_labels=ctx.names, group_colors=ctx.colors,
                     y_title="share of units", data_file=ctx.csv("model_shares"), filename=f"model-{model}",
-                    percent=True, csv_columns=list(sub.columns),
+                    percent=True, csv_columns=list(sub.columns), base="n_units",
+                    min_base=ctx.config.stats.min_mentions,
                     description="Bars: the share of each outlet's units the saved classifier assigns each label, "
                                 "with 95% bootstrap intervals."))))
         s.blocks.append(Block("table", ctx.view(ctx.outlet_name_column(df), name, captions[name], id=f"t-{name}")))

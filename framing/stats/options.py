@@ -35,5 +35,9 @@ class StatsOptions(BaseModel):
     keyness_min_count: int = Field(
         5, ge=1, description="terms used fewer times than this in the whole corpus are left out of keyness",
     )
+    min_mentions: int = Field(
+        5, ge=1,
+        description="bars and shares resting on fewer mentions (or hits) than this are drawn hollow, with their count",
+    )
     headlines: int = Field(10, ge=0, description="how many plain-language headline differences to write")
     time_unit: str = Field("auto", pattern="^(auto|week|month)$", description="period for rates over time")

@@ -163,7 +163,8 @@ def choose_unit(dates: pd.Series, unit: str) -> str:
 
 
 def timeline(c: Counts, unit: str) -> pd.DataFrame:
-    cols = ["outlet", "period", "period_start", "lexicon", "category", "count", "tokens", "n_docs", "per_1k"]
+    cols = ["outlet", "period", "period_start", "lexicon", "category", "count", "tokens", "n_docs", "per_1k",
+            "ci_low", "ci_high"]
     ok = c.dates.notna().to_numpy()
     if not ok.any():
         return pd.DataFrame(columns=cols)
@@ -191,4 +192,9 @@ def timeline(c: Counts, unit: str) -> pd.DataFrame:
     long["tokens"] = long["tokens"].astype(int)
     with np.errstate(all="ignore"):
         long["per_1k"] = np.where(long["tokens"] > 0, 1000.0 * long["count"] / long["tokens"], np.nan)
+        # exact Poisson (Garwood) per period: hits in one period are few, and a period's documents too
+        lo, hi = confint_poisson(long["count"].to_numpy(float), long["tokens"].to_numpy(float).clip(min=1),
+                                 method="exact-c", alpha=ALPHA)
+        long["ci_low"] = np.where(long["tokens"] > 0, 1000.0 * np.nan_to_num(lo, nan=0.0), np.nan)
+        long["ci_high"] = np.where(long["tokens"] > 0, 1000.0 * hi, np.nan)
     return long[cols].sort_values(["lexicon", "category", "outlet", "period"]).reset_index(drop=True)
