@@ -5,9 +5,12 @@
 Prints, for the contrasts (length-stratified, and topic-adjusted when present):
 - contrasts whose interval lies wholly on the side opposite to their observed counts (an interval
   wholly above 1 although outlet a has the lower crude rate, or wholly below 1 although it has the
-  higher one; a side with zero hits included);
+  higher one): those with a side of zero hits (an error), and those where the stratified estimate
+  itself lies on that side (length or topic mix reverses the crude comparison: not an error);
+  intervals that miss their own estimate (an error);
 - how often the interval and the test disagree: "the interval excludes 1" xor "q < 0.05", over the
-  tested contrasts (also against p < 0.05, which the 95% interval estimates);
+  tested contrasts, for the FCR-adjusted interval (fcr_low/fcr_high, the one that matches q) and the
+  95% interval (ci_low/ci_high; also against p < 0.05, which it matches);
 - how many contrasts are flagged (q < 0.05), crude (length only) and adjusted for topic;
 - rate intervals with at least one hit whose lower end is 0;
 - each outlet's top-10 keyness terms (versus the rest) that are one of its own names or aliases
@@ -23,7 +26,6 @@ import os
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -35,15 +37,27 @@ def contrast_checks(c: pd.DataFrame, suffix: str = "") -> dict:
     lo, hi = c["ci_low" + suffix].astype(float), c["ci_high" + suffix].astype(float)
     ra, rb = c["rate_a"].astype(float), c["rate_b"].astype(float)
     wrong = ((lo > 1) & (ra < rb)) | ((hi < 1) & (ra > rb))
+    est = c["ratio" + suffix].astype(float)
+    # an interval opposite to the crude counts but holding its own stratified estimate is a reversal by
+    # the strata (length or topic mix), not an error; one that misses its own estimate is
+    misses = (lo > est * (1 + 1e-9)) | (hi < est * (1 - 1e-9))
     tested = c["q" + suffix].notna()
     excl = (lo > 1) | (hi < 1)
     sig = c["q" + suffix] < ALPHA
     psig = c["p" + suffix] < ALPHA
     fam_one = c["family"] == "one-vs-rest"
+    out = {}
+    if "fcr_low" + suffix in c.columns:
+        fexcl = (c["fcr_low" + suffix] > 1) | (c["fcr_high" + suffix] < 1)
+        out["disagree_fcr_interval_vs_q"] = int((tested & (fexcl != sig)).sum())
+        out["disagree_fcr_interval_vs_q_rate"] = float((tested & (fexcl != sig)).sum() / max(tested.sum(), 1))
     return {
+        **out,
         "contrasts": int(len(c)),
         "tested": int(tested.sum()),
-        "interval_opposite_to_counts": int(wrong.sum()),
+        "interval_opposite_to_crude_counts": int(wrong.sum()),
+        "of_which_stratified_estimate_on_the_same_side": int((wrong & ~misses & (((est > 1) & (lo > 1)) | ((est < 1) & (hi < 1)))).sum()),
+        "interval_missing_its_own_estimate": int(misses.sum()),
         "zero_side_opposite": int((wrong & ((c["count_a"] == 0) | (c["count_b"] == 0))).sum()),
         "disagree_interval_vs_q": int((tested & (excl != sig)).sum()),
         "disagree_interval_vs_q_rate": float((tested & (excl != sig)).sum() / max(tested.sum(), 1)),
@@ -56,7 +70,7 @@ def contrast_checks(c: pd.DataFrame, suffix: str = "") -> dict:
 
 def alias_terms(config_path: Path | None, manifest: dict) -> dict[str, set[str]]:
     """outlet -> keyness terms of its name's and aliases' words (from the config)."""
-    from framing.analyse import keyness_term
+    from framing.analyse.engine import keyness_term
     from framing.arabic import Normaliser
     from framing.config import load_config
 
@@ -98,7 +112,8 @@ def main(argv=None) -> int:
             "flagged_both": int((one & crude & adj).sum())}
     for key in ("length_stratified", "topic_adjusted"):
         r = report.get(key)
-        if r and (r["interval_opposite_to_counts"] or r["disagree_interval_vs_q_rate"] > 0.02):
+        if r and (r["zero_side_opposite"] or r["interval_missing_its_own_estimate"]
+                  or r.get("disagree_fcr_interval_vs_q_rate", r["disagree_interval_vs_q_rate"]) > 0.02):
             failed = True
     s = pd.read_csv(args.data / "outlet_scores.csv")
     zero_low = s[(s["count"] > 0) & (s["ci_low"] <= 0)]

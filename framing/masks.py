@@ -159,3 +159,46 @@ def keyness_masks(masker: Masker, term_of) -> dict[str, str]:
             if t and len(t) >= 2:
                 out.setdefault(t, e.string)
     return out
+
+
+# letters the normaliser folds together: a mask in normalised spelling matches them all in raw text
+_FOLDS = {"ا": "اأإآٱ", "ي": "يى", "ه": "هة"}
+_MARKS = "[\u064B-\u065F\u0670\u0640]*"  # diacritics and tatweel, which the normaliser drops
+
+
+def _raw_pattern(word: str) -> str:
+    return _MARKS.join(f"[{re.escape(_FOLDS[c])}]" if c in _FOLDS else re.escape(c) for c in word)
+
+
+def phrase_term_counts(masker: Masker, texts_by_outlet, term_of) -> dict[str, dict[str, int]]:
+    """Keyness-term counts that multi-word masks account for, per outlet: for every occurrence of a
+    multi-word mask string (an outlet's name, alias or source line, an agency's name) in a raw
+    text, one count of each of its words' keyness terms. Keyness subtracts them, so that الشرق الأوسط
+    written as a self-name does not count as الشرق and الأوسط, while الشرق elsewhere still counts.
+    ``texts_by_outlet``: (outlet, raw text) pairs."""
+    phrases: dict[str, list[str]] = {}
+    for e in masker.entries:
+        words = normalise_text(e.string, masker.normaliser).split(" ")
+        if len(words) > 1:
+            terms = [term_of(w) for w in words]
+            phrases.setdefault(" ".join(words), [t for t in terms if t])
+    if not phrases:
+        return {}
+    alts = []
+    for norm in sorted(phrases, key=len, reverse=True):
+        words = norm.split(" ")
+        first = words[0]
+        head = _raw_pattern(first)
+        if first.startswith("ال") and len(first) > 3:  # after ل the article's alef goes: لل
+            head = f"(?:{head}|ل{_MARKS}ل{_MARKS}{_raw_pattern(first[2:])})"
+        alts.append(r"\s+".join([head] + [_raw_pattern(w) for w in words[1:]]))
+    order = sorted(phrases, key=len, reverse=True)
+    regex = re.compile(r"(?<!\w)[وف]?[بلك]?(?:" + "|".join(f"({a})" for a in alts) + r")(?!\w)")
+    out: dict[str, dict[str, int]] = {}
+    for outlet, text in texts_by_outlet:
+        for m in regex.finditer(text):
+            terms = phrases[order[m.lastindex - 1]]
+            counts = out.setdefault(outlet, {})
+            for t in terms:
+                counts[t] = counts.get(t, 0) + 1
+    return out

@@ -118,9 +118,9 @@ def run(
         out = stats.compute(docs_frame, result.tables["matches"], result.tables["lexicon_entries"],
                             outlet_terms, cfg.stats, cfg.seed, outlet_names,
                             doc_topics=dominant_topics(result.tables.get("topic_units")),
-                            masked_terms=_keyness_masks(cfg, docs, normaliser))
+                            **_keyness_masks(cfg, docs, analysed, normaliser))
         _absorb(result, "stats", out)
-        from framing.analyse import keyness_term
+        from framing.analyse.engine import keyness_term
         from framing.stats.spelling import add_display
 
         add_display(result.tables.get("keyness"), [d.text for d in analysed], normaliser, keyness_term)
@@ -141,12 +141,14 @@ def run(
     return result
 
 
-def _keyness_masks(cfg: StudyConfig, docs, normaliser: Normaliser) -> dict[str, str]:
+def _keyness_masks(cfg: StudyConfig, docs, analysed, normaliser: Normaliser) -> dict:
     """Words naming an outlet or a credited agency, left out of keyness (framing/masks.py)."""
-    from framing.analyse import keyness_term
-    from framing.masks import build_masker, keyness_masks
+    from framing.analyse.engine import keyness_term
+    from framing.masks import build_masker, keyness_masks, phrase_term_counts
 
-    return keyness_masks(build_masker(docs, cfg, normaliser), keyness_term)
+    masker = build_masker(docs, cfg, normaliser)
+    return {"masked_terms": keyness_masks(masker, keyness_term),
+            "masked_counts": phrase_term_counts(masker, ((d.outlet, d.text) for d in analysed), keyness_term)}
 
 
 def _read_corpus(cfg: StudyConfig, progress: Progress) -> list:

@@ -183,3 +183,28 @@ def test_pearson_curve_agrees_with_monte_carlo_permutations(n_docs, rate, disp):
                 assert abs(np.log(pc / pm)) < 0.3 or abs(pc - pm) < 0.01, (pc, pm)
             elif pm > 0.002:
                 assert "Monte-Carlo" in method
+
+
+def test_fcr_interval_excludes_one_exactly_when_q_is_small():
+    rng = np.random.default_rng(2)
+    rows, matches = [], []
+    for outlet, n in (("a", 150), ("b", 150), ("c", 150)):
+        for i in range(n):
+            tok = int(rng.integers(150, 600))
+            rows.append((f"{outlet}{i}", outlet, tok, "2024-01-01"))
+            for k in range(8):
+                rate = 3.0 * (1.0 + 0.25 * k if outlet == "a" else 1.0)
+                matches += [(f"{outlet}{i}", outlet, "s", "lex", f"c{k}", f"e{k}", "w", 0, 1, "")] * int(
+                    rng.poisson(tok * rate / 1000 * rng.gamma(2.0, 0.5)))
+    docs = pd.DataFrame(rows, columns=["doc_id", "outlet", "n_tokens", "date"])
+    matches = pd.DataFrame(matches, columns=["doc_id", "outlet", "source", "lexicon", "category", "entry", "surface",
+                                             "start", "end", "sentence"])
+    lex = pd.DataFrame([("lex", "frames", f"c{k}", f"C{k}", "", f"e{k}", "") for k in range(8)],
+                       columns=["lexicon", "kind", "category", "category_label", "category_label_ar", "entry", "gloss"])
+    c = compute(docs, matches, lex, {}, OPTS, 1, {}).tables["contrasts"]
+    curve = c[c["p_method"].str.contains("three-moment")]
+    assert len(curve) > 30 and 5 < curve["significant"].sum() < len(curve)
+    excl = (curve["fcr_low"] > 1) | (curve["fcr_high"] < 1)
+    assert (excl == curve["significant"]).all()
+    assert (curve["fcr_low"] <= curve["ci_low"] + 1e-12).all() and (curve["fcr_high"] >= curve["ci_high"] - 1e-12).all()
+    assert set(c["fdr_family"]) == {"summary", "pairwise"}

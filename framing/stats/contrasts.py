@@ -21,11 +21,12 @@ COLUMNS = [
     "family", "lexicon", "kind", "category", "category_label", "outlet_a", "outlet_a_name", "outlet_b",
     "outlet_b_name", "count_a", "count_b", "tokens_a", "tokens_b", "n_docs_a", "n_docs_b", "rate_a", "rate_b",
     "ratio", "ci_low", "ci_high", "ci_method", "ratio_crude", "z", "p", "p_method", "p_display", "q", "significant",
-    "fdr_family", "warning",
+    "fdr_family", "fcr_low", "fcr_high", "warning",
 ]
 # with the topic stage: the same contrast stratified by topic and length
 TOPIC_COLUMNS = ["ratio_topic", "ci_low_topic", "ci_high_topic", "ci_method_topic", "p_topic", "p_method_topic",
-                 "p_display_topic", "q_topic", "significant_topic", "fdr_family_topic", "topic_strata"]
+                 "p_display_topic", "q_topic", "significant_topic", "fdr_family_topic", "fcr_low_topic",
+                 "fcr_high_topic", "topic_strata"]
 CURVE_FLOOR = 1e-6  # curve p-values below this are reported as a bound: the tail is not checked that far
 SCORE_CI = "permutation-test inversion (Mantel-Haenszel)"
 EXACT_CI = "exact conditional (Clopper-Pearson, design-effect adjusted)"
@@ -76,7 +77,11 @@ def contrast(X, tok, in_a, opts, rng, strata=None) -> dict:
     ca, cb = sa.sum(0), sb.sum(0)
     method = res["method"].astype(str)
     with np.errstate(all="ignore"):
-        deff = np.maximum(1.0, np.nan_to_num(res["var"] / ratio.poisson_score_variance(sa, sb, ta, tb), nan=1.0))
+        # design effect of the test, at most the mean number of hits per document with a hit (a design
+        # effect cannot exceed the mean cluster size, Kish 1965)
+        cluster = np.maximum(1.0, (ca + cb) / np.maximum((X > 0).sum(0), 1))
+        deff = np.nan_to_num(res["var"] / ratio.poisson_score_variance(sa, sb, ta, tb), nan=1.0, posinf=1.0)
+        deff = np.clip(deff, 1.0, cluster)
     exact = ((np.minimum(ca, cb) < max(opts.min_hits, 1)) | (np.char.find(method, "Monte-Carlo") >= 0)
              | ~np.char.startswith(method, "permutation") | ~(np.isfinite(rr) & (rr > 0)))
 
@@ -145,6 +150,25 @@ def compute_contrasts(c: Counts, opts, names: dict, rng: np.random.Generator,
     info = {"one_vs_rest_tests": int(((out["family"] == "one-vs-rest") & tested).sum()),
             "pairwise_tests": int(((out["family"] == "pairwise") & tested).sum())}
     return out, notes, {**info, "_intervals": intervals}
+
+
+def add_fcr_intervals(out: pd.DataFrame, intervals: list, alphas: dict[str, float], n_cols: int) -> None:
+    """fcr_low / fcr_high (and _topic): each tested contrast's interval at its family's FCR level
+    (``fdr.fcr_alpha``), in place. Rows are in comparison order, n_cols rows per comparison."""
+    for j, suffix in enumerate(("", "_topic")):
+        if "fdr_family" + suffix not in out.columns:
+            continue
+        lo, hi = np.full(len(out), np.nan), np.full(len(out), np.nan)
+        alpha = out["fdr_family" + suffix].map(alphas).to_numpy(dtype=float)  # NaN: untested
+        for i, fns in enumerate(intervals):
+            rows = slice(i * n_cols, (i + 1) * n_cols)
+            a = alpha[rows]
+            if fns[j] is None or np.isnan(a).all():
+                continue
+            lo[rows], hi[rows] = fns[j](np.where(np.isnan(a), ALPHA, a))
+        tested = ~np.isnan(alpha)
+        out["fcr_low" + suffix] = np.where(tested, lo, np.nan)
+        out["fcr_high" + suffix] = np.where(tested, hi, np.nan)
 
 
 def topic_strata(topics: np.ndarray, tok: np.ndarray, n_length: int) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""False discovery rate families: which tests are corrected together.
+"""False discovery rate families: which tests are corrected together, and intervals that match them.
 
 The summary's claims (headlines) are one-vs-rest rate differences and naming preferences, so those
 tests form one Benjamini-Hochberg family, ``summary``: every tested one-vs-rest contrast (in its
@@ -31,6 +31,7 @@ def assign(contrasts: pd.DataFrame, naming: pd.DataFrame, fdr: float) -> dict:
     """q, significant and fdr_family columns in place on both tables; returns the families' sizes."""
     topic = "p_topic" in contrasts.columns
     sizes: dict[str, int] = {}
+    rejected: dict[str, int] = {}
     for suffix in ("", "_topic") if topic else ("",):
         contrasts["q" + suffix] = np.nan
         contrasts["fdr_family" + suffix] = ""
@@ -58,6 +59,7 @@ def assign(contrasts: pd.DataFrame, naming: pd.DataFrame, fdr: float) -> dict:
         nm_idx = sub.index
         p_parts.append(np.array([sub["p"].iloc[rows[0]] for rows in nm_groups.values()], dtype=float))
     q = _bh(np.concatenate(p_parts), fdr)
+    rejected[SUMMARY] = int((q < fdr).sum())
     n1 = int(ok.sum())
     put(contrasts, contrasts.index[ok], primary, SUMMARY, q[:n1])
     if nm_groups is not None:
@@ -71,10 +73,20 @@ def assign(contrasts: pd.DataFrame, naming: pd.DataFrame, fdr: float) -> dict:
             fams.append((one, "one-vs-rest, length only"))
         for sel, fam in fams:
             ok = sel & _tested(contrasts["p" + suffix], contrasts["p_method" + suffix])
-            put(contrasts, contrasts.index[ok], suffix, fam, _bh(contrasts.loc[ok, "p" + suffix].to_numpy(float), fdr))
-            sizes[fam] = int(ok.sum())
+            q = _bh(contrasts.loc[ok, "p" + suffix].to_numpy(float), fdr)
+            put(contrasts, contrasts.index[ok], suffix, fam, q)
+            sizes[fam], rejected[fam] = int(ok.sum()), int((q < fdr).sum())
     for suffix in ("", "_topic") if topic else ("",):
         contrasts["significant" + suffix] = contrasts["q" + suffix] < fdr
     if naming is not None and not naming.empty:
         naming["significant"] = naming["q"] < fdr
-    return sizes
+    return {f: {"tests": sizes[f], "significant": rejected[f]} for f in sizes}
+
+
+def fcr_alpha(families: dict, fdr: float) -> dict[str, float]:
+    """Per family, the error rate of intervals that keep the false coverage-statement rate at ``fdr``
+    over the contrasts selected by BH (Benjamini & Yekutieli 2005, JASA 100:71-81): R of m tests
+    selected -> intervals at level 1 - R * fdr / m (R = 1 when none is selected). A test with p below
+    R * fdr / m is exactly one with q below fdr, so such an interval excludes 1 exactly when q < fdr
+    (where the interval inverts the test)."""
+    return {f: fdr * max(v["significant"], 1) / max(v["tests"], 1) for f, v in families.items()}

@@ -53,7 +53,9 @@ def split_proclitics(vocab: np.ndarray, totals: np.ndarray) -> np.ndarray:
 
 
 def term_matrix(outlet_terms: dict, outlets: list[str], min_count: int,
-                masked: dict | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
+                masked: dict | None = None, masked_counts: dict | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Outlets x terms counts. masked: terms left out; masked_counts: {outlet: {term: n}} counts
+    subtracted (the words of multi-word self-names and credits where they occur as such)."""
     keys, vals, grp = [], [], []
     for g, o in enumerate(outlets):
         cnt = outlet_terms.get(o) or {}
@@ -70,6 +72,13 @@ def term_matrix(outlet_terms: dict, outlets: list[str], min_count: int,
     merged = int((target != np.arange(len(vocab))).sum())
     Y = np.zeros((len(outlets), len(vocab)))
     np.add.at(Y, (np.asarray(grp), target[codes]), np.asarray(vals, dtype=float))
+    if masked_counts:
+        index = {t: i for i, t in enumerate(vocab)}
+        for g, o in enumerate(outlets):
+            for t, n in (masked_counts.get(o) or {}).items():
+                if t in index:
+                    Y[g, target[index[t]]] -= n
+        np.maximum(Y, 0.0, out=Y)
     stops = stopword_set()
     is_stop = np.fromiter((("+" in t) or is_stopword(t, stops) for t in vocab), dtype=bool, count=len(vocab))
     masked = masked or {}
@@ -92,12 +101,13 @@ def log_odds(y_i: np.ndarray, y_j: np.ndarray, alpha: np.ndarray) -> tuple[np.nd
     return delta, delta / np.sqrt(var)
 
 
-def compute_keyness(outlet_terms: dict, outlets: list[str], opts, names: dict,
-                    masked: dict | None = None) -> tuple[pd.DataFrame, list[str], dict]:
-    """masked: {term: why} left out (outlet self-names, agency credits: see ``framing.masks``)."""
+def compute_keyness(outlet_terms: dict, outlets: list[str], opts, names: dict, masked: dict | None = None,
+                    masked_counts: dict | None = None) -> tuple[pd.DataFrame, list[str], dict]:
+    """masked: {term: why} left out (one-word outlet self-names, agency credits: see ``framing.masks``);
+    masked_counts: {outlet: {term: n}} subtracted (the words of multi-word self-names where they occur)."""
     notes: list[str] = []
     present = [o for o in outlets if sum((outlet_terms.get(o) or {}).values()) > 0]
-    Y, vocab, info = term_matrix(outlet_terms, present, opts.keyness_min_count, masked)
+    Y, vocab, info = term_matrix(outlet_terms, present, opts.keyness_min_count, masked, masked_counts)
     if info["masked_terms"]:
         notes.append(f"{len(info['masked_terms'])} words that name an outlet or a credited agency are left out of "
                      "keyness (" + ", ".join(sorted(info["masked_terms"])[:12])

@@ -65,7 +65,9 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "is given instead (for zero hits: from 0 to 3,689 divided by the outlet's word count, per 1,000 "
             "words). With fewer than "
             f"{o.min_docs} documents the bootstrap cannot see how much documents differ, so its interval is widened "
-            "to the exact Poisson interval wherever that is wider (ci_method says which).",
+            "to the exact Poisson interval wherever that is wider (ci_method says which). A rate with hits never "
+            "has a lower end of 0: it is at least the exact Poisson lower end for the number of documents with a "
+            "hit.",
             "No bootstrap interval is exact. In simulations with strongly clustered hits "
             "(benchmarks/coverage_stats.py), intervals from a few tens of documents per outlet were somewhat too "
             "short, covering the true rate less often than 95% of the time, and reached 95% from about 150 "
@@ -89,9 +91,17 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "sides in the bins where both have documents, outlet a's count is binomial with share "
             "T_a rho / (T_a rho + T_b) per bin; Clopper-Pearson bounds on the mean share are mapped to rho, after "
             "dividing the counts by the test's design effect (its shuffle variance over the variance it would have "
-            "if hits were independent, at least 1; Rao & Scott 1992), so that clustered hits widen it. An outlet "
+            "if hits were independent; Rao & Scott 1992), at least 1 and at most the mean number of hits per "
+            "document with a hit (a design effect cannot exceed the mean cluster size), so that clustered hits "
+            "widen it. An outlet "
             "with no hits gets the bound 0 on its side: no interval lies wholly on the side opposite to the counts. "
-            "ci_method says which interval each contrast has. The Greenland-Robins (1985) standard error of the log "
+            "ci_method says which interval each contrast has. A 95% interval is a statement about one contrast; "
+            "q is about the whole family, so a 95% interval can exclude 1 while q is above the false discovery "
+            "rate. fcr_low and fcr_high give, for every tested contrast, the interval that matches q: the same "
+            "interval at the level 1 - R x FDR / m, where R of the m tests of its family are significant "
+            "(Benjamini & Yekutieli 2005, false coverage-statement rate); it excludes 1 exactly when q is below the "
+            "false discovery rate (for p-values read from the curve). The Greenland-Robins (1985) standard error of "
+            "the log "
             "ratio ignores clustering, so it is not used.",
             "The p-value comes from a two-sided permutation test over documents: under the null hypothesis the "
             "outlet labels of the compared documents are exchangeable, so they are shuffled, keeping each "
@@ -129,8 +139,8 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "counting the observed labelling as one shuffle, capped at 1, so it is never below "
             f"{2 / (o.permutations + 1):.1g}. The column p_method says which branch gave each p-value, and the "
             "report shows it beside every p (p_display): 'Pearson III curve' or 'Monte-Carlo, N permutations'. "
-            "A simulated p at its floor is shown as '≤ floor'; a curve p below 1e-6 as '< 1e-06', since the "
-            "curve's far tail is not checked against simulations (tests/test_stats_ratio.py checks it against "
+            "A simulated p at its floor is shown as a bound (at most the floor), and so is a curve p below 1e-6 "
+            "(less than 1e-06), since the curve's far tail is not checked against simulations (tests/test_stats_ratio.py checks it against "
             "20,000 shuffles over a grid of sparse and dense cases, where p is above 0.002).",
         ]},
         {"title": "Multiple comparisons", "paragraphs": [
@@ -184,6 +194,8 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "stays, as زير is rare). Words that name an outlet or a credited agency (the one-word outlet names "
             "and aliases of the config, one-word source lines, one-word agency names such as واس; the same list "
             "the outlet classifier masks) are left out: they show who wrote a text, not how it frames events. "
+            "Where a longer name or credit occurs (الشرق الأوسط, عين اليوم, وكالة الأنباء السعودية), its words are "
+            "not counted there; elsewhere they count as usual. "
             "Function words "
             "from the project's own Arabic stopword list (framing/stats/stopwords_ar.txt), and words used fewer "
             f"than {o.keyness_min_count} times in the whole corpus, are left out. Each comparison lists its "

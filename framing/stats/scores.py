@@ -52,6 +52,11 @@ def outlet_scores(c: Counts, rep: np.ndarray, opts, names: dict) -> pd.DataFrame
                 el, eh = (1000.0 * x for x in confint_poisson(cnt, tok, method="exact-c", alpha=ALPHA))
                 l, h = min(l, el), max(h, eh)
                 method = "bootstrap widened to exact Poisson (few documents)"
+            if cnt > 0 and np.isfinite(l):
+                # hits were seen, so the rate is not 0: the lower end is at least the exact Poisson lower
+                # end for the number of documents with a hit (each holds at least one hit), which
+                # resamples that miss those few documents would otherwise pull to 0
+                l = max(l, 1000.0 * confint_poisson(hit_docs[g, k], tok, method="exact-c", alpha=ALPHA)[0])
             warn = _score_warning(n_docs[g], cnt, hit_docs[g, k], opts)
             rows.append((outlet, names.get(outlet, outlet), c.categories.at[k, "lexicon"],
                          c.categories.at[k, "kind"], c.categories.at[k, "category"],

@@ -18,7 +18,7 @@ import pandas as pd
 def written_spellings(texts: list[str], normaliser, terms: set[str], term_of) -> dict[str, str]:
     """{term: its most frequent written spelling} for the ``terms`` found in ``texts`` (ties: the
     spelling first in code-point order). ``term_of`` maps a normalised word to its keyness term."""
-    from framing.tokens import Vocabulary, tokenize_batch
+    from framing.analyse.tokens import Vocabulary, tokenize_batch
 
     if not terms or not texts:
         return {}

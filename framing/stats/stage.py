@@ -18,9 +18,11 @@ METHODS = methods()
 
 def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, outlet_terms: dict,
             options: StatsOptions | None = None, seed: int = 0, outlet_names: dict | None = None,
-            doc_topics: dict | None = None, masked_terms: dict | None = None) -> StageOutput:
+            doc_topics: dict | None = None, masked_terms: dict | None = None,
+            masked_counts: dict | None = None) -> StageOutput:
     """doc_topics: {doc_id: topic} from the topic stage (contrasts are then also adjusted for topic);
-    masked_terms: {keyness term: why} left out of keyness (outlet self-names, credits)."""
+    masked_terms: {keyness term: why} left out of keyness (one-word outlet self-names, credits);
+    masked_counts: {outlet: {term: n}} keyness counts of multi-word self-names, subtracted."""
     from framing.stats import contrasts as con
     from framing.stats import fdr
     from framing.stats import headlines as hl
@@ -56,9 +58,10 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
     if doc_topics:
         topics = pd.Series(c.doc_ids).map(doc_topics).fillna(-2).to_numpy(dtype=np.int64)
     contrasts, con_notes, con_info = con.compute_contrasts(c, opts, names, np.random.default_rng(perm_ss), topics)
-    con_info.pop("_intervals", None)
+    intervals = con_info.pop("_intervals", [])
     families = fdr.assign(contrasts, tables["naming_shares"], opts.fdr) if not contrasts.empty else {}
     if not contrasts.empty:
+        con.add_fcr_intervals(contrasts, intervals, fdr.fcr_alpha(families, opts.fdr), len(con.test_columns(c)))
         contrasts = contrasts[con.COLUMNS + (con.TOPIC_COLUMNS if topics is not None else [])]
         con_info.update(_significance(contrasts, topics is not None))
     tables["naming_shares"]["fdr_family"] = tables["naming_shares"].get("fdr_family", "")
@@ -67,7 +70,8 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
     timings["contrasts"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    keyness, key_notes, key_info = kn.compute_keyness(outlet_terms or {}, c.outlets, opts, names, masked_terms)
+    keyness, key_notes, key_info = kn.compute_keyness(outlet_terms or {}, c.outlets, opts, names, masked_terms,
+                                                    masked_counts)
     tables["keyness"] = keyness
     notes += key_notes
     timings["keyness"] = time.perf_counter() - t
