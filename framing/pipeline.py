@@ -121,9 +121,9 @@ def run(
                             **_keyness_masks(cfg, docs, analysed, normaliser))
         _absorb(result, "stats", out)
         from framing.analyse.engine import keyness_term
-        from framing.stats.spelling import add_display
+        from framing.stats.spelling import add_displays
 
-        add_display(result.tables.get("keyness"), [d.text for d in analysed], normaliser, keyness_term)
+        add_displays(result.tables, [d.text for d in analysed], normaliser, keyness_term)
 
     result.manifest = {**_manifest(cfg, lexicons, normaliser, docs, timings), "outlet_names": outlet_names,
                        "stages": result.manifest.get("stages", {})}

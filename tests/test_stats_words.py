@@ -52,6 +52,13 @@ def test_terms_are_shown_in_their_most_frequent_written_spelling():
     spell = written_spellings(texts, norm, {t_terror, t_dead}, keyness_term)
     assert t_terror != "إرهابية" and spell[t_terror] == "إرهابية"
     assert spell[t_dead] == "قتلى"
+    from framing.stats.spelling import add_displays
+
+    tables = {"keyness": pd.DataFrame({"term": [t_terror, "غائب"]}),
+              "outlet_features": pd.DataFrame({"feature": [f"عمليه {t_terror}", "رهاب"], "kind": ["word", "char"]})}
+    add_displays(tables, texts, norm, keyness_term)
+    assert tables["keyness"]["display"].tolist() == ["إرهابية", "غائب"]
+    assert tables["outlet_features"]["display"].tolist() == ["عملية إرهابية", "رهاب"]
 
 
 def test_bars_from_few_mentions_are_hollow_with_their_count():

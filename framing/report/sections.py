@@ -17,6 +17,9 @@ from framing.stats.keyness import Z_DISTINCTIVE
 SCORE_COLUMNS = ["outlet", "category_label", "count", "tokens", "per_1k", "ci_low", "ci_high", "doc_share"]
 
 
+ADJUSTMENT_NOTES = ("Adjusted for topic", "Adjustment changes")  # framing/stats/headlines.py adjustment_notes
+
+
 def summary(ctx: Ctx) -> Section:
     s = Section("summary", "Summary")
     docs = ctx.table("documents")
@@ -29,6 +32,9 @@ def summary(ctx: Ctx) -> Section:
             "documents": len(docs), "analysed": len(analysed), "skipped": len(docs) - len(analysed),
             "words": words, "hits": 0 if matches is None else len(matches),
         }
+    # topic adjustment leads: how many differences hold within the same topics, and which ones it changes
+    adjusted = [n for n in ctx.notes("stats") if n.startswith(ADJUSTMENT_NOTES)]
+    s.blocks += [Block("p", n) for n in adjusted]
     head = ctx.table("headlines")
     if head is not None and not head.empty:
         text_col = next((c for c in ("text", "headline", "sentence", "summary") if c in head.columns), None)
@@ -49,7 +55,7 @@ def summary(ctx: Ctx) -> Section:
         if head is not None and ctx.has("contrasts"):
             s.empty = (f"No outlet differs from the others clearly enough for a headline (no one-vs-rest contrast "
                        f"with q < {ctx.fdr:g}); see the contrasts below for the estimates and their uncertainty.")
-    notes = ctx.notes("stats")
+    notes = [n for n in ctx.notes("stats") if not n.startswith(ADJUSTMENT_NOTES)]
     if notes:
         s.blocks.append(Block("notes", notes, title="Caveats from the statistics stage"))
     return s
@@ -356,6 +362,9 @@ def classifiers(ctx: Ctx) -> Section:
         df = ctx.table(name)
         if df is None or df.empty:
             continue
+        if name == "outlet_features" and "display" in df.columns:  # written spellings, not normalised keys
+            df = df.assign(feature=df["display"].where(df["display"].astype(str) != "", df["feature"])).drop(
+                columns="display")
         if name == "outlet_confusion":
             fig = _confusion(ctx, df)
             if fig is not None:

@@ -235,10 +235,12 @@ def _sparse_mc(x: np.ndarray, tok: np.ndarray, hit_rows: np.ndarray, label: np.n
     U = np.zeros(R)
     hit_label = label[hit_rows]
     for s, (Ps, ms, tok_sum, tok_sq) in enumerate(strata_info):
-        if ms == 0:
-            continue
+        if ms == 0 or ms == Ps:
+            continue  # the stratum's part of U is its residual sum, 0 with the stratum's own rate
         hrows = hit_rows[hit_label == s]
         H = len(hrows)
+        if H == 0:
+            continue  # no hits: the stratum's rate is 0 and so is its part of U
         c_hit, n_hit = x[hrows], tok[hrows]
         h = rng.hypergeometric(ms, Ps - ms, H, size=R) if H else np.zeros(R, dtype=np.int64)
         flip = 2 * ms > Ps  # draw the hit documents of the smaller side: fewer Floyd steps

@@ -1,4 +1,5 @@
-"""Words as readers write them: the most frequent written spelling of each keyness term.
+"""Words as readers write them: the most frequent written spelling of each keyness term (and of
+each word of the outlet classifier's word features).
 
 Keyness counts normalised terms (ة folded into ه, ى into ي, hamzas on alef dropped, clitics split
 off), which look misspelt when shown (ارهابيه for إرهابية). Each term is shown in the spelling it is
@@ -15,23 +16,30 @@ import numpy as np
 import pandas as pd
 
 
-def written_spellings(texts: list[str], normaliser, terms: set[str], term_of) -> dict[str, str]:
-    """{term: its most frequent written spelling} for the ``terms`` found in ``texts`` (ties: the
-    spelling first in code-point order). ``term_of`` maps a normalised word to its keyness term."""
+def surface_counts(texts: list[str], normaliser) -> tuple[list[str], list[str], np.ndarray]:
+    """Every distinct written word of ``texts``, its normalised form and how often it occurs."""
     from framing.analyse.tokens import Vocabulary, tokenize_batch
 
-    if not terms or not texts:
-        return {}
     vocab = Vocabulary(normaliser)
-    ids = tokenize_batch(texts, vocab).ids
-    counts = np.bincount(ids, minlength=len(vocab))
+    ids = tokenize_batch(texts, vocab).ids if texts else np.zeros(0, dtype=np.int64)
+    return vocab.surfaces, vocab.norms, np.bincount(ids, minlength=len(vocab))
+
+
+def written_spellings(texts, normaliser, terms: set[str], term_of, counted=None) -> dict[str, str]:
+    """{term: its most frequent written spelling} for the ``terms`` found in ``texts`` (ties: the
+    spelling first in code-point order). ``term_of`` maps a normalised word to its term (the keyness
+    term; the identity for the words of classifier features). ``counted``: ``surface_counts`` of the
+    texts, when already computed."""
+    if not terms:
+        return {}
+    surfaces, norms, counts = counted if counted is not None else surface_counts(list(texts), normaliser)
     tally: dict[str, dict[str, int]] = defaultdict(dict)
     for sid in np.flatnonzero(counts).tolist():
-        norm = vocab.norms[sid]
+        norm = norms[sid]
         term = term_of(norm) if norm else ""
         if term not in terms:
             continue
-        surface, cut = vocab.surfaces[sid], len(norm) - len(term)
+        surface, cut = surfaces[sid], len(norm) - len(term)
         if cut and (len(surface) != len(norm) or not norm.endswith(term)):
             continue
         spelled = surface[cut:]
@@ -39,12 +47,26 @@ def written_spellings(texts: list[str], normaliser, terms: set[str], term_of) ->
     return {t: min(sp.items(), key=lambda kv: (-kv[1], kv[0]))[0] for t, sp in tally.items()}
 
 
-def add_display(keyness: pd.DataFrame, texts: list[str], normaliser, term_of) -> None:
-    """A ``display`` column on the keyness table, in place: the written spelling of each term (the
-    term itself where no token spells it)."""
-    if keyness is None or keyness.empty:
-        if keyness is not None:
-            keyness["display"] = pd.Series(dtype=object)
+def add_displays(tables: dict, texts: list[str], normaliser, term_of) -> None:
+    """A ``display`` column, in place, wherever readers see words: keyness terms (``term``) and the
+    word features of the outlet classifier (``outlet_features``, kind "word": each word of the
+    n-gram). Character n-gram features have no written form and keep their normalised letters."""
+    key = tables.get("keyness")
+    feats = tables.get("outlet_features")
+    want_key = set(key["term"].astype(str)) if key is not None and not key.empty else set()
+    is_word = (feats["kind"].astype(str) == "word") if feats is not None and not feats.empty and "kind" in feats else None
+    want_feat = ({w for f in feats.loc[is_word, "feature"].astype(str) for w in f.split()}
+                 if is_word is not None else set())
+    if not want_key and not want_feat:
+        for t in (key, feats):
+            if t is not None and "display" not in t.columns:
+                t["display"] = pd.Series(dtype=object)
         return
-    spell = written_spellings(texts, normaliser, set(keyness["term"].astype(str)), term_of)
-    keyness["display"] = [spell.get(t, t) for t in keyness["term"].astype(str)]
+    counted = surface_counts(texts, normaliser)
+    if key is not None:
+        spell = written_spellings(None, normaliser, want_key, term_of, counted)
+        key["display"] = [spell.get(t, t) for t in key["term"].astype(str)]
+    if is_word is not None:
+        spell = written_spellings(None, normaliser, want_feat, lambda n: n, counted)
+        feats["display"] = [" ".join(spell.get(w, w) for w in f.split()) if word else f
+                            for f, word in zip(feats["feature"].astype(str), is_word)]
