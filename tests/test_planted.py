@@ -4,10 +4,13 @@ framing/demo/planted.yaml lists, machine-readably, the framing differences writt
 corpus on purpose. Run through the whole pipeline (framing.run), the statistics must find each of
 them at q < 0.05 in the planted direction, one-vs-rest and against every other outlet, and flag no
 category or naming axis that was not planted. The same checks also run on a direct path (a minimal
-reader, the lexicon matcher, framing.stats.compute) that does not depend on the corpus stage.
+reader, the lexicon matcher, framing.stats.compute) that does not depend on the corpus stage, and on
+the contrasts compared within the same topics (the pipeline with the topic stage).
 """
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
@@ -84,9 +87,20 @@ def _direct_run(planted):
     return _Tables({**out.tables, "documents": docs.assign(status="analysed")})
 
 
-@pytest.fixture(scope="module", params=["pipeline", "direct"])
+def _within_topics_run():
+    """The pipeline with the topic stage: the contrasts compared within the same topics (columns
+    ending in _topic) must find the same planted differences, and nothing else."""
+    res = framing.run(DEMO_CONFIG, write=False, topics=True, classify=False)
+    c = res.tables["contrasts"]
+    assert "q_topic" in c.columns, "the topic stage ran but the contrasts were not adjusted for topic"
+    res.tables["contrasts"] = c.assign(**{k: c[f"{k}_topic"] for k in ("ratio", "ci_low", "ci_high", "q")})
+    return res
+
+
+@pytest.fixture(scope="module", params=["pipeline", "direct", "within topics"])
 def result(request, planted):
-    res = _pipeline_run() if request.param == "pipeline" else _direct_run(planted)
+    runs = {"pipeline": _pipeline_run, "direct": lambda: _direct_run(planted), "within topics": _within_topics_run}
+    res = runs[request.param]()
     outlets = set(res.tables["documents"].query("status == 'analysed'")["outlet"])
     expected = {d["outlet"] for d in planted["differences"]} | {n["outlet"] for n in planted["naming"]}
     missing = expected - outlets
@@ -123,7 +137,8 @@ def test_every_planted_rate_difference_is_found_against_each_other_outlet(result
                          | ((pw["outlet_a"] == other) & (pw["outlet_b"] == d["outlet"])))]
             assert len(rows) == 1, (d, other)
             row = rows.iloc[0]
-            ratio = row["ratio"] if row["outlet_a"] == d["outlet"] else 1 / row["ratio"]
+            ratio = row["ratio"] if row["outlet_a"] == d["outlet"] else (
+                math.inf if row["ratio"] == 0 else 1 / row["ratio"])  # a zero side: 0 or unbounded
             assert row["q"] < Q, f"{d['outlet']} vs {other} on {d['category']}: q={row['q']:.3g}"
             assert (ratio > 1) == _higher(d["direction"])
 
