@@ -57,7 +57,7 @@ def main() -> None:
         for seed in range(n):
             docs, matches, lex = scenario(name, seed)
             c = run(docs, matches, lex, opts=OPTS, seed=seed).tables["contrasts"]
-            c = c[c["p_method"].str.startswith("permutation")]
+            c = c[c["p_method"].str.startswith(("permutation", "exact conditional"))]
             ps += list(c["p"])
             meth += list(c["p_method"])
             ok = c["ratio"].notna()

@@ -9,7 +9,7 @@ import pytest
 from scipy import stats as sps
 
 from framing.stats import StatsOptions, compute, ratio, resample
-from framing.stats.contrasts import contrast, p_display
+from framing.stats.contrasts import EXACT_TEST, contrast, p_display
 
 OPTS = StatsOptions(bootstrap=100, permutations=2000)
 
@@ -65,6 +65,8 @@ def test_interval_never_lies_on_the_side_opposite_to_the_counts():
         crude_a, crude_b = ca / ta.sum(), cb / tb.sum()
         assert not (lo > 1 and crude_a < crude_b) and not (hi < 1 and crude_a > crude_b), (case, ca, cb, lo, hi)
         assert lo <= rr * (1 + 1e-9) and rr <= hi * (1 + 1e-9), (case, lo, rr, hi)
+        if res["p_method"][0] == EXACT_TEST:  # the exact test and the exact interval: one decision
+            assert (lo > 1 or hi < 1) == (res["p"][0] < 0.05), (case, lo, hi, res["p"][0])
         if ca == 0:
             assert lo == 0 and hi < np.inf
         if cb == 0:

@@ -20,7 +20,7 @@ SUMMARY = "summary"
 
 
 def _tested(p: pd.Series, method: pd.Series) -> pd.Series:
-    return method.astype(str).str.startswith("permutation") & p.notna()
+    return method.astype(str).str.startswith(("permutation", "exact conditional")) & p.notna()
 
 
 def _bh(p: np.ndarray, fdr: float) -> np.ndarray:

@@ -10,8 +10,9 @@ TESTS = {
                        "permutation test; exact conditional (Clopper-Pearson, design-effect adjusted) with few hits "
                        "on a side or sparse counts; crude ratio beside it",
     "contrast_test": "two-sided document permutation test of the Poisson score statistic, labels permuted within "
-                     "document-length bins: Pearson type III approximation with the exact permutation mean, "
-                     "variance and skewness; Monte-Carlo permutations for sparse counts",
+                     "document-length bins (and topics): Pearson type III approximation with the exact permutation "
+                     "mean, variance and skewness; with few hits on a side or sparse counts, the exact conditional "
+                     "binomial test (design-effect adjusted) that matches the exact interval",
     "multiplicity": "Benjamini-Hochberg false discovery rate; one family for everything the summary claims "
                     "(one-vs-rest contrasts, topic-adjusted when topics ran, and naming tests), pairwise apart",
     "keyness": "weighted log-odds ratio with informative Dirichlet prior (Monroe, Colaresi & Quinn 2008)",
@@ -95,6 +96,11 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "document with a hit (a design effect cannot exceed the mean cluster size), so that clustered hits "
             "widen it. An outlet "
             "with no hits gets the bound 0 on its side: no interval lies wholly on the side opposite to the counts. "
+            "These contrasts are also tested in that same model (p_method 'exact conditional binomial, design-effect "
+            "adjusted': twice the smaller binomial tail at rho = 1), so their test and interval agree; the "
+            "permutation test is not used there, because with a handful of hits its score is driven by how the two "
+            "sides' article lengths differ within a length bin rather than by the hits. With very few hits this "
+            "exact test is conservative: under no difference it rejects less often than 5% of the time. "
             "ci_method says which interval each contrast has. A 95% interval is a statement about one contrast; "
             "q is about the whole family, so a 95% interval can exclude 1 while q is above the false discovery "
             "rate. fcr_low and fcr_high give, for every tested contrast, the interval that matches q: the same "

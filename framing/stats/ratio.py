@@ -217,3 +217,22 @@ def conditional_interval(sa, sb, ta, tb, deff, alpha) -> tuple[np.ndarray, np.nd
             right = np.where(below, right, mid)
         out[todo] = np.exp(0.5 * (left + right))[todo]
     return lo, hi
+
+
+def conditional_p(sa, sb, ta, tb, deff) -> np.ndarray:
+    """Two-sided p of H0: rho = 1 in the same exact conditional model as ``conditional_interval``
+    (twice the smaller tail of the binomial with the design-effect adjusted counts, capped at 1; the
+    beta form of the binomial tails, so non-integer counts are allowed). The interval excludes 1
+    exactly when this p is below its alpha: one model for the test and the interval."""
+    inform = (ta > 0) & (tb > 0)
+    sa, sb, ta, tb = sa[inform], sb[inform], ta[inform], tb[inform]
+    M_s = sa + sb
+    a = sa.sum(axis=0) / deff
+    n = M_s.sum(axis=0) / deff
+    with np.errstate(all="ignore"):
+        p0 = (M_s * (ta / (ta + tb))[:, None]).sum(axis=0) / M_s.sum(axis=0)
+        upper = np.where(a > 0, special.betainc(a, n - a + 1, p0), 1.0)  # P(A >= a)
+        lower = np.where(a < n, 1.0 - special.betainc(a + 1, n - a, p0), 1.0)  # P(A <= a)
+        p = np.minimum(1.0, 2.0 * np.minimum(upper, lower))
+    return np.where(n > 0, p, np.nan)
+
