@@ -14,6 +14,7 @@ import difflib
 import glob
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from framing.classify.options import ClassifyOptions
+from framing.corpus.files import expand_pattern, first_paths
 from framing.corpus.options import CorpusOptions
 from framing.report.options import ReportOptions
 from framing.stats.options import StatsOptions
@@ -165,13 +167,23 @@ class StudyConfig(Strict):
     def outlet_names(self) -> dict[str, str]:
         return {o.id: o.label for o in self.outlets}
 
+    @property
+    def cache_dir(self) -> Path:
+        """``run.cache_dir``, else ``.framing-cache`` beside the output folder."""
+        return self.resolve(self.run.cache_dir) if self.run.cache_dir else self.output_dir.parent / ".framing-cache"
+
     def source_specs(self) -> list["SourceSpec"]:
+        """The sources, resolved to files. The output folder and the cache are never input; a
+        real file reached again (through a link, or by a second source) is listed with the path
+        it was first reached by (``SourceSpec.again``), so that it is read once."""
+        seen: dict[str, Path] = {}
+        exclude = (self.output_dir, self.cache_dir)
         specs = []
         for i, outlet in enumerate(self.outlets):
             for j, src in enumerate(outlet.sources):
-                specs.append(SourceSpec.build(self, src, f"outlets[{i}].sources[{j}]", outlet.id))
+                specs.append(SourceSpec.build(self, src, f"outlets[{i}].sources[{j}]", outlet.id, exclude, seen))
         for j, src in enumerate(self.sources):
-            specs.append(SourceSpec.build(self, src, f"sources[{j}]", src.outlet))
+            specs.append(SourceSpec.build(self, src, f"sources[{j}]", src.outlet, exclude, seen))
         return specs
 
     @property
@@ -191,43 +203,30 @@ class SourceSpec:
     encoding: str | None
     outlet: str | None  # fixed outlet id, "auto", or None (read from fields.outlet)
     base_dir: Path
+    again: tuple[tuple[Path, Path], ...] = ()  # (path, first path to the same real file)
 
     @classmethod
-    def build(cls, config: StudyConfig, src: SourceEntry, key: str, outlet: str | None) -> "SourceSpec":
+    def build(cls, config: StudyConfig, src: SourceEntry, key: str, outlet: str | None,
+              exclude: tuple[Path, ...] = (), seen: dict[str, Path] | None = None) -> "SourceSpec":
+        paths, again = first_paths(expand_pattern(config.base_dir, src.path, exclude), {} if seen is None else seen)
         return cls(
             key=key,
             pattern=src.path,
-            paths=tuple(expand_pattern(config.base_dir, src.path)),
+            paths=tuple(paths),
             format=src.format,
             fields=src.fields,
             encoding=src.encoding,
             outlet=outlet,
             base_dir=config.base_dir,
+            again=tuple(again.items()),
         )
 
     def display(self, path: Path) -> str:
         """The path as the user would write it: relative to the config folder when possible."""
-        try:
-            return path.resolve().relative_to(self.base_dir.resolve()).as_posix()
+        try:  # links are not resolved: the path shown is the one the source reached
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(self.base_dir)).as_posix()
         except ValueError:
             return str(path)
-
-
-def expand_pattern(base_dir: Path, pattern: str) -> list[Path]:
-    """Files named by a path, directory or glob (``**`` allowed), sorted; hidden files skipped."""
-    p = Path(pattern).expanduser()
-    full = p if p.is_absolute() else base_dir / p
-    if glob.has_magic(str(full)):
-        hits = [Path(h) for h in glob.glob(str(full), recursive=True)]
-    else:
-        hits = [full] if full.exists() else []
-    files: list[Path] = []
-    for h in hits:
-        if h.is_dir():
-            files.extend(f for f in h.rglob("*") if f.is_file() and not f.name.startswith("."))
-        elif h.is_file():
-            files.append(h)
-    return sorted(set(files))
 
 
 # ---- loading -------------------------------------------------------------------------------

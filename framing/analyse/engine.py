@@ -27,6 +27,7 @@ import pandas as pd
 
 from framing.arabic import SENTENCE_END_RE, Normaliser, tokenize
 from framing.lexicon.matcher import STARTS_HIT
+from framing.limits import sentence_window
 from framing.records import Match
 from framing.analyse.tokens import TokenBatch, Vocabulary, tokenize_batch
 
@@ -395,7 +396,8 @@ def _sentence_spans_of(text: str, matches: list[Match]) -> list[tuple[int, int]]
     """Where the sentence around each match is, in the matches' order: the stretch of text
     between the sentence ends (as :func:`framing.arabic.sentence_spans` cuts them) that holds the
     match's first character, without surrounding white space. A sentence ending in punctuation
-    keeps it; a line break is not part of the sentence before it."""
+    keeps it; a line break is not part of the sentence before it. A sentence longer than
+    :data:`framing.limits.SENTENCE_MAX_CHARS` is cut to a window around the match."""
     if not matches:
         return []
     parts = _SENTENCE_SPLIT_RE.split(text)  # sentence, end, sentence, end, ..., sentence
@@ -405,9 +407,11 @@ def _sentence_spans_of(text: str, matches: list[Match]) -> list[tuple[int, int]]
     for match in matches:
         k = 2 * (bisect_right(sentence_starts, match.start) - 1)
         a, z = pos[k], (pos[k + 2] if k + 1 < len(parts) and parts[k + 1][0] != "\n" else pos[k + 1])
-        piece = text[a:z]
-        lead = len(piece) - len(piece.lstrip())
-        out.append((a + lead, a + len(piece.rstrip())))
+        while a < z and text[a].isspace():  # (no slicing: a sentence may be a whole long text)
+            a += 1
+        while z > a and text[z - 1].isspace():
+            z -= 1
+        out.append(sentence_window(text, a, z, match.start, match.end))
     return out
 
 

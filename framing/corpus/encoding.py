@@ -134,6 +134,22 @@ def decode(data: bytes, forced: str | None = None) -> tuple[str, str]:
     return text, enc
 
 
+def decode_line(data: bytes) -> tuple[str, str]:
+    """Text and encoding of one line or row of a multi-document file that is not valid in the
+    encoding of the file: UTF-8, else what fits the line alone. Raises Undecodable."""
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if binary_kind(data):
+        raise Undecodable("and holds binary data")
+    try:
+        name = detect(data, complete=True)
+        return data.decode(name), name
+    except (Undecodable, UnicodeDecodeError, LookupError):
+        raise Undecodable("nor text in any other encoding") from None
+
+
 def _canonical(name: str) -> str:
     name = name.lower().replace("_", "-")
     return {"utf-8": "utf-8", "iso8859-6": "iso-8859-6", "windows-1256": "cp1256"}.get(name, name)

@@ -20,6 +20,7 @@ import io
 import json
 import re
 import sys
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,7 @@ class RowSource:
     encoding: str
     fields: FieldMap
     outlet: str | None  # SourceSpec.outlet
+    max_chars: int = 64 * 1024 * 1024  # a longer document text is skipped (corpus.max_document_mb)
 
 
 @dataclass
@@ -103,16 +105,27 @@ def read_spec(spec: SourceSpec, max_document_mb: float = 64,
     lines), the lines of UTF-8 and single-byte JSONL files come out unparsed instead, as ``Lines``
     of up to that many bytes and lines."""
     mode = AUTO if spec.outlet == AUTO else (FROM_FIELD if spec.outlet is None else FIXED)
+    again = dict(spec.again)
     for path in spec.paths:
         fmt, gz = file_format(path, spec.format)
         shown = spec.display(path)
+        if path in again:
+            yield _skipped(spec, shown, path.stem, mode,
+                           f"the same file as {spec.display(again[path])} (a link to it, or named twice): read once")
+            continue
         try:
             if fmt in MULTI:
-                yield from _read_multi(spec, path, shown, fmt, gz, mode, chunk)
+                yield from _read_multi(spec, path, shown, fmt, gz, mode, chunk, max_document_mb)
             else:
                 yield _read_single(spec, path, shown, fmt, gz, mode, max_document_mb)
-        except OSError as exc:  # unreadable file (permissions, vanished, I/O error)
-            yield _skipped(spec, shown, path.stem, mode, f"unreadable file: {exc.strerror or exc}")
+        except (OSError, EOFError, zlib.error) as exc:  # unreadable file (permissions, vanished, I/O error, bad gzip)
+            yield _skipped(spec, shown, path.stem, mode, _unreadable(exc))
+
+
+def _unreadable(exc: BaseException) -> str:
+    if isinstance(exc, (EOFError, zlib.error, gzip.BadGzipFile)):
+        return f"unreadable file: a damaged or truncated gzip stream ({exc})"
+    return f"unreadable file: {getattr(exc, 'strerror', None) or exc}"
 
 
 # ---- single-document files ----------------------------------------------------------------
@@ -174,7 +187,7 @@ def _open_binary(path: Path, gz: bool):
 
 
 def _read_multi(spec, path: Path, shown: str, fmt: str, gz: bool, mode: str,
-                chunk: tuple[int, int] | None = None) -> Iterator[Raw | Lines]:
+                chunk: tuple[int, int] | None = None, max_mb: float = 64) -> Iterator[Raw | Lines]:
     stem = Path(path.stem).stem if gz else path.stem
     with _open_binary(path, gz) as fh:
         try:
@@ -182,8 +195,8 @@ def _read_multi(spec, path: Path, shown: str, fmt: str, gz: bool, mode: str,
             # cut the sample mid-character and look like a complete, undecodable file
             sample = fh.read(enc.SAMPLE)
             fh.seek(0)
-        except (OSError, EOFError) as exc:
-            yield _skipped(spec, shown, stem, mode, f"unreadable file: {exc}")
+        except (OSError, EOFError, zlib.error) as exc:
+            yield _skipped(spec, shown, stem, mode, _unreadable(exc))
             return
         if not sample:
             yield _skipped(spec, shown, stem, mode, "empty file")
@@ -193,13 +206,13 @@ def _read_multi(spec, path: Path, shown: str, fmt: str, gz: bool, mode: str,
             yield _skipped(spec, shown, stem, mode, f"binary file: {kind}")
             return
         try:
-            encoding = spec.encoding or enc.detect(sample, complete=len(sample) < enc.SAMPLE)
+            encoding = spec.encoding or _detect_multi(sample, fmt)
             "".encode(encoding)
         except (enc.Undecodable, LookupError) as exc:
             msg = str(exc) if isinstance(exc, enc.Undecodable) else f"undecodable: unknown encoding '{spec.encoding}'"
             yield _skipped(spec, shown, stem, mode, msg)
             return
-        src = RowSource(shown, stem, mode, fmt, encoding, spec.fields, spec.outlet)
+        src = RowSource(shown, stem, mode, fmt, encoding, spec.fields, spec.outlet, int(max_mb * 1024 * 1024))
         try:
             if chunk and fmt == "jsonl" and (encoding in _UTF8 or _single_byte(encoding)):
                 yield from _jsonl_chunks(fh, src, *chunk)
@@ -207,10 +220,21 @@ def _read_multi(spec, path: Path, shown: str, fmt: str, gz: bool, mode: str,
             reader = {"jsonl": _jsonl_rows, "json": _json_rows, "csv": _csv_rows, "tsv": _csv_rows}[fmt]
             for n, row, problem in reader(fh, encoding, fmt):
                 yield _row_doc(src, n, row, problem)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             # a truncated gzip stream: what was read is accounted for; the rest cannot be counted
             yield _skipped(spec, f"{shown}#{_unit(fmt)}=end", f"{stem}-truncated", mode,
                            f"unreadable file: the stream breaks off ({exc}); the rows after this point are lost")
+
+
+def _detect_multi(sample: bytes, fmt: str) -> str:
+    """The encoding of a multi-document file from its first bytes. Where none fits them all (lines
+    saved in different encodings), UTF-8: each line that is not UTF-8 is then decoded on its own."""
+    try:
+        return enc.detect(sample, complete=len(sample) < enc.SAMPLE)
+    except enc.Undecodable:
+        if fmt in ("jsonl", "csv", "tsv") and not enc.utf16_without_bom(sample):
+            return "utf-8"
+        raise
 
 
 def _unit(fmt: str) -> str:
@@ -252,24 +276,48 @@ def _jsonl_chunks(fh, src: RowSource, max_bytes: int, max_lines: int) -> Iterato
 
 def _jsonl_row(n: int, line: bytes | str, encoding: str, utf8: bool) -> tuple[int, dict | None, str]:
     """(n, object or None, problem) of line ``n`` of a JSONL file (not blank): bytes as read from a
-    UTF-8 or single-byte file, or text decoded from another encoding."""
+    UTF-8 or single-byte file, or text decoded from another encoding. A line that is not valid in
+    the file's encoding is decoded on its own (a file whose lines were saved in different
+    encodings); the encoding used is then recorded with the document."""
+    used = None
     try:
         if not utf8 and isinstance(line, bytes):
-            line = line.decode(encoding)
+            used = _utf8_line(line)
+            line = line.decode(used or encoding)
         elif n == 1 and isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
         obj = json.loads(line)
     except UnicodeDecodeError as exc:
-        return n, None, f"undecodable: line {n} is not valid {encoding} (byte {exc.start})"
+        try:
+            text, used = enc.decode_line(line)
+            obj = json.loads(text)
+        except enc.Undecodable as why:
+            return n, None, f"undecodable: line {n} is not valid {encoding} (byte {exc.start}), {why}"
+        except ValueError as exc2:
+            return n, None, f"parse error at line {n}: {exc2.args[0] if exc2.args else exc2}"
     except ValueError as exc:
         return n, None, f"parse error at line {n}: {exc.args[0] if exc.args else exc}"
     if not isinstance(obj, dict):
         return n, None, f"parse error at line {n}: a JSON {type(obj).__name__}, not an object with fields"
     # a surrogate can only come from a \u escape or from bytes ED A0-BF decoded with
     # surrogatepass (json.loads on bytes): without either, the row's text need not be searched
-    if utf8 and b"\\u" not in line and b"\xed" not in line:
+    if used:
+        obj[_ENCODING] = used
+    elif utf8 and b"\\u" not in line and b"\xed" not in line:
         obj[_NO_SURROGATES] = True
     return n, obj, ""
+
+
+def _utf8_line(line: bytes) -> str | None:
+    """"utf-8" for a line of a single-byte file that is UTF-8 text with non-ASCII characters (a
+    line saved in another encoding than the file's first lines), else None."""
+    if line.isascii():
+        return None
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "utf-8"
 
 
 def _single_byte(encoding: str) -> bool:
@@ -351,6 +399,15 @@ def _row_doc(src: RowSource, n: int, row: dict | None, problem: str) -> Raw:
     f = src.fields
     columns = row.pop("\0columns", None)
     plain = row.pop(_NO_SURROGATES, False)
+    doc.encoding = row.pop(_ENCODING, encoding)
+    if not plain and any(isinstance(v, str) and _SURROGATE.search(v) for v in row.values()):
+        # CSV rows are decoded with surrogateescape: a row in another encoding than the file's
+        redecoded = _redecode(row, encoding)
+        if redecoded is None:
+            doc.skip(f"undecodable: {unit} {n} is not valid {encoding}, nor text in any other encoding")
+            return raw
+        row, doc.encoding = redecoded
+        plain = True
     if f.id and _value(row.get(f.id)):
         raw.id_hint = _value(row.get(f.id))
     text = row.get(f.text)
@@ -363,9 +420,11 @@ def _row_doc(src: RowSource, n: int, row: dict | None, problem: str) -> Raw:
         doc.skip(f"field '{f.text}' holds a JSON {type(text).__name__}, not text")
         return raw
     doc.text = _value(text, strip=False)
-    if not plain and _SURROGATE.search(doc.text):
+    if len(doc.text) > src.max_chars:
+        mb = len(doc.text) / 1024 / 1024
         doc.text = ""
-        doc.skip(f"undecodable: {unit} {n} is not valid {encoding}")
+        doc.skip(f"document too large: {mb:.0f} MB of text in this {unit} (limit corpus.max_document_mb = "
+                 f"{src.max_chars / 1024 / 1024:g}); split it into several documents")
         return raw
     doc.title = _value(row.get(f.title)) if f.title else ""
     if f.date:
@@ -386,6 +445,18 @@ def _row_doc(src: RowSource, n: int, row: dict | None, problem: str) -> Raw:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NO_SURROGATES = "\0no surrogates"  # marks a row whose values cannot hold a surrogate
+_ENCODING = "\0encoding"  # a row decoded on its own: its encoding
+
+
+def _redecode(row: dict, encoding: str) -> tuple[dict, str] | None:
+    """The row's values decoded again from their bytes, all in the encoding that fits them (or
+    None): a CSV row saved in another encoding than the file's first rows."""
+    try:
+        data = {k: v.encode(encoding, "surrogateescape") for k, v in row.items() if isinstance(v, str)}
+        text, used = enc.decode_line(b"\n".join(data.values()))
+        return {**row, **{k: b.decode(used) for k, b in data.items()}}, used
+    except (UnicodeError, LookupError, enc.Undecodable):
+        return None
 
 
 def _value(v, strip: bool = True) -> str:

@@ -13,6 +13,7 @@ afterwards by ``load.process``, in the parent, in input order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -158,7 +159,13 @@ def _has_text(raw: Raw, resolver: OutletResolver) -> bool:
         doc.text = ""
         doc.skip("empty file" if raw.single else "empty text")
         return False
+    if not _LETTER.search(doc.text):
+        doc.skip("no letters: the text holds only diacritics, tatweel, digits, punctuation or symbols")
+        return False
     return True
+
+
+_LETTER = re.compile(r"[^\W\d_\u0640]")  # a letter of any script (tatweel is not one)
 
 
 def _clean_one(raw: Raw, share: float, rules: Rules, opts: CorpusOptions) -> Cleaned | None:
