@@ -442,7 +442,8 @@ def _speaker_after(doc: _Doc, k: int, clause: int | None, end: int) -> list[int]
     limit = min(end, clause) if clause is not None else end
     for j in range(k + 1, min(len(words), k + 1 + SPEAKER_MAX_WORDS)):
         a, _z, w = words[j]
-        if a >= limit or w in _STOP or COMPLEMENTISER_RE.match(w) or w.startswith(("لل", "بال")):
+        if a >= limit or w in _STOP or COMPLEMENTISER_RE.match(w) or w.startswith(("لل", "بال")) or (
+                w[:1] == "ل" and w[1:] in _SOURCE_WORDS):  # قال لوكالة ...: the addressee
             break
         gap = doc.plain[words[j - 1][1]:a]
         if any(ch in gap for ch in "،,:(«\"“-–") and out:

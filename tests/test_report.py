@@ -18,7 +18,7 @@ from framing.report.render import CSP, bidi_runs, environment
 from framing.report.tables import fmt, table_view
 from test_report_sample import OUTLETS, XSS_TEXT, XSS_TITLE, sample_result
 
-SECTIONS = ["summary", "frames", "naming", "markers", "contrasts", "keyness", "topics", "classifiers", "time",
+SECTIONS = ["summary", "frames", "naming", "voice", "markers", "contrasts", "keyness", "topics", "classifiers", "time",
             "kwic", "ledger", "methods"]
 
 
@@ -309,3 +309,11 @@ def test_plotly_imported_by_figures_only():
     assert importers == ["report/figures.py"]
     code = "import sys, framing.report; from framing.report import render; assert 'plotly' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_voice_section_shows_own_beside_sourced_and_the_speakers(report):
+    _, html, page = report
+    text = " ".join(" ".join(page.text).split())
+    assert "own voice per 1k words" in text and "sourced per 1k words" in text
+    assert "Who is quoted using these frames" in text and "الوزير" in text
+    assert "the outlet's own voice" in text  # which hits the rates above count (stats.voice: own)

@@ -91,6 +91,10 @@ def sample_result(n_periods: int = 3) -> RunResult:
                     n_tokens=0, status="skipped", reason="duplicate of jabal-001"))
     documents = pd.DataFrame(led)
     matches = _matches(docs)
+    voices = ("own", "quoted", "attributed", "own", "scare")
+    matches["voice"] = [voices[k % len(voices)] for k in range(len(matches))]
+    matches["in_title"] = False
+    matches["speaker"] = ["الوزير" if v in ("quoted", "attributed") else "" for v in matches["voice"]]
     lex = pd.DataFrame(LEXICON, columns=["lexicon", "kind", "category", "category_label", "category_label_ar",
                                          "entry", "gloss"])
     tokens = documents[documents.status == "analysed"].groupby("outlet")["n_tokens"].sum()
@@ -152,9 +156,15 @@ def sample_result(n_periods: int = 3) -> RunResult:
                                                                                              ("other", 1 - s0))])
     agreement = pd.DataFrame([dict(category="occupation", pair="lexicon~frames-svm", kappa=.61, alpha=.6, n=160,
                                    positives_a=40, positives_b=44)])
+    from framing.stats import voice as vc
+
+    categories = lex.drop_duplicates(["lexicon", "category"])[["lexicon", "kind", "category", "category_label"]]
+    voice_rates = vc.voice_rates(documents[documents.status == "analysed"], matches, categories, OUTLETS)
+    speakers = vc.speakers(matches, categories, OUTLETS)
     return RunResult(
         config=cfg,
         tables=dict(documents=documents, matches=matches, lexicon_entries=lex, outlet_scores=outlet_scores,
+                    voice_rates=voice_rates, speakers=speakers,
                     contrasts=contrasts, naming_shares=naming, keyness=keyness, timeline=timeline, headlines=headlines,
                     topics=topics, topic_mix=topic_mix, outlet_confusion=confusion, outlet_cv=cv,
                     outlet_features=features, model_shares=model_shares, agreement=agreement),

@@ -14,7 +14,7 @@ from framing.result import RunResult
 
 STAGE_OF_TABLE = {
     "headlines": "stats", "outlet_scores": "stats", "contrasts": "stats", "keyness": "stats",
-    "naming_shares": "stats", "timeline": "stats",
+    "naming_shares": "stats", "timeline": "stats", "voice_rates": "stats", "speakers": "stats",
     "topics": "topics", "topic_mix": "topics", "topic_frames": "topics", "topic_examples": "topics",
     "topic_stability": "topics",
     "outlet_cv": "classify", "outlet_confusion": "classify", "outlet_features": "classify",

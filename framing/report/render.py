@@ -21,7 +21,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from framing import __version__
-from framing.report import appendix, sections
+from framing.report import appendix, sections, voice
 from framing.report.context import Ctx, Section
 from framing.report.tables import ARABIC_RE, ARABIC_RUN_RE
 from framing.result import RunResult
@@ -41,11 +41,13 @@ CSP = "; ".join([
 ])
 
 BUILDERS = [
-    sections.summary, sections.frames, sections.naming, sections.markers, sections.contrasts, sections.keyness,
+    sections.summary, sections.frames, sections.naming, voice.voice, sections.markers, sections.contrasts,
+    sections.keyness,
     sections.topics, sections.classifiers, sections.time, appendix.kwic, appendix.ledger, appendix.methods,
 ]
 TITLES = {
-    "summary": "Summary", "frames": "Frames", "naming": "Naming", "markers": "Distancing and sourcing",
+    "summary": "Summary", "frames": "Frames", "naming": "Naming", "voice": "Whose words",
+    "markers": "Distancing and sourcing",
     "contrasts": "Contrasts between outlets", "keyness": "Keyness", "topics": "Topics",
     "classifiers": "Classifiers", "time": "Over time", "kwic": "Concordance (KWIC) explorer",
     "ledger": "Document ledger", "methods": "Methods and reproducibility",

@@ -143,11 +143,14 @@ def naming(ctx: Ctx) -> Section:
         view = ctx.outlet_name_column(ctx.ordered(sub, "entry").sort_values(["_o", "_c"], kind="mergesort"))
         if "gloss" not in view.columns and ctx.gloss:
             view["gloss"] = [ctx.gloss.get((lex, e), "") for e in view["entry"]]
+        scare = ["scare_count", "scare_share", "scare_ci_low", "scare_ci_high"] if "scare_share" in view.columns else []
         s.blocks.append(Block("details", [Block("table", ctx.view(
             view, "naming_shares", f"{label}: names used by each outlet",
-            columns=["outlet", "form", "gloss", "count", "share", "ci_low", "ci_high", "warning"],
-            labels={"form": "Name"}, id=f"t-naming-{_slug(lex)}-{_slug(axis)}"))],
-            title="The numbers behind this chart"))
+            columns=["outlet", "form", "gloss", "count", "share", "ci_low", "ci_high", *scare, "warning"],
+            labels={"form": "Name", "scare_count": "in scare quotes", "scare_share": "share in scare quotes",
+                    "scare_ci_low": "scare ci_low", "scare_ci_high": "scare ci_high"},
+            id=f"t-naming-{_slug(lex)}-{_slug(axis)}"))],
+            title="The numbers behind this chart (with how often each name is put in scare quotes)"))
     if unused:
         s.blocks.append(Block("p", "No outlet uses any name of: " + "; ".join(unused) + "."))
     if not s.blocks:

@@ -79,15 +79,20 @@ def adjustment_notes(contrasts: pd.DataFrame, fdr: float) -> list[str]:
 
 
 def naming_sentence(name: str, entry: str, axis: str, share: float, lo: float, hi: float, rest: float,
-                    q: float) -> str:
-    return (f"{name} uses “{entry}” in {_pct(share)} of its mentions of “{axis}” "
+                    q: float, said: str = "") -> str:
+    return (f"{name} uses “{entry}” in {_pct(share)} of its mentions of “{axis}”{said} "
             f"(95% CI {100 * lo:.0f}–{_pct(hi)}); "
             f"the other outlets in {_pct(rest)} ({_q(q)}).")
 
 
+VOICE_PHRASES = {"own": " in its own voice", "sourced": " in the voices it quotes or reports", "all": ""}
+
+
 def headlines(contrasts: pd.DataFrame, n: int, naming: pd.DataFrame | None = None,
-              labels: dict | None = None) -> pd.DataFrame:
-    """labels: (lexicon, category) -> label, for naming axes."""
+              labels: dict | None = None, voice: str = "all") -> pd.DataFrame:
+    """labels: (lexicon, category) -> label, for naming axes. ``voice``: the voice set the numbers
+    count (stats.voice), said in each sentence ("... in its own voice")."""
+    said = VOICE_PHRASES.get(voice, "")
     frames = []
     if n and not contrasts.empty:
         within = ""
@@ -103,7 +108,7 @@ def headlines(contrasts: pd.DataFrame, n: int, naming: pd.DataFrame | None = Non
                                                       -np.log(c["ci_high"].astype(float))), nan=-np.inf)
             c = c.sort_values(["_warned", "_effect", "q"], ascending=[True, False, True]).head(n)
             label = [phrase(lb, kd) for lb, kd in zip(c["category_label"].astype(str), c["kind"])]
-            text = [sentence(nm, lb, r, lo, hi, q, within) + (f" Caution: {w}." if w else "")
+            text = [sentence(nm, lb + said, r, lo, hi, q, within) + (f" Caution: {w}." if w else "")
                     for nm, lb, r, lo, hi, q, w in zip(c["outlet_a_name"], label, c["ratio"], c["ci_low"],
                                                        c["ci_high"], c["q"], c["warning"])]
             frames.append(c.assign(kind="rate", outlet=c["outlet_a"], outlet_name=c["outlet_a_name"], text=text))
@@ -118,7 +123,7 @@ def headlines(contrasts: pd.DataFrame, n: int, naming: pd.DataFrame | None = Non
                           for lx, ax in zip(m["lexicon"], m["axis"])]
             entry = [re.split(r"[;,(]", g)[0].strip() if isinstance(g, str) and g.strip() else e
                      for g, e in zip(m["gloss"], m["entry"])]
-            text = [naming_sentence(nm, en, ax, s, lo, hi, r, q) + (f" Caution: {w}." if w else "")
+            text = [naming_sentence(nm, en, ax, s, lo, hi, r, q, said) + (f" Caution: {w}." if w else "")
                     for nm, en, ax, s, lo, hi, r, q, w in zip(m["outlet_name"], entry, axis_label, m["share"],
                                                               m["ci_low"], m["ci_high"], m["share_rest"], m["q"],
                                                               m["warning"])]

@@ -41,3 +41,9 @@ class StatsOptions(BaseModel):
     )
     headlines: int = Field(10, ge=0, description="how many plain-language headline differences to write")
     time_unit: str = Field("auto", pattern="^(auto|week|month)$", description="period for rates over time")
+    voice: str = Field(
+        "own", pattern="^(own|all|sourced)$",
+        description="which hits rates, intervals, contrasts, naming shares and headlines count: own (the outlet's "
+                    "own narration), sourced (inside quotations and reported speech) or all; see data/matches.csv "
+                    "column voice",
+    )

@@ -28,18 +28,22 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
     from framing.stats import headlines as hl
     from framing.stats import keyness as kn
     from framing.stats import resample, scores
+    from framing.stats import voice as vc
     from framing.stats.matrix import build_counts
 
     opts = options or StatsOptions()
     names = {str(k): str(v) for k, v in (outlet_names or {}).items()}
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    every_hit = matches
+    matches, voice_notes = vc.select(every_hit, opts.voice)
     c = build_counts(docs, matches, lexicons, names)
     for o in c.outlets:
         names.setdefault(o, o)
-    notes = list(c.notes)
+    notes = voice_notes + list(c.notes)
     ss = np.random.SeedSequence(seed)
     boot_ss, perm_ss, naming_ss = ss.spawn(3)
+    scare_ss = ss.spawn(4)[3]  # a fourth stream: the first three stay as they were
     timings["matrix"] = time.perf_counter() - t0
 
     t = time.perf_counter()
@@ -49,9 +53,16 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
 
     tables: dict[str, pd.DataFrame] = {}
     t = time.perf_counter()
-    tables["outlet_scores"] = scores.outlet_scores(c, rep, opts, names)
+    tables["outlet_scores"] = scores.outlet_scores(c, rep, opts, names).assign(voice=opts.voice)
     tables["naming_shares"] = scores.naming_shares(c, rep, opts, names, np.random.default_rng(naming_ss))
     timings["scores"] = time.perf_counter() - t
+
+    t = time.perf_counter()  # voice: each voice's rates, who is quoted, scare quotes per naming variant
+    tables["voice_rates"] = vc.voice_rates(docs, every_hit, c.categories, names)
+    tables["speakers"] = vc.speakers(every_hit, c.categories, names)
+    scare = vc.scare_shares(docs, every_hit, lexicons, opts, names, np.random.default_rng(scare_ss))
+    tables["naming_shares"] = tables["naming_shares"].merge(scare, on=["outlet", "lexicon", "axis", "entry"], how="left")
+    timings["voice"] = time.perf_counter() - t
 
     t = time.perf_counter()
     topics = None
@@ -85,7 +96,8 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
         notes.append(f"{len(c.doc_ids) - n_dated} of {len(c.doc_ids)} documents have no date and are left "
                      "out of the rates over time (they count everywhere else).")
     labels = dict(zip(zip(c.categories["lexicon"], c.categories["category"]), c.categories["category_label"]))
-    tables["headlines"] = hl.headlines(contrasts, opts.headlines, tables["naming_shares"], labels)
+    tables["headlines"] = hl.headlines(contrasts, opts.headlines, tables["naming_shares"], labels,
+                                       voice=opts.voice if vc.has_voice(every_hit) else "all")
     notes += _guard_notes(tables["outlet_scores"], contrasts, opts, names)
     notes += hl.adjustment_notes(contrasts, opts.fdr)
     timings["total"] = time.perf_counter() - t0
@@ -103,6 +115,8 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, o
         "keyness_prior": opts.keyness_prior,
         "keyness_top": opts.keyness_top,
         "time_unit": unit,
+        "voice": opts.voice,
+        "voice_hits": {"counted": int(len(matches)), "all": int(len(every_hit))},
         "tests": TESTS,
         "versions": versions(),
         "n_documents": int(len(c.doc_ids)),
