@@ -41,3 +41,21 @@ def test_entry_examples(matcher, lexicon, category, entry):
                 if m.lexicon == lexicon and m.category == category and m.entry == entry.id]
         assert not hits, (f"{lexicon}.{category}.{entry.id}: negative example {phrase!r} matches"
                           f" {[h.surface for h in hits]}")
+
+
+def _rule_cases():
+    from framing.lexicon.senses import rule_scopes
+
+    for lex in load_lexicons(SHIPPED):
+        for scope in rule_scopes(lex):
+            yield pytest.param(lex, scope, id=f"{lex.id}.{scope.key}")
+
+
+@pytest.mark.parametrize("lexicon,scope", list(_rule_cases()))
+def test_context_rule_examples(matcher, lexicon, scope):
+    """Every not_when rule of a shipped lexicon shows where it applies and where it does not."""
+    from framing.lexicon.senses import rule_example_problems
+
+    assert scope.rule.positive, f"{lexicon.id}.{scope.key}: no positive example"
+    assert scope.rule.negative, f"{lexicon.id}.{scope.key}: no negative example"
+    assert rule_example_problems(matcher, lexicon, scope) == []

@@ -77,8 +77,10 @@ def test(
         typer.echo(f"{m.start:>6}-{m.end:<6} {m.surface}\t{m.lexicon}.{m.category}.{m.entry}\t{m.rule}")
     for e in excluded:
         m = e.match
+        why = (f"{e.level} rule {e.rule.label!r} ({e.phrase})" if e.rule is not None
+               else f"{e.level} phrase {e.phrase!r}")
         typer.echo(f"{m.start:>6}-{m.end:<6} {m.surface}\t{m.lexicon}.{m.category}.{m.entry}\t"
-                   f"EXCLUDED by {e.level} phrase {e.phrase!r}")
+                   f"EXCLUDED by {why}")
     typer.echo(f"{len(matches)} match{'es' if len(matches) != 1 else ''}, {len(excluded)} excluded")
 
 

@@ -11,7 +11,11 @@ Findings (each names file, line and key path):
 * warning ``overlapping-terms``: a multiword term contains another entry's term or form, or
   two terms overlap; the longest match wins where both apply;
 * warning ``no-examples``: an entry without positive or negative examples;
-* warning ``short-form``: a one- or two-letter form, which matches too much.
+* warning ``short-form``: a one- or two-letter form, which matches too much;
+* error ``rule-example``: a ``not_when`` rule's positive example in which the rule removes
+  nothing, or a negative example in which it removes a hit (or in which its entries do not count);
+* warning ``rule-name``: a ``not_when`` name that contains no form of the rule's entries;
+* warning ``no-examples`` also for a ``not_when`` rule without positive or negative examples.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from framing.arabic import Normaliser
 from framing.lexicon.loader import LexiconError, load_lexicons, shipped_ids
 from framing.lexicon.matcher import Matcher, clitic_pairs
 from framing.lexicon.model import Lexicon
+from framing.lexicon.senses import name_problems, rule_example_problems, rule_scopes
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,18 @@ def lint_lexicon(lx: Lexicon, normaliser: Normaliser | None = None) -> list[Find
                         f"negative example {phrase!r} matches this entry at"
                         f" {', '.join(repr(m.surface) for m in hits)} (rule {hits[0].rule})",
                         lx.lines.get(f"{key}.examples.negative[{i}]", ent.line))
+
+    # ---- context rules (not_when) -------------------------------------------------------------
+    for scope in rule_scopes(lx):
+        line = lx.lines.get(scope.key, scope.rule.line)
+        if not scope.rule.positive or not scope.rule.negative:
+            missing = " and ".join(k for k, v in (("positive", scope.rule.positive),
+                                                  ("negative", scope.rule.negative)) if not v)
+            add("warning", "no-examples", scope.key, f"no {missing} example phrases for this rule", line)
+        for key, message in rule_example_problems(matcher, lx, scope):
+            add("error", "rule-example", key, message, lx.lines.get(key, line))
+        for key, message in name_problems(matcher, lx, scope):
+            add("warning", "rule-name", key, message, lx.lines.get(key, line))
 
     # ---- overlapping multiword terms ------------------------------------------------------------
     terms = []  # (category, entry, text, [set of normalised alternatives per word], line)

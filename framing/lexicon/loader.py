@@ -20,6 +20,13 @@ Format (docs/lexicons.md has the full description)::
             forms: [احتلال, {form: محتل, inflect: adj}, احتل, احتلت]
             sequences: ["الأراضي المحتلة"]
             exclude: ["* المرتبة|المركز"]   # "*" stands for the hit itself
+            not_when:                        # context rules: another sense, a name
+              - id: newsroom
+                left: [رئيس]                 # within `window` words before the hit
+                right: [الصحيفة]             # ... after it
+                window: 2
+                names: ["منظمة التحرير"]     # multiword names that cover the hit
+                examples: {positive: [...], negative: [...]}
             sources: [entman1993]
             examples: {positive: [...], negative: [...]}
 """
@@ -38,6 +45,8 @@ from framing.lexicon.model import (
     INFLECTIONS,
     KINDS,
     Category,
+    ContextRule,
+    Distancing,
     Entry,
     Form,
     Lexicon,
@@ -47,13 +56,16 @@ from framing.lexicon.model import (
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 LEXICON_KEYS = {"id", "version", "kind", "language", "description", "sources", "categories",
-                "exclude", "note", "license", "authors"}
+                "exclude", "not_when", "note", "license", "authors"}
 LEXICON_REQUIRED = ("id", "version", "kind", "language", "description", "sources", "categories")
 SOURCE_KEYS = {"id", "cite", "url"}
-CATEGORY_KEYS = {"id", "label", "label_ar", "description", "entries", "exclude", "note"}
+CATEGORY_KEYS = {"id", "label", "label_ar", "description", "entries", "exclude", "not_when", "note"}
 CATEGORY_REQUIRED = ("id", "label", "label_ar", "description", "entries")
-ENTRY_KEYS = {"id", "gloss", "forms", "sequences", "lemmas", "inflect", "exclude", "note",
-              "sources", "examples", "proper"}
+ENTRY_KEYS = {"id", "gloss", "forms", "sequences", "lemmas", "inflect", "exclude", "not_when",
+              "note", "sources", "examples", "proper", "distances"}
+RULE_KEYS = {"id", "left", "right", "names", "window", "note", "examples"}
+DISTANCES_KEYS = {"left", "right"}
+MAX_WINDOW = 10  # words: a context rule's window, a distancing marker's reach
 FORM_KEYS = {"form", "inflect"}
 EXAMPLE_KEYS = {"positive", "negative"}
 
@@ -365,6 +377,7 @@ def parse_lexicon(text: str, name: str = "<string>", path: Path | None = None,
     language = ck.string(top.get("language"), ("language",), required=False)
     description = ck.string(top.get("description"), ("description",), required=False)
     lex_exclude = ck.string_list(top.get("exclude"), ("exclude",))
+    lex_not_when = _rules(ck, top.get("not_when"), ("not_when",))
 
     sources: list[Source] = []
     raw_sources = top.get("sources")
@@ -404,7 +417,7 @@ def parse_lexicon(text: str, name: str = "<string>", path: Path | None = None,
             ck.add(cp + ("entries",), f"entries must be a list, got {_kind(raw_entries)}")
             raw_entries = []
         for ei, ent in enumerate(raw_entries or []):
-            entry = _entry(ck, ent, cp + ("entries", ei), source_ids)
+            entry = _entry(ck, ent, cp + ("entries", ei), source_ids, kind)
             if entry is None:
                 continue
             if entry.id and any(e.id == entry.id for e in entries):
@@ -420,6 +433,7 @@ def parse_lexicon(text: str, name: str = "<string>", path: Path | None = None,
             entries=tuple(entries),
             exclude=ck.string_list(cat.get("exclude"), cp + ("exclude",)),
             line=ck.line(cp),
+            not_when=_rules(ck, cat.get("not_when"), cp + ("not_when",)),
         ))
     if ck.problems:
         raise LexiconError(ck.problems)
@@ -427,13 +441,14 @@ def parse_lexicon(text: str, name: str = "<string>", path: Path | None = None,
     lines["id"] = data.lines.get(("#key", "id"), data.lines.get(("id",), 1))
     return Lexicon(
         id=lex_id, version=version, kind=kind, language=language, description=description,
-        sources=tuple(sources), categories=tuple(categories), exclude=lex_exclude, path=path,
+        sources=tuple(sources), categories=tuple(categories), exclude=lex_exclude,
+        not_when=lex_not_when, path=path,
         sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
         lines=lines,
     )
 
 
-def _entry(ck: _Checker, ent, ep: tuple, source_ids: set[str]) -> Entry | None:
+def _entry(ck: _Checker, ent, ep: tuple, source_ids: set[str], kind: str = "") -> Entry | None:
     ent = ck.mapping(ent, ep, ENTRY_KEYS, ("id", "gloss"), "an entry")
     if ent is None:
         return None
@@ -489,21 +504,115 @@ def _entry(ck: _Checker, ent, ep: tuple, source_ids: set[str]) -> Entry | None:
         if sid not in source_ids:
             ck.add(ep + ("sources", si), f"unknown source {sid!r}; declare it under the lexicon's"
                                          f" sources (declared: {', '.join(sorted(source_ids)) or 'none'})")
-    positive: tuple[str, ...] = ()
-    negative: tuple[str, ...] = ()
     proper = ent.get("proper", False)
     if not isinstance(proper, bool):
         ck.add(ep + ("proper",), f"proper must be true or false, got {_kind(proper)}")
         proper = False
-    ex = ent.get("examples")
-    if ex is not None:
-        exm = ck.mapping(ex, ep + ("examples",), EXAMPLE_KEYS, (), "examples")
-        if exm is not None:
-            positive = ck.string_list(exm.get("positive"), ep + ("examples", "positive"))
-            negative = ck.string_list(exm.get("negative"), ep + ("examples", "negative"))
+    positive, negative = _examples(ck, ent.get("examples"), ep + ("examples",))
     return Entry(
         id=eid, gloss=ck.string(ent.get("gloss"), ep + ("gloss",), False), forms=tuple(forms),
         sequences=sequences, lemmas=lemmas, exclude=exclude,
         note=ck.string(ent.get("note"), ep + ("note",), False), sources=srcs,
         positive=positive, negative=negative, proper=proper, line=ck.line(ep),
+        not_when=_rules(ck, ent.get("not_when"), ep + ("not_when",)),
+        distances=_distances(ck, ent.get("distances"), ep + ("distances",), kind),
     )
+
+
+def _examples(ck: _Checker, ex, path: tuple) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if ex is None:
+        return (), ()
+    exm = ck.mapping(ex, path, EXAMPLE_KEYS, (), "examples")
+    if exm is None:
+        return (), ()
+    return (ck.string_list(exm.get("positive"), path + ("positive",)),
+            ck.string_list(exm.get("negative"), path + ("negative",)))
+
+
+def _count(ck: _Checker, value, path: tuple, low: int, what: str) -> int | None:
+    """A whole number of words from ``low`` to MAX_WINDOW, or None (with a problem)."""
+    try:
+        n = int(str(value)) if isinstance(value, _Number) else None
+    except ValueError:
+        n = None
+    if n is None or not low <= n <= MAX_WINDOW:
+        ck.add(path, f"{what} must be a whole number of words from {low} to {MAX_WINDOW},"
+                     f" got {_kind(value)}")
+        return None
+    return n
+
+
+def _rules(ck: _Checker, value, path: tuple) -> tuple[ContextRule, ...]:
+    """``not_when``: one context rule (a mapping) or a list of them."""
+    if value is None:
+        return ()
+    items = [(value, path)] if isinstance(value, dict) else None
+    if items is None:
+        if not isinstance(value, list):
+            ck.add(path, "not_when must be a mapping (one rule) or a list of rules with left,"
+                         f" right, names, window, examples; got {_kind(value)}")
+            return ()
+        items = [(item, path + (i,)) for i, item in enumerate(value)]
+    rules: list[ContextRule] = []
+    for raw, rp in items:
+        m = ck.mapping(raw, rp, RULE_KEYS, (), "a not_when rule")
+        if m is None:
+            continue
+        rid = ck.ident(m.get("id"), rp + ("id",)) if m.get("id") is not None else ""
+        if rid and any(r.id == rid for r in rules):
+            ck.add(rp + ("id",), f"duplicate not_when rule id {rid!r}")
+        sides = {}
+        for side in ("left", "right"):
+            words = ck.string_list(m.get(side), rp + (side,))
+            for wi, word in enumerate(words):
+                wp = rp + (side,) + ((wi,) if isinstance(m.get(side), list) else ())
+                if len(word.split()) > 1:
+                    ck.add(wp, f"{side} word {word!r} has several words; a {side} item is one word"
+                               " (a|b alternatives allowed); put multiword names under 'names'")
+                elif any(a in ("*", "_") or "*" in a[:-1] for a in word.split("|")):
+                    ck.add(wp, f"{side} word {word!r}: '*' may only end a word (a prefix, رئيس*);"
+                               " '_' is not a context word")
+            sides[side] = words
+        names = ck.string_list(m.get("names"), rp + ("names",))
+        for ni, name in enumerate(names):
+            np_ = rp + ("names",) + ((ni,) if isinstance(m.get("names"), list) else ())
+            words = name.split()
+            if len(words) < 2:
+                ck.add(np_, f"name {name!r} has one word; a name is a multiword phrase that"
+                            " contains the form (put single context words under left or right)")
+            elif any(w == "*" or w.startswith("*") for w in words) or "_" in (words[0], words[-1]):
+                ck.add(np_, f"name {name!r}: write the name as it is read, without '*'"
+                            " ('_', any word, only between words)")
+        window = 1
+        if "window" in m:
+            got = _count(ck, m.get("window"), rp + ("window",), 1, "window")
+            window = got or 1
+            if not sides["left"] and not sides["right"]:
+                ck.add(rp + ("window",), "window counts the words searched for left and right"
+                                         " words; this rule has neither")
+        if not sides["left"] and not sides["right"] and not names:
+            ck.add(rp, "a not_when rule needs at least one of left, right or names")
+        positive, negative = _examples(ck, m.get("examples"), rp + ("examples",))
+        rules.append(ContextRule(id=rid, left=sides["left"], right=sides["right"], names=names,
+                                 window=window, note=ck.string(m.get("note"), rp + ("note",), False),
+                                 positive=positive, negative=negative, line=ck.line(rp)))
+    return tuple(rules)
+
+
+def _distances(ck: _Checker, value, path: tuple, kind: str) -> Distancing | None:
+    """``distances: {right: 4}``: a distancing marker's reach over the words after (before) it."""
+    if value is None:
+        return None
+    m = ck.mapping(value, path, DISTANCES_KEYS, (), "distances")
+    if m is None:
+        return None
+    if kind and kind != "markers":
+        ck.add(path, f"distances is for markers lexicons (a distancing marker); this lexicon's"
+                     f" kind is {kind!r}")
+    reach = {side: _count(ck, m[side], path + (side,), 0, side) or 0 for side in ("left", "right")
+             if side in m}
+    if not any(reach.values()):
+        ck.add(path, "distances needs left or right: how many words after (right) or before (left)"
+                     " the marker it reaches, e.g. {right: 4}")
+        return None
+    return Distancing(left=reach.get("left", 0), right=reach.get("right", 0))

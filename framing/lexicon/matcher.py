@@ -36,7 +36,7 @@ from framing.arabic import (
     split_clitics,
     tokenize,
 )
-from framing.lexicon.model import Lexicon, inflection_suffixes
+from framing.lexicon.model import ContextRule, Lexicon, inflection_suffixes
 from framing.records import Match, Token
 
 MIN_CLITIC_STEM = 3
@@ -180,12 +180,27 @@ class _Seq:
 
 
 @dataclass(frozen=True, slots=True)
+class _Context:
+    """A compiled ``not_when`` rule: its left and right words (one _Word each, all alternatives
+    together), how far they are searched, and its names as exclusion phrases without "*"."""
+
+    rule: ContextRule
+    left: _Word | None
+    right: _Word | None
+    window: int
+    names: tuple[tuple[str, tuple], ...]  # (name as written, compiled phrase)
+
+
+@dataclass(frozen=True, slots=True)
 class Excluded:
-    """A hit that an exclusion removed, with the phrase that removed it."""
+    """A hit that an exclusion removed, with the phrase that removed it: an ``exclude`` phrase,
+    or for a ``not_when`` rule the context that matched ("left: جيش", "name: منظمة التحرير") and
+    the rule itself."""
 
     match: Match
     phrase: str
     level: str  # "entry", "category" or "lexicon"
+    rule: ContextRule | None = None
 
 
 class Matcher:
@@ -294,15 +309,31 @@ class Matcher:
         words = tuple(STAR if w == "*" else self._word(w) for w in phrase.split())
         return next((k for k, w in enumerate(words) if w is STAR), -1), words
 
+    def _context(self, rule: ContextRule) -> _Context:
+        def side(words: tuple[str, ...]) -> _Word | None:
+            return self._word("|".join(words)) if words else None
+
+        names = []
+        for name in rule.names:
+            parts = name.split()
+            words = tuple(self._word(w, enclitics=(k == len(parts) - 1)) for k, w in enumerate(parts))
+            names.append((name, (-1, words)))
+        return _Context(rule, side(rule.left), side(rule.right), rule.window, tuple(names))
+
+    def _exclusions(self, phrases: tuple[str, ...], rules: tuple[ContextRule, ...], level: str) -> tuple:
+        """(text, level, compiled) for each exclude phrase and each not_when rule of one level."""
+        return (tuple((x, level, self._phrase(x)) for x in phrases)
+                + tuple((r.label, level, self._context(r)) for r in rules))
+
     def _compile(self) -> None:
         self._prefix_lengths: list[int] = []
         order = 0
         for li, lex in enumerate(self.lexicons):
-            lex_ex = tuple((x, "lexicon", self._phrase(x)) for x in lex.exclude)
+            lex_ex = self._exclusions(lex.exclude, lex.not_when, "lexicon")
             for cat in lex.categories:
-                cat_ex = tuple((x, "category", self._phrase(x)) for x in cat.exclude)
+                cat_ex = self._exclusions(cat.exclude, cat.not_when, "category")
                 for ent in cat.entries:
-                    ent_ex = tuple((x, "entry", self._phrase(x)) for x in ent.exclude)
+                    ent_ex = self._exclusions(ent.exclude, ent.not_when, "entry")
                     target = _Target(li, lex.id, cat.id, ent.id, len(self._excludes), order)
                     order += 1
                     self._excludes.append(ent_ex + cat_ex + lex_ex)
@@ -564,11 +595,11 @@ class Matcher:
         kept, excluded = [], []
         for cand in cands:
             i, j, target, rule, _cost = cand
-            why = self._excluded_by(target, norms, i, j)
+            why = self._excluded_by(target, norms, i, j, starts, ends, text)
             if why is None:
                 kept.append(cand)
             else:
-                excluded.append(Excluded(_make(starts, ends, text, i, j, target, rule), why[0], why[1]))
+                excluded.append(Excluded(_make(starts, ends, text, i, j, target, rule), *why))
         return self._resolve(kept, starts, ends, text), excluded
 
     def _extend(self, seq: _Seq, surfaces, norms, starts, ends, i: int, n: int, text: str) -> int:
@@ -585,11 +616,39 @@ class Matcher:
                 return 0
         return i + len(words)
 
-    def _excluded_by(self, target: _Target, norms, i: int, j: int):
+    def _excluded_by(self, target: _Target, norms, i: int, j: int, starts, ends, text):
+        """(what matched, level, not_when rule or None) for the first exclusion that removes the
+        hit on tokens i..j-1, or None."""
         for phrase_text, level, phrase in self._excludes[target.key]:
-            if self._phrase_covers(phrase, norms, i, j):
-                return phrase_text, level
+            if isinstance(phrase, _Context):
+                found = self._context_matches(phrase, norms, i, j, starts, ends, text)
+                if found:
+                    return found, level, phrase.rule
+            elif self._phrase_covers(phrase, norms, i, j):
+                return phrase_text, level, None
         return None
+
+    def _context_matches(self, ctx: _Context, norms, i: int, j: int, starts, ends, text) -> str:
+        """What of a not_when rule stands around the hit on tokens i..j-1 ("left: جيش",
+        "name: منظمة التحرير"), or "". Left and right words are searched up to ``window`` words
+        away, never across a line break or clause punctuation."""
+        for name, phrase in ctx.names:
+            if self._phrase_covers(phrase, norms, i, j):
+                return f"name: {name}"
+        accepts = self._accepts
+        if ctx.left is not None:
+            for k in range(i - 1, max(-1, i - 1 - ctx.window), -1):
+                if not _GAP_BREAK.isdisjoint(text[ends[k]:starts[k + 1]]):
+                    break
+                if accepts(ctx.left, norms[k]):
+                    return f"left: {text[starts[k]:ends[k]]}"
+        if ctx.right is not None:
+            for k in range(j, min(len(norms), j + ctx.window)):
+                if not _GAP_BREAK.isdisjoint(text[ends[k - 1]:starts[k]]):
+                    break
+                if accepts(ctx.right, norms[k]):
+                    return f"right: {text[starts[k]:ends[k]]}"
+        return ""
 
     def _phrase_covers(self, phrase: tuple[int, tuple], norms, i: int, j: int) -> bool:
         """Whether an exclusion phrase covers the hit on tokens i..j-1: with "*", the words before

@@ -63,6 +63,44 @@ class Form:
 
 
 @dataclass(frozen=True)
+class ContextRule:
+    """Context in which a form is another sense (a name, an idiom), so that it does not count.
+
+    A hit is removed when one of the ``left`` words stands within ``window`` words before it, one
+    of the ``right`` words within ``window`` words after it (never across a line break or the
+    punctuation . ! ? ؟ ؛ ; ، , :), or when one of the multiword ``names`` covers it. Words are
+    written like the words of a multiword term (``a|b`` alternatives, ``x*`` prefixes) and are
+    matched with their clitics. ``positive`` examples are phrases in which the rule removes the
+    entry's hit; ``negative`` ones are phrases in which the entry still counts.
+    """
+
+    id: str = ""
+    left: tuple[str, ...] = ()
+    right: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    window: int = 1
+    note: str = ""
+    positive: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
+    line: int = 0
+
+    @property
+    def label(self) -> str:
+        """How the rule is named in messages: its id, else its line."""
+        return self.id or f"not_when (line {self.line})"
+
+
+@dataclass(frozen=True)
+class Distancing:
+    """A marker that puts the words next to it in someone else's mouth (ما وصفته الإرهاب,
+    ما يسمى بـ, الإرهاب المزعوم): frame and naming hits that start within ``right`` words after the
+    marker (or end within ``left`` words before it), in the same clause, are marked distanced."""
+
+    left: int = 0
+    right: int = 0
+
+
+@dataclass(frozen=True)
 class Entry:
     id: str
     gloss: str
@@ -76,6 +114,8 @@ class Entry:
     negative: tuple[str, ...] = ()
     proper: bool = False  # a name: proclitics only (لرويترز), no pronoun suffix (*رويترزه)
     line: int = 0
+    not_when: tuple[ContextRule, ...] = ()
+    distances: Distancing | None = None  # markers only
 
 
 @dataclass(frozen=True)
@@ -87,6 +127,7 @@ class Category:
     entries: tuple[Entry, ...]
     exclude: tuple[str, ...] = ()
     line: int = 0
+    not_when: tuple[ContextRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +147,7 @@ class Lexicon:
     sources: tuple[Source, ...]
     categories: tuple[Category, ...]
     exclude: tuple[str, ...] = ()
+    not_when: tuple[ContextRule, ...] = ()
     path: Path | None = None
     sha256: str = ""
     lines: dict = field(default_factory=dict, compare=False, repr=False)  # key path -> line
