@@ -16,7 +16,7 @@ from framing.progress import Progress
 from framing.result import RunResult
 
 MATCH_COLUMNS = ["doc_id", "outlet", "source", "lexicon", "category", "entry", "surface", "start", "end", "sentence", "rule",
-                 "voice", "in_title", "speaker"]
+                 "distanced", "voice", "in_title", "speaker"]
 
 
 class Timings(dict):
@@ -186,7 +186,7 @@ def _match_frame(docs, analyses, titles: bool = True) -> pd.DataFrame:
                             title_end(doc.text, doc.title) if titles else 0)
         for m, sentence, v in zip(a.matches, a.sentences, voices):
             rows.append((a.doc_id, doc.outlet, doc.source, m.lexicon, m.category, m.entry, m.surface,
-                         m.start, m.end, sentence, m.rule, v.voice, v.in_title, v.speaker))
+                         m.start, m.end, sentence, m.rule, m.distanced, v.voice, v.in_title, v.speaker))
     return pd.DataFrame(rows, columns=MATCH_COLUMNS)
 
 

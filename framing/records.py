@@ -70,6 +70,9 @@ class Match:
     start: int
     end: int
     rule: str = ""  # how it matched: "exact", "clitic:و+ال", "lemma", ...
+    # a frame or naming hit inside a distancing construction (ما وصفته الإرهاب): the label is
+    # someone else's, which the outlet reports at a distance
+    distanced: bool = False
 
 
 @dataclass

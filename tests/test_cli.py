@@ -88,6 +88,7 @@ def test_demo_writes_the_output_contract(demo_report: Path) -> None:
     counted = matches[matches["voice"].isin(voices[scores["voice"].iloc[0]])]
     assert len(counted) == scores.loc[scores["lexicon"].isin(matches["lexicon"].unique()), "count"].sum()
     assert set(matches["voice"]) >= {"own", "attributed"}
+    assert matches["distanced"].dtype == bool  # frame words inside a distancing construction
     manifest = json.loads((demo_report / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["documents"]["input"] == len(docs)
     assert isinstance(manifest["seed"], int)

@@ -181,3 +181,58 @@ def test_lint_reports_failing_rule_examples_names_and_missing_examples():
     assert ("rule-example", "categories.liberation.entries.tahrir.not_when.money.examples.positive[0]") in found
     assert ("rule-name", "categories.liberation.entries.tahrir.not_when.names.names[0]") in found
     assert ("no-examples", "categories.liberation.entries.tahrir.not_when.names") in found
+
+
+# --------------------------------------------------------------------------------------------
+# distancing constructions: the frame word is someone else's
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from framing.lexicon import load_lexicons
+
+    return Matcher(load_lexicons(["conflict", "naming", "attribution"]), Normaliser())
+
+
+def _marked(matcher, text):
+    return [(m.lexicon, m.category, m.surface, m.distanced) for m in matcher.match_text(text)]
+
+
+@pytest.mark.parametrize("text,distanced", [
+    ("لمكافحة ما وصفته الإرهاب", ["الإرهاب"]),
+    ('وقف ما وصفه بـ"الإرهاب" الأرميني', ["الإرهاب"]),
+    ("والانسحاب مما وصفها بالأراضي الأذربيجانية المحتلة", ["المحتلة"]),
+    ("لوقف ما وصفته بعدوان أذربيجان في قره باغ", ["بعدوان"]),  # the place is the reporter's
+    ("ضد ما وصفته بالاحتلال والعدوان", ["بالاحتلال", "والعدوان"]),
+    ("في ما يسمى بجمهورية آرتساخ", ["آرتساخ"]),
+    ("ضمن ما يعرف بتنظيم الدولة", ["بتنظيم الدولة"]),
+    ("الاحتلال الأرميني المزعوم", ["الاحتلال"]),
+    ("ما وصفه بالجيد، والاحتلال مستمر", []),  # across a comma: the reporter's own word
+    ("كما وصف المستشار الوضع بالحرج ودعا لوقف العدوان", []),  # كما وصف is not ما وصف
+    ("ندين الإرهاب والاحتلال", []),
+])
+def test_distancing_marks_the_frame_words_it_reaches(shipped, text, distanced):
+    marked = _marked(shipped, text)
+    assert [s for lx, _c, s, d in marked if d] == distanced, marked
+    # the marker itself stays a distancing hit and is never distanced
+    assert all(not d for lx, c, s, d in marked if lx == "attribution")
+    if distanced:
+        assert any(c == "distancing" for lx, c, s, d in marked)
+
+
+def test_the_distanced_flag_reaches_data_matches(tmp_path):
+    from framing.analyse import DocumentAnalyser
+    from framing.lexicon import load_lexicons
+
+    matcher = Matcher(load_lexicons(["conflict", "attribution"]), Normaliser())
+    analyser = DocumentAnalyser(matcher.normaliser, matcher)
+    text = "أعلنت الوزارة مكافحة ما وصفته الإرهاب. وندين الإرهاب."
+    packed = analyser.run_chunk([("d1", text)]).documents([text])[0]  # through a worker's packing
+    assert [(m.surface, m.distanced) for m in packed.matches if m.category == "terrorism"] == [
+        ("الإرهاب", True), ("الإرهاب", False)]
+    from framing.pipeline import MATCH_COLUMNS, _match_frame
+    from framing.records import Document
+
+    frame = _match_frame([Document("d1", "o", "x.txt", text)], [packed])
+    assert list(frame.columns) == MATCH_COLUMNS
+    assert frame.loc[frame.category == "terrorism", "distanced"].tolist() == [True, False]

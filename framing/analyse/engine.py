@@ -114,7 +114,7 @@ class BatchResult:
         for k, (doc_id, n, found, spans, text) in enumerate(zip(self.doc_ids, self.n_tokens, self.matches,
                                                                  self.sentence_spans, texts)):
             if self.packed and found:
-                found = [Match(lx, cat, ent, text[a:z], a, z, rule) for lx, cat, ent, a, z, rule in found]
+                found = [Match(lx, cat, ent, text[a:z], a, z, rule, far) for lx, cat, ent, a, z, rule, far in found]
             sentences = [text[a:z] for a, z in spans]
             out.append(DocAnalysis(doc_id, n, found, sentences, ids[b[k]:b[k + 1]], counts[b[k]:b[k + 1]], vocab))
         return out
@@ -124,7 +124,7 @@ class BatchResult:
         terms only."""
         used, local = np.unique(self.term_ids, return_inverse=True)
         vocab = [self.term_vocab[i] for i in used.tolist()]
-        matches = [[(m.lexicon, m.category, m.entry, m.start, m.end, m.rule) for m in found] if found else found
+        matches = [[(m.lexicon, m.category, m.entry, m.start, m.end, m.rule, m.distanced) for m in found] if found else found
                    for found in self.matches]
         return BatchResult(self.doc_ids, self.n_tokens, matches, self.sentence_spans, vocab,
                            local.astype(np.int32).reshape(-1), self.term_counts, self.term_bounds, self.tokens, True)

@@ -43,6 +43,7 @@ MIN_CLITIC_STEM = 3
 NOT_CANDIDATE, STARTS_HIT, STARTS_TERM = 0, 1, 2  # Matcher.candidate_kind
 ANY_BIT = 1 << 63  # Matcher.need_mask / offer_mask: "_", any second word
 STAR = None  # in a compiled exclusion phrase: the hit itself
+DISTANCEABLE_KINDS = ("frames", "naming")  # hits a distancing marker can put in someone else's mouth
 _NOTHING = ((), ())
 _GAP_BREAK = frozenset("\n.!?؟؛;،,:")  # a multiword term does not run across these
 
@@ -155,6 +156,8 @@ class _Target:
     entry: str
     key: int  # index into Matcher._excludes
     order: int  # declaration order, for deterministic tie-breaks
+    reach: tuple[int, int] = (0, 0)  # a distancing marker's reach (words before, words after)
+    labels: bool = True  # a frames or naming entry, which a distancing marker can distance
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +337,9 @@ class Matcher:
                 cat_ex = self._exclusions(cat.exclude, cat.not_when, "category")
                 for ent in cat.entries:
                     ent_ex = self._exclusions(ent.exclude, ent.not_when, "entry")
-                    target = _Target(li, lex.id, cat.id, ent.id, len(self._excludes), order)
+                    reach = (ent.distances.left, ent.distances.right) if ent.distances else (0, 0)
+                    target = _Target(li, lex.id, cat.id, ent.id, len(self._excludes), order,
+                                     reach, lex.kind in DISTANCEABLE_KINDS)
                     order += 1
                     self._excludes.append(ent_ex + cat_ex + lex_ex)
                     for form in ent.forms:
@@ -679,17 +684,22 @@ class Matcher:
         return False
 
     def _resolve(self, kept, starts, ends, text) -> list[Match]:
-        """Within each lexicon keep leftmost-longest hits; lexicons do not compete."""
+        """Within each lexicon keep leftmost-longest hits; lexicons do not compete. Frame and
+        naming hits within a distancing marker's reach are marked distanced."""
         kept.sort(key=lambda c: (c[2].lex, c[0], -(c[1] - c[0]), c[4], c[2].order))
-        out: list[Match] = []
+        won = []
         last_lex, last_end = -1, -1
-        for i, j, target, rule, _cost in kept:
+        for cand in kept:
+            i, j, target = cand[0], cand[1], cand[2]
             if target.lex != last_lex:
                 last_lex, last_end = target.lex, -1
             if i < last_end:
                 continue
             last_end = j
-            out.append(_make(starts, ends, text, i, j, target, rule))
+            won.append(cand)
+        distanced = _distanced(won, starts, ends, text)
+        out = [_make(starts, ends, text, i, j, target, rule, k in distanced)
+               for k, (i, j, target, rule, _cost) in enumerate(won)]
         order = self._lex_order
         out.sort(key=lambda m: (m.start, m.end, order.get(m.lexicon, 0)))
         return out
@@ -734,9 +744,48 @@ def _seq_order(seq: _Seq) -> tuple:
     return (seq.target.order, seq.text)
 
 
-def _make(starts, ends, text, i, j, target: _Target, rule: str) -> Match:
+def _make(starts, ends, text, i, j, target: _Target, rule: str, distanced: bool = False) -> Match:
     start, end = starts[i], ends[j - 1]
-    return Match(target.lexicon, target.category, target.entry, text[start:end], start, end, rule)
+    return Match(target.lexicon, target.category, target.entry, text[start:end], start, end, rule,
+                 distanced)
+
+
+def _distanced(won, starts, ends, text) -> set[int]:
+    """Indexes (into ``won``: (i, j, target, ...) hits on tokens i..j-1) of the frame and naming
+    hits that a distancing marker reaches: the first one starting within ``reach[1]`` words after
+    the marker (ما وصفته الإرهاب، ما يسمى بـ"جمهورية آرتساخ"), or inside it after its first word (a
+    marker that ends on the word's preposition: ما يعرف بالدولة), and those that follow it word
+    for word (ما وصفته بالاحتلال والعدوان); or the last one ending within ``reach[0]`` words
+    before the marker (الإرهاب المزعوم) and those right before it. Nothing is reached across a
+    line break or clause punctuation. In ما وصفته بعدوان أذربيجان في قره باغ only عدوان is
+    distanced: the place is the reporter's."""
+    markers = [c for c in won if c[2].reach != (0, 0)]
+    if not markers:
+        return set()
+    labels = sorted((c[0], c[1], k) for k, c in enumerate(won) if c[2].labels)
+    out: set[int] = set()
+    for mi, mj, target, *_ in markers:
+        before, after = target.reach
+        if after:
+            edge = None
+            for i, j, k in labels:
+                if edge is None and mi < i < mj + after and (
+                        i < mj or _GAP_BREAK.isdisjoint(text[ends[mj - 1]:starts[i]])):
+                    out.add(k)
+                    edge = j
+                elif edge is not None and i == edge and _GAP_BREAK.isdisjoint(text[ends[i - 1]:starts[i]]):
+                    out.add(k)
+                    edge = j
+        if before:
+            edge = None
+            for i, j, k in reversed(labels):
+                if edge is None and mi - before < j <= mi and _GAP_BREAK.isdisjoint(text[ends[j - 1]:starts[mi]]):
+                    out.add(k)
+                    edge = i
+                elif edge is not None and j == edge and _GAP_BREAK.isdisjoint(text[ends[j - 1]:starts[j]]):
+                    out.add(k)
+                    edge = i
+    return out
 
 
 def _ends_with_ta_marbuta(surface: str) -> bool:

@@ -99,3 +99,31 @@ def test_excluded_contexts_are_reported(matcher, seeds):
     text = seeds["002"]
     _, excluded = matcher.explain(tokenize(text, matcher.normaliser), text)
     assert any(e.match.surface == "المحرر" and e.match.category == "liberation" for e in excluded)
+
+
+def test_seed_002_distanced_frame_words_and_the_kama_wasafa_trap(matcher, seeds):
+    """Every «ما وصفته» of 002 puts the frame word after it in the Azerbaijani or Armenian
+    ministry's mouth; «كما وصف المستشار ... الوضع بالحرج» ("as the chancellor also described")
+    is a report of speech with no frame word and no distancing marker."""
+    text = _clean(seeds["002"])
+    matches, _, _ = _counts(matcher, text)
+    distanced = sorted((m.category, m.surface) for m in matches if m.distanced)
+    assert distanced == sorted([
+        ("terrorism", "الإرهاب"), ("legitimacy_law", "النظام الدستوري"),
+        ("provocation_escalation", "بالاستفزازات"), ("provocation_escalation", "باستفزاز"),
+        ("aggression", "بعدوان"),
+    ]), distanced
+    assert all(m.lexicon != "attribution" for m in matches if m.distanced)
+    trap = text.index("كما وصف المستشار")
+    line_end = text.index("\n", trap)
+    in_trap = [m for m in matches if trap <= m.start < line_end]
+    assert not any(m.category == "distancing" or m.distanced for m in in_trap), in_trap
+
+
+def test_seed_000_distanced_occupied_lands(matcher, seeds):
+    """«والانسحاب مما وصفها بالأراضي الأذربيجانية المحتلة»: المحتلة is Aliyev's word."""
+    text = _clean(seeds["000"])
+    matches, _, _ = _counts(matcher, text)
+    at = text.index("مما وصفها")
+    assert [(m.category, m.surface) for m in matches if m.distanced] == [("occupation", "المحتلة")]
+    assert next(m for m in matches if m.distanced).start > at
