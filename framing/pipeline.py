@@ -151,6 +151,19 @@ def _keyness_masks(cfg: StudyConfig, docs, analysed, normaliser: Normaliser) -> 
             "masked_counts": phrase_term_counts(masker, ((d.outlet, d.text) for d in analysed), keyness_term)}
 
 
+def study_matcher_and_documents(cfg: StudyConfig, quiet: bool = True):
+    """The study's matcher and its analysed documents (cleaned, through the corpus cache), as a
+    run would have them: for tools that look at the corpus without running the study."""
+    from framing.cache import Cache, load_corpus_cached
+    from framing.lexicon import Matcher, load_lexicons
+
+    normaliser = Normaliser(ta_marbuta=cfg.normalise.ta_marbuta, alef_maqsura=cfg.normalise.alef_maqsura)
+    matcher = Matcher(load_lexicons(cfg.lexicons, base_dir=cfg.base_dir), normaliser, **_analyzer_kwargs(cfg))
+    cache = Cache(_cache_dir(cfg), enabled=cfg.run.cache)
+    docs = load_corpus_cached(cfg, normaliser.version, lambda: _read_corpus(cfg, Progress(quiet=quiet)), cache)
+    return matcher, [d for d in docs if d.analysed]
+
+
 def _read_corpus(cfg: StudyConfig, progress: Progress) -> list:
     """The corpus stage, with a progress bar over the documents read (progress hook)."""
     from framing.corpus import load as corpus_load

@@ -89,7 +89,9 @@ def test_test_command_shows_matches_rules_and_exclusions():
     assert res.exit_code == 0, res.output
     assert "وبالاحتلال\tconflict.occupation.ihtilal\tclitic:و+ب+ال" in res.output
     assert "ما وصفته\tattribution.distancing.ma_wasafa\tsequence" in res.output
-    assert "EXCLUDED by entry phrase" in res.output and "التحرير" in res.output
+    assert "التحرير\tconflict.liberation.tahrir\tEXCLUDED by entry rule 'newsroom' (left: رئيس)" in res.output
+    res = runner.invoke(lexicon_app, ["test", "احتلال المركز الأول"])
+    assert "EXCLUDED by entry phrase '* المرتبة|المركز" in res.output
     bad = runner.invoke(lexicon_app, ["test", "نص", "-l", "no_such"])
     assert bad.exit_code == 2 and "no shipped lexicon" in bad.output
 

@@ -51,7 +51,7 @@ not_when:
     window: 2
     examples: {positive: ["رئيس مجلس التحرير"], negative: ["رئيس الوزراء يعلن تحرير المدينة"]}
   - id: money
-    right: [أموال, رهائن]
+    right: [أموال|الأموال, رهائن|الرهائن]
     examples: {positive: ["تحرير الأموال"], negative: ["تحرير الأراضي"]}
 """
 
@@ -62,7 +62,7 @@ def test_rules_parse_at_entry_level_with_defaults():
     assert [r.id for r in rules] == ["names", "newsroom", "money"]
     assert rules[0].names == ("جيش التحرير الشعبي", "منظمة التحرير") and rules[0].window == 1
     assert rules[1].left == ("رئيس|رئيسة", "مدير") and rules[1].window == 2
-    assert rules[2].right == ("أموال", "رهائن")
+    assert rules[2].right == ("أموال|الأموال", "رهائن|الرهائن")
     assert rules[1].positive == ("رئيس مجلس التحرير",)
     assert rules[0].line == 18  # the line of its first key
 
@@ -79,6 +79,16 @@ def test_names_are_clitic_and_normalisation_aware():
         hits, excluded = explain(lx, text)
         assert not hits, text
         assert excluded[0].rule.id == "names" and excluded[0].phrase.startswith("name: ")
+
+
+def test_context_words_and_names_never_gain_an_article():
+    """رئيس التحرير is a newsroom; أعلن الرئيس تحرير المدينة is liberation. جيش التحرير is a name;
+    قام الجيش بتحرير المدينة is liberation."""
+    lx = lex(RULES)
+    assert not explain(lx, "رئيس التحرير")[0]
+    assert [m.surface for m in explain(lx, "أعلن الرئيس تحرير المدينة")[0]] == ["تحرير"]
+    assert [m.surface for m in explain(lx, "قام الجيش بتحرير المدينة")[0]] == ["بتحرير"]
+    assert [m.surface for m in explain(lx, "جيش بتحرير الشعبي")[0]] == ["بتحرير"]  # inner words as written
 
 
 def test_left_words_within_the_window_and_not_beyond():
@@ -158,7 +168,7 @@ def test_rule_examples_are_checked_both_ways():
     bad = lex("""\
         not_when:
           - id: money
-            right: [أموال]
+            right: [أموال|الأموال]
             examples: {positive: ["تحرير الأرض"], negative: ["تحرير الأموال", "لا شيء هنا"]}
         """)
     (scope,) = rule_scopes(bad)
@@ -236,3 +246,25 @@ def test_the_distanced_flag_reaches_data_matches(tmp_path):
     frame = _match_frame([Document("d1", "o", "x.txt", text)], [packed])
     assert list(frame.columns) == MATCH_COLUMNS
     assert frame.loc[frame.category == "terrorism", "distanced"].tolist() == [True, False]
+
+
+def test_unless_lifts_a_rule_where_its_words_stand():
+    lx = lex("""\
+        not_when:
+          - id: army_name
+            names: ["جيش التحرير"]
+            unless: {right: [الأرض|للأرض], window: 2}
+        """)
+    assert not explain(lx, "جيش التحرير الشعبي")[0]
+    assert [m.surface for m in explain(lx, "جيش التحرير للأرض")[0]] == ["التحرير"]
+    assert lx.categories[0].entries[0].not_when[0].unless.window == 2
+
+
+@pytest.mark.parametrize("rules,message", [
+    ("not_when: {names: [جيش التحرير], unless: {names: [جيش التحرير الشعبي]}}\n", "unknown key 'names' in unless"),
+    ("not_when: {names: [جيش التحرير], unless: {window: 2}}\n", "unless needs left or right words"),
+    ("not_when: {names: [جيش التحرير], unless: [{left: [جيش]}]}\n", "unless is one mapping"),
+])
+def test_loader_rejects_bad_unless(rules, message):
+    with pytest.raises(LexiconError, match=message):
+        lex(rules)

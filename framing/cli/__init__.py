@@ -4,7 +4,7 @@ Every command lives in this package, one module per group, and each module adds 
 with ``register(app)``:
 
 * :mod:`framing.cli.study`: ``run``, ``demo``, ``check``;
-* :mod:`framing.cli.lexicon`: ``lexicon check|test|import``;
+* :mod:`framing.cli.lexicon`: ``lexicon check|test|review|import``;
 * :mod:`framing.cli.classify`: ``annotate``, ``train``.
 
 Heavy modules are imported inside the commands so that `framing --help` answers at once.

@@ -1,4 +1,4 @@
-"""`framing lexicon ...`: check, test and import lexicons.
+"""`framing lexicon ...`: check, test, review and import lexicons.
 
 A typer sub-app mounted on the main app by :func:`register`. Heavy modules are imported inside the
 commands so that `framing --help` stays fast.
@@ -12,7 +12,7 @@ from typing import List, Optional
 import typer
 
 lexicon_app = typer.Typer(
-    help="Check, try out and import lexicons (frame terms, contested names, distancing markers).",
+    help="Check, try out, review and import lexicons (frame terms, contested names, distancing markers).",
     no_args_is_help=True,
 )
 
@@ -82,6 +82,49 @@ def test(
         typer.echo(f"{m.start:>6}-{m.end:<6} {m.surface}\t{m.lexicon}.{m.category}.{m.entry}\t"
                    f"EXCLUDED by {why}")
     typer.echo(f"{len(matches)} match{'es' if len(matches) != 1 else ''}, {len(excluded)} excluded")
+
+
+@lexicon_app.command("review")
+def review(
+    config: Path = typer.Argument(..., help="The study config (YAML) whose corpus and lexicons to review."),
+    entry: Optional[List[str]] = typer.Option(
+        None, "--entry", "-e",
+        help="Only this entry (id, category.id or lexicon.category.id; repeat the option)."),
+    top: int = typer.Option(10, "--top", "-n", min=1, help="Contexts shown per side and entry."),
+    excluded: bool = typer.Option(
+        False, "--excluded", help="Also review the hits that exclusions and not_when rules removed."),
+    csv: Optional[Path] = typer.Option(None, "--csv", help="Also write the table to this CSV file."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No table on the terminal (with --csv)."),
+) -> None:
+    """Each entry's most frequent contexts in the study's corpus: the words right before and after
+    its hits, with counts, shares and an example, to spot proper names and other senses."""
+    from framing.config import ConfigError, load_config
+    from framing.lexicon import LexiconError
+    from framing.lexicon.review import collect, print_review, review_frame
+    from framing.pipeline import study_matcher_and_documents
+
+    try:
+        cfg = load_config(config)
+        matcher, docs = study_matcher_and_documents(cfg, quiet=quiet)
+    except (ConfigError, LexiconError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    known = {x for lx in matcher.lexicons for c in lx.categories for e in c.entries
+             for x in (e.id, f"{c.id}.{e.id}", f"{lx.id}.{c.id}.{e.id}")}
+    unknown = [e for e in entry or [] if e not in known]
+    if unknown:
+        typer.echo(f"no entry {', '.join(map(repr, unknown))} in the study's lexicons"
+                   f" ({', '.join(lx.id for lx in matcher.lexicons)})", err=True)
+        raise typer.Exit(2)
+    contexts = collect(((d.doc_id, d.text) for d in docs), matcher,
+                       entries=set(entry) if entry else None, excluded=excluded)
+    frame = review_frame(contexts, top=top)
+    if not quiet:
+        print_review(frame)
+    if csv is not None:
+        frame.to_csv(csv, index=False)
+        typer.echo(f"wrote {csv}: {len(frame)} rows, {frame.groupby(['lexicon', 'category', 'entry']).ngroups}"
+                   f" entries, {len(docs)} documents")
 
 
 @lexicon_app.command("import")

@@ -63,7 +63,8 @@ CATEGORY_KEYS = {"id", "label", "label_ar", "description", "entries", "exclude",
 CATEGORY_REQUIRED = ("id", "label", "label_ar", "description", "entries")
 ENTRY_KEYS = {"id", "gloss", "forms", "sequences", "lemmas", "inflect", "exclude", "not_when",
               "note", "sources", "examples", "proper", "distances"}
-RULE_KEYS = {"id", "left", "right", "names", "window", "note", "examples"}
+RULE_KEYS = {"id", "left", "right", "names", "window", "note", "examples", "unless"}
+UNLESS_KEYS = {"left", "right", "window"}
 DISTANCES_KEYS = {"left", "right"}
 MAX_WINDOW = 10  # words: a context rule's window, a distancing marker's reach
 FORM_KEYS = {"form", "inflect"}
@@ -542,8 +543,9 @@ def _count(ck: _Checker, value, path: tuple, low: int, what: str) -> int | None:
     return n
 
 
-def _rules(ck: _Checker, value, path: tuple) -> tuple[ContextRule, ...]:
-    """``not_when``: one context rule (a mapping) or a list of them."""
+def _rules(ck: _Checker, value, path: tuple, unless: bool = False) -> tuple[ContextRule, ...]:
+    """``not_when``: one context rule (a mapping) or a list of them; ``unless``: the one mapping
+    of left and right words that lifts a rule."""
     if value is None:
         return ()
     items = [(value, path)] if isinstance(value, dict) else None
@@ -555,7 +557,8 @@ def _rules(ck: _Checker, value, path: tuple) -> tuple[ContextRule, ...]:
         items = [(item, path + (i,)) for i, item in enumerate(value)]
     rules: list[ContextRule] = []
     for raw, rp in items:
-        m = ck.mapping(raw, rp, RULE_KEYS, (), "a not_when rule")
+        m = ck.mapping(raw, rp, UNLESS_KEYS if unless else RULE_KEYS, (),
+                       "unless" if unless else "a not_when rule")
         if m is None:
             continue
         rid = ck.ident(m.get("id"), rp + ("id",)) if m.get("id") is not None else ""
@@ -590,12 +593,21 @@ def _rules(ck: _Checker, value, path: tuple) -> tuple[ContextRule, ...]:
             if not sides["left"] and not sides["right"]:
                 ck.add(rp + ("window",), "window counts the words searched for left and right"
                                          " words; this rule has neither")
-        if not sides["left"] and not sides["right"] and not names:
+        if unless and not sides["left"] and not sides["right"]:
+            ck.add(rp, "unless needs left or right words (those that keep the form's sense)")
+        elif not sides["left"] and not sides["right"] and not names:
             ck.add(rp, "a not_when rule needs at least one of left, right or names")
+        if unless and not isinstance(value, dict):
+            ck.add(rp, "unless is one mapping of left, right and window")
+            return ()
+        lifted = None
+        if "unless" in m:
+            got = _rules(ck, m.get("unless"), rp + ("unless",), unless=True)
+            lifted = got[0] if got else None
         positive, negative = _examples(ck, m.get("examples"), rp + ("examples",))
         rules.append(ContextRule(id=rid, left=sides["left"], right=sides["right"], names=names,
                                  window=window, note=ck.string(m.get("note"), rp + ("note",), False),
-                                 positive=positive, negative=negative, line=ck.line(rp)))
+                                 positive=positive, negative=negative, line=ck.line(rp), unless=lifted))
     return tuple(rules)
 
 

@@ -192,6 +192,7 @@ class _Context:
     right: _Word | None
     window: int
     names: tuple[tuple[str, tuple], ...]  # (name as written, compiled phrase)
+    unless: "_Context | None" = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,9 +283,11 @@ class Matcher:
     def norm(self, word: str) -> str:
         return self.normaliser.word(word)
 
-    def _word(self, spec: str, enclitics: bool = True) -> _Word:
+    def _word(self, spec: str, enclitics: bool = True, article: bool = True,
+              clitics: bool = True) -> _Word:
         """A word of a multiword term or exclusion phrase: "a|b" alternatives, "x*" prefixes,
-        "_" any word."""
+        "_" any word. ``article=False``: the article is not added to a word written without it
+        (رئيس is not الرئيس); ``clitics=False``: the word exactly as written (normalised)."""
         if spec == "_":
             return ANY_WORD
         full: set[str] = set()
@@ -301,7 +304,13 @@ class Matcher:
             n = self.norm(alt)
             if not n:
                 continue
+            if not clitics:
+                full.add(n)
+                plain.add(n)
+                continue
             for stem, p, x, _r in clitic_pairs(n, enclitics):
+                if not article and has_article(p) and not n.startswith("ال"):
+                    continue
                 w = p + stem + x
                 full.add(w)
                 (via_h if x == "ه" else plain).add(w)
@@ -314,14 +323,16 @@ class Matcher:
 
     def _context(self, rule: ContextRule) -> _Context:
         def side(words: tuple[str, ...]) -> _Word | None:
-            return self._word("|".join(words)) if words else None
+            return self._word("|".join(words), article=False) if words else None
 
         names = []
         for name in rule.names:
-            parts = name.split()
-            words = tuple(self._word(w, enclitics=(k == len(parts) - 1)) for k, w in enumerate(parts))
+            parts = name.split()  # proclitics on the first word only (لمنظمة التحرير), no article added
+            words = tuple(self._word(w, enclitics=False, article=False, clitics=(k == 0))
+                          for k, w in enumerate(parts))
             names.append((name, (-1, words)))
-        return _Context(rule, side(rule.left), side(rule.right), rule.window, tuple(names))
+        return _Context(rule, side(rule.left), side(rule.right), rule.window, tuple(names),
+                        self._context(rule.unless) if rule.unless is not None else None)
 
     def _exclusions(self, phrases: tuple[str, ...], rules: tuple[ContextRule, ...], level: str) -> tuple:
         """(text, level, compiled) for each exclude phrase and each not_when rule of one level."""
@@ -636,7 +647,13 @@ class Matcher:
     def _context_matches(self, ctx: _Context, norms, i: int, j: int, starts, ends, text) -> str:
         """What of a not_when rule stands around the hit on tokens i..j-1 ("left: جيش",
         "name: منظمة التحرير"), or "". Left and right words are searched up to ``window`` words
-        away, never across a line break or clause punctuation."""
+        away, never across a line break or clause punctuation; the rule's ``unless`` words lift it."""
+        found = self._context_found(ctx, norms, i, j, starts, ends, text)
+        if found and ctx.unless is not None and self._context_found(ctx.unless, norms, i, j, starts, ends, text):
+            return ""
+        return found
+
+    def _context_found(self, ctx: _Context, norms, i: int, j: int, starts, ends, text) -> str:
         for name, phrase in ctx.names:
             if self._phrase_covers(phrase, norms, i, j):
                 return f"name: {name}"

@@ -70,8 +70,10 @@ class ContextRule:
     of the ``right`` words within ``window`` words after it (never across a line break or the
     punctuation . ! ? ؟ ؛ ; ، , :), or when one of the multiword ``names`` covers it. Words are
     written like the words of a multiword term (``a|b`` alternatives, ``x*`` prefixes) and are
-    matched with their clitics. ``positive`` examples are phrases in which the rule removes the
-    entry's hit; ``negative`` ones are phrases in which the entry still counts.
+    matched with their clitics. ``unless`` (left and right words, a window) lifts the rule where
+    they stand around the hit (المقاومة الشعبية is a Yemeni formation's name, unless السورية
+    follows). ``positive`` examples are phrases in which the rule removes the entry's hit;
+    ``negative`` ones are phrases in which the entry still counts.
     """
 
     id: str = ""
@@ -83,6 +85,7 @@ class ContextRule:
     positive: tuple[str, ...] = ()
     negative: tuple[str, ...] = ()
     line: int = 0
+    unless: "ContextRule | None" = None  # left/right words that keep the form's sense after all
 
     @property
     def label(self) -> str:
