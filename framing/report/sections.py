@@ -100,8 +100,15 @@ def _glossary(ctx: Ctx, lex: str) -> Block:
     df = lx[lx["lexicon"] == lex]
     cols = [c for c in ("category", "category_label", "category_label_ar", "entry", "gloss") if c in df.columns]
     return Block("details", [Block("table", ctx.view(df, "lexicon_entries", f"Entries of the “{lex}” lexicon",
-                                                     columns=cols, id=f"t-gloss-{_slug(lex)}"))],
-                 title=f"Terms of the “{lex}” lexicon with their English glosses ({len(df):,})")
+                                                     columns=cols, id=f"t-gloss-{_slug(lex)}",
+                                                     links={"entry": kwic_link}))],
+                 title=f"Terms of the “{lex}” lexicon with their English glosses ({len(df):,}; an entry"
+                       " opens its concordance)")
+
+
+def kwic_link(row: dict) -> str:
+    """The concordance explorer filtered to one entry: ``#kwic/<lexicon>/<entry>``."""
+    return f"#kwic/{row['lexicon']}/{row['entry']}"
 
 
 def frames(ctx: Ctx) -> Section:

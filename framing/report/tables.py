@@ -122,6 +122,7 @@ class Cell:
     rtl: bool = False
     num: bool = False
     flag: str = ""  # css modifier, e.g. "warn" or "sig"
+    href: str = ""  # a link the cell's text leads to (e.g. the concordance of an entry)
 
 
 @dataclass
@@ -164,10 +165,13 @@ def table_view(
     ascending: bool | list[bool] = True,
     flags: dict[str, callable] | None = None,
     note: str = "",
+    links: dict[str, callable] | None = None,
 ) -> TableView:
     """A view of ``df`` limited to ``max_rows`` rows (after sorting), ``columns`` in order.
 
-    ``flags`` maps a column to a function of the row returning a css modifier for its cell.
+    ``flags`` maps a column to a function of the row returning a css modifier for its cell;
+    ``links`` maps a column to a function of the row (all of its columns, shown or not) returning
+    the link of its cell ("" for none).
     """
     labels = labels or {}
     total = len(df)
@@ -181,7 +185,7 @@ def table_view(
     shown = df.head(max_rows) if max_rows is not None else df
     numeric = {c: pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in cols}
     rows = []
-    for rec in shown[cols].to_dict("records") if cols else []:
+    for rec in shown.to_dict("records") if cols else []:
         row = []
         for c in cols:
             v = rec[c]
@@ -189,7 +193,8 @@ def table_view(
             flag = ""
             if flags and c in flags:
                 flag = flags[c](rec) or ""
-            row.append(Cell(text=text, rtl=has_arabic(text), num=numeric[c], flag=flag))
+            href = links[c](rec) or "" if links and c in links else ""
+            row.append(Cell(text=text, rtl=has_arabic(text), num=numeric[c], flag=flag, href=href))
         rows.append(row)
     csv = f"data/{name}.csv" if name else None
     if not note and len(rows) < total:

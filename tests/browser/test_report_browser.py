@@ -178,3 +178,20 @@ def test_screenshot_and_load_time(chromium, demo_report, artifacts):
     phone = open_report(chromium, demo_report, width=390, height=844)
     phone.page.screenshot(path=str(artifacts / "report-phone.png"))
     phone.close()
+
+
+def test_lexicon_entry_links_open_its_concordance(chromium, demo_report):
+    """An entry of a lexicon's glossary table leads to the concordance filtered to that entry."""
+    got = open_report(chromium, demo_report)
+    page = got.page
+    href = page.get_attribute("a[href^='#kwic/conflict/']", "href")
+    _, lexicon, entry = href.split("/")
+    page.eval_on_selector(f"a[href='{href}']", "a => { a.closest('details').open = true; }")  # the glossary is folded
+    page.click(f"a[href='{href}']")
+    page.wait_for_function("() => window.location.hash.startsWith('#kwic/')")
+    assert page.input_value("#kwic-lexicon") == lexicon
+    assert page.input_value("#kwic-entry") == entry
+    shown = _visible_kwic(page)
+    assert shown and all(r["entry"] == entry for r in shown)
+    assert got.errors == []
+    got.close()

@@ -153,12 +153,29 @@
       next.disabled = page >= pages - 1;
     }
 
+    // "#kwic/<lexicon>/<entry>" (the lexicon tables' entry links): the lines of that entry
+    function fromHash() {
+      var parts = decodeURIComponent(window.location.hash || "").split("/");
+      if (parts[0] !== "#kwic" || parts.length !== 3) return;
+      var want = {outlet: "", category: "", lexicon: parts[1], entry: parts[2]};
+      selects.forEach(function (s) { s.value = want[s.getAttribute("data-field")] || ""; });
+      filter();
+      var entry = document.getElementById("kwic-entry");
+      if (entry && entry.value !== parts[2]) {
+        status.textContent = "No line of the entry “" + parts[2] + "” is in the embedded sample; data/matches.csv has every hit.";
+      }
+      var section = document.getElementById("kwic");
+      if (section) section.scrollIntoView();
+    }
+    window.addEventListener("hashchange", fromHash);
+
     selects.forEach(function (s) { s.addEventListener("change", filter); });
     document.getElementById("kwic-filters").addEventListener("reset", function () { setTimeout(filter, 0); });
     document.getElementById("kwic-filters").addEventListener("submit", function (e) { e.preventDefault(); });
     prev.addEventListener("click", function () { page -= 1; show(); });
     next.addEventListener("click", function () { page += 1; show(); });
     filter();
+    fromHash();
   }
 
   function start() {
