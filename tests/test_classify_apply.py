@@ -143,3 +143,24 @@ def test_without_krippendorff_alpha_is_empty_and_said(tmp_path, monkeypatch):
     row = out.tables["agreement"].iloc[0]
     assert np.isnan(row["alpha"]) and row["kappa"] > 0.7
     assert agreement.ALPHA_MISSING in out.notes
+
+
+def test_model_labels_one_row_per_unit_and_in_the_concordance(tmp_path):
+    from framing.report.kwic import KwicLine, attach_model_labels
+
+    docs, matches, cfg = _study(tmp_path)
+    out = compute(docs, matches, cfg, Normaliser(), seed=3)
+    labels = out.tables["model_labels"]
+    assert len(labels) == sum(len(d.text.split("\n")) for d in docs)  # four paragraphs per document
+    assert labels["unit_id"].is_unique and {"p_occupation", "occupation", "excerpt", "start", "end"} <= set(labels.columns)
+    first = docs[0]
+    row = labels[labels["doc_id"] == first.doc_id].iloc[0]
+    assert first.text[row["start"]:row["end"]] == first.text.split("\n")[0]
+    hit = matches.iloc[0]
+    line = KwicLine(doc_id=hit["doc_id"], outlet=hit["outlet"], outlet_name="", lexicon="conflict",
+                    category="occupation", category_label="", entry=OCC, entry_form=OCC, left="", hit=OCC, right="",
+                    located=True, start=int(hit["start"]))
+    choices = attach_model_labels([line], labels)
+    unit = labels[(labels["doc_id"] == hit["doc_id"]) & (labels["start"] <= hit["start"]) & (labels["end"] > hit["start"])]
+    assert line.model_labels == ("occ:occupation" if unit["occupation"].iloc[0] else "")
+    assert choices == ([("occ:occupation", "occupation (occ)")] if line.model_labels else [])

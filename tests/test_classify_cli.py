@@ -84,8 +84,9 @@ def test_train_weak_from_the_command_line(cli, tmp_path):
     res = cli("train", data, "--weak", lexicon, "--out", tmp_path / "weak.skops", "--folds", "3", "--jobs", "1")
     assert res.exit_code == 0, res.output
     assert "weak supervision" in res.output.lower()
-    payload = json.loads((tmp_path / "weak.weak.json").read_text(encoding="utf-8"))
-    assert payload["supervision"] == "weak" and payload["summary"][0]["auc"] > 0.8
+    meta = json.loads((tmp_path / "weak.json").read_text(encoding="utf-8"))
+    assert meta["weak_supervision"] is True and meta["weak"]["recovery"][0]["auc"] > 0.8
+    assert (tmp_path / "weak.skops").is_file() and (tmp_path / "weak.cv.json").is_file()
 
 
 def _docs(seed=0):

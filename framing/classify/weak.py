@@ -181,3 +181,39 @@ def weak_supervision(docs, matches, normaliser, options, *, seed: int, n_jobs: i
     """The stage's entry point: sentences of the analysed documents, labels from the matches table."""
     units = sentences_from_matches(docs, matches)
     return weak_recovery(units, normaliser, seed=seed, n_jobs=n_jobs, min_entries=options.weak_min_entries)
+
+
+def weak_unit_labels(texts, matcher, *, min_units: int, min_entries: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Lexicon labels of whole units, for training a model without human codes.
+
+    Returns (units, categories): ``units`` has ``text`` (every hit replaced by a space, so that a
+    model learns the context of a category, not its word list) and ``labels`` (the ``lexicon:category``
+    pairs hit in the unit); ``categories`` has one row per category found: units hit, distinct
+    entries matched, whether it is ``trained`` and, when not, ``missing`` (what it lacks)."""
+    rows, hit_units, entries = [], {}, {}
+    for i, text in enumerate(texts):
+        if not isinstance(text, str) or not text.strip():
+            rows.append(("", []))
+            continue
+        hits = matcher.match_text(text)
+        cats = sorted({f"{m.lexicon}:{m.category}" for m in hits})
+        for m in hits:
+            key = f"{m.lexicon}:{m.category}"
+            entries.setdefault(key, set()).add(m.entry)
+            hit_units.setdefault(key, set()).add(i)
+        rows.append((_masked(text, [(m.start, m.end) for m in hits]), cats))
+    n = sum(1 for t, _ in rows if t.strip())
+    table = []
+    for cat in sorted(hit_units):
+        k, e = len(hit_units[cat]), len(entries[cat])
+        missing = []
+        if k < min_units:
+            missing.append(f"{k} units hit, {min_units} needed")
+        if n - k < min_units:
+            missing.append(f"only {n - k} units without it, {min_units} needed")
+        table.append((cat, k, e, not missing, "; ".join(missing),
+                      e >= min_entries))
+    cats = pd.DataFrame(table, columns=["category", "units", "entries", "trained", "missing", "entry_check"])
+    keep = set(cats.loc[cats["trained"], "category"]) if len(cats) else set()
+    units = pd.DataFrame({"text": [t for t, _ in rows], "labels": [[c for c in cs if c in keep] for _, cs in rows]})
+    return units, cats

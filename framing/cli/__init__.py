@@ -5,7 +5,7 @@ with ``register(app)``:
 
 * :mod:`framing.cli.study`: ``run``, ``demo``, ``check``;
 * :mod:`framing.cli.lexicon`: ``lexicon check|test|review|import``;
-* :mod:`framing.cli.classify`: ``annotate``, ``train``.
+* :mod:`framing.cli.classify`: ``annotate``, ``train``, ``predict``.
 
 Heavy modules are imported inside the commands so that `framing --help` answers at once.
 """

@@ -10,7 +10,7 @@ import pandas as pd
 import yaml
 
 from framing.report.context import Block, Ctx, Section
-from framing.report.kwic import kwic_lines
+from framing.report.kwic import attach_model_labels, kwic_lines
 from framing.report.tables import fmt
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,11 @@ def kwic(ctx: Ctx) -> Section:
         titles = {str(d): t[:160] for d, t in zip(docs["doc_id"], docs["title"]) if isinstance(t, str) and t}
     lines = kwic_lines(m, ctx.result.texts, ctx.kwic_rows, ctx.seed, ctx.names, ctx.cat_label, ctx.form, titles)
     cats = m[["lexicon", "category"]].drop_duplicates()
+    model_choices = attach_model_labels(lines, ctx.table("model_labels"))
+    if model_choices:
+        ctx.rendered.add("model_labels")
     s.facts = {
+        "model_labels": model_choices,
         "lines": lines,
         "total": len(m),
         "outlets": [(o, ctx.name(o)) for o in ctx.outlets if o in set(m["outlet"])],

@@ -30,6 +30,8 @@ class KwicLine:
     right: str
     located: bool  # False when the hit could not be found in its sentence (then ``left`` is the sentence)
     title: str = ""  # the document's title, shown on hover
+    start: int = -1  # offset of the hit in the cleaned document text
+    model_labels: str = ""  # labels saved classifiers gave the hit's unit, "model:label|…" (data/model_labels.csv)
 
 
 def sample_matches(matches: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
@@ -98,6 +100,38 @@ def kwic_lines(
             category_label=category_labels.get((r.lexicon, r.category), str(r.category)),
             entry=str(r.entry), entry_form=forms.get((r.lexicon, r.entry), str(r.entry)),
             left=_trim_left(left), hit=hit, right=_trim_right(right), located=span is not None,
-            title=titles.get(r.doc_id, ""),
+            title=titles.get(r.doc_id, ""), start=int(r.start),
         ))
     return out
+
+
+def attach_model_labels(lines: list[KwicLine], model_labels: pd.DataFrame) -> list[tuple[str, str]]:
+    """Give each line the labels saved classifiers assigned the unit its hit falls in (the units
+    of data/model_labels.csv, by document and offsets). Returns the (value, label) choices of the
+    explorer's filter: one per model label that occurs."""
+    from bisect import bisect_right
+
+    need = {"model", "doc_id", "start", "end", "labels"}
+    if model_labels is None or model_labels.empty or not need <= set(model_labels.columns):
+        return []
+    spans: dict[tuple[str, str], tuple[list[int], list[int], list[str]]] = {}
+    ml = model_labels.sort_values(["model", "doc_id", "start"], kind="mergesort")
+    for (model, doc), g in ml.groupby(["model", "doc_id"], sort=False):
+        spans[(str(model), str(doc))] = (g["start"].astype(int).tolist(), g["end"].astype(int).tolist(),
+                                         g["labels"].fillna("").astype(str).tolist())
+    models = list(dict.fromkeys(ml["model"].astype(str)))
+    seen: dict[str, str] = {}
+    for ln in lines:
+        found = []
+        for model in models:
+            sp = spans.get((model, ln.doc_id))
+            if not sp or ln.start < 0:
+                continue
+            i = bisect_right(sp[0], ln.start) - 1
+            if i >= 0 and ln.start < sp[1][i]:
+                for lab in filter(None, sp[2][i].split(";")):
+                    key = f"{model}:{lab}"
+                    found.append(key)
+                    seen[key] = f"{lab} ({model})"
+        ln.model_labels = "|".join(found)
+    return sorted(seen.items(), key=lambda t: t[1])

