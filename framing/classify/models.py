@@ -65,33 +65,6 @@ def text_pipeline(
     return Pipeline([("features", features), ("model", clf)])
 
 
-# Chosen inside each training fold by an inner CV (nested), never on the test fold.
-TUNING_GRID = {"C": [0.1, 0.3, 1.0, 3.0, 10.0], "char_ngrams": [(1, 4), (2, 5)]}
-
-
-def tuned_pipeline(*, model: str = "logreg", seed: int = 0, multilabel: bool = False, inner_folds: int = 3,
-                   grid: dict | None = None, memory: str | None = None, **kwargs):
-    """``text_pipeline`` wrapped in a seeded inner grid search over C and the char n-gram range
-    (macro-F1). Cross-validating this estimator gives nested CV: the outer test fold never
-    informs the choice. ``best_estimator_`` is a plain Pipeline, which is what gets saved."""
-    from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
-
-    grid = grid or TUNING_GRID
-    prefix = "model__estimator__" if multilabel else "model__"
-    param_grid = {}
-    if "C" in grid:
-        param_grid[prefix + "C"] = list(grid["C"])
-    if "char_ngrams" in grid:
-        param_grid["features__char__ngram_range"] = [tuple(r) for r in grid["char_ngrams"]]
-    from sklearn.metrics import f1_score, make_scorer
-
-    inner = (KFold if multilabel else StratifiedKFold)(n_splits=inner_folds, shuffle=True, random_state=seed)
-    base = text_pipeline(model=model, seed=seed, multilabel=multilabel, **kwargs)
-    base.memory = memory  # caches the fitted features across the C values of the grid
-    scorer = make_scorer(f1_score, average="macro", zero_division=0)
-    return GridSearchCV(base, param_grid, scoring=scorer, cv=inner, n_jobs=1, refit=True, error_score="raise")
-
-
 def baseline_pipeline(*, seed: int = 0, multilabel: bool = False) -> Pipeline:
     """A plain reference: character TF-IDF (2-5 grams within words) and a default LinearSVC."""
     clf = LinearSVC(random_state=seed)
