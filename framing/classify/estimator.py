@@ -188,7 +188,12 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
                 stacked[:, bi, j] = oof[b][best, :, j]
         self.calibration_ = np.zeros((L, len(blocks) + 1))  # weights per block, then intercept
         probs = np.zeros((len(texts), L))
+        constant = Y.min(axis=0) == Y.max(axis=0)  # a label on every unit or on none: nothing to learn
         for j in range(L):
+            if constant[j]:
+                self.calibration_[j, -1] = 10.0 if Y[0, j] else -10.0
+                probs[:, j] = float(Y[0, j])
+                continue
             cal = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000).fit(stacked[:, :, j], Y[:, j])
             self.calibration_[j] = np.r_[cal.coef_[0], cal.intercept_[0]]
             probs[:, j] = cal.predict_proba(stacked[:, :, j])[:, 1]
@@ -201,6 +206,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             W = np.zeros((L, mats[b].shape[1]), dtype=np.float32)
             icpt = np.zeros(L, dtype=np.float32)
             for j in range(L):
+                if constant[j]:
+                    continue  # weights 0; the calibration's intercept gives the constant answer
                 m = self._lr(self.C_[bi, j]).fit(mats[b], Y[:, j])
                 W[j], icpt[j] = m.coef_[0], m.intercept_[0]
             self.coef_[b], self.intercept_[b] = W, icpt
