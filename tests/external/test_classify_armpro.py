@@ -27,12 +27,13 @@ def test_binary_propagandistic_cli_reports_metrics_and_baseline(armpro, tmp_path
     app = typer.Typer()
     register(app)
     res = CliRunner().invoke(app, ["train", str(armpro), "--text", "text", "--label", "propagandistic",
-                                   "--out", str(tmp_path / "prop.skops"), "--folds", "3", "--no-tune", "--jobs", "2"])
+                                   "--out", str(tmp_path / "prop.skops"), "--folds", "3", "--no-tune", "--jobs", "2",
+                                   "--optimise", "micro"])
     assert res.exit_code == 0, res.output
     cv = json.loads((tmp_path / "prop.cv.json").read_text(encoding="utf-8"))
     assert cv["cv"]["n"] == 672 and cv["folds"] == 3
     model, base = cv["cv"]["headline"], cv["baseline_cv"]["headline"]
-    assert model["accuracy"] > 0.622  # above always answering "propagandistic" (418/672)
+    assert model["accuracy"] > 0.622  # thresholds for accuracy: above always answering "propagandistic" (418/672)
     assert model["macro_f1"] > 0.5 and base["macro_f1"] > 0.45
     saved = load_model(tmp_path / "prop.skops")
     assert saved.metadata["training_data"]["rows"] == 672 and len(saved.metadata["training_data"]["sha256"]) == 64
