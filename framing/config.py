@@ -28,6 +28,7 @@ from framing.corpus.options import CorpusOptions
 from framing.report.options import ReportOptions
 from framing.stats.options import StatsOptions
 from framing.topics.options import TopicsOptions
+from framing.wire.options import WireOptions
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 DEFAULT_SEED = 20201027
@@ -127,6 +128,7 @@ class StudyConfig(Strict):
     stats: StatsOptions = Field(default_factory=StatsOptions)
     classify: ClassifyOptions = Field(default_factory=ClassifyOptions)
     topics: TopicsOptions = Field(default_factory=TopicsOptions)
+    wire: WireOptions = Field(default_factory=WireOptions)
     report: ReportOptions = Field(default_factory=ReportOptions)
     run: RunOptions = Field(default_factory=RunOptions)
 

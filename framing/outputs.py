@@ -17,7 +17,7 @@ from framing.result import RunResult
 
 PACKAGES = (
     "framing", "camel-tools", "scikit-learn", "scipy", "statsmodels", "numpy", "pandas",
-    "bertopic", "plotly", "jinja2", "pydantic", "trafilatura", "datasketch", "skops",
+    "bertopic", "plotly", "jinja2", "pydantic", "trafilatura", "datasketch", "skops", "rapidfuzz",
 )
 
 

@@ -97,6 +97,12 @@ def run(
     outlet_terms = _outlet_terms(analysed, analyses)
     outlet_names = _outlet_names(cfg, docs)
 
+    with timings.stage("wire", progress):  # stories shared across outlets, each copy aligned with its reference
+        from framing import wire
+
+        _absorb(result, "wire", wire.compute(analysed, result.tables["matches"], result.tables["lexicon_entries"],
+                                             normaliser, cfg.wire, cfg.seed, outlet_names, cfg.stats.bootstrap))
+
     if (classify if classify is not None else cfg.classify.outlet_classifier or bool(cfg.classify.models)):
         from framing import classify as classify_stage
 

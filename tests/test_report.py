@@ -19,7 +19,7 @@ from framing.report.tables import fmt, table_view
 from test_report_sample import OUTLETS, XSS_TEXT, XSS_TITLE, sample_result
 
 SECTIONS = ["summary", "frames", "naming", "voice", "markers", "contrasts", "keyness", "topics", "classifiers", "time",
-            "kwic", "ledger", "methods"]
+            "wire", "kwic", "ledger", "methods"]
 
 
 class Page(HTMLParser):

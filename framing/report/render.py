@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from framing import __version__
 from framing.report import appendix, sections, voice
+from framing.report.wire import wire
 from framing.report.context import Ctx, Section
 from framing.report.tables import ARABIC_RE, ARABIC_RUN_RE
 from framing.result import RunResult
@@ -43,16 +44,16 @@ CSP = "; ".join([
 BUILDERS = [
     sections.summary, sections.frames, sections.naming, voice.voice, sections.markers, sections.contrasts,
     sections.keyness,
-    sections.topics, sections.classifiers, sections.time, appendix.kwic, appendix.ledger, appendix.methods,
+    sections.topics, sections.classifiers, sections.time, wire, appendix.kwic, appendix.ledger, appendix.methods,
 ]
 TITLES = {
     "summary": "Summary", "frames": "Frames", "naming": "Naming", "voice": "Whose words",
     "markers": "Distancing and sourcing",
     "contrasts": "Contrasts between outlets", "keyness": "Keyness", "topics": "Topics",
-    "classifiers": "Classifiers", "time": "Over time", "kwic": "Concordance (KWIC) explorer",
+    "classifiers": "Classifiers", "time": "Over time", "wire": "Same story, different words", "kwic": "Concordance (KWIC) explorer",
     "ledger": "Document ledger", "methods": "Methods and reproducibility",
 }
-ASSETS = ("report.css", "report.js")
+ASSETS = ("report.css", "report.js", "wire.css", "wire.js")
 PLOTLY_JS = "plotly.min.js"
 
 

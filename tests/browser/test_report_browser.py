@@ -119,7 +119,7 @@ def test_injected_markup_runs_nothing(chromium, demo_report, sample_report):
         assert page.eval_on_selector_all('img[src="x"], img', "els => els.length") == 0
         scripts = page.eval_on_selector_all(
             "script", "els => els.map(s => s.getAttribute('src') || s.getAttribute('type'))")
-        assert all(s in ("assets/plotly.min.js", "assets/report.js", "application/json") for s in scripts), scripts
+        assert all(s in ("assets/plotly.min.js", "assets/report.js", "assets/wire.js", "application/json") for s in scripts), scripts
         body = page.inner_text("body")
         assert "<script>alert(1)</script>" in body  # shown as text
         assert "<img src=x onerror=alert(1)>" in body
@@ -194,4 +194,24 @@ def test_lexicon_entry_links_open_its_concordance(chromium, demo_report):
     shown = _visible_kwic(page)
     assert shown and all(r["entry"] == entry for r in shown)
     assert got.errors == []
+    got.close()
+
+
+def test_same_story_section_shows_copies_side_by_side_and_filters(chromium, demo_report):
+    got = open_report(chromium, demo_report)
+    page = got.page
+    pairs = page.eval_on_selector_all("#wire-pairs .wire-pair", "ps => ps.map(p => p.dataset.outlet)")
+    assert len(pairs) >= 3
+    assert page.get_attribute("#wire-pairs .wire-cols", "dir") == "rtl"
+    assert page.eval_on_selector_all("#wire-pairs .w-framing", "els => els.length") >= 6
+    page.select_option("#wire-outlet", "aljabal")
+    shown = page.eval_on_selector_all("#wire-pairs .wire-pair:not([hidden])", "ps => ps.map(p => p.dataset.outlet)")
+    assert shown and set(shown) == {"aljabal"}
+    page.select_option("#wire-kind", "quote_added")
+    kinds = page.eval_on_selector_all("#wire-pairs .wire-pair:not([hidden])", "ps => ps.map(p => p.dataset.kinds)")
+    assert kinds and all("quote_added" in k.split() for k in kinds)
+    assert page.text_content("#wire-status").startswith(f"{len(kinds)} of {len(pairs)}")
+    page.click("#wire-filters button[type=reset]")
+    page.wait_for_timeout(50)
+    assert page.eval_on_selector_all("#wire-pairs .wire-pair:not([hidden])", "ps => ps.length") == len(pairs)
     got.close()

@@ -1,0 +1,180 @@
+"""The shared-copy stage: find stories, align every derivative with its reference, classify the
+edits and count them.
+
+``compute(docs, matches, lexicons, normaliser, options, seed, outlet_names) -> StageOutput`` with
+the tables stories, wire_edits, wire_rates, wire_swaps, wire_lean and wire_headlines (always
+present, empty with a note when no reuse is found). The report rebuilds its side-by-side view
+from wire_edits (offsets into the cleaned texts).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from framing.records import Document, StageOutput
+from framing.wire import align, stories, tables
+from framing.wire.options import WireOptions
+
+STORY_COLUMNS = ["story_id", "doc_id", "outlet", "role", "reused_words", "share_reused", "agencies", "words", "date"]
+EDIT_COLUMNS = ["story_id", "doc_id", "outlet", "op", "ref_text", "new_text", "ref_start", "new_start",
+                "lexicon", "category", "entry", "kind", "scope"]
+
+
+def empty_tables() -> dict[str, pd.DataFrame]:
+    return {
+        "stories": pd.DataFrame(columns=STORY_COLUMNS),
+        "wire_edits": pd.DataFrame(columns=EDIT_COLUMNS),
+        "wire_rates": pd.DataFrame(columns=tables.RATE_COLUMNS),
+        "wire_swaps": pd.DataFrame(columns=tables.SWAP_COLUMNS),
+        "wire_lean": pd.DataFrame(columns=tables.LEAN_COLUMNS),
+        "wire_headlines": pd.DataFrame(columns=["outlet", "outlet_name", "kind", "lexicon", "category", "entry", "text"]),
+    }
+
+
+def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame, normaliser,
+            options: WireOptions | None = None, seed: int = 0, outlet_names: dict | None = None,
+            bootstrap: int = 2000) -> StageOutput:
+    from framing.corpus.words import WordHasher
+
+    opts = options or WireOptions()
+    names = {str(k): str(v) for k, v in (outlet_names or {}).items()}
+    out = StageOutput(tables=empty_tables())
+    docs = [d for d in docs if d.analysed]
+    t0 = time.perf_counter()
+    info: dict = {"options": opts.model_dump(), "seed": seed}
+    out.info = info
+    if not opts.enabled:
+        out.notes.append("Shared-copy analysis is switched off (wire.enabled: false); stories.csv and wire_edits.csv are empty.")
+        return out
+
+    shingles = [w.shingles for w in WordHasher().analyse_many([d.text for d in docs])]
+    outlet_ids = {o: k for k, o in enumerate(sorted({d.outlet for d in docs}))}
+    outlet = np.array([outlet_ids[d.outlet] for d in docs], dtype=np.int64)
+    cand = stories.candidate_pairs(shingles, outlet, max_df=opts.max_shingle_docs,
+                                   min_shared=max(1, opts.min_words - align.MIN_PASSAGE + 1), min_share=opts.min_share)
+    info["candidate_pairs"] = int(len(cand))
+    t1 = time.perf_counter()
+
+    vocab: dict[str, int] = {}
+    kinds = dict(zip(lexicons["lexicon"], lexicons["kind"])) if len(lexicons) else {}
+    hits_of = _hits_by_doc(matches, kinds, {d.doc_id for k in np.unique(cand) for d in [docs[k]]})
+    words: dict[int, align.Words] = {}
+
+    def w(k: int) -> align.Words:
+        if k not in words:
+            d = docs[k]
+            words[k] = align.words_of(d.doc_id, d.outlet, d.text, normaliser, vocab)
+            align.attach_hits(words[k], hits_of.get(d.doc_id, ()))
+        return words[k]
+
+    shared: dict[tuple[int, int], int] = {}
+
+    def confirmed(a: int, b: int) -> bool:
+        key = (min(a, b), max(a, b))
+        if key not in shared:
+            wa, wb = w(key[0]), w(key[1])
+            shared[key] = align.passage_words(align.opcodes(wa.ids, wb.ids))
+        n = shared[key]
+        return n >= opts.min_words and n >= opts.min_share * max(1, min(len(w(a)), len(w(b))))
+
+    pairs = [(int(a), int(b)) for a, b in cand if confirmed(int(a), int(b))]
+    info["confirmed_pairs"] = len(pairs)
+    neighbours: dict[int, list[int]] = {}
+    for a, b in pairs:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    found: list[stories.Story] = []
+    todo = stories.group_pairs(pairs)
+    while todo:
+        members = todo.pop(0)
+        inside = set(members)
+        weight = {k: sum(shared[(min(k, m), max(k, m))] for m in neighbours[k] if m in inside) for k in members}
+        ref = min(members, key=lambda k: (not docs[k].wire_agencies, docs[k].date or "9999", -weight[k], k))
+        derived = [k for k in members if k != ref and docs[k].outlet != docs[ref].outlet and confirmed(ref, k)]
+        if derived:
+            found.append(stories.Story("", ref, derived))
+        rest = inside - {ref} - set(derived)
+        sub = [(a, m) for a in sorted(rest) for m in neighbours[a] if m in rest and a < m]
+        todo = stories.group_pairs(sub) + todo
+    found.sort(key=lambda s: s.reference)
+    t2 = time.perf_counter()
+
+    story_rows, edit_rows, carried_rows, der_rows = [], [], [], []
+    agency_of_ref: dict[str, Counter] = {}
+    for n, s in enumerate(found, 1):
+        s.story_id = f"S{n:05d}"
+        ref = docs[s.reference]
+        rw = w(s.reference)
+        used = np.zeros(len(rw), dtype=bool)
+        for k in s.derivatives:
+            d, dw = docs[k], w(k)
+            p = align.compare(rw, dw)
+            for tag, i1, i2, _, _ in p.blocks:
+                if tag == "equal":
+                    used[i1:i2] = True
+            story_rows.append((s.story_id, d.doc_id, d.outlet, "derivative", p.reused, p.reused / max(1, len(dw)),
+                               ";".join(d.wire_agencies), len(dw), d.date or ""))
+            der_rows.append((d.doc_id, d.outlet, p.reused))
+            edit_rows += [{"story_id": s.story_id, "doc_id": d.doc_id, "outlet": d.outlet, **e} for e in p.edits]
+            carried_rows += [(d.outlet, lx, cat, entry, c) for (lx, cat, entry), c in p.carried.items()]
+            agency_of_ref.setdefault(d.outlet, Counter()).update(ref.wire_agencies or ["—"])
+        story_rows.insert(len(story_rows) - len(s.derivatives), (
+            s.story_id, ref.doc_id, ref.outlet, "reference", int(used.sum()), used.sum() / max(1, len(rw)),
+            ";".join(ref.wire_agencies), len(rw), ref.date or ""))
+    t3 = time.perf_counter()
+
+    if not found:
+        out.notes.append(
+            "No story shared across outlets was found (no two documents of different outlets share passages of "
+            f"{opts.min_words}+ words making up {opts.min_share:.0%} of the shorter text), so stories.csv and "
+            "wire_edits.csv are empty.")
+        info["timings"] = {"candidates": round(t1 - t0, 3), "align": round(t3 - t1, 3)}
+        return out
+
+    st = pd.DataFrame(story_rows, columns=STORY_COLUMNS)
+    ed = pd.DataFrame(edit_rows, columns=EDIT_COLUMNS)
+    der = pd.DataFrame(der_rows, columns=["doc_id", "outlet", "reused_words"])
+    carried = pd.DataFrame(carried_rows, columns=["outlet", "lexicon", "category", "entry", "carried"])
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 20]))
+    out.tables["stories"] = st
+    out.tables["wire_edits"] = ed
+    out.tables["wire_rates"] = tables.rates(der, ed, names, bootstrap, rng)
+    out.tables["wire_swaps"] = tables.swaps(ed, carried, names)
+    out.tables["wire_lean"] = tables.lean(ed, names)
+    forms = _forms(lexicons)
+    sources = {o: (c.most_common(1)[0][0] if c.most_common(1)[0][0] != "—" else "the reference copy")
+               for o, c in agency_of_ref.items()}
+    out.tables["wire_headlines"] = tables.headlines(out.tables["wire_swaps"], out.tables["wire_rates"], forms, names, sources)
+    t4 = time.perf_counter()
+    info.update({
+        "stories": len(found), "derivatives": int(sum(len(s.derivatives) for s in found)),
+        "framing_edits": int((ed["kind"] != "").sum()),
+        "timings": {"candidates": round(t1 - t0, 3), "stories": round(t2 - t1, 3), "align": round(t3 - t2, 3),
+                    "statistics": round(t4 - t3, 3)},
+    })
+    return out
+
+
+def _hits_by_doc(matches: pd.DataFrame, kinds: dict, wanted: set) -> dict[str, list]:
+    if matches is None or matches.empty or not wanted:
+        return {}
+    m = matches[matches["doc_id"].isin(wanted)]
+    out: dict[str, list] = {}
+    for doc_id, lx, cat, entry, start, end in m[["doc_id", "lexicon", "category", "entry", "start", "end"]].itertuples(index=False, name=None):
+        out.setdefault(doc_id, []).append((lx, kinds.get(lx, ""), cat, entry, int(start), int(end)))
+    return out
+
+
+def _forms(lexicons: pd.DataFrame) -> dict:
+    """(lexicon, entry) -> a readable form: the gloss when there is one, else the entry id."""
+    if lexicons is None or lexicons.empty:
+        return {}
+    out = {}
+    for r in lexicons.to_dict("records"):
+        gloss = r.get("gloss")
+        out[(r["lexicon"], r["entry"])] = gloss if isinstance(gloss, str) and gloss else r["entry"]
+    return out

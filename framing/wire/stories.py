@@ -1,0 +1,86 @@
+"""Stories: documents of different outlets that reuse the same source text, in whole or in part.
+
+Candidates come from an inverted index of the 5-word shingles the near-duplicate step hashes
+(``corpus/words.py``): every shingle found in two to ``max_shingle_docs`` documents links those
+documents when they belong to different outlets (a shingle in more documents is boilerplate: a
+prayer formula, a standing line). A pair sharing at least ``min_shared_shingles`` shingles, and
+that many for a fair part of the shorter text, is aligned word by word (``align.py``); it is
+confirmed when their shared passages (identical runs of 5+ words) hold ``min_words`` words and
+``min_share`` of the shorter text. Containment, not Jaccard: an outlet that keeps three agency
+paragraphs and adds its own is a derivative, though the two texts are far from near-duplicates.
+
+Confirmed pairs are grouped (connected components). Each group's reference is the document most
+likely to be the source: one that credits a news agency, then the earliest, then the one sharing
+the most words with the others, then the first in input order. Members confirmed against the
+reference are its derivatives (other outlets only); the rest form groups of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Story:
+    story_id: str
+    reference: int  # index into the documents
+    derivatives: list[int] = field(default_factory=list)
+
+
+def candidate_pairs(shingles: list[np.ndarray], outlet: np.ndarray, *, max_df: int, min_shared: int,
+                    min_share: float) -> np.ndarray:
+    """(a, b) index pairs (a < b, different outlets) worth aligning, sorted."""
+    n = len(shingles)
+    sizes = np.array([len(s) for s in shingles], dtype=np.int64)
+    if n < 2 or not sizes.sum():
+        return np.zeros((0, 2), dtype=np.int64)
+    values = np.concatenate(shingles).astype(np.uint64)
+    doc = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    order = np.argsort(values, kind="stable")
+    values, doc = values[order], doc[order]
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    counts = np.diff(np.r_[starts, len(values)])
+    keep = np.repeat((counts >= 2) & (counts <= max_df), counts)
+    values, doc = values[keep], doc[keep]
+    group = np.cumsum(np.r_[True, values[1:] != values[:-1]]) if len(values) else values
+    keys = []
+    for d in range(1, max_df):  # every pair within a shingle's documents: positions i and i + d
+        if d >= len(doc):
+            break
+        same = group[d:] == group[:-d]
+        if not same.any():
+            break
+        a, b = doc[:-d][same], doc[d:][same]
+        cross = outlet[a] != outlet[b]
+        a, b = a[cross], b[cross]
+        keys.append(np.minimum(a, b) * n + np.maximum(a, b))
+    if not keys:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs, shared = np.unique(np.concatenate(keys), return_counts=True)
+    a, b = pairs // n, pairs % n
+    smaller = np.maximum(np.minimum(sizes[a], sizes[b]), 1)
+    ok = (shared >= min_shared) & (shared >= 0.5 * min_share * smaller)
+    return np.stack([a[ok], b[ok]], axis=1)
+
+
+def group_pairs(pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """Connected components of the pairs' graph, each sorted, in order of their first member."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[int, list[int]] = {}
+    for x in sorted(parent):
+        members.setdefault(find(x), []).append(x)
+    return [members[r] for r in sorted(members)]
