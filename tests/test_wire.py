@@ -83,25 +83,16 @@ def test_tables_have_their_columns_and_rates_their_intervals(demo):
 
 # ---- alignment and classification ------------------------------------------------------------
 
-def _words(text: str, doc_id: str = "d", outlet: str = "o", hits=()) -> align.Words:
-    w = align.words_of(doc_id, outlet, text, Normaliser(), {})
-    align.attach_hits(w, hits)
-    return w
-
-
 def _aligned(ref: str, new: str, ref_hits=(), new_hits=()):
-    vocab: dict[str, int] = {}
-    norm = Normaliser()
-    a = align.words_of("r", "x", ref, norm, vocab)
-    b = align.words_of("n", "y", new, norm, vocab)
+    a, b = align.words_many([("r", "x", ref), ("n", "y", new)], Normaliser())
     align.attach_hits(a, ref_hits)
     align.attach_hits(b, new_hits)
     return align.compare(a, b)
 
 
-def _hit(text: str, word: str, lexicon: str, kind: str, category: str, entry: str):
+def _hit(text: str, word: str, lexicon: str, kind: str, category: str, entry: str, voice: str = "own"):
     start = text.index(word)
-    return (lexicon, kind, category, entry, start, start + len(word))
+    return (lexicon, kind, category, entry, start, start + len(word), voice)
 
 
 BASE = "قال المتحدث إن القوات دخلت المدينة صباح الأحد بعد اشتباكات عنيفة استمرت ساعات طويلة في الأحياء الشرقية"
@@ -258,3 +249,27 @@ def test_every_run_writes_both_tables_even_without_reuse(tmp_path):
     page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert 'id="wire"' in page and "No story shared across outlets" in page
     assert result.notes["wire"]
+
+
+def test_voice_change_of_a_term_in_identical_words_and_in_an_edit():
+    ref = BASE.replace("اشتباكات عنيفة", "«اشتباكات مع الإرهابيين»")
+    new = BASE.replace("اشتباكات عنيفة", "اشتباكات مع الإرهابيين")
+    p = _aligned(ref, new, [_hit(ref, "الإرهابيين", "c", "frames", "terrorism", "irhab", "quoted")],
+                 [_hit(new, "الإرهابيين", "c", "frames", "terrorism", "irhab", "own")])
+    (e,) = p.edits
+    assert (e["kind"], e["op"], e["voice"], e["entry"]) == ("voice_change", "equal", "quoted → own", "irhab")
+    assert new[e["new_start"]:e["new_start"] + len(e["new_text"])] == "الإرهابيين"
+    # the same voice on both sides is no change
+    p2 = _aligned(ref, new, [_hit(ref, "الإرهابيين", "c", "frames", "terrorism", "irhab", "own")],
+                  [_hit(new, "الإرهابيين", "c", "frames", "terrorism", "irhab", "own")])
+    assert p2.edits == []
+
+
+def test_words_are_the_tokens_of_the_analysis():
+    from framing.arabic import token_arrays
+
+    text = "قال ـــ المتحدث: «القوات دخلت» 12 مرة، والـمدينة هادئة."
+    (w,) = align.words_many([("d", "o", text)], Normaliser())
+    _, norms, starts, ends = token_arrays(text, Normaliser())
+    assert (w.starts.tolist(), w.ends.tolist()) == (starts, ends)
+    assert len(set(w.ids)) == len(set(norms))

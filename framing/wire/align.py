@@ -19,7 +19,12 @@ side (a hit touches an edit when one of its words lies inside it):
   ``quote_removed``.
 Each edit has a scope: ``copy`` (at most ``COPY_MAX`` words a side: a change inside the reused
 text) or ``passage`` (a passage the outlet added, cut or rewrote).
+- a term present on both sides (in an edit, or in identical words) whose voice (``voice.py``: own,
+  quoted, attributed, scare) differs: ``voice_change``, e.g. a quotation's marks or its reporting
+  verb dropped so that the outlet says in its own voice what the agency quoted (op ``equal`` when
+  the words themselves are identical).
 An edit that touches none of these is kept with an empty kind: it is still part of the diff.
+Each row carries the voice of its term (``from → to`` when it changed).
 """
 
 from __future__ import annotations
@@ -46,6 +51,9 @@ class Hit:
     entry: str
     first: int  # first and last word (token index) of the hit
     last: int
+    voice: str = ""  # own, quoted, attributed or scare (matches.csv), "" when unknown
+    start: int = 0  # character offsets in the cleaned text
+    end: int = 0
 
 
 @dataclass
@@ -78,35 +86,52 @@ class Words:
         return self.text[a:b]
 
 
-def words_of(doc_id: str, outlet: str, text: str, normaliser, vocab: dict[str, int]) -> Words:
-    from framing.arabic import token_arrays
+def words_many(items: list[tuple[str, str, str]], normaliser) -> list[Words]:
+    """Words of many (doc_id, outlet, text) at once: the batch tokeniser of the analysis
+    (``analyse/tokens.py``, the same tokens and offsets as ``arabic.token_arrays``), one id per
+    normalised word."""
+    import pandas as pd
 
-    _, norms, starts, ends = token_arrays(text, normaliser)
-    ids = [vocab.setdefault(n, len(vocab)) for n in norms]
-    return Words(doc_id, outlet, text, ids, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64))
+    from framing.analyse.tokens import Vocabulary, tokenize_batch
+
+    if not items:
+        return []
+    vocab = Vocabulary(normaliser)
+    batch = tokenize_batch([text for _, _, text in items], vocab)
+    norm_id = pd.factorize(np.asarray(vocab.norms, dtype=object))[0] if vocab.norms else np.zeros(0, dtype=np.int64)
+    ids = norm_id[batch.ids] if len(batch.ids) else np.zeros(0, dtype=np.int64)
+    starts, ends, b = batch.starts.astype(np.int64), batch.ends.astype(np.int64), batch.bounds
+    return [Words(doc_id, outlet, text, ids[b[k]:b[k + 1]].tolist(), starts[b[k]:b[k + 1]], ends[b[k]:b[k + 1]])
+            for k, (doc_id, outlet, text) in enumerate(items)]
 
 
 def attach_hits(w: Words, rows) -> None:
-    """rows: (lexicon, kind, category, entry, start, end) of the document's matches."""
-    if not len(w.ids):
+    """rows: (lexicon, kind, category, entry, start, end, voice) of the document's matches."""
+    if not len(w.ids) or not rows:
         return
-    for lexicon, kind, category, entry, start, end in rows:
-        first = int(np.searchsorted(w.ends, start, side="right"))
-        last = max(first, int(np.searchsorted(w.starts, end, side="left")) - 1)
-        if first < len(w.ids):
-            w.hits.append(Hit(lexicon, kind, category, entry, first, min(last, len(w.ids) - 1)))
+    starts = np.fromiter((r[4] for r in rows), dtype=np.int64, count=len(rows))
+    ends = np.fromiter((r[5] for r in rows), dtype=np.int64, count=len(rows))
+    first = np.searchsorted(w.ends, starts, side="right")
+    last = np.minimum(np.maximum(first, np.searchsorted(w.starts, ends, side="left") - 1), len(w.ids) - 1)
+    for (lexicon, kind, category, entry, start, end, voice), f, la in zip(rows, first.tolist(), last.tolist()):
+        if f < len(w.ids):
+            w.hits.append(Hit(lexicon, kind, category, entry, f, la, voice, start, end))
 
 
-def opcodes(ref: list[int], new: list[int]) -> list[tuple[str, int, int, int, int]]:
-    """Aligned blocks (tag, i1, i2, j1, j2), tag equal/replace/insert/delete, short equal runs
-    between edits folded into them."""
+def raw_opcodes(ref: list[int], new: list[int]) -> list[tuple[str, int, int, int, int]]:
+    """rapidfuzz's Levenshtein opcodes of two word-id lists, as tuples (tag, i1, i2, j1, j2)."""
     from rapidfuzz.distance import Levenshtein
 
-    raw = [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in Levenshtein.opcodes(ref, new)]
+    return Levenshtein.opcodes(ref, new).as_list()
+
+
+def fold(raw) -> list[tuple[str, int, int, int, int]]:
+    """Blocks (tag, i1, i2, j1, j2), tag equal/replace/insert/delete: runs of fewer than
+    ``MIN_EQUAL`` identical words between two edits folded into one edit with them."""
     out: list[list] = []
+    last = len(raw) - 1
     for k, (tag, i1, i2, j1, j2) in enumerate(raw):
-        inner = 0 < k < len(raw) - 1
-        if tag == "equal" and not (inner and i2 - i1 < MIN_EQUAL):
+        if tag == "equal" and (i2 - i1 >= MIN_EQUAL or k == 0 or k == last):
             out.append(["equal", i1, i2, j1, j2])
         elif out and out[-1][0] != "equal":
             out[-1][2], out[-1][4] = i2, j2
@@ -118,8 +143,14 @@ def opcodes(ref: list[int], new: list[int]) -> list[tuple[str, int, int, int, in
     return [tuple(b) for b in out]
 
 
+def opcodes(ref: list[int], new: list[int]) -> list[tuple[str, int, int, int, int]]:
+    """Aligned blocks of two word-id lists (``fold`` of ``raw_opcodes``)."""
+    return fold(raw_opcodes(ref, new))
+
+
 def passage_words(blocks) -> int:
-    """Words in shared passages (identical runs of at least MIN_PASSAGE words)."""
+    """Words in shared passages (identical runs of at least MIN_PASSAGE words); the same for raw
+    opcodes and folded blocks (folding only takes shorter runs)."""
     return sum(i2 - i1 for tag, i1, i2, _, _ in blocks if tag == "equal" and i2 - i1 >= MIN_PASSAGE)
 
 
@@ -192,30 +223,63 @@ class Pair:
     blocks: list
 
 
-def compare(ref: Words, new: Words) -> Pair:
-    blocks = opcodes(ref.ids, new.ids)
+def flipped(blocks) -> list[tuple[str, int, int, int, int]]:
+    """The blocks of new against ref from those of ref against new."""
+    swap = {"insert": "delete", "delete": "insert"}
+    return [(swap.get(tag, tag), j1, j2, i1, i2) for tag, i1, i2, j1, j2 in blocks]
+
+
+def compare(ref: Words, new: Words, raw=None) -> Pair:
+    """Align ``new`` with ``ref`` (or take their ``raw_opcodes``) and classify every edit."""
+    blocks = fold(raw_opcodes(ref.ids, new.ids) if raw is None else raw)
     edits: list[dict] = []
     carried: Counter = Counter()
+    new_at = {}
+    for g in new.hits:
+        new_at.setdefault((g.first, g.lexicon, g.category, g.entry), g)
     for tag, i1, i2, j1, j2 in blocks:
         short = tag == "replace" and i2 - i1 <= SWAP_MAX and j2 - j1 <= SWAP_MAX
+        ref_hits = _touching(ref.hits, i1, i2)
         if tag == "equal" or short:
-            for h in _touching(ref.hits, i1, i2):
+            for h in ref_hits:
                 if h.kind == "naming" and h.first >= i1:
                     carried[(h.lexicon, h.category, h.entry)] += 1
-        if tag == "equal":
+        if tag == "equal":  # the same words; a hit's voice changes when quote marks or a reporting verb around it did
+            for h in ref_hits:
+                if i1 <= h.first and h.last < i2:
+                    g = new_at.get((h.first - i1 + j1, h.lexicon, h.category, h.entry))
+                    if g is not None and h.voice and g.voice and g.voice != h.voice:
+                        edits.append(_voice_row("equal", "copy", ref, new, h, g))
             continue
+        new_hits = _touching(new.hits, j1, j2)
         ref_start, ref_text = ref.span(i1, i2)
         new_start, new_text = new.span(j1, j2)
         scope = "copy" if i2 - i1 <= COPY_MAX and j2 - j1 <= COPY_MAX else "passage"
         base = {"op": tag, "ref_text": ref_text, "new_text": new_text, "ref_start": ref_start, "new_start": new_start,
                 "scope": scope}
         rows = []
-        for kind, h, to in classify(_touching(ref.hits, i1, i2), _touching(new.hits, j1, j2), short):
+        for kind, h, to in classify(ref_hits, new_hits, short):
             entry = f"{h.entry} → {to.entry}" if to is not None else h.entry
-            rows.append({**base, "lexicon": h.lexicon, "category": h.category, "entry": entry, "kind": kind})
+            voice = h.voice if to is None or to.voice == h.voice else f"{h.voice} → {to.voice}"
+            rows.append({**base, "lexicon": h.lexicon, "category": h.category, "entry": entry, "kind": kind, "voice": voice})
+        same: dict[tuple, list] = {}
+        for h in new_hits:
+            same.setdefault((h.lexicon, h.category, h.entry), []).append(h)
+        for h in ref_hits:  # a term kept through the edit, in another voice
+            left = same.get((h.lexicon, h.category, h.entry))
+            if left:
+                g = left.pop(0)
+                if h.voice and g.voice and g.voice != h.voice:
+                    rows.append(_voice_row(tag, scope, ref, new, h, g))
         q_ref, q_new = quotes(ref.around(i1, i2)), quotes(new.around(j1, j2))
         if q_new != q_ref:
-            rows += [{**base, "lexicon": "", "category": "", "entry": "",
+            rows += [{**base, "lexicon": "", "category": "", "entry": "", "voice": "",
                       "kind": "quote_added" if q_new > q_ref else "quote_removed"}] * abs(q_new - q_ref)
-        edits += rows or [{**base, "lexicon": "", "category": "", "entry": "", "kind": ""}]
+        edits += rows or [{**base, "lexicon": "", "category": "", "entry": "", "kind": "", "voice": ""}]
     return Pair(reused_words(blocks), passage_words(blocks), edits, carried, blocks)
+
+
+def _voice_row(op: str, scope: str, ref: Words, new: Words, h: Hit, g: Hit) -> dict:
+    return {"op": op, "ref_text": ref.text[h.start:h.end], "new_text": new.text[g.start:g.end],
+            "ref_start": h.start, "new_start": g.start, "scope": scope, "lexicon": h.lexicon,
+            "category": h.category, "entry": h.entry, "kind": "voice_change", "voice": f"{h.voice} → {g.voice}"}

@@ -21,7 +21,7 @@ from framing.wire.options import WireOptions
 
 STORY_COLUMNS = ["story_id", "doc_id", "outlet", "role", "reused_words", "share_reused", "agencies", "words", "date"]
 EDIT_COLUMNS = ["story_id", "doc_id", "outlet", "op", "ref_text", "new_text", "ref_start", "new_start",
-                "lexicon", "category", "entry", "kind", "scope"]
+                "lexicon", "category", "entry", "kind", "scope", "voice"]
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
@@ -44,7 +44,7 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
     names = {str(k): str(v) for k, v in (outlet_names or {}).items()}
     out = StageOutput(tables=empty_tables())
     docs = [d for d in docs if d.analysed]
-    t0 = time.perf_counter()
+    clock = _Clock()
     info: dict = {"options": opts.model_dump(), "seed": seed}
     out.info = info
     if not opts.enabled:
@@ -57,27 +57,29 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
     cand = stories.candidate_pairs(shingles, outlet, max_df=opts.max_shingle_docs,
                                    min_shared=max(1, opts.min_words - align.MIN_PASSAGE + 1), min_share=opts.min_share)
     info["candidate_pairs"] = int(len(cand))
-    t1 = time.perf_counter()
+    clock.lap("candidates")
 
-    vocab: dict[str, int] = {}
     kinds = dict(zip(lexicons["lexicon"], lexicons["kind"])) if len(lexicons) else {}
-    hits_of = _hits_by_doc(matches, kinds, {d.doc_id for k in np.unique(cand) for d in [docs[k]]})
+    members = np.unique(cand).tolist()
+    hits_of = _hits_by_doc(matches, kinds, {docs[k].doc_id for k in members})
     words: dict[int, align.Words] = {}
+    for k, w_k in zip(members, align.words_many([(docs[k].doc_id, docs[k].outlet, docs[k].text) for k in members],
+                                                normaliser)):
+        align.attach_hits(w_k, hits_of.get(docs[k].doc_id, ()))
+        words[k] = w_k
 
     def w(k: int) -> align.Words:
-        if k not in words:
-            d = docs[k]
-            words[k] = align.words_of(d.doc_id, d.outlet, d.text, normaliser, vocab)
-            align.attach_hits(words[k], hits_of.get(d.doc_id, ()))
         return words[k]
 
     shared: dict[tuple[int, int], int] = {}
+    aligned: dict[tuple[int, int], list] = {}
 
     def confirmed(a: int, b: int) -> bool:
         key = (min(a, b), max(a, b))
         if key not in shared:
             wa, wb = w(key[0]), w(key[1])
-            shared[key] = align.passage_words(align.opcodes(wa.ids, wb.ids))
+            aligned[key] = align.raw_opcodes(wa.ids, wb.ids)
+            shared[key] = align.passage_words(aligned[key])
         n = shared[key]
         return n >= opts.min_words and n >= opts.min_share * max(1, min(len(w(a)), len(w(b))))
 
@@ -101,7 +103,7 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
         sub = [(a, m) for a in sorted(rest) for m in neighbours[a] if m in rest and a < m]
         todo = stories.group_pairs(sub) + todo
     found.sort(key=lambda s: s.reference)
-    t2 = time.perf_counter()
+    clock.lap("stories")
 
     story_rows, edit_rows, carried_rows, der_rows = [], [], [], []
     agency_of_ref: dict[str, Counter] = {}
@@ -112,7 +114,8 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
         used = np.zeros(len(rw), dtype=bool)
         for k in s.derivatives:
             d, dw = docs[k], w(k)
-            p = align.compare(rw, dw)
+            raw = aligned[(s.reference, k)] if s.reference < k else align.flipped(aligned[(k, s.reference)])
+            p = align.compare(rw, dw, raw)
             for tag, i1, i2, _, _ in p.blocks:
                 if tag == "equal":
                     used[i1:i2] = True
@@ -125,47 +128,68 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
         story_rows.insert(len(story_rows) - len(s.derivatives), (
             s.story_id, ref.doc_id, ref.outlet, "reference", int(used.sum()), used.sum() / max(1, len(rw)),
             ";".join(ref.wire_agencies), len(rw), ref.date or ""))
-    t3 = time.perf_counter()
+    clock.lap("align")
 
     if not found:
         out.notes.append(
             "No story shared across outlets was found (no two documents of different outlets share passages of "
             f"{opts.min_words}+ words making up {opts.min_share:.0%} of the shorter text), so stories.csv and "
             "wire_edits.csv are empty.")
-        info["timings"] = {"candidates": round(t1 - t0, 3), "align": round(t3 - t1, 3)}
+        info["timings"] = clock.laps
         return out
 
     st = pd.DataFrame(story_rows, columns=STORY_COLUMNS)
-    ed = pd.DataFrame(edit_rows, columns=EDIT_COLUMNS)
+    ed = pd.DataFrame({c: [e[c] for e in edit_rows] for c in EDIT_COLUMNS}, columns=EDIT_COLUMNS, dtype=object)
+    ed[["ref_start", "new_start"]] = ed[["ref_start", "new_start"]].astype(np.int64)
+    light = ed[["doc_id", "outlet", "kind", "lexicon", "category", "entry", "scope"]]
+    light = light[light["kind"] != ""]  # the framing edits, without their texts
     der = pd.DataFrame(der_rows, columns=["doc_id", "outlet", "reused_words"])
     carried = pd.DataFrame(carried_rows, columns=["outlet", "lexicon", "category", "entry", "carried"])
     rng = np.random.default_rng(np.random.SeedSequence([seed, 20]))
     out.tables["stories"] = st
     out.tables["wire_edits"] = ed
-    out.tables["wire_rates"] = tables.rates(der, ed, names, bootstrap, rng)
-    out.tables["wire_swaps"] = tables.swaps(ed, carried, names)
-    out.tables["wire_lean"] = tables.lean(ed, names)
+    out.tables["wire_rates"] = tables.rates(der, light, names, bootstrap, rng)
+    out.tables["wire_swaps"] = tables.swaps(light, carried, names)
+    out.tables["wire_lean"] = tables.lean(light, names)
     forms = _forms(lexicons)
     sources = {o: (c.most_common(1)[0][0] if c.most_common(1)[0][0] != "—" else "the reference copy")
                for o, c in agency_of_ref.items()}
     out.tables["wire_headlines"] = tables.headlines(out.tables["wire_swaps"], out.tables["wire_rates"], forms, names, sources)
-    t4 = time.perf_counter()
+    clock.lap("statistics")
     info.update({
         "stories": len(found), "derivatives": int(sum(len(s.derivatives) for s in found)),
-        "framing_edits": int((ed["kind"] != "").sum()),
-        "timings": {"candidates": round(t1 - t0, 3), "stories": round(t2 - t1, 3), "align": round(t3 - t2, 3),
-                    "statistics": round(t4 - t3, 3)},
+        "framing_edits": len(light),
+        "timings": clock.laps,
     })
     return out
 
 
+class _Clock:
+    """Wall-clock and CPU seconds of each step (the machine may be shared: CPU seconds say what
+    the step itself cost)."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, dict[str, float]] = {}
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def lap(self, name: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.laps[name] = {"wall_s": round(wall - self._wall, 3), "cpu_s": round(cpu - self._cpu, 3)}
+        self._wall, self._cpu = wall, cpu
+
+
 def _hits_by_doc(matches: pd.DataFrame, kinds: dict, wanted: set) -> dict[str, list]:
+    """(lexicon, kind, category, entry, start, end, voice) of the matches of the wanted documents."""
     if matches is None or matches.empty or not wanted:
         return {}
-    m = matches[matches["doc_id"].isin(wanted)]
+    keep = matches["doc_id"].isin(wanted).to_numpy()
+    cols = [matches[c].to_numpy(dtype=object)[keep].tolist() for c in ("doc_id", "lexicon", "category", "entry")]
+    starts, ends = (matches[c].to_numpy()[keep].tolist() for c in ("start", "end"))
+    voices = (matches["voice"].fillna("").to_numpy(dtype=object)[keep].tolist() if "voice" in matches.columns
+              else [""] * int(keep.sum()))
     out: dict[str, list] = {}
-    for doc_id, lx, cat, entry, start, end in m[["doc_id", "lexicon", "category", "entry", "start", "end"]].itertuples(index=False, name=None):
-        out.setdefault(doc_id, []).append((lx, kinds.get(lx, ""), cat, entry, int(start), int(end)))
+    for doc_id, lx, cat, entry, start, end, voice in zip(*cols, starts, ends, voices):
+        out.setdefault(doc_id, []).append((lx, kinds.get(lx, ""), cat, entry, int(start), int(end), voice))
     return out
 
 

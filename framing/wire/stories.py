@@ -36,16 +36,22 @@ def candidate_pairs(shingles: list[np.ndarray], outlet: np.ndarray, *, max_df: i
     sizes = np.array([len(s) for s in shingles], dtype=np.int64)
     if n < 2 or not sizes.sum():
         return np.zeros((0, 2), dtype=np.int64)
-    values = np.concatenate(shingles).astype(np.uint64)
-    doc = np.repeat(np.arange(n, dtype=np.int64), sizes)
-    order = np.argsort(values, kind="stable")
-    values, doc = values[order], doc[order]
+    values = np.concatenate(shingles)
+    doc = np.repeat(np.arange(n, dtype=np.uint64), sizes)
+    # a shingle alone in its bucket of the low 24 bits occurs once: no pair, and no need to sort it
+    bucket = (values & np.uint32(0xFFFFFF)).astype(np.intp)
+    seen = np.bincount(bucket, minlength=1 << 24)[bucket] > 1
+    # one sort of (shingle << 32 | document) keys: shingles grouped, their documents in order
+    keys = np.sort((values[seen].astype(np.uint64) << np.uint64(32)) | doc[seen])
+    del values, doc, bucket, seen
+    values, doc = keys >> np.uint64(32), (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    del keys
     starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
     counts = np.diff(np.r_[starts, len(values)])
     keep = np.repeat((counts >= 2) & (counts <= max_df), counts)
     values, doc = values[keep], doc[keep]
     group = np.cumsum(np.r_[True, values[1:] != values[:-1]]) if len(values) else values
-    keys = []
+    found = []
     for d in range(1, max_df):  # every pair within a shingle's documents: positions i and i + d
         if d >= len(doc):
             break
@@ -55,10 +61,10 @@ def candidate_pairs(shingles: list[np.ndarray], outlet: np.ndarray, *, max_df: i
         a, b = doc[:-d][same], doc[d:][same]
         cross = outlet[a] != outlet[b]
         a, b = a[cross], b[cross]
-        keys.append(np.minimum(a, b) * n + np.maximum(a, b))
-    if not keys:
+        found.append(np.minimum(a, b) * n + np.maximum(a, b))
+    if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs, shared = np.unique(np.concatenate(keys), return_counts=True)
+    pairs, shared = np.unique(np.concatenate(found), return_counts=True)
     a, b = pairs // n, pairs % n
     smaller = np.maximum(np.minimum(sizes[a], sizes[b]), 1)
     ok = (shared >= min_shared) & (shared >= 0.5 * min_share * smaller)
