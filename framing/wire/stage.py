@@ -152,8 +152,8 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
     out.tables["wire_swaps"] = tables.swaps(light, carried, names)
     out.tables["wire_lean"] = tables.lean(light, names)
     forms = _forms(lexicons)
-    sources = {o: (c.most_common(1)[0][0] if c.most_common(1)[0][0] != "—" else "the reference copy")
-               for o, c in agency_of_ref.items()}
+    sources = {o: (c.most_common(1)[0][0] if c.most_common(1)[0][0] != "—" else "other outlets")
+               for o, c in agency_of_ref.items()}  # the agency most often credited by its references
     out.tables["wire_headlines"] = tables.headlines(out.tables["wire_swaps"], out.tables["wire_rates"], forms, names, sources)
     clock.lap("statistics")
     info.update({

@@ -99,7 +99,7 @@ def headlines(swap_table: pd.DataFrame, rate_table: pd.DataFrame, forms: dict, n
     outlets = sorted(set(swap_table["outlet"]) | set(rate_table["outlet"])) if len(rate_table) else sorted(set(swap_table["outlet"]))
     for o in outlets:
         name = names.get(o, o)
-        src = reference_outlets.get(o) or "the reference copy"
+        src = reference_outlets.get(o) or "other outlets"
         sw = swap_table[(swap_table["outlet"] == o) & (swap_table["carried"] > 0)]
         if not sw.empty:
             r = sw.sort_values(["swaps", "share"], ascending=False).iloc[0]
