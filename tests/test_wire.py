@@ -59,8 +59,8 @@ def test_every_planted_edit_is_found_and_no_other(demo):
     # offsets point into both cleaned texts
     for r in found.itertuples():
         ref_doc = demo.tables["stories"].query("story_id == @story and role == 'reference'")["doc_id"].iloc[0]
-        assert demo.texts[ref_doc][r.ref_start:r.ref_start + len(r.ref_text)] == r.ref_text
-        assert demo.texts[r.doc_id][r.new_start:r.new_start + len(r.new_text)] == r.new_text
+        assert demo.texts[ref_doc][r.ref_start:r.ref_end] == r.ref_text
+        assert demo.texts[r.doc_id][r.new_start:r.new_end] == r.new_text
 
 
 def test_planted_swaps_reach_the_swap_matrix_and_headlines(demo):
@@ -105,8 +105,8 @@ def test_a_short_replacement_of_names_is_a_swap_with_offsets():
                  [_hit(new, "البلدة", "n", "naming", "city", "balda")])
     (e,) = [e for e in p.edits if e["kind"]]
     assert (e["kind"], e["entry"], e["op"]) == ("naming_swap", "madina → balda", "replace")
-    assert ref[e["ref_start"]:e["ref_start"] + len(e["ref_text"])] == "المدينة"
-    assert new[e["new_start"]:e["new_start"] + len(e["new_text"])] == "البلدة"
+    assert ref[e["ref_start"]:e["ref_end"]] == "المدينة"
+    assert new[e["new_start"]:e["new_end"]] == "البلدة"
     assert p.carried[("n", "city", "madina")] == 1
 
 
@@ -258,7 +258,7 @@ def test_voice_change_of_a_term_in_identical_words_and_in_an_edit():
                  [_hit(new, "الإرهابيين", "c", "frames", "terrorism", "irhab", "own")])
     (e,) = p.edits
     assert (e["kind"], e["op"], e["voice"], e["entry"]) == ("voice_change", "equal", "quoted → own", "irhab")
-    assert new[e["new_start"]:e["new_start"] + len(e["new_text"])] == "الإرهابيين"
+    assert new[e["new_start"]:e["new_end"]] == "الإرهابيين"
     # the same voice on both sides is no change
     p2 = _aligned(ref, new, [_hit(ref, "الإرهابيين", "c", "frames", "terrorism", "irhab", "own")],
                   [_hit(new, "الإرهابيين", "c", "frames", "terrorism", "irhab", "own")])

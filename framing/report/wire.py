@@ -111,9 +111,9 @@ def _viewer(ctx: Ctx, stories: pd.DataFrame, edits: pd.DataFrame) -> dict:
         for row in g.itertuples(index=False):
             label = KIND_LABELS.get(row.kind, row.kind) + (f": {row.entry}" if row.entry else "") if row.kind else ""
             if row.op != "insert":
-                left.append((int(row.ref_start), int(row.ref_start) + len(row.ref_text), row.op, row.kind, label))
+                left.append((int(row.ref_start), int(row.ref_end), row.op, row.kind, label))
             if row.op != "delete":
-                right.append((int(row.new_start), int(row.new_start) + len(row.new_text), row.op, row.kind, label))
+                right.append((int(row.new_start), int(row.new_end), row.op, row.kind, label))
         kinds = sorted({k for k in g["kind"] if k})
         pairs.append({
             "story_id": r.story_id, "outlet": r.outlet, "outlet_name": ctx.name(r.outlet), "doc_id": r.doc_id,

@@ -19,7 +19,7 @@ side (a hit touches an edit when one of its words lies inside it):
   ``quote_removed``.
 Each edit has a scope: ``copy`` (at most ``COPY_MAX`` words a side: a change inside the reused
 text) or ``passage`` (a passage the outlet added, cut or rewrote).
-- a term present on both sides (in an edit, or in identical words) whose voice (``voice.py``: own,
+- a frame term or name present on both sides (in an edit, or in identical words) whose voice (``voice.py``: own,
   quoted, attributed, scare) differs: ``voice_change``, e.g. a quotation's marks or its reporting
   verb dropped so that the outlet says in its own voice what the agency quoted (op ``equal`` when
   the words themselves are identical).
@@ -248,7 +248,7 @@ def compare(ref: Words, new: Words, raw=None) -> Pair:
             for h in ref_hits:
                 if i1 <= h.first and h.last < i2:
                     g = new_at.get((h.first - i1 + j1, h.lexicon, h.category, h.entry))
-                    if g is not None and h.voice and g.voice and g.voice != h.voice:
+                    if g is not None and _voice_changed(h, g):
                         edits.append(_voice_row("equal", "copy", ref, new, h, g))
             continue
         new_hits = _touching(new.hits, j1, j2)
@@ -256,7 +256,7 @@ def compare(ref: Words, new: Words, raw=None) -> Pair:
         new_start, new_text = new.span(j1, j2)
         scope = "copy" if i2 - i1 <= COPY_MAX and j2 - j1 <= COPY_MAX else "passage"
         base = {"op": tag, "ref_text": ref_text, "new_text": new_text, "ref_start": ref_start, "new_start": new_start,
-                "scope": scope}
+                "ref_end": ref_start + len(ref_text), "new_end": new_start + len(new_text), "scope": scope}
         rows = []
         for kind, h, to in classify(ref_hits, new_hits, short):
             entry = f"{h.entry} → {to.entry}" if to is not None else h.entry
@@ -269,7 +269,7 @@ def compare(ref: Words, new: Words, raw=None) -> Pair:
             left = same.get((h.lexicon, h.category, h.entry))
             if left:
                 g = left.pop(0)
-                if h.voice and g.voice and g.voice != h.voice:
+                if _voice_changed(h, g):
                     rows.append(_voice_row(tag, scope, ref, new, h, g))
         q_ref, q_new = quotes(ref.around(i1, i2)), quotes(new.around(j1, j2))
         if q_new != q_ref:
@@ -279,7 +279,12 @@ def compare(ref: Words, new: Words, raw=None) -> Pair:
     return Pair(reused_words(blocks), passage_words(blocks), edits, carried, blocks)
 
 
+def _voice_changed(h: Hit, g: Hit) -> bool:
+    """A frame term or a name in another voice (a marker, e.g. a reporting verb, has no voice of its own)."""
+    return h.kind != "markers" and bool(h.voice) and bool(g.voice) and g.voice != h.voice
+
+
 def _voice_row(op: str, scope: str, ref: Words, new: Words, h: Hit, g: Hit) -> dict:
     return {"op": op, "ref_text": ref.text[h.start:h.end], "new_text": new.text[g.start:g.end],
-            "ref_start": h.start, "new_start": g.start, "scope": scope, "lexicon": h.lexicon,
+            "ref_start": h.start, "new_start": g.start, "ref_end": h.end, "new_end": g.end, "scope": scope, "lexicon": h.lexicon,
             "category": h.category, "entry": h.entry, "kind": "voice_change", "voice": f"{h.voice} → {g.voice}"}

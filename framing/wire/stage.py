@@ -21,7 +21,8 @@ from framing.wire.options import WireOptions
 
 STORY_COLUMNS = ["story_id", "doc_id", "outlet", "role", "reused_words", "share_reused", "agencies", "words", "date"]
 EDIT_COLUMNS = ["story_id", "doc_id", "outlet", "op", "ref_text", "new_text", "ref_start", "new_start",
-                "lexicon", "category", "entry", "kind", "scope", "voice"]
+                "lexicon", "category", "entry", "kind", "scope", "voice", "ref_end", "new_end"]
+TEXT_MAX = 300  # characters of an edited passage kept in wire_edits.csv; ref_end/new_end give its whole extent
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
@@ -140,7 +141,10 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
 
     st = pd.DataFrame(story_rows, columns=STORY_COLUMNS)
     ed = pd.DataFrame({c: [e[c] for e in edit_rows] for c in EDIT_COLUMNS}, columns=EDIT_COLUMNS, dtype=object)
-    ed[["ref_start", "new_start"]] = ed[["ref_start", "new_start"]].astype(np.int64)
+    offsets = ["ref_start", "new_start", "ref_end", "new_end"]
+    ed[offsets] = ed[offsets].astype(np.int64)
+    for c in ("ref_text", "new_text"):  # an edit touching several terms has one row each: long passages are cut
+        ed[c] = [t if len(t) <= TEXT_MAX else t[:TEXT_MAX] + "…" for t in ed[c]]
     light = ed[["doc_id", "outlet", "kind", "lexicon", "category", "entry", "scope"]]
     light = light[light["kind"] != ""]  # the framing edits, without their texts
     der = pd.DataFrame(der_rows, columns=["doc_id", "outlet", "reused_words"])
