@@ -92,13 +92,33 @@ class Cache:
     """A folder of pickled entries by kind and key; ``enabled=False`` makes every read a miss and
     every write a no-op (``run.cache: false``). ``hits`` and ``misses`` count reads by kind."""
 
-    def __init__(self, root: str | Path, enabled: bool = True, *, deferred: bool = False) -> None:
+    def __init__(self, root: str | Path, enabled: bool = True, *, deferred: bool = False, shared: bool = False) -> None:
         self.root = Path(root)
         self.enabled = enabled
         self.deferred = deferred  # writes wait for flush(): a run writes its entries at its end
         self._pending: list[tuple[str, str, Any]] = []
         self.hits: dict[str, int] = {}
         self.misses: dict[str, int] = {}
+        self._lock = None
+        if shared and enabled:  # a run's cache: shared with the other runs using it until close()
+            from framing.publish import CacheLock
+
+            self._lock = CacheLock(self.root)
+
+    def alone(self) -> bool:
+        """Whether no other run uses the cache now (always, without ``shared``); if so, it is this
+        run's alone until :meth:`share`: the time to delete entries other runs might read."""
+        return self._lock is None or self._lock.alone()
+
+    def share(self) -> None:
+        if self._lock is not None:
+            self._lock.shared()
+
+    def close(self) -> None:
+        """Let go of the cache (its lock); later reads and writes still work."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     def _path(self, kind: str, key: str) -> Path:
         return self.root / kind / key[:2] / f"{key}.pkl"

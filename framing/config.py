@@ -22,6 +22,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from framing import safe_yaml
+from framing.checks import input_problems
 from framing.classify.options import ClassifyOptions
 from framing.corpus.files import expand_pattern, first_paths
 from framing.corpus.options import CorpusOptions
@@ -246,8 +248,8 @@ def load_config(source: str | Path | dict, base_dir: str | Path | None = None) -
             raise ConfigError([f"no such config file: {config_path}"])
         text = _read_text(config_path)
         try:
-            node = yaml.compose(text)
-            raw = yaml.safe_load(text)
+            node = safe_yaml.compose(text, yaml.SafeLoader)  # aliases within a budget (safe_yaml.py)
+            raw = safe_yaml.construct(node) if node is not None else None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{config_path}:{mark.line + 1}" if mark else str(config_path)
@@ -266,6 +268,7 @@ def load_config(source: str | Path | dict, base_dir: str | Path | None = None) -
     except ValidationError as exc:
         problems.extend(_pydantic_problems(exc))
     problems.extend(_missing_files(raw, base))
+    problems.extend(input_problems(raw, base))
     problems.extend(_lexicon_problems(raw, base))
     if problems:
         raise ConfigError([_format(loc, msg, lines, config_path) for loc, msg in problems], label)

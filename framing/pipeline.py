@@ -43,18 +43,32 @@ def run(
 ) -> RunResult:
     """Run a study: a config path, a dict (paths relative to the working directory) or a loaded
     StudyConfig. Returns a RunResult whose tables are pandas DataFrames; writes the report and
-    data folder unless ``write=False``."""
-    from framing.analyse import DocumentAnalyser, TokenStore, analyse_documents
-    from framing.analyse.parallel import effective_jobs
-    from framing.cache import Cache, load_corpus_cached
-    from framing.corpus import ledger_frame
-    from framing.lexicon import Matcher, lexicon_frame, load_lexicons
+    data folder unless ``write=False``: whole, in place of the previous one, at the end
+    (framing/publish.py), so that a run stopped or failing on the way leaves the previous one as
+    it was.
+    """
 
     cfg = config if isinstance(config, StudyConfig) else load_config(config)
     if output is not None:
         cfg.output = str(Path(output).resolve())
     if jobs is not None:
         cfg.run.jobs = jobs
+    if not write:
+        return _run(cfg, quiet=quiet, write=write, topics=topics, classify=classify)
+    from framing.publish import check_output, output_lock
+
+    check_output(cfg.output_dir)
+    with output_lock(cfg.output_dir):  # one run per output folder at a time
+        return _run(cfg, quiet=quiet, write=write, topics=topics, classify=classify)
+
+
+def _run(cfg: StudyConfig, *, quiet: bool, write: bool, topics: bool | None, classify: bool | None) -> RunResult:
+    from framing.analyse import DocumentAnalyser, TokenStore, analyse_documents
+    from framing.analyse.parallel import effective_jobs
+    from framing.cache import Cache, load_corpus_cached
+    from framing.corpus import ledger_frame
+    from framing.lexicon import Matcher, lexicon_frame, load_lexicons
+
     progress = Progress(quiet=quiet)
     timings = Timings()
     result = RunResult(config=cfg)
@@ -65,7 +79,7 @@ def run(
         matcher = Matcher(lexicons, normaliser, **_analyzer_kwargs(cfg))
 
     # cache hook (framing/cache.py); the corpus and token entries are written after the analysis (stage cache_write)
-    cache = Cache(_cache_dir(cfg), enabled=cfg.run.cache, deferred=True)
+    cache = Cache(_cache_dir(cfg), enabled=cfg.run.cache, deferred=True, shared=True)
     with timings.stage("read_clean", progress):
         docs = load_corpus_cached(cfg, normaliser.version, lambda: _read_corpus(cfg, progress), cache)
         analysed = [d for d in docs if d.analysed]
@@ -134,16 +148,23 @@ def run(
     result.manifest = {**_manifest(cfg, lexicons, normaliser, docs, timings), "outlet_names": outlet_names,
                        "stages": result.manifest.get("stages", {})}
     result.manifest["run"] = {"jobs": effective_jobs(cfg.run.jobs), "backend": cfg.run.backend, "cache": cache.info()}
+    cache.close()
     if write:
         from framing.outputs import write_data
+        from framing.publish import discard, publish, staging_dir
         from framing.report import write_report
 
         out_dir = cfg.output_dir
+        stage = staging_dir(out_dir)  # written whole, then swapped in
+        try:
+            with timings.stage("report", progress):
+                write_report(result, stage)
+            result.manifest["timings"] = dict(timings)
+            write_data(result, stage)
+            publish(stage, out_dir)
+        finally:
+            discard(stage)
         result.output_dir = out_dir
-        with timings.stage("report", progress):
-            write_report(result, out_dir)
-        result.manifest["timings"] = dict(timings)
-        write_data(result, out_dir)
     return result
 
 

@@ -98,14 +98,19 @@ class TokenStore:
 
     def save(self) -> None:
         """Write the index of this run's documents (stored ones it used and new ones) if anything
-        changed, and delete the shards it no longer refers to."""
+        changed, and delete the shards it no longer refers to (when no other run uses the cache)."""
         if not self.cache.enabled or (not self._new and self._used == set(self._index)):
             return
         index = {h: self._index[h] for h in sorted(self._used) if h in self._index and h not in self._new}
         index.update(self._new)
         self.cache.put("tokens", self.key, {"index": index})
-        for key in {v[0] for v in self._index.values()} - {v[0] for v in index.values()}:
-            self.cache.delete("token_shard", key)
+        stale = {v[0] for v in self._index.values()} - {v[0] for v in index.values()}
+        if stale and self.cache.alone():  # another run may still read them: kept until a run is alone
+            try:
+                for key in stale:
+                    self.cache.delete("token_shard", key)
+            finally:
+                self.cache.share()
 
 
 @dataclass(frozen=True)

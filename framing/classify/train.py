@@ -59,14 +59,18 @@ def read_coded(path: str | Path) -> pd.DataFrame:
     suffixes = "".join(path.suffixes).lower()
     try:
         if suffixes.endswith((".jsonl", ".jsonl.gz", ".ndjson")):
-            return pd.read_json(path, lines=True, dtype=False)
-        if suffixes.endswith(".json"):
-            return pd.read_json(path, dtype=False)
-        if suffixes.endswith((".tsv", ".tab")):
-            return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError) as exc:
+            df = pd.read_json(path, lines=True, dtype=False)
+        elif suffixes.endswith(".json"):
+            df = pd.read_json(path, dtype=False)
+        elif suffixes.endswith((".tsv", ".tab")):
+            df = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        else:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError, OSError, EOFError) as exc:
         raise TrainingDataError(f"{path}: cannot be read as {suffixes or 'CSV'}: {exc}") from None
+    if df.empty:
+        raise TrainingDataError(f"{path}: no rows to train on (columns: {', '.join(map(str, df.columns)) or 'none'})")
+    return df
 
 
 def _is_missing(v) -> bool:

@@ -12,8 +12,6 @@ Heavy modules are imported inside the commands so that `framing --help` answers 
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
 from framing.cli import classify, lexicon, study
@@ -37,8 +35,8 @@ classify.register(app)
 
 
 def main() -> None:
-    """The `framing` console script: run the command line, exit 130 on Ctrl-C."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.exit(130)
+    """The `framing` console script: a message rather than a traceback on any failure; exit 2 for
+    bad input, 1 for a fault of framing (traceback in a log file), 130 on Ctrl-C (framing/failures.py)."""
+    from framing.failures import run_app
+
+    run_app(app)

@@ -18,13 +18,12 @@ OutputOpt = typer.Option(None, "--output", "-o", help="output folder (default: t
 
 
 def _run(config, output, jobs, quiet, topics=None, classify=None) -> None:
-    from framing.config import ConfigError
-    from framing.lexicon import LexiconError
+    from framing.failures import bad_input_types
     from framing.pipeline import run
 
     try:
         result = run(config, output=output, jobs=jobs, quiet=quiet, topics=topics, classify=classify)
-    except (ConfigError, LexiconError) as exc:
+    except bad_input_types() as exc:  # config, lexicon, model, output folder
         fail(str(exc))
     if not quiet:
         from framing.report.story import console_story

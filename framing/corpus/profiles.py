@@ -27,6 +27,8 @@ from pathlib import Path
 
 import yaml
 
+from framing import safe_yaml
+
 PROFILE_DIR = Path(__file__).parent / "profiles"
 AGENCIES_FILE = "agencies.yaml"
 
@@ -126,7 +128,7 @@ def _check_regex(p: object, where: str, problems: list[str]) -> bool:
 
 def _profiles_in(path: Path, problems: list[str]) -> list[dict]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_yaml.load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         problems.append(f"{path}: cannot read profile: {exc}")
         return []

@@ -213,17 +213,30 @@ def _read_multi(spec, path: Path, shown: str, fmt: str, gz: bool, mode: str,
             yield _skipped(spec, shown, stem, mode, msg)
             return
         src = RowSource(shown, stem, mode, fmt, encoding, spec.fields, spec.outlet, int(max_mb * 1024 * 1024))
+        found = False  # a document or ledger row came out of the file
         try:
             if chunk and fmt == "jsonl" and (encoding in _UTF8 or _single_byte(encoding)):
-                yield from _jsonl_chunks(fh, src, *chunk)
-                return
-            reader = {"jsonl": _jsonl_rows, "json": _json_rows, "csv": _csv_rows, "tsv": _csv_rows}[fmt]
-            for n, row, problem in reader(fh, encoding, fmt):
-                yield _row_doc(src, n, row, problem)
+                for lines in _jsonl_chunks(fh, src, *chunk):
+                    found = found or any(line.strip() for line in lines.lines)
+                    yield lines
+            else:
+                reader = {"jsonl": _jsonl_rows, "json": _json_rows, "csv": _csv_rows, "tsv": _csv_rows}[fmt]
+                for n, row, problem in reader(fh, encoding, fmt):
+                    found = True
+                    yield _row_doc(src, n, row, problem)
         except (OSError, EOFError, zlib.error) as exc:
             # a truncated gzip stream: what was read is accounted for; the rest cannot be counted
+            found = True
             yield _skipped(spec, f"{shown}#{_unit(fmt)}=end", f"{stem}-truncated", mode,
                            f"unreadable file: the stream breaks off ({exc}); the rows after this point are lost")
+        except UnicodeError as exc:  # a UTF-16/32 stream cut in the middle of a character
+            found = True
+            yield _skipped(spec, f"{shown}#{_unit(fmt)}=end", f"{stem}-undecodable", mode,
+                           f"undecodable: the file stops being valid {encoding} ({exc.reason}); the rows after "
+                           "this point are lost")
+        if not found:
+            what = "a header and no rows" if fmt in ("csv", "tsv") else f"no {'objects' if fmt == 'json' else 'lines'} with content"
+            yield _skipped(spec, shown, stem, mode, f"empty file: {what}")
 
 
 def _detect_multi(sample: bytes, fmt: str) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from framing import safe_yaml
 from framing.lexicon.loader import ID_RE, parse_lexicon
 
 
@@ -83,7 +84,7 @@ def parse_liwc(text: str, name: str = "<liwc>") -> list[tuple[str, list[str]]]:
 def parse_quanteda(text: str, name: str = "<yaml>") -> list[tuple[str, list[str]]]:
     """[(category path, [patterns])] from a quanteda-style YAML dictionary (nested keys allowed)."""
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ImportProblem(f"{name}:{mark.line + 1 if mark else 0}: YAML error: {exc}") from exc

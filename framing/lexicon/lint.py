@@ -16,6 +16,10 @@ Findings (each names file, line and key path):
   nothing, or a negative example in which it removes a hit (or in which its entries do not count);
 * warning ``rule-name``: a ``not_when`` name that contains no form of the rule's entries;
 * warning ``no-examples`` also for a ``not_when`` rule without positive or negative examples.
+* warning ``invisible-character``: a form or term holding a zero-width or bidi control
+  character (ZWJ, ZWNJ, RLM, ...), which text as written does not have where the form does;
+* warning ``not-a-word``: a form or term holding regular-expression syntax or punctuation
+  (``.*``, ``احتلال(``): forms are matched as written words, never as patterns.
 """
 
 from __future__ import annotations
@@ -126,6 +130,8 @@ def lint_lexicon(lx: Lexicon, normaliser: Normaliser | None = None) -> list[Find
                                                       ("negative", ent.negative)) if not v)
                 add("warning", "no-examples", key, f"no {missing} example phrases", ent.line)
 
+    out += [Finding(*f[:2], file, *f[2:]) for f in form_text_findings(lx)]
+
     # ---- examples -----------------------------------------------------------------------------
     matcher = Matcher([lx], norm)
     for cat in lx.categories:
@@ -203,3 +209,38 @@ def _overlap(a: list[set], b: list[set]) -> bool:
             if all(x[len(x) - k + i] & y[i] for i in range(k)):
                 return True
     return False
+
+
+INVISIBLE = {
+    "\u200b": "zero width space", "\u200c": "zero width non-joiner", "\u200d": "zero width joiner",
+    "\u200e": "left-to-right mark", "\u200f": "right-to-left mark", "\u061c": "Arabic letter mark",
+    "\u2060": "word joiner", "\ufeff": "zero width no-break space",
+    **{chr(c): "bidi control" for c in range(0x202A, 0x202F)}, **{chr(c): "bidi isolate" for c in range(0x2066, 0x206A)},
+}
+_NOT_WORD = set(".*+?^$()[]{}|\\/<>«»\"'`~!@#%&=;:,،؛؟")
+
+
+def form_text_findings(lx: Lexicon) -> list[tuple]:
+    """(level, code, line, key, message) for forms and terms whose text cannot be what it seems:
+    invisible characters, or pattern syntax and punctuation (a trailing ``*``, the prefix mark,
+    and ``|`` and ``_`` in terms are syntax, not findings)."""
+    out = []
+    for cat in lx.categories:
+        for ent in cat.entries:
+            key = f"categories.{cat.id}.entries.{ent.id}"
+            written = [(f"{key}.forms[{i}]", f.word[:-1] if f.is_prefix else f.word, f.line or ent.line)
+                       for i, f in enumerate(ent.forms)]
+            written += [(f"{key}.sequences[{i}]", seq.replace("|", " ").replace("_", " "), ent.line)
+                        for i, seq in enumerate(ent.sequences)]
+            for fkey, text, line in written:
+                hidden = sorted({f"U+{ord(c):04X} ({INVISIBLE[c]})" for c in text if c in INVISIBLE})
+                if hidden:
+                    out.append(("warning", "invisible-character", line, fkey,
+                                f"{text!r} holds invisible characters {', '.join(hidden)}; remove them (text "
+                                "words are matched without them)"))
+                odd = sorted({c for c in text if c in _NOT_WORD})
+                if odd:
+                    out.append(("warning", "not-a-word", line, fkey,
+                                f"{text!r} holds {' '.join(odd)}: forms are matched as written words, not as "
+                                "patterns; write the word alone (a trailing * marks a prefix)"))
+    return out

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import yaml
 
+from framing import safe_yaml
 from framing.lexicon.model import (
     INFLECTION_ALIASES,
     INFLECTIONS,
@@ -353,7 +354,7 @@ def parse_lexicon(text: str, name: str = "<string>", path: Path | None = None,
                   sha256: str = "") -> Lexicon:
     """Parse and validate lexicon YAML text; raises LexiconError listing every problem."""
     try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        node = safe_yaml.compose(text)  # aliases within a budget
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
@@ -424,6 +425,8 @@ def parse_lexicon(text: str, name: str = "<string>", path: Path | None = None,
             if entry.id and any(e.id == entry.id for e in entries):
                 ck.add(cp + ("entries", ei, "id"), f"duplicate entry id {entry.id!r} in category {cid!r}")
             entries.append(entry)
+        if not raw_entries and "entries" in cat:
+            ck.add(cp + ("entries",), "this category has no entries: add at least one, or remove the category")
         if kind == "naming" and isinstance(raw_entries, list) and len(raw_entries) < 2:
             ck.add(cp + ("entries",), "a naming axis needs at least two entries (the competing names)")
         categories.append(Category(
