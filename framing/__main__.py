@@ -1,8 +1,14 @@
 import signal
 import sys
 
-# Ctrl-C while the command line is still being imported: a quiet exit 130, as later on
-signal.signal(signal.SIGINT, lambda *_: sys.exit(130))
+
+def _interrupted(*_):
+    print("\ninterrupted: nothing was changed in the output folder", file=sys.stderr)
+    sys.exit(130)
+
+
+# Ctrl-C while the command line is still being imported: the same word and exit 130 as later on
+signal.signal(signal.SIGINT, _interrupted)
 
 from framing.cli import main  # noqa: E402
 

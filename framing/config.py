@@ -369,7 +369,7 @@ def _missing_files(raw: dict, base: Path) -> list[tuple[tuple, str]]:
             return
         if not expand_pattern(base, path):
             full = Path(path) if Path(path).is_absolute() else base / path
-            what = "no file matches" if glob.has_magic(path) else ("empty directory" if full.is_dir() else "no such file")
+            what = "no file matches" if glob.has_magic(path) else ("empty directory" if _is_dir(full) else "no such file")
             out.append((loc, f"{what} '{path}' (paths are relative to {base})"))
 
     outlets = raw.get("outlets")
@@ -382,6 +382,13 @@ def _missing_files(raw: dict, base: Path) -> list[tuple[tuple, str]]:
         for j, s in enumerate(raw["sources"]):
             check(s, ("sources", j))
     return out
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a name too long, a NUL byte
+        return False
 
 
 def _lexicon_problems(raw: dict, base: Path) -> list[tuple[tuple, str]]:

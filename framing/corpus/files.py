@@ -20,6 +20,13 @@ from pathlib import Path
 def expand_pattern(base_dir: Path, pattern: str, exclude: Iterable[Path] = ()) -> list[Path]:
     """Files named by a path, directory or glob, sorted; hidden files and folders are skipped
     inside a folder or a glob, as are the folders in ``exclude`` (and everything under them)."""
+    try:
+        return _expand(base_dir, pattern, exclude)
+    except (OSError, ValueError):  # a name too long, a NUL byte, a folder that vanished: no files
+        return []
+
+
+def _expand(base_dir: Path, pattern: str, exclude: Iterable[Path]) -> list[Path]:
     p = Path(pattern).expanduser()
     full = p if p.is_absolute() else base_dir / p
     skip = {os.path.realpath(e) for e in exclude}
