@@ -122,7 +122,7 @@ def resolve_ref(ref: str | Path, base_dir: Path | None = None) -> Path:
         if path.is_file():
             return path
         local = Path(base_dir or ".") / text
-        if local.is_file():
+        if _is_file(local):
             return local
         raise FileNotFoundError(
             f"{text}: no shipped lexicon with this id (shipped: {', '.join(shipped_ids()) or 'none'})"
@@ -131,9 +131,16 @@ def resolve_ref(ref: str | Path, base_dir: Path | None = None) -> Path:
     path = Path(text).expanduser()
     if not path.is_absolute():
         path = Path(base_dir or ".") / path
-    if not path.is_file():
+    if not _is_file(path):
         raise FileNotFoundError(f"{path}: lexicon file not found")
     return path
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long for the system, a NUL byte
+        return False
 
 
 def load_lexicons(refs: list[str | Path], base_dir: Path | str | None = None) -> list[Lexicon]:
