@@ -381,6 +381,10 @@ def _missing_files(raw: dict, base: Path) -> list[tuple[tuple, str]]:
     if isinstance(raw.get("sources"), list):
         for j, s in enumerate(raw["sources"]):
             check(s, ("sources", j))
+    report = raw.get("report")
+    planted = report.get("planted") if isinstance(report, dict) else None
+    if isinstance(planted, str) and not (Path(planted) if Path(planted).is_absolute() else base / planted).is_file():
+        out.append((("report", "planted"), f"no such file '{planted}' (paths are relative to {base})"))
     return out
 
 

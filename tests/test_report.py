@@ -150,7 +150,7 @@ def test_sections_in_reading_order(report):
     assert "could not be drawn" not in html
     figures = [a["id"] for t, a in page.tags if t == "figure"]
     assert {"fig-frames-conflict", "fig-markers-attribution", "fig-contrast-matrix", "fig-contrast-rest",
-            "fig-topic-mix", "fig-confusion", "fig-time-conflict", "fig-model-frames-svm"} <= set(figures)
+            "fig-topic-mix", "fig-confusion", "fig-time", "fig-model-frames-svm"} <= set(figures)
     for t, a in page.tags:
         if t == "figure":
             assert a["data-spec"] == a["id"] + "-spec"

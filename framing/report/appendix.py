@@ -44,7 +44,7 @@ def kwic(ctx: Ctx) -> Section:
                              key=lambda t: t[1]),
         "entries": sorted({(ln.entry, ctx.entry_label(ln.lexicon, ln.entry)) for ln in lines}, key=lambda t: t[1]),
         "n_categories": len(cats),
-        "page_size": 25,
+        "page_size": 10,
     }
     return s
 
@@ -89,8 +89,9 @@ def ledger(ctx: Ctx) -> Section:
         s.blocks.append(Block("table", ctx.view(reasons, "documents", "Skipped documents by reason", id="t-ledger-reasons",
                                                note=" ")))
         cols = [c for c in ("doc_id", "outlet", "source", "title", "reason", "duplicate_of") if c in docs.columns]
-        s.blocks.append(Block("table", ctx.view(skipped_docs, "documents", "Skipped documents", columns=cols,
-                                               id="t-ledger-skipped")))
+        s.blocks.append(Block("details", [Block("table", ctx.view(skipped_docs, "documents", "Skipped documents",
+                                                                  columns=cols, id="t-ledger-skipped"))],
+                              title=f"The {len(skipped_docs):,} skipped documents"))
     if "warnings" in docs.columns:
         w = docs[docs["warnings"].fillna("").astype(str).str.strip().isin(["", "[]"]) == False]  # noqa: E712
         if not w.empty:
@@ -98,10 +99,10 @@ def ledger(ctx: Ctx) -> Section:
             s.blocks.append(Block("table", ctx.view(w, "documents", "Documents analysed with a warning",
                                                    columns=["doc_id", "outlet", "source", "title", "warnings"],
                                                    id="t-ledger-warnings")))
-    s.blocks.append(Block("h3", "The ledger"))
     cols = [c for c in LEDGER_COLUMNS if c in docs.columns]
-    s.blocks.append(Block("table", ctx.view(docs, "documents", "Every input document and what happened to it",
-                                           columns=cols, id="t-ledger")))
+    s.blocks.append(Block("details", [Block("table", ctx.view(docs, "documents", "Every input document and what happened to it",
+                                                              columns=cols, id="t-ledger"))],
+                          title=f"The ledger: every one of the {len(docs):,} documents"))
     s.blocks += [Block("notes", ctx.notes("corpus"), title="Notes from reading and cleaning")] if ctx.notes("corpus") else []
     return s
 
@@ -161,8 +162,7 @@ def methods(ctx: Ctx) -> Section:
     s = Section("methods", "Methods and reproducibility")
     text = stats_methods(ctx.config.stats, ctx.seed)
     if text:
-        s.blocks.append(Block("h3", "How the numbers are computed"))
-        s.blocks += _methods_blocks(text)
+        s.blocks.append(Block("details", _methods_blocks(text), title="How the numbers are computed"))
     else:
         s.blocks.append(Block("p", "The statistics stage did not provide a methods description in this version."))
     man = ctx.result.manifest or {}
@@ -181,12 +181,14 @@ def methods(ctx: Ctx) -> Section:
     s.blocks.append(Block("kv", [(k, str(v) if isinstance(v, int) else fmt(v)) for k, v in kv]))  # no 20,201,027 seeds
     lex = man.get("lexicons") or []
     if lex:
-        s.blocks.append(Block("table", ctx.view(pd.DataFrame(lex), "lexicon_entries", "Lexicons and versions",
-                                               id="t-m-lexicons", note=" ")))
+        s.blocks.append(Block("details", [Block("table", ctx.view(pd.DataFrame(lex), "lexicon_entries", "Lexicons and versions",
+                                                                  id="t-m-lexicons", note=" "))],
+                              title=f"Lexicons and versions ({len(lex)})"))
     timings = man.get("timings") or {}
     if timings:
         df = pd.DataFrame({"stage": list(timings), "seconds": [float(v) for v in timings.values()]})
-        s.blocks.append(Block("table", ctx.view(df, "", "Stage timings (seconds)", id="t-m-timings", note=" ")))
+        s.blocks.append(Block("details", [Block("table", ctx.view(df, "", "Stage timings (seconds)", id="t-m-timings",
+                                                                  note=" "))], title="Stage timings"))
     stages = man.get("stages") or {}
     if stages:
         s.blocks.append(Block("details", [Block("pre", json.dumps(stages, ensure_ascii=False, indent=2, default=str))],
@@ -208,7 +210,8 @@ def methods(ctx: Ctx) -> Section:
             s.blocks.append(Block("details", [Block("table", ctx.view(ctx.outlet_name_column(df), name, name,
                                                                       id=f"t-other-{name}"))],
                                   title=f"{name} ({len(df):,} rows, data/{name}.csv)"))
-    for stage, notes in (ctx.result.notes or {}).items():
-        if notes:
-            s.blocks.append(Block("notes", [str(n) for n in notes], title=f"Notes from the {stage} stage"))
+    stage_notes = [Block("notes", [str(n) for n in notes], title=f"Notes from the {stage} stage")
+                   for stage, notes in (ctx.result.notes or {}).items() if notes]
+    if stage_notes:
+        s.blocks.append(Block("details", stage_notes, title="Notes from every stage"))
     return s

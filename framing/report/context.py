@@ -49,6 +49,7 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     empty: str = ""  # the honest sentence shown when there is nothing to draw
     facts: dict = field(default_factory=dict)  # section-specific values for its partial
+    nav: str = ""  # its short name in the one-line navigation (default: render.NAV, else the title)
 
 
 class Ctx:
@@ -147,6 +148,32 @@ class Ctx:
             self._ids.add(fig.id)
             self._figures[key] = fig
         return self._figures[key]
+
+    def summary_focus(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """The (lexicon, category) pairs and the outlets the summary speaks of, in its order: the
+        declared comparison's sentences first, then the headlines. Charts open on these."""
+        cats: list[tuple[str, str]] = []
+        outlets: list[str] = []
+        for name in ("compare_headlines", "headlines"):
+            df = self.table(name)
+            if df is None or df.empty or not {"lexicon", "category"} <= set(df.columns):
+                continue
+            for r in df.to_dict("records"):
+                key = (str(r["lexicon"]), str(r["category"]))
+                if key not in cats:
+                    cats.append(key)
+                for col in ("outlet", "outlet_a", "outlet_b"):
+                    o = r.get(col)
+                    if isinstance(o, str) and o in self.outlets and o not in outlets:
+                        outlets.append(o)
+        for members in self.compare_members().values():
+            outlets += [o for o in members if o not in outlets]
+        return cats, outlets
+
+    def compare_members(self) -> dict[str, list[str]]:
+        """The declared groups of outlets (``compare.groups``), empty without ``compare:``."""
+        cmp = getattr(self.config, "compare", None)
+        return {k: list(v) for k, v in (getattr(cmp, "groups", None) or {}).items()}
 
     # ---- notes ---------------------------------------------------------------------------
     def notes(self, stage: str) -> list[str]:

@@ -108,13 +108,17 @@ def grouped_bars(
     group_labels: dict[str, str], group_colors: dict[str, str], y_title: str, data_file: str | None,
     filename: str, csv_columns: list[str] | None = None,
     description: str = "", percent: bool = False, base: str | None = None, min_base: int = 5,
+    width_share: float = 1.0,
 ) -> FigureView:
     """Bars of ``y`` for each ``x`` value, one colour per ``group``, with 95% CI whiskers when
     ``ci_low``/``ci_high`` are present. ``base``: the column with the number of mentions (or hits)
-    behind each bar; a bar resting on fewer than ``min_base`` is drawn hollow with "n = ..." on it."""
+    behind each bar; a bar resting on fewer than ``min_base`` is drawn hollow with "n = ..." on it.
+    ``width_share``: the share of the page's width the chart gets (its labels are wrapped to fit)."""
     go = _go()
     fig = go.Figure()
     x_order = list(dict.fromkeys(df[x]))
+    # long category labels are broken into lines so that neighbours never run into each other
+    wrap = max(6, min(22, int(140 * width_share) // max(1, len(x_order))))
     for g in [g for g in group_labels if g in set(df[group])]:
         sub = df[df[group] == g].set_index(x).reindex(x_order).reset_index()
         kw = {}
@@ -135,12 +139,12 @@ def grouped_bars(
             kw["text"] = [f"n = {int(v)}" if f else "" for f, v in zip(few, n.fillna(0))]
             kw["textposition"] = "outside"
         fig.add_trace(go.Bar(
-            x=[_t(x_labels.get(v, v)) for v in sub[x]], y=sub[y].astype(float).tolist(),
+            x=[_wrap(_t(x_labels.get(v, v)), wrap) for v in sub[x]], y=sub[y].astype(float).tolist(),
             name=_t(group_labels.get(g, g)), marker=marker, **kw,
         ))
     n = max(1, len(x_order))
-    fig.update_layout(**_layout(_t(title), height=440 if n <= 8 else 520, barmode="group", bargap=0.18,
-                                xaxis=_axis(tickangle=-30 if n > 6 else 0),
+    fig.update_layout(**_layout(_t(title), height=370 if n <= 8 else 430, barmode="group", bargap=0.18,
+                                xaxis=_axis(tickangle=-90 if n * 8 > 140 * width_share else 0),
                                 yaxis=_axis(title=dict(text=y_title), rangemode="tozero",
                                             tickformat=".0%" if percent else None,
                                             range=[0, 1.05] if percent else None)))
@@ -153,7 +157,7 @@ def grouped_bars(
 
 def contrast_matrix(
     df: pd.DataFrame, *, id: str, title: str, outlets: list[str], names: dict[str, str],
-    category_labels: dict[str, str], fdr: float, data_file: str | None,
+    category_labels: dict[str, str], fdr: float, data_file: str | None, width_share: float = 1.0,
 ) -> FigureView:
     """Pairwise rate ratios (row outlet ÷ column outlet) as a log2-coloured heatmap, one panel per
     category chosen from a drop-down; cells whose q-value is under the FDR are starred."""
@@ -164,6 +168,8 @@ def contrast_matrix(
     idx = {o: i for i, o in enumerate(order)}
     n = len(order)
     labels = [_t(names.get(o, o)) for o in order]
+    wrap = int(80 * width_share) // max(1, n)  # characters a column label may take on one line
+    xlabels = [_wrap(lb, wrap) for lb in labels] if wrap >= 14 else labels
     category_labels = {k: _t(v) for k, v in category_labels.items()}
     title = _t(title)
     fig = go.Figure()
@@ -188,11 +194,11 @@ def contrast_matrix(
                 text[i][j] = f"{ratio:.2g}{'*' if sig else ''}"
                 custom[i][j] = [_round(ratio), _round(lo), _round(hi), _round(q)]
         fig.add_trace(go.Heatmap(
-            z=z, x=labels, y=labels, text=text, texttemplate="%{text}", customdata=custom,
+            z=z, x=xlabels, y=labels, text=text, texttemplate="%{text}", customdata=custom,
             hovertemplate="%{y} ÷ %{x}: %{customdata[0]:.3g}<br>95% CI %{customdata[1]:.3g} – %{customdata[2]:.3g}"
                           "<br>q = %{customdata[3]:.2g}<extra></extra>",
             colorscale="RdBu", reversescale=True, zmid=0,
-            colorbar=dict(title=dict(text="log₂ ratio"), thickness=12), visible=ci == 0,
+            colorbar=dict(title=dict(text="log₂ ratio", side="right"), thickness=12), visible=ci == 0,
             name=category_labels.get(cat, cat), xgap=1, ygap=1,
         ))
     zmax = min(max(zmax, 1.0), 4.0)
@@ -202,9 +208,12 @@ def contrast_matrix(
                     args=[{"visible": [i == k for i in range(len(cats))]},
                           {"title.text": f"{title}: {category_labels.get(c, c)}"}]) for k, c in enumerate(cats)]
     first = category_labels.get(cats[0], cats[0]) if cats else ""
-    size = max(420, 140 + 38 * n)
+    size = max(400, 140 + 38 * n)
+    if wrap < 14:  # column labels stand upright: room for the longest
+        size += int(6.5 * max((len(lb) for lb in labels), default=0))
     fig.update_layout(**_layout(f"{title}: {first}", height=size, margin=dict(l=130, r=20, t=90, b=130),
-                                xaxis=_axis(side="bottom", tickangle=-35, title=dict(text="÷ column outlet")),
+                                xaxis=_axis(side="bottom", tickangle=0 if wrap >= 14 else -90,
+                                            title=dict(text="÷ column outlet")),
                                 yaxis=_axis(autorange="reversed", title=dict(text="row outlet")),
                                 updatemenus=[_menu(buttons)] if len(cats) > 1 else []))
     cols = ["category", "outlet_a", "outlet_b", "rate_a", "rate_b", "ratio", "ci_low", "ci_high", "p", "q", "warning"]
@@ -271,47 +280,97 @@ def forest(
 
 def lines_by_category(
     df: pd.DataFrame, *, id: str, title: str, names: dict[str, str], outlet_colors: dict[str, str],
-    category_labels: dict[str, str], data_file: str | None,
+    category_labels: dict[str, str], data_file: str | None, first: list[str] | None = None,
+    outlet_first: list[str] | None = None, max_lines: int = 6,
 ) -> FigureView:
-    """Rate per 1,000 words over time, one line per outlet, a drop-down over categories."""
+    """Rate per 1,000 words over time, one line per outlet with its 95% interval as a ribbon, a
+    drop-down over categories. The figure opens on the first category of ``first`` that has data
+    (the summary's categories); at most ``max_lines`` outlets are drawn at once (``outlet_first``
+    first, then the outlets with the most text), the others wait in the legend: a click adds them.
+
+    Intervals: ``ci_low``/``ci_high`` when the table has them, else the Poisson interval of the period's
+    hit count (square-root approximation of the exact interval) (hits treated as independent, so narrower than a document bootstrap
+    where hits cluster in a few articles)."""
     go = _go()
     cats = list(dict.fromkeys(df["category"]))
-    outlets = [o for o in outlet_colors if o in set(df["outlet"])]
+    lead = [c for c in (first or []) if c in cats]
+    cats = lead + [c for c in cats if c not in lead]
+    words = df.groupby("outlet")["tokens"].sum() if "tokens" in df.columns else pd.Series(dtype=float)
+    present = [o for o in outlet_colors if o in set(df["outlet"])]
+    ranked = [o for o in (outlet_first or []) if o in present]
+    ranked += sorted((o for o in present if o not in ranked), key=lambda o: -float(words.get(o, 0)))
+    shown = set(ranked[:max_lines])
+    outlets = [o for o in present]  # legend in report order
     category_labels = {k: _t(v) for k, v in category_labels.items()}
     title = _t(title)
     fig = go.Figure()
-    vis_groups = []
+    vis_groups: list[tuple[int, str]] = []
+    lo_col, hi_col = _time_interval(df)
     for k, cat in enumerate(cats):
         sub = df[df["category"] == cat].sort_values("period")
         for o in outlets:
             s = sub[sub["outlet"] == o]
-            kw = {}
-            if {"ci_low", "ci_high"} <= set(s.columns):
-                kw["error_y"] = _err(s["per_1k"].astype(float), s["ci_low"].astype(float), s["ci_high"].astype(float))
-                kw["error_y"]["color"] = outlet_colors[o]
+            x = s["period"].astype(str).tolist()
+            on = True if o in shown else "legendonly"
+            color = outlet_colors[o]
+            fig.add_trace(go.Scatter(  # the ribbon: upper bound, then lower bound filled up to it
+                x=x + x[::-1], y=hi_col(s).tolist() + lo_col(s).tolist()[::-1], fill="toself",
+                fillcolor=_rgba(color, 0.14), line=dict(width=0), hoverinfo="skip", showlegend=False,
+                legendgroup=o, name=_t(names.get(o, o)) + " 95% interval", visible=on if k == 0 else False,
+            ))
+            vis_groups.append((k, o))
             fig.add_trace(go.Scatter(
-                x=s["period"].astype(str).tolist(), y=s["per_1k"].astype(float).tolist(), mode="lines+markers",
-                name=_t(names.get(o, o)), visible=k == 0, line=dict(color=outlet_colors[o], width=2),
-                marker=dict(size=5), legendgroup=o, **kw,
+                x=x, y=s["per_1k"].astype(float).tolist(), mode="lines+markers",
+                name=_t(names.get(o, o)), visible=on if k == 0 else False, line=dict(color=color, width=2),
+                marker=dict(size=5), legendgroup=o,
                 customdata=s[["count", "tokens"]].values.tolist() if {"count", "tokens"} <= set(s.columns) else None,
                 hovertemplate="<b>%{fullData.name}</b> %{x}<br>%{y:.3g} per 1,000 words"
                               + ("<br>%{customdata[0]} hits in %{customdata[1]} words" if "count" in s.columns else "")
                               + "<extra></extra>",
             ))
-            vis_groups.append(k)
+            vis_groups.append((k, o))
+
+    def visible(k: int) -> list:
+        return [(True if o in shown else "legendonly") if g == k else False for g, o in vis_groups]
+
     buttons = [dict(label=category_labels.get(c, c), method="update",
-                    args=[{"visible": [g == k for g in vis_groups]},
-                          {"title.text": f"{title}: {category_labels.get(c, c)}"}]) for k, c in enumerate(cats)]
-    first = category_labels.get(cats[0], cats[0]) if cats else ""
-    fig.update_layout(**_layout(f"{title}: {first}", height=460, margin=dict(l=60, r=20, t=90, b=60),
+                    args=[{"visible": visible(k)}, {"title.text": f"{title}: {category_labels.get(c, c)}"}])
+               for k, c in enumerate(cats)]
+    first_label = category_labels.get(cats[0], cats[0]) if cats else ""
+    hidden = len(present) - len(shown)
+    fig.update_layout(**_layout(f"{title}: {first_label}", height=400, margin=dict(l=60, r=20, t=90, b=60),
                                 xaxis=_axis(type="category", title=dict(text="period")),
                                 yaxis=_axis(title=dict(text="per 1,000 words"), rangemode="tozero"),
-                                legend=dict(orientation="h", y=-0.2, x=0),
+                                legend=dict(orientation="v", y=1, yanchor="top", x=1.02, xanchor="left",
+                                            font=dict(size=12)),
                                 updatemenus=[_menu(buttons)] if len(cats) > 1 else []))
     cols = ["outlet", "period", "lexicon", "category", "count", "tokens", "per_1k", "ci_low", "ci_high"]
-    desc = (f"Rates per 1,000 words by period for {len(outlets)} outlets, with exact Poisson 95% intervals; choose "
-            "the category in the drop-down.")
+    desc = (f"Rates per 1,000 words by period with 95% intervals (shaded), choose the category in the drop-down"
+            + (f"; {len(shown)} of {len(present)} outlets are drawn, click a name in the legend to add or remove one"
+               if hidden else "") + ".")
     return FigureView(id, title, _spec(fig), _csv(df, cols), id, data_file, desc)
+
+
+def _time_interval(df: pd.DataFrame):
+    """Functions giving the lower and upper ends of each period's 95% interval per 1,000 words."""
+    if {"ci_low", "ci_high"} <= set(df.columns):
+        return (lambda s: s["ci_low"].astype(float).fillna(s["per_1k"].astype(float)),
+                lambda s: s["ci_high"].astype(float).fillna(s["per_1k"].astype(float)))
+
+    def bound(s: pd.DataFrame, upper: bool) -> pd.Series:
+        # the square-root approximation of the exact (Garwood) Poisson interval of the hit count
+        k = s["count"].astype(float).clip(lower=0)
+        t = s["tokens"].astype(float).where(s["tokens"] > 0)
+        b = (k + 1) ** 0.5 + 0.98 if upper else (k ** 0.5 - 0.98).clip(lower=0)
+        return (1000.0 * b ** 2 / t).fillna(0.0)
+
+    return (lambda s: bound(s, False)), (lambda s: bound(s, True))
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
 
 
 def heatmap(
@@ -326,15 +385,34 @@ def heatmap(
     grid = df.pivot_table(index=y, columns=x, values=z, aggfunc="sum").reindex(index=ys, columns=xs)
     vals = grid.astype(float).where(grid.notna(), None).values.tolist()
     whole = bool(((grid.fillna(0) % 1) == 0).all().all()) and not percent
+    wrap = 140 // max(1, len(xs))  # characters a column label may take on one line
     fig = go.Figure(go.Heatmap(
-        z=vals, x=[_t(x_labels.get(v, v)) for v in xs], y=[_t(y_labels.get(v, v)) for v in ys],
+        z=vals, x=[_wrap(_t(x_labels.get(v, v)), wrap) if wrap >= 14 else _t(x_labels.get(v, v)) for v in xs], y=[_t(y_labels.get(v, v)) for v in ys],
         colorscale=colorscale, texttemplate="%{z:.0%}" if percent else ("%{z:,.0f}" if whole else "%{z:.3g}"), xgap=1, ygap=1,
-        colorbar=dict(title=dict(text=z_title), thickness=12, tickformat=".0%" if percent else None),
+        colorbar=dict(title=dict(text=z_title, side="right"), thickness=12, tickformat=".0%" if percent else None),
         hovertemplate="%{y} · %{x}: %{z:" + (".1%" if percent else ".3g") + "}<extra></extra>",
     ))
-    fig.update_layout(**_layout(_t(title), height=max(360, 120 + 34 * len(ys)), margin=dict(l=140, r=20, t=60, b=140),
-                                xaxis=_axis(tickangle=-35), yaxis=_axis(autorange="reversed")))
+    height = max(300, 110 + 34 * len(ys))
+    if wrap < 14:  # column labels stand upright: room for the longest
+        height += int(6.5 * max((len(str(x_labels.get(v, v))) for v in xs), default=0))
+    fig.update_layout(**_layout(_t(title), height=height, margin=dict(l=140, r=20, t=60, b=60),
+                                xaxis=_axis(tickangle=0 if wrap >= 14 else -90), yaxis=_axis(autorange="reversed")))
     return FigureView(id, title, _spec(fig), _csv(df, csv_columns), id, data_file, description)
+
+
+def _wrap(label: str, width: int) -> str:
+    """``label`` broken at spaces into lines of about ``width`` characters (plotly's ``<br>``)."""
+    if len(label) <= width:
+        return label
+    lines, line = [], ""
+    for word in label.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>".join(lines)
 
 
 def _menu(buttons: list[dict]) -> dict:

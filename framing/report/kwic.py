@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-CONTEXT = 110  # characters of context kept on each side of the hit
+CONTEXT = 80  # characters of context kept on each side of the hit
 
 
 @dataclass

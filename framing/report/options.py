@@ -14,3 +14,7 @@ class ReportOptions(BaseModel):
         5.0, gt=0, description="size budget of index.html in MB (plotly.js, ~4.8 MB, is a separate file): "
         "the page embeds fewer table rows and concordance lines until it fits",
     )
+    planted: str | None = Field(
+        None, description="a planted-differences file (the demo's planted.yaml format), relative to the config: the "
+        "report then shows each planted difference beside what was found (for teaching)",
+    )

@@ -21,7 +21,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from framing import __version__
-from framing.report import appendix, sections, voice
+from framing.report import appendix, planted, sections, voice
 from framing.report.wire import wire
 from framing.report.context import Ctx, Section
 from framing.report.tables import ARABIC_RE, ARABIC_RUN_RE
@@ -42,16 +42,23 @@ CSP = "; ".join([
 ])
 
 BUILDERS = [
-    sections.summary, sections.frames, sections.naming, voice.voice, sections.markers, sections.contrasts,
-    sections.keyness,
-    sections.topics, sections.classifiers, sections.time, wire, appendix.kwic, appendix.ledger, appendix.methods,
+    sections.summary, planted.planted, sections.frames, sections.naming, voice.voice, sections.markers,
+    sections.contrasts, sections.keyness, sections.topics, sections.classifiers, sections.time, wire, appendix.kwic,
+    appendix.ledger, appendix.methods,
 ]
 TITLES = {
-    "summary": "Summary", "frames": "Frames", "naming": "Naming", "voice": "Whose words",
-    "markers": "Distancing and sourcing",
+    "summary": "Summary", "planted": "Planted vs found", "frames": "Frames", "naming": "Naming",
+    "voice": "Whose words", "markers": "Distancing and sourcing",
     "contrasts": "Contrasts between outlets", "keyness": "Keyness", "topics": "Topics",
     "classifiers": "Classifiers", "time": "Over time", "wire": "Same story, different words", "kwic": "Concordance (KWIC) explorer",
     "ledger": "Document ledger", "methods": "Methods and reproducibility",
+}
+# short names for the one-line navigation bar (a section not listed here shows its title)
+NAV = {
+    "summary": "Summary", "planted": "Planted vs found", "frames": "Frames", "naming": "Naming", "voice": "Whose words",
+    "markers": "Sourcing", "contrasts": "Contrasts",
+    "keyness": "Keyness", "topics": "Topics", "classifiers": "Classifiers", "time": "Over time", "wire": "Same story",
+    "kwic": "Concordance", "ledger": "Ledger", "methods": "Methods",
 }
 ASSETS = ("report.css", "report.js", "wire.css", "wire.js")
 PLOTLY_JS = "plotly.min.js"
@@ -118,13 +125,17 @@ def build_sections(ctx: Ctx) -> list[Section]:
     for build in BUILDERS:
         sid = build.__name__
         try:
-            out.append(build(ctx))
+            sec = build(ctx)
+            if sec is not None:  # a builder returns None when its section does not apply to this run
+                out.append(sec)
         except Exception as exc:  # noqa: BLE001 - one broken table must not cost the whole report
             log.warning("report section %s failed: %s", sid, exc)
             log.debug("%s", traceback.format_exc())
             out.append(Section(sid, TITLES.get(sid, sid), empty=(
                 f"This section could not be drawn ({type(exc).__name__}: {exc}). "
                 "The tables behind it are in the data/ folder.")))
+    for sec in out:
+        sec.nav = sec.nav or NAV.get(sec.id, sec.title)
     return out
 
 
@@ -144,6 +155,7 @@ def render_page(result: RunResult, *, table_rows: int, kwic_rows: int, ctx: Ctx 
         config_sha=(result.manifest or {}).get("config_sha256", ""),
         size_note=size_note,
         plotly_js=f"assets/{PLOTLY_JS}",
+        fdr=f"{ctx.fdr:g}",
     )
     return page, ctx
 

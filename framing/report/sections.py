@@ -39,13 +39,16 @@ def summary(ctx: Ctx) -> Section:
     if head is not None and not head.empty:
         text_col = next((c for c in ("text", "headline", "sentence", "summary") if c in head.columns), None)
         if text_col:
-            s.blocks.append(Block("list", [str(t) for t in head[text_col].tolist() if isinstance(t, str)][: ctx.table_rows]))
-            skip = {text_col, "outlet_name", "category"} if "category_label" in head.columns else {text_col, "outlet_name"}
-            rest = [c for c in head.columns if c not in skip]
+            found = findings(head, text_col)[: ctx.table_rows]
+            s.blocks.append(Block("findings", found[:5]))
+            if len(found) > 5:
+                s.blocks.append(Block("details", [Block("findings", found[5:])], title=f"{len(found) - 5} more"))
+            keep = ("outlet", "category_label", "entry", "ratio", "ci_low", "ci_high", "share", "share_rest", "q", "warning")
+            rest = [c for c in keep if c in head.columns]
             if rest:
                 view = ctx.outlet_name_column(head)
                 s.blocks.append(Block("details", [Block("table", ctx.view(
-                    view, "headlines", "The numbers behind each headline", columns=rest,
+                    view, "headlines", "The numbers behind each headline", columns=rest, css="wide",
                     flags={"warning": lambda r: "warn" if isinstance(r.get("warning"), str) and r["warning"] else ""}))],
                     title="The numbers behind these sentences"))
         else:
@@ -57,8 +60,24 @@ def summary(ctx: Ctx) -> Section:
                        f"with q < {ctx.fdr:g}); see the contrasts below for the estimates and their uncertainty.")
     notes = [n for n in ctx.notes("stats") if not n.startswith(ADJUSTMENT_NOTES)]
     if notes:
-        s.blocks.append(Block("notes", notes, title="Caveats from the statistics stage"))
+        s.blocks.append(Block("details", [Block("notes", notes)], title=f"Caveats from the statistics stage ({len(notes)})"))
     return s
+
+
+def findings(head: pd.DataFrame, text_col: str = "text") -> list[dict]:
+    """The summary's sentences, each with the concordance filter that shows the lines behind it
+    (outlet, ``lexicon:category``, and the name for a naming preference)."""
+    out = []
+    for r in head.to_dict("records"):
+        t = r.get(text_col)
+        if not isinstance(t, str):
+            continue
+        lex, cat = r.get("lexicon"), r.get("category")
+        entry = r.get("entry") if r.get("kind") == "naming" else ""
+        out.append({"text": t, "outlet": str(r.get("outlet") or ""),
+                    "category": f"{lex}:{cat}" if isinstance(lex, str) and isinstance(cat, str) else "",
+                    "entry": entry if isinstance(entry, str) else ""})
+    return out
 
 
 def _score_section(ctx: Ctx, sid: str, title: str, kind: str, what: str) -> Section:
@@ -86,9 +105,10 @@ def _score_section(ctx: Ctx, sid: str, title: str, kind: str, what: str) -> Sect
             base="count", min_base=ctx.config.stats.min_mentions))
         s.blocks.append(Block("figure", fig))
         view = ctx.outlet_name_column(ctx.ordered(df))
-        s.blocks.append(Block("table", ctx.view(
+        s.blocks.append(Block("details", [Block("table", ctx.view(
             view, "outlet_scores", f"{lex}: counts and rates by outlet and category",
-            columns=SCORE_COLUMNS, sort_by=["_c", "_o"], id=f"t-{sid}-{_slug(lex)}")))
+            columns=SCORE_COLUMNS, sort_by=["_c", "_o"], id=f"t-{sid}-{_slug(lex)}"))],
+            title="The numbers behind this chart"))
         s.blocks.append(_glossary(ctx, lex))
     return s
 
@@ -126,7 +146,12 @@ def naming(ctx: Ctx) -> Section:
         s.empty = ctx.why_missing("naming_shares", "naming shares")
         return s
     unused = []
+    quiet_axes: list[list[Block]] = []  # axes where no outlet's choice of name differs clearly: folded
+    sig = df["significant"].fillna(False).astype(bool) if "significant" in df.columns else None
+    shown: list[list[Block]] = []
     for (lex, axis), sub in df.groupby(["lexicon", "axis"], sort=False):
+        target: list[Block] = []
+        (shown if sig is None or bool(sig.loc[sub.index].any()) else quiet_axes).append(target)
         label = ctx.category(lex, axis)
         total = pd.to_numeric(sub["count"], errors="coerce").fillna(0).sum()
         if total == 0:
@@ -135,29 +160,36 @@ def naming(ctx: Ctx) -> Section:
         sub = sub.copy()
         entry_labels = {e: ctx.entry_label(lex, e) for e in sub["entry"]}
         sub["form"] = [ctx.form.get((lex, e), e) for e in sub["entry"]]
-        s.blocks.append(Block("h3", label))
+        target.append(Block("h3", label))
         if (lex, axis) in ctx.cat_desc:
-            s.blocks.append(Block("p", ctx.cat_desc[(lex, axis)]))
+            target.append(Block("p", ctx.cat_desc[(lex, axis)]))
         fig = ctx.figure(f"fig-naming-{lex}-{axis}", lambda sub=sub, lex=lex, axis=axis, label=label, el=entry_labels: F.grouped_bars(
             sub, id=f"fig-naming-{_slug(lex)}-{_slug(axis)}", title=f"{label}: share of each name by outlet",
             x="entry", y="share", group="outlet", x_labels=el, group_labels=ctx.names, group_colors=ctx.colors,
             y_title="share of mentions", data_file=ctx.csv("naming_shares"), filename=f"naming-{lex}-{axis}",
-            percent=True, description=(f"Bars: of each outlet's mentions of “{label}”, the share that uses each "
+            percent=True, width_share=0.5, description=(f"Bars: of each outlet's mentions of “{label}”, the share that uses each "
                                        "name, with 95% confidence intervals."),
             base="axis_total", min_base=ctx.config.stats.min_mentions,
             csv_columns=["outlet", "lexicon", "axis", "entry", "count", "share", "ci_low", "ci_high", "warning"]))
-        s.blocks.append(Block("figure", fig))
+        target.append(Block("figure", fig))
         view = ctx.outlet_name_column(ctx.ordered(sub, "entry").sort_values(["_o", "_c"], kind="mergesort"))
         if "gloss" not in view.columns and ctx.gloss:
             view["gloss"] = [ctx.gloss.get((lex, e), "") for e in view["entry"]]
-        scare = ["scare_count", "scare_share", "scare_ci_low", "scare_ci_high"] if "scare_share" in view.columns else []
-        s.blocks.append(Block("details", [Block("table", ctx.view(
+        view["ci"] = [_interval(lo, hi) for lo, hi in zip(view["ci_low"], view["ci_high"])]
+        scare = ["scare_count", "scare_share"] if "scare_share" in view.columns else []
+        target.append(Block("details", [Block("table", ctx.view(
             view, "naming_shares", f"{label}: names used by each outlet",
-            columns=["outlet", "form", "gloss", "count", "share", "ci_low", "ci_high", *scare, "warning"],
-            labels={"form": "Name", "scare_count": "in scare quotes", "scare_share": "share in scare quotes",
-                    "scare_ci_low": "scare ci_low", "scare_ci_high": "scare ci_high"},
-            id=f"t-naming-{_slug(lex)}-{_slug(axis)}"))],
-            title="The numbers behind this chart (with how often each name is put in scare quotes)"))
+            columns=["outlet", "form", "gloss", "count", "share", "ci", *scare, "warning"], css="wide",
+            labels={"form": "Name", "ci": "95% CI", "scare_count": "in scare quotes",
+                    "scare_share": "share in scare quotes"}, id=f"t-naming-{_slug(lex)}-{_slug(axis)}"))],
+            title="The numbers behind this chart" + (" (with how often each name is put in scare quotes)"
+                                                     if scare else "")))
+    if shown:
+        s.blocks.append(Block("columns", shown))
+    if quiet_axes:
+        n = len(quiet_axes)
+        s.blocks.append(Block("details", [Block("columns", quiet_axes)], title=f"{n} more contested name{'s' if n != 1 else ''} where no outlet's "
+                                                       f"choice differs clearly from the others' (q ≥ {ctx.fdr:g})"))
     if unused:
         s.blocks.append(Block("p", "No outlet uses any name of: " + "; ".join(unused) + "."))
     if not s.blocks:
@@ -182,24 +214,33 @@ def contrasts(ctx: Ctx) -> Section:
     plot_df = df.assign(category=df["category_key"])
     pairs = df[df["outlet_b"] != "rest"]
     n_out = len(set(pairs["outlet_a"]) | set(pairs["outlet_b"]))
+    side: list[Block] = []  # a few outlets: the matrix and the forest plot side by side
     if not pairs.empty and n_out <= 16:
         s.blocks.append(Block("figure", ctx.figure("fig-contrast-matrix", lambda: F.contrast_matrix(
             plot_df, id="fig-contrast-matrix", title="Rate ratio, row outlet ÷ column outlet", outlets=ctx.outlets,
-            names=ctx.names, category_labels=labels, fdr=ctx.fdr, data_file=ctx.csv("contrasts")))))
+            names=ctx.names, category_labels=labels, fdr=ctx.fdr, data_file=ctx.csv("contrasts"),
+            width_share=1.0))))
     elif not pairs.empty:
         s.blocks.append(Block("p", f"{n_out} outlets are too many for a readable matrix; the pairs are in the table below."))
     if (df["outlet_b"] == "rest").any():
         s.blocks.append(Block("figure", ctx.figure("fig-contrast-rest", lambda: F.forest(
             plot_df, id="fig-contrast-rest", title="Each outlet against all the others", names=ctx.names,
             category_labels=labels, fdr=ctx.fdr, data_file=ctx.csv("contrasts")))))
+    if side:
+        s.blocks.append(Block("columns", [[b] for b in side]))
     view = ctx.outlet_name_column(ctx.outlet_name_column(df, "outlet_a"), "outlet_b")
     view["category"] = [labels.get(k, k) for k in view["category_key"]]
     warn = "warning" in view.columns
     adjusted = "q_topic" in view.columns
-    cols = ["category", "outlet_a", "outlet_b", "count_a", "count_b", "rate_a", "rate_b", "ratio_crude", "ratio",
-            "ci_low", "ci_high", "p_display", "q"]
-    cols += ["ratio_topic", "ci_low_topic", "ci_high_topic", "p_display_topic", "q_topic"] if adjusted else []
+    view["ci"] = [_interval(lo, hi) for lo, hi in zip(view["ci_low"], view["ci_high"])]
+    # narrow enough for a 1,280 px screen: rates, z, the crude ratio and the intervals' methods are in
+    # data/contrasts.csv
+    cols = ["category", "outlet_a", "outlet_b", "count_a", "count_b", "ratio", "ci", "p_display", "q"]
+    if adjusted:
+        view["ci_topic"] = [_interval(lo, hi) for lo, hi in zip(view["ci_low_topic"], view["ci_high_topic"])]
+        cols += ["ratio_topic", "ci_topic", "q_topic"]
     cols += ["warning"]
+    labels = {"count_a": "Hits A", "count_b": "Hits B", "ci": "95% CI", "ci_topic": "95% CI (topics)"}
     qcol = "q_topic" if adjusted else "q"
     flags = {qcol: lambda r: "sig" if r.get(qcol) == r.get(qcol) and r.get(qcol, 1) < ctx.fdr else ""}
     if warn:
@@ -220,10 +261,10 @@ def contrasts(ctx: Ctx) -> Section:
             s.blocks.append(Block("table", ctx.view(
                 sig, "contrasts", f"The {len(sig):,} contrasts with q < {ctx.fdr:g}"
                 + (" within topics" if adjusted else "") + ", most significant first",
-                columns=cols, sort_by=sort_by, flags=flags, id="t-contrasts-sig")))
+                columns=cols, labels=labels, sort_by=sort_by, flags=flags, id="t-contrasts-sig", css="wide")))
     s.blocks.append(Block("details", [Block("table", ctx.view(
-        view, "contrasts", "Every contrast, most significant first", columns=cols, sort_by=sort_by, flags=flags,
-        id="t-contrasts"))], title=f"All {len(view):,} contrasts"))
+        view, "contrasts", "Every contrast, most significant first", columns=cols, labels=labels, sort_by=sort_by,
+        flags=flags, id="t-contrasts", css="wide"))], title=f"All {len(view):,} contrasts"))
     if warn:
         n_warn = int(df["warning"].fillna("").astype(str).str.strip().ne("").sum())
         if n_warn:
@@ -252,7 +293,7 @@ def keyness(ctx: Ctx) -> Section:
             vs = "all other outlets" if versus == "rest" else ctx.name(str(versus))
             out.append(ctx.view(sub, "keyness", f"{ctx.name(str(outlet))} vs {vs}",
                                 columns=["term", "count", "count_versus", "z"], max_rows=top,
-                                labels={"count": "Hits", "count_versus": "Hits (others)"},
+                                labels={"count": "Hits", "count_versus": "Others", "z": "z"},
                                 id=f"t-key-{_slug(str(outlet))}-{_slug(str(versus))}", note=" "))
         return out
 
@@ -284,11 +325,15 @@ def time(ctx: Ctx) -> Section:
         return s
     rank = {"frames": 0, "markers": 1, "naming": 2}
     lexicons = sorted(dict.fromkeys(df["lexicon"]), key=lambda lx: rank.get(ctx.kind.get(lx, "frames"), 3))
-    for lex in lexicons:
-        sub = df[df["lexicon"] == lex]
-        s.blocks.append(Block("figure", ctx.figure(f"fig-time-{lex}", lambda sub=sub, lex=lex: F.lines_by_category(
-            sub, id=f"fig-time-{_slug(lex)}", title=f"{lex} over time", names=ctx.names, outlet_colors=ctx.colors,
-            category_labels=ctx.category_labels(lex), data_file=ctx.csv("timeline")))))
+    lead_cats, lead_outlets = ctx.summary_focus()
+    # one chart: the drop-down holds every lexicon's categories, the summary's first
+    plot = df.assign(category=[f"{lx}:{c}" for lx, c in zip(df["lexicon"], df["category"])])
+    plot = plot.assign(_l=plot["lexicon"].map({lx: i for i, lx in enumerate(lexicons)})).sort_values("_l", kind="mergesort")
+    labels = {f"{lx}:{c}": f"{ctx.category(lx, c)} ({lx})" for lx, c in zip(df["lexicon"], df["category"])}
+    first = [f"{lx}:{c}" for lx, c in lead_cats]
+    s.blocks.append(Block("figure", ctx.figure("fig-time", lambda: F.lines_by_category(
+        plot.drop(columns="_l"), id="fig-time", title="Over time", names=ctx.names, outlet_colors=ctx.colors,
+        category_labels=labels, data_file=ctx.csv("timeline"), first=first, outlet_first=lead_outlets))))
     return s
 
 
@@ -301,19 +346,20 @@ def topics(ctx: Ctx) -> Section:
     tp = ctx.table("topics")
     labels = {t: (l if isinstance(l, str) and l else f"topic {t}") for t, l in
               zip(tp["topic"], tp["label"] if "label" in tp else tp["topic"])}
+    short = {t: (l if len(l) <= 24 else l[:23].rstrip(" ·") + "…") for t, l in labels.items()}  # chart labels
     s.blocks += _notes(ctx, "topics")
     mix = ctx.table("topic_mix")
     if mix is not None and not mix.empty and {"outlet", "topic", "share"} <= set(mix.columns):
         s.blocks.append(Block("figure", ctx.figure("fig-topic-mix", lambda: F.heatmap(
             mix, id="fig-topic-mix", title="Topic mix: share of each outlet's text per topic", x="topic", y="outlet",
-            z="share", x_labels=labels, y_labels=ctx.names, z_title="share", percent=True,
+            z="share", x_labels=short, y_labels=ctx.names, z_title="share", percent=True,
             data_file=ctx.csv("topic_mix"), csv_columns=list(mix.columns),
             description="Heatmap: the share of each outlet's text assigned to each topic."))))
-    s.blocks.append(Block("table", ctx.view(tp, "topics", "Topics and their top words", sort_by="size", ascending=False,
+    s.blocks.append(Block("details", [Block("table", ctx.view(tp, "topics", "Topics and their top words", sort_by="size", ascending=False,
                                            columns=["topic", "top_words", "size", "n_docs", "n_outlets", "share"],
                                            labels={"size": "Units", "n_docs": "Documents", "n_outlets": "Outlets",
                                                    "share": "Share of units"},
-                                           id="t-topics")))
+                                           id="t-topics"))], title=f"The {len(tp):,} topics, their top words and sizes"))
     if mix is not None and not mix.empty:
         s.blocks.append(Block("details", [Block("table", ctx.view(ctx.outlet_name_column(mix), "topic_mix",
                                                                   "Topic shares by outlet with 95% CIs", id="t-topic-mix"))],
@@ -342,8 +388,8 @@ def topics(ctx: Ctx) -> Section:
             caption += ": where each outlet's lexicon hits fall"
         elif name == "topic_examples":
             kw = dict(columns=[c for c in ("topic", "rank", "outlet", "doc_id", "similarity", "text") if c in view.columns])
-        s.blocks.append(Block("h3", caption))
-        s.blocks.append(Block("table", ctx.view(view, name, caption, id=f"t-{name}", **kw)))
+        table = Block("table", ctx.view(view, name, caption, id=f"t-{name}", **kw))
+        s.blocks.append(Block("details", [table], title=caption))
     return s
 
 
@@ -389,7 +435,11 @@ def classifiers(ctx: Ctx) -> Section:
                     min_base=ctx.config.stats.min_mentions,
                     description="Bars: the share of each outlet's units the saved classifier assigns each label, "
                                 "with 95% bootstrap intervals."))))
-        s.blocks.append(Block("table", ctx.view(ctx.outlet_name_column(df), name, captions[name], id=f"t-{name}")))
+        table = Block("table", ctx.view(ctx.outlet_name_column(df), name, captions[name], id=f"t-{name}"))
+        if name in ("outlet_cv", "model_shares", "agreement", "weak_cv"):
+            s.blocks.append(table)
+        else:
+            s.blocks.append(Block("details", [table], title=captions[name]))
     return s
 
 
@@ -407,9 +457,16 @@ def _confusion(ctx: Ctx, df: pd.DataFrame):
         description="Rows: the true outlet; columns: the outlet predicted in cross-validation."))
 
 
+def _interval(lo, hi) -> str:
+    from framing.report.tables import fmt
+
+    lo, hi = fmt(lo), fmt(hi)
+    return f"{lo}–{hi}" if lo and hi else ""
+
+
 def _notes(ctx: Ctx, stage: str) -> list[Block]:
     notes = ctx.notes(stage)
-    return [Block("notes", notes, title="Notes from this stage")] if notes else []
+    return [Block("details", [Block("notes", notes)], title=f"Notes from this stage ({len(notes)})")] if notes else []
 
 
 def _slug(s: str) -> str:

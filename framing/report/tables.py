@@ -142,6 +142,8 @@ class TableView:
     csv: str | None = None  # data/<name>.csv, relative to index.html
     note: str = ""
     notes: list[str] = field(default_factory=list)
+    fold: int = 10  # rows shown before "show all" (0: every row)
+    css: str = ""  # extra class of the table, e.g. "wide" for tables that wrap their text columns
 
     @property
     def shown(self) -> int:
@@ -166,6 +168,8 @@ def table_view(
     flags: dict[str, callable] | None = None,
     note: str = "",
     links: dict[str, callable] | None = None,
+    fold: int = 10,
+    css: str = "",
 ) -> TableView:
     """A view of ``df`` limited to ``max_rows`` rows (after sorting), ``columns`` in order.
 
@@ -208,4 +212,6 @@ def table_view(
         total=total,
         csv=csv,
         note=note,
+        fold=fold,
+        css=css,
     )

@@ -87,3 +87,73 @@ def injected_demo(root: Path) -> Path:
     path = study / "injected.yaml"
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+# A label of a chart, as plotly draws it: tick labels, legend entries, titles, the drop-down, colour bars.
+LABELS = (".xtick text, .ytick text, .legend .traces text, .gtitle, .g-xtitle text, .g-ytitle text, "
+          ".updatemenu-header-group text, .annotation-text, .cbtitle text, .cbaxis text")
+
+# Pairs of labels of one visible chart whose bounding boxes overlap by more than a pixel each way.
+LABEL_OVERLAPS = """(sel) => {
+  const out = [];
+  document.querySelectorAll('figure.chart').forEach(fig => {
+    if (!fig.checkVisibility()) return;
+    const boxes = Array.from(fig.querySelectorAll(sel)).map(e => [e, e.getBoundingClientRect()])
+      .filter(([e, r]) => r.width > 0 && r.height > 0 && e.textContent.trim() && e.checkVisibility());
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i][1], b = boxes[j][1];
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (w > 1 && h > 1) out.push(fig.id + ': ' + boxes[i][0].textContent + ' / ' + boxes[j][0].textContent);
+    }
+  });
+  return out;
+}"""
+
+
+def large_study(root: Path, outlets: int = 14, docs_per_outlet: int = 60, seed: int = 7) -> Path:
+    """A synthetic study of the size and shape of SaudiNewsNet's report: 14 outlets, two months of
+    dated articles made of the shipped lexicons' words and filler, each outlet leaning on a few
+    categories (so that contrasts, naming shares and keyness have something to find), plus
+    duplicates and too-short articles for the ledger. Every table of the report is long."""
+    import random
+
+    from framing.lexicon import lexicon_frame, load_lexicons
+
+    rng = random.Random(seed)
+    lex = lexicon_frame(load_lexicons(["conflict", "naming", "attribution"]))
+    lex = lex[lex["forms"].fillna("").str.strip() != ""]
+    by_cat = {k: [f.split()[0] for f in g["forms"]] for k, g in lex.groupby(["lexicon", "category"])}
+    cats = sorted(by_cat)
+    filler = ("قال المسؤول إن الوضع في المنطقة يشهد تطورات متسارعة منذ بداية الأسبوع الماضي وسط اهتمام "
+              "إقليمي ودولي واسع بالأحداث الجارية في البلاد وتداعياتها على السكان والاقتصاد والخدمات العامة "
+              "وأضاف أن الحكومة تعمل على معالجة الأزمة بالتعاون مع الشركاء وتوفير المساعدات اللازمة للمتضررين").split()
+    rows = []
+    for o in range(outlets):
+        lean = rng.sample(cats, 3)
+        for d in range(docs_per_outlet):
+            words = []
+            for _ in range(rng.randint(12, 20)):
+                words += rng.sample(filler, 9)
+                cat = rng.choice(lean) if rng.random() < 0.5 else rng.choice(cats)
+                words.append(rng.choice(by_cat[cat]))
+                words.append(f"كلمة{o}" if rng.random() < 0.3 else rng.choice(filler))
+                words[-1] += "."
+            text = " ".join(words)
+            day = 1 + (d * 61) // docs_per_outlet
+            date = f"2015-{7 + (day > 31)}-{(day - 1) % 31 + 1:02d}".replace("-7-", "-07-").replace("-8-", "-08-")
+            rows.append({"id": f"o{o}-{d}", "outlet": f"outlet{o:02d}", "outlet_name": f"Outlet number {o + 1} Daily",
+                         "title": " ".join(rng.sample(filler, 6)), "date": date, "text": text})
+        rows.append({**rows[-1], "id": f"o{o}-copy"})  # an exact copy within the outlet
+        rows.append({**rows[-1], "id": f"o{o}-short", "text": "خبر قصير جدا"})
+    study = root / "large"
+    study.mkdir(parents=True, exist_ok=True)
+    (study / "all.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    cfg = {"title": "A large synthetic study", "sources": [{"path": "all.jsonl"}],
+           "output": str(root / "large-report"), "seed": seed,
+           "stats": {"bootstrap": 200, "permutations": 200},
+           "topics": {"stability_seeds": 1, "bootstrap": 100, "n_topics": 10},
+           "classify": {"max_docs_per_outlet": 25, "folds": 3}}
+    path = study / "study.yaml"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path

@@ -111,7 +111,52 @@
             return asc ? x.localeCompare(y) : y.localeCompare(x);
           });
           rows.forEach(function (r) { body.appendChild(r); });
+          if (table.getAttribute("data-folded") === "1") {  // a folded table keeps showing its first rows
+            var fold = parseInt(table.getAttribute("data-fold"), 10) || 10;
+            Array.prototype.forEach.call(body.rows, function (r, i) { r.hidden = i >= fold; });
+          }
         });
+      });
+    });
+  }
+
+  // Long tables show their first rows and a button that shows the rest (and folds them again).
+  function foldTables() {
+    document.querySelectorAll("table[data-fold]").forEach(function (table) {
+      var fold = parseInt(table.getAttribute("data-fold"), 10) || 10;
+      var body = table.tBodies[0];
+      if (!body || body.rows.length <= fold) return;
+      var n = body.rows.length;
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.className = "fold-toggle";
+      btn.setAttribute("aria-controls", table.id);
+      function apply(open) {
+        Array.prototype.forEach.call(body.rows, function (r, i) { r.hidden = !open && i >= fold; });
+        btn.setAttribute("aria-expanded", open ? "true" : "false");
+        btn.textContent = open ? "Show the first " + fold + " rows only" : "Show all " + n + " rows";
+        table.setAttribute("data-folded", open ? "0" : "1");
+      }
+      btn.addEventListener("click", function () { apply(table.getAttribute("data-folded") === "1"); });
+      var wrap = table.closest(".table-wrap") || table;
+      wrap.parentNode.insertBefore(btn, wrap.nextSibling);
+      apply(false);
+    });
+  }
+
+  // Links from the summary's sentences to the concordance lines behind them.
+  function kwicLinks() {
+    document.querySelectorAll("a[data-kwic-outlet]").forEach(function (a) {
+      a.addEventListener("click", function () {
+        var fields = { outlet: a.getAttribute("data-kwic-outlet"), lexicon: "",
+                       category: a.getAttribute("data-kwic-category") || "", entry: a.getAttribute("data-kwic-entry") || "" };
+        document.querySelectorAll("#kwic-filters select").forEach(function (s) {
+          var want = fields[s.getAttribute("data-field")] || "";
+          var has = Array.prototype.some.call(s.options, function (o) { return o.value === want; });
+          s.value = has ? want : "";
+        });
+        var first = document.getElementById("kwic-outlet");
+        if (first) first.dispatchEvent(new Event("change"));
       });
     });
   }
@@ -183,9 +228,20 @@
     fromHash();
   }
 
+  // a chart drawn inside a closed <details> gets its size when the details open
+  function resizeOnOpen() {
+    document.addEventListener("toggle", function (e) {
+      if (!e.target.open || typeof Plotly === "undefined") return;
+      e.target.querySelectorAll("figure.chart[data-drawn] .plot").forEach(function (p) { Plotly.Plots.resize(p); });
+    }, true);
+  }
+
   function start() {
+    resizeOnOpen();
     sortTables();
+    foldTables();
     kwic();
+    kwicLinks();
     drawFigures();
   }
 
