@@ -108,6 +108,43 @@ class LexiconOptions(Strict):
     )
 
 
+class CompareOptions(Strict):
+    """The comparison a study is about: groups of outlets (each pair of groups is compared, the
+    documents of a group pooled) and/or pairs of outlets. Without it, every outlet is compared
+    with every other and with the rest."""
+
+    groups: dict[str, list[str]] = Field(default_factory=dict, description="group name -> outlet ids")
+    pairs: list[tuple[str, str]] = Field(default_factory=list, description="pairs of outlet ids: [[a, b], ...]")
+
+    @field_validator("groups", mode="after")
+    @classmethod
+    def _group_names(cls, groups: dict[str, list[str]]) -> dict[str, list[str]]:
+        import re
+
+        for name, members in groups.items():
+            if not re.match(ID_PATTERN, name):
+                raise ValueError(f"group name '{name}': letters, digits, '_', '.', '-' only")
+            if not members:
+                raise ValueError(f"group '{name}' names no outlet")
+        if len(groups) == 1:
+            raise ValueError("compare.groups needs at least two groups")
+        return groups
+
+    @property
+    def declared(self) -> bool:
+        return bool(self.groups or self.pairs)
+
+    def comparisons(self) -> list[tuple[str, list[str], str, list[str]]]:
+        """(name A, outlets A, name B, outlets B) for each pair of groups, then each pair of outlets."""
+        out = []
+        names = list(self.groups)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                out.append((a, list(self.groups[a]), b, list(self.groups[b])))
+        out += [(a, [a], b, [b]) for a, b in self.pairs]
+        return out
+
+
 class RunOptions(Strict):
     jobs: int = Field(0, ge=0, description="worker processes; 0 means one per core")
     backend: Literal["local", "dask"] = "local"
@@ -132,6 +169,7 @@ class StudyConfig(Strict):
     topics: TopicsOptions = Field(default_factory=TopicsOptions)
     wire: WireOptions = Field(default_factory=WireOptions)
     report: ReportOptions = Field(default_factory=ReportOptions)
+    compare: CompareOptions = Field(default_factory=CompareOptions)
     run: RunOptions = Field(default_factory=RunOptions)
 
     # set by load_config, not part of the YAML
@@ -269,6 +307,7 @@ def load_config(source: str | Path | dict, base_dir: str | Path | None = None) -
         problems.extend(_pydantic_problems(exc))
     problems.extend(_missing_files(raw, base))
     problems.extend(input_problems(raw, base))
+    problems.extend(_compare_problems(raw))
     problems.extend(_lexicon_problems(raw, base))
     if problems:
         raise ConfigError([_format(loc, msg, lines, config_path) for loc, msg in problems], label)
@@ -393,6 +432,46 @@ def _is_dir(path: Path) -> bool:
         return path.is_dir()
     except (OSError, ValueError):  # a name too long, a NUL byte
         return False
+
+
+def _compare_problems(raw: dict) -> list[tuple[tuple, str]]:
+    """Outlet ids in ``compare:`` that the config does not name (checked when the config lists its
+    outlets; ids read from multi-outlet files are checked when the corpus is read), outlets in two
+    groups, and pairs of an outlet with itself."""
+    cmp = raw.get("compare")
+    if not isinstance(cmp, dict):
+        return []
+    outlets = raw.get("outlets") if isinstance(raw.get("outlets"), list) else []
+    known = [o.get("id") for o in outlets if isinstance(o, dict)]
+    check = bool(known) and not raw.get("sources")
+    out = []
+
+    def one(value: Any, loc: tuple) -> None:
+        if check and isinstance(value, str) and value not in known:
+            close = difflib.get_close_matches(value, [k for k in known if isinstance(k, str)], n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (outlets: {', '.join(map(str, known))})"
+            out.append((loc, f"unknown outlet '{value}'{hint}"))
+
+    groups = cmp.get("groups")
+    seen: dict[str, str] = {}
+    if isinstance(groups, dict):
+        for name, members in groups.items():
+            if isinstance(members, list):
+                for i, m in enumerate(members):
+                    one(m, ("compare", "groups", name, i))
+                    if isinstance(m, str) and m in seen and seen[m] != name:
+                        out.append((("compare", "groups", name, i), f"outlet '{m}' is already in group '{seen[m]}'"))
+                    if isinstance(m, str):
+                        seen.setdefault(m, name)
+    pairs = cmp.get("pairs")
+    if isinstance(pairs, list):
+        for i, pair in enumerate(pairs):
+            if isinstance(pair, list):
+                for j, m in enumerate(pair):
+                    one(m, ("compare", "pairs", i, j))
+                if len(pair) == 2 and pair[0] == pair[1]:
+                    out.append((("compare", "pairs", i), f"compares '{pair[0]}' with itself"))
+    return out
 
 
 def _lexicon_problems(raw: dict, base: Path) -> list[tuple[tuple, str]]:

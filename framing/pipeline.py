@@ -140,6 +140,12 @@ def _run(cfg: StudyConfig, *, quiet: bool, write: bool, topics: bool | None, cla
                             doc_topics=dominant_topics(result.tables.get("topic_units")),
                             **_keyness_masks(cfg, docs, analysed, normaliser))
         _absorb(result, "stats", out)
+        if cfg.compare.declared:  # the comparison the study is about (compare: in the config)
+            from framing.stats import compare
+
+            _absorb(result, "compare", compare.compute(
+                docs_frame, result.tables["matches"], result.tables["lexicon_entries"], cfg.compare.comparisons(),
+                cfg.stats, cfg.seed, outlet_names, doc_topics=dominant_topics(result.tables.get("topic_units"))))
         from framing.analyse.engine import keyness_term
         from framing.stats.spelling import add_displays
 

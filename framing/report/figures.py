@@ -224,7 +224,8 @@ def contrast_matrix(
 
 def forest(
     df: pd.DataFrame, *, id: str, title: str, names: dict[str, str], category_labels: dict[str, str],
-    fdr: float, data_file: str | None,
+    fdr: float, data_file: str | None, x_title: str = "rate ratio (log scale); 1 = same as the rest",
+    description: str = "",
 ) -> FigureView:
     """Each outlet's rate ratio against all other outlets together, with its 95% CI, per category."""
     go = _go()
@@ -265,14 +266,14 @@ def forest(
     first = category_labels.get(cats[0], cats[0]) if cats else ""
     fig.update_layout(**_layout(f"{title}: {first}", height=max(320, 150 + 30 * n), margin=dict(l=130, r=20, t=90, b=60),
                                 showlegend=adjusted,
-                                xaxis=_axis(type="log", title=dict(text="rate ratio (log scale); 1 = same as the rest")),
+                                xaxis=_axis(type="log", title=dict(text=x_title)),
                                 yaxis=_axis(autorange="reversed"),
                                 shapes=[dict(type="line", x0=1, x1=1, y0=0, y1=1, yref="paper",
                                              line=dict(color="#111827", dash="dot", width=1))],
                                 updatemenus=[_menu(buttons)] if len(cats) > 1 else []))
     cols = ["category", "outlet_a", "outlet_b", "rate_a", "rate_b", "ratio", "ci_low", "ci_high", "p", "q",
             "ratio_topic", "ci_low_topic", "ci_high_topic", "q_topic", "warning"]
-    desc = (f"Each outlet's rate ratio against all the others, per category; red: q < {fdr:g}."
+    desc = description or (f"Each outlet's rate ratio against all the others, per category; red: q < {fdr:g}."
             + (" Diamonds: compared within the same topics; open circles: whole outlets (length strata only)."
                if adjusted else "") + " Ratios of 0 or without bound (no hits on one side) are in the table only.")
     return FigureView(id, title, _spec(fig), _csv(rest, cols), id, data_file, desc)

@@ -29,7 +29,7 @@ def planted(ctx: Ctx) -> Section | None:
     path = getattr(ctx.config.report, "planted", None)
     if not path:
         return None
-    s = Section("planted", "Planted vs found", nav="Planted vs found")
+    s = Section("planted", "Planted vs found")
     try:
         with open(ctx.config.resolve(path), encoding="utf-8") as fh:
             spec = yaml.safe_load(fh) or {}

@@ -21,7 +21,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from framing import __version__
-from framing.report import appendix, planted, sections, voice
+from framing.report import appendix, focus, planted, sections, voice
 from framing.report.wire import wire
 from framing.report.context import Ctx, Section
 from framing.report.tables import ARABIC_RE, ARABIC_RUN_RE
@@ -42,23 +42,23 @@ CSP = "; ".join([
 ])
 
 BUILDERS = [
-    sections.summary, planted.planted, sections.frames, sections.naming, voice.voice, sections.markers,
+    focus.focus, sections.summary, planted.planted, sections.frames, sections.naming, voice.voice, sections.markers,
     sections.contrasts, sections.keyness, sections.topics, sections.classifiers, sections.time, wire, appendix.kwic,
     appendix.ledger, appendix.methods,
 ]
 TITLES = {
-    "summary": "Summary", "planted": "Planted vs found", "frames": "Frames", "naming": "Naming",
-    "voice": "Whose words", "markers": "Distancing and sourcing",
-    "contrasts": "Contrasts between outlets", "keyness": "Keyness", "topics": "Topics",
-    "classifiers": "Classifiers", "time": "Over time", "wire": "Same story, different words", "kwic": "Concordance (KWIC) explorer",
+    "focus": "The declared comparison", "summary": "Summary", "planted": "Planted vs found", "frames": "Frames",
+    "naming": "Naming", "voice": "Whose words", "markers": "Distancing and sourcing",
+    "contrasts": "Contrasts between outlets", "keyness": "Keyness", "topics": "Topics", "classifiers": "Classifiers",
+    "time": "Over time", "wire": "Same story, different words", "kwic": "Concordance (KWIC) explorer",
     "ledger": "Document ledger", "methods": "Methods and reproducibility",
 }
 # short names for the one-line navigation bar (a section not listed here shows its title)
 NAV = {
-    "summary": "Summary", "planted": "Planted vs found", "frames": "Frames", "naming": "Naming", "voice": "Whose words",
-    "markers": "Sourcing", "contrasts": "Contrasts",
-    "keyness": "Keyness", "topics": "Topics", "classifiers": "Classifiers", "time": "Over time", "wire": "Same story",
-    "kwic": "Concordance", "ledger": "Ledger", "methods": "Methods",
+    "focus": "Comparison", "summary": "Summary", "planted": "Planted", "frames": "Frames", "naming": "Naming",
+    "voice": "Whose words", "markers": "Sourcing", "contrasts": "Contrasts", "keyness": "Keyness", "topics": "Topics",
+    "classifiers": "Classifiers", "time": "Over time", "wire": "Same story", "kwic": "Concordance", "ledger": "Ledger",
+    "methods": "Methods",
 }
 ASSETS = ("report.css", "report.js", "wire.css", "wire.js")
 PLOTLY_JS = "plotly.min.js"
