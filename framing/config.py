@@ -267,8 +267,11 @@ class SourceSpec:
         """The path as the user would write it: relative to the config folder when possible."""
         try:  # links are not resolved: the path shown is the one the source reached
             return Path(os.path.abspath(path)).relative_to(os.path.abspath(self.base_dir)).as_posix()
-        except ValueError:
-            return str(path)
+        except ValueError:  # outside the config's folder: still relative to it (../shared/...), so the
+            try:            # output folder travels; another drive (Windows) keeps the absolute path
+                return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.base_dir))).as_posix()
+            except ValueError:
+                return str(path)
 
 
 # ---- loading -------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """Write a run's data folder and manifest: the files researchers' scripts read.
 
 Output contract (names and columns stable, columns may be added):
-``data/documents.csv``, ``data/documents.jsonl``, ``data/matches.csv``, ``data/outlet_scores.csv``,
-one ``data/<table>.csv`` per further table, and ``manifest.json``.
+``data/documents.csv``, ``data/documents.jsonl.gz``, ``data/matches.csv``, ``data/outlet_scores.csv``,
+one ``data/<table>.csv`` (and/or ``.parquet``) per further table, ``data/README.md`` (the codebook),
+``data/datapackage.json`` (Frictionless Data Package) and ``manifest.json``.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 from importlib import metadata
 from pathlib import Path
@@ -17,7 +19,7 @@ from framing.result import RunResult
 
 PACKAGES = (
     "framing", "camel-tools", "scikit-learn", "scipy", "statsmodels", "numpy", "pandas",
-    "bertopic", "plotly", "jinja2", "pydantic", "trafilatura", "datasketch", "skops", "rapidfuzz",
+    "bertopic", "plotly", "jinja2", "pydantic", "trafilatura", "datasketch", "skops", "rapidfuzz", "pyarrow",
 )
 
 
@@ -32,23 +34,73 @@ def package_versions() -> dict[str, str]:
 
 
 def write_data(result: RunResult, out_dir: Path) -> list[Path]:
-    """Write every table as CSV (UTF-8, no index), documents.jsonl and manifest.json."""
+    """Write every table in the configured formats (``report.formats``: CSV, UTF-8 with an optional
+    byte-order mark for Excel, and/or Parquet with zstd), the documents' cleaned texts
+    (``documents.jsonl.gz``), the codebook (``data/README.md``), the Frictionless Data Package
+    descriptor (``data/datapackage.json``) and ``manifest.json``.
+
+    ``matches`` is written without its ``sentence`` column: ``sentence_start`` and ``sentence_end``
+    locate the sentence in the document's text, which is stored once."""
+    from framing.datapackage import write_codebook, write_descriptor
+
+    opts = result.config.report
+    formats = list(getattr(opts, "formats", ["csv"]))
+    encoding = "utf-8-sig" if getattr(opts, "excel_bom", False) else "utf-8"
     data = out_dir / "data"
     data.mkdir(parents=True, exist_ok=True)
-    written = []
+    written, tables = [], {}
     for name, frame in sorted(result.tables.items()):
         if not isinstance(frame, pd.DataFrame):
             continue
-        path = data / f"{name}.csv"
-        frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
-        written.append(path)
-    jsonl = data / "documents.jsonl"
-    with jsonl.open("w", encoding="utf-8", newline="\n") as fh:
-        for doc_id in result.tables["documents"]["doc_id"]:
-            row = {"doc_id": doc_id, "text": result.texts.get(doc_id, ""), "removed": result.removed.get(doc_id, [])}
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        if name == "matches":
+            frame = matches_with_offsets(frame, result.texts)
+        tables[name] = frame
+        if "csv" in formats:
+            path = data / f"{name}.csv"
+            frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6g", encoding=encoding)
+            written.append(path)
+        if "parquet" in formats:
+            written.append(_parquet(frame, data / f"{name}.parquet"))
+    texts = pd.DataFrame({"doc_id": result.tables["documents"]["doc_id"].astype(str)})
+    texts["text"] = [result.texts.get(d, "") for d in texts["doc_id"]]
+    texts["removed"] = [list(result.removed.get(d, [])) for d in texts["doc_id"]]
+    jsonl = data / "documents.jsonl.gz"
+    with gzip.open(jsonl, "wt", encoding="utf-8", newline="\n", compresslevel=6) as fh:
+        for doc_id, text, removed in texts.itertuples(index=False):
+            fh.write(json.dumps({"doc_id": doc_id, "text": text, "removed": removed}, ensure_ascii=False) + "\n")
     written.append(jsonl)
+    if "parquet" in formats:
+        written.append(_parquet(texts, data / "documents_text.parquet"))
+    written.append(write_descriptor(data, tables, formats, encoding, result.config.title))
+    written.append(write_codebook(data, tables, formats, result.config.title))
     manifest = out_dir / "manifest.json"
     manifest.write_text(json.dumps(result.manifest, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     written.append(manifest)
     return written
+
+
+def matches_with_offsets(matches: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
+    """``matches`` with ``sentence_start``/``sentence_end`` (the sentence's offsets in the document's
+    text) in place of the ``sentence`` itself."""
+    if "sentence" not in matches.columns:
+        return matches
+    starts, ends = [], []
+    for doc_id, start, end, sentence in zip(matches["doc_id"], matches["start"], matches["end"], matches["sentence"]):
+        text = texts.get(doc_id, "")
+        sentence = sentence if isinstance(sentence, str) else ""
+        s0 = text.find(sentence, max(0, int(end) - len(sentence))) if sentence else -1
+        if not (0 <= s0 <= int(start) and int(end) <= s0 + len(sentence)):
+            s0 = text.rfind(sentence, 0, int(start) + 1) if sentence else -1
+        starts.append(s0 if s0 >= 0 else int(start))
+        ends.append(s0 + len(sentence) if s0 >= 0 else int(end))
+    out = matches.drop(columns="sentence")
+    at = list(out.columns).index("end") + 1 if "end" in out.columns else len(out.columns)
+    out.insert(at, "sentence_start", pd.array(starts, dtype="int64"))
+    out.insert(at + 1, "sentence_end", pd.array(ends, dtype="int64"))
+    return out
+
+
+def _parquet(frame: pd.DataFrame, path: Path) -> Path:
+    """Parquet with zstd (pyarrow: the optional ``parquet`` extra; the config check asks for it)."""
+    frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+    return path

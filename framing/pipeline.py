@@ -153,7 +153,9 @@ def _run(cfg: StudyConfig, *, quiet: bool, write: bool, topics: bool | None, cla
 
     result.manifest = {**_manifest(cfg, lexicons, normaliser, docs, timings), "outlet_names": outlet_names,
                        "stages": result.manifest.get("stages", {})}
-    result.manifest["run"] = {"jobs": effective_jobs(cfg.run.jobs), "backend": cfg.run.backend, "cache": cache.info()}
+    cache_info = cache.info()
+    cache_info["path"] = _relative(cache_info["path"], cfg.output_dir)  # the output folder travels
+    result.manifest["run"] = {"jobs": effective_jobs(cfg.run.jobs), "backend": cfg.run.backend, "cache": cache_info}
     cache.close()
     if write:
         from framing.outputs import write_data
@@ -279,6 +281,16 @@ def _outlet_names(cfg: StudyConfig, docs) -> dict[str, str]:
     return names
 
 
+def _relative(path: Path, start: Path) -> str:
+    """``path`` relative to ``start`` (the output folder, so that the folder travels with its config)."""
+    import os
+
+    try:
+        return Path(os.path.relpath(Path(path).resolve(), Path(start).resolve())).as_posix()
+    except ValueError:  # another drive
+        return str(path)
+
+
 def _manifest(cfg: StudyConfig, lexicons, normaliser: Normaliser, docs, timings: Timings) -> dict:
     from framing.corpus.ledger import reason_kind
     from framing.outputs import package_versions
@@ -289,7 +301,7 @@ def _manifest(cfg: StudyConfig, lexicons, normaliser: Normaliser, docs, timings:
         "framing_version": __version__,
         "title": cfg.title,
         "config": cfg.raw,
-        "config_path": str(cfg.config_path) if cfg.config_path else None,
+        "config_path": _relative(cfg.config_path, cfg.output_dir) if cfg.config_path else None,
         "config_sha256": cfg.sha256,
         "lexicons": [{"id": lx.id, "version": lx.version, "kind": lx.kind} for lx in lexicons],
         "normaliser": normaliser.version,

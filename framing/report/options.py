@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ReportOptions(BaseModel):
@@ -18,3 +20,19 @@ class ReportOptions(BaseModel):
         None, description="a planted-differences file (the demo's planted.yaml format), relative to the config: the "
         "report then shows each planted difference beside what was found (for teaching)",
     )
+    formats: list[Literal["csv", "parquet"]] = Field(
+        ["csv"], min_length=1,
+        description="formats of the data/ tables: csv, parquet (zstd compressed; needs pyarrow, the 'parquet' extra), or both",
+    )
+    excel_bom: bool = Field(
+        False, description="start every CSV with a UTF-8 byte-order mark, so that Excel shows the Arabic text correctly",
+    )
+
+    @field_validator("formats", mode="after")
+    @classmethod
+    def _parquet_needs_pyarrow(cls, formats: list[str]) -> list[str]:
+        import importlib.util
+
+        if "parquet" in formats and importlib.util.find_spec("pyarrow") is None:
+            raise ValueError("parquet needs pyarrow: pip install 'framing[parquet]' (or use formats: [csv])")
+        return formats

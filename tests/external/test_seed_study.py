@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -16,7 +17,8 @@ pytestmark = pytest.mark.external
 
 CONTRACT = {
     "data/documents.csv": ["doc_id", "outlet", "source", "title", "date", "n_tokens", "status", "reason"],
-    "data/matches.csv": ["doc_id", "outlet", "source", "lexicon", "category", "entry", "surface", "start", "end", "sentence"],
+    "data/matches.csv": ["doc_id", "outlet", "source", "lexicon", "category", "entry", "surface", "start", "end",
+                         "sentence_start", "sentence_end"],
     "data/outlet_scores.csv": ["outlet", "lexicon", "category", "count", "tokens", "per_1k"],
 }
 
@@ -54,7 +56,7 @@ def test_every_contract_file_is_written(seed_run: Path) -> None:
         assert set(columns) <= set(frame.columns), (name, frame.columns)
     docs = pd.read_csv(seed_run / "data/documents.csv")
     assert len(docs) == 5 and set(docs["status"]) == {"analysed"}
-    lines = (seed_run / "data/documents.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = gzip.open(seed_run / "data/documents.jsonl.gz", "rt", encoding="utf-8").read().splitlines()
     assert {json.loads(line)["doc_id"] for line in lines} == set(docs["doc_id"])
     manifest = json.loads((seed_run / "manifest.json").read_text(encoding="utf-8"))
     assert {"config", "config_sha256", "lexicons", "packages", "seed", "timings", "documents"} <= set(manifest)
@@ -63,12 +65,13 @@ def test_every_contract_file_is_written(seed_run: Path) -> None:
 
 def test_offsets_point_at_the_surface_in_the_cleaned_text(seed_run: Path) -> None:
     texts = {json.loads(line)["doc_id"]: json.loads(line)["text"]
-             for line in (seed_run / "data/documents.jsonl").read_text(encoding="utf-8").splitlines()}
+             for line in gzip.open(seed_run / "data/documents.jsonl.gz", "rt", encoding="utf-8").read().splitlines()}
     matches = pd.read_csv(seed_run / "data/matches.csv")
     assert len(matches) > 0
     for row in matches.itertuples():
         assert texts[row.doc_id][row.start:row.end] == row.surface
-        assert row.surface in row.sentence
+        sentence = texts[row.doc_id][row.sentence_start:row.sentence_end]
+        assert row.sentence_start <= row.start < row.end <= row.sentence_end and row.surface in sentence
 
 
 def _counts(seed_run: Path) -> dict[str, dict[str, int]]:

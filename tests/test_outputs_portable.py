@@ -1,0 +1,92 @@
+"""The data folder travels and explains itself: paths relative to the config, a codebook and a
+Frictionless Data Package descriptor that validates, Parquet copies, CSVs Excel reads, and every
+hit traceable to its sentence in the texts stored once."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import framing
+from framing.codebook import describe
+from framing.demo import DEMO_DIR
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory) -> Path:
+    """The demo, with Parquet beside CSV and the CSVs marked for Excel, its corpus one folder away
+    from its config (paths that leave the config's folder)."""
+    root = tmp_path_factory.mktemp("portable")
+    shutil.copytree(DEMO_DIR, root / "corpus", ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    cfg = yaml.safe_load((root / "corpus" / "demo.yaml").read_text(encoding="utf-8"))
+    for o in cfg["outlets"]:
+        o["sources"] = [{**s, "path": "../corpus/" + s["path"]} if isinstance(s, dict) else "../corpus/" + s
+                        for s in o["sources"]]
+    cfg["lexicons"] = [lx if not lx.endswith(".yaml") else "../corpus/" + lx for lx in cfg["lexicons"]]
+    cfg["report"] = {"planted": "../corpus/planted.yaml", "formats": ["csv", "parquet"], "excel_bom": True}
+    cfg["output"] = "../out"
+    (root / "study").mkdir()
+    path = root / "study" / "study.yaml"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    framing.run(path)
+    return root / "out"
+
+
+def test_the_descriptor_validates_with_frictionless(demo_out):
+    from frictionless import validate
+
+    report = validate(str(demo_out / "data" / "datapackage.json"))
+    assert report.valid, report.flatten(["title", "message"])[:5]
+    package = json.loads((demo_out / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    names = {r["name"] for r in package["resources"]}
+    assert {"documents", "matches", "outlet_scores", "contrasts", "documents_text"} <= names
+    for res in package["resources"]:
+        assert res.get("description")
+        for f in res.get("schema", {}).get("fields", []):
+            assert f["description"] and "not described" not in f["description"], (res["name"], f["name"])
+
+
+def test_codebook_lists_every_table_and_column(demo_out):
+    book = (demo_out / "data" / "README.md").read_text(encoding="utf-8")
+    for csv in sorted((demo_out / "data").glob("*.csv")):
+        frame = pd.read_csv(csv, encoding="utf-8-sig", nrows=1)
+        assert f"### {csv.stem} (" in book
+        for column in frame.columns:
+            assert f"| `{column}` |" in book and "not described" not in describe(csv.stem, column), (csv.stem, column)
+    assert "```python" in book and "```r" in book
+
+
+def test_paths_are_relative_to_the_config(demo_out):
+    docs = pd.read_csv(demo_out / "data" / "documents.csv", encoding="utf-8-sig")
+    assert docs["source"].str.startswith("../corpus/").all(), docs["source"].head()
+    manifest = (demo_out / "manifest.json").read_text(encoding="utf-8")
+    assert str(demo_out.parent) not in manifest and "/tmp" not in manifest
+    assert json.loads(manifest)["config_path"] == "../study/study.yaml"
+
+
+def test_parquet_copies_and_excel_csv(demo_out):
+    data = demo_out / "data"
+    assert (data / "matches.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+    for name in ("matches", "documents", "outlet_scores", "topic_units"):
+        csv = pd.read_csv(data / f"{name}.csv", encoding="utf-8-sig")
+        pq = pd.read_parquet(data / f"{name}.parquet")
+        assert list(pq.columns) == list(csv.columns) and len(pq) == len(csv)
+    texts = pd.read_parquet(data / "documents_text.parquet")
+    assert set(texts["doc_id"]) == set(pd.read_csv(data / "documents.csv", encoding="utf-8-sig")["doc_id"])
+
+
+def test_every_hit_is_traceable_to_its_sentence(demo_out):
+    with gzip.open(demo_out / "data" / "documents.jsonl.gz", "rt", encoding="utf-8") as fh:
+        texts = {r["doc_id"]: r["text"] for r in map(json.loads, fh)}
+    matches = pd.read_csv(demo_out / "data" / "matches.csv", encoding="utf-8-sig")
+    assert "sentence" not in matches.columns and len(matches) > 100
+    for r in matches.itertuples():
+        text = texts[r.doc_id]
+        assert text[r.start:r.end] == r.surface
+        assert r.sentence_start <= r.start < r.end <= r.sentence_end <= len(text)
