@@ -79,6 +79,17 @@ COMMON: dict[str, str] = {
     "model": "Saved classifier.",
     "metric": "Name of the score.",
     "value": "Value of the score.",
+    "ratio_crude": "Crude rate ratio: the two sides' pooled rates divided, without strata.",
+    "p_display": "The p-value as the report shows it, with how it was obtained (bounded where the test cannot resolve it).",
+    "fdr_family": "The false discovery rate family the q-value was computed in.",
+    "fcr_low": "Lower end of the interval at its family's false coverage rate level (excludes 1 exactly when q < FDR).",
+    "fcr_high": "Upper end of the interval at its family's false coverage rate level.",
+    "topic_strata": "Number of topic × length strata the within-topics comparison used.",
+    "display": "The term's most frequent written spelling in the corpus.",
+    "voice": "Whose words the hit is in: own (the outlet's narration), quoted (a direct quotation), attributed "
+             "(reported speech, 'according to'), scare (quotation marks around a short phrase).",
+    "in_title": "True when the hit is in the headline.",
+    "speaker": "The named source the hit is attributed to, when the text names one.",
 }
 
 COLUMNS: dict[str, dict[str, str]] = {
@@ -181,7 +192,15 @@ for name in ("compare",):
 
 
 def describe(table: str, column: str) -> str:
-    return COLUMNS.get(table, {}).get(column) or COMMON.get(column) or f"{column.replace('_', ' ')} (not described yet)"
+    own = COLUMNS.get(table, {}).get(column) or COMMON.get(column)
+    if own:
+        return own
+    if column.endswith("_topic"):  # the same result computed within topics
+        base = column[: -len("_topic")]
+        base_text = COLUMNS.get(table, {}).get(base) or COMMON.get(base)
+        if base_text:
+            return base_text.rstrip(".") + ", within topics (documents compared with others of the same topic and length)."
+    return f"{column.replace('_', ' ')} (not described yet)"
 
 
 def table_description(table: str) -> str:
