@@ -143,7 +143,7 @@ def grouped_bars(
             name=_t(group_labels.get(g, g)), marker=marker, **kw,
         ))
     n = max(1, len(x_order))
-    fig.update_layout(**_layout(_t(title), height=370 if n <= 8 else 430, barmode="group", bargap=0.18,
+    fig.update_layout(**_layout(_t(title), height=340 if n <= 8 else 400, barmode="group", bargap=0.18,
                                 xaxis=_axis(tickangle=-90 if n * 8 > 140 * width_share else 0),
                                 yaxis=_axis(title=dict(text=y_title), rangemode="tozero",
                                             tickformat=".0%" if percent else None,
@@ -208,7 +208,7 @@ def contrast_matrix(
                     args=[{"visible": [i == k for i in range(len(cats))]},
                           {"title.text": f"{title}: {category_labels.get(c, c)}"}]) for k, c in enumerate(cats)]
     first = category_labels.get(cats[0], cats[0]) if cats else ""
-    size = max(400, 140 + 38 * n)
+    size = max(340, 140 + 38 * n)
     if wrap < 14:  # column labels stand upright: room for the longest
         size += int(6.5 * max((len(lb) for lb in labels), default=0))
     fig.update_layout(**_layout(f"{title}: {first}", height=size, margin=dict(l=130, r=20, t=90, b=130),
@@ -265,7 +265,8 @@ def forest(
     n = rest["outlet_a"].nunique()
     first = category_labels.get(cats[0], cats[0]) if cats else ""
     fig.update_layout(**_layout(f"{title}: {first}", height=max(320, 150 + 30 * n), margin=dict(l=130, r=20, t=90, b=60),
-                                showlegend=adjusted,
+                                showlegend=adjusted, legend=dict(orientation="h", x=1, xanchor="right", y=1.02,
+                                                                 yanchor="bottom", font=dict(size=12)),
                                 xaxis=_axis(type="log", title=dict(text=x_title)),
                                 yaxis=_axis(autorange="reversed"),
                                 shapes=[dict(type="line", x0=1, x1=1, y0=0, y1=1, yref="paper",
@@ -339,7 +340,7 @@ def lines_by_category(
                for k, c in enumerate(cats)]
     first_label = category_labels.get(cats[0], cats[0]) if cats else ""
     hidden = len(present) - len(shown)
-    fig.update_layout(**_layout(f"{title}: {first_label}", height=400, margin=dict(l=60, r=20, t=90, b=60),
+    fig.update_layout(**_layout(f"{title}: {first_label}", height=380, margin=dict(l=60, r=20, t=90, b=60),
                                 xaxis=_axis(type="category", title=dict(text="period")),
                                 yaxis=_axis(title=dict(text="per 1,000 words"), rangemode="tozero"),
                                 legend=dict(orientation="v", y=1, yanchor="top", x=1.02, xanchor="left",

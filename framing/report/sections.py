@@ -191,7 +191,8 @@ def naming(ctx: Ctx) -> Section:
         s.blocks.append(Block("details", [Block("columns", quiet_axes)], title=f"{n} more contested name{'s' if n != 1 else ''} where no outlet's "
                                                        f"choice differs clearly from the others' (q ≥ {ctx.fdr:g})"))
     if unused:
-        s.blocks.append(Block("p", "No outlet uses any name of: " + "; ".join(unused) + "."))
+        s.blocks.append(Block("details", [Block("p", "; ".join(unused) + ".")],
+                              title=f"{len(unused)} contested name{'s' if len(unused) != 1 else ''} no outlet uses"))
     if not s.blocks:
         s.empty = "None of the contested names of the naming lexicons occurs in the analysed documents."
     return s
@@ -235,10 +236,12 @@ def contrasts(ctx: Ctx) -> Section:
     view["ci"] = [_interval(lo, hi) for lo, hi in zip(view["ci_low"], view["ci_high"])]
     # narrow enough for a 1,280 px screen: rates, z, the crude ratio and the intervals' methods are in
     # data/contrasts.csv
-    cols = ["category", "outlet_a", "outlet_b", "count_a", "count_b", "ratio", "ci", "p_display", "q"]
-    if adjusted:
+    cols = ["category", "outlet_a", "outlet_b", "count_a", "count_b", "ratio", "ci"]
+    if adjusted:  # p as shown is in data/contrasts.csv (p_display, p_display_topic)
         view["ci_topic"] = [_interval(lo, hi) for lo, hi in zip(view["ci_low_topic"], view["ci_high_topic"])]
-        cols += ["ratio_topic", "ci_topic", "q_topic"]
+        cols += ["q", "ratio_topic", "ci_topic", "q_topic"]
+    else:
+        cols += ["p_display", "q"]
     cols += ["warning"]
     labels = {"count_a": "Hits A", "count_b": "Hits B", "ci": "95% CI", "ci_topic": "95% CI (topics)"}
     qcol = "q_topic" if adjusted else "q"
