@@ -28,7 +28,7 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, c
     """``comparisons``: (name A, outlets A, name B, outlets B) tuples (``CompareOptions.comparisons()``);
     ``doc_topics`` ({doc_id: topic}, when the topic stage ran): each comparison is then also made
     within topics, as the outlet contrasts are (columns ending in ``_topic``)."""
-    from framing.stats.contrasts import bh, compute_contrasts
+    from framing.stats.contrasts import compute_contrasts
     from framing.stats.matrix import build_counts
     from framing.stats.options import StatsOptions
 
@@ -68,16 +68,28 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, c
                            info={"comparisons": 0})
     table = pd.concat(frames, ignore_index=True)
     table["family"] = "declared"
-    bh(table, opts.fdr)
-    if "p_topic" in table.columns:  # the within-topics tests, corrected as a family of their own
-        topic = table[["p_topic", "p_method_topic"]].rename(columns={"p_topic": "p", "p_method_topic": "p_method"})
-        bh(topic, opts.fdr)
-        table["q_topic"] = topic["q"].to_numpy()
+    for suffix in ("", "_topic") if "p_topic" in table.columns else ("",):
+        # the declared tests, corrected as one family (within topics: a family of their own)
+        q = _family_q(table["p" + suffix], table["p_method" + suffix], opts.fdr)
+        table["q" + suffix] = q
+        table["significant" + suffix] = q < opts.fdr
+        table["fdr_family" + suffix] = np.where(np.isnan(q), "", "declared" + (", within topics" if suffix else ""))
     heads = headlines(table, opts.headlines)
     info = {"comparisons": len(frames), "tests": int(table["q"].notna().sum()),
             "significant": int(table["significant"].sum()), "fdr": opts.fdr,
             "fdr_family": "the declared comparisons together (Benjamini-Hochberg)"}
     return StageOutput(tables={"compare": table, "compare_headlines": heads}, notes=notes, info=info)
+
+
+def _family_q(p: pd.Series, method: pd.Series, fdr: float) -> np.ndarray:
+    """Benjamini-Hochberg q-values over the rows the statistics count as tested (``fdr.py``'s
+    rule); NaN for the others."""
+    from framing.stats.fdr import _bh, _tested
+
+    ok = _tested(p, method).to_numpy()
+    q = np.full(len(p), np.nan)
+    q[ok] = _bh(p.to_numpy(dtype=float)[ok], fdr)
+    return q
 
 
 def _side_name(name: str, outlets: list[str], names: dict) -> str:
