@@ -40,6 +40,9 @@ TABLES: dict[str, str] = {
     "agreement": "Agreement between classifiers, lexicons and human codes.",
     "weak_recovery": "Weak supervision: held-out lexicon entries recovered by the classifier.",
     "weak_cv": "Weak supervision: cross-validated scores.",
+    "voice_rates": "Per outlet and category: hits in each voice (own narration, quoted, attributed, scare quotes).",
+    "speakers": "Who is quoted using each frame: the speakers named most often per outlet and category.",
+    "model_labels": "Saved frame classifiers: the labels given to each unit (paragraph).",
 }
 
 COMMON: dict[str, str] = {
@@ -90,6 +93,23 @@ COMMON: dict[str, str] = {
              "(reported speech, 'according to'), scare (quotation marks around a short phrase).",
     "in_title": "True when the hit is in the headline.",
     "speaker": "The named source the hit is attributed to, when the text names one.",
+    "distanced": "True when a frame or naming word sits inside a distancing construction (e.g. ما وصفته).",
+    "scare_count": "Mentions of this name in scare quotes.",
+    "scare_share": "Share of the outlet's mentions of this name that are in scare quotes.",
+    "scare_ci_low": "Lower end of the scare-quote share's 95% interval.",
+    "scare_ci_high": "Upper end of the scare-quote share's 95% interval.",
+    "scare_ci_method": "How the scare-quote share's interval was computed.",
+    "scare_p": "p-value of the scare-quote share against the other outlets'.",
+    "scare_q": "q-value of the scare-quote share (Benjamini-Hochberg).",
+    "own": "Hits in the outlet's own narration.",
+    "quoted": "Hits inside a direct quotation.",
+    "attributed": "Hits in reported speech or after 'according to'.",
+    "scare": "Hits in quotation marks around a short phrase nobody is quoted as saying.",
+    "sourced": "Quoted and attributed hits together.",
+    "all": "All hits, whatever the voice.",
+    "own_per_1k": "Own-voice hits per 1,000 words.",
+    "sourced_per_1k": "Sourced (quoted or attributed) hits per 1,000 words.",
+    "own_share": "Share of the hits in the outlet's own voice.",
 }
 
 COLUMNS: dict[str, dict[str, str]] = {

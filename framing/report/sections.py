@@ -261,10 +261,11 @@ def contrasts(ctx: Ctx) -> Section:
         if sig.empty:
             s.blocks.append(Block("p", f"No contrast reaches q < {ctx.fdr:g}: the differences seen could be chance."))
         else:
-            s.blocks.append(Block("table", ctx.view(
-                sig, "contrasts", f"The {len(sig):,} contrasts with q < {ctx.fdr:g}"
-                + (" within topics" if adjusted else "") + ", most significant first",
-                columns=cols, labels=labels, sort_by=sort_by, flags=flags, id="t-contrasts-sig", css="wide")))
+            caption = (f"The {len(sig):,} contrasts with q < {ctx.fdr:g}" + (" within topics" if adjusted else "")
+                       + ", most significant first")
+            s.blocks.append(Block("details", [Block("table", ctx.view(
+                sig, "contrasts", caption, columns=cols, labels=labels, sort_by=sort_by, flags=flags,
+                id="t-contrasts-sig", css="wide"))], title=caption))
     s.blocks.append(Block("details", [Block("table", ctx.view(
         view, "contrasts", "Every contrast, most significant first", columns=cols, labels=labels, sort_by=sort_by,
         flags=flags, id="t-contrasts", css="wide"))], title=f"All {len(view):,} contrasts"))

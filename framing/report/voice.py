@@ -32,9 +32,9 @@ def voice(ctx: Ctx) -> Section:
         if df.empty:
             continue
         df["category_label"] = [ctx.category(lex, c) for c in df["category"]]
-        s.blocks.append(Block("h3", f"Lexicon “{lex}”"))
         view = ctx.outlet_name_column(ctx.ordered(df))
-        s.blocks.append(Block("table", ctx.view(
+        blocks = []  # each lexicon's tables folded: the page stays short (the kv above is the overview)
+        blocks.append(Block("table", ctx.view(
             view, "voice_rates", f"{lex}: own-voice and sourced hits by outlet",
             columns=["outlet", "category_label", "own_per_1k", "sourced_per_1k", "own", "quoted", "attributed",
                      "scare", "own_share"],
@@ -45,8 +45,9 @@ def voice(ctx: Ctx) -> Section:
             sp = speakers[speakers["lexicon"] == lex].copy()
             if not sp.empty:
                 sp["category_label"] = [ctx.category(lex, c) for c in sp["category"]]
-                s.blocks.append(Block("details", [Block("table", ctx.view(
+                blocks.append(Block("details", [Block("table", ctx.view(
                     ctx.outlet_name_column(sp), "speakers", f"{lex}: who is quoted using each frame",
                     columns=["outlet", "category_label", "rank", "speaker", "count", "quoted", "attributed"],
                     id=f"t-speakers-{lex}"))], title="Who is quoted using these frames"))
+        s.blocks.append(Block("details", blocks, title=f"Lexicon “{lex}”: own voice and sourced hits by outlet"))
     return s
