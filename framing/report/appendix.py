@@ -177,8 +177,8 @@ def methods(ctx: Ctx) -> Section:
     if docs:
         kv.append(("Documents", f"{fmt(docs.get('input', 0))} in, {fmt(docs.get('analysed', 0))} analysed, "
                                 f"{fmt(docs.get('skipped', 0))} skipped"))
-    s.blocks.append(Block("h3", "This run"))
-    s.blocks.append(Block("kv", [(k, str(v) if isinstance(v, int) else fmt(v)) for k, v in kv]))  # no 20,201,027 seeds
+    s.blocks.append(Block("details", [Block("kv", [(k, str(v) if isinstance(v, int) else fmt(v)) for k, v in kv])],
+                          title="This run: config, seed, normaliser, documents"))  # no 20,201,027 seeds
     lex = man.get("lexicons") or []
     if lex:
         s.blocks.append(Block("details", [Block("table", ctx.view(pd.DataFrame(lex), "lexicon_entries", "Lexicons and versions",

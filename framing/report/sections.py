@@ -428,7 +428,7 @@ def classifiers(ctx: Ctx) -> Section:
         if name == "outlet_confusion":
             fig = _confusion(ctx, df)
             if fig is not None:
-                s.blocks.append(Block("figure", fig))
+                s.blocks.append(Block("details", [Block("figure", fig)], title=captions[name]))
         if name == "model_shares" and {"outlet", "label", "share"} <= set(df.columns):
             for model, sub in df.groupby("model", sort=False) if "model" in df.columns else [("model", df)]:
                 s.blocks.append(Block("figure", ctx.figure(f"fig-model-{model}", lambda sub=sub, model=model: F.grouped_bars(

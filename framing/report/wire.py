@@ -48,10 +48,11 @@ def wire(ctx: Ctx) -> Section:
 
 def _swap_blocks(ctx: Ctx, s: Section) -> None:
     sw = ctx.table("wire_swaps")
-    s.blocks.append(Block("h3", "Naming swaps: which name replaced which"))
     if sw is None or sw.empty:
         s.blocks.append(Block("p", "No outlet swapped one name of a naming axis for another in the copy it shared."))
         return
+    outer, s = s, Section(s.id, s.title)  # the swap tables are folded under one line
+    outer.blocks.append(Block("details", s.blocks, title="Naming swaps: which name replaced which"))
     for (lexicon, axis), df in sw.groupby(["lexicon", "axis"], sort=True):
         m = df.pivot_table(index="from_entry", columns="to_entry", values="swaps", aggfunc="sum", fill_value=0)
         m.index = [ctx.entry_label(lexicon, e) for e in m.index]
@@ -71,10 +72,10 @@ def _rate_blocks(ctx: Ctx, s: Section) -> None:
         df = rates.copy()
         df["kind"] = [KIND_LABELS.get(k, k) for k in df["kind"]]
         view = ctx.outlet_name_column(df.drop(columns=["outlet_name"]))
-        s.blocks.append(Block("h3", "Framing edits per 1,000 reused words"))
-        s.blocks.append(Block("table", ctx.view(
+        s.blocks.append(Block("details", [Block("table", ctx.view(
             view, "wire_rates", "Edits per 1,000 words the outlet reused, by scope (copy: inside reused text; passage: "
-            "a passage added, cut or rewritten), kind and category; 95% document-bootstrap intervals")))
+            "a passage added, cut or rewritten), kind and category; 95% document-bootstrap intervals", css="wide"))],
+            title="Framing edits per 1,000 reused words"))
     if lean is not None and not lean.empty:
         view = ctx.outlet_name_column(lean.drop(columns=["outlet_name"]))
         s.blocks.append(Block("details", [Block("table", ctx.view(
