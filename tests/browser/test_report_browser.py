@@ -204,6 +204,7 @@ def test_same_story_section_shows_copies_side_by_side_and_filters(chromium, demo
     assert len(pairs) >= 3
     assert page.get_attribute("#wire-pairs .wire-cols", "dir") == "rtl"
     assert page.eval_on_selector_all("#wire-pairs .w-framing", "els => els.length") >= 6
+    page.evaluate("() => document.querySelector('details.wire-side').open = true")  # the copies are folded
     page.select_option("#wire-outlet", "aljabal")
     shown = page.eval_on_selector_all("#wire-pairs .wire-pair:not([hidden])", "ps => ps.map(p => p.dataset.outlet)")
     assert shown and set(shown) == {"aljabal"}

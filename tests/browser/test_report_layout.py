@@ -69,7 +69,8 @@ def test_long_tables_are_folded_and_unfold(chromium, study):
         "Array.from(t.tBodies[0].rows).filter(r => !r.hidden).length > 10).map(t => t.id)")
     assert long == []
     tid, rows = max(tables, key=lambda t: t[1])
-    page.evaluate(f"() => {{ const d = document.getElementById('{tid}').closest('details'); if (d) d.open = true; }}")
+    page.evaluate(f"() => {{ let d = document.getElementById('{tid}').closest('details');"
+                  " while (d) { d.open = true; d = d.parentElement.closest('details'); } }")
     page.click(f"button.fold-toggle[aria-controls='{tid}']")
     assert page.eval_on_selector_all(f"#{tid} tbody tr:not([hidden])", "rs => rs.length") == rows
     assert page.get_attribute(f"button.fold-toggle[aria-controls='{tid}']", "aria-expanded") == "true"
