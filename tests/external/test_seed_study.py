@@ -101,6 +101,10 @@ def test_voice_of_the_seed_hits(seed_run: Path) -> None:
     not Al Jazeera's; seed 002's «كما وصف» sentence is the German chancellor's reported speech, with
     no distancing hit in it."""
     m = pd.read_csv(seed_run / "data/matches.csv", keep_default_na=False)
+    texts = {d["doc_id"]: d["text"] for d in map(json.loads, gzip.open(
+        seed_run / "data/documents.jsonl.gz", "rt", encoding="utf-8").read().splitlines())}
+    # matches.csv locates each hit's sentence by its offsets in the cleaned text
+    m["sentence"] = [texts[d][a:b] for d, a, b in zip(m["doc_id"], m["sentence_start"], m["sentence_end"])]
     assert {"voice", "in_title", "speaker"} <= set(m.columns)
     assert set(m["voice"]) <= {"own", "quoted", "attributed", "scare"}
     aliyev = m[m["doc_id"].str.contains("000_") & m["sentence"].str.contains("أعلن الرئيس علييف")
