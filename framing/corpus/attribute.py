@@ -8,7 +8,7 @@
 - *Agency mentions* in the cleaned text (``لوكالة فرانس برس``, ``وكالة تاس``) fill ``wire_agencies``.
 
 A text is wire copy (``is_wire``) when a credit names agencies and no outlet, or when no outlet signs
-it while it quotes an agency (issue 3). Cross-outlet near-duplicates are flagged in ``dedup``.
+it while it quotes an agency. Cross-outlet near-duplicates are flagged in ``dedup``.
 """
 
 from __future__ import annotations

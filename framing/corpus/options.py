@@ -17,7 +17,7 @@ class CorpusOptions(BaseModel):
     )
     near_duplicate_threshold: float = Field(0.8, gt=0, le=1, description="estimated Jaccard similarity of 5-word shingles")
     profiles: list[str] = Field(default_factory=list, description="extra outlet cleaning profiles (YAML paths)")
-    # ---- added by the corpus stage (issue 3) ------------------------------------------------
+    # ---- added by the corpus stage ---------------------------------------------------------
     shared_wire: Literal["keep", "drop"] = Field(
         "keep",
         description="near-duplicates across outlets (shared wire copy): each outlet chose to publish its copy, "
