@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import numpy as np
@@ -50,7 +51,12 @@ def _study(tmp_path, rng_seed=0, codes=None):
     classify = {"outlet_classifier": False, "models": [str(model_path)], "bootstrap": 200}
     if codes is not None:
         classify["codes"] = str(codes)
-    cfg = load_config({"title": "t", "outlets": [{"id": "hawk"}, {"id": "dove"}], "classify": classify}, base_dir=tmp_path)
+    # the stage is given its documents directly; the config still names where a study reads them
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"outlet": d.outlet, "text": d.text}, ensure_ascii=False) + "\n"
+                              for d in docs), encoding="utf-8")
+    cfg = load_config({"title": "t", "outlets": [{"id": "hawk"}, {"id": "dove"}], "sources": [str(corpus)],
+                       "classify": classify}, base_dir=tmp_path)
     return docs, pd.DataFrame(rows), cfg
 
 
