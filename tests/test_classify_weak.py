@@ -74,7 +74,7 @@ def test_stage_runs_weak_supervision_from_the_matches_table():
     matches = pd.DataFrame(rows)
     units = sentences_from_matches(docs, matches)
     assert sum(bool(h) for h in units.hits) == 60
-    cfg = load_config({"title": "t", "outlets": [{"id": "a"}, {"id": "b"}],
+    cfg = load_config({"title": "t", "outlets": [{"id": "a"}, {"id": "b"}], "sources": [__file__],
                        "classify": {"outlet_classifier": False, "weak_supervision": True}})
     out = compute(docs, matches, cfg, Normaliser(), seed=2)
     assert out.tables["weak_cv"].iloc[0]["auc"] > 0.8
