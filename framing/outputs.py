@@ -9,6 +9,7 @@ one ``data/<table>.csv`` (and/or ``.parquet``) per further table, ``data/README.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from importlib import metadata
 from pathlib import Path
@@ -65,7 +66,9 @@ def write_data(result: RunResult, out_dir: Path) -> list[Path]:
     texts["text"] = [result.texts.get(d, "") for d in texts["doc_id"]]
     texts["removed"] = [list(result.removed.get(d, [])) for d in texts["doc_id"]]
     jsonl = data / "documents.jsonl.gz"
-    with gzip.open(jsonl, "wt", encoding="utf-8", newline="\n", compresslevel=6) as fh:
+    # mtime=0: the gzip header carries no timestamp, so the same run gives the same bytes
+    with open(jsonl, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=6, mtime=0) as gz, \
+            io.TextIOWrapper(gz, encoding="utf-8", newline="\n") as fh:
         for doc_id, text, removed in texts.itertuples(index=False):
             fh.write(json.dumps({"doc_id": doc_id, "text": text, "removed": removed}, ensure_ascii=False) + "\n")
     written.append(jsonl)

@@ -236,7 +236,7 @@ def test_unreadable_and_odd_inputs_never_raise(tmp_path):
     reasons = {d.source.split("#")[0]: d.reason for d in docs}
     assert reasons["ok.txt"] == ""
     assert reasons["empty.csv"] == "empty file"
-    assert "header_only.csv" not in reasons  # a header without rows holds no document
+    assert reasons["header_only.csv"] == "empty file: a header and no rows"  # accounted for, not dropped
     assert any(r.startswith("unreadable file") for s, r in reasons.items() if s == "trunc.jsonl.gz")
     assert "bad.jsonl" in reasons and reasons["bad.jsonl"]
 
