@@ -8,7 +8,7 @@
 armpro: 5-fold CV of the binary `propagandistic` model (nested-tuned word+char TF-IDF + logistic
 regression) against a plain char TF-IDF + LinearSVC baseline on the same folds, then the
 multi-label `coarse_labels` model. saudi: the outlet classifier of the study pipeline
-(framing.classify.compute) with outlet names masked (the outlet_name values and their Arabic
+(framing.classify.attribution) with outlet names masked (the outlet_name values and their Arabic
 spellings, below), accuracy and macro-F1 beside the majority baseline, and the time it took.
 Corpora are looked up in $FRAMING_SHARED or ../shared.
 """
@@ -113,10 +113,10 @@ def _saudi_config(names, jobs: int, folds: int, extra_mask=()):
 
 
 def bench_saudi(per_outlet: int | None, jobs: int, folds: int, furniture: bool = False) -> None:
-    import pandas as pd
-
     from framing.arabic import Normaliser
-    from framing.classify import compute
+    from framing.classify import attribution
+    from framing.records import StageInputs
+    from framing.runtime import Runtime
 
     t0 = time.perf_counter()
     docs, names, _ = _saudi_docs(per_outlet, 20201027)
@@ -127,7 +127,8 @@ def bench_saudi(per_outlet: int | None, jobs: int, folds: int, furniture: bool =
           f"({'all' if not per_outlet else f'at most {per_outlet} per outlet, seeded sample'}), {folds}-fold CV, "
           f"jobs={jobs}, read in {load_s:.1f} s; load average {os.getloadavg()[0]:.1f}")
     t0 = time.perf_counter()
-    out = compute(docs, pd.DataFrame(), cfg, Normaliser(), 20201027)
+    inputs = StageInputs(documents=docs, outlets=cfg.outlet_records(), normaliser=Normaliser())
+    out = attribution(inputs, cfg.classify_options(), Runtime.of(cfg.run.jobs, 20201027))
     wall = time.perf_counter() - t0
     cv = out.tables["outlet_cv"].set_index("metric")
     info = out.info["outlet_classifier"]

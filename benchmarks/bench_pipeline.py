@@ -45,7 +45,8 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "saudinewsnet" / "all.jsonl.gz"
-STAGES = ("lexicons", "read_clean", "analyse", "cache_write", "statistics", "classifiers", "topics", "report")
+STAGES = ("lexicons", "read_clean", "analyse", "cache_write", "voice", "statistics", "outlet_classifier",
+          "classifiers", "topic_model", "topics", "report")
 NEW_FORM = "مستعمرين"  # the lexicon edit of the warm re-run: one more form in the conflict lexicon
 
 

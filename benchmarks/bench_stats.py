@@ -23,7 +23,7 @@ import pandas as pd
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from framing.stats import StatsOptions, compute  # noqa: E402
+from framing.stats import StatsOptions, statistics  # noqa: E402
 
 
 def synthetic(n_docs: int, n_outlets: int, n_cat: int, hits_per_1k: float, seed: int = 1):
@@ -86,7 +86,7 @@ def main() -> None:
           f"{sum(len(t) for t in terms.values()):,} outlet-term pairs; cores: {os.cpu_count()}")
     for _ in range(a.repeat):
         t, cpu = time.perf_counter(), time.process_time()
-        out = compute(docs, matches, lex, terms, StatsOptions(), 42, names)
+        out = statistics(docs, matches, lex, terms, StatsOptions(), 42, names)
         wall, cpu = time.perf_counter() - t, time.process_time() - cpu
         c = out.tables["contrasts"]
         print(f"statistics stage: {wall:.1f} s wall, {cpu:.1f} s CPU (all threads; load average "

@@ -5,7 +5,7 @@
     python benchmarks/bench_topics.py --corpus saudinewsnet --limit 5000 --clustering hdbscan
 
 Each measurement runs in a fresh process, so the peak RSS is that of one run (imports included)
-and the time includes no warm cache. ``stage_s`` is the stage's own wall time (``compute``),
+and the time includes no warm cache. ``stage_s`` is the stage's own wall time (``topic_model``),
 ``wall_s`` adds Python start-up and reading the corpus. ``ari`` is the mean adjusted Rand index
 between the fits of the stability seeds (``min_ari`` the lowest pair); ``outliers`` the share of
 units in topic -1 (HDBSCAN only). Corpora in ../shared are skipped with a message when absent.
@@ -60,7 +60,7 @@ def load(corpus: str, limit: int | None):
         from framing.corpus import load_corpus
 
         cfg = load_config(DEMO)
-        docs = [d for d in load_corpus(cfg) if d.analysed]
+        docs = [d for d in load_corpus(cfg.corpus_sources()) if d.analysed]
         docs = docs[:limit] if limit else docs
         return docs, _matches(docs, cfg.lexicons, cfg.base_dir)
     elif corpus == "saudinewsnet":
@@ -97,13 +97,13 @@ def _matches(docs, lexicon_refs, base_dir):
 def child(args) -> None:
     t0 = time.perf_counter()
     from framing.arabic import Normaliser
-    from framing.topics import compute
+    from framing.topics import topic_model
     from framing.topics.options import TopicsOptions
 
     docs, matches = load(args.corpus, args.limit)
     opts = TopicsOptions(embedding=args.backend, clustering=args.clustering)
     t1 = time.perf_counter()
-    out = compute(docs, matches, Normaliser(), opts, args.seed, Path(args.cache) if args.cache else None)
+    out = topic_model(docs, matches, Normaliser(), opts, args.seed, Path(args.cache) if args.cache else None)
     t2 = time.perf_counter()
     info = out.info
     stab = info.get("stability", {})

@@ -11,8 +11,8 @@ What is cached, and the key it is stored under (a SHA-256 over everything the ou
   shard, offsets), indexed by the SHA-256 of the cleaned text — under the normaliser version and
   the code revision of the tokeniser and of this module (the token store,
   :mod:`framing.analyse.store`);
-* ``stage``: any other expensive lexicon-independent result, through :meth:`Cache.memo`, keyed by
-  the hash of its inputs (for the classifier and topic stages).
+* ``stage``: the output of every stage the pipeline declares lexicon-free (the outlet classifier,
+  the topic model), keyed by the corpus key, the stage's options, the seed and its code.
 
 A code revision is the SHA-256 of the source files of the modules an entry depends on, so that an
 upgrade or a local edit of that code invalidates exactly the entries it can change. Entries are
@@ -27,9 +27,7 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -184,15 +182,6 @@ class Cache:
             self.put(kind, key, value)
         return value
 
-    @contextmanager
-    def active(self) -> Iterator[Cache]:
-        """Within the block, :func:`stage_memo` uses this cache."""
-        token = _ACTIVE.set(self)
-        try:
-            yield self
-        finally:
-            _ACTIVE.reset(token)
-
     def info(self) -> dict:
         """Hits and misses, for manifest.json."""
         return {"enabled": self.enabled, "path": str(self.root), "hits": dict(self.hits), "misses": dict(self.misses)}
@@ -201,26 +190,6 @@ class Cache:
 def cache_dir(config) -> Path:
     """The run's cache folder: ``run.cache_dir``, else ``.framing-cache`` beside the output folder."""
     return config.resolve(config.run.cache_dir) if config.run.cache_dir else config.output_dir.parent / ".framing-cache"
-
-
-_ACTIVE: ContextVar[Cache | None] = ContextVar("framing_cache", default=None)
-
-
-def active_cache() -> Cache | None:
-    """The cache of the pipeline run in progress (None outside a run)."""
-    return _ACTIVE.get()
-
-
-def stage_memo(name: str, code: tuple[str, ...], inputs: tuple, compute: Callable[[], Any]) -> Any:
-    """For the stages: ``compute()``, or its value from an earlier run with the same ``inputs``
-    (strings, lists of strings, JSON-able values) and the same code of the modules ``code``.
-    Only for results that do not depend on the lexicons. Active inside a pipeline run (the run's
-    cache, off with ``run.cache: false``); a stage called on its own just computes."""
-    cache = _ACTIVE.get()
-    if cache is None or not cache.enabled:
-        return compute()
-    key = digest(name, code_revision(*code), *inputs)
-    return cache.memo("stage", key, compute)
 
 
 # ---- corpus ----------------------------------------------------------------------------------
@@ -237,8 +206,3 @@ def corpus_key(config, normaliser_version: str) -> str:
     sections = config.model_dump(mode="json", include={"outlets", "sources", "corpus"})
     return digest("corpus", code_revision(*_CORPUS_CODE), normaliser_version, str(config.base_dir.resolve()),
                   sections, files, profiles)
-
-
-def load_corpus_cached(config, normaliser_version: str, load: Callable[[], list], cache: Cache) -> list:
-    """``load()`` (the corpus stage), or its cached output for the same inputs."""
-    return cache.memo("corpus", corpus_key(config, normaliser_version), load)

@@ -14,26 +14,26 @@ import difflib
 import glob
 import hashlib
 import json
-import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from framing import safe_yaml
 from framing.checks import input_problems
 from framing.classify.options import ClassifyOptions
 from framing.corpus.files import expand_pattern, first_paths
-from framing.corpus.options import CorpusOptions
+from framing.corpus.options import CorpusOptions, FieldMap
+from framing.corpus.sources import Sources, SourceSpec
+from framing.records import Outlet
 from framing.report.options import ReportOptions
+from framing.runtime import DEFAULT_SEED
 from framing.stats.options import StatsOptions
 from framing.topics.options import TopicsOptions
 from framing.wire.options import WireOptions
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-DEFAULT_SEED = 20201027
 
 
 class ConfigError(Exception):
@@ -52,18 +52,6 @@ class ConfigError(Exception):
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class FieldMap(Strict):
-    """Which column or JSON field holds what, for JSONL/JSON/CSV/TSV sources."""
-
-    text: str = "text"
-    title: str | None = "title"
-    date: str | None = "date"
-    outlet: str | None = "outlet"
-    outlet_name: str | None = "outlet_name"
-    url: str | None = "url"
-    id: str | None = "id"
 
 
 class SourceEntry(Strict):
@@ -176,6 +164,7 @@ class StudyConfig(Strict):
     base_dir: Path = Field(default=Path("."), exclude=True)
     config_path: Path | None = Field(default=None, exclude=True)
     raw: dict = Field(default_factory=dict, exclude=True)
+    _lexicons: tuple | None = PrivateAttr(None)  # (refs, base_dir, parsed lexicons), set by load_config
 
     _coerce_sources = field_validator("sources", mode="before")(
         lambda v: [_source_from_string(s) for s in v] if isinstance(v, list) else v
@@ -214,64 +203,57 @@ class StudyConfig(Strict):
         """``run.cache_dir``, else ``.framing-cache`` beside the output folder."""
         return self.resolve(self.run.cache_dir) if self.run.cache_dir else self.output_dir.parent / ".framing-cache"
 
-    def source_specs(self) -> list["SourceSpec"]:
-        """The sources, resolved to files. The output folder and the cache are never input; a
-        real file reached again (through a link, or by a second source) is listed with the path
-        it was first reached by (``SourceSpec.again``), so that it is read once."""
+    def source_specs(self) -> list[SourceSpec]:
+        """The sources, resolved to files: outlets' sources first, then top-level ones. The output
+        folder and the cache are never input; a real file reached again (through a link, or by a
+        second source) is listed with the path it was first reached by (``SourceSpec.again``), so
+        that it is read once."""
         seen: dict[str, Path] = {}
         exclude = (self.output_dir, self.cache_dir)
         specs = []
         for i, outlet in enumerate(self.outlets):
             for j, src in enumerate(outlet.sources):
-                specs.append(SourceSpec.build(self, src, f"outlets[{i}].sources[{j}]", outlet.id, exclude, seen))
+                specs.append(self._spec(src, f"outlets[{i}].sources[{j}]", outlet.id, exclude, seen))
         for j, src in enumerate(self.sources):
-            specs.append(SourceSpec.build(self, src, f"sources[{j}]", src.outlet, exclude, seen))
+            specs.append(self._spec(src, f"sources[{j}]", src.outlet, exclude, seen))
         return specs
+
+    def _spec(self, src: SourceEntry, key: str, outlet: str | None, exclude: tuple[Path, ...],
+              seen: dict[str, Path]) -> SourceSpec:
+        paths, again = first_paths(expand_pattern(self.base_dir, src.path, exclude), seen)
+        return SourceSpec(key=key, pattern=src.path, paths=tuple(paths), format=src.format, fields=src.fields,
+                          encoding=src.encoding, outlet=outlet, base_dir=self.base_dir, again=tuple(again.items()))
+
+    # ---- what each stage reads ------------------------------------------------------------
+    def outlet_records(self) -> tuple[Outlet, ...]:
+        """The configured outlets as plain records (id, display name, aliases)."""
+        return tuple(Outlet(o.id, o.name or "", tuple(o.aliases)) for o in self.outlets)
+
+    def corpus_sources(self, jobs: int = 1) -> Sources:
+        """The corpus stage's input: resolved sources, outlets, and the corpus options with the
+        paths of extra cleaning profiles resolved against the config's folder."""
+        options = self.corpus.model_copy(update={"profiles": [str(self.resolve(p)) for p in self.corpus.profiles]})
+        return Sources(tuple(self.source_specs()), self.outlet_records(), options, jobs)
+
+    def classify_options(self) -> ClassifyOptions:
+        """The classifier options with the paths of saved models and human codes resolved."""
+        update: dict[str, Any] = {"models": [str(self.resolve(m)) for m in self.classify.models]}
+        if self.classify.codes:
+            update["codes"] = str(self.resolve(self.classify.codes))
+        return self.classify.model_copy(update=update)
+
+    def parsed_lexicons(self) -> list:
+        """The lexicons the config names, parsed (once: load_config already parsed them to check them)."""
+        key = (tuple(self.lexicons), str(self.base_dir))
+        if self._lexicons is None or self._lexicons[:2] != key:
+            from framing.lexicon import load_lexicons
+
+            self._lexicons = (*key, load_lexicons(self.lexicons, base_dir=self.base_dir))
+        return self._lexicons[2]
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(json.dumps(self.raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class SourceSpec:
-    """A resolved source: the files it names and how to read them."""
-
-    key: str  # config key path, for messages: "outlets[1].sources[0]"
-    pattern: str  # as written in the config
-    paths: tuple[Path, ...]  # matching files, sorted; directories expanded to their files
-    format: str
-    fields: FieldMap
-    encoding: str | None
-    outlet: str | None  # fixed outlet id, "auto", or None (read from fields.outlet)
-    base_dir: Path
-    again: tuple[tuple[Path, Path], ...] = ()  # (path, first path to the same real file)
-
-    @classmethod
-    def build(cls, config: StudyConfig, src: SourceEntry, key: str, outlet: str | None,
-              exclude: tuple[Path, ...] = (), seen: dict[str, Path] | None = None) -> "SourceSpec":
-        paths, again = first_paths(expand_pattern(config.base_dir, src.path, exclude), {} if seen is None else seen)
-        return cls(
-            key=key,
-            pattern=src.path,
-            paths=tuple(paths),
-            format=src.format,
-            fields=src.fields,
-            encoding=src.encoding,
-            outlet=outlet,
-            base_dir=config.base_dir,
-            again=tuple(again.items()),
-        )
-
-    def display(self, path: Path) -> str:
-        """The path as the user would write it: relative to the config folder when possible."""
-        try:  # links are not resolved: the path shown is the one the source reached
-            return Path(os.path.abspath(path)).relative_to(os.path.abspath(self.base_dir)).as_posix()
-        except ValueError:  # outside the config's folder: still relative to it (../shared/...), so the
-            try:            # output folder travels; another drive (Windows) keeps the absolute path
-                return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.base_dir))).as_posix()
-            except ValueError:
-                return str(path)
 
 
 # ---- loading -------------------------------------------------------------------------------
@@ -311,12 +293,16 @@ def load_config(source: str | Path | dict, base_dir: str | Path | None = None) -
     problems.extend(_missing_files(raw, base))
     problems.extend(input_problems(raw, base))
     problems.extend(_compare_problems(raw))
-    problems.extend(_lexicon_problems(raw, base))
+    lexicon_problems, lexicons = _lexicon_problems(raw, base)
+    problems.extend(lexicon_problems)
+    if config is not None:
+        problems.extend(_profile_problems(config.corpus.profiles, base))
     if problems:
         raise ConfigError([_format(loc, msg, lines, config_path) for loc, msg in problems], label)
     config.base_dir = base
     config.config_path = config_path
     config.raw = raw
+    config._lexicons = (tuple(config.lexicons), str(base), lexicons)
     return config
 
 
@@ -477,19 +463,39 @@ def _compare_problems(raw: dict) -> list[tuple[tuple, str]]:
     return out
 
 
-def _lexicon_problems(raw: dict, base: Path) -> list[tuple[tuple, str]]:
-    """Load every named lexicon now, so that a broken lexicon is reported before any work."""
-    refs = raw.get("lexicons")
-    if not isinstance(refs, list):
+def _profile_problems(profiles: list[str], base: Path) -> list[tuple[tuple, str]]:
+    """Read the extra cleaning profiles now, so that a broken one is reported before any work."""
+    if not profiles:
         return []
+    from framing.corpus.profiles import ProfileError, load_rules
+
+    paths = [Path(p).expanduser() for p in profiles]
+    try:
+        load_rules(tuple(str(p if p.is_absolute() else base / p) for p in paths))
+    except ProfileError as exc:
+        return [(("corpus", "profiles"), problem.removeprefix("corpus.profiles: ")) for problem in exc.problems]
+    return []
+
+
+def _lexicon_problems(raw: dict, base: Path) -> tuple[list[tuple[tuple, str]], list]:
+    """Load every named lexicon now, so that a broken lexicon is reported before any work; the
+    parsed lexicons come back too, for the run."""
     from framing.lexicon import LexiconError, load_lexicons
 
-    out = []
-    for i, ref in enumerate(refs):
-        if not isinstance(ref, str):
-            continue
-        try:
-            load_lexicons([ref], base_dir=base)
-        except LexiconError as exc:
-            out.extend((("lexicons", i), problem) for problem in exc.problems)
-    return out
+    refs = raw.get("lexicons", StudyConfig.model_fields["lexicons"].default_factory())
+    if not isinstance(refs, list):
+        return [], []  # the schema check reports it
+    try:
+        return [], load_lexicons([r for r in refs if isinstance(r, str)], base_dir=base)
+    except LexiconError as whole:
+        out = []
+        for i, ref in enumerate(refs):  # each problem under the key of the lexicon it is in
+            if not isinstance(ref, str):
+                continue
+            try:
+                load_lexicons([ref], base_dir=base)
+            except LexiconError as exc:
+                out.extend((("lexicons", i), problem) for problem in exc.problems)
+        if not out:  # a problem between lexicons (the same id twice)
+            out = [(("lexicons",), problem) for problem in whole.problems]
+        return out, []

@@ -93,8 +93,9 @@ class Masker:
         return [self._lookup[_SPACE_RE.sub(" ", m.group("core"))] for m in self._regex.finditer(norm_text)]
 
 
-def build_masker(docs, config, normaliser: Normaliser) -> Masker:
-    """Masks for a study: outlet ids, names, aliases, source lines, credited agencies, config.mask."""
+def build_masker(docs, outlets, mask, normaliser: Normaliser) -> Masker:
+    """Masks for a study: the ``outlets``' ids, names and aliases (records.Outlet), source lines,
+    credited agencies, and the extra strings of ``mask`` (classify.mask)."""
     entries: list[MaskEntry] = []
     seen: set[str] = set()
 
@@ -105,9 +106,9 @@ def build_masker(docs, config, normaliser: Normaliser) -> Masker:
             seen.add(key)
             entries.append(MaskEntry(string, kind, outlet))
 
-    for s in config.classify.mask:
+    for s in mask:
         add(s, "config")
-    for o in config.outlets:
+    for o in outlets:
         add(o.name or "", "outlet_name", o.id)
         for a in o.aliases:
             add(a, "alias", o.id)

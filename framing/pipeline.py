@@ -1,25 +1,92 @@
-"""Call the stages in order. No analysis lives here: each step is one call into a stage."""
+"""Run a study. No analysis lives here: this module says what runs, in which order, on what.
+
+A run has two parts.
+
+1. :func:`prepare` builds what every stage reads (a :class:`framing.records.StageInputs`): it
+   parses the lexicons, reads and cleans the corpus (:mod:`framing.corpus`), and tokenises and
+   matches every document (:mod:`framing.analyse`).
+2. The stages of :data:`STAGES` run in order. Each is declared as data: a :class:`Stage` names its
+   function, which has the one stage contract ``compute(inputs, options, runtime) ->
+   StageOutput``, the part of the config it takes as options, and when it runs. A stage reads the
+   tables of the stages before it in ``inputs.tables``. Adding a stage is adding one line to
+   STAGES.
+
+Every stage gets the same :class:`framing.runtime.Runtime` (workers, seed, cache), resolved once.
+
+Caching (:mod:`framing.cache`, off with ``run.cache: false``) is done here, in one place, for the
+work that does not depend on the lexicons, so that a re-run after a lexicon edit redoes only what
+the edit changes: the cleaned corpus, every document's tokens (the token store of
+:mod:`framing.analyse`), and the output of every stage declared ``lexicon_free`` — such a stage is
+given its inputs without the matches, and its output is kept under a key made of the corpus's
+key, its options, the seed and the code of its package.
+"""
 
 from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-
-import pandas as pd
+from typing import Any
 
 from framing import __version__
 from framing.arabic import Normaliser
-from framing.config import StudyConfig, load_config
+from framing.classify import stage as classify_stage
+from framing.config import ConfigError, StudyConfig, load_config
 from framing.progress import Progress
+from framing.records import StageInputs, StageOutput
 from framing.result import RunResult
+from framing.runtime import Runtime
+from framing.stats import stage as stats_stage
+from framing.topics import stage as topics_stage
+from framing.wire import stage as wire_stage
 
-MATCH_COLUMNS = ["doc_id", "outlet", "source", "lexicon", "category", "entry", "surface", "start", "end", "sentence", "rule",
-                 "distanced", "voice", "in_title", "speaker"]
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a run, as data.
+
+    ``name``: its row in the timings of manifest.json; ``part_of``: the group its notes and
+    manifest facts go under, which ``run(topics=..., classify=...)`` can switch off;
+    ``compute(inputs, options, runtime) -> StageOutput``: the stage itself; ``options``: the part
+    of the config it takes; ``enabled``: whether the config asks for it; ``lexicon_free``: it
+    reads no lexicon result, so its output is cached across lexicon edits.
+    """
+
+    name: str
+    part_of: str
+    compute: Callable[[StageInputs, Any, Runtime], StageOutput]
+    options: Callable[[StudyConfig], Any]
+    enabled: Callable[[StudyConfig], bool] = lambda cfg: True
+    lexicon_free: bool = False
+
+
+def _classify_on(cfg: StudyConfig) -> bool:
+    return cfg.classify.outlet_classifier or bool(cfg.classify.models)
+
+
+STAGES: tuple[Stage, ...] = (
+    # stories shared across outlets, each copy aligned with its reference
+    Stage("wire", "wire", wire_stage.stage, lambda cfg: (cfg.wire, cfg.stats.bootstrap)),
+    Stage("outlet_classifier", "classify", classify_stage.attribution, StudyConfig.classify_options,
+          _classify_on, lexicon_free=True),
+    Stage("classifiers", "classify", classify_stage.compute, StudyConfig.classify_options, _classify_on),
+    Stage("topic_model", "topics", topics_stage.compute, lambda cfg: cfg.topics,
+          lambda cfg: cfg.topics.enabled, lexicon_free=True),
+    Stage("topics", "topics", topics_stage.frames, lambda cfg: cfg.topics, lambda cfg: cfg.topics.enabled),
+    # after the topics: with their topic_units table, contrasts are also compared within topics
+    Stage("statistics", "stats", stats_stage.compute, lambda cfg: cfg.stats),
+    # the comparison the study is about (compare: in the config), corrected as one family
+    Stage("compare", "compare", stats_stage.compare, lambda cfg: (cfg.compare.comparisons(), cfg.stats),
+          lambda cfg: cfg.compare.declared),
+)
 
 
 class Timings(dict):
+    """Seconds per stage, for manifest.json; ``stage(name, progress)`` times a block."""
+
     @contextmanager
     def stage(self, name: str, progress: Progress):
         progress.start(name)
@@ -29,6 +96,17 @@ class Timings(dict):
         finally:
             self[name] = round(time.perf_counter() - t0, 3)
             progress.done(name, self[name])
+
+
+@dataclass
+class Prepared:
+    """What :func:`prepare` hands on: the stages' inputs, and what the run records besides."""
+
+    inputs: StageInputs
+    documents: list  # every Document read, analysed or skipped
+    ledger: Any  # data/documents.csv as a DataFrame
+    lexicons: list
+    corpus_key: str | None  # the cache key of the cleaned corpus (None without a cache)
 
 
 def run(
@@ -42,17 +120,19 @@ def run(
     classify: bool | None = None,
 ) -> RunResult:
     """Run a study: a config path, a dict (paths relative to the working directory) or a loaded
-    StudyConfig. Returns a RunResult whose tables are pandas DataFrames; writes the report and
-    data folder unless ``write=False``: whole, in place of the previous one, at the end
-    (framing/publish.py), so that a run stopped or failing on the way leaves the previous one as
-    it was.
-    """
+    StudyConfig (left as it is: the run works on a copy). Returns a RunResult whose tables are
+    pandas DataFrames; writes the report and data folder unless ``write=False``: whole, in place of
+    the previous one, at the end (framing/publish.py), so that a run stopped or failing on the way
+    leaves the previous one as it was. ``topics`` and ``classify`` (True/False) override the
+    config's choice of those stages."""
 
     cfg = config if isinstance(config, StudyConfig) else load_config(config)
+    update: dict[str, Any] = {}
     if output is not None:
-        cfg.output = str(Path(output).resolve())
+        update["output"] = str(Path(output).resolve())
     if jobs is not None:
-        cfg.run.jobs = jobs
+        update["run"] = cfg.run.model_copy(update={"jobs": jobs})
+    cfg = cfg.model_copy(update=update)
     if not write:
         return _run(cfg, quiet=quiet, write=write, topics=topics, classify=classify)
     from framing.publish import check_output, output_lock
@@ -63,99 +143,37 @@ def run(
 
 
 def _run(cfg: StudyConfig, *, quiet: bool, write: bool, topics: bool | None, classify: bool | None) -> RunResult:
-    from framing.analyse import DocumentAnalyser, TokenStore, analyse_documents
-    from framing.analyse.parallel import effective_jobs
-    from framing.cache import Cache, load_corpus_cached
-    from framing.corpus import ledger_frame
-    from framing.lexicon import Matcher, lexicon_frame, load_lexicons
+    from framing.cache import Cache, cache_dir
 
+    # the corpus and token entries are written after the analysis (stage cache_write)
+    cache = Cache(cache_dir(cfg), enabled=cfg.run.cache, deferred=True, shared=True)
+    runtime = Runtime.of(cfg.run.jobs, cfg.seed, cache, cfg.run.backend, cfg.run.scheduler)
     progress = Progress(quiet=quiet)
     timings = Timings()
     result = RunResult(config=cfg)
 
-    with timings.stage("lexicons", progress):
-        normaliser = Normaliser(ta_marbuta=cfg.normalise.ta_marbuta, alef_maqsura=cfg.normalise.alef_maqsura)
-        lexicons = load_lexicons(cfg.lexicons, base_dir=cfg.base_dir)
-        matcher = Matcher(lexicons, normaliser, **_analyzer_kwargs(cfg))
+    prepared = prepare(cfg, runtime, progress, timings)
+    inputs = prepared.inputs
+    result.tables.update({"documents": prepared.ledger, "matches": inputs.matches,
+                          "lexicon_entries": inputs.lexicon_entries})
+    result.texts = {d.doc_id: d.text for d in prepared.documents}
+    result.removed = {d.doc_id: list(d.removed) for d in prepared.documents}
 
-    # cache hook (framing/cache.py); the corpus and token entries are written after the analysis (stage cache_write)
-    cache = Cache(_cache_dir(cfg), enabled=cfg.run.cache, deferred=True, shared=True)
-    with timings.stage("read_clean", progress):
-        docs = load_corpus_cached(cfg, normaliser.version, lambda: _read_corpus(cfg, progress), cache)
-        analysed = [d for d in docs if d.analysed]
+    switches = {"topics": topics, "classify": classify}
+    for stage in STAGES:
+        wanted = switches.get(stage.part_of)
+        if not (stage.enabled(cfg) if wanted is None else wanted):
+            continue
+        with timings.stage(stage.name, progress):
+            out = _compute(stage, inputs, stage.options(cfg), runtime, prepared.corpus_key)
+        _absorb(result, stage.part_of, out)
+        inputs = replace(inputs, tables={**inputs.tables, **out.tables})
 
-    with timings.stage("analyse", progress):
-        analyser = DocumentAnalyser(normaliser, matcher)
-        store = TokenStore(cache, normaliser.version) if cfg.run.cache else None  # cache hook
-        with progress.bar("analysing", total=len(analysed)) as advance:
-            analyses = analyse_documents(
-                analyser, [(d.doc_id, d.text) for d in analysed], store=store,
-                jobs=cfg.run.jobs, backend=cfg.run.backend, scheduler=cfg.run.scheduler, progress=advance,
-            )
-
-    with timings.stage("cache_write", progress):  # the cleaned corpus and the tokens, for the next run
-        if store is not None:
-            store.save()
-        cache.flush()
-        cache.deferred = False  # the later stages' entries are written as they come
-
-    n_tokens = {a.doc_id: a.n_tokens for a in analyses}
-    ledger = ledger_frame(docs, n_tokens)
-    result.tables["documents"] = ledger
-    with timings.stage("voice", progress):  # whose words each hit is in (framing/voice.py)
-        result.tables["matches"] = _match_frame(analysed, analyses, cfg.corpus.analyse_titles)
-    result.tables["lexicon_entries"] = lexicon_frame(lexicons)
-    result.texts = {d.doc_id: d.text for d in docs}
-    result.removed = {d.doc_id: list(d.removed) for d in docs}
-    docs_frame = ledger.loc[ledger["status"] == "analysed", ["doc_id", "outlet", "n_tokens", "date"]].reset_index(drop=True)
-    outlet_terms = _outlet_terms(analysed, analyses)
-    outlet_names = _outlet_names(cfg, docs)
-
-    with timings.stage("wire", progress):  # stories shared across outlets, each copy aligned with its reference
-        from framing import wire
-
-        _absorb(result, "wire", wire.compute(analysed, result.tables["matches"], result.tables["lexicon_entries"],
-                                             normaliser, cfg.wire, cfg.seed, outlet_names, cfg.stats.bootstrap))
-
-    if (classify if classify is not None else cfg.classify.outlet_classifier or bool(cfg.classify.models)):
-        from framing import classify as classify_stage
-
-        with timings.stage("classifiers", progress), cache.active():  # cache hook: stage_memo
-            _absorb(result, "classify", classify_stage.compute(analysed, result.tables["matches"], cfg, normaliser, cfg.seed))
-
-    if topics if topics is not None else cfg.topics.enabled:
-        from framing import topics as topics_stage
-
-        with timings.stage("topics", progress), cache.active():  # cache hook: stage_memo
-            out = topics_stage.compute(analysed, result.tables["matches"], normaliser, cfg.topics, cfg.seed,
-                                       _cache_dir(cfg) / "embeddings" if cfg.run.cache else None)
-            _absorb(result, "topics", out)
-
-    from framing import stats
-    from framing.topics.tables import dominant_topics
-
-    with timings.stage("statistics", progress):
-        out = stats.compute(docs_frame, result.tables["matches"], result.tables["lexicon_entries"],
-                            outlet_terms, cfg.stats, cfg.seed, outlet_names,
-                            doc_topics=dominant_topics(result.tables.get("topic_units")),
-                            **_keyness_masks(cfg, docs, analysed, normaliser))
-        _absorb(result, "stats", out)
-        if cfg.compare.declared:  # the comparison the study is about (compare: in the config)
-            from framing.stats import compare
-
-            _absorb(result, "compare", compare.compute(
-                docs_frame, result.tables["matches"], result.tables["lexicon_entries"], cfg.compare.comparisons(),
-                cfg.stats, cfg.seed, outlet_names, doc_topics=dominant_topics(result.tables.get("topic_units"))))
-        from framing.analyse.engine import keyness_term
-        from framing.stats.spelling import add_displays
-
-        add_displays(result.tables, [d.text for d in analysed], normaliser, keyness_term)
-
-    result.manifest = {**_manifest(cfg, lexicons, normaliser, docs, timings), "outlet_names": outlet_names,
-                       "stages": result.manifest.get("stages", {})}
     cache_info = cache.info()
     cache_info["path"] = _relative(cache_info["path"], cfg.output_dir)  # the output folder travels
-    result.manifest["run"] = {"jobs": effective_jobs(cfg.run.jobs), "backend": cfg.run.backend, "cache": cache_info}
+    result.manifest = {**_manifest(cfg, prepared, timings), "outlet_names": inputs.outlet_names,
+                       "stages": result.manifest.get("stages", {}),
+                       "run": {"jobs": runtime.jobs, "backend": cfg.run.backend, "cache": cache_info}}
     cache.close()
     if write:
         from framing.outputs import write_data
@@ -176,105 +194,122 @@ def _run(cfg: StudyConfig, *, quiet: bool, write: bool, topics: bool | None, cla
     return result
 
 
-def _keyness_masks(cfg: StudyConfig, docs, analysed, normaliser: Normaliser) -> dict:
-    """Words naming an outlet or a credited agency, left out of keyness (framing/masks.py)."""
-    from framing.analyse.engine import keyness_term
-    from framing.masks import build_masker, keyness_masks, phrase_term_counts
-
-    masker = build_masker(docs, cfg, normaliser)
-    return {"masked_terms": keyness_masks(masker, keyness_term),
-            "masked_counts": phrase_term_counts(masker, ((d.outlet, d.text) for d in analysed), keyness_term)}
-
-
 def study_matcher_and_documents(cfg: StudyConfig, quiet: bool = True):
     """The study's matcher and its analysed documents (cleaned, through the corpus cache), as a
     run would have them: for tools that look at the corpus without running the study."""
-    from framing.cache import Cache, load_corpus_cached
-    from framing.lexicon import Matcher, load_lexicons
+    from framing.cache import Cache, cache_dir
 
-    normaliser = Normaliser(ta_marbuta=cfg.normalise.ta_marbuta, alef_maqsura=cfg.normalise.alef_maqsura)
-    matcher = Matcher(load_lexicons(cfg.lexicons, base_dir=cfg.base_dir), normaliser, **_analyzer_kwargs(cfg))
-    cache = Cache(_cache_dir(cfg), enabled=cfg.run.cache)
-    docs = load_corpus_cached(cfg, normaliser.version, lambda: _read_corpus(cfg, Progress(quiet=quiet)), cache)
+    cache = Cache(cache_dir(cfg), enabled=cfg.run.cache)
+    runtime = Runtime.of(cfg.run.jobs, cfg.seed, cache, cfg.run.backend, cfg.run.scheduler)
+    progress, timings = Progress(quiet=quiet), Timings()
+    normaliser, lexicons, matcher = _lexicons(cfg, progress, timings)
+    docs, _key = _corpus(cfg, runtime, normaliser, progress, timings)
     return matcher, [d for d in docs if d.analysed]
 
 
-def _read_corpus(cfg: StudyConfig, progress: Progress) -> list:
-    """The corpus stage, with a progress bar over the documents read (progress hook)."""
+def _lexicons(cfg: StudyConfig, progress: Progress, timings: Timings):
+    """The run's normaliser, its parsed lexicons and their matcher."""
+    from framing.lexicon import Matcher
+
+    with timings.stage("lexicons", progress):
+        normaliser = Normaliser(ta_marbuta=cfg.normalise.ta_marbuta, alef_maqsura=cfg.normalise.alef_maqsura)
+        lexicons = cfg.parsed_lexicons()
+        morphology = {"morphology_db": cfg.resolve(cfg.lexicon.morphology_db)} if cfg.lexicon.morphology_db else {}
+        matcher = Matcher(lexicons, normaliser, **morphology)
+    return normaliser, lexicons, matcher
+
+
+def _corpus(cfg: StudyConfig, runtime: Runtime, normaliser: Normaliser, progress: Progress, timings: Timings):
+    """Every document read and cleaned (through the corpus cache), and the corpus's cache key."""
+    from framing.cache import corpus_key
     from framing.corpus import load as corpus_load
+    from framing.corpus.profiles import ProfileError
 
-    with progress.bar("reading") as advance:
-        return corpus_load.process(corpus_load.iter_raw(cfg), cfg, advance=advance)
+    cache = runtime.cache
+    with timings.stage("read_clean", progress):
+        sources = cfg.corpus_sources(runtime.jobs)
+
+        def read() -> list:
+            with progress.bar("reading") as advance:
+                try:
+                    return corpus_load.process(corpus_load.iter_raw(sources), sources, advance=advance)
+                except ProfileError as exc:
+                    raise ConfigError(exc.problems) from None
+
+        key = corpus_key(cfg, normaliser.version) if cache is not None else None
+        docs = cache.memo("corpus", key, read) if cache is not None else read()
+    return docs, key
 
 
-def _analyzer_kwargs(cfg: StudyConfig) -> dict:
-    return {"morphology_db": cfg.resolve(cfg.lexicon.morphology_db)} if cfg.lexicon.morphology_db else {}
+def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Timings) -> Prepared:
+    """Lexicons, corpus and per-document analysis: the inputs of every stage."""
+    from framing.analyse import DocumentAnalyser, TokenStore, analyse_documents
+    from framing.analyse.tables import match_frame, outlet_terms
+    from framing.corpus import ledger_frame
+    from framing.lexicon import lexicon_frame
+
+    cache = runtime.cache
+    normaliser, lexicons, matcher = _lexicons(cfg, progress, timings)
+    docs, key = _corpus(cfg, runtime, normaliser, progress, timings)
+    analysed = [d for d in docs if d.analysed]
+
+    with timings.stage("analyse", progress):
+        analyser = DocumentAnalyser(normaliser, matcher)
+        store = TokenStore(cache, normaliser.version) if cache is not None else None
+        with progress.bar("analysing", total=len(analysed)) as advance:
+            analyses = analyse_documents(analyser, [(d.doc_id, d.text) for d in analysed], store=store,
+                                         jobs=runtime.jobs, backend=runtime.backend, scheduler=runtime.scheduler,
+                                         progress=advance)
+
+    with timings.stage("cache_write", progress):  # the cleaned corpus and the tokens, for the next run
+        if cache is not None:
+            store.save()
+            cache.flush()
+            cache.deferred = False  # the stages' entries are written as they come
+
+    with timings.stage("voice", progress):  # whose words each hit is in (framing/voice.py)
+        matches = match_frame(analysed, analyses, cfg.corpus.analyse_titles)
+    ledger = ledger_frame(docs, {a.doc_id: a.n_tokens for a in analyses})
+    doc_table = ledger.loc[ledger["status"] == "analysed", ["doc_id", "outlet", "n_tokens", "date"]]
+    inputs = StageInputs(documents=analysed, doc_table=doc_table.reset_index(drop=True), matches=matches,
+                         lexicon_entries=lexicon_frame(lexicons), outlet_terms=outlet_terms(analysed, analyses),
+                         outlet_names=_outlet_names(cfg, docs), outlets=cfg.outlet_records(),
+                         self_names=tuple(cfg.classify.mask), all_documents=docs, normaliser=normaliser)
+    return Prepared(inputs, docs, ledger, lexicons, key)
 
 
-def _cache_dir(cfg: StudyConfig) -> Path:
-    return cfg.resolve(cfg.run.cache_dir) if cfg.run.cache_dir else cfg.output_dir.parent / ".framing-cache"
+def _compute(stage: Stage, inputs: StageInputs, options, runtime: Runtime, corpus_key: str | None) -> StageOutput:
+    """``stage.compute``; for a lexicon-free stage, on inputs without the lexicon results, and
+    kept in the cache under a key of everything it reads."""
+    if not stage.lexicon_free:
+        return stage.compute(inputs, options, runtime)
+    inputs = inputs.without_lexicons()
+    if runtime.cache is None or corpus_key is None:
+        return stage.compute(inputs, options, runtime)
+    from framing.cache import code_revision, digest
+
+    package = stage.compute.__module__.rsplit(".", 1)[0]
+    key = digest("stage", stage.name, code_revision(package, "framing.records", "framing.arabic"), corpus_key,
+                 options.model_dump(mode="json"), runtime.seed, inputs.outlet_names,
+                 [(o.id, o.name, list(o.aliases)) for o in inputs.outlets])
+    return runtime.cache.memo("stage", key, lambda: stage.compute(inputs, options, runtime))
 
 
-def _absorb(result: RunResult, stage: str, out) -> None:
+def _absorb(result: RunResult, group: str, out: StageOutput) -> None:
+    """A stage's output into the result: its tables, its notes and its manifest facts (merged
+    with those of the other stages of its group)."""
     result.tables.update(out.tables)
-    result.notes[stage] = list(out.notes)
-    result.manifest.setdefault("stages", {})[stage] = out.info
-
-
-def _match_frame(docs, analyses, titles: bool = True) -> pd.DataFrame:
-    from framing.voice import hit_voices, title_end
-
-    by_id = {d.doc_id: d for d in docs}
-    rows = []
-    for a in analyses:
-        if not a.matches:
-            continue
-        doc = by_id[a.doc_id]
-        voices = hit_voices(doc.text, [(m.start, m.end) for m in a.matches],
-                            title_end(doc.text, doc.title) if titles else 0)
-        for m, sentence, v in zip(a.matches, a.sentences, voices):
-            rows.append((a.doc_id, doc.outlet, doc.source, m.lexicon, m.category, m.entry, m.surface,
-                         m.start, m.end, sentence, m.rule, m.distanced, v.voice, v.in_title, v.speaker))
-    return pd.DataFrame(rows, columns=MATCH_COLUMNS)
-
-
-def _outlet_terms(docs, analyses) -> dict[str, Counter]:
-    """Keyness term counts per outlet, each Counter in order of first occurrence over the
-    documents in input order (as adding up the documents' Counters one by one would give)."""
-    import numpy as np
-
-    outlet_of = {d.doc_id: d.outlet for d in docs}
-    outlets: dict[str, int] = {}
-    words: dict[str, int] = {}
-    maps: dict[int, np.ndarray] = {}  # id(term list) -> its terms' ids in `words`
-    parts_outlet, parts_term, parts_count = [], [], []
-    for a in analyses:
-        vocab = a.term_vocab
-        m = maps.get(id(vocab))
-        if m is None or len(m) < len(vocab):
-            m = maps[id(vocab)] = np.fromiter((words.setdefault(t, len(words)) for t in vocab), dtype=np.int64,
-                                               count=len(vocab))
-        parts_term.append(m[a.term_ids])
-        parts_count.append(a.term_counts)
-        parts_outlet.append(np.full(len(a.term_ids), outlets.setdefault(outlet_of[a.doc_id], len(outlets)), np.int64))
-    names = list(words)
-    out: dict[str, Counter] = {}
-    if not parts_term:
-        return {o: Counter() for o in outlets}
-    outlet_idx, term, count = (np.concatenate(p) for p in (parts_outlet, parts_term, parts_count))
-    width = max(1, len(names))
-    codes, pairs = pd.factorize(outlet_idx * width + term)  # numbered in order of first occurrence
-    pair_sum = np.bincount(codes, weights=count, minlength=len(pairs)).astype(np.int64)
-    pair_outlet, pair_term = pairs // width, pairs % width
-    for o, k in outlets.items():
-        sel = pair_outlet == k
-        out[o] = Counter(dict(zip([names[t] for t in pair_term[sel].tolist()], pair_sum[sel].tolist())))
-    return out
+    result.notes.setdefault(group, []).extend(out.notes)
+    facts = result.manifest.setdefault("stages", {}).setdefault(group, {})
+    for k, v in out.info.items():
+        facts[k] = {**facts[k], **v} if isinstance(v, dict) and isinstance(facts.get(k), dict) else v
 
 
 def _outlet_names(cfg: StudyConfig, docs) -> dict[str, str]:
+    """Display name of every outlet of the run: the config's, else one the rows carry
+    (fields.outlet_name), else the id."""
     names = {d.outlet: d.outlet for d in docs}
-    for d in docs:  # a display name carried by the rows themselves (fields.outlet_name)
+    for d in docs:
         if d.outlet_name and names.get(d.outlet) == d.outlet:
             names[d.outlet] = d.outlet_name
     names.update(cfg.outlet_names)
@@ -291,10 +326,11 @@ def _relative(path: Path, start: Path) -> str:
         return str(path)
 
 
-def _manifest(cfg: StudyConfig, lexicons, normaliser: Normaliser, docs, timings: Timings) -> dict:
+def _manifest(cfg: StudyConfig, prepared: Prepared, timings: Timings) -> dict:
     from framing.corpus.ledger import reason_kind
     from framing.outputs import package_versions
 
+    docs = prepared.documents
     status = Counter(d.status for d in docs)
     reasons = Counter(reason_kind(d.reason) or "(no reason given)" for d in docs if not d.analysed)
     return {
@@ -303,8 +339,8 @@ def _manifest(cfg: StudyConfig, lexicons, normaliser: Normaliser, docs, timings:
         "config": cfg.raw,
         "config_path": _relative(cfg.config_path, cfg.output_dir) if cfg.config_path else None,
         "config_sha256": cfg.sha256,
-        "lexicons": [{"id": lx.id, "version": lx.version, "kind": lx.kind} for lx in lexicons],
-        "normaliser": normaliser.version,
+        "lexicons": [{"id": lx.id, "version": lx.version, "kind": lx.kind} for lx in prepared.lexicons],
+        "normaliser": prepared.inputs.normaliser.version,
         "seed": cfg.seed,
         "packages": package_versions(),
         "documents": {"input": len(docs), "analysed": status.get("analysed", 0),

@@ -6,7 +6,13 @@ documented in docs/ARCHITECTURE.md). Nothing here imports a heavy dependency.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from framing.arabic import Normaliser
 
 ANALYSED = "analysed"
 SKIPPED = "skipped"
@@ -49,6 +55,21 @@ class Document:
         return self.status == ANALYSED
 
 
+@dataclass(frozen=True)
+class Outlet:
+    """An outlet of the study config: its id, display name ("" when none is given) and the other
+    names it goes by (masked before classifier training, matched against outlet fields)."""
+
+    id: str
+    name: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The name to show: the display name, else the id."""
+        return self.name or self.id
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     """A word token of a cleaned text: surface form, normalised form, character offsets."""
@@ -87,3 +108,37 @@ class StageOutput:
     tables: dict = field(default_factory=dict)  # name -> pandas.DataFrame
     notes: list[str] = field(default_factory=list)
     info: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StageInputs:
+    """What the analysis stages read, built once by the pipeline after the lexicon matching.
+
+    ``documents``: the analysed documents (cleaned text), in input order; ``doc_table``: their
+    doc_id, outlet, n_tokens and date as a DataFrame; ``matches``: data/matches.csv as a
+    DataFrame; ``lexicon_entries``: one row per lexicon entry; ``outlet_terms``: keyness-term
+    counts per outlet; ``outlet_names``: outlet id -> display name, for every outlet of the run;
+    ``outlets``: the outlets of the config; ``self_names``: further strings that name an outlet
+    or an agency (``classify.mask``); ``all_documents``: every document read, skipped ones too;
+    ``normaliser``: the run's Arabic normaliser; ``tables``: the tables of the stages that ran
+    before.
+    """
+
+    documents: list[Document] = field(default_factory=list)
+    doc_table: pd.DataFrame | None = None
+    matches: pd.DataFrame | None = None
+    lexicon_entries: pd.DataFrame | None = None
+    outlet_terms: dict[str, Any] | None = None
+    outlet_names: dict[str, str] = field(default_factory=dict)
+    outlets: tuple[Outlet, ...] = ()
+    self_names: tuple[str, ...] = ()
+    all_documents: list[Document] = field(default_factory=list)
+    normaliser: Normaliser | None = None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def without_lexicons(self) -> StageInputs:
+        """The same inputs with everything that depends on the lexicons left out (matches, lexicon
+        entries, keyness terms, earlier tables): what a stage whose results are cached across
+        lexicon edits may read."""
+        return replace(self, matches=None, lexicon_entries=None, outlet_terms=None, tables={})
+

@@ -11,7 +11,7 @@ import pytest
 from framing.analyse import DocumentAnalyser, analyse_documents
 from framing.analyse.store import TokenStore
 from framing.arabic import Normaliser
-from framing.cache import Cache, corpus_key, digest, load_corpus_cached, stage_memo
+from framing.cache import Cache, corpus_key, digest
 from framing.config import load_config
 
 TEXT_A = ("قالت وزارة الخارجية إن قوات الاحتلال اقتحمت القرية فجر اليوم، وأكد شهود أن الجنود "
@@ -42,10 +42,15 @@ class _Loader:
         self.calls = 0
 
     def __call__(self):
-        from framing.corpus import load_corpus
+        from tests.corpus_of_config import load_corpus
 
         self.calls += 1
         return load_corpus(self.config)
+
+
+def _cached_corpus(config, version: str, load, cache: Cache):
+    """The corpus as the pipeline caches it: ``load()``, or its output for the same inputs."""
+    return cache.memo("corpus", corpus_key(config, version), load)
 
 
 def test_corpus_cache_hits_when_nothing_changed(tmp_path):
@@ -53,9 +58,9 @@ def test_corpus_cache_hits_when_nothing_changed(tmp_path):
     cfg = _config(tmp_path)
     version = Normaliser().version
     first = _Loader(cfg)
-    docs = load_corpus_cached(cfg, version, first, cache)
+    docs = _cached_corpus(cfg, version, first, cache)
     again = _Loader(_config(tmp_path))
-    docs2 = load_corpus_cached(again.config, version, again, cache)
+    docs2 = _cached_corpus(again.config, version, again, cache)
     assert first.calls == 1 and again.calls == 0
     assert [(d.doc_id, d.text, d.status) for d in docs2] == [(d.doc_id, d.text, d.status) for d in docs]
     assert cache.hits == {"corpus": 1} and cache.misses == {"corpus": 1}
@@ -84,11 +89,11 @@ def test_corpus_key_changes_with_file_option_and_normaliser(tmp_path):
 def test_corpus_cache_misses_after_a_file_changes(tmp_path):
     cache = Cache(tmp_path / "cache")
     version = Normaliser().version
-    load_corpus_cached(_config(tmp_path), version, _Loader(_config(tmp_path)), cache)
+    _cached_corpus(_config(tmp_path), version, _Loader(_config(tmp_path)), cache)
     path = tmp_path / "docs.jsonl"
     path.write_text(path.read_text(encoding="utf-8").replace("الاحتلال", "الجيش"), encoding="utf-8")
     loader = _Loader(_config(tmp_path))
-    docs = load_corpus_cached(loader.config, version, loader, cache)
+    docs = _cached_corpus(loader.config, version, loader, cache)
     assert loader.calls == 1
     assert "الجيش" in docs[0].text and "الاحتلال" not in docs[0].text
 
@@ -98,7 +103,7 @@ def test_disabled_cache_never_stores(tmp_path):
     cfg = _config(tmp_path)
     for _ in range(2):
         loader = _Loader(cfg)
-        load_corpus_cached(cfg, Normaliser().version, loader, cache)
+        _cached_corpus(cfg, Normaliser().version, loader, cache)
         assert loader.calls == 1
     assert not (tmp_path / "cache").exists()
 
@@ -189,21 +194,35 @@ def test_token_store_misses_when_the_normaliser_version_changes(tmp_path):
         arabic.NORMALISER_REVISION = old
 
 
-def test_stage_memo_only_inside_a_run(tmp_path):
-    calls = []
+def test_lexicon_free_stages_are_cached_across_a_lexicon_edit(tmp_path, monkeypatch):
+    """A stage declared lexicon_free runs once for two runs that differ only in their lexicons, and
+    never sees the matches; a stage that reads the matches runs every time."""
+    from framing import pipeline
+    from framing.records import StageOutput
 
-    def compute():
-        calls.append(1)
-        return {"value": len(calls)}
+    seen = {"free": [], "lexical": []}
 
-    assert stage_memo("s", ("framing.cache",), ("x",), compute) == {"value": 1}
-    assert stage_memo("s", ("framing.cache",), ("x",), compute) == {"value": 2}  # no run: no cache
-    cache = Cache(tmp_path / "cache")
-    with cache.active():
-        assert stage_memo("s", ("framing.cache",), (["a", "b"],), compute) == {"value": 3}
-        assert stage_memo("s", ("framing.cache",), (["a", "b"],), compute) == {"value": 3}
-        assert stage_memo("s", ("framing.cache",), (["a", "c"],), compute) == {"value": 4}
-    assert cache.hits == {"stage": 1} and cache.misses == {"stage": 2}
+    def free(inputs, options, runtime):
+        seen["free"].append(inputs.matches)
+        return StageOutput(info={"documents": len(inputs.documents)})
+
+    def lexical(inputs, options, runtime):
+        seen["lexical"].append(len(inputs.matches))
+        return StageOutput()
+
+    monkeypatch.setattr(pipeline, "STAGES", (
+        pipeline.Stage("free", "stats", free, lambda cfg: cfg.stats, lexicon_free=True),
+        pipeline.Stage("lexical", "stats", lexical, lambda cfg: cfg.stats),
+    ))
+    study = _study(tmp_path)
+    study["run"] = {"jobs": 1, "cache_dir": str(tmp_path / "cache")}
+    first = pipeline.run(load_config({**study, "lexicons": ["conflict"]}, base_dir=tmp_path), write=False)
+    second = pipeline.run(load_config({**study, "lexicons": ["naming"]}, base_dir=tmp_path), write=False)
+    assert seen["free"] == [None]  # once, and without the matches
+    assert len(seen["lexical"]) == 2 and seen["lexical"][0] != seen["lexical"][1]
+    assert first.manifest["run"]["cache"]["misses"]["stage"] == 1
+    assert second.manifest["run"]["cache"]["hits"]["stage"] == 1
+    assert second.manifest["stages"]["stats"] == {"documents": 2}
 
 
 def test_digest_separates_parts():

@@ -11,16 +11,23 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from framing.arabic import Normaliser
-from framing.classify import compute
+from framing.classify import compute as classifiers
 from framing.classify.agreement import alpha, coders_row, kappa, pair_row
 from framing.classify.apply import bootstrap_share
 from framing.classify.store import save_model
 from framing.classify.train import train_model
 from framing.config import load_config
-from framing.records import Document
+from framing.records import Document, StageInputs
+from framing.runtime import Runtime
 
 FILLER = "قال المسؤول في بيان اليوم إن الوضع في المدينة يشهد تطورات جديدة بعد اجتماع الوزراء".split()
 OCC = "الاحتلال"
+
+
+def compute_stage(docs, matches, cfg, normaliser, seed):
+    """The classifier stage (models, codes, weak supervision) as the pipeline runs it."""
+    inputs = StageInputs(documents=docs, matches=matches, outlets=cfg.outlet_records(), normaliser=normaliser)
+    return classifiers(inputs, cfg.classify_options(), Runtime.of(cfg.run.jobs, seed))
 
 
 def _paragraph(rng, occ: bool) -> str:
@@ -62,7 +69,7 @@ def _study(tmp_path, rng_seed=0, codes=None):
 
 def test_model_shares_per_outlet_with_cis_and_lexicon_beside(tmp_path):
     docs, matches, cfg = _study(tmp_path)
-    out = compute(docs, matches, cfg, Normaliser(), seed=3)
+    out = compute_stage(docs, matches, cfg, Normaliser(), seed=3)
     shares = out.tables["model_shares"].set_index("outlet")
     assert shares.loc["hawk", "share"] > shares.loc["dove", "share"] + 0.3
     for o in ("hawk", "dove"):
@@ -89,7 +96,7 @@ def test_human_codes_give_human_pairs_and_exact_kappa(tmp_path):
     path = tmp_path / "codes.csv"
     codes.to_csv(path, index=False)
     docs, matches, cfg = _study(tmp_path, codes=path)
-    out = compute(docs, matches, cfg, Normaliser(), seed=3)
+    out = compute_stage(docs, matches, cfg, Normaliser(), seed=3)
     agree = out.tables["agreement"].set_index("pair")
     assert agree.loc["human–human", "kappa"] == pytest.approx(cohen_kappa_score(truth, flipped))
     assert agree.loc["human–human", "n"] == 20
@@ -101,7 +108,7 @@ def test_human_codes_give_human_pairs_and_exact_kappa(tmp_path):
 def test_unloadable_model_is_a_note_not_a_crash(tmp_path):
     docs, matches, cfg = _study(tmp_path)
     cfg.classify.models = [str(tmp_path / "missing.skops")]
-    out = compute(docs, matches, cfg, Normaliser(), seed=3)
+    out = compute_stage(docs, matches, cfg, Normaliser(), seed=3)
     assert "model_shares" not in out.tables
     assert any("missing.skops" in n and "not applied" in n for n in out.notes)
 
@@ -134,7 +141,7 @@ def test_codes_without_models_still_compare_humans_with_the_lexicon(tmp_path):
     pd.DataFrame({"unit_id": units, "occupation": truth}).to_csv(tmp_path / "codes.csv", index=False)
     cfg.classify.models = []
     cfg.classify.codes = str(tmp_path / "codes.csv")
-    out = compute(docs, matches, cfg, Normaliser(), seed=3)
+    out = compute_stage(docs, matches, cfg, Normaliser(), seed=3)
     agree = out.tables["agreement"]
     assert agree["pair"].tolist() == ["human–lexicon"]
     assert agree.iloc[0]["kappa"] == pytest.approx(1.0) and agree.iloc[0]["n"] == 12
@@ -145,7 +152,7 @@ def test_without_krippendorff_alpha_is_empty_and_said(tmp_path, monkeypatch):
 
     monkeypatch.setattr(agreement, "_krippendorff", lambda: None)
     docs, matches, cfg = _study(tmp_path)
-    out = compute(docs, matches, cfg, Normaliser(), seed=3)
+    out = compute_stage(docs, matches, cfg, Normaliser(), seed=3)
     row = out.tables["agreement"].iloc[0]
     assert np.isnan(row["alpha"]) and row["kappa"] > 0.7
     assert agreement.ALPHA_MISSING in out.notes

@@ -11,12 +11,13 @@ import pandas as pd
 import pytest
 
 from framing.arabic import Normaliser
-from framing.classify import compute
+from framing.classify import attribution
 from framing.classify.options import ClassifyOptions
 from framing.classify.outlet import outlet_attribution
 from framing.classify.text import MaskEntry, Masker, build_masker, normalise_text
 from framing.config import load_config
-from framing.records import Document
+from framing.records import Document, StageInputs
+from framing.runtime import Runtime
 
 SHARED = "قال في من إلى على أن اليوم مدينة الناس الوزير الرئيس بيان مؤتمر العاصمة".split()
 A_WORDS = "احتلال المقاومة تحرير الشهداء العدوان الأراضي المحتلة الصمود".split()
@@ -36,6 +37,12 @@ def _config(**classify):
         "run": {"jobs": 1},
         "classify": classify,
     })
+
+
+def attribute(docs, cfg, normaliser, seed):
+    """The outlet-attribution stage as the pipeline runs it."""
+    inputs = StageInputs(documents=docs, outlets=cfg.outlet_records(), normaliser=normaliser)
+    return attribution(inputs, cfg.classify_options(), Runtime.of(cfg.run.jobs, seed))
 
 
 def _doc(i, outlet, words, rng, n=40, suffix=""):
@@ -69,7 +76,7 @@ def test_build_masker_collects_names_source_lines_agencies_and_config_mask():
     cfg = _config(mask=["سبق"])
     docs = [Document(doc_id="1", outlet="jazeera", source="s", text="نص",
                      source_line="المصدر : الجزيرة + وكالات", wire_agencies=["AFP"])]
-    masker = build_masker(docs, cfg, Normaliser())
+    masker = build_masker(docs, cfg.outlet_records(), cfg.classify.mask, Normaliser())
     kinds = {e.string: e.kind for e in masker.entries}
     assert kinds["سبق"] == "config"
     assert kinds["الجزيرة"] == "outlet_name"
@@ -82,7 +89,7 @@ def test_build_masker_collects_names_source_lines_agencies_and_config_mask():
 
 def test_compute_outlet_classifier_beats_majority_and_reports_tables():
     docs = _framed_corpus()
-    out = compute(docs, pd.DataFrame(), _config(folds=4), Normaliser(), seed=7)
+    out = attribute(docs, _config(folds=4), Normaliser(), seed=7)
     cv = out.tables["outlet_cv"].set_index("metric")
     assert cv.loc["accuracy", "value"] > cv.loc["accuracy", "baseline"] + 0.3
     assert cv.loc["macro_f1", "value"] > 0.8
@@ -113,7 +120,7 @@ def test_masking_removes_a_classifier_that_only_reads_the_name():
     opts = ClassifyOptions(folds=5)
     leaky, _, _ = outlet_attribution(texts, outlets, opts, seed=1, n_jobs=1)
     assert leaky["outlet_cv"].set_index("metric").loc["accuracy", "value"] == 1.0
-    out = compute(docs, pd.DataFrame(), _config(), norm, seed=1)
+    out = attribute(docs, _config(), norm, seed=1)
     masked_acc = out.tables["outlet_cv"].set_index("metric").loc["accuracy", "value"]
     assert masked_acc < 0.75
     mask = out.tables["outlet_mask"].set_index("string")
@@ -124,16 +131,16 @@ def test_masking_removes_a_classifier_that_only_reads_the_name():
 def test_small_corpus_is_skipped_with_a_note_not_an_error():
     rng = random.Random(1)
     docs = [_doc(0, "jazeera", A_WORDS, rng), _doc(1, "arabiya", B_WORDS, rng), _doc(2, "jazeera", A_WORDS, rng)]
-    out = compute(docs, pd.DataFrame(), _config(), Normaliser(), seed=1)
+    out = attribute(docs, _config(), Normaliser(), seed=1)
     assert "outlet_cv" not in out.tables
     assert any("outlet classifier skipped" in n and "at least 2 documents per outlet" in n for n in out.notes)
-    assert compute([], pd.DataFrame(), _config(), Normaliser(), seed=1).notes
+    assert attribute([], _config(), Normaliser(), seed=1).notes
 
 
 def test_outlet_with_one_document_is_left_out_and_folds_reduced():
     docs = _framed_corpus(n=6)
     docs.append(Document(doc_id="lone", outlet="third", source="s", text="نص وحيد عن المدينة"))
-    out = compute(docs, pd.DataFrame(), _config(folds=5), Normaliser(), seed=1)
+    out = attribute(docs, _config(folds=5), Normaliser(), seed=1)
     assert any("third (1)" in n for n in out.notes)
     assert any("3-fold instead of 5-fold" in n for n in out.notes)
     assert set(out.tables["outlet_confusion"]["true"]) == {"jazeera", "arabiya"}
@@ -142,11 +149,11 @@ def test_outlet_with_one_document_is_left_out_and_folds_reduced():
 @pytest.mark.parametrize("features", ["vocabulary", "hashing"])
 def test_same_seed_same_numbers_parallel_or_not(features):
     docs = _framed_corpus(n=30, seed=5)
-    a = compute(docs, pd.DataFrame(), _config(outlet_features=features), Normaliser(), seed=11)
+    a = attribute(docs, _config(outlet_features=features), Normaliser(), seed=11)
     json.dumps(a.info)  # manifest-ready
     cfg = _config(outlet_features=features)
     cfg.run.jobs = 2
-    b = compute(docs, pd.DataFrame(), cfg, Normaliser(), seed=11)
+    b = attribute(docs, cfg, Normaliser(), seed=11)
     pd.testing.assert_frame_equal(a.tables["outlet_cv"], b.tables["outlet_cv"])
     pd.testing.assert_frame_equal(a.tables["outlet_features"], b.tables["outlet_features"])
     pd.testing.assert_frame_equal(a.tables["outlet_confusion"], b.tables["outlet_confusion"])
@@ -154,21 +161,21 @@ def test_same_seed_same_numbers_parallel_or_not(features):
 
 def test_max_docs_per_outlet_samples_and_says_so():
     docs = _framed_corpus(n=40)
-    out = compute(docs, pd.DataFrame(), _config(max_docs_per_outlet=10), Normaliser(), seed=2)
+    out = attribute(docs, _config(max_docs_per_outlet=10), Normaliser(), seed=2)
     assert out.tables["outlet_confusion"]["count"].sum() == 20
     assert any("seeded sample of at most 10" in n for n in out.notes)
 
 
 @pytest.mark.parametrize("bad", ["svm", "logreg"])
 def test_both_linear_models_run(bad):
-    out = compute(_framed_corpus(n=20), pd.DataFrame(), _config(outlet_model=bad, folds=2), Normaliser(), seed=2)
+    out = attribute(_framed_corpus(n=20), _config(outlet_model=bad, folds=2), Normaliser(), seed=2)
     assert out.tables["outlet_cv"].set_index("metric").loc["accuracy", "value"] > 0.7
 
 
 def test_hashed_features_match_the_vocabulary_pipeline_and_name_features():
     docs = _framed_corpus(n=40, seed=9)
-    voc = compute(docs, pd.DataFrame(), _config(outlet_features="vocabulary"), Normaliser(), seed=4)
-    hashed = compute(docs, pd.DataFrame(), _config(outlet_features="hashing"), Normaliser(), seed=4)
+    voc = attribute(docs, _config(outlet_features="vocabulary"), Normaliser(), seed=4)
+    hashed = attribute(docs, _config(outlet_features="hashing"), Normaliser(), seed=4)
     a = voc.tables["outlet_cv"].set_index("metric").loc["accuracy", "value"]
     b = hashed.tables["outlet_cv"].set_index("metric").loc["accuracy", "value"]
     assert abs(a - b) <= 0.1 and b > 0.8

@@ -7,15 +7,22 @@ import random
 import pandas as pd
 
 from framing.arabic import Normaliser
-from framing.classify import compute
+from framing.classify import compute as classifiers
 from framing.classify.weak import SentenceUnits, sentences_from_matches, weak_recovery
 from framing.config import load_config
-from framing.records import Document
+from framing.records import Document, StageInputs
+from framing.runtime import Runtime
 
 ENTRIES = ["احتلال", "استيطان", "مستوطنات", "تهويد", "ضم", "حصار", "اقتحام", "مصادرة"]
 CONTEXT = "قوات الجنود الأراضي الفلسطينية الضفة القدس المسجد".split()
 OTHER = "المباراة الفريق الاقتصاد السوق الأسعار الطقس المهرجان الثقافة".split()
 FILLER = "قال في من إلى على أن اليوم بيان".split()
+
+
+def compute_stage(docs, matches, cfg, normaliser, seed):
+    """The classifier stage (models, codes, weak supervision) as the pipeline runs it."""
+    inputs = StageInputs(documents=docs, matches=matches, outlets=cfg.outlet_records(), normaliser=normaliser)
+    return classifiers(inputs, cfg.classify_options(), Runtime.of(cfg.run.jobs, seed))
 
 
 def _units(informative: bool, n_pos=160, n_neg=320, seed=0) -> SentenceUnits:
@@ -76,6 +83,6 @@ def test_stage_runs_weak_supervision_from_the_matches_table():
     assert sum(bool(h) for h in units.hits) == 60
     cfg = load_config({"title": "t", "outlets": [{"id": "a"}, {"id": "b"}], "sources": [__file__],
                        "classify": {"outlet_classifier": False, "weak_supervision": True}})
-    out = compute(docs, matches, cfg, Normaliser(), seed=2)
+    out = compute_stage(docs, matches, cfg, Normaliser(), seed=2)
     assert out.tables["weak_cv"].iloc[0]["auc"] > 0.8
     assert out.info["weak_supervision"]["label"].startswith("weak supervision")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from framing.config import ConfigError, load_config
-from framing.corpus import load_corpus
 from framing.corpus.attribute import agency_mentions, parse_credit
 from framing.corpus.profiles import load_rules
+from tests.corpus_of_config import load_corpus
 from test_corpus_helpers import article, by_source, config, paragraph
 
 RULES = load_rules()

@@ -3,11 +3,11 @@ lines across an outlet; everything removed is kept in ``removed``."""
 
 from __future__ import annotations
 
-from framing.corpus import load_corpus
 from framing.corpus.clean import clean_text, fix_unicode
 from framing.corpus.profiles import line_key, load_rules
 from framing.records import Document
 from framing.corpus.repeated import remove_repeated_lines
+from tests.corpus_of_config import load_corpus
 from test_corpus_helpers import article, outlets_config, paragraph
 
 RULES = load_rules()

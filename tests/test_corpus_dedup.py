@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from framing.corpus import ledger_frame, load_corpus
+from framing.corpus import ledger_frame
 from framing.corpus.words import WordHasher
+from tests.corpus_of_config import load_corpus
 from test_corpus_helpers import article, config, paragraph
 
 

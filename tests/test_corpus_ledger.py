@@ -5,8 +5,9 @@ from __future__ import annotations
 import gzip
 import json
 
-from framing.corpus import ledger_frame, ledger_records, load_corpus
+from framing.corpus import ledger_frame, ledger_records
 from framing.corpus.ledger import COLUMNS, reason_kind
+from tests.corpus_of_config import load_corpus
 from test_corpus_helpers import article, config
 
 CONTRACT = ["doc_id", "outlet", "source", "title", "date", "n_tokens", "status", "reason", "encoding",
@@ -113,7 +114,7 @@ def test_reason_kind():
 
 
 def test_clean_documents_on_documents_built_elsewhere(tmp_path):
-    from framing.corpus import clean_documents
+    from tests.corpus_of_config import clean_documents
     from framing.records import Document
 
     (tmp_path / "a.txt").write_text(article(1), encoding="utf-8")

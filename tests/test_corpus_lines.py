@@ -16,6 +16,7 @@ from framing.config import RunOptions
 from framing.corpus import load
 from framing.corpus.readers import Lines, Raw, read_spec
 from framing.corpus.work import raws_of
+from tests.corpus_of_config import load_corpus, sources_of
 from test_corpus_helpers import article, config
 
 needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="forked worker processes need Linux")
@@ -143,13 +144,13 @@ def test_workers_parse_the_lines_into_the_documents_of_the_serial_run(tmp_path, 
     real = load.imap_forked
     monkeypatch.setattr(load, "imap_forked", lambda *a: calls.append(a[2]) or real(*a))
     sources = _mixed_corpus(tmp_path)
-    serial = load.load_corpus(config(tmp_path, sources).model_copy(update={"run": RunOptions(jobs=1)}))
-    forked = load.load_corpus(config(tmp_path, sources).model_copy(update={"run": RunOptions(jobs=2)}))
+    serial = load_corpus(config(tmp_path, sources).model_copy(update={"run": RunOptions(jobs=1)}))
+    forked = load_corpus(config(tmp_path, sources).model_copy(update={"run": RunOptions(jobs=2)}))
     assert calls == [2]
     assert [dataclasses.asdict(d) for d in forked] == [dataclasses.asdict(d) for d in serial]
     # and both are what the documents read line by line give
-    monkeypatch.setattr(load, "iter_raw", lambda cfg: (r for s in cfg.source_specs() for r in read_spec(s)))
-    by_line = load.load_corpus(config(tmp_path, sources).model_copy(update={"run": RunOptions(jobs=1)}))
+    monkeypatch.setattr(load, "iter_raw", lambda sources: (r for s in sources.specs for r in read_spec(s)))
+    by_line = load_corpus(config(tmp_path, sources).model_copy(update={"run": RunOptions(jobs=1)}))
     assert [dataclasses.asdict(d) for d in by_line] == [dataclasses.asdict(d) for d in serial]
     reasons = " | ".join(d.reason for d in serial)
     for what in ("parse error at line", "undecodable: line", "missing field 'text'", "missing column 'text'",
@@ -163,13 +164,13 @@ def test_the_garbage_collector_is_left_as_found(tmp_path):
 
     (tmp_path / "rows.jsonl").write_bytes(b"".join(_lines()))
     gc.unfreeze()
-    docs = load.load_corpus(config(tmp_path, ["rows.jsonl"]))
+    docs = load_corpus(config(tmp_path, ["rows.jsonl"]))
     assert docs and gc.get_freeze_count() == 0
     keep = [object() for _ in range(3)]
     gc.freeze()  # the caller's own frozen objects stay frozen
     try:
         n = gc.get_freeze_count()
-        load.load_corpus(config(tmp_path, ["rows.jsonl"]))
+        load_corpus(config(tmp_path, ["rows.jsonl"]))
         assert gc.get_freeze_count() >= n
     finally:
         gc.unfreeze()
@@ -185,5 +186,6 @@ def test_progress_counts_documents_not_chunks(tmp_path, monkeypatch, jobs):
     (tmp_path / "rows.jsonl").write_bytes(b"".join(_lines()))
     cfg = config(tmp_path, ["rows.jsonl"]).model_copy(update={"run": RunOptions(jobs=jobs)})
     counts = []
-    docs = load.process(load.iter_raw(cfg), cfg, advance=counts.append)
+    sources = sources_of(cfg)
+    docs = load.process(load.iter_raw(sources), sources, advance=counts.append)
     assert sum(counts) == len(docs) == 30 and len(counts) > 5

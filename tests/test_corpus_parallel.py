@@ -15,6 +15,7 @@ from framing.analyse import parallel
 from framing.corpus import load
 from framing.corpus.minhash import BandIndex, band_keys, lsh_params, shares_a_bucket, signatures
 from framing.corpus.profiles import line_key
+from tests.corpus_of_config import clean_documents, load_corpus
 from framing.records import Document
 from test_corpus_helpers import article, config, paragraph
 
@@ -81,9 +82,9 @@ def small_batches(monkeypatch):
 @pytest.mark.parametrize("titles", [True, False])
 def test_workers_give_the_documents_of_the_serial_run(tmp_path, small_batches, titles):
     sources = _corpus(tmp_path)
-    serial = load.load_corpus(config(tmp_path, sources, analyse_titles=titles).model_copy(update={"run": _run(1)}))
+    serial = load_corpus(config(tmp_path, sources, analyse_titles=titles).model_copy(update={"run": _run(1)}))
     assert small_batches == []
-    forked = load.load_corpus(config(tmp_path, sources, analyse_titles=titles).model_copy(update={"run": _run(2)}))
+    forked = load_corpus(config(tmp_path, sources, analyse_titles=titles).model_copy(update={"run": _run(2)}))
     assert small_batches == [2]
     assert _as_dicts(forked) == _as_dicts(serial)
     # the corpus exercises what it is meant to
@@ -108,7 +109,7 @@ def test_documents_built_elsewhere_are_cleaned_in_place_by_the_workers(tmp_path,
     cfg = config(tmp_path, [{"path": "a.txt", "outlet": "x"}]).model_copy(update={"run": _run(2)})
     docs = [Document(doc_id=f"d{i}", outlet="auto" if i % 2 else "x", source=f"mem#{i}",
                      text=article(i) + ("\nالمصدر : الجزيرة + وكالات" if i % 2 else "\nفيديو")) for i in range(12)]
-    out = load.clean_documents(docs, cfg)
+    out = clean_documents(docs, cfg)
     assert small_batches == [2]
     assert all(a is b for a, b in zip(out, docs))
     assert [d.doc_id for d in docs[:2]] == ["x-d0", "aljazeera-d1"]
@@ -119,9 +120,9 @@ def test_small_inputs_and_one_job_stay_in_process(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(load, "imap_forked", lambda *a: calls.append(a))
     sources = _corpus(tmp_path)
-    load.load_corpus(config(tmp_path, sources).model_copy(update={"run": _run(2)}))  # under PARALLEL_MIN_CHARS
+    load_corpus(config(tmp_path, sources).model_copy(update={"run": _run(2)}))  # under PARALLEL_MIN_CHARS
     monkeypatch.setattr(load, "PARALLEL_MIN_CHARS", 1)
-    load.load_corpus(config(tmp_path, sources).model_copy(update={"run": _run(1)}))
+    load_corpus(config(tmp_path, sources).model_copy(update={"run": _run(1)}))
     assert calls == []
 
 
@@ -257,10 +258,10 @@ def test_jsonl_rows_with_surrogates_are_skipped_as_undecodable(tmp_path):
              json.dumps({"id": "b", "outlet": "x", "text": article(2) + " @"}, ensure_ascii=False).replace(" @", " \\ud800"),
              json.dumps({"id": "c", "outlet": "x", "text": article(3)}, ensure_ascii=True)]  # escaped, no surrogate
     (tmp_path / "r.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    docs = load.load_corpus(config(tmp_path, ["r.jsonl"]))
+    docs = load_corpus(config(tmp_path, ["r.jsonl"]))
     assert [d.status for d in docs] == ["analysed", "skipped", "analysed"]
     assert docs[1].reason.startswith("undecodable: line 2")
     raw = (tmp_path / "r.jsonl").read_bytes().replace(b" \\ud800", " \ud800".encode("utf-8", "surrogatepass"))
     (tmp_path / "r.jsonl").write_bytes(raw)  # the surrogate as bytes ED A0 80
-    docs = load.load_corpus(config(tmp_path, [{"path": "r.jsonl", "encoding": "utf-8"}]))
+    docs = load_corpus(config(tmp_path, [{"path": "r.jsonl", "encoding": "utf-8"}]))
     assert docs[1].status == "skipped" and docs[1].reason.startswith("undecodable")

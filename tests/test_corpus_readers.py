@@ -10,7 +10,8 @@ import tracemalloc
 
 import pytest
 
-from framing.corpus import ledger_frame, load_corpus, read_sources
+from framing.corpus import ledger_frame
+from tests.corpus_of_config import load_corpus, read_sources
 from test_corpus_helpers import article, by_source, config, outlets_config, paragraph
 
 

@@ -9,7 +9,8 @@ from framing.analyse import parallel
 from framing.analyse import DocumentAnalyser, analyse_documents
 from framing.arabic import Normaliser
 from framing.lexicon import Matcher, load_lexicons, shipped_ids
-from framing.analyse.parallel import chunked, effective_jobs, map_documents
+from framing.analyse.parallel import chunked, map_documents
+from framing.runtime import effective_jobs
 
 SENTENCES = [
     "قالت وزارة الخارجية إن قوات الاحتلال اقتحمت القرية فجر اليوم.",

@@ -4,7 +4,7 @@ framing/demo/planted.yaml lists, machine-readably, the framing differences writt
 corpus on purpose. Run through the whole pipeline (framing.run), the statistics must find each of
 them at q < 0.05 in the planted direction, one-vs-rest and against every other outlet, and flag no
 category or naming axis that was not planted. The same checks also run on a direct path (a minimal
-reader, the lexicon matcher, framing.stats.compute) that does not depend on the corpus stage, and on
+reader, the lexicon matcher, framing.stats.statistics) that does not depend on the corpus stage, and on
 the contrasts compared within the same topics (the pipeline with the topic stage).
 """
 
@@ -36,7 +36,7 @@ def _pipeline_run():
 
 def _direct_run(planted):
     """The same check without the corpus stage: a minimal reader of the four demo formats, the
-    lexicon matcher and the per-document analyser, then framing.stats.compute. It keeps the
+    lexicon matcher and the per-document analyser, then framing.stats.statistics. It keeps the
     statistics guarded when ingestion changes, and tells a statistics failure from a reading one."""
     import csv
     import html
@@ -50,7 +50,7 @@ def _direct_run(planted):
     from framing.arabic import Normaliser
     from framing.config import load_config
     from framing.lexicon import Matcher, lexicon_frame, load_lexicons
-    from framing.stats import compute
+    from framing.stats import statistics
 
     cfg = load_config(DEMO_CONFIG)
     demo = DEMO_CONFIG.parent
@@ -83,7 +83,7 @@ def _direct_run(planted):
     docs = pd.DataFrame(docs, columns=["doc_id", "outlet", "n_tokens", "date"])
     matches = pd.DataFrame(matches, columns=["doc_id", "outlet", "source", "lexicon", "category", "entry", "surface",
                                              "start", "end", "sentence"])
-    out = compute(docs, matches, lexicon_frame(lexicons), terms, cfg.stats, cfg.seed, {})
+    out = statistics(docs, matches, lexicon_frame(lexicons), terms, cfg.stats, cfg.seed, {})
     return _Tables({**out.tables, "documents": docs.assign(status="analysed")})
 
 

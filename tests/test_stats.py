@@ -12,7 +12,7 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 
 from framing.records import StageOutput
-from framing.stats import METHODS, StatsOptions, compute, methods
+from framing.stats import METHODS, StatsOptions, methods, statistics
 from framing.stats import keyness as kn
 from framing.stats import resample
 from framing.stats.stopwords import STOPWORDS, is_stopword, stopword_set
@@ -56,7 +56,7 @@ def make_corpus(n_docs: dict, rates: dict, *, n_categories=6, seed=0, dispersion
 
 
 def run(docs, matches, lex, terms=None, opts=FAST, seed=1, names=None) -> StageOutput:
-    return compute(docs, matches, lex, terms or {}, opts, seed, names or {})
+    return statistics(docs, matches, lex, terms or {}, opts, seed, names or {})
 
 
 # ----------------------------------------------------------------------------------------------

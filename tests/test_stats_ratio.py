@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from framing.stats import StatsOptions, compute, ratio, resample
+from framing.stats import StatsOptions, ratio, resample, statistics
 from framing.stats.contrasts import EXACT_TEST, contrast, p_display
 
 OPTS = StatsOptions(bootstrap=100, permutations=2000)
@@ -131,7 +131,7 @@ def _confounded(seed, shift=1.0):
 
 def test_a_difference_that_is_pure_topic_mix_vanishes_within_topics():
     docs, matches, lex, topics = _confounded(3)
-    out = compute(docs, matches, lex, {}, OPTS, 1, {}, doc_topics=topics)
+    out = statistics(docs, matches, lex, {}, OPTS, 1, {}, doc_topics=topics)
     row = out.tables["contrasts"].query("family == 'pairwise'").iloc[0]
     assert row["ratio_crude"] > 2 and row["significant"]  # the crude contrast sees the topic mix
     assert 0.8 < row["ratio_topic"] < 1.25 and row["ci_low_topic"] < 1 < row["ci_high_topic"]
@@ -142,7 +142,7 @@ def test_a_difference_that_is_pure_topic_mix_vanishes_within_topics():
 
 def test_a_true_difference_survives_topic_adjustment():
     docs, matches, lex, topics = _confounded(4, shift=2.0)
-    out = compute(docs, matches, lex, {}, OPTS, 1, {}, doc_topics=topics)
+    out = statistics(docs, matches, lex, {}, OPTS, 1, {}, doc_topics=topics)
     row = out.tables["contrasts"].query("family == 'pairwise'").iloc[0]
     assert row["significant_topic"] and 1.6 < row["ratio_topic"] < 2.5 and row["ci_low_topic"] > 1.2
     assert row["fdr_family_topic"] == "pairwise, within topics"
@@ -203,7 +203,7 @@ def test_fcr_interval_excludes_one_exactly_when_q_is_small():
                                              "start", "end", "sentence"])
     lex = pd.DataFrame([("lex", "frames", f"c{k}", f"C{k}", "", f"e{k}", "") for k in range(8)],
                        columns=["lexicon", "kind", "category", "category_label", "category_label_ar", "entry", "gloss"])
-    c = compute(docs, matches, lex, {}, OPTS, 1, {}).tables["contrasts"]
+    c = statistics(docs, matches, lex, {}, OPTS, 1, {}).tables["contrasts"]
     curve = c[c["p_method"].str.contains("three-moment")]
     assert len(curve) > 30 and 5 < curve["significant"].sum() < len(curve)
     excl = (curve["fcr_low"] > 1) | (curve["fcr_high"] < 1)

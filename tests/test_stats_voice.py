@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from framing.stats import StatsOptions, compute, methods
+from framing.stats import StatsOptions, methods, statistics
 from framing.stats import voice as vc
 from tests.test_stats import FAST, make_corpus
 
@@ -40,9 +40,9 @@ def test_select_each_voice_set() -> None:
 def test_rates_count_only_the_chosen_voice() -> None:
     docs, matches, lex = make_corpus({"A": 30, "B": 30}, {("A", 0): 6.0}, n_categories=2, seed=3)
     m = with_voices(matches, ["own", "quoted", "attributed", "scare"])
-    every = compute(docs, m, lex, {}, FAST.model_copy(update={"voice": "all"}), 1, {}).tables["outlet_scores"]
-    own = compute(docs, m, lex, {}, FAST, 1, {}).tables["outlet_scores"]
-    sourced = compute(docs, m, lex, {}, FAST.model_copy(update={"voice": "sourced"}), 1, {}).tables["outlet_scores"]
+    every = statistics(docs, m, lex, {}, FAST.model_copy(update={"voice": "all"}), 1, {}).tables["outlet_scores"]
+    own = statistics(docs, m, lex, {}, FAST, 1, {}).tables["outlet_scores"]
+    sourced = statistics(docs, m, lex, {}, FAST.model_copy(update={"voice": "sourced"}), 1, {}).tables["outlet_scores"]
     key = ["outlet", "category"]
     total = every.set_index(key)["count"]
     counts = m.groupby(["outlet", "category", "voice"]).size().unstack(fill_value=0)
@@ -55,7 +55,7 @@ def test_rates_count_only_the_chosen_voice() -> None:
 def test_voice_rates_and_speakers_tables() -> None:
     docs, matches, lex = make_corpus({"A": 20, "B": 20}, {}, n_categories=2, seed=5)
     m = with_voices(matches, ["own", "own", "quoted", "attributed"], ["الوزير", "", "المتحدث"])
-    out = compute(docs, m, lex, {}, FAST, 1, {"A": "Outlet A"})
+    out = statistics(docs, m, lex, {}, FAST, 1, {"A": "Outlet A"})
     rates = out.tables["voice_rates"]
     row = rates[(rates["outlet"] == "A") & (rates["category"] == "c0")].iloc[0]
     sub = m[(m["outlet"] == "A") & (m["category"] == "c0")]
@@ -81,7 +81,7 @@ def test_scare_share_of_each_naming_variant() -> None:
     voice = np.where(naming & (matches["outlet"] == "A") & (matches["entry"] == "a")
                      & matches["doc_id"].map(scare_doc), "scare", "own")
     m = matches.assign(voice=voice, speaker="", in_title=False)
-    shares = compute(docs, m, lex, {}, FAST, 1, {}).tables["naming_shares"]
+    shares = statistics(docs, m, lex, {}, FAST, 1, {}).tables["naming_shares"]
     assert {"scare_count", "scare_share", "scare_ci_low", "scare_ci_high", "scare_q"} <= set(shares.columns)
     a = shares[(shares["outlet"] == "A") & (shares["entry"] == "a")].iloc[0]
     b = shares[(shares["outlet"] == "B") & (shares["entry"] == "a")].iloc[0]
@@ -97,9 +97,9 @@ def test_scare_share_of_each_naming_variant() -> None:
 def test_headlines_and_methods_say_which_voice() -> None:
     docs, matches, lex = make_corpus({"A": 60, "B": 60}, {("A", 0): 9.0}, n_categories=2, seed=11)
     m = with_voices(matches, ["own"])
-    out = compute(docs, m, lex, {}, FAST, 1, {})
+    out = statistics(docs, m, lex, {}, FAST, 1, {})
     assert len(out.tables["headlines"]) and all("in its own voice" in t for t in out.tables["headlines"]["text"])
     assert out.info["voice"] == "own" and out.info["options"]["voice"] == "own"
     assert "own voice only" in " ".join(p for s in methods(StatsOptions()) for p in s["paragraphs"])
-    every = compute(docs, m, lex, {}, FAST.model_copy(update={"voice": "all"}), 1, {})
+    every = statistics(docs, m, lex, {}, FAST.model_copy(update={"voice": "all"}), 1, {})
     assert not any("own voice" in t for t in every.tables["headlines"]["text"])

@@ -76,7 +76,7 @@ def test_bars_from_few_mentions_are_hollow_with_their_count():
 
 
 def test_timeline_rates_carry_exact_poisson_intervals():
-    from framing.stats import compute
+    from framing.stats import statistics
 
     docs = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "outlet": ["a", "a", "b"], "n_tokens": [500, 500, 800],
                          "date": ["2024-01-03", "2024-02-03", "2024-01-05"]})
@@ -85,7 +85,7 @@ def test_timeline_rates_carry_exact_poisson_intervals():
                                     "end", "sentence"])
     lex = pd.DataFrame([("lex", "frames", "c0", "C0", "", "e0", "")],
                        columns=["lexicon", "kind", "category", "category_label", "category_label_ar", "entry", "gloss"])
-    t = compute(docs, matches, lex, {}, StatsOptions(bootstrap=100, permutations=200, time_unit="month"), 1,
+    t = statistics(docs, matches, lex, {}, StatsOptions(bootstrap=100, permutations=200, time_unit="month"), 1,
                 {}).tables["timeline"]
     one = t[(t["outlet"] == "a") & (t["count"] == 1)].iloc[0]
     assert 0 < one["ci_low"] < one["per_1k"] < one["ci_high"]

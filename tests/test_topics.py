@@ -14,7 +14,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from framing.arabic import Normaliser
 from framing.records import Document
-from framing.topics import compute
+from framing.topics import topic_model
 from framing.topics.options import TopicsOptions
 from framing.topics.units import paragraph_spans
 
@@ -75,7 +75,7 @@ def three_theme_corpus(n_docs: int = 12, seed: int = 0):
 
 
 def run(docs, matches=NO_MATCHES, seed=7, cache_dir=None, **opts):
-    return compute(docs, matches, Normaliser(), TopicsOptions(bootstrap=200, **opts), seed, cache_dir)
+    return topic_model(docs, matches, Normaliser(), TopicsOptions(bootstrap=200, **opts), seed, cache_dir)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from sklearn.metrics import adjusted_rand_score
 
 import framing.topics.stage as stage
 from framing.arabic import Normaliser
-from framing.topics import compute
+from framing.topics import topic_model
 from framing.topics.embed import CACHE_FILE, Encoder, TopicsError
 from framing.topics.options import TopicsOptions
 from test_topics import NO_MATCHES, THEMES, three_theme_corpus
@@ -48,7 +48,7 @@ def fake_encoder(monkeypatch):
 
 
 def run(docs, cache_dir, **opts):
-    return compute(docs, NO_MATCHES, Normaliser(), TopicsOptions(bootstrap=100, **opts), 3, cache_dir)
+    return topic_model(docs, NO_MATCHES, Normaliser(), TopicsOptions(bootstrap=100, **opts), 3, cache_dir)
 
 
 def test_cache_hit_on_second_run(tmp_path, fake_encoder):

@@ -27,6 +27,8 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
+from framing.runtime import effective_jobs
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -37,16 +39,6 @@ _WORKER_FUNCS: dict[str, Callable] = {}  # in a worker: unpickled functions by k
 # Linux: fork the workers (no start-up imports, no pickling of the analyser or the documents);
 # elsewhere, or with USE_FORK = False: loky's fresh worker processes.
 USE_FORK = True
-
-
-def effective_jobs(jobs: int) -> int:
-    """Worker count: ``jobs``, or one per core for 0 (the cores this process may use)."""
-    if jobs and jobs > 0:
-        return jobs
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def chunked(items: Sequence[T], n_chunks: int, weight: Callable[[T], int] | None = None) -> list[Sequence[T]]:

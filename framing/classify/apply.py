@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -66,10 +67,13 @@ def paired_category(label: str, options, lexicon_categories: set[str]) -> str | 
     return cat if cat in lexicon_categories else None
 
 
-def apply_models(docs, matches, config, normaliser, seed: int):
+def apply_models(docs, matches, options, normaliser, seed: int, cache_dir=None):
+    """Apply the saved models of ``options.models`` (resolved paths) to the documents' units, and
+    compare them with the lexicon hits and with the human codes of ``options.codes``: returns
+    (tables, notes, info). ``cache_dir``: the run's cache folder (sentence embeddings are kept in
+    its ``embeddings`` folder), None without a cache."""
     from framing.classify.store import ModelLoadError, load_model
 
-    options = config.classify
     notes: list[str] = []
     info: dict = {"models": []}
     rng = np.random.default_rng(seed)
@@ -80,12 +84,11 @@ def apply_models(docs, matches, config, normaliser, seed: int):
     units_cache: dict[str, list] = {}
     unit_frames = []
     models = []
-    from framing.cache import cache_dir
     from framing.classify.predict import label_units
 
-    embedding_cache = cache_dir(config) / "embeddings" if config.run.cache else None
+    embedding_cache = Path(cache_dir) / "embeddings" if cache_dir is not None else None
     for ref in options.models:
-        path = config.resolve(ref)
+        path = Path(ref)
         try:
             models.append(load_model(path))
         except ModelLoadError as exc:
@@ -133,7 +136,7 @@ def apply_models(docs, matches, config, normaliser, seed: int):
         if supervision.startswith("weak"):
             notes.append(f"Model {model.name} was trained by weak supervision (lexicon labels), not human codes.")
     if options.codes:
-        rows, code_notes = human_agreement(docs, matches, config, models, lex_cats)
+        rows, code_notes = human_agreement(docs, matches, options, models, lex_cats)
         agree_rows.extend(rows)
         notes.extend(code_notes)
     tables = {}
@@ -152,12 +155,12 @@ def apply_models(docs, matches, config, normaliser, seed: int):
     return tables, notes, info
 
 
-def human_agreement(docs, matches, config, models, lex_cats: set[str]):
+def human_agreement(docs, matches, options, models, lex_cats: set[str]):
     """Agreement of human codes (classify.codes) with the lexicon, the models and each other."""
     from framing.classify.train import TrainingDataError, _as_bool, read_coded
 
     notes: list[str] = []
-    path = config.resolve(config.classify.codes)
+    path = Path(options.codes)
     try:
         codes = read_coded(path)
     except TrainingDataError as exc:
@@ -166,7 +169,7 @@ def human_agreement(docs, matches, config, models, lex_cats: set[str]):
         return [], [f"Human codes not used: {path} has no unit_id column (export the sample with `framing annotate`)."]
     model_labels = {lab: m for m in models for lab in m.labels}
     skip = {"unit_id", "doc_id", "outlet", "text", "lexicon_suggestions", "coder"}
-    cats = [c for c in codes.columns if c not in skip and (c in model_labels or config.classify.category_map.get(c, c) in lex_cats)]
+    cats = [c for c in codes.columns if c not in skip and (c in model_labels or options.category_map.get(c, c) in lex_cats)]
     if not cats:
         return [], [f"Human codes in {path}: no label column names a model label or lexicon category; no agreement computed."]
     units = {u.unit_id: u for d in docs for unit in ("paragraph", "document") for u in split_units(d, unit)}
@@ -200,7 +203,7 @@ def human_agreement(docs, matches, config, models, lex_cats: set[str]):
         with np.errstate(invalid="ignore"):
             mean = np.nanmean(m, axis=0)
         human = np.where(np.isnan(mean) | (mean == 0.5), np.nan, (mean > 0.5).astype(float))
-        lcat = config.classify.category_map.get(cat, cat)
+        lcat = options.category_map.get(cat, cat)
         if lcat in lex_cats:
             lex = np.array([float(lcat in lex_of.get(u, ())) for u in unit_ids])
             rows.append({**pair_row(cat, "human–lexicon", human, lex), "model": ""})

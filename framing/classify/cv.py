@@ -7,7 +7,6 @@ predictions; accuracy and macro-F1 are also given per fold (mean and standard de
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 
@@ -16,11 +15,6 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, f1_score, hamming_loss, precision_recall_fscore_support
 from sklearn.model_selection import KFold, StratifiedKFold
-
-
-def n_jobs_of(jobs: int | None) -> int:
-    """config.run.jobs: 0 (or None) means one per core."""
-    return jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
 
 
 @dataclass

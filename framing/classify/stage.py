@@ -1,4 +1,7 @@
-"""The classifier stage as the pipeline calls it: ``compute(docs, matches, config, normaliser, seed)``.
+"""The classifier stage as the pipeline calls it, in two parts of the stage contract
+``(inputs, options, runtime) -> StageOutput``: :func:`attribution` (the outlet classifier, which
+reads no lexicon hit, so that the pipeline can keep its result across lexicon edits) and
+:func:`compute` (saved models, human codes, weak supervision, which read the matches).
 
 Tables (long form, written to data/<name>.csv):
 - outlet_mask: string, kind, outlet, hits, documents — what was masked before training.
@@ -18,70 +21,70 @@ from __future__ import annotations
 
 import time
 
-from framing.arabic import Normaliser
-from framing.classify.cv import n_jobs_of
 from framing.classify.text import build_masker, mask_table, normalise_text
+from framing.records import StageInputs, StageOutput
+from framing.runtime import Runtime
 
 
-def compute(docs, matches, config, normaliser: Normaliser | None = None, seed: int | None = None):
-    """Run every classifier the config asks for on the analysed documents; never raises on a
-    small or odd corpus (a note says what was skipped and why)."""
-    from framing import __version__
-    from framing.records import StageOutput
-
+def attribution(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
+    """Outlet attribution: can a classifier tell the outlets apart once their names, aliases,
+    source lines and credited agencies are masked? The mask is always listed (outlet_mask); the
+    classifier runs with ``options.outlet_classifier``. Never raises on a small or odd corpus (a note
+    says what was skipped and why)."""
     import sklearn
 
+    from framing import __version__
+
     t_start = time.perf_counter()
-    options = config.classify
-    seed = config.seed if seed is None else seed
-    normaliser = normaliser or Normaliser(ta_marbuta=config.normalise.ta_marbuta,
-                                          alef_maqsura=config.normalise.alef_maqsura)
-    n_jobs = n_jobs_of(config.run.jobs)
+    normaliser = inputs.normaliser
+    docs = [d for d in inputs.documents if getattr(d, "analysed", True)]
     out = StageOutput()
-    docs = [d for d in docs if getattr(d, "analysed", True)]
     timings: dict[str, float] = {}
-    out.info.update({"seed": seed, "folds": options.folds, "n_jobs": n_jobs, "framing_version": __version__,
-                     "sklearn_version": sklearn.__version__, "normaliser": normaliser.version,
-                     "timings": timings})
+    out.info.update({"seed": runtime.seed, "folds": options.folds, "n_jobs": runtime.jobs,
+                     "framing_version": __version__, "sklearn_version": sklearn.__version__,
+                     "normaliser": normaliser.version, "timings": timings})
+    t0 = time.perf_counter()
+    outlets = [d.outlet for d in docs]
+    masker = build_masker(docs, inputs.outlets, options.mask, normaliser)
+    norm = [normalise_text(d.text, normaliser) for d in docs]
+    masked = [masker.mask(t) for t in norm]
+    out.tables["outlet_mask"] = mask_table(masker, norm, outlets)
+    out.info["mask"] = [e.string for e in masker.entries]
+    timings["normalise_mask"] = round(time.perf_counter() - t0, 3)
+    if not options.outlet_classifier:
+        return out
+
+    from framing.classify.outlet import outlet_attribution
 
     t0 = time.perf_counter()
-    from framing.cache import stage_memo
+    names = {d.outlet: d.outlet for d in docs}
+    names.update({o.id: o.label for o in inputs.outlets})
+    try:
+        tables, notes, info = outlet_attribution(masked, outlets, options, seed=runtime.seed, n_jobs=runtime.jobs,
+                                                 names=names)
+    except ValueError as exc:  # e.g. an empty vocabulary after masking
+        tables, notes, info = {}, [f"Outlet classifier skipped: {exc}."], {"skipped": str(exc)}
+    out.tables.update(tables)
+    out.notes.extend(notes)
+    out.info["outlet_classifier"] = info
+    timings["outlet_classifier"] = round(time.perf_counter() - t0, 3)
+    timings["total"] = round(time.perf_counter() - t_start, 3)
+    return out
 
-    outlets = [d.outlet for d in docs]
-    # cache hook: what the classifiers read does not depend on the lexicons; keyed by everything
-    # build_masker and the normaliser read
-    inputs = ([d.text for d in docs], outlets, [d.source_line for d in docs], [d.wire_agencies for d in docs],
-              config.model_dump(mode="json", include={"outlets"}), list(options.mask), normaliser.version)
-    masked, out.tables["outlet_mask"], out.info["mask"] = stage_memo(
-        "classifier_texts", ("framing.classify", "framing.arabic"), inputs,
-        lambda: _masked_texts(docs, outlets, config, normaliser))
-    timings["normalise_mask"] = round(time.perf_counter() - t0, 3)
 
-    if options.outlet_classifier:
-        from framing.classify.outlet import outlet_attribution
-
-        t0 = time.perf_counter()
-        try:
-            names = _outlet_names(config, docs)
-            # cache hook (framing/cache.py): the outlet classifier does not depend on the lexicons,
-            # so a re-run after a lexicon edit reuses its cross-validation
-            from framing.cache import stage_memo
-
-            tables, notes, info = stage_memo(
-                "outlet_classifier", ("framing.classify",), (masked, outlets, options.model_dump(mode="json"), seed, names),
-                lambda: outlet_attribution(masked, outlets, options, seed=seed, n_jobs=n_jobs, names=names))
-        except ValueError as exc:  # e.g. an empty vocabulary after masking
-            tables, notes, info = {}, [f"Outlet classifier skipped: {exc}."], {"skipped": str(exc)}
-        out.tables.update(tables)
-        out.notes.extend(notes)
-        out.info["outlet_classifier"] = info
-        timings["outlet_classifier"] = round(time.perf_counter() - t0, 3)
-
+def compute(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
+    """Saved models applied to the corpus, their agreement with the lexicon and the human codes,
+    and weak supervision from the lexicon hits, as ``options`` asks (model and code paths
+    resolved). Never raises on a small or odd corpus (a note says what was skipped and why)."""
+    docs = [d for d in inputs.documents if getattr(d, "analysed", True)]
+    matches, normaliser = inputs.matches, inputs.normaliser
+    out = StageOutput()
+    timings: dict[str, float] = {}
     if options.models or options.codes:
         from framing.classify.apply import apply_models
 
         t0 = time.perf_counter()
-        tables, notes, info = apply_models(docs, matches, config, normaliser, seed)
+        tables, notes, info = apply_models(docs, matches, options, normaliser, runtime.seed, runtime.cache_dir)
         out.tables.update(tables)
         out.notes.extend(notes)
         out.info["models"] = info
@@ -91,24 +94,12 @@ def compute(docs, matches, config, normaliser: Normaliser | None = None, seed: i
         from framing.classify.weak import weak_supervision
 
         t0 = time.perf_counter()
-        tables, notes, info = weak_supervision(docs, matches, normaliser, options, seed=seed, n_jobs=n_jobs)
+        tables, notes, info = weak_supervision(docs, matches, normaliser, options, seed=runtime.seed,
+                                               n_jobs=runtime.jobs)
         out.tables.update(tables)
         out.notes.extend(notes)
         out.info["weak_supervision"] = info
         timings["weak_supervision"] = round(time.perf_counter() - t0, 3)
-
-    timings["total"] = round(time.perf_counter() - t_start, 3)
+    if timings:
+        out.info["timings"] = timings
     return out
-
-
-def _outlet_names(config, docs) -> dict[str, str]:
-    names = {d.outlet: d.outlet for d in docs}
-    names.update({o.id: o.label for o in config.outlets})
-    return names
-
-
-def _masked_texts(docs, outlets, config, normaliser):
-    """(masked normalised texts, the outlet_mask table, the mask strings)."""
-    masker = build_masker(docs, config, normaliser)
-    norm = [normalise_text(d.text, normaliser) for d in docs]
-    return [masker.mask(t) for t in norm], mask_table(masker, norm, outlets), [e.string for e in masker.entries]

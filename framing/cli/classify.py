@@ -66,13 +66,13 @@ def train(
     matrix, a learning curve, and the plain char TF-IDF + linear SVM baseline on the same folds."""
     from rich.console import Console
 
-    from framing.classify.cv import n_jobs_of
     from framing.classify.options import TrainOptions
     from framing.classify.store import save_model
     from framing.classify.train import TrainingDataError, file_sha256, read_coded, train_model
+    from framing.runtime import effective_jobs
 
     console = Console()
-    n_jobs = n_jobs_of(jobs)
+    n_jobs = effective_jobs(jobs)
     opts, normaliser, cfg_seed = _train_settings(config)
     given = {"features": features, "optimise": optimise, "word_ngrams": word_ngrams, "char_ngrams": char_ngrams,
              "min_df": min_df, "max_features": max_features, "C": list(grid) if grid else None}

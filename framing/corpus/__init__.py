@@ -3,11 +3,12 @@ attribute them, mark duplicates, and account for every input document.
 
 Public API::
 
-    docs = load_corpus(config)          # list[Document], one per input, analysed or skipped
+    docs = load_corpus(sources)         # list[Document], one per input, analysed or skipped
+                                        # sources: a Sources (StudyConfig.corpus_sources())
     ledger_frame(docs, n_tokens=None)   # data/documents.csv as a DataFrame
 
 Modules: ``readers`` (files, rows, streaming), ``encoding`` (BOMs, UTF-8, charset-normalizer),
-``html`` (trafilatura), ``dates``, ``clean`` (Unicode and furniture), ``profiles`` (+
+``sources`` (what the stage reads: resolved sources and outlets), ``html`` (trafilatura), ``dates``, ``clean`` (Unicode and furniture), ``profiles`` (+
 ``profiles/*.yaml``: outlet furniture, signatures, source lines, agencies), ``attribute`` (source
 lines, agencies, outlet inference, wire copy), ``outlets`` (outlet ids for field values and
 profiles), ``words`` (numpy word and shingle hashes), ``minhash`` (numpy MinHash signatures, LSH
@@ -20,8 +21,8 @@ Config keys (``corpus:``): see ``options.CorpusOptions``.
 
 from __future__ import annotations
 
-# framing.config imports framing.corpus.options, so the stage modules (which import the config)
-# are loaded on first use.
+# The stage modules (numpy, pandas) are loaded on first use, so that reading a config
+# (framing.config imports framing.corpus.options and .sources) stays fast.
 _API = {
     "load_corpus": "framing.corpus.load", "read_sources": "framing.corpus.load",
     "clean_documents": "framing.corpus.load", "ledger_frame": "framing.corpus.ledger",

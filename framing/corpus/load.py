@@ -24,50 +24,50 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 
-from framing.config import ConfigError, StudyConfig
+from framing.analyse.parallel import PARALLEL_MIN_WORDS, imap_forked
 from framing.corpus.dedup import mark_duplicates
 from framing.corpus.options import CorpusOptions
 from framing.corpus.outlets import UNKNOWN
-from framing.corpus.profiles import ProfileError, Rules, load_rules
+from framing.corpus.profiles import Rules, load_rules
 from framing.corpus.readers import AUTO, FIXED, Lines, Raw, read_spec
 from framing.corpus.repeated import RepeatedLines
+from framing.corpus.sources import Sources
 from framing.corpus.words import WordHasher
 from framing.corpus.work import CleanedBatch, DocumentWork, apply_fields, pack_raw, raws_of
-from framing.analyse.parallel import PARALLEL_MIN_WORDS, effective_jobs, imap_forked
 from framing.records import Document
 
 
-def rules_for(config: StudyConfig) -> Rules:
-    try:
-        return load_rules(tuple(str(config.resolve(p)) for p in config.corpus.profiles))
-    except ProfileError as exc:
-        raise ConfigError(exc.problems) from None
+def rules_for(options: CorpusOptions) -> Rules:
+    """The shipped cleaning profiles and the extra ones of ``options.profiles`` (resolved paths);
+    a broken profile raises ``ProfileError`` naming the file."""
+    return load_rules(tuple(str(p) for p in options.profiles))
 
 
-def iter_raw(config: StudyConfig) -> Iterator[Raw | Lines]:
+def iter_raw(sources: Sources) -> Iterator[Raw | Lines]:
     """The inputs of ``process``: a ``Raw`` for each document read, except that the lines of JSONL
     files come unparsed, as ``Lines`` of about ``BATCH_CHARS`` characters (``raws_of`` parses them)."""
     chunk = (2 * BATCH_CHARS, BATCH_DOCS)  # about two bytes a character for Arabic in UTF-8
-    for spec in config.source_specs():
-        yield from read_spec(spec, config.corpus.max_document_mb, chunk)
+    for spec in sources.specs:
+        yield from read_spec(spec, sources.options.max_document_mb, chunk)
 
 
-def read_sources(config: StudyConfig) -> Iterator[Document]:
+def read_sources(sources: Sources) -> Iterator[Document]:
     """Raw documents as read (text not yet cleaned); unreadable input comes out skipped."""
-    for spec in config.source_specs():
-        for raw in read_spec(spec, config.corpus.max_document_mb):
+    for spec in sources.specs:
+        for raw in read_spec(spec, sources.options.max_document_mb):
             yield raw.doc
 
 
-def load_corpus(config: StudyConfig) -> list[Document]:
-    """Read, clean and account for every input document of the config's sources."""
-    return process(iter_raw(config), config)
+def load_corpus(sources: Sources) -> list[Document]:
+    """Read, clean and account for every input document of ``sources``."""
+    return process(iter_raw(sources), sources)
 
 
-def clean_documents(docs: Iterable[Document], config: StudyConfig) -> list[Document]:
-    """Clean documents built elsewhere (``doc.outlet`` is a fixed id, or "auto" to infer it)."""
+def clean_documents(docs: Iterable[Document], sources: Sources) -> list[Document]:
+    """Clean documents built elsewhere (``doc.outlet`` is a fixed id, or "auto" to infer it),
+    with the outlets and options of ``sources`` (its specs are not read)."""
     raws = (Raw(d, d.doc_id, AUTO if d.outlet in ("", AUTO) else FIXED, d.outlet, "#" not in d.source) for d in docs)
-    return process(raws, config)
+    return process(raws, sources)
 
 
 BATCH_CHARS = 250_000  # characters of raw text per batch of documents sent to a worker
@@ -75,13 +75,13 @@ BATCH_DOCS = 512  # ... and at most this many documents
 PARALLEL_MIN_CHARS = PARALLEL_MIN_WORDS * 6  # below this many characters read, no worker process
 
 
-def process(raws: Iterable[Raw | Lines], config: StudyConfig,
+def process(raws: Iterable[Raw | Lines], sources: Sources,
             advance: Callable[[int], None] | None = None) -> list[Document]:
     """Every raw document (``Raw``, or the lines of ``Lines``) cleaned, checked and accounted for,
     in input order (see the module docstring for what runs where). ``advance(n)`` (a progress
     bar's) is told the number of documents of each batch as it comes back cleaned."""
-    opts = config.corpus
-    work = DocumentWork(config, rules_for(config))
+    opts = sources.options
+    work = DocumentWork(opts, sources.outlets, rules_for(opts))
     repeated = RepeatedLines(min_docs=opts.repeated_line_min_docs, share=opts.repeated_line_share,
                              max_words=opts.repeated_line_max_words)
     # The documents kept so far are frozen after each batch, so that the garbage collector does
@@ -89,20 +89,20 @@ def process(raws: Iterable[Raw | Lines], config: StudyConfig,
     # are unfrozen at the end, unless the caller had frozen objects of its own).
     frozen_before = gc.get_freeze_count()
     try:
-        return _process(raws, config, work, repeated, advance)
+        return _process(raws, sources, work, repeated, advance)
     finally:
         if not frozen_before:
             gc.unfreeze()
 
 
-def _process(raws: Iterable[Raw | Lines], config: StudyConfig, work: DocumentWork,
+def _process(raws: Iterable[Raw | Lines], sources: Sources, work: DocumentWork,
              repeated: RepeatedLines, advance: Callable[[int], None] | None) -> list[Document]:
-    opts = config.corpus
+    opts = sources.options
     docs: list[Document] = []
     hints: list[str] = []
     n_arabic: dict[int, int] = {}  # id(doc) -> Arabic words of the cleaned text
     shingles, signatures, keys = {}, {}, {}  # id(doc) -> what the duplicate check needs
-    for batch in cleaned_batches(raws, work, effective_jobs(config.run.jobs)):
+    for batch in cleaned_batches(raws, work, sources.jobs):
         docs += batch.docs
         hints += batch.hints
         if opts.clean:

@@ -44,3 +44,17 @@ class CorpusOptions(BaseModel):
         description="headlines are where framing is sharpest: the title is put before the body, as its first "
         "paragraph, in the text that is analysed (and that data/documents.jsonl.gz holds); false analyses the body only",
     )
+
+
+class FieldMap(BaseModel):
+    """Which column or JSON field holds what, for JSONL/JSON/CSV/TSV sources."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = "text"
+    title: str | None = "title"
+    date: str | None = "date"
+    outlet: str | None = "outlet"
+    outlet_name: str | None = "outlet_name"
+    url: str | None = "url"
+    id: str | None = "id"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from framing.config import StudyConfig
 from framing.corpus.profiles import Rules
+from framing.records import Outlet
 
 UNKNOWN = "unknown"  # outlet of an `outlet: auto` text that signs as no outlet
 
@@ -13,13 +13,13 @@ UNKNOWN = "unknown"  # outlet of an `outlet: auto` text that signs as no outlet
 class OutletResolver:
     """Outlet ids for field values and inferred profiles, matched to the config's outlets."""
 
-    def __init__(self, config: StudyConfig, rules: Rules) -> None:
+    def __init__(self, outlets: tuple[Outlet, ...], rules: Rules) -> None:
         self.rules = rules
-        self.config_ids = {o.id for o in config.outlets}
+        self.config_ids = {o.id for o in outlets}
         self.by_name: dict[str, str] = {}
         self.profile_to_config: dict[str, str] = {}
         self.config_to_profile: dict[str, str] = {}
-        for o in config.outlets:
+        for o in outlets:
             for name in [o.id, o.name, *o.aliases]:
                 if name:
                     self.by_name.setdefault(name.strip().lower(), o.id)

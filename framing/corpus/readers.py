@@ -25,7 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from framing.config import FieldMap, SourceSpec
+from framing.corpus.options import FieldMap
+from framing.corpus.sources import SourceSpec
 from framing.corpus import encoding as enc
 from framing.corpus.dates import normalise_date
 from framing.records import Document

@@ -3,7 +3,7 @@ does — its outlet from the config or a field, the emptiness and language check
 attribution (source line, agencies, wire flag, inferred outlet), its word count, 5-word shingles,
 MinHash signature and exact-copy key.
 
-``DocumentWork(config, rules)`` is called on a batch of raw documents and returns a ``CleanedBatch``. It
+``DocumentWork(options, outlets, rules)`` is called on a batch of raw documents and returns a ``CleanedBatch``. It
 runs in process, or in forked worker processes that inherit it (``load.py``); a document's result
 depends neither on the other documents nor on the batching, so both give the same output.
 In a worker, ``on_packed`` also parses the JSONL lines sent unparsed (``readers.Lines``) into
@@ -20,7 +20,6 @@ from operator import attrgetter
 
 import numpy as np
 
-from framing.config import StudyConfig
 from framing.corpus.attribute import SOURCE_LINE_WEIGHT, agency_mentions, decide, signature_scores
 from framing.corpus.clean import Cleaned, arabic_shares, clean_text
 from framing.corpus.dedup import exact_key
@@ -30,7 +29,7 @@ from framing.corpus.outlets import UNKNOWN, OutletResolver
 from framing.corpus.profiles import Rules
 from framing.corpus.readers import AUTO, FIXED, FROM_FIELD, Lines, Raw
 from framing.corpus.words import WordHasher, Words
-from framing.records import Document
+from framing.records import Document, Outlet
 
 
 @dataclass
@@ -56,10 +55,10 @@ class CleanedBatch:
 class DocumentWork:
     """The per-document steps, with the compiled profiles and options they use."""
 
-    def __init__(self, config: StudyConfig, rules: Rules) -> None:
-        self.opts = config.corpus
+    def __init__(self, options: CorpusOptions, outlets: tuple[Outlet, ...], rules: Rules) -> None:
+        self.opts = options
         self.rules = rules
-        self.resolver = OutletResolver(config, rules)
+        self.resolver = OutletResolver(outlets, rules)
         self.hasher = WordHasher()
 
     def __call__(self, raws: list[Raw]) -> CleanedBatch:

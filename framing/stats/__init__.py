@@ -1,6 +1,8 @@
 """Statistics stage: rates with intervals, contrasts, keyness, naming shares, time, headlines.
 
-``compute(docs, matches, lexicons, outlet_terms, options, seed, outlet_names) -> StageOutput`` with
+``compute(inputs, options, runtime) -> StageOutput`` (the pipeline's stage contract) calls
+``statistics(docs, matches, lexicons, outlet_terms, options, seed, outlet_names)``, which returns a
+StageOutput with
 plain-language ``notes``, ``info`` (seed, resample counts, tests, versions, timings) and tables:
 
 - outlet_scores: outlet, outlet_name, lexicon, kind, category, category_label, count, tokens, per_1k,
@@ -30,8 +32,8 @@ from __future__ import annotations
 from framing.stats.methods import TESTS, methods  # light (no imports); binds the name
 # `methods` to the function rather than to the submodule of the same name
 
-_API = {"compute", "METHODS"}
-__all__ = ["compute", "methods", "METHODS", "StatsOptions", "TESTS"]
+_API = {"compute", "statistics", "METHODS"}
+__all__ = ["compute", "statistics", "methods", "METHODS", "StatsOptions", "TESTS"]
 
 
 def __getattr__(name: str):

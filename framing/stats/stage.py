@@ -7,22 +7,65 @@ import time
 import numpy as np
 import pandas as pd
 
-from framing.records import StageOutput
+from framing.records import StageInputs, StageOutput
+from framing.runtime import Runtime
 from framing.stats.methods import TESTS, methods, versions
 from framing.stats.options import StatsOptions
 
-__all__ = ["compute", "methods", "METHODS", "StatsOptions", "TESTS"]
+__all__ = ["compute", "statistics", "methods", "METHODS", "StatsOptions", "TESTS"]
 
 METHODS = methods()
 
 
-def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, outlet_terms: dict,
-            options: StatsOptions | None = None, seed: int = 0, outlet_names: dict | None = None,
-            doc_topics: dict | None = None, masked_terms: dict | None = None,
-            masked_counts: dict | None = None) -> StageOutput:
-    """doc_topics: {doc_id: topic} from the topic stage (contrasts are then also adjusted for topic);
-    masked_terms: {keyness term: why} left out of keyness (one-word outlet self-names, credits);
-    masked_counts: {outlet: {term: n}} keyness counts of multi-word self-names, subtracted."""
+def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime) -> StageOutput:
+    """The statistics stage as the pipeline calls it: :func:`statistics` on the run's documents,
+    matches, lexicon entries and keyness terms, with the run's seed; contrasts also within topics
+    when the topic stage ran before (its topic_units table), keyness without the words that name an
+    outlet or a credited agency, and each keyness term's most frequent written spelling."""
+    from framing.analyse.engine import keyness_term
+    from framing.masks import build_masker, keyness_masks, phrase_term_counts
+    from framing.stats.spelling import add_displays
+
+    masker = build_masker(inputs.all_documents, inputs.outlets, inputs.self_names, inputs.normaliser)
+    texts = [d.text for d in inputs.documents]
+    out = statistics(inputs.doc_table, inputs.matches, inputs.lexicon_entries, inputs.outlet_terms or {},
+                     options, runtime.seed, inputs.outlet_names,
+                     doc_topics=dominant_topics(inputs.tables.get("topic_units")),
+                     masked_terms=keyness_masks(masker, keyness_term),
+                     masked_counts=phrase_term_counts(masker, ((d.outlet, d.text) for d in inputs.documents),
+                                                      keyness_term))
+    # written spellings wherever readers see words: keyness terms, and the outlet classifier's word
+    # features (a copy of its table, handed on with the display column)
+    shown = {"keyness": out.tables.get("keyness")}
+    if inputs.tables.get("outlet_features") is not None:
+        shown["outlet_features"] = inputs.tables["outlet_features"].copy()
+    add_displays(shown, texts, inputs.normaliser, keyness_term)
+    out.tables.update({name: table for name, table in shown.items() if table is not None})
+    return out
+
+
+def compare(inputs: StageInputs, options: tuple, runtime: Runtime) -> StageOutput:
+    """The comparison a study declares (``compare:`` in the config) as the pipeline calls it:
+    ``options`` is (the comparisons, as ``CompareOptions.comparisons()`` lists them, the statistics
+    options); :func:`framing.stats.compare.compute` on the run's documents and matches, within
+    topics too when the topic stage ran before."""
+    from framing.stats import compare as cmp
+
+    comparisons, stats_options = options
+    return cmp.compute(inputs.doc_table, inputs.matches, inputs.lexicon_entries, comparisons, stats_options,
+                       runtime.seed, inputs.outlet_names, doc_topics=dominant_topics(inputs.tables.get("topic_units")))
+
+
+def statistics(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, outlet_terms: dict,
+               options: StatsOptions | None = None, seed: int = 0, outlet_names: dict | None = None,
+               doc_topics: dict | None = None, masked_terms: dict | None = None,
+               masked_counts: dict | None = None) -> StageOutput:
+    """Every statistics table (see the package docstring) from the analysed documents (doc_id,
+    outlet, n_tokens, date), their matches, the lexicon entries and the keyness-term counts per
+    outlet; ``seed`` seeds every resampling. doc_topics: {doc_id: topic} from the topic stage
+    (contrasts are then also adjusted for topic); masked_terms: {keyness term: why} left out of
+    keyness (one-word outlet self-names, credits); masked_counts: {outlet: {term: n}} keyness counts
+    of multi-word self-names, subtracted."""
     from framing.stats import contrasts as con
     from framing.stats import fdr
     from framing.stats import headlines as hl
@@ -138,6 +181,18 @@ def _significance(contrasts: pd.DataFrame, topic: bool) -> dict:
         out["significant_one_vs_rest_topic"] = int(contrasts.loc[one, "significant_topic"].sum())
         out["significant_pairwise_topic"] = int(contrasts.loc[~one, "significant_topic"].sum())
     return out
+
+
+def dominant_topics(units: pd.DataFrame | None) -> dict[str, int]:
+    """{doc_id: the topic holding most of the document's words} from the topic stage's topic_units
+    table (ties: the smaller topic id; -1, the outliers, is a topic like any other here). Empty
+    without units."""
+    if units is None or not len(units):
+        return {}
+    words = units.groupby(["doc_id", "topic"], sort=True)["n_tokens"].sum().reset_index()
+    words = words.sort_values(["doc_id", "n_tokens", "topic"], ascending=[True, False, True], kind="stable")
+    top = words.drop_duplicates("doc_id")
+    return dict(zip(top["doc_id"].astype(str), top["topic"].astype(int)))
 
 
 def _guard_notes(scores: pd.DataFrame, contrasts: pd.DataFrame, opts, names: dict) -> list[str]:

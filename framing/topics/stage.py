@@ -1,6 +1,6 @@
 """The topic stage: units → embeddings → clusters → c-TF-IDF words → per-outlet tables.
 
-``compute(docs, matches, normaliser, options, seed, cache_dir) -> StageOutput`` with tables
+``topic_model(docs, matches, normaliser, options, seed, cache_dir) -> StageOutput`` with tables
 
 - ``topics``: topic, label, top_words, top_words_normalised, size, n_docs, n_outlets, share,
   is_outlier, representative_units
@@ -12,6 +12,10 @@
   each share can be traced back to its paragraphs)
 
 Topic ids: 0 is the largest topic; -1 holds HDBSCAN outliers (never with KMeans).
+
+The pipeline runs it as two stages of one contract, ``(inputs, options, runtime) -> StageOutput``:
+:func:`compute` fits the topics without the lexicon hits (so that the pipeline can keep its result
+across lexicon edits), and :func:`frames` crosses its units with the run's matches (topic_frames).
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from importlib.metadata import PackageNotFoundError, version
 import numpy as np
 import pandas as pd
 
-from framing.records import StageOutput
+from framing.records import StageInputs, StageOutput
+from framing.runtime import Runtime
 from framing.topics import tables
 from framing.topics.cluster import Clustering, cluster_units
 from framing.topics.embed import TfidfEmbedder, embed_neural, load_encoder
@@ -124,7 +129,31 @@ def _stability_note(stab: pd.DataFrame) -> str:
             f"average (lowest {low:.2f}); {verdict}.")
 
 
-def compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageOutput:
+def compute(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
+    """The topic model of the run's documents, without the lexicon hits (topic_frames is left
+    empty: :func:`frames` fills it). Neural embeddings are kept under the run's cache folder."""
+    embeddings = runtime.cache_dir / "embeddings" if runtime.cache_dir is not None else None
+    return topic_model(inputs.documents, None, inputs.normaliser, options, runtime.seed, embeddings)
+
+
+def frames(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
+    """The topics × frames table: the run's matches counted in the topic of the unit they fall in
+    (the topic_units table of :func:`compute`)."""
+    units = inputs.tables.get("topic_units")
+    if units is None or not len(units):
+        return StageOutput()
+    table, unplaced = tables.topic_frames(units, units["topic"].to_numpy(), inputs.matches)
+    notes = []
+    if unplaced:
+        notes.append(f"{unplaced} lexicon hits fell outside every {UNIT_WORD[options.unit][0]} (e.g. in text "
+                     "between paragraphs) and are not in the topics × frames table.")
+    return StageOutput(tables={"topic_frames": table}, notes=notes)
+
+
+def topic_model(docs, matches, normaliser, options, seed: int, cache_dir) -> StageOutput:
+    """Every topic table (see the module docstring) for the analysed ``docs``; ``matches`` (None
+    to leave topic_frames empty) are counted per topic; neural embeddings are cached in ``cache_dir``
+    (None: not cached)."""
     from threadpoolctl import threadpool_limits
 
     # OpenMP/BLAS threads busy-wait: on shared or small machines KMeans ran 30x slower with them.

@@ -120,14 +120,3 @@ def topic_examples(frame: pd.DataFrame, texts: list[str], labels: np.ndarray, sp
                 break
     return pd.DataFrame(rows, columns=["topic", "rank", "unit_id", "doc_id", "outlet", "start", "end",
                                        "similarity", "text"])
-
-
-def dominant_topics(units: pd.DataFrame | None) -> dict[str, int]:
-    """{doc_id: the topic holding most of the document's words} from the topic_units table (ties:
-    the smaller topic id; -1, the outliers, is a topic like any other here). Empty without units."""
-    if units is None or not len(units):
-        return {}
-    words = units.groupby(["doc_id", "topic"], sort=True)["n_tokens"].sum().reset_index()
-    words = words.sort_values(["doc_id", "n_tokens", "topic"], ascending=[True, False, True], kind="stable")
-    top = words.drop_duplicates("doc_id")
-    return dict(zip(top["doc_id"].astype(str), top["topic"].astype(int)))

@@ -15,7 +15,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from framing.records import Document, StageOutput
+from framing.records import Document, StageInputs, StageOutput
+from framing.runtime import Runtime
 from framing.wire import align, stories, tables
 from framing.wire.options import WireOptions
 
@@ -34,6 +35,15 @@ def empty_tables() -> dict[str, pd.DataFrame]:
         "wire_lean": pd.DataFrame(columns=tables.LEAN_COLUMNS),
         "wire_headlines": pd.DataFrame(columns=["outlet", "outlet_name", "kind", "lexicon", "category", "entry", "text"]),
     }
+
+
+def stage(inputs: StageInputs, options: tuple[WireOptions, int], runtime: Runtime) -> StageOutput:
+    """The shared-copy stage as the pipeline calls it: ``options`` is (the wire options, the
+    bootstrap resamples of the statistics options); :func:`compute` on the run's analysed
+    documents, matches and lexicon entries, with the run's seed."""
+    wire, bootstrap = options
+    return compute(inputs.documents, inputs.matches, inputs.lexicon_entries, inputs.normaliser, wire, runtime.seed,
+                   inputs.outlet_names, bootstrap)
 
 
 def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame, normaliser,

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from framing.config import load_config
-from framing.corpus import ledger_frame, load_corpus
+from framing.corpus import ledger_frame
+from tests.corpus_of_config import load_corpus
 
 pytestmark = pytest.mark.external
 

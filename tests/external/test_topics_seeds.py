@@ -10,7 +10,7 @@ import pytest
 
 from framing.arabic import Normaliser, tokenize
 from framing.records import Document
-from framing.topics import compute
+from framing.topics import topic_model
 from framing.topics.options import TopicsOptions
 
 pytestmark = pytest.mark.external
@@ -47,7 +47,7 @@ def seed_matches(seed_docs):
 
 @pytest.fixture(scope="module")
 def seed_topics(seed_docs, seed_matches):
-    return compute(seed_docs, seed_matches, Normaliser(), TopicsOptions(), 42, None)
+    return topic_model(seed_docs, seed_matches, Normaliser(), TopicsOptions(), 42, None)
 
 
 def test_seed_topics_tables(seed_docs, seed_topics):
@@ -76,21 +76,21 @@ def test_seed_topics_carry_the_frame_hits(seed_matches, seed_topics):
 
 
 def test_seed_topics_are_reproducible(seed_docs, seed_matches, seed_topics):
-    again = compute(seed_docs, seed_matches, Normaliser(), TopicsOptions(), 42, None)
+    again = topic_model(seed_docs, seed_matches, Normaliser(), TopicsOptions(), 42, None)
     for name in ["topics", "topic_mix", "topic_frames", "topic_units"]:
         pd.testing.assert_frame_equal(seed_topics.tables[name], again.tables[name])
 
 
 def test_seed_topics_with_hdbscan_and_documents(seed_docs, seed_matches):
-    out = compute(seed_docs, seed_matches, Normaliser(), TopicsOptions(clustering="hdbscan"), 42, None)
+    out = topic_model(seed_docs, seed_matches, Normaliser(), TopicsOptions(clustering="hdbscan"), 42, None)
     assert np.allclose(out.tables["topic_mix"].groupby("outlet")["share"].sum(), 1.0)
-    docs_out = compute(seed_docs, seed_matches, Normaliser(), TopicsOptions(unit="document"), 42, None)
+    docs_out = topic_model(seed_docs, seed_matches, Normaliser(), TopicsOptions(unit="document"), 42, None)
     assert docs_out.tables["topics"]["topic"].tolist() == [0]  # five units are too few to cluster
     assert any("one topic" in n for n in docs_out.notes)
 
 
 def test_seed_topics_hdbscan_notes_are_honest(seed_docs, seed_matches):
-    out = compute(seed_docs, seed_matches, Normaliser(), TopicsOptions(clustering="hdbscan"), 42, None)
+    out = topic_model(seed_docs, seed_matches, Normaliser(), TopicsOptions(clustering="hdbscan"), 42, None)
     share = out.info["outlier_share"]
     if share == 1.0:  # nothing dense in five articles on one war: the notes must not call that stable
         assert any("every unit is an outlier" in n for n in out.notes)

@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 
-from framing.corpus import load_corpus
+from tests.corpus_of_config import load_corpus
 from test_corpus_helpers import article, by_source, config, outlets_config
 
 CP1256_ARTICLE = article(11)

@@ -7,10 +7,10 @@ import random
 import pytest
 
 from framing.analyse.engine import DocumentAnalyser, _sentences_of, analyse_documents
+from framing.analyse.tables import match_frame
 from framing.arabic import Normaliser
 from framing.lexicon import Matcher, load_lexicons
 from framing.limits import SENTENCE_MAX_CHARS, sentence_window
-from framing.pipeline import _match_frame
 from framing.records import Document, Match
 
 WORDS = ("قالت الحكومة إن القوات دخلت المدينة صباح اليوم وسط اشتباكات مع السكان المحليين في المنطقة "
@@ -65,7 +65,7 @@ def test_matches_of_a_10_mb_document_without_line_breaks_stay_proportional_to_it
     assert max(map(len, analysis.sentences)) <= SENTENCE_MAX_CHARS
     doc = Document(doc_id="d", outlet="o", source="d.txt", text=text)
     path = tmp_path / "matches.csv"
-    _match_frame([doc], [analysis]).to_csv(path, index=False)
+    match_frame([doc], [analysis]).to_csv(path, index=False)
     in_bytes = len(text.encode("utf-8"))
     out_bytes = path.stat().st_size
     # about 2% of the words are hits, each with at most a 400-character window: a few times the input

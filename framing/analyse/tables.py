@@ -1,0 +1,64 @@
+"""What the per-document analyses add up to for the later stages: the matches table (with the
+voice of each hit, :mod:`framing.voice`) and the keyness-term counts per outlet."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+MATCH_COLUMNS = ["doc_id", "outlet", "source", "lexicon", "category", "entry", "surface", "start", "end", "sentence",
+                 "rule", "distanced", "voice", "in_title", "speaker"]
+
+
+def match_frame(docs, analyses, titles: bool = True) -> pd.DataFrame:
+    """data/matches.csv: one row per lexicon hit of the analysed documents ``docs``, in document
+    order, with the sentence it is in and its voice (whose words it is in; ``titles``: the texts
+    begin with their title, as ``corpus.analyse_titles`` puts it there)."""
+    from framing.voice import hit_voices, title_end
+
+    by_id = {d.doc_id: d for d in docs}
+    rows = []
+    for a in analyses:
+        if not a.matches:
+            continue
+        doc = by_id[a.doc_id]
+        voices = hit_voices(doc.text, [(m.start, m.end) for m in a.matches],
+                            title_end(doc.text, doc.title) if titles else 0)
+        for m, sentence, v in zip(a.matches, a.sentences, voices):
+            rows.append((a.doc_id, doc.outlet, doc.source, m.lexicon, m.category, m.entry, m.surface,
+                         m.start, m.end, sentence, m.rule, m.distanced, v.voice, v.in_title, v.speaker))
+    return pd.DataFrame(rows, columns=MATCH_COLUMNS)
+
+
+def outlet_terms(docs, analyses) -> dict[str, Counter]:
+    """Keyness term counts per outlet, each Counter in order of first occurrence over the
+    documents in input order (as adding up the documents' Counters one by one would give)."""
+    outlet_of = {d.doc_id: d.outlet for d in docs}
+    outlets: dict[str, int] = {}
+    words: dict[str, int] = {}
+    maps: dict[int, np.ndarray] = {}  # id(term list) -> its terms' ids in `words`
+    parts_outlet, parts_term, parts_count = [], [], []
+    for a in analyses:
+        vocab = a.term_vocab
+        m = maps.get(id(vocab))
+        if m is None or len(m) < len(vocab):
+            m = maps[id(vocab)] = np.fromiter((words.setdefault(t, len(words)) for t in vocab), dtype=np.int64,
+                                               count=len(vocab))
+        parts_term.append(m[a.term_ids])
+        parts_count.append(a.term_counts)
+        parts_outlet.append(np.full(len(a.term_ids), outlets.setdefault(outlet_of[a.doc_id], len(outlets)), np.int64))
+    names = list(words)
+    out: dict[str, Counter] = {}
+    if not parts_term:
+        return {o: Counter() for o in outlets}
+    outlet_idx, term, count = (np.concatenate(p) for p in (parts_outlet, parts_term, parts_count))
+    width = max(1, len(names))
+    codes, pairs = pd.factorize(outlet_idx * width + term)  # numbered in order of first occurrence
+    pair_sum = np.bincount(codes, weights=count, minlength=len(pairs)).astype(np.int64)
+    pair_outlet, pair_term = pairs // width, pairs % width
+    for o, k in outlets.items():
+        sel = pair_outlet == k
+        out[o] = Counter(dict(zip([names[t] for t in pair_term[sel].tolist()], pair_sum[sel].tolist())))
+    return out
