@@ -10,7 +10,7 @@ regression) against a plain char TF-IDF + LinearSVC baseline on the same folds, 
 multi-label `coarse_labels` model. saudi: the outlet classifier of the study pipeline
 (framing.classify.attribution) with outlet names masked (the outlet_name values and their Arabic
 spellings, below), accuracy and macro-F1 beside the majority baseline, and the time it took.
-Corpora are looked up in $FRAMING_SHARED or ../shared.
+Corpora are looked up in $FRAMING_DATA (see CONTRIBUTING.md), else ../shared.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("FRAMING_SHARED", REPO.parent / "shared"))
+SHARED = Path(os.environ.get("FRAMING_DATA") or os.environ.get("FRAMING_SHARED") or REPO.parent / "shared")
 ARMPRO = SHARED / "corpora" / "armpro_dev" / "paragraphs.jsonl"
 SAUDI = SHARED / "corpora" / "saudinewsnet" / "all.jsonl.gz"
 
@@ -62,7 +62,8 @@ def _load():
 
 
 def bench_armpro(folds: int, jobs: int) -> None:
-    from framing.classify.train import file_sha256, read_coded, train_model
+    from framing.cache import file_sha256
+    from framing.classify.train import read_coded, train_model
 
     df = read_coded(ARMPRO)
     print(f"== ArMPro dev: {len(df)} paragraphs, {folds}-fold CV, jobs={jobs}")

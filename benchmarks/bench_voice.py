@@ -1,6 +1,6 @@
-"""Time the voice step (framing/voice.py) on real news and print what it finds; asserts nothing.
+"""Time the voice step (framing/voice/) on real news and print what it finds; asserts nothing.
 
-    python benchmarks/bench_voice.py [--corpus ../shared/corpora/saudinewsnet/all.jsonl.gz] [--docs N]
+    python benchmarks/bench_voice.py [--corpus $FRAMING_DATA/corpora/saudinewsnet/all.jsonl.gz] [--docs N]
 
 Each article's text is its title, a blank line and its body (as the corpus stage analyses it);
 the shipped conflict, naming and attribution lexicons are matched first (not timed), then
@@ -28,7 +28,8 @@ HERE = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--corpus", default=str(HERE.parent / "shared/corpora/saudinewsnet/all.jsonl.gz"))
+    data = os.environ.get("FRAMING_DATA") or os.environ.get("FRAMING_SHARED") or str(HERE.parent / "shared")
+    ap.add_argument("--corpus", default=str(Path(data) / "corpora/saudinewsnet/all.jsonl.gz"))
     ap.add_argument("--docs", type=int, default=0, help="first N articles (0: all)")
     args = ap.parse_args()
     norm = Normaliser()

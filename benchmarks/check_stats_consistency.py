@@ -70,7 +70,7 @@ def contrast_checks(c: pd.DataFrame, suffix: str = "") -> dict:
 
 def alias_terms(config_path: Path | None, manifest: dict) -> dict[str, set[str]]:
     """outlet -> keyness terms of its name's and aliases' words (from the config)."""
-    from framing.analyse.engine import keyness_term
+    from framing.arabic.clitics import strip_article as keyness_term
     from framing.arabic import Normaliser
     from framing.config import load_config
 

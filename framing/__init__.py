@@ -8,7 +8,7 @@ Notebook use::
     labels = framing.predict("model.skops", "paragraphs.jsonl")   # one row per unit
 """
 
-__version__ = "0.1.0"
+from framing.version import __version__
 
 
 def run(config, **kwargs):
@@ -29,7 +29,7 @@ def predict(model, texts_or_path, **kwargs):
     doc_id, outlet, excerpt, labels, then a 0/1 column and ``p_<label>`` per label. Keyword
     arguments: unit, fields (a study source's field mapping), fmt, cache_dir.
     """
-    from framing.classify.predict import predict as _predict
+    from framing.predicting import predict as _predict
 
     return _predict(model, texts_or_path, **kwargs)
 

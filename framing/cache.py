@@ -42,7 +42,7 @@ def code_revision(*modules: str) -> str:
     (a package counts with everything under it)."""
     import importlib
 
-    from framing import __version__
+    from framing.version import __version__
 
     h = hashlib.sha256(f"framing {__version__} cache {FORMAT}".encode())
     for name in sorted(modules):
@@ -75,6 +75,7 @@ def digest(*parts: Any) -> str:
 
 
 def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read a megabyte at a time."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -83,6 +84,7 @@ def file_sha256(path: Path) -> str:
 
 
 def text_sha256(text: str) -> str:
+    """SHA-256 of a text's UTF-8 bytes (lone surrogates kept)."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -109,6 +111,7 @@ class Cache:
         return self._lock is None or self._lock.alone()
 
     def share(self) -> None:
+        """Take part in the cache as one of the runs sharing it (after a time alone)."""
         if self._lock is not None:
             self._lock.shared()
 
@@ -141,6 +144,8 @@ class Cache:
             return missing
 
     def put(self, kind: str, key: str, value: Any) -> None:
+        """Store ``value`` under ``kind`` and ``key`` (at once, or at :meth:`flush` when
+        ``deferred``); nothing when the cache is off."""
         if not self.enabled:
             return
         if self.deferred:
@@ -167,9 +172,11 @@ class Cache:
             raise
 
     def exists(self, kind: str, key: str) -> bool:
+        """Whether an entry is stored (false when the cache is off)."""
         return self.enabled and self._path(kind, key).is_file()
 
     def delete(self, kind: str, key: str) -> None:
+        """Remove an entry if it is stored."""
         if self.enabled:
             self._path(kind, key).unlink(missing_ok=True)
 

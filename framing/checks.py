@@ -10,6 +10,8 @@ from typing import Any
 
 
 def input_problems(raw: dict, base: Path) -> list[tuple[tuple, str]]:
+    """(key path, message) problems of the inputs a config names: encodings, saved models, outlets without
+    sources."""
     return _encodings(raw) + _models(raw, base) + _empty_outlets(raw)
 
 

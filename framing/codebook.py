@@ -244,6 +244,7 @@ for name in ("compare",):
 
 
 def describe(table: str, column: str) -> str:
+    """The meaning of a column of a table, as the codebook gives it."""
     own = COLUMNS.get(table, {}).get(column) or COMMON.get(column)
     if own:
         return own
@@ -256,4 +257,5 @@ def describe(table: str, column: str) -> str:
 
 
 def table_description(table: str) -> str:
+    """What a table holds, as the codebook gives it."""
     return TABLES.get(table, f"Table {table} of this run.")

@@ -29,7 +29,7 @@ from framing.corpus.sources import Sources, SourceSpec
 from framing.records import Outlet
 from framing.report.options import ReportOptions
 from framing.runtime import DEFAULT_SEED
-from framing.stats.options import StatsOptions
+from framing.stats.options import CompareOptions, StatsOptions
 from framing.topics.options import TopicsOptions
 from framing.wire.options import WireOptions
 
@@ -82,6 +82,7 @@ class OutletConfig(Strict):
 
     @property
     def label(self) -> str:
+        """The outlet's display name, else its id."""
         return self.name or self.id
 
 
@@ -94,43 +95,6 @@ class LexiconOptions(Strict):
     morphology_db: str | None = Field(
         None, description="camel-tools morphology database for lemma matching (else $CAMELTOOLS_DATA, else off)"
     )
-
-
-class CompareOptions(Strict):
-    """The comparison a study is about: groups of outlets (each pair of groups is compared, the
-    documents of a group pooled) and/or pairs of outlets. Without it, every outlet is compared
-    with every other and with the rest."""
-
-    groups: dict[str, list[str]] = Field(default_factory=dict, description="group name -> outlet ids")
-    pairs: list[tuple[str, str]] = Field(default_factory=list, description="pairs of outlet ids: [[a, b], ...]")
-
-    @field_validator("groups", mode="after")
-    @classmethod
-    def _group_names(cls, groups: dict[str, list[str]]) -> dict[str, list[str]]:
-        import re
-
-        for name, members in groups.items():
-            if not re.match(ID_PATTERN, name):
-                raise ValueError(f"group name '{name}': letters, digits, '_', '.', '-' only")
-            if not members:
-                raise ValueError(f"group '{name}' names no outlet")
-        if len(groups) == 1:
-            raise ValueError("compare.groups needs at least two groups")
-        return groups
-
-    @property
-    def declared(self) -> bool:
-        return bool(self.groups or self.pairs)
-
-    def comparisons(self) -> list[tuple[str, list[str], str, list[str]]]:
-        """(name A, outlets A, name B, outlets B) for each pair of groups, then each pair of outlets."""
-        out = []
-        names = list(self.groups)
-        for i, a in enumerate(names):
-            for b in names[i + 1:]:
-                out.append((a, list(self.groups[a]), b, list(self.groups[b])))
-        out += [(a, [a], b, [b]) for a, b in self.pairs]
-        return out
 
 
 class RunOptions(Strict):
@@ -187,15 +151,19 @@ class StudyConfig(Strict):
 
     # ---- derived -------------------------------------------------------------------------
     def resolve(self, path: str) -> Path:
+        """A path of the config resolved against the config file's folder (``~`` expanded; absolute
+        paths kept)."""
         p = Path(path).expanduser()
         return p if p.is_absolute() else (self.base_dir / p)
 
     @property
     def output_dir(self) -> Path:
+        """The output folder, resolved."""
         return self.resolve(self.output)
 
     @property
     def outlet_names(self) -> dict[str, str]:
+        """Outlet id -> display name, for the configured outlets."""
         return {o.id: o.label for o in self.outlets}
 
     @property
@@ -253,6 +221,7 @@ class StudyConfig(Strict):
 
     @property
     def sha256(self) -> str:
+        """SHA-256 of the config as written (its raw mapping), recorded in manifest.json."""
         return hashlib.sha256(json.dumps(self.raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 

@@ -17,6 +17,7 @@ TEXT_RESOURCE = "documents_text"
 
 
 def field_type(series: pd.Series) -> str:
+    """The Frictionless field type of a column."""
     if pd.api.types.is_bool_dtype(series):
         return "boolean"
     if pd.api.types.is_integer_dtype(series):
@@ -30,11 +31,13 @@ def field_type(series: pd.Series) -> str:
 
 
 def schema(name: str, frame: pd.DataFrame) -> dict:
+    """The Frictionless table schema of a table: each column with its type and meaning."""
     return {"fields": [{"name": str(c), "type": field_type(frame[c]), "description": describe(name, str(c))}
                        for c in frame.columns]}
 
 
 def resources(tables: dict[str, pd.DataFrame], formats: list[str], encoding: str) -> list[dict]:
+    """The Frictionless resources of the tables, in the first of the written formats."""
     out = []
     fmt = "csv" if "csv" in formats else "parquet"
     for name, frame in tables.items():
@@ -51,6 +54,7 @@ def resources(tables: dict[str, pd.DataFrame], formats: list[str], encoding: str
 
 def write_descriptor(data: Path, tables: dict[str, pd.DataFrame], formats: list[str], encoding: str,
                      title: str) -> Path:
+    """Write data/datapackage.json for the tables; returns its path."""
     package = {
         "profile": "data-package",
         "name": "framing-study",
@@ -66,6 +70,7 @@ def write_descriptor(data: Path, tables: dict[str, pd.DataFrame], formats: list[
 
 
 def write_codebook(data: Path, tables: dict[str, pd.DataFrame], formats: list[str], title: str) -> Path:
+    """Write data/README.md, the codebook of the tables; returns its path."""
     ext = "csv" if "csv" in formats else "parquet"
     lines = [
         f"# Codebook: {title}",

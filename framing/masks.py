@@ -82,6 +82,7 @@ class Masker:
             self._regex = re.compile(rf"(?<!\w)[وف]?[بلك]?(?P<core>{alts})(?!\w)")
 
     def mask(self, norm_text: str) -> str:
+        """A normalised text with every masked string (with its clitics) replaced by the placeholder."""
         if self._regex is None:
             return norm_text
         return self._regex.sub(self.placeholder, norm_text)

@@ -25,6 +25,7 @@ PACKAGES = (
 
 
 def package_versions() -> dict[str, str]:
+    """Installed versions of the packages a run depends on, for manifest.json."""
     out = {}
     for name in PACKAGES:
         try:

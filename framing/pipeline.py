@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from framing import __version__
+from framing.version import __version__
 from framing.arabic import Normaliser
 from framing.classify import stage as classify_stage
 from framing.config import ConfigError, StudyConfig, load_config
@@ -89,6 +89,7 @@ class Timings(dict):
 
     @contextmanager
     def stage(self, name: str, progress: Progress):
+        """Time the block as stage ``name`` and tell ``progress`` when it starts and ends."""
         progress.start(name)
         t0 = time.perf_counter()
         try:
@@ -267,7 +268,7 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
             cache.flush()
             cache.deferred = False  # the stages' entries are written as they come
 
-    with timings.stage("voice", progress):  # whose words each hit is in (framing/voice.py)
+    with timings.stage("voice", progress):  # whose words each hit is in (framing/voice/)
         matches = match_frame(analysed, analyses, cfg.corpus.analyse_titles)
     ledger = ledger_frame(docs, {a.doc_id: a.n_tokens for a in analyses})
     doc_table = ledger.loc[ledger["status"] == "analysed", ["doc_id", "outlet", "n_tokens", "date"]]

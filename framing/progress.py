@@ -8,11 +8,8 @@ stderr, so that stdout stays clean for scripts.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
-
-T = TypeVar("T")
 
 
 def _noop(n: int = 1) -> None:
@@ -29,14 +26,17 @@ class Progress:
             self._console = Console(stderr=True)
 
     def start(self, stage: str) -> None:
+        """Say that a stage starts."""
         if self._console:
             self._console.print(f"[bold]•[/bold] {stage.replace('_', ' ')} …", highlight=False)
 
     def done(self, stage: str, seconds: float) -> None:
+        """Say that a stage ended, and how long it took."""
         if self._console:
             self._console.print(f"  [green]done[/green] {stage.replace('_', ' ')} in {seconds:.1f} s", highlight=False)
 
     def note(self, message: str) -> None:
+        """Print a remark beside the progress lines."""
         if self._console:
             self._console.print(f"  [yellow]![/yellow] {message}", highlight=False)
 
@@ -79,13 +79,3 @@ class Progress:
                     rp.refresh()
 
             yield advance
-
-    def track(self, items: Iterable[T], description: str, total: int | None = None, unit: str = "documents") -> Iterator[T]:
-        """Iterate over ``items`` with a progress bar (a plain iteration when quiet)."""
-        if self._console is None:
-            yield from items
-            return
-        with self.bar(description, total, unit) as advance:
-            for item in items:
-                yield item
-                advance(1)

@@ -114,10 +114,12 @@ class CacheLock:
             return False
 
     def shared(self) -> None:
+        """Hold the lock shared, as one of the runs using the cache."""
         if self.fd is not None:
             fcntl.flock(self.fd, fcntl.LOCK_SH)
 
     def close(self) -> None:
+        """Let go of the lock."""
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
@@ -134,6 +136,7 @@ def staging_dir(out_dir: Path) -> Path:
 
 
 def discard(stage: Path) -> None:
+    """Remove a staging folder (nothing happens when it is gone)."""
     shutil.rmtree(stage, ignore_errors=True)
 
 

@@ -47,11 +47,13 @@ class Document:
     warnings: list[str] = field(default_factory=list)
 
     def skip(self, reason: str) -> None:
+        """Mark the document skipped, with the reason the ledger will show."""
         self.status = SKIPPED
         self.reason = reason
 
     @property
     def analysed(self) -> bool:
+        """Whether the document goes on to the analysis."""
         return self.status == ANALYSED
 
 

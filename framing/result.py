@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from framing.config import StudyConfig
+if TYPE_CHECKING:  # pragma: no cover
+    from framing.config import StudyConfig
 
 
 @dataclass
@@ -34,4 +36,5 @@ class RunResult:
 
     @property
     def report_path(self) -> Path | None:
+        """The report's index.html, once written."""
         return self.output_dir / "index.html" if self.output_dir else None

@@ -1,4 +1,8 @@
-"""Shared fixtures. Tests that need ../shared use `shared_dir` and skip with a reason without it."""
+"""Shared fixtures. Tests on real data use `shared_dir` and skip with a reason without it.
+
+The data folder is named by the FRAMING_DATA environment variable (FRAMING_SHARED, its older name,
+still works) and defaults to ``../shared`` beside the checkout; CONTRIBUTING.md says what it holds
+and where its public data come from."""
 
 from __future__ import annotations
 
@@ -11,14 +15,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _shared_path() -> Path:
-    return Path(os.environ.get("FRAMING_SHARED", REPO.parent / "shared")).resolve()
+    named = os.environ.get("FRAMING_DATA") or os.environ.get("FRAMING_SHARED")
+    return Path(named).resolve() if named else (REPO.parent / "shared").resolve()
 
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     path = _shared_path()
     if not (path / "corpora").is_dir():
-        pytest.skip(f"../shared is absent ({path}): these tests need the shared corpora")
+        pytest.skip(f"no data folder at {path} (set FRAMING_DATA; see CONTRIBUTING.md): these tests need its corpora")
     return path
 
 

@@ -118,18 +118,31 @@ def test_damaged_entry_is_a_miss(tmp_path):
 
 
 class _CountingMatcher:
-    """A matcher that records the documents it was asked to match."""
+    """A matcher of one word (the analyser's LexiconMatcher protocol) that counts the documents
+    it was asked to match."""
+
+    needs_surfaces = False
 
     def __init__(self, word: str) -> None:
         self.word = word
         self.calls = 0
 
-    def match_arrays(self, surfaces, norms, starts, ends, text):
+    def candidate_kind(self, norm: str, surface: str) -> int:
+        from framing.lexicon.matcher import NOT_CANDIDATE, STARTS_HIT
+
+        return STARTS_HIT if norm == self.word else NOT_CANDIDATE
+
+    def need_mask(self, norm: str) -> int:
+        return 0
+
+    def offer_mask(self, norm: str) -> int:
+        return 0
+
+    def explain_at(self, positions, surfaces, norms, starts, ends, text):
         from framing.records import Match
 
         self.calls += 1
-        return [Match("l", "c", "e", surfaces[i], starts[i], ends[i], "exact")
-                for i, n in enumerate(norms) if n == self.word]
+        return [Match("l", "c", "e", surfaces[i], starts[i], ends[i], "exact") for i in positions], []
 
 
 def _analyse(tmp_path, texts, normaliser, word="الاحتلال"):

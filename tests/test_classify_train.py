@@ -13,7 +13,8 @@ import sklearn
 
 from framing.classify.options import TrainOptions
 from framing.classify.store import METADATA_MEMBER, ModelLoadError, load_model, read_metadata, save_model
-from framing.classify.train import TrainingDataError, file_sha256, prepare_labels, read_coded, train_model
+from framing.cache import file_sha256
+from framing.classify.train import TrainingDataError, prepare_labels, read_coded, train_model
 
 FILLER = "قال المسؤول في بيان اليوم إن الوضع في المدينة يشهد تطورات جديدة بعد اجتماع الوزراء".split()
 OCC = ["الاحتلال", "المحتلة", "قوات الاحتلال", "الاستيطان"]

@@ -6,11 +6,18 @@ from __future__ import annotations
 from framing.corpus.clean import clean_text, fix_unicode
 from framing.corpus.profiles import line_key, load_rules
 from framing.records import Document
-from framing.corpus.repeated import remove_repeated_lines
+from framing.corpus.repeated import RepeatedLines
 from tests.corpus_of_config import load_corpus
 from test_corpus_helpers import article, outlets_config, paragraph
 
 RULES = load_rules()
+
+
+def _remove_repeated(docs, **options):
+    """Repeated lines removed from ``docs`` as the corpus stage removes them; the changed documents."""
+    repeated = RepeatedLines(**options)
+    repeated.add(docs)
+    return repeated.remove(docs)
 
 
 def test_unicode_cleanup_zero_width_bidi_presentation_forms_spaces():
@@ -47,7 +54,7 @@ def test_line_key_ignores_hamza_spelling_and_trailing_punctuation():
 
 
 def test_editors_pick_does_not_survive_as_a_lexicon_hit():
-    # issue 3: "اختيار المحرر" left in the text fakes a hit for محرر
+    # "اختيار المحرر" (editor's pick) left in the text would fake a hit for محرر
     out = clean_text(paragraph(5) + "\n\nاختيار المحرر", RULES)
     assert "المحرر" not in out.text
 
@@ -125,7 +132,7 @@ def test_lines_repeated_across_an_outlet_are_removed():
     footer = "للتواصل مع الكاتب ارسل رسالة قصيرة"
     docs = [_doc(i, paragraph(i) + "\n" + footer) for i in range(8)]
     docs.append(_doc(99, paragraph(99) + "\n" + footer, outlet="other"))
-    changed = remove_repeated_lines(docs, min_docs=5, share=0.02)
+    changed = _remove_repeated(docs, min_docs=5, share=0.02)
     assert len(changed) == 8
     assert all(footer not in d.text and footer in d.removed for d in docs[:8])
     assert footer in docs[8].text  # another outlet, one document: not repeated there
@@ -134,7 +141,7 @@ def test_lines_repeated_across_an_outlet_are_removed():
 def test_exact_copies_do_not_erase_themselves():
     text = paragraph(1) + "\n" + paragraph(2)
     docs = [_doc(i, text) for i in range(10)]
-    remove_repeated_lines(docs, min_docs=5, share=0.02, max_words=200)
+    _remove_repeated(docs, min_docs=5, share=0.02, max_words=200)
     assert all(d.text == text for d in docs)
 
 

@@ -240,10 +240,10 @@ def test_the_distanced_flag_reaches_data_matches(tmp_path):
     packed = analyser.run_chunk([("d1", text)]).documents([text])[0]  # through a worker's packing
     assert [(m.surface, m.distanced) for m in packed.matches if m.category == "terrorism"] == [
         ("الإرهاب", True), ("الإرهاب", False)]
-    from framing.pipeline import MATCH_COLUMNS, _match_frame
+    from framing.analyse.tables import MATCH_COLUMNS, match_frame
     from framing.records import Document
 
-    frame = _match_frame([Document("d1", "o", "x.txt", text)], [packed])
+    frame = match_frame([Document("d1", "o", "x.txt", text)], [packed])
     assert list(frame.columns) == MATCH_COLUMNS
     assert frame.loc[frame.category == "terrorism", "distanced"].tolist() == [True, False]
 

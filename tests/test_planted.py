@@ -1,4 +1,4 @@
-"""Planted-difference check (issue 5, item 7): the demo corpus's planted differences are found.
+"""Planted-difference check: the demo corpus's planted differences are found.
 
 framing/demo/planted.yaml lists, machine-readably, the framing differences written into the demo
 corpus on purpose. Run through the whole pipeline (framing.run), the statistics must find each of

@@ -15,7 +15,7 @@ from framing.records import StageOutput
 from framing.stats import METHODS, StatsOptions, methods, statistics
 from framing.stats import keyness as kn
 from framing.stats import resample
-from framing.stats.stopwords import STOPWORDS, is_stopword, stopword_set
+from framing.arabic.stopwords import STOPWORDS, is_stopword, stopword_set
 
 FAST = StatsOptions(bootstrap=200, permutations=1000)
 LEX_COLS = ["lexicon", "kind", "category", "category_label", "category_label_ar", "entry", "gloss"]

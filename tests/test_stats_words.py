@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from framing.analyse.engine import keyness_term
+from framing.arabic.clitics import strip_article as keyness_term
 from framing.arabic import Normaliser
 from framing.masks import MaskEntry, Masker, keyness_masks
 from framing.stats import StatsOptions

@@ -295,7 +295,8 @@ def test_umap_is_opt_in_and_recovers_themes(corpus):
 
 
 def test_article_forms_merge_into_one_topic_word():
-    from framing.topics.units import build_units, strip_article
+    from framing.arabic.clitics import strip_article
+    from framing.topics.units import build_units
 
     assert strip_article("والمنطقه") == strip_article("للمنطقه") == strip_article("المنطقه") == "منطقه"
     assert strip_article("الله") == "الله" and strip_article("بلد") == "بلد"  # too short / no article

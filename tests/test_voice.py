@@ -1,4 +1,4 @@
-"""Voice of a hit (framing/voice.py): one positive and one negative example (or more) per rule.
+"""Voice of a hit (framing/voice/): one positive and one negative example (or more) per rule.
 
 The sentences are written for these tests; ⟦...⟧ marks the hit (the brackets are removed).
 """

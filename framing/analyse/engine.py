@@ -20,48 +20,73 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
-from operator import itemgetter
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
-from framing.arabic import SENTENCE_END_RE, Normaliser, tokenize
+from framing.arabic import SENTENCE_END_RE, Normaliser
+from framing.arabic.clitics import keyness_terms
 from framing.lexicon.matcher import STARTS_HIT
 from framing.limits import sentence_window
 from framing.records import Match
-from framing.analyse.tokens import TokenBatch, Vocabulary, tokenize_batch
+from framing.analyse.tokens import TokenBatch, Vocabulary, WordTokens, tokenize_batch
 
-# Prefixes split off for keyness terms: conjunction + preposition + article, or the fused لل.
-# Only article-bearing prefixes are split: without a lexicon, "و" or "ب" at the start of a word is
-# as often part of the stem (وزير, بيان) as a clitic.
-_ARTICLE_PREFIXES = tuple(
-    sorted(
-        {c + p + "ال" for c in ("", "و", "ف") for p in ("", "ب", "ك")} | {c + "لل" for c in ("", "و", "ف")},
-        key=len,
-        reverse=True,
-    )
-)
-MIN_TERM = 2
-_NO_TERM = ""  # the word is not a keyness term
+_NO_TERM = ""  # the word is not a keyness term (framing.arabic.clitics.keyness_terms)
 
 
-def keyness_term(norm: str) -> str:
-    """The term a normalised token counts as in keyness: article-bearing proclitics split off."""
-    for prefix in _ARTICLE_PREFIXES:
-        if norm.startswith(prefix) and len(norm) - len(prefix) >= 3:
-            return norm[len(prefix):]
-    return norm
+class LexiconMatcher(Protocol):
+    """What the analyser asks of a lexicon matcher (:class:`framing.lexicon.Matcher` is one): a
+    per-word test, answered once per distinct word, and the matching at the candidate positions."""
+
+    @property
+    def needs_surfaces(self) -> bool:
+        """Whether :meth:`candidate_kind` depends on the surface form, not only the normalised one."""
+
+    def candidate_kind(self, norm: str, surface: str) -> int:
+        """STARTS_HIT, STARTS_TERM (starts multiword terms only) or NOT_CANDIDATE."""
+
+    def need_mask(self, norm: str) -> int:
+        """Bits of the second words of the multiword terms the word starts."""
+
+    def offer_mask(self, norm: str) -> int:
+        """Bits of the second words the word can be."""
+
+    def explain_at(self, positions: list[int], surfaces, norms: list[str], starts: list[int], ends: list[int],
+                   text: str) -> tuple[list[Match], list]:
+        """Hits starting at the candidate ``positions``, and the hits exclusions removed."""
 
 
-_ARTICLE_RE = re.compile("^(?:" + "|".join(_ARTICLE_PREFIXES) + ")(?=[^\n]{3})", re.MULTILINE)
+@dataclass
+class WordTables:
+    """What the analysis needs of each word, one row a word, worked out once per distinct word:
+    its keyness term id (-1: none), what it can start in the lexicons (``candidate_kind``), its
+    normalised form (an object array, to pick a document's forms at C speed), and the second-word
+    bits it needs and offers (``need_mask``, ``offer_mask``)."""
 
+    term: np.ndarray
+    kind: np.ndarray
+    norm: np.ndarray
+    need: np.ndarray
+    offer: np.ndarray
 
-def keyness_terms(norms: list[str]) -> list[str]:
-    """:func:`keyness_term` of many words at once ("" for a word that is not a keyness term):
-    one regular expression over the words joined by line breaks, which no word contains. The
-    alternatives are tried longest first, as in :func:`keyness_term`."""
-    stripped = _ARTICLE_RE.sub("", "\n".join(norms)).split("\n")
-    return [t if len(t) >= MIN_TERM and n.isalpha() else _NO_TERM for n, t in zip(norms, stripped)]
+    @classmethod
+    def empty(cls) -> WordTables:
+        """Tables of no word."""
+        return cls(_no_ids(), np.zeros(0, np.int8), np.zeros(0, dtype=object), np.zeros(0, dtype=np.uint64),
+                   np.zeros(0, dtype=np.uint64))
+
+    def __len__(self) -> int:
+        return len(self.term)
+
+    def rows(self, rows: np.ndarray) -> WordTables:
+        """The tables of the words at ``rows``."""
+        return WordTables(self.term[rows], self.kind[rows], self.norm[rows], self.need[rows], self.offer[rows])
+
+    def extended(self, more: WordTables) -> WordTables:
+        """These tables, then ``more``'s."""
+        return WordTables(*(np.concatenate([getattr(self, f), getattr(more, f)])
+                            for f in ("term", "kind", "norm", "need", "offer")))
 
 
 def _no_ids() -> np.ndarray:
@@ -130,32 +155,6 @@ class BatchResult:
                            local.astype(np.int32).reshape(-1), self.term_counts, self.term_bounds, self.tokens, True)
 
 
-@dataclass
-class WordTokens:
-    """Tokens of a batch with a word list of their own: ``batch.ids`` index ``surfaces`` and
-    ``norms``. This is what a token store keeps, and what travels between processes."""
-
-    batch: TokenBatch
-    surfaces: list[str]
-    norms: list[str]
-
-    @classmethod
-    def of(cls, batch: TokenBatch, vocab: Vocabulary) -> "WordTokens":
-        local, used = pd.factorize(batch.ids)  # the batch's words, in order of first occurrence
-        pick = used.tolist()
-        return cls(TokenBatch(local.astype(np.int32), batch.starts, batch.ends, batch.bounds),
-                   _pick(vocab.surfaces, pick), _pick(vocab.norms, pick))
-
-
-def _pick(seq, ids: list[int]) -> list:
-    """``[seq[i] for i in ids]`` at C speed."""
-    if not ids:
-        return []
-    if len(ids) == 1:
-        return [seq[ids[0]]]
-    return list(itemgetter(*ids)(seq))
-
-
 class DocumentAnalyser:
     """Callable over (doc_id, text), and over batches (:meth:`run_chunk`): picklable, so that it
     can run in worker processes. Its vocabulary and per-word tables are per process and are not
@@ -165,20 +164,19 @@ class DocumentAnalyser:
     token_writer = None  # in a worker: writes them as a shard (framing.analyse.store.ShardWriter), else they travel back
     sink = None  # in the parent: called with (doc_ids, WordTokens or ShardRef) for each batch
 
-    def __init__(self, normaliser: Normaliser, matcher) -> None:
+    def __init__(self, normaliser: Normaliser, matcher: LexiconMatcher) -> None:
         self.normaliser = normaliser
         self.matcher = matcher
         self.vocab = Vocabulary(normaliser)
         self._terms: list[str] = []  # keyness terms of this process, by id
         self._term_index: dict[str, int] = {}
-        self._derived: dict[int, list] = {}  # id(vocabulary) -> [vocabulary, tables per word (see _derive)]
-        self._fast = hasattr(matcher, "explain_at") and hasattr(matcher, "is_candidate")
+        self._derived: dict[int, tuple[Vocabulary, WordTables]] = {}  # id(vocabulary) -> its word tables
         self.lock = threading.Lock()  # the vocabulary and tables below grow as batches come
-        # per distinct form: the tables of _derive, and the form's row in them
-        self._by_surface = not hasattr(matcher, "candidate_kind") or bool(getattr(matcher, "needs_surfaces", False))
+        # per distinct form (normalised word, or (word, surface) for a matcher with lemmas): its
+        # row in the tables of every form seen in this process
+        self._by_surface = bool(matcher.needs_surfaces)
         self._form_index: dict = {}
-        self._forms = [_no_ids(), np.zeros(0, np.int8), np.zeros(0, dtype=object), np.zeros(0, dtype=np.uint64),
-                       np.zeros(0, dtype=np.uint64)]
+        self._forms = WordTables.empty()
 
     def __getstate__(self):
         return {"normaliser": self.normaliser, "matcher": self.matcher, "keep_tokens": self.keep_tokens,
@@ -224,63 +222,48 @@ class DocumentAnalyser:
     def analyse_batch(self, items, batch: TokenBatch, vocab: Vocabulary) -> BatchResult:
         """Matches, sentences and keyness terms of documents whose tokens are ``batch`` (ids from
         ``vocab``: this process's vocabulary, or a token store's)."""
-        term_of, _kinds = self._derive(vocab)
+        tables = self._derive(vocab)
         n_docs = len(items)
         bounds = batch.bounds.tolist()
         # keyness terms: (document, term) pairs counted, in order of first occurrence
-        pair_doc, term_ids, counts = _term_counts(batch.bounds, term_of[batch.ids], len(self._terms) + 1)
+        pair_doc, term_ids, counts = _term_counts(batch.bounds, tables.term[batch.ids], len(self._terms) + 1)
         term_bounds = np.searchsorted(pair_doc, np.arange(n_docs + 1))
         # lexicon matches, where a document has a candidate word
         matches: list[list[Match]] = [[] for _ in range(n_docs)]
         sentences: list[list[tuple[int, int]]] = [[] for _ in range(n_docs)]
-        if self._fast:
-            positions = np.flatnonzero(self._candidates(batch.ids, vocab))
-            by_doc = np.searchsorted(positions, bounds).tolist()
-            todo = [k for k in range(n_docs) if by_doc[k] < by_doc[k + 1]]
-        else:
-            todo = [k for k in range(n_docs) if bounds[k] < bounds[k + 1]]
-        if todo:
-            norm_of = self._derived[id(vocab)][3]
-        for k in todo:
+        positions = np.flatnonzero(self._candidates(batch.ids, tables))
+        by_doc = np.searchsorted(positions, bounds).tolist()
+        for k in [k for k in range(n_docs) if by_doc[k] < by_doc[k + 1]]:
             a, z = bounds[k], bounds[k + 1]
             text = items[k][1]
-            norms = norm_of[batch.ids[a:z]].tolist()
+            norms = tables.norm[batch.ids[a:z]].tolist()
             starts, ends = batch.starts[a:z].tolist(), batch.ends[a:z].tolist()
-            if self._fast:
-                at = (positions[by_doc[k]:by_doc[k + 1]] - a).tolist()
-                found = self.matcher.explain_at(at, _Surfaces(text, starts, ends), norms, starts, ends, text)[0]
-            elif hasattr(self.matcher, "match_arrays"):
-                surfaces = [text[x:y] for x, y in zip(starts, ends)]
-                found = self.matcher.match_arrays(surfaces, norms, starts, ends, text)
-            else:  # a matcher with the Token interface only
-                found = self.matcher.match(tokenize(text, self.normaliser), text)
+            at = (positions[by_doc[k]:by_doc[k + 1]] - a).tolist()
+            found = self.matcher.explain_at(at, _Surfaces(text, starts, ends), norms, starts, ends, text)[0]
             matches[k] = found
             sentences[k] = _sentence_spans_of(text, found)
         return BatchResult([d for d, _ in items], np.diff(batch.bounds).tolist(), matches, sentences,
                            self._terms, term_ids, counts, term_bounds)
 
-    def _derive(self, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
-        """Per word of ``vocab``, extended as the vocabulary grows: its keyness term id (-1 for
-        none), what it can start in the lexicons (see :meth:`Matcher.candidate_kind`), its
-        normalised form (an object array, to pick a document's forms at C speed), and the
-        second-word bits it needs and offers (see :meth:`Matcher.need_mask`). All of it depends
-        only on the normalised form (and on the surface, for a matcher with lemmas), so it is
-        worked out once per distinct form in this process and shared by every vocabulary (the
-        token store has one per shard)."""
-        entry = self._derived.get(id(vocab))
-        if entry is None or entry[0] is not vocab:
+    def _derive(self, vocab: Vocabulary) -> WordTables:
+        """The word tables of ``vocab``, extended as the vocabulary grows. All of it depends only
+        on the normalised form (and on the surface, for a matcher with lemmas), so it is worked out
+        once per distinct form in this process and shared by every vocabulary (the token store has
+        one per shard)."""
+        held = self._derived.get(id(vocab))
+        if held is None or held[0] is not vocab:
             if len(self._derived) > 4:
                 self._derived.clear()
-            entry = self._derived[id(vocab)] = [vocab, _no_ids(), np.zeros(0, np.int8), np.zeros(0, dtype=object),
-                                                np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64)]
-        have = len(entry[1])
+            held = (vocab, WordTables.empty())
+        tables = held[1]
+        have = len(tables)
         if have < len(vocab):
             norms = vocab.norms[have:]
             keys = list(zip(norms, vocab.surfaces[have:])) if self._by_surface else norms
-            rows = self._form_rows(keys)
-            for k, table in enumerate(self._forms, start=1):
-                entry[k] = np.concatenate([entry[k], table[rows]])
-        return entry[1], entry[2]
+            rows = self._form_rows(keys)  # first: it extends self._forms
+            tables = tables.extended(self._forms.rows(rows))
+        self._derived[id(vocab)] = (vocab, tables)
+        return tables
 
     def _form_rows(self, keys: list) -> np.ndarray:
         """Rows of ``self._forms`` for these forms (normalised word, or (word, surface)), the
@@ -291,38 +274,32 @@ class DocumentAnalyser:
             new = list(dict.fromkeys(k for k, r in zip(keys, rows) if r is None))
             base = len(index)
             index.update(zip(new, range(base, base + len(new))))
-            self._forms = [np.concatenate([old, part]) for old, part in zip(self._forms, self._tables_of(new))]
+            self._forms = self._forms.extended(self._tables_of(new))
             rows = list(map(index.__getitem__, keys))
         return np.fromiter(rows, dtype=np.int64, count=len(rows))
 
-    def _tables_of(self, keys: list) -> tuple:
+    def _tables_of(self, keys: list) -> WordTables:
         norms = [k[0] for k in keys] if self._by_surface else keys
         surfaces = [k[1] for k in keys] if self._by_surface else [""] * len(keys)
         n = len(norms)
-        terms = self._term_ids(keyness_terms(norms))
         matcher = self.matcher
-        if hasattr(matcher, "candidate_kind"):
-            kinds = np.fromiter(map(matcher.candidate_kind, norms, surfaces), dtype=np.int8, count=n)
-            need = np.fromiter(map(matcher.need_mask, norms), dtype=np.uint64, count=n)
-            offer = np.fromiter(map(matcher.offer_mask, norms), dtype=np.uint64, count=n)
-        elif self._fast:
-            kinds = np.fromiter(map(matcher.is_candidate, norms, surfaces), dtype=np.int8, count=n)
-            need = offer = np.zeros(n, dtype=np.uint64)
-        else:
-            kinds, need, offer = np.ones(n, dtype=np.int8), np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64)
         objects = np.empty(n, dtype=object)
         objects[:] = norms
-        return terms, kinds, objects, need, offer
+        return WordTables(term=self._term_ids(keyness_terms(norms)),
+                          kind=np.fromiter(map(matcher.candidate_kind, norms, surfaces), dtype=np.int8, count=n),
+                          norm=objects,
+                          need=np.fromiter(map(matcher.need_mask, norms), dtype=np.uint64, count=n),
+                          offer=np.fromiter(map(matcher.offer_mask, norms), dtype=np.uint64, count=n))
 
-    def _candidates(self, ids: np.ndarray, vocab: Vocabulary) -> np.ndarray:
+    @staticmethod
+    def _candidates(ids: np.ndarray, tables: WordTables) -> np.ndarray:
         """Tokens that can start a hit: a word with a single-word hit, or the first word of a
         multiword term followed by a word that can be the second word of one of its terms."""
-        derived = self._derived[id(vocab)]
-        out = derived[2][ids] == STARTS_HIT
-        need = derived[4][ids]
+        out = tables.kind[ids] == STARTS_HIT
+        need = tables.need[ids]
         term_start = np.flatnonzero(need[:-1])
         if len(term_start):
-            offered = derived[5][ids[term_start + 1]]
+            offered = tables.offer[ids[term_start + 1]]
             out[term_start[(need[term_start] & offered) != 0]] = True
         return out
 

@@ -146,6 +146,7 @@ def _map_joblib(func, items, n_jobs, progress) -> list:
 
 
 def can_fork() -> bool:
+    """Whether worker processes can be forked here (Linux, and ``USE_FORK`` left on)."""
     import multiprocessing as mp
 
     return sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods() and USE_FORK

@@ -80,6 +80,7 @@ class TokenStore:
                 self._new[h] = (ref.key, bounds[k], bounds[k + 1] - bounds[k])
 
     def shard_of(self, text_hash: str) -> tuple[str, int, int]:
+        """(shard key, offset, token count) of a stored document, by the hash of its text."""
         return self._index[text_hash]
 
     def load_shard(self, key: str):

@@ -19,8 +19,10 @@ is checked when a word is first seen in a batch.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
+import pandas as pd
 
 from framing.arabic import WORD_RE, Normaliser
 
@@ -151,8 +153,6 @@ def tokenize_batch(texts: list[str], vocab: Vocabulary) -> TokenBatch:
 
 
 def _tokenize(texts: list[str], vocab: Vocabulary) -> TokenBatch:
-    import pandas as pd
-
     joined = "\n".join(texts)  # a line break is never part of a word
     cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     n = len(cp)
@@ -180,3 +180,31 @@ def _tokenize(texts: list[str], vocab: Vocabulary) -> TokenBatch:
     local = doc_starts[doc]
     bounds = np.searchsorted(doc, np.arange(len(texts) + 1), side="left")
     return TokenBatch(ids, (starts - local).astype(np.int32), (ends - local).astype(np.int32), bounds.astype(np.int64))
+
+
+@dataclass
+class WordTokens:
+    """Tokens of a batch with a word list of their own: ``batch.ids`` index ``surfaces`` and
+    ``norms``. This is what a token store keeps, and what travels between processes."""
+
+    batch: TokenBatch
+    surfaces: list[str]
+    norms: list[str]
+
+    @classmethod
+    def of(cls, batch: TokenBatch, vocab: Vocabulary) -> "WordTokens":
+        """The tokens of ``batch`` with a word list of their own: the words of ``vocab`` the batch
+        uses, in order of first occurrence."""
+        local, used = pd.factorize(batch.ids)  # the batch's words, in order of first occurrence
+        pick = used.tolist()
+        return cls(TokenBatch(local.astype(np.int32), batch.starts, batch.ends, batch.bounds),
+                   _pick(vocab.surfaces, pick), _pick(vocab.norms, pick))
+
+
+def _pick(seq, ids: list[int]) -> list:
+    """``[seq[i] for i in ids]`` at C speed."""
+    if not ids:
+        return []
+    if len(ids) == 1:
+        return [seq[ids[0]]]
+    return list(itemgetter(*ids)(seq))

@@ -21,6 +21,8 @@ def _krippendorff():
 
 
 def kappa(a, b) -> float:
+    """Cohen's kappa of two 0/1 codings of the same units (1.0 for two equal constant codings, NaN
+    when undefined)."""
     a = np.asarray(a, dtype=int)
     b = np.asarray(b, dtype=int)
     if len(a) == 0:
@@ -47,6 +49,8 @@ def alpha(matrix) -> tuple[float, bool]:
 
 
 def pair_row(category: str, pair: str, a, b) -> dict:
+    """A row of the agreement table for two codings of one category: kappa, Krippendorff's alpha,
+    units coded by both, and the positives of each (units missing in either are left out)."""
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     ok = ~(np.isnan(a) | np.isnan(b))
@@ -73,4 +77,6 @@ def coders_row(category: str, matrix) -> dict:
 
 
 def alpha_available() -> bool:
+    """Whether Krippendorff's alpha can be computed (the optional ``krippendorff`` package is
+    installed)."""
     return _krippendorff() is not None

@@ -41,6 +41,8 @@ def units_with_hits(docs, matches: pd.DataFrame, unit: str = "paragraph"):
 
 
 def stratified_sample(units, hits, n: int, seed: int) -> tuple[list[int], list[str]]:
+    """Indexes of ``n`` units for coding, balanced across outlets and across lexicon categories so
+    that rare frames are present (seeded), with notes on what could not be balanced."""
     rng = np.random.default_rng(seed)
     notes = []
     outlets = sorted({u.outlet for u in units})
@@ -86,6 +88,8 @@ def stratified_sample(units, hits, n: int, seed: int) -> tuple[list[int], list[s
 
 
 def annotation_frame(docs, matches, *, n: int, unit: str = "paragraph", labels=None, seed: int = 0):
+    """The annotation sheet: ``n`` sampled units (unit_id, doc_id, outlet, text,
+    lexicon_suggestions) and one empty column per label; returns (frame, notes)."""
     units, hits = units_with_hits(docs, matches, unit)
     order, notes = stratified_sample(units, hits, n, seed)
     rows = []

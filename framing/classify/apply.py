@@ -63,6 +63,8 @@ def lexicon_unit_labels(units, matches: pd.DataFrame) -> dict[str, set]:
 
 
 def paired_category(label: str, options, lexicon_categories: set[str]) -> str | None:
+    """The lexicon category a model label is compared with (``classify.category_map``, else the same
+    name), or None when the run's lexicons have no such category."""
     cat = options.category_map.get(label, label)
     return cat if cat in lexicon_categories else None
 

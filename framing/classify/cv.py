@@ -26,10 +26,14 @@ class CVResult:
     seconds: float = 0.0
 
     def summary(self, y, labels=None, multilabel: bool = False) -> dict:
+        """The metrics of the out-of-fold predictions against ``y`` (per label, micro and macro, per
+        fold)."""
         return metrics(y, self.predictions, labels=labels, multilabel=multilabel, fold_metrics=self.fold_metrics)
 
 
 def splitter(y, folds: int, seed: int, multilabel: bool = False):
+    """The seeded k-fold splitter: stratified by label for single-label data, plain shuffled folds
+    for multi-label data."""
     if multilabel:
         return KFold(n_splits=folds, shuffle=True, random_state=seed)
     return StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)

@@ -154,6 +154,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         return list(KFold(k, shuffle=True, random_state=self.random_state).split(np.zeros(n)))
 
     def fit(self, X, y):
+        """Fit the per-label models, their calibration and thresholds on texts ``X`` and labels ``y``."""
         if self.optimise not in OPTIMISE:
             raise ValueError(f"optimise must be one of {', '.join(OPTIMISE)}, not {self.optimise!r}")
         texts = np.asarray(list(X), dtype=object)
@@ -253,6 +254,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         return 1.0 / (1.0 + np.exp(-z))
 
     def predict_proba(self, X) -> np.ndarray:
+        """Calibrated probability of each label, one row per text."""
         P = self.label_probabilities(X)
         if self.multilabel:
             return P
@@ -261,6 +263,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         return P / np.clip(P.sum(axis=1, keepdims=True), 1e-12, None)
 
     def predict(self, X):
+        """0/1 labels of each text: the probabilities against the tuned thresholds."""
         P = self.label_probabilities(X)
         if self.multilabel:
             return (P >= self.thresholds_).astype(int)

@@ -36,6 +36,8 @@ def tfidf_union(
 
 
 def linear_model(kind: str = "logreg", *, seed: int = 0, C: float = 1.0, balanced: bool = True):
+    """A linear classifier, ``logreg`` (logistic regression) or ``svm`` (linear SVM), seeded, with
+    balanced class weights unless ``balanced`` is false."""
     weight = "balanced" if balanced else None
     if kind == "svm":
         return LinearSVC(C=C, class_weight=weight, random_state=seed)

@@ -36,6 +36,7 @@ class TrainOptions(BaseModel):
     bootstrap: int = Field(1000, ge=100, description="bootstrap resamples (of units) for the intervals of the CV metrics")
 
     def estimator(self, *, multilabel: bool, seed: int, cache_dir=None):
+        """A FrameClassifier with these options (``cache_dir``: where sentence embeddings are kept)."""
         from framing.classify.estimator import FrameClassifier
 
         return FrameClassifier(features=self.features, word_ngrams=tuple(self.word_ngrams),
@@ -46,6 +47,7 @@ class TrainOptions(BaseModel):
                                cache_dir=str(cache_dir) if cache_dir else None, random_state=seed)
 
     def describe(self) -> dict:
+        """The options as plain JSON values, for a model's metadata."""
         return self.model_dump(mode="json")
 
 

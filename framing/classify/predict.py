@@ -30,6 +30,7 @@ class PredictError(ValueError):
 
 
 def excerpt(text: str, n: int = EXCERPT) -> str:
+    """The text on one line, cut to ``n`` characters (an ellipsis marks the cut)."""
     text = " ".join(str(text).split())
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
@@ -58,44 +59,24 @@ def label_units(model, units, *, excerpt_chars: int = EXCERPT) -> pd.DataFrame:
     return frame
 
 
-def _file_config(path: Path, fields: dict | None, fmt: str):
-    from framing.config import load_config
-
-    source = {"path": str(path.resolve()) if path.exists() else str(path), "format": fmt}
-    if fields:
-        source["fields"] = fields
-    raw = {"title": "predict", "sources": [source], "output": str(Path.cwd() / "predict"),
-           "corpus": {"min_words": 0, "min_arabic_share": 0.0, "duplicates": "keep", "shared_wire": "keep",
-                      "clean": False, "analyse_titles": False},
-           "run": {"jobs": 1, "cache": False}}
-    return load_config(raw, base_dir=Path.cwd())
-
-
 def read_units(source, unit: str, *, fields: dict | None = None, fmt: str = "auto"):
-    """(units, notes) of a list of texts, a file or a study config (see the module docstring)."""
-    from framing.classify.text import Unit, split_units
+    """(units, notes) of a list of texts; a file or a study config is read by the caller
+    (:func:`framing.predicting.read_units`, which reads the corpus as a study run does)."""
+    from framing.classify.text import Unit
+
+    texts = list(source)
+    bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
+    if bad:
+        raise PredictError(f"texts: item {bad[0] + 1} is a {type(texts[bad[0]]).__name__}, not a string")
+    return [Unit(str(i + 1), str(i + 1), "", 0, len(t), t) for i, t in enumerate(texts)], []
+
+
+def units_of_documents(docs, unit: str):
+    """(units, notes) of the documents read from a file or a study: the analysed documents cut
+    into units, a note on those not labelled."""
+    from framing.classify.text import split_units
 
     notes: list[str] = []
-    if not isinstance(source, (str, Path)):
-        texts = list(source)
-        bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
-        if bad:
-            raise PredictError(f"texts: item {bad[0] + 1} is a {type(texts[bad[0]]).__name__}, not a string")
-        return [Unit(str(i + 1), str(i + 1), "", 0, len(t), t) for i, t in enumerate(texts)], notes
-    from framing.config import ConfigError, load_config
-    from framing.corpus.load import load_corpus
-
-    path = Path(source)
-    try:
-        if path.suffix.lower() in CONFIG_SUFFIXES:
-            if fields:
-                raise PredictError(f"{path}: field mappings come from the study config's sources, not --field")
-            config = load_config(path)
-        else:
-            config = _file_config(path, fields, fmt)
-        docs = load_corpus(config)
-    except ConfigError as exc:
-        raise PredictError(str(exc)) from None
     skipped = [d for d in docs if d.status != "analysed"]
     if skipped:
         reasons = pd.Series([d.reason.split(":")[0] for d in skipped]).value_counts()
@@ -103,24 +84,3 @@ def read_units(source, unit: str, *, fields: dict | None = None, fmt: str = "aut
                      + ", ".join(f"{r} ({c})" for r, c in reasons.items()))
     units = [u for d in docs if d.status == "analysed" for u in split_units(d, unit)]
     return units, notes
-
-
-def predict(model, texts_or_path, *, unit: str | None = None, fields: dict | None = None, fmt: str = "auto",
-            cache_dir=None, excerpt_chars: int = EXCERPT) -> pd.DataFrame:
-    """Label texts, a file or a study's units with a saved model (a path or a loaded model).
-
-    Returns one row per unit (see the module docstring); notes about documents not labelled are in
-    ``frame.attrs["notes"]``."""
-    from framing.classify.store import load_model
-
-    saved = load_model(model) if isinstance(model, (str, Path)) else model
-    unit = unit or (saved.metadata.get("unit") if saved.metadata.get("unit") in ("paragraph", "document") else "paragraph")
-    if unit not in ("paragraph", "document"):
-        raise PredictError(f"unit must be paragraph or document, not {unit!r}")
-    units, notes = read_units(texts_or_path, unit, fields=fields, fmt=fmt)
-    if cache_dir is not None:
-        saved.set_cache_dir(cache_dir)
-    frame = label_units(saved, units, excerpt_chars=excerpt_chars)
-    frame.attrs["notes"] = notes
-    frame.attrs["unit"] = unit
-    return frame

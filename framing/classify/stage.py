@@ -33,7 +33,7 @@ def attribution(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
     says what was skipped and why)."""
     import sklearn
 
-    from framing import __version__
+    from framing.version import __version__
 
     t_start = time.perf_counter()
     normaliser = inputs.normaliser

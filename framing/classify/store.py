@@ -72,6 +72,7 @@ def _skops_io():
 
 
 def skops_version() -> str:
+    """The installed skops version, recorded with a saved model."""
     import skops
 
     return skops.__version__
@@ -125,9 +126,11 @@ def read_metadata(path: str | Path) -> dict:
 
 
 def check_versions(meta: dict, path: str | Path = "model") -> None:
+    """Raise ModelLoadError when a saved model's metadata was written by an incompatible framing,
+    scikit-learn or file format version."""
     import sklearn
 
-    from framing import __version__
+    from framing.version import __version__
 
     problems = []
     if meta.get("format") != FORMAT:
@@ -157,17 +160,21 @@ class SavedModel:
 
     @property
     def task(self) -> str:
+        """The model's task: binary, multiclass or multilabel."""
         return self.metadata["task"]
 
     @property
     def labels(self) -> list[str]:
+        """The labels the model predicts."""
         return list(self.metadata["labels"])
 
     @property
     def name(self) -> str:
+        """The model's name: from its metadata, else its file name."""
         return self.metadata.get("name") or (self.path.stem if self.path else "model")
 
     def normalise(self, texts) -> list[str]:
+        """Texts normalised as the model's training texts were (its recorded normaliser options)."""
         from framing.arabic import Normaliser
         from framing.classify.text import normalise_text
 

@@ -16,7 +16,6 @@ how much the model adds over a plain reference and whether coding more would hel
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import tempfile
@@ -41,14 +40,6 @@ FALSE_STRINGS = {"0", "false", "no", "n", "f", "لا"}
 
 class TrainingDataError(ValueError):
     """Coded data that cannot be trained on; the message names the file and column."""
-
-
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_coded(path: str | Path) -> pd.DataFrame:
@@ -121,6 +112,9 @@ class LabelSpec:
 
 
 def prepare_labels(df: pd.DataFrame, label_columns: list[str], multilabel: bool = False, source: str = "data") -> LabelSpec:
+    """The label columns of coded data as a LabelSpec: one binary or multi-class column, a column of
+    label lists (``multilabel``), or several 0/1 columns (multi-label); rows without a label are
+    dropped. Raises TrainingDataError naming the column."""
     missing = [c for c in label_columns if c not in df.columns]
     if missing:
         raise TrainingDataError(f"{source}: no column {', '.join(map(repr, missing))} (columns: {', '.join(map(str, df.columns))})")
@@ -237,7 +231,7 @@ def train_model(
     'embeddings' or 'both'); without it they are kept in a temporary folder for the run."""
     import sklearn
 
-    from framing import __version__
+    from framing.version import __version__
 
     opts = options or TrainOptions()
     if not tune:

@@ -68,7 +68,8 @@ def train(
 
     from framing.classify.options import TrainOptions
     from framing.classify.store import save_model
-    from framing.classify.train import TrainingDataError, file_sha256, read_coded, train_model
+    from framing.cache import file_sha256
+    from framing.classify.train import TrainingDataError, read_coded, train_model
     from framing.runtime import effective_jobs
 
     console = Console()
@@ -159,6 +160,8 @@ def _ci(d: dict) -> str:
 
 
 def print_report(console, meta: dict, cv: dict, baseline: dict | None) -> None:
+    """Print the cross-validation table per label, and the model against the baseline on the same
+    folds."""
     from rich.table import Table
 
     title = (f"{meta['task']} · {meta['folds']}-fold CV · {meta['training_data']['used']} units · "
@@ -352,7 +355,8 @@ def predict(
     """Label each unit (paragraph or document) with a saved frame classifier: one row per unit with
     unit_id, doc_id, outlet, an excerpt, the predicted labels, a 0/1 column and a probability
     (p_<label>) per label."""
-    from framing.classify.predict import PredictError, predict as run_predict
+    from framing.classify.predict import PredictError
+    from framing.predicting import predict as run_predict
     from framing.classify.store import ModelLoadError
 
     fields = {}

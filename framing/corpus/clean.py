@@ -86,6 +86,8 @@ def fix_unicode(text: str, removed: list[str]) -> str:
 
 
 def is_sentence(line: str) -> bool:
+    """Whether a line ends like a sentence (. ! ? ؟ and the like, closing quotes or brackets allowed
+    after it)."""
     return line.rstrip(CLOSERS + " ")[-1:] in SENTENCE_END
 
 
@@ -95,6 +97,9 @@ def _foreign(line: str) -> bool:
 
 def clean_text(text: str, rules: Rules, *, take_title: bool = False, short_line_words: int = 4,
                furniture: bool = True, title: str = "") -> Cleaned:
+    """A document's text cleaned: Unicode fixed, white space folded, page furniture of the outlet
+    profiles and the generic rules removed (what went is kept in ``removed``), the title taken from
+    the first line when asked."""
     removed: list[str] = []
     text = fix_unicode(text, removed)
     lines = [ln.strip() for ln in text.split("\n")]

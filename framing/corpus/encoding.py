@@ -42,6 +42,7 @@ class Undecodable(Exception):
 
 
 def bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of ``data`` announces, or None."""
     for bom, name in BOMS:
         if data.startswith(bom):
             return name

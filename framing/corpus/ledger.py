@@ -27,6 +27,8 @@ def reason_kind(reason: str) -> str:
 
 
 def ledger_frame(docs: list[Document], n_tokens: dict[str, int] | None = None) -> pd.DataFrame:
+    """data/documents.csv as a DataFrame: one row per input document, analysed or skipped, with its
+    reason and ingestion columns (``n_tokens`` from the analysis when given, else counted)."""
     by_id = {d.doc_id: d for d in docs}
     rows = []
     for d in docs:

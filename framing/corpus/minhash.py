@@ -120,6 +120,7 @@ class BandIndex:
         return found
 
     def insert(self, item, keys: list[bytes]) -> None:
+        """Add an item under its band keys (one per band table)."""
         for key, table in zip(keys, self.tables):
             hit = table.get(key)
             if hit is None:

@@ -30,12 +30,17 @@ class OutletResolver:
         self._cache: dict[str, str] = {}
 
     def from_profile(self, pid: str) -> str:
+        """The configured outlet a cleaning profile belongs to, else the profile id itself."""
         return self.profile_to_config.get(pid, pid)
 
     def profile_of(self, outlet: str) -> str:
+        """The cleaning profile of an outlet id (matched by the outlet's names), else the id
+        itself."""
         return self.config_to_profile.get(outlet) or self.rules.outlet_for_name(outlet) or outlet
 
     def from_field(self, value: str) -> str:
+        """The outlet id for a row's outlet field: a configured id, name or alias, a profile's
+        outlet, else a slug of the value (cached per value)."""
         hit = self._cache.get(value)
         if hit is None:
             hit = self._cache[value] = self._resolve(value)

@@ -66,6 +66,8 @@ class Signature:
     regex: re.Pattern | None = None
 
     def hit(self, line: str) -> bool:
+        """Whether a line carries this signature (a plain substring, or a regular expression
+        matching the whole line)."""
         if self.contains is not None:
             return self.contains in line
         return self.regex.fullmatch(line) is not None
@@ -96,6 +98,8 @@ class Rules:
     files: list[str]
 
     def outlet_for_name(self, value: str) -> str | None:
+        """The profile id of an outlet name as written (compared after line normalisation), or
+        None."""
         return self.names.get(line_key(value))
 
 

@@ -84,6 +84,8 @@ class Lines:
     size: int  # bytes
 
     def raws(self) -> Iterator[Raw]:
+        """One Raw document per non-blank line, parsed exactly as reading the file line by line
+        would."""
         src = self.source
         utf8 = src.encoding in _UTF8
         for n, line in enumerate(self.lines, self.first):

@@ -57,10 +57,3 @@ class RepeatedLines:
             doc.text = "\n".join(p for p in parts if p not in lines)
             changed.append(doc)
         return changed
-
-
-def remove_repeated_lines(docs: list[Document], *, min_docs: int = 5, share: float = 0.02, max_words: int = 20) -> list[Document]:
-    """Remove repeated lines in place (into ``doc.removed``). Returns the documents changed."""
-    repeated = RepeatedLines(min_docs=min_docs, share=share, max_words=max_words)
-    repeated.add(docs)
-    return repeated.remove(docs)

@@ -18,7 +18,6 @@ _MASK32 = np.uint64(0xFFFFFFFF)
 # per-position multipliers of the shingle hash (odd 64-bit constants)
 _MULT = [np.uint64(m) for m in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5)]
 _EMPTY64 = np.zeros(0, dtype=np.uint64)
-_EMPTY32 = np.zeros(0, dtype=np.uint32)
 
 
 @dataclass
@@ -91,9 +90,11 @@ class WordHasher:
         return int(w.hashes[0])
 
     def analyse(self, text: str) -> Words:
+        """The Arabic word count and shingle hashes of one text."""
         return self._batch([text])[0]
 
     def analyse_many(self, texts: list[str]) -> list[Words]:
+        """The Words of many texts, hashed in batches of about ``BATCH_CHARS`` characters."""
         out: list[Words] = []
         batch: list[str] = []
         size = 0

@@ -128,11 +128,13 @@ def raws_of(items: list[Raw | Lines]) -> Iterator[Raw]:
 
 
 def pack_raw(raw: Raw) -> tuple:
+    """A Raw document as a tuple, cheap to send to a worker process."""
     d = raw.doc
     return d.text, d.title, d.outlet, d.status, d.reason, d.source, d.warnings, raw.mode, raw.outlet_value, raw.single
 
 
 def unpack_raw(packed: tuple) -> Raw:
+    """The Raw document :func:`pack_raw` packed (id and hint are set later, in the parent)."""
     text, title, outlet, status, reason, source, warnings, mode, outlet_value, single = packed
     doc = Document("", outlet, source, text, title=title, status=status, reason=reason, warnings=warnings)
     return Raw(doc, "", mode, outlet_value, single)

@@ -33,6 +33,7 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
     def yaml_text(self) -> str:
+        """The imported lexicon as YAML text, keys in the order of the format."""
         return yaml.safe_dump(self.data, allow_unicode=True, sort_keys=False, width=100)
 
 
@@ -111,6 +112,8 @@ def parse_quanteda(text: str, name: str = "<yaml>") -> list[tuple[str, list[str]
 
 def build_lexicon(categories: list[tuple[str, list[str]]], *, lexicon_id: str, source_name: str,
                   source_sha: str, kind: str = "frames", language: str = "ar") -> ImportResult:
+    """A framing lexicon (as data) from (category name, patterns) pairs of an imported dictionary:
+    ids made from the names, wildcard patterns as prefix forms, duplicates dropped with a note."""
     notes: list[str] = []
     cats = []
     seen_patterns: dict[str, str] = {}
@@ -170,6 +173,8 @@ def build_lexicon(categories: list[tuple[str, list[str]]], *, lexicon_id: str, s
 
 def import_dictionary(path: Path | str, *, fmt: str = "auto", lexicon_id: str | None = None,
                       kind: str = "frames", language: str = "ar") -> ImportResult:
+    """Read a LIWC .dic or quanteda YAML dictionary (``fmt``: liwc, quanteda or auto from the
+    suffix) and convert it with :func:`build_lexicon`; raises ImportProblem naming file and line."""
     path = Path(path)
     try:
         raw = path.read_bytes()

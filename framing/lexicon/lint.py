@@ -29,7 +29,8 @@ from pathlib import Path
 
 from framing.arabic import Normaliser
 from framing.lexicon.loader import LexiconError, load_lexicons, shipped_ids
-from framing.lexicon.matcher import Matcher, clitic_pairs
+from framing.lexicon.matcher import Matcher
+from framing.lexicon.spellings import clitic_pairs
 from framing.lexicon.model import Lexicon
 from framing.lexicon.senses import name_problems, rule_example_problems, rule_scopes
 
@@ -75,6 +76,9 @@ def _from_problem(problem: str, ref: str, base_dir: Path | None) -> Finding:
 
 
 def lint_lexicon(lx: Lexicon, normaliser: Normaliser | None = None) -> list[Finding]:
+    """Findings of one lexicon: forms in two entries, forms that normalise alike, unreachable
+    entries, overlapping multiword terms, short forms, and example phrases that do not match as they
+    claim."""
     norm = normaliser or Normaliser()
     file = str(lx.path) if lx.path else lx.id
     out: list[Finding] = []

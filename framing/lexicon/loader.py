@@ -35,15 +35,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
-import re
 from pathlib import Path
 
 import yaml
 
 from framing import safe_yaml
 from framing.lexicon.model import (
-    INFLECTION_ALIASES,
-    INFLECTIONS,
     KINDS,
     Category,
     ContextRule,
@@ -53,8 +50,8 @@ from framing.lexicon.model import (
     Lexicon,
     Source,
 )
+from framing.lexicon.yamlcheck import ID_RE, Checker, Number, YamlData, kind_of, to_python
 
-ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 LEXICON_KEYS = {"id", "version", "kind", "language", "description", "sources", "categories",
                 "exclude", "not_when", "note", "license", "authors"}
@@ -95,9 +92,7 @@ class LexiconError(ValueError):
 def shipped_dir() -> Path:
     """The folder of the lexicons shipped with framing (the repository's top-level ``lexicons/``
     in a source checkout, ``framing/lexicons`` inside an installed wheel)."""
-    import framing
-
-    here = Path(framing.__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]
     candidate = here.parent / "lexicons"
     if candidate.is_dir() and any(candidate.glob("*.yaml")):
         return candidate
@@ -111,6 +106,7 @@ def shipped_dir() -> Path:
 
 
 def shipped_ids() -> list[str]:
+    """The ids of the lexicons shipped with framing."""
     return sorted(p.stem for p in shipped_dir().glob("*.yaml"))
 
 
@@ -174,6 +170,8 @@ def load_lexicons(refs: list[str | Path], base_dir: Path | str | None = None) ->
 
 
 def load_lexicon_file(path: Path | str) -> Lexicon:
+    """Read and validate one lexicon YAML file; raises LexiconError listing every problem with file,
+    line and key."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -188,175 +186,6 @@ def load_lexicon_file(path: Path | str) -> Lexicon:
                          sha256=hashlib.sha256(raw).hexdigest())
 
 
-# ---------------------------------------------------------------------------------------------
-# YAML with line numbers
-
-
-class _Data:
-    """YAML data plus the line of every key path (tuple of str keys and int indexes)."""
-
-    def __init__(self) -> None:
-        self.lines: dict[tuple, int] = {}
-        self.problems: list[tuple[tuple, str, int]] = []
-
-
-def _to_python(node, path: tuple, data: _Data):
-    data.lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        out = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            sub = path + (key,)
-            if key in out:
-                data.problems.append((sub, f"duplicate key {key!r} (first on line"
-                                           f" {data.lines.get(('#key',) + sub, '?')})",
-                                      key_node.start_mark.line + 1))
-                continue
-            data.lines[("#key",) + sub] = key_node.start_mark.line + 1
-            out[key] = _to_python(value_node, sub, data)
-            data.lines[sub] = value_node.start_mark.line + 1
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, path + (i,), data) for i, item in enumerate(node.value)]
-    # scalars: keep the text as written for strings (so version 1.10 stays "1.10"), typed otherwise
-    if node.tag.endswith(":null"):
-        return None
-    if node.tag.endswith(":bool"):
-        return node.value.lower() in ("true", "yes", "on")
-    if node.tag.endswith((":int", ":float")):
-        return _Number(node.value)
-    return node.value
-
-
-class _Number(str):
-    """A number as written in YAML; accepted where a string is expected (version: 1.0)."""
-
-
-# ---------------------------------------------------------------------------------------------
-# validation
-
-
-class _Checker:
-    def __init__(self, name: str, data: _Data, tree) -> None:
-        self.name = name
-        self.data = data
-        self.tree = tree
-        self.problems: list[str] = []
-
-    def line(self, path: tuple) -> int:
-        for k in (("#key",) + path, path):
-            if k in self.data.lines:
-                return self.data.lines[k]
-        while path:
-            path = path[:-1]
-            if path in self.data.lines:
-                return self.data.lines[path]
-        return 1
-
-    def keypath(self, path: tuple) -> str:
-        """Readable key path: list items that have an ``id`` are named by it."""
-        parts: list[str] = []
-        node = self.tree
-        for p in path:
-            if isinstance(p, int):
-                item = node[p] if isinstance(node, list) and p < len(node) else None
-                if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]:
-                    parts.append(str(item["id"]))
-                else:
-                    parts.append(f"[{p}]")
-                node = item
-            else:
-                parts.append(str(p))
-                node = node.get(p) if isinstance(node, dict) else None
-        text = ""
-        for part in parts:
-            text += part if part.startswith("[") or not text else "." + part
-        return text or "(top)"
-
-    def add(self, path: tuple, message: str) -> None:
-        self.problems.append(f"{self.name}:{self.line(path)}: {self.keypath(path)}: {message}")
-
-    # typed getters --------------------------------------------------------------------------
-    def mapping(self, value, path: tuple, allowed: set[str], required: tuple[str, ...], what: str):
-        if not isinstance(value, dict):
-            self.add(path, f"{what} must be a mapping of keys, got {_kind(value)}")
-            return None
-        for key in value:
-            if key not in allowed:
-                close = _close(key, allowed)
-                hint = f" (did you mean {close!r}?)" if close else ""
-                self.add(path + (key,), f"unknown key {key!r} in {what}{hint}; allowed:"
-                                        f" {', '.join(sorted(allowed))}")
-        for key in required:
-            if key not in value or value[key] is None or value[key] == "":
-                self.add(path, f"{what} is missing the required key {key!r}")
-        return value
-
-    def string(self, value, path: tuple, required: bool = True) -> str:
-        if value is None:
-            if required:
-                self.add(path, "a value is required")
-            return ""
-        if isinstance(value, bool) or not isinstance(value, str):
-            self.add(path, f"must be text, got {_kind(value)}")
-            return ""
-        return str(value).strip()
-
-    def ident(self, value, path: tuple) -> str:
-        text = self.string(value, path)
-        if text and not ID_RE.match(text):
-            self.add(path, f"id {text!r} must be lower-case ASCII letters, digits and _"
-                           " starting with a letter (e.g. ethnic_cleansing)")
-        return text
-
-    def string_list(self, value, path: tuple) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.add(path, f"must be a list of text items, got {_kind(value)}")
-            return ()
-        out = []
-        for i, item in enumerate(value):
-            text = self.string(item, path + (i,))
-            if text:
-                out.append(text)
-            elif item is not None and not isinstance(item, (dict, list)):
-                self.add(path + (i,), "empty item")
-        return tuple(out)
-
-    def inflect(self, value, path: tuple) -> tuple[str, ...]:
-        names = self.string_list(value, path)
-        known = set(INFLECTIONS) | set(INFLECTION_ALIASES)
-        for i, name in enumerate(names):
-            if name not in known:
-                self.add(path + ((i,) if isinstance(value, list) else ()),
-                         f"unknown inflection {name!r}; known: {', '.join(sorted(known))}")
-        return tuple(n for n in names if n in known)
-
-
-def _kind(value) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, _Number):
-        return f"the number {value}"
-    if isinstance(value, bool):
-        return f"the boolean {value}"
-    return f"{type(value).__name__} {value!r}"
-
-
-def _close(key: str, allowed: set[str]) -> str | None:
-    import difflib
-
-    hits = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
-    return hits[0] if hits else None
-
-
 def parse_lexicon(text: str, name: str = "<string>", path: Path | None = None,
                   sha256: str = "") -> Lexicon:
     """Parse and validate lexicon YAML text; raises LexiconError listing every problem."""
@@ -369,9 +198,9 @@ def parse_lexicon(text: str, name: str = "<string>", path: Path | None = None,
     if node is None:
         raise LexiconError([f"{name}:1: (top): the file is empty; a lexicon needs id, version, kind,"
                             " language, description, sources and categories"])
-    data = _Data()
-    tree = _to_python(node, (), data)
-    ck = _Checker(name, data, tree)
+    data = YamlData()
+    tree = to_python(node, (), data)
+    ck = Checker(name, data, tree)
     for p, msg, line in data.problems:
         ck.problems.append(f"{name}:{line}: {ck.keypath(p)}: {msg}")
     top = ck.mapping(tree, (), LEXICON_KEYS, LEXICON_REQUIRED, "a lexicon")
@@ -391,7 +220,7 @@ def parse_lexicon(text: str, name: str = "<string>", path: Path | None = None,
     sources: list[Source] = []
     raw_sources = top.get("sources")
     if raw_sources is not None and not isinstance(raw_sources, list):
-        ck.add(("sources",), f"sources must be a list of {{id, cite, url}}, got {_kind(raw_sources)}")
+        ck.add(("sources",), f"sources must be a list of {{id, cite, url}}, got {kind_of(raw_sources)}")
         raw_sources = []
     for i, src in enumerate(raw_sources or []):
         p = ("sources", i)
@@ -408,7 +237,7 @@ def parse_lexicon(text: str, name: str = "<string>", path: Path | None = None,
     categories: list[Category] = []
     raw_cats = top.get("categories")
     if raw_cats is not None and not isinstance(raw_cats, list):
-        ck.add(("categories",), f"categories must be a list, got {_kind(raw_cats)}")
+        ck.add(("categories",), f"categories must be a list, got {kind_of(raw_cats)}")
         raw_cats = []
     if isinstance(raw_cats, list) and not raw_cats:
         ck.add(("categories",), "a lexicon needs at least one category")
@@ -423,7 +252,7 @@ def parse_lexicon(text: str, name: str = "<string>", path: Path | None = None,
         entries: list[Entry] = []
         raw_entries = cat.get("entries")
         if raw_entries is not None and not isinstance(raw_entries, list):
-            ck.add(cp + ("entries",), f"entries must be a list, got {_kind(raw_entries)}")
+            ck.add(cp + ("entries",), f"entries must be a list, got {kind_of(raw_entries)}")
             raw_entries = []
         for ei, ent in enumerate(raw_entries or []):
             entry = _entry(ck, ent, cp + ("entries", ei), source_ids, kind)
@@ -459,7 +288,7 @@ def parse_lexicon(text: str, name: str = "<string>", path: Path | None = None,
     )
 
 
-def _entry(ck: _Checker, ent, ep: tuple, source_ids: set[str], kind: str = "") -> Entry | None:
+def _entry(ck: Checker, ent, ep: tuple, source_ids: set[str], kind: str = "") -> Entry | None:
     ent = ck.mapping(ent, ep, ENTRY_KEYS, ("id", "gloss"), "an entry")
     if ent is None:
         return None
@@ -470,7 +299,7 @@ def _entry(ck: _Checker, ent, ep: tuple, source_ids: set[str], kind: str = "") -
     if isinstance(raw_forms, str):
         raw_forms = [raw_forms]
     if raw_forms is not None and not isinstance(raw_forms, list):
-        ck.add(ep + ("forms",), f"forms must be a list, got {_kind(raw_forms)}")
+        ck.add(ep + ("forms",), f"forms must be a list, got {kind_of(raw_forms)}")
         raw_forms = []
     for fi, item in enumerate(raw_forms or []):
         fp = ep + ("forms", fi)
@@ -517,7 +346,7 @@ def _entry(ck: _Checker, ent, ep: tuple, source_ids: set[str], kind: str = "") -
                                          f" sources (declared: {', '.join(sorted(source_ids)) or 'none'})")
     proper = ent.get("proper", False)
     if not isinstance(proper, bool):
-        ck.add(ep + ("proper",), f"proper must be true or false, got {_kind(proper)}")
+        ck.add(ep + ("proper",), f"proper must be true or false, got {kind_of(proper)}")
         proper = False
     positive, negative = _examples(ck, ent.get("examples"), ep + ("examples",))
     return Entry(
@@ -530,7 +359,7 @@ def _entry(ck: _Checker, ent, ep: tuple, source_ids: set[str], kind: str = "") -
     )
 
 
-def _examples(ck: _Checker, ex, path: tuple) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _examples(ck: Checker, ex, path: tuple) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if ex is None:
         return (), ()
     exm = ck.mapping(ex, path, EXAMPLE_KEYS, (), "examples")
@@ -540,20 +369,20 @@ def _examples(ck: _Checker, ex, path: tuple) -> tuple[tuple[str, ...], tuple[str
             ck.string_list(exm.get("negative"), path + ("negative",)))
 
 
-def _count(ck: _Checker, value, path: tuple, low: int, what: str) -> int | None:
+def _count(ck: Checker, value, path: tuple, low: int, what: str) -> int | None:
     """A whole number of words from ``low`` to MAX_WINDOW, or None (with a problem)."""
     try:
-        n = int(str(value)) if isinstance(value, _Number) else None
+        n = int(str(value)) if isinstance(value, Number) else None
     except ValueError:
         n = None
     if n is None or not low <= n <= MAX_WINDOW:
         ck.add(path, f"{what} must be a whole number of words from {low} to {MAX_WINDOW},"
-                     f" got {_kind(value)}")
+                     f" got {kind_of(value)}")
         return None
     return n
 
 
-def _rules(ck: _Checker, value, path: tuple, unless: bool = False) -> tuple[ContextRule, ...]:
+def _rules(ck: Checker, value, path: tuple, unless: bool = False) -> tuple[ContextRule, ...]:
     """``not_when``: one context rule (a mapping) or a list of them; ``unless``: the one mapping
     of left and right words that lifts a rule."""
     if value is None:
@@ -562,7 +391,7 @@ def _rules(ck: _Checker, value, path: tuple, unless: bool = False) -> tuple[Cont
     if items is None:
         if not isinstance(value, list):
             ck.add(path, "not_when must be a mapping (one rule) or a list of rules with left,"
-                         f" right, names, window, examples; got {_kind(value)}")
+                         f" right, names, window, examples; got {kind_of(value)}")
             return ()
         items = [(item, path + (i,)) for i, item in enumerate(value)]
     rules: list[ContextRule] = []
@@ -621,7 +450,7 @@ def _rules(ck: _Checker, value, path: tuple, unless: bool = False) -> tuple[Cont
     return tuple(rules)
 
 
-def _distances(ck: _Checker, value, path: tuple, kind: str) -> Distancing | None:
+def _distances(ck: Checker, value, path: tuple, kind: str) -> Distancing | None:
     """``distances: {right: 4}``: a distancing marker's reach over the words after (before) it."""
     if value is None:
         return None

@@ -3,18 +3,17 @@ multiword terms, exclusions, and leftmost-longest overlap resolution within each
 
 Clitics are expanded when the matcher is built, not analysed per word: every normalised form
 (written forms plus their declared inflections) is joined with every proclitic chain and pronoun
-suffix that :func:`framing.arabic.split_clitics` recognises (و ف, ب ل ك, ال, لل and their
-combinations; ه ها هم هما هن كم كن نا ي, not ك and ني: see MATCH_ENCLITICS), under two rules
-of Arabic:
+suffix of :mod:`framing.arabic.clitics` (و ف, ب ل ك, ال, لل and their combinations; ه ها هم هما
+هن كم كن نا ي, not ك and ني: see MATCH_ENCLITICS there), under two rules of Arabic:
 
 * an article and a pronoun suffix never go together (*الاحتلاله);
-* a clitic never leaves a stem shorter than three letters: two-letter stems are function words
-  (ما، من، عن) whose clitic readings are mostly wrong (كما "as" is not ك+ما), so a lexicon lists
-  them with their clitics (ما|مما|عما|بما|وما).
+* a clitic never leaves a stem shorter than ``MIN_STEM`` (three) letters: two-letter stems are
+  function words (ما، من، عن) whose clitic readings are mostly wrong (كما "as" is not ك+ما), so a
+  lexicon lists them with their clitics (ما|مما|عما|بما|وما).
 
 A text token then needs a single dict lookup, so reading-to-matches costs about as much as
 tokenising. Prefix forms (``انفصال*``, from LIWC or quanteda dictionaries) go through
-:func:`framing.arabic.split_clitics` once per distinct normalised word; camel-tools lemmas
+:func:`framing.arabic.clitics.split_clitics` once per distinct normalised word; camel-tools lemmas
 (``analyzer=``) through the analyzer once per distinct surface word, which it needs as written.
 
 Multiword terms: each word of a term may carry clitics (لمكافحة الإرهاب); words are separated by
@@ -23,188 +22,38 @@ spaces or non-sentence punctuation (quotes, dashes), never by a line break or . 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Sequence
 
-from framing.arabic import (
-    ENCLITICS,
-    PROCLITIC_PARTICLES,
-    PROCLITIC_PREPOSITIONS,
-    Normaliser,
-    split_clitics,
-    tokenize,
+from framing.arabic import Normaliser, tokenize
+from framing.arabic.clitics import has_article
+from framing.lexicon.compiled import (
+    ANY_WORD,
+    BUILT,
+    TABLES,
+    Excluded,
+    Seq,
+    Target,
+    Word,
+    bare_lemma,
+    build_key,
+    ends_with_ta_marbuta,
+    hit_order,
+    make_match,
+    seq_order,
 )
+from framing.lexicon.context import GAP_BREAK, Context, compile_context, context_matches, distanced_hits
+from framing.lexicon.context import phrase_covers
 from framing.lexicon.model import ContextRule, Lexicon, inflection_suffixes
+from framing.lexicon.spellings import clitic_pairs, clitic_readings, clitic_rule
 from framing.records import Match, Token
 
-MIN_CLITIC_STEM = 3
 NOT_CANDIDATE, STARTS_HIT, STARTS_TERM = 0, 1, 2  # Matcher.candidate_kind
 ANY_BIT = 1 << 63  # Matcher.need_mask / offer_mask: "_", any second word
 STAR = None  # in a compiled exclusion phrase: the hit itself
 DISTANCEABLE_KINDS = ("frames", "naming")  # hits a distancing marker can put in someone else's mouth
 _NOTHING = ((), ())
-_GAP_BREAK = frozenset("\n.!?؟؛;،,:")  # a multiword term does not run across these
-
-
-def _prefix_chains() -> tuple[str, ...]:
-    """Proclitic chains in the order split_clitics proposes them: conjunction, preposition,
-    article, and the fused ل+ال = لل."""
-    out = [""]
-    for conj in ("",) + PROCLITIC_PARTICLES:
-        for prep in ("",) + PROCLITIC_PREPOSITIONS:
-            for art in ("", "ال"):
-                p = conj + prep + art
-                if p and p not in out:
-                    out.append(p)
-        if conj + "لل" not in out:
-            out.append(conj + "لل")
-    return tuple(out)
-
-
-PREFIX_CHAINS = _prefix_chains()
-
-
-def has_article(prefix: str) -> bool:
-    return prefix.endswith("ال") or prefix.endswith("لل")
-
-
-def clitic_rule(prefix: str, suffix: str) -> str:
-    """"clitic:و+ال", "clitic:~+ها", "clitic:ب+~+ه"; "" for a bare word."""
-    if not prefix and not suffix:
-        return ""
-    parts: list[str] = []
-    p = prefix
-    if p[:1] in PROCLITIC_PARTICLES:
-        parts.append(p[0])
-        p = p[1:]
-    if p == "لل":
-        parts += ["ل", "ال"]
-    elif p:
-        if p[:1] in PROCLITIC_PREPOSITIONS:
-            parts.append(p[0])
-            p = p[1:]
-        if p:
-            parts.append(p)
-    left = "+".join(parts)
-    if suffix:
-        return f"clitic:{left + '+' if left else ''}~+{suffix}"
-    return f"clitic:{left}"
-
-
-# The pronoun suffixes the matcher accepts: those of split_clitics but the second-person
-# singular ك and the first-person object ني, which news reporting hardly uses and which mostly
-# produce false readings (أشارك "I take part" is not أشار+ك, تاسك "Tusk" not تاس+ك).
-MATCH_ENCLITICS = tuple(e for e in ENCLITICS if e not in ("ك", "ني"))
-
-
-def _clitic_pairs() -> tuple[tuple[str, str, str], ...]:
-    out = []
-    for prefix in PREFIX_CHAINS:
-        for suffix in ("",) + MATCH_ENCLITICS:
-            if (prefix or suffix) and not (has_article(prefix) and suffix):
-                out.append((prefix, suffix, clitic_rule(prefix, suffix)))
-    return tuple(out)
-
-
-def clitic_pairs(word: str, enclitics: bool = True) -> tuple[tuple[str, str, str, str], ...]:
-    """(stem, prefix, suffix, rule) for every allowed clitic spelling of a normalised word,
-    the bare word first.
-
-    A word written with the article (الأناضول) takes no second article and no pronoun suffix;
-    ل and the article fuse (للأناضول = لل + أناضول). ``enclitics=False`` (names, non-final
-    words of a multiword term) allows proclitics only.
-    """
-    key = (word, enclitics)
-    got = _PAIRS_CACHE.get(key)
-    if got is not None:
-        return got
-    out = [(word, "", "", "")]
-    if word.startswith("ال") and len(word) - 2 >= MIN_CLITIC_STEM:
-        bare = word[2:]
-        for prefix, suffix, rule in CLITIC_PAIRS:
-            if suffix:
-                continue
-            if has_article(prefix):
-                if prefix.endswith("لل"):  # ل + ال fuse: للأناضول
-                    out.append((bare, prefix, "", rule))
-            elif not prefix.endswith("ل"):  # *لالأناضول is not written
-                out.append((word, prefix, "", rule))
-    elif len(word) >= MIN_CLITIC_STEM:
-        out += [(word, p, x, r) for p, x, r in CLITIC_PAIRS if enclitics or not x]
-    got = _PAIRS_CACHE[key] = tuple(out)
-    return got
-
-
-_PAIRS_CACHE: dict[tuple[str, bool], tuple] = {}
-
-
-def expand_clitics(word: str, enclitics: bool = True) -> list[tuple[str, str, str]]:
-    """(full word, prefix, suffix) for a normalised word and every allowed clitic combination."""
-    return [(p + stem + x, p, x) for stem, p, x, _r in clitic_pairs(word, enclitics)]
-
-
-CLITIC_PAIRS = _clitic_pairs()  # (prefix, suffix, rule) for every allowed non-empty combination
-
-
-@dataclass(frozen=True, slots=True)
-class _Target:
-    lex: int  # index of the lexicon in the matcher
-    lexicon: str
-    category: str
-    entry: str
-    key: int  # index into Matcher._excludes
-    order: int  # declaration order, for deterministic tie-breaks
-    reach: tuple[int, int] = (0, 0)  # a distancing marker's reach (words before, words after)
-    labels: bool = True  # a frames or naming entry, which a distancing marker can distance
-
-
-@dataclass(frozen=True, slots=True)
-class _Word:
-    """One word of a multiword term or exclusion phrase: the full (clitic-expanded) normalised
-    words it accepts, plus prefixes for wildcard words; ``any`` for "_". ``via_h``: spellings
-    that are only a stem + the pronoun ه, which a surface ending in ة cannot be."""
-
-    full: frozenset
-    prefixes: tuple[str, ...] = ()
-    any: bool = False
-    via_h: frozenset = frozenset()
-
-
-ANY_WORD = _Word(frozenset(), (), True)
-
-
-@dataclass(frozen=True, slots=True)
-class _Seq:
-    target: _Target
-    words: tuple[_Word, ...]
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """A compiled ``not_when`` rule: its left and right words (one _Word each, all alternatives
-    together), how far they are searched, and its names as exclusion phrases without "*"."""
-
-    rule: ContextRule
-    left: _Word | None
-    right: _Word | None
-    window: int
-    names: tuple[tuple[str, tuple], ...]  # (name as written, compiled phrase)
-    unless: "_Context | None" = None
-
-
-@dataclass(frozen=True, slots=True)
-class Excluded:
-    """A hit that an exclusion removed, with the phrase that removed it: an ``exclude`` phrase,
-    or for a ``not_when`` rule the context that matched ("left: جيش", "name: منظمة التحرير") and
-    the rule itself."""
-
-    match: Match
-    phrase: str
-    level: str  # "entry", "category" or "lexicon"
-    rule: ContextRule | None = None
 
 
 class Matcher:
@@ -241,15 +90,15 @@ class Matcher:
         self.analyzer = analyzer
         self._lemma_cache: dict[str, tuple] = {}
         self._lex_order = {lex.id: i for i, lex in enumerate(self.lexicons)}
-        key = _build_key(self.lexicons, self.normaliser)
-        built = _BUILT.get(key) if key is not None else None
+        key = build_key(self.lexicons, self.normaliser)
+        built = BUILT.get(key) if key is not None else None
         if built is None:
             self._reset_tables()
             self._compile()
-            built = {name: getattr(self, name) for name in _TABLES}
+            built = {name: getattr(self, name) for name in TABLES}
             if key is not None:
-                _BUILT.clear()  # keep one build per process: a run uses one set of lexicons
-                _BUILT[key] = built
+                BUILT.clear()  # keep one build per process: a run uses one set of lexicons
+                BUILT[key] = built
         else:
             self.__dict__.update(built)
         self._slow = bool(self._prefixes or self._seq_first_prefix)
@@ -257,11 +106,11 @@ class Matcher:
 
     def _reset_tables(self) -> None:
         # full normalised word -> [(target, rule, cost)]
-        self._full: dict[str, list[tuple[_Target, str, int]]] = {}
-        self._prefixes: dict[str, list[_Target]] = {}  # wildcard forms
-        self._lemmas: dict[str, list[_Target]] = {}
-        self._seq_first: dict[str, list[_Seq]] = {}  # full normalised word -> terms starting here
-        self._seq_first_prefix: list[tuple[str, _Seq]] = []
+        self._full: dict[str, list[tuple[Target, str, int]]] = {}
+        self._prefixes: dict[str, list[Target]] = {}  # wildcard forms
+        self._lemmas: dict[str, list[Target]] = {}
+        self._seq_first: dict[str, list[Seq]] = {}  # full normalised word -> terms starting here
+        self._seq_first_prefix: list[tuple[str, Seq]] = []
         self._excludes: list[tuple[tuple[str, str, tuple], ...]] = []
 
     def __getstate__(self):
@@ -281,10 +130,11 @@ class Matcher:
     # compilation
 
     def norm(self, word: str) -> str:
+        """The normalised form of a word, as the matcher compares words."""
         return self.normaliser.word(word)
 
     def _word(self, spec: str, enclitics: bool = True, article: bool = True,
-              clitics: bool = True) -> _Word:
+              clitics: bool = True) -> Word:
         """A word of a multiword term or exclusion phrase: "a|b" alternatives, "x*" prefixes,
         "_" any word. ``article=False``: the article is not added to a word written without it
         (رئيس is not الرئيس); ``clitics=False``: the word exactly as written (normalised)."""
@@ -314,30 +164,17 @@ class Matcher:
                 w = p + stem + x
                 full.add(w)
                 (via_h if x == "ه" else plain).add(w)
-        return _Word(frozenset(full), tuple(prefixes), False, frozenset(via_h - plain))
+        return Word(frozenset(full), tuple(prefixes), False, frozenset(via_h - plain))
 
     def _phrase(self, phrase: str) -> tuple[int, tuple]:
         """An exclusion phrase: where "*" (the hit itself) is, -1 for none, and its words."""
         words = tuple(STAR if w == "*" else self._word(w) for w in phrase.split())
         return next((k for k, w in enumerate(words) if w is STAR), -1), words
 
-    def _context(self, rule: ContextRule) -> _Context:
-        def side(words: tuple[str, ...]) -> _Word | None:
-            return self._word("|".join(words), article=False) if words else None
-
-        names = []
-        for name in rule.names:
-            parts = name.split()  # proclitics on the first word only (لمنظمة التحرير), no article added
-            words = tuple(self._word(w, enclitics=False, article=False, clitics=(k == 0))
-                          for k, w in enumerate(parts))
-            names.append((name, (-1, words)))
-        return _Context(rule, side(rule.left), side(rule.right), rule.window, tuple(names),
-                        self._context(rule.unless) if rule.unless is not None else None)
-
     def _exclusions(self, phrases: tuple[str, ...], rules: tuple[ContextRule, ...], level: str) -> tuple:
         """(text, level, compiled) for each exclude phrase and each not_when rule of one level."""
         return (tuple((x, level, self._phrase(x)) for x in phrases)
-                + tuple((r.label, level, self._context(r)) for r in rules))
+                + tuple((r.label, level, compile_context(r, self._word)) for r in rules))
 
     def _compile(self) -> None:
         self._prefix_lengths: list[int] = []
@@ -349,8 +186,8 @@ class Matcher:
                 for ent in cat.entries:
                     ent_ex = self._exclusions(ent.exclude, ent.not_when, "entry")
                     reach = (ent.distances.left, ent.distances.right) if ent.distances else (0, 0)
-                    target = _Target(li, lex.id, cat.id, ent.id, len(self._excludes), order,
-                                     reach, lex.kind in DISTANCEABLE_KINDS)
+                    target = Target(li, lex.id, cat.id, ent.id, len(self._excludes), order,
+                                    reach, lex.kind in DISTANCEABLE_KINDS)
                     order += 1
                     self._excludes.append(ent_ex + cat_ex + lex_ex)
                     for form in ent.forms:
@@ -371,13 +208,13 @@ class Matcher:
                             for k, w in enumerate(parts))
                         if len(words) < 2 or any(not (w.full or w.prefixes or w.any) for w in words):
                             continue
-                        seq = _Seq(target, words, seq_text)
+                        seq = Seq(target, words, seq_text)
                         for full in words[0].full:
                             self._seq_first.setdefault(full, []).append(seq)
                         for p in words[0].prefixes:
                             self._seq_first_prefix.append((p, seq))
                     for lemma in ent.lemmas:
-                        key = self.norm(_bare_lemma(lemma))
+                        key = self.norm(bare_lemma(lemma))
                         if key:
                             self._lemmas.setdefault(key, []).append(target)
         self._prefix_lengths = sorted({len(p) for p in self._prefixes})
@@ -386,16 +223,16 @@ class Matcher:
         index: dict[str, tuple] = {}
         for norm, bucket in self._full.items():
             if len(bucket) > 1:
-                bucket[:] = sorted(dict.fromkeys(bucket), key=_hit_order)
+                bucket[:] = sorted(dict.fromkeys(bucket), key=hit_order)
             index[norm] = (tuple(bucket), ())
         for norm, seqs in self._seq_first.items():
             if len(seqs) > 1:
-                seqs[:] = sorted(dict.fromkeys(seqs), key=_seq_order)
+                seqs[:] = sorted(dict.fromkeys(seqs), key=seq_order)
             cur = index.get(norm)
             index[norm] = (cur[0] if cur else (), tuple(seqs))
         self._index = index
 
-    def _add_form(self, word: str, target: _Target, irule: str, enclitics: bool = True) -> None:
+    def _add_form(self, word: str, target: Target, irule: str, enclitics: bool = True) -> None:
         # every reading is kept: "مدعيه" is مدعية (inflected) or مدعي+ه, and which one holds
         # depends on the surface (ة or ه), checked per token
         extra = 1 if irule else 0
@@ -414,7 +251,7 @@ class Matcher:
         seqs = list(self._seq_first.get(norm, ()))
         if self._slow:
             seen = {t.order for t, _r, _c in hits}
-            for prefix, stem, suffix in self._analyses(norm):
+            for prefix, stem, suffix in clitic_readings(norm):
                 crule = clitic_rule(prefix, suffix)
                 for n in self._prefix_lengths:
                     if n > len(stem):
@@ -429,20 +266,9 @@ class Matcher:
                         seqs.append(seq)
         if not hits and not seqs:
             return None
-        hits = sorted(dict.fromkeys(hits), key=_hit_order)
-        seqs = sorted(dict.fromkeys(seqs), key=_seq_order)
+        hits = sorted(dict.fromkeys(hits), key=hit_order)
+        seqs = sorted(dict.fromkeys(seqs), key=seq_order)
         return tuple(hits), tuple(seqs)
-
-    @staticmethod
-    def _analyses(norm: str) -> list[tuple[str, str, str]]:
-        out = []
-        for prefix, stem, suffix in split_clitics(norm):
-            if suffix and has_article(prefix):
-                continue
-            if (prefix or suffix) and len(stem) < MIN_CLITIC_STEM:
-                continue
-            out.append((prefix, stem, suffix))
-        return out
 
     def _lemma_hits(self, surface: str) -> tuple:
         """Hits through the analyzer's lemmas for one surface word (cached per surface: the
@@ -459,20 +285,20 @@ class Matcher:
                 lex = a.get("lex") if isinstance(a, dict) else None
                 if not lex:
                     continue
-                for target in self._lemmas.get(self.norm(_bare_lemma(lex)), ()):
+                for target in self._lemmas.get(self.norm(bare_lemma(lex)), ()):
                     if target.order not in seen:
                         seen.add(target.order)
                         hits.append((target, "lemma", 50))
             got = self._lemma_cache[surface] = tuple(hits)
         return got
 
-    def _accepts(self, word: _Word, norm: str, surface: str = "") -> bool:
+    def _accepts(self, word: Word, norm: str, surface: str = "") -> bool:
         if word.any:
             return True
         if norm in word.full:
-            return not (surface and norm in word.via_h and _ends_with_ta_marbuta(surface))
+            return not (surface and norm in word.via_h and ends_with_ta_marbuta(surface))
         if word.prefixes:
-            stems = {norm} | {s for _p, s, _x in self._analyses(norm)}
+            stems = {norm} | {s for _p, s, _x in clitic_readings(norm)}
             return any(s.startswith(p) for p in word.prefixes for s in stems)
         return False
 
@@ -484,6 +310,7 @@ class Matcher:
         return self.explain(tokens, text)[0]
 
     def match_text(self, text: str) -> list[Match]:
+        """The hits in a text (tokenised here)."""
         return self.match(tokenize(text, self.normaliser), text)
 
     def explain(self, tokens: Sequence[Token], text: str) -> tuple[list[Match], list[Excluded]]:
@@ -497,6 +324,8 @@ class Matcher:
         return self.explain_arrays(surfaces, norms, starts, ends, text)[0]
 
     def explain_arrays(self, surfaces, norms, starts, ends, text) -> tuple[list[Match], list[Excluded]]:
+        """Hits and excluded hits on parallel lists of surfaces, normalised forms and offsets (as
+        ``framing.arabic.token_arrays`` gives them)."""
         index = self._index
         if self._slow:  # prefix forms: analyse each new distinct word once
             for norm in set(norms).difference(self._seen):
@@ -566,7 +395,7 @@ class Matcher:
         """(bit of each distinct second word, bits by full normalised word, the words with
         prefixes and their bits)."""
         seqs = [q for qs in self._seq_first.values() for q in qs] + [q for _p, q in self._seq_first_prefix]
-        bits: dict[_Word, int] = {}
+        bits: dict[Word, int] = {}
         by_full: dict[str, int] = {}
         with_prefixes = []
         for word in dict.fromkeys(q.words[1] for q in seqs):
@@ -581,7 +410,7 @@ class Matcher:
         """:meth:`explain_arrays` given the token positions that can start a hit (those for which
         :meth:`is_candidate` is true), in increasing order."""
         index = self._index
-        cands: list[tuple[int, int, _Target, str, int]] = []  # (i, j, target, rule, cost)
+        cands: list[tuple[int, int, Target, str, int]] = []  # (i, j, target, rule, cost)
         n = len(norms)
         lemmas = self._use_lemmas
         for i in positions:
@@ -595,7 +424,7 @@ class Matcher:
                 for target, rule, cost in singles:
                     if done is not None and target.order in done:
                         continue
-                    if "~+ه" in rule and _ends_with_ta_marbuta(surfaces[i]):
+                    if "~+ه" in rule and ends_with_ta_marbuta(surfaces[i]):
                         continue  # دانة is not دان+ه: a folded ة is not a pronoun
                     cands.append((i, i + 1, target, rule, cost))
                     if done is None:
@@ -615,10 +444,10 @@ class Matcher:
             if why is None:
                 kept.append(cand)
             else:
-                excluded.append(Excluded(_make(starts, ends, text, i, j, target, rule), *why))
+                excluded.append(Excluded(make_match(starts, ends, text, i, j, target, rule), *why))
         return self._resolve(kept, starts, ends, text), excluded
 
-    def _extend(self, seq: _Seq, surfaces, norms, starts, ends, i: int, n: int, text: str) -> int:
+    def _extend(self, seq: Seq, surfaces, norms, starts, ends, i: int, n: int, text: str) -> int:
         words = seq.words
         if i + len(words) > n:
             return 0
@@ -626,79 +455,26 @@ class Matcher:
             return 0
         for k in range(1, len(words)):
             gap = text[ends[i + k - 1]:starts[i + k]]
-            if gap and not _GAP_BREAK.isdisjoint(gap):
+            if gap and not GAP_BREAK.isdisjoint(gap):
                 return 0
             if not self._accepts(words[k], norms[i + k], surfaces[i + k]):
                 return 0
         return i + len(words)
 
-    def _excluded_by(self, target: _Target, norms, i: int, j: int, starts, ends, text):
+    def _excluded_by(self, target: Target, norms, i: int, j: int, starts, ends, text):
         """(what matched, level, not_when rule or None) for the first exclusion that removes the
         hit on tokens i..j-1, or None."""
         for phrase_text, level, phrase in self._excludes[target.key]:
-            if isinstance(phrase, _Context):
-                found = self._context_matches(phrase, norms, i, j, starts, ends, text)
+            if isinstance(phrase, Context):
+                found = context_matches(phrase, self._accepts, self._phrase_covers, norms, i, j, starts, ends, text)
                 if found:
                     return found, level, phrase.rule
             elif self._phrase_covers(phrase, norms, i, j):
                 return phrase_text, level, None
         return None
 
-    def _context_matches(self, ctx: _Context, norms, i: int, j: int, starts, ends, text) -> str:
-        """What of a not_when rule stands around the hit on tokens i..j-1 ("left: جيش",
-        "name: منظمة التحرير"), or "". Left and right words are searched up to ``window`` words
-        away, never across a line break or clause punctuation; the rule's ``unless`` words lift it."""
-        found = self._context_found(ctx, norms, i, j, starts, ends, text)
-        if found and ctx.unless is not None and self._context_found(ctx.unless, norms, i, j, starts, ends, text):
-            return ""
-        return found
-
-    def _context_found(self, ctx: _Context, norms, i: int, j: int, starts, ends, text) -> str:
-        for name, phrase in ctx.names:
-            if self._phrase_covers(phrase, norms, i, j):
-                return f"name: {name}"
-        accepts = self._accepts
-        if ctx.left is not None:
-            for k in range(i - 1, max(-1, i - 1 - ctx.window), -1):
-                if not _GAP_BREAK.isdisjoint(text[ends[k]:starts[k + 1]]):
-                    break
-                if accepts(ctx.left, norms[k]):
-                    return f"left: {text[starts[k]:ends[k]]}"
-        if ctx.right is not None:
-            for k in range(j, min(len(norms), j + ctx.window)):
-                if not _GAP_BREAK.isdisjoint(text[ends[k - 1]:starts[k]]):
-                    break
-                if accepts(ctx.right, norms[k]):
-                    return f"right: {text[starts[k]:ends[k]]}"
-        return ""
-
     def _phrase_covers(self, phrase: tuple[int, tuple], norms, i: int, j: int) -> bool:
-        """Whether an exclusion phrase covers the hit on tokens i..j-1: with "*", the words before
-        and after it surround the hit; without, the phrase overlaps the hit somewhere."""
-        star, words = phrase
-        accepts = self._accepts
-        n = len(norms)
-        if star >= 0:
-            start, after = i - star, len(words) - star - 1
-            if start < 0 or j + after > n:
-                return False
-            for m in range(star):
-                if not accepts(words[m], norms[start + m]):
-                    return False
-            for m in range(after):
-                if not accepts(words[star + 1 + m], norms[j + m]):
-                    return False
-            return True
-        length = len(words)
-        for s in range(max(0, j - length), i + 1):
-            if s + length > n:
-                break
-            for m in range(length):
-                if not accepts(words[m], norms[s + m]):
-                    break
-            else:
-                return True
-        return False
+        return phrase_covers(phrase, self._accepts, norms, i, j)
 
     def _resolve(self, kept, starts, ends, text) -> list[Match]:
         """Within each lexicon keep leftmost-longest hits; lexicons do not compete. Frame and
@@ -714,107 +490,9 @@ class Matcher:
                 continue
             last_end = j
             won.append(cand)
-        distanced = _distanced(won, starts, ends, text)
-        out = [_make(starts, ends, text, i, j, target, rule, k in distanced)
+        distanced = distanced_hits(won, starts, ends, text)
+        out = [make_match(starts, ends, text, i, j, target, rule, k in distanced)
                for k, (i, j, target, rule, _cost) in enumerate(won)]
         order = self._lex_order
         out.sort(key=lambda m: (m.start, m.end, order.get(m.lexicon, 0)))
         return out
-
-    # -----------------------------------------------------------------------------------------
-    # introspection, for `framing lexicon check`
-
-    def sequences(self) -> list[tuple[str, str, str, str]]:
-        """(lexicon, category, entry, term) for every multiword term."""
-        seen, out = set(), []
-        for seqs in self._seq_first.values():
-            for s in seqs:
-                key = (s.target.lexicon, s.target.category, s.target.entry, s.text)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(key)
-        return out
-
-
-_TABLES = ("_full", "_prefixes", "_lemmas", "_seq_first", "_seq_first_prefix", "_excludes",
-           "_prefix_lengths", "_seen", "_index")
-_BUILT: dict[tuple, dict] = {}
-
-
-def _build_key(lexicons: Sequence[Lexicon], normaliser: Normaliser) -> tuple | None:
-    """Lexicon contents and normalisation settings: the same key gives the same tables."""
-    if any(not lx.sha256 for lx in lexicons):
-        return None
-    from framing.arabic import NORMALISER_REVISION
-
-    return (tuple((lx.id, lx.sha256) for lx in lexicons), type(normaliser).__name__,
-            getattr(normaliser, "ta_marbuta", None), getattr(normaliser, "alef_maqsura", None),
-            NORMALISER_REVISION)
-
-
-def _hit_order(hit) -> tuple:
-    target, rule, cost = hit
-    return (cost, "~+ه" in rule, target.order, rule)
-
-
-def _seq_order(seq: _Seq) -> tuple:
-    return (seq.target.order, seq.text)
-
-
-def _make(starts, ends, text, i, j, target: _Target, rule: str, distanced: bool = False) -> Match:
-    start, end = starts[i], ends[j - 1]
-    return Match(target.lexicon, target.category, target.entry, text[start:end], start, end, rule,
-                 distanced)
-
-
-def _distanced(won, starts, ends, text) -> set[int]:
-    """Indexes (into ``won``: (i, j, target, ...) hits on tokens i..j-1) of the frame and naming
-    hits that a distancing marker reaches: the first one starting within ``reach[1]`` words after
-    the marker (ما وصفته الإرهاب، ما يسمى بـ"جمهورية آرتساخ"), or inside it after its first word (a
-    marker that ends on the word's preposition: ما يعرف بالدولة), and those that follow it word
-    for word (ما وصفته بالاحتلال والعدوان); or the last one ending within ``reach[0]`` words
-    before the marker (الإرهاب المزعوم) and those right before it. Nothing is reached across a
-    line break or clause punctuation. In ما وصفته بعدوان أذربيجان في قره باغ only عدوان is
-    distanced: the place is the reporter's."""
-    markers = [c for c in won if c[2].reach != (0, 0)]
-    if not markers:
-        return set()
-    labels = sorted((c[0], c[1], k) for k, c in enumerate(won) if c[2].labels)
-    out: set[int] = set()
-    for mi, mj, target, *_ in markers:
-        before, after = target.reach
-        if after:
-            edge = None
-            for i, j, k in labels:
-                if edge is None and mi < i < mj + after and (
-                        i < mj or _GAP_BREAK.isdisjoint(text[ends[mj - 1]:starts[i]])):
-                    out.add(k)
-                    edge = j
-                elif edge is not None and i == edge and _GAP_BREAK.isdisjoint(text[ends[i - 1]:starts[i]]):
-                    out.add(k)
-                    edge = j
-        if before:
-            edge = None
-            for i, j, k in reversed(labels):
-                if edge is None and mi - before < j <= mi and _GAP_BREAK.isdisjoint(text[ends[j - 1]:starts[mi]]):
-                    out.add(k)
-                    edge = i
-                elif edge is not None and j == edge and _GAP_BREAK.isdisjoint(text[ends[j - 1]:starts[j]]):
-                    out.add(k)
-                    edge = i
-    return out
-
-
-def _ends_with_ta_marbuta(surface: str) -> bool:
-    end = len(surface)
-    while end and ("\u064b" <= surface[end - 1] <= "\u065f" or surface[end - 1] in "\u0640\u0670"):
-        end -= 1
-    return end > 0 and surface[end - 1] == "ة"
-
-
-def _bare_lemma(lemma: str) -> str:
-    """camel-tools lemmas carry a sense or pattern suffix ("رَمَى-ِ", "كِتاب_1"): drop it."""
-    for sep in ("_", "-"):
-        if sep in lemma:
-            lemma = lemma.split(sep, 1)[0]
-    return lemma

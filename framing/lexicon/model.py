@@ -30,6 +30,7 @@ INFLECTION_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def inflection_suffixes(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The suffixes of the named inflection families (aliases expanded), each once, in order."""
     out: list[str] = []
     for name in names:
         for fam in INFLECTION_ALIASES.get(name, (name,)):
@@ -53,6 +54,7 @@ class Form:
 
     @property
     def is_prefix(self) -> bool:
+        """Whether the form is a prefix form (written with a trailing ``*``)."""
         return self.word.endswith("*")
 
     def words(self) -> tuple[str, ...]:
@@ -156,6 +158,7 @@ class Lexicon:
     lines: dict = field(default_factory=dict, compare=False, repr=False)  # key path -> line
 
     def category(self, category_id: str) -> Category:
+        """The category with this id; KeyError when there is none."""
         for cat in self.categories:
             if cat.id == category_id:
                 return cat
@@ -163,4 +166,5 @@ class Lexicon:
 
     @property
     def label(self) -> str:
+        """The lexicon's id and version, e.g. ``conflict v1.0``."""
         return f"{self.id} v{self.version}"

@@ -39,9 +39,9 @@ class _EntryContexts:
 
 
 def _key(norm: str) -> str:
-    from framing.analyse.engine import keyness_term
+    from framing.arabic.clitics import strip_article
 
-    return keyness_term(norm)
+    return strip_article(norm)
 
 
 def snippet(text: str, start: int, end: int, width: int = 40) -> str:

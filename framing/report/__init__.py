@@ -13,6 +13,7 @@ from pathlib import Path
 
 
 def write_report(result, out_dir: Path) -> Path:
+    """Write the offline HTML report of a run into ``out_dir``; returns the path of index.html."""
     from framing.report.render import write_report as _write
 
     return _write(result, out_dir)

@@ -18,6 +18,8 @@ LEDGER_COLUMNS = ["doc_id", "outlet", "source", "title", "date", "n_tokens", "st
 
 
 def kwic(ctx: Ctx) -> Section:
+    """The concordance section: a seeded sample of hits in context, filterable by outlet, lexicon
+    and category."""
     s = Section("kwic", "Concordance (KWIC) explorer")
     m = ctx.table("matches")
     if m is None or m.empty:
@@ -50,6 +52,7 @@ def kwic(ctx: Ctx) -> Section:
 
 
 def ledger(ctx: Ctx) -> Section:
+    """The document ledger section: how many documents were read, analysed and skipped, and why."""
     s = Section("ledger", "Document ledger")
     docs = ctx.table("documents")
     if docs is None or docs.empty:
@@ -159,6 +162,8 @@ def _methods_blocks(value: object) -> list[Block]:
 
 
 def methods(ctx: Ctx) -> Section:
+    """The methods and reproducibility section: how the numbers are computed, the run's settings,
+    versions and config."""
     s = Section("methods", "Methods and reproducibility")
     text = stats_methods(ctx.config.stats, ctx.seed)
     if text:

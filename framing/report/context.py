@@ -105,18 +105,24 @@ class Ctx:
 
     # ---- tables -------------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame | None:
+        """The run's table of this name, or None."""
         df = self.result.tables.get(name)
         return df if isinstance(df, pd.DataFrame) else None
 
     def has(self, name: str) -> bool:
+        """Whether the run has a non-empty table of this name."""
         df = self.table(name)
         return df is not None and not df.empty
 
     def csv(self, name: str) -> str | None:
+        """The data file of a table (data/<name>.csv) when the run has it, noting the table as
+        shown."""
         self.rendered.add(name)
         return f"data/{name}.csv" if self.table(name) is not None else None
 
     def view(self, df: pd.DataFrame, name: str, caption: str, **kw) -> TableView:
+        """A table ready to render (at most ``table_rows`` rows, a unique id), noting the table as
+        shown."""
         kw.setdefault("max_rows", self.table_rows)
         if name:
             self.rendered.add(name)
@@ -133,6 +139,7 @@ class Ctx:
         return out
 
     def begin_render(self, table_rows: int, kwic_rows: int) -> None:
+        """Start a rendering with these row limits (figure ids are kept across renderings)."""
         self.table_rows, self.kwic_rows = table_rows, kwic_rows
         self._ids = set(self._figure_ids)
 
@@ -177,6 +184,7 @@ class Ctx:
 
     # ---- notes ---------------------------------------------------------------------------
     def notes(self, stage: str) -> list[str]:
+        """A stage's non-empty notes."""
         return [str(n) for n in self.result.notes.get(stage, []) if str(n).strip()]
 
     def why_missing(self, name: str, what: str) -> str:
@@ -204,9 +212,11 @@ class Ctx:
 
     # ---- labels --------------------------------------------------------------------------
     def name(self, outlet: str) -> str:
+        """An outlet's display name."""
         return self.names.get(outlet, outlet)
 
     def category(self, lexicon: str | None, category: str) -> str:
+        """A category's label, looked up within its lexicon when given."""
         if lexicon is not None and (lexicon, category) in self.cat_label:
             return self.cat_label[(lexicon, category)]
         for (lex, cat), label in self.cat_label.items():
@@ -215,6 +225,7 @@ class Ctx:
         return str(category)
 
     def category_labels(self, lexicon: str | None = None) -> dict[str, str]:
+        """Category id -> label, for one lexicon or all."""
         out: dict[str, str] = {}
         for (lex, cat), label in self.cat_label.items():
             if lexicon is None or lex == lexicon:
@@ -228,6 +239,8 @@ class Ctx:
         return f"{form} · {g}" if gloss and g else form
 
     def lexicons_of_kind(self, kind: str) -> list[str]:
+        """The lexicons of a kind (frames, naming, markers) that have scores in this run; lexicons
+        of unknown kind count as frames."""
         scores = self.table("outlet_scores")
         present = list(dict.fromkeys(scores["lexicon"])) if scores is not None and "lexicon" in scores else []
         known = [lx for lx in present if lx in self.kind]
@@ -280,6 +293,8 @@ class Ctx:
         return df
 
     def outlet_name_column(self, df: pd.DataFrame, column: str = "outlet") -> pd.DataFrame:
+        """A copy of ``df`` with outlet ids in ``column`` replaced by display names ("rest" by "all
+        other outlets")."""
         if column in df.columns:
             df = df.copy()
             df[column] = [self.name(str(o)) if o != "rest" else "all other outlets" for o in df[column]]

@@ -54,6 +54,7 @@ def _go():
 
 
 def colors(outlets: list[str]) -> dict[str, str]:
+    """One palette colour per outlet, in the given order."""
     return {o: PALETTE[i % len(PALETTE)] for i, o in enumerate(outlets)}
 
 

@@ -12,6 +12,7 @@ from framing.report.sections import _interval
 
 
 def focus(ctx: Ctx) -> Section | None:
+    """The section of the declared comparison (``compare:``), or None without one."""
     cmp = getattr(ctx.config, "compare", None)
     if cmp is None or not cmp.declared:
         return None

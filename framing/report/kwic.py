@@ -80,6 +80,8 @@ def kwic_lines(
     names: dict[str, str], category_labels: dict[tuple[str, str], str],
     forms: dict[tuple[str, str], str] | None = None, titles: dict[str, str] | None = None,
 ) -> list[KwicLine]:
+    """Up to ``n`` hits (a seeded sample) as concordance lines: left context, hit, right context,
+    with outlet names, category labels and the document's title."""
     forms = forms or {}
     titles = titles or {}
     rows = sample_matches(matches, n, seed)

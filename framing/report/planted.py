@@ -26,6 +26,7 @@ class PlantedRow:
 
 
 def planted(ctx: Ctx) -> Section | None:
+    """The planted-vs-found section (``report.planted``), or None without a planted file."""
     path = getattr(ctx.config.report, "planted", None)
     if not path:
         return None

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from framing import __version__
+from framing.version import __version__
 from framing.report import appendix, focus, planted, sections, voice
 from framing.report.wire import wire
 from framing.report.context import Ctx, Section
@@ -65,6 +65,7 @@ PLOTLY_JS = "plotly.min.js"
 
 
 def environment() -> Environment:
+    """The jinja2 environment of the report templates: autoescape on, undefined names an error."""
     env = Environment(
         loader=PackageLoader("framing.report", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -121,6 +122,8 @@ def bidi_runs(text: object) -> list[tuple[str, bool]]:
 
 
 def build_sections(ctx: Ctx) -> list[Section]:
+    """Every report section; a section that fails is replaced by one that says so, and the rest of
+    the report is still written."""
     out = []
     for build in BUILDERS:
         sid = build.__name__
@@ -141,6 +144,7 @@ def build_sections(ctx: Ctx) -> list[Section]:
 
 def render_page(result: RunResult, *, table_rows: int, kwic_rows: int, ctx: Ctx | None = None,
                 size_note: str = "") -> tuple[str, Ctx]:
+    """The report page's HTML and the context it was rendered with."""
     ctx = ctx or Ctx(result, table_rows, kwic_rows)
     ctx.begin_render(table_rows, kwic_rows)
     secs = build_sections(ctx)
@@ -161,6 +165,7 @@ def render_page(result: RunResult, *, table_rows: int, kwic_rows: int, ctx: Ctx 
 
 
 def write_assets(out_dir: Path) -> None:
+    """Write the report's static files and plotly.js into ``out_dir/assets``."""
     from framing.report.figures import plotly_js
 
     assets = out_dir / "assets"

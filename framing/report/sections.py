@@ -12,7 +12,7 @@ import pandas as pd
 
 from framing.report import figures as F
 from framing.report.context import Block, Ctx, Section
-from framing.stats.keyness import Z_DISTINCTIVE
+from framing.stats import Z_DISTINCTIVE
 
 SCORE_COLUMNS = ["outlet", "category_label", "count", "tokens", "per_1k", "ci_low", "ci_high", "doc_share"]
 
@@ -21,6 +21,7 @@ ADJUSTMENT_NOTES = ("Adjusted for topic", "Adjustment changes")  # framing/stats
 
 
 def summary(ctx: Ctx) -> Section:
+    """The summary section: corpus figures and the headline findings."""
     s = Section("summary", "Summary")
     docs = ctx.table("documents")
     matches = ctx.table("matches")
@@ -132,14 +133,17 @@ def kwic_link(row: dict) -> str:
 
 
 def frames(ctx: Ctx) -> Section:
+    """The frames section: frame scores per outlet with intervals."""
     return _score_section(ctx, "frames", "Frames", "frames", "frame scores")
 
 
 def markers(ctx: Ctx) -> Section:
+    """The distancing and sourcing section: marker scores per outlet."""
     return _score_section(ctx, "markers", "Distancing and sourcing", "markers", "distancing or sourcing scores")
 
 
 def naming(ctx: Ctx) -> Section:
+    """The naming section: each outlet's share of each name on every naming axis."""
     s = Section("naming", "Naming")
     df = ctx.table("naming_shares")
     if df is None or df.empty:
@@ -199,6 +203,7 @@ def naming(ctx: Ctx) -> Section:
 
 
 def contrasts(ctx: Ctx) -> Section:
+    """The contrasts section: rate ratios between outlets with intervals and q-values."""
     s = Section("contrasts", "Contrasts between outlets")
     df = ctx.table("contrasts")
     if df is None or df.empty:
@@ -278,6 +283,7 @@ def contrasts(ctx: Ctx) -> Section:
 
 
 def keyness(ctx: Ctx) -> Section:
+    """The keyness section: the words that set each outlet apart."""
     s = Section("keyness", "Keyness: words that set each outlet apart")
     df = ctx.table("keyness")
     if df is None or df.empty:
@@ -318,6 +324,7 @@ def keyness(ctx: Ctx) -> Section:
 
 
 def time(ctx: Ctx) -> Section:
+    """The time section: rates per period, when documents have dates."""
     s = Section("time", "Over time")
     df = ctx.table("timeline")
     if df is None or df.empty:
@@ -342,6 +349,7 @@ def time(ctx: Ctx) -> Section:
 
 
 def topics(ctx: Ctx) -> Section:
+    """The topics section: topics, each outlet's topic mix, and frames within topics."""
     s = Section("topics", "Topics")
     if not ctx.has("topics"):
         s.empty = ctx.why_missing("topics", "topic model")
@@ -398,6 +406,7 @@ def topics(ctx: Ctx) -> Section:
 
 
 def classifiers(ctx: Ctx) -> Section:
+    """The classifiers section: outlet attribution, saved models, agreement and weak supervision."""
     s = Section("classifiers", "Classifiers")
     names = ("outlet_cv", "outlet_cv_per_outlet", "outlet_confusion", "outlet_features", "outlet_mask", "model_shares",
              "model_lexicon", "agreement", "weak_recovery", "weak_cv")

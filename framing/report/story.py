@@ -37,11 +37,14 @@ def warning_counts(result) -> dict[str, int]:
 
 
 def skipped_by_kind(result) -> dict[str, int]:
+    """Skipped documents by kind of reason, most frequent first."""
     reasons = (result.manifest.get("documents") or {}).get("skipped_by_reason") or {}
     return dict(sorted(((str(k), int(v)) for k, v in reasons.items()), key=lambda kv: (-kv[1], kv[0])))
 
 
 def console_story(result) -> str:
+    """What a run prints at its end: the strongest findings, warnings, skipped documents and where
+    the report is."""
     docs = result.manifest.get("documents") or {}
     lines = []
     found = findings(result)

@@ -77,10 +77,12 @@ LABELS = {
 
 
 def has_arabic(value: object) -> bool:
+    """Whether a value is text with Arabic letters (shown right to left)."""
     return isinstance(value, str) and ARABIC_RE.search(value) is not None
 
 
 def label_of(column: str) -> str:
+    """The heading of a column: its label, else its name in words."""
     return LABELS.get(column, column.replace("_", " ").capitalize())
 
 
@@ -147,10 +149,12 @@ class TableView:
 
     @property
     def shown(self) -> int:
+        """How many rows are shown."""
         return len(self.rows)
 
     @property
     def truncated(self) -> bool:
+        """Whether rows were left out of the page (the data file has them all)."""
         return self.shown < self.total
 
 

@@ -13,6 +13,8 @@ DESCRIBE = {
 
 
 def voice(ctx: Ctx) -> Section:
+    """The "Whose words" section: each outlet's rates in its own voice beside the sourced rates,
+    and who is quoted using each frame."""
     s = Section("voice", "Whose words")
     rates = ctx.table("voice_rates")
     chosen = str(getattr(ctx.config.stats, "voice", "all"))

@@ -18,6 +18,7 @@ KIND_LABELS = {
 
 
 def wire(ctx: Ctx) -> Section:
+    """The section 'Same story, different words': stories shared across outlets and their edits."""
     s = Section("wire", "Same story, different words")
     stories, edits = ctx.table("stories"), ctx.table("wire_edits")
     if stories is None or edits is None:

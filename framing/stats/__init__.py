@@ -33,7 +33,7 @@ from framing.stats.methods import TESTS, methods  # light (no imports); binds th
 # `methods` to the function rather than to the submodule of the same name
 
 _API = {"compute", "statistics", "METHODS"}
-__all__ = ["compute", "statistics", "methods", "METHODS", "StatsOptions", "TESTS"]
+__all__ = ["compute", "statistics", "methods", "METHODS", "StatsOptions", "TESTS", "Z_DISTINCTIVE"]
 
 
 def __getattr__(name: str):
@@ -45,4 +45,8 @@ def __getattr__(name: str):
         from framing.stats.options import StatsOptions
 
         return StatsOptions
+    if name == "Z_DISTINCTIVE":  # the z-score from which a keyness term counts as distinctive
+        from framing.stats.keyness import Z_DISTINCTIVE
+
+        return Z_DISTINCTIVE
     raise AttributeError(f"module 'framing.stats' has no attribute {name!r}")

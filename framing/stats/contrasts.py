@@ -43,6 +43,8 @@ def rate_ratio(ca, ta, cb, tb):
 
 
 def test_columns(c: Counts) -> np.ndarray:
+    """The columns of the count matrix that are tested in contrasts: frame and marker categories
+    (naming axes are compared as shares)."""
     return np.flatnonzero((c.categories["kind"] != "naming").to_numpy())
 
 

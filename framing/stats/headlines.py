@@ -45,6 +45,8 @@ def phrase(label: str, kind: str) -> str:
 
 
 def sentence(name: str, label: str, ratio: float, lo: float, hi: float, q: float, within: str = "") -> str:
+    """A plain-language headline for a rate ratio with its interval and q-value (``within``: the
+    comparison it was made within, e.g. the same topics)."""
     ci = f"95% CI {_num(lo)}–{_num(hi)}, {_q(q)}"
     if ratio >= 1:
         if not np.isfinite(ratio):
@@ -80,6 +82,8 @@ def adjustment_notes(contrasts: pd.DataFrame, fdr: float) -> list[str]:
 
 def naming_sentence(name: str, entry: str, axis: str, share: float, lo: float, hi: float, rest: float,
                     q: float, said: str = "") -> str:
+    """A plain-language headline for an outlet's share of one name on a naming axis against the
+    other outlets (``said``: whose words were counted, when not the outlet's own)."""
     return (f"{name} uses “{entry}” in {_pct(share)} of its mentions of “{axis}”{said} "
             f"(95% CI {100 * lo:.0f}–{_pct(hi)}); "
             f"the other outlets in {_pct(rest)} ({_q(q)}).")

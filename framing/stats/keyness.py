@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from framing.stats.stopwords import is_stopword, stopword_set
+from framing.arabic.stopwords import is_stopword, stopword_set
 
 COLUMNS = ["outlet", "outlet_name", "versus", "versus_name", "rank", "term", "count", "count_versus", "delta", "z",
            "distinctive"]

@@ -28,6 +28,7 @@ class Counts:
 
     @property
     def n_groups(self) -> int:
+        """The number of outlets."""
         return len(self.outlets)
 
     def group_sums(self, values: np.ndarray) -> np.ndarray:
@@ -82,6 +83,8 @@ def _category_table(lexicons: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.D
 
 def build_counts(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame,
                  outlet_names: dict | None = None) -> Counts:
+    """The document-by-category count matrix the statistics work on, with the documents' outlets,
+    tokens and dates; raises ValueError on duplicate doc_ids."""
     docs = docs.reset_index(drop=True)
     matches = matches if matches is not None else pd.DataFrame(columns=["doc_id", "lexicon", "category", "entry"])
     notes: list[str] = []

@@ -226,7 +226,7 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "Where a longer name or credit occurs (الشرق الأوسط, عين اليوم, وكالة الأنباء السعودية), its words are "
             "not counted there; elsewhere they count as usual. "
             "Function words "
-            "from the project's own Arabic stopword list (framing/stats/stopwords_ar.txt), and words used fewer "
+            "from the project's own Arabic stopword list (framing/arabic/stopwords_ar.txt), and words used fewer "
             f"than {o.keyness_min_count} times in the whole corpus, are left out. Each comparison lists its "
             f"{o.keyness_top} words with the largest positive z, the words the outlet uses distinctively more; "
             "pairwise comparisons are listed in both directions. The column distinctive marks z of at least 1.96; "

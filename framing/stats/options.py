@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class StatsOptions(BaseModel):
@@ -47,3 +47,46 @@ class StatsOptions(BaseModel):
                     "own narration), sourced (inside quotations and reported speech) or all; see data/matches.csv "
                     "column voice",
     )
+
+
+GROUP_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"  # as the config's ids
+
+
+class CompareOptions(BaseModel):
+    """The comparison a study is about: groups of outlets (each pair of groups is compared, the
+    documents of a group pooled) and/or pairs of outlets. Without it, every outlet is compared
+    with every other and with the rest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    groups: dict[str, list[str]] = Field(default_factory=dict, description="group name -> outlet ids")
+    pairs: list[tuple[str, str]] = Field(default_factory=list, description="pairs of outlet ids: [[a, b], ...]")
+
+    @field_validator("groups", mode="after")
+    @classmethod
+    def _group_names(cls, groups: dict[str, list[str]]) -> dict[str, list[str]]:
+        import re
+
+        for name, members in groups.items():
+            if not re.match(GROUP_NAME, name):
+                raise ValueError(f"group name '{name}': letters, digits, '_', '.', '-' only")
+            if not members:
+                raise ValueError(f"group '{name}' names no outlet")
+        if len(groups) == 1:
+            raise ValueError("compare.groups needs at least two groups")
+        return groups
+
+    @property
+    def declared(self) -> bool:
+        """Whether the config declares a comparison."""
+        return bool(self.groups or self.pairs)
+
+    def comparisons(self) -> list[tuple[str, list[str], str, list[str]]]:
+        """(name A, outlets A, name B, outlets B) for each pair of groups, then each pair of outlets."""
+        out = []
+        names = list(self.groups)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                out.append((a, list(self.groups[a]), b, list(self.groups[b])))
+        out += [(a, [a], b, [b]) for a, b in self.pairs]
+        return out

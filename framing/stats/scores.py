@@ -159,6 +159,8 @@ def naming_shares(c: Counts, rep: np.ndarray, opts, names: dict, rng: np.random.
 
 
 def choose_unit(dates: pd.Series, unit: str) -> str:
+    """The period of the timeline: as configured, or for ``auto`` months when the dates span more
+    than half a year, else weeks."""
     if unit != "auto":
         return unit
     d = dates.dropna()
@@ -168,6 +170,7 @@ def choose_unit(dates: pd.Series, unit: str) -> str:
 
 
 def timeline(c: Counts, unit: str) -> pd.DataFrame:
+    """Counts and rates per outlet, period and category (empty when no document has a date)."""
     cols = ["outlet", "period", "period_start", "lexicon", "category", "count", "tokens", "n_docs", "per_1k",
             "ci_low", "ci_high"]
     ok = c.dates.notna().to_numpy()

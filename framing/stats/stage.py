@@ -22,7 +22,7 @@ def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime) -> Sta
     matches, lexicon entries and keyness terms, with the run's seed; contrasts also within topics
     when the topic stage ran before (its topic_units table), keyness without the words that name an
     outlet or a credited agency, and each keyness term's most frequent written spelling."""
-    from framing.analyse.engine import keyness_term
+    from framing.arabic.clitics import strip_article as keyness_term
     from framing.masks import build_masker, keyness_masks, phrase_term_counts
     from framing.stats.spelling import add_displays
 

@@ -28,6 +28,7 @@ SPEAKER_COLUMNS = ["outlet", "outlet_name", "lexicon", "category", "category_lab
 
 
 def has_voice(matches: pd.DataFrame) -> bool:
+    """Whether the matches table carries the voice of each hit."""
     return "voice" in matches.columns
 
 

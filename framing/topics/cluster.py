@@ -47,6 +47,8 @@ def auto_k_range(n_fit: int, k_min: int, k_max) -> list[int]:
 
 
 def reduce(emb: np.ndarray, fit_idx: np.ndarray, *, use_umap: bool, dims: int, seed: int, notes: list[str]):
+    """Embeddings reduced for clustering: UMAP when asked and the sample is large enough, else PCA
+    (seeded), fitted on ``fit_idx``; notes say which."""
     n_fit = len(fit_idx)
     if use_umap and n_fit >= UMAP_MIN_UNITS:
         import umap  # noqa: PLC0415 (opt-in, slow to import)
@@ -72,6 +74,7 @@ def reduce(emb: np.ndarray, fit_idx: np.ndarray, *, use_umap: bool, dims: int, s
 
 
 def kmeans_fit(X: np.ndarray, k: int, seed: int):
+    """KMeans with ``k`` clusters, seeded."""
     from sklearn.cluster import KMeans
 
     return KMeans(n_clusters=k, n_init=4, random_state=seed).fit(X)

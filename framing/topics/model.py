@@ -23,6 +23,7 @@ class TopicWords:
 
 
 def bertopic_version() -> str:
+    """The installed BERTopic version, for the manifest."""
     from importlib.metadata import version
 
     try:
@@ -38,6 +39,8 @@ def _content_words(doc: str) -> list[str]:
 
 
 def topic_words(content: list[str], labels: np.ndarray, embeddings: np.ndarray, top_n: int = 10) -> TopicWords:
+    """Each topic's top words by c-TF-IDF (BERTopic) over the units' content words, given the
+    cluster labels."""
     from bertopic import BERTopic
     from bertopic.cluster import BaseCluster
     from bertopic.dimensionality import BaseDimensionalityReduction

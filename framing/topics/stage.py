@@ -32,7 +32,6 @@ from framing.runtime import Runtime
 from framing.topics import tables
 from framing.topics.cluster import Clustering, cluster_units
 from framing.topics.embed import TfidfEmbedder, embed_neural, load_encoder
-from framing.topics.stopwords import stopwords_source
 from framing.topics.units import Units, build_units, display_forms
 
 UNIT_WORD = {"paragraph": ("paragraph", "paragraphs"), "document": ("document", "documents")}
@@ -170,7 +169,7 @@ def _compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageO
     seeds = [int(seed) + i for i in range(options.stability_seeds)]
     info: dict = {"backend": options.embedding, "clustering": options.clustering, "unit": options.unit,
                   "seed": int(seed), "seeds": seeds, "umap": options.umap, "threads": options.threads,
-                  "stopwords": stopwords_source(), "versions": _versions(options.embedding),
+                  "stopwords": "framing.arabic.stopwords (stopwords and reporting words)", "versions": _versions(options.embedding),
                   "options": options.model_dump()}
 
     t = time.perf_counter()

@@ -15,6 +15,7 @@ EXCERPT_CHARS = 400
 
 def topic_mix(frame: pd.DataFrame, labels: np.ndarray, topics: list[int], n_boot: int, seed: int,
               level: float = 0.95) -> pd.DataFrame:
+    """Each outlet's share of units per topic, with bootstrap intervals over its documents."""
     df = frame[["doc_id", "outlet"]].copy()
     df["topic"] = labels
     col = {t: i for i, t in enumerate(topics)}

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from framing.arabic import WORD_RE, Normaliser
-from framing.topics.stopwords import is_stopword, stopword_set
+from framing.arabic.clitics import strip_article
+from framing.arabic.stopwords import is_stopword, topic_stopword_set
 
 LINE_RE = re.compile(r"[^\n]+")
 _HAS_DIGIT = re.compile(r"\d")
@@ -71,6 +72,7 @@ def paragraph_spans(text: str, min_words: int) -> list[tuple[int, int]]:
 
 
 def document_span(text: str) -> list[tuple[int, int]]:
+    """The whole text as one span, surrounding white space left out (empty for a blank text)."""
     s, e = 0, len(text)
     while s < e and text[s].isspace():
         s += 1
@@ -79,23 +81,12 @@ def document_span(text: str) -> list[tuple[int, int]]:
     return [(s, e)] if e > s else []
 
 
-ARTICLE_PREFIXES = ("وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال")
-MIN_STEM = 3
-
-
-def strip_article(norm: str) -> str:
-    """Drop the article with a leading conjunction or preposition (والمنطقه, للمنطقه → منطقه) when
-    at least three letters remain, so a topic does not list the same noun three times. Bare
-    prepositions (ب ل ك) are left alone: too many stems begin with those letters."""
-    for prefix in ARTICLE_PREFIXES:
-        if norm.startswith(prefix) and len(norm) - len(prefix) >= MIN_STEM:
-            return norm[len(prefix):]
-    return norm
-
-
 def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words: int = 8,
                 article: bool = True) -> Units:
-    stops = stopword_set(normaliser)
+    """The units topics are fitted on (paragraphs or documents of at least ``min_words`` words),
+    each with its content words: normalised Arabic words without stopwords or digits, the article
+    split off when ``article``."""
+    stops = topic_stopword_set(normaliser)
     word = normaliser.word
     content_of: dict[str, str] = {}  # surface -> normalised content word, "" when not a content word
 

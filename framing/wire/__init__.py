@@ -12,6 +12,7 @@ from __future__ import annotations
 
 
 def compute(*args, **kwargs):
+    """The shared-copy stage on plain arguments (:func:`framing.wire.stage.compute`), imported when called."""
     from framing.wire.stage import compute as _compute
 
     return _compute(*args, **kwargs)

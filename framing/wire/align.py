@@ -155,6 +155,7 @@ def passage_words(blocks) -> int:
 
 
 def reused_words(blocks) -> int:
+    """Words of the derivative taken over unchanged (the equal blocks of an alignment)."""
     return sum(i2 - i1 for tag, i1, i2, _, _ in blocks if tag == "equal")
 
 
@@ -209,6 +210,7 @@ def _minus(hits: list[Hit], common: Counter) -> list[Hit]:
 
 
 def quotes(text: str) -> int:
+    """Quoted passages of at least QUOTE_WORDS words in a text."""
     return sum(1 for m in QUOTE_RE.finditer(text) if len(m.group().split()) >= QUOTE_WORDS)
 
 

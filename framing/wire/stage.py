@@ -27,6 +27,7 @@ TEXT_MAX = 300  # characters of an edited passage kept in wire_edits.csv; ref_en
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
+    """The stage's tables with their columns and no rows (no story found, or the stage switched off)."""
     return {
         "stories": pd.DataFrame(columns=STORY_COLUMNS),
         "wire_edits": pd.DataFrame(columns=EDIT_COLUMNS),
@@ -49,6 +50,8 @@ def stage(inputs: StageInputs, options: tuple[WireOptions, int], runtime: Runtim
 def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame, normaliser,
             options: WireOptions | None = None, seed: int = 0, outlet_names: dict | None = None,
             bootstrap: int = 2000) -> StageOutput:
+    """Stories shared across outlets, every derivative aligned with its reference, its edits classified and
+    counted (the tables of the module docstring)."""
     from framing.corpus.words import WordHasher
 
     opts = options or WireOptions()

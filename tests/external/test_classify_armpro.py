@@ -1,4 +1,4 @@
-"""`framing train` on the real ArMPro dev paragraphs (../shared): quick 3-fold runs."""
+"""`framing train` on the real ArMPro dev paragraphs (data folder): quick 3-fold runs."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""The shipped lexicons on the five real seed articles: exact counts per document (issue 4).
+"""The shipped lexicons on the five real seed articles: exact counts per document.
 
 The counts refer to the cleaned text. Cleaning is another stage's job; to keep this test about
-the lexicons, it drops here only the furniture lines that issue 3 lists (exact strings) and
+the lexicons, it drops here only the seed pages' furniture lines (exact strings) and
 consecutive duplicate lines (the repeated photo caption of 001), nothing else.
 """
 

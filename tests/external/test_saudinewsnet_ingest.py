@@ -1,4 +1,4 @@
-"""Issue 3, "Done when": SaudiNewsNet (30,157 real articles) ingests with a complete ledger.
+"""SaudiNewsNet (30,157 real articles) ingests with a complete ledger.
 
 Time and peak memory of this ingest are measured by benchmarks, not asserted here."""
 

@@ -1,4 +1,5 @@
-"""The issue's seed config, run end to end on ../shared/corpora/seeds (copied beside a temp config)."""
+"""The seed study config, run end to end on corpora/seeds of the data folder (copied beside a
+temporary config)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ CONTRACT = {
     "data/outlet_scores.csv": ["outlet", "lexicon", "category", "count", "tokens", "per_1k"],
 }
 
-# issue 4, "Done when": per seed document, exact counts in data/matches.csv (ranges where the
+# Per seed document, the exact counts expected in data/matches.csv (ranges where the
 # issue allows one). (lexicon category or naming axis:entry) -> allowed counts
 EXPECTED = {
     "000": {"occupation": {3}, "liberation": {1}, "distancing": {3}},

@@ -1,4 +1,5 @@
-"""Issue 3, "Done when", on the five real seed articles read with `outlet: auto`."""
+"""The corpus stage on the five real seed articles read with `outlet: auto`: outlets, furniture,
+wire credits and the ledger."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from tests.corpus_of_config import load_corpus
 
 pytestmark = pytest.mark.external
 
-# the page furniture listed in issue 3, and where it occurs in the seeds
+# the page furniture of the seed pages, and where it occurs in them
 FURNITURE = {
     "001": ["التعليقات (0)", "خبر عاجل", "اقرأ أيضا:"],
     "002": ["مشاركة الصفحة:", "آخر الأخبار", "اعلان جانبي", "فيديو", "اختيار المحرر", "(الجزيرة + وكالات)"],

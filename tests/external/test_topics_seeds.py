@@ -15,7 +15,7 @@ from framing.topics.options import TopicsOptions
 
 pytestmark = pytest.mark.external
 
-# README of ../shared: 000 and 002 Al Jazeera, 001 Arabi21, 003 AFP wire copy, 004 Al Mayadeen.
+# The seeds (CONTRIBUTING.md): 000 and 002 Al Jazeera, 001 Arabi21, 003 AFP wire copy, 004 Al Mayadeen.
 OUTLETS = {"000": "aljazeera", "001": "arabi21", "002": "aljazeera", "003": "afp", "004": "almayadeen"}
 
 

@@ -52,9 +52,9 @@ def _leftovers(parent: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("stage", [
-    "framing.pipeline._read_corpus",
+    "framing.pipeline._corpus",
     "framing.analyse.analyse_documents",
-    "framing.stats.compute",
+    "framing.stats.stage.statistics",
     "framing.report.write_report",
     "framing.outputs.write_data",
     "framing.publish.publish",

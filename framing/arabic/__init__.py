@@ -1,4 +1,7 @@
-"""Arabic normalisation, tokenisation, sentence splitting and clitic analysis.
+"""Arabic text rules, in one place: normalisation, tokenisation and sentence splitting (here),
+clitics, stems and keyness terms (:mod:`framing.arabic.clitics`), stopwords
+(:mod:`framing.arabic.stopwords`). The lexicon matcher, the analysis engine, the statistics and
+the topic stage all take their rules from this package.
 
 Normalisation goes through camel-tools' text utilities (the only module that imports
 ``camel_tools.utils``). Words are normalised one distinct word at a time and cached: news text is
@@ -25,11 +28,6 @@ _SPLIT_RE = re.compile(f"({WORD_RE.pattern})")  # re.split keeps the words betwe
 # lets the regex engine skip to the places where an end can start: three times faster than the
 # plain alternation [.!?؟؛…]+["'»”)\]]*(?=\s|$)|\n+ , with the same matches.
 SENTENCE_END_RE = re.compile(r"[\n.!?؟؛…](?:(?<=\n)\n*|(?<!\n)[.!?؟؛…]*[\"'»”)\]]*(?=\s|$))")
-
-PROCLITIC_PARTICLES = ("و", "ف")
-PROCLITIC_PREPOSITIONS = ("ب", "ل", "ك")
-ENCLITICS = ("هما", "كما", "هم", "هن", "كم", "كن", "نا", "ها", "ه", "ي", "ك", "ني")
-MIN_STEM = 2
 
 # Bump when normalisation output can change for the same input and options.
 NORMALISER_REVISION = "1"
@@ -61,12 +59,15 @@ class Normaliser:
 
     @property
     def version(self) -> str:
+        """A string that changes whenever normalisation output can change: the revision of these
+        rules, the folding options and the camel-tools version."""
         import camel_tools
 
         flags = f"tm{int(self.ta_marbuta)}am{int(self.alef_maqsura)}"
         return f"r{NORMALISER_REVISION}-{flags}-camel{camel_tools.__version__}"
 
     def word(self, word: str) -> str:
+        """The normalised form of one word, cached per distinct word."""
         cached = self._cache.get(word)
         if cached is None:
             cached = self._cache[word] = self.text(word)
@@ -88,6 +89,8 @@ class Normaliser:
         return norms
 
     def text(self, text: str) -> str:
+        """Normalise a text: diacritics and tatweel removed, alef variants unified, ى and ة folded
+        as configured, Latin letters lower-cased."""
         dediac, alef, maksura, teh = _camel()
         out = alef(dediac(text)).replace("\u0640", "")
         if self.alef_maqsura:
@@ -125,6 +128,7 @@ def tokenize(text: str, normaliser: Normaliser) -> list[Token]:
 
 
 def count_words(text: str) -> int:
+    """The number of words (``WORD_RE`` tokens) in a text."""
     return sum(1 for _ in WORD_RE.finditer(text))
 
 
@@ -146,48 +150,3 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if e > s:
             out.append((s, e))
     return out
-
-
-def _prefix_order() -> tuple[str, ...]:
-    prefixes = [""]
-    for conj in ("",) + PROCLITIC_PARTICLES:
-        for prep in ("",) + PROCLITIC_PREPOSITIONS:
-            for art in ("", "ال"):
-                p = conj + prep + art
-                if p and p not in prefixes:
-                    prefixes.append(p)
-        lil = conj + "لل"
-        if lil not in prefixes:
-            prefixes.append(lil)
-    return tuple(prefixes)
-
-
-_PREFIXES = _prefix_order()
-# the prefixes a word can carry, by its first letter, in _PREFIXES order ("" first)
-_PREFIXES_BY_FIRST = {c: tuple(p for p in _PREFIXES if not p or p[0] == c) for p in _PREFIXES if p for c in p[0]}
-# the enclitics a word can end with, by its last letter, in ENCLITICS order
-_ENCLITICS_BY_LAST = {c: tuple(s for s in ENCLITICS if s[-1] == c) for c in {s[-1] for s in ENCLITICS}}
-
-
-@lru_cache(maxsize=200_000)
-def split_clitics(word: str) -> tuple[tuple[str, str, str], ...]:
-    """All (proclitics, stem, enclitic) analyses of a normalised word, the word itself first.
-
-    Proclitics: an optional conjunction (و ف), then an optional preposition (ب ل ك) and an
-    optional article (ال), or the fused ل+ال = لل. Enclitics: pronoun suffixes. Stems shorter
-    than two letters are not proposed. The analyses over-generate on purpose: the lexicon decides
-    which stems are words it knows.
-    """
-    out: list[tuple[str, str, str]] = []
-    for p in _PREFIXES_BY_FIRST.get(word[:1], ("",)):
-        if p and not word.startswith(p):
-            continue
-        rest = word[len(p):]
-        n = len(rest)
-        if n < MIN_STEM:
-            continue
-        out.append((p, rest, ""))
-        for suffix in _ENCLITICS_BY_LAST.get(rest[-1], ()):
-            if n - len(suffix) >= MIN_STEM and rest.endswith(suffix):
-                out.append((p, rest[: n - len(suffix)], suffix))
-    return tuple(out)
