@@ -70,18 +70,11 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
                  max_features: int | None = 50_000, Cs=DEFAULT_CS, class_weight: str | None = "balanced",
                  optimise: str = "macro", inner_folds: int = 3, multilabel: bool = False,
                  cache_dir: str | None = None, random_state: int = 0):
-        self.features = features
-        self.word_ngrams = word_ngrams
-        self.char_ngrams = char_ngrams
-        self.min_df = min_df
-        self.max_features = max_features
-        self.Cs = Cs
-        self.class_weight = class_weight
-        self.optimise = optimise
-        self.inner_folds = inner_folds
-        self.multilabel = multilabel
-        self.cache_dir = cache_dir
-        self.random_state = random_state
+        # scikit-learn's contract: every argument stored as given, under its own name
+        self.features, self.word_ngrams, self.char_ngrams = features, word_ngrams, char_ngrams
+        self.min_df, self.max_features, self.Cs, self.class_weight = min_df, max_features, Cs, class_weight
+        self.optimise, self.inner_folds, self.multilabel = optimise, inner_folds, multilabel
+        self.cache_dir, self.random_state = cache_dir, random_state
 
     # ---- features -------------------------------------------------------------------------
     def _blocks(self) -> list[str]:

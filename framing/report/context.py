@@ -81,21 +81,13 @@ class Ctx:
                 lex, cat = str(r.get("lexicon", "")), str(r.get("category", ""))
                 if r.get("kind"):
                     self.kind.setdefault(lex, str(r["kind"]))
-                label = r.get("category_label")
-                if isinstance(label, str) and label:
-                    self.cat_label.setdefault((lex, cat), label)
-                label_ar = r.get("category_label_ar")
-                if isinstance(label_ar, str) and label_ar:
-                    self.cat_label_ar.setdefault((lex, cat), label_ar)
+                for store, column in ((self.cat_label, "category_label"), (self.cat_label_ar, "category_label_ar"),
+                                      (self.cat_desc, "category_description")):
+                    _keep_first(store, (lex, cat), r.get(column))
                 entry = r.get("entry")
                 if not isinstance(entry, str):
                     continue
-                gloss = r.get("gloss")
-                if isinstance(gloss, str) and gloss:
-                    self.gloss.setdefault((lex, entry), gloss)
-                desc = r.get("category_description")
-                if isinstance(desc, str) and desc:
-                    self.cat_desc.setdefault((lex, cat), desc)
+                _keep_first(self.gloss, (lex, entry), r.get("gloss"))
                 form = _first_form(r.get("forms"), r.get("sequences"), entry)
                 if form:
                     self.form.setdefault((lex, entry), form)
@@ -316,3 +308,9 @@ def _first_form(forms, sequences, entry: str) -> str:
 
 def _stage_name(stage: str) -> str:
     return {"stats": "statistics", "classify": "classifier", "topics": "topic"}.get(stage, stage)
+
+
+def _keep_first(store: dict, key, value) -> None:
+    """The first non-empty text seen for a key wins (a lexicon's rows repeat their category's labels)."""
+    if isinstance(value, str) and value:
+        store.setdefault(key, value)

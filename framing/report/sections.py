@@ -81,6 +81,16 @@ def findings(head: pd.DataFrame, text_col: str = "text") -> list[dict]:
     return out
 
 
+def _opened(ctx: Ctx, sid: str, title: str, table: str, what: str) -> tuple[Section, pd.DataFrame | None]:
+    """A section and the table it shows; without the table (or with an empty one) the section says why."""
+    s = Section(sid, title)
+    df = ctx.table(table)
+    if df is None or df.empty:
+        s.empty = ctx.why_missing(table, what)
+        return s, None
+    return s, df
+
+
 def _score_section(ctx: Ctx, sid: str, title: str, kind: str, what: str) -> Section:
     s = Section(sid, title)
     scores = ctx.table("outlet_scores")
@@ -144,10 +154,8 @@ def markers(ctx: Ctx) -> Section:
 
 def naming(ctx: Ctx) -> Section:
     """The naming section: each outlet's share of each name on every naming axis."""
-    s = Section("naming", "Naming")
-    df = ctx.table("naming_shares")
-    if df is None or df.empty:
-        s.empty = ctx.why_missing("naming_shares", "naming shares")
+    s, df = _opened(ctx, "naming", "Naming", "naming_shares", "naming shares")
+    if df is None:
         return s
     unused = []
     quiet_axes: list[list[Block]] = []  # axes where no outlet's choice of name differs clearly: folded
@@ -204,10 +212,8 @@ def naming(ctx: Ctx) -> Section:
 
 def contrasts(ctx: Ctx) -> Section:
     """The contrasts section: rate ratios between outlets with intervals and q-values."""
-    s = Section("contrasts", "Contrasts between outlets")
-    df = ctx.table("contrasts")
-    if df is None or df.empty:
-        s.empty = ctx.why_missing("contrasts", "pairwise contrasts")
+    s, df = _opened(ctx, "contrasts", "Contrasts between outlets", "contrasts", "pairwise contrasts")
+    if df is None:
         return s
     df = df.copy()
     if "lexicon" in df.columns:  # categories are named within a lexicon: key them by both
@@ -284,10 +290,8 @@ def contrasts(ctx: Ctx) -> Section:
 
 def keyness(ctx: Ctx) -> Section:
     """The keyness section: the words that set each outlet apart."""
-    s = Section("keyness", "Keyness: words that set each outlet apart")
-    df = ctx.table("keyness")
-    if df is None or df.empty:
-        s.empty = ctx.why_missing("keyness", "keyness results")
+    s, df = _opened(ctx, "keyness", "Keyness: words that set each outlet apart", "keyness", "keyness results")
+    if df is None:
         return s
     top = int(getattr(ctx.config.stats, "keyness_top", 30))
 
@@ -325,10 +329,8 @@ def keyness(ctx: Ctx) -> Section:
 
 def time(ctx: Ctx) -> Section:
     """The time section: rates per period, when documents have dates."""
-    s = Section("time", "Over time")
-    df = ctx.table("timeline")
-    if df is None or df.empty:
-        s.empty = ctx.why_missing("timeline", "timeline")
+    s, df = _opened(ctx, "time", "Over time", "timeline", "timeline")
+    if df is None:
         return s
     periods = df["period"].nunique()
     if periods < 2:

@@ -180,16 +180,21 @@ def score_interval(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, labels: np.
     return lo, hi
 
 
+def _conditional(sa, sb, ta, tb, deff):
+    """The strata where both outlets have words, each stratum's hits (S, K), and the design-effect
+    adjusted hits of outlet A and of both (K,): the counts both the test and the interval use."""
+    inform = (ta > 0) & (tb > 0)
+    sa, sb, ta, tb = sa[inform], sb[inform], ta[inform], tb[inform]
+    M_s = sa + sb
+    return sa, sb, ta, tb, M_s, sa.sum(axis=0) / deff, M_s.sum(axis=0) / deff
+
+
 def conditional_interval(sa, sb, ta, tb, deff, alpha) -> tuple[np.ndarray, np.ndarray]:
     """Exact conditional (Clopper-Pearson) interval of the common rate ratio, design-effect adjusted
     (module docstring). sa, sb (S, K) hits; ta, tb (S,) words; deff (K,) >= 1; alpha number or (K,)."""
     K = sa.shape[1]
     alpha = np.broadcast_to(np.asarray(alpha, dtype=float), (K,))
-    inform = (ta > 0) & (tb > 0)
-    sa, sb, ta, tb = sa[inform], sb[inform], ta[inform], tb[inform]
-    M_s = sa + sb
-    a = sa.sum(axis=0) / deff
-    n = M_s.sum(axis=0) / deff
+    sa, sb, ta, tb, M_s, a, n = _conditional(sa, sb, ta, tb, deff)
     with np.errstate(all="ignore"):
         p_lo = np.where(a > 0, sps.beta.ppf(alpha / 2, a, n - a + 1), 0.0)
         p_hi = np.where(a < n, sps.beta.ppf(1 - alpha / 2, a + 1, n - a), 1.0)
@@ -224,11 +229,7 @@ def conditional_p(sa, sb, ta, tb, deff) -> np.ndarray:
     (twice the smaller tail of the binomial with the design-effect adjusted counts, capped at 1; the
     beta form of the binomial tails, so non-integer counts are allowed). The interval excludes 1
     exactly when this p is below its alpha: one model for the test and the interval."""
-    inform = (ta > 0) & (tb > 0)
-    sa, sb, ta, tb = sa[inform], sb[inform], ta[inform], tb[inform]
-    M_s = sa + sb
-    a = sa.sum(axis=0) / deff
-    n = M_s.sum(axis=0) / deff
+    sa, sb, ta, tb, M_s, a, n = _conditional(sa, sb, ta, tb, deff)
     with np.errstate(all="ignore"):
         p0 = (M_s * (ta / (ta + tb))[:, None]).sum(axis=0) / M_s.sum(axis=0)
         upper = np.where(a > 0, special.betainc(a, n - a + 1, p0), 1.0)  # P(A >= a)
