@@ -341,14 +341,14 @@ def test_prefix_forms_from_dictionaries():
     assert all(m.rule.endswith("prefix") for m in matches(lx, "الانفصاليون"))
 
 
-def test_match_arrays_equals_match_and_is_deterministic(small):
+def test_explain_arrays_matches_equal_match_and_is_deterministic(small):
     text = "وبالاحتلال للانفصاليين لمكافحة الإرهاب واختيار المحرر " * 3
     m = Matcher([small], Normaliser())
     tokens = tokenize(text, m.normaliser)
     a = m.match(tokens, text)
     arrays = ([t.surface for t in tokens], [t.norm for t in tokens], [t.start for t in tokens],
               [t.end for t in tokens])
-    b = m.match_arrays(*arrays, text)
+    b = m.explain_arrays(*arrays, text)[0]
     assert a == b == m.match_text(text)
 
 

@@ -124,6 +124,6 @@ def test_batch_analysis_equals_the_matcher_on_each_document(analyser):
     matcher = analyser.matcher
     for (doc_id, text), res in zip(items, results):
         assert res.doc_id == doc_id
-        assert res.matches == matcher.match_arrays(*token_arrays(text, Normaliser()), text)
+        assert res.matches == matcher.explain_arrays(*token_arrays(text, Normaliser()), text)[0]
         assert res.n_tokens == len(token_arrays(text, Normaliser())[0])
     assert sum(len(r.matches) for r in results) >= 5

@@ -209,14 +209,9 @@ def _letter_flags(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (a >= 0x0621) & (a <= 0x064A), (low >= 0x61) & (low <= 0x7A)
 
 
-def arabic_share(text: str) -> float:
-    """Share of Arabic letters among Arabic and Latin letters (in a sample of long texts)."""
-    ar, latin = _letter_flags(np.frombuffer(_sample(text).encode("utf-16-le", "surrogatepass"), dtype=np.uint16))
-    return _share(int(np.count_nonzero(ar)), int(np.count_nonzero(latin)))
-
-
 def arabic_shares(texts: list[str]) -> list[float]:
-    """``arabic_share`` of every text, counted in one pass over all of them."""
+    """Share of Arabic letters among Arabic and Latin letters of every text (in a sample of long
+    texts), counted in one pass over all of them."""
     parts = [_sample(t).encode("utf-16-le", "surrogatepass") for t in texts]
     if not parts:
         return []

@@ -318,11 +318,6 @@ class Matcher:
         return self.explain_arrays([t.surface for t in tokens], [t.norm for t in tokens],
                                    [t.start for t in tokens], [t.end for t in tokens], text)
 
-    def match_arrays(self, surfaces: Sequence[str], norms: Sequence[str], starts: Sequence[int],
-                     ends: Sequence[int], text: str) -> list[Match]:
-        """:meth:`match` on parallel lists (as ``framing.arabic.token_arrays`` gives them)."""
-        return self.explain_arrays(surfaces, norms, starts, ends, text)[0]
-
     def explain_arrays(self, surfaces, norms, starts, ends, text) -> tuple[list[Match], list[Excluded]]:
         """Hits and excluded hits on parallel lists of surfaces, normalised forms and offsets (as
         ``framing.arabic.token_arrays`` gives them)."""
