@@ -15,9 +15,17 @@ What is cached, and the key it is stored under (a SHA-256 over everything the ou
   the topic model), keyed by the corpus key, the stage's options, the seed and its code.
 
 A code revision is the SHA-256 of the source files of the modules an entry depends on, so that an
-upgrade or a local edit of that code invalidates exactly the entries it can change. Entries are
-pickles written atomically (a temporary file, then a rename), so an interrupted run never leaves a
-half-written entry; an unreadable entry counts as a miss. Delete the folder to clear the cache.
+upgrade or a local edit of that code invalidates exactly the entries it can change.
+
+An entry is one file, ``<kind>/<key[:2]>/<key>.entry``: a first line ``framing-cache``, a line of
+JSON (its header: the kind, the cache format, the modules whose code revision the entry was made
+by and that revision, the entries it refers to, and what the writer adds, such as the corpus key of
+a stage entry), then the pickled value compressed with zstandard. The header is what
+:mod:`framing.cachedir` reads to tell which entries the current code still uses (``framing cache
+info``) and which can go (``framing cache prune``), without opening the values. Entries are written
+atomically (a temporary file, then a rename), so an interrupted run never leaves a half-written
+entry; an unreadable entry counts as a miss. A read sets the entry's modification time, so that
+the time is when it was last used.
 """
 
 from __future__ import annotations
@@ -32,8 +40,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-FORMAT = "1"  # bump when the layout of cached values changes
-_CORPUS_CODE = ("framing.corpus", "framing.records", "framing.config")
+FORMAT = "2"  # bump when the layout of cached values changes
+MAGIC = b"framing-cache\n"  # the first line of every entry file
+SUFFIX = ".entry"
+LEVEL = 3  # zstandard's level: a third of the pickle's size, about 300 MB/s each way
+CORPUS_CODE = ("framing.corpus", "framing.records", "framing.config")  # what a corpus entry depends on
 
 
 @lru_cache(maxsize=None)
@@ -122,7 +133,7 @@ class Cache:
             self._lock = None
 
     def _path(self, kind: str, key: str) -> Path:
-        return self.root / kind / key[:2] / f"{key}.pkl"
+        return self.root / kind / key[:2] / f"{key}{SUFFIX}"
 
     def get(self, kind: str, key: str, default: Any = None, *, count: bool = True) -> Any:
         """The entry, or ``default`` when it is missing or unreadable; ``count``: add the read to
@@ -135,37 +146,58 @@ class Cache:
         return default if value is missing else value
 
     def _read(self, kind: str, key: str, missing: Any) -> Any:
+        import zstandard
+
+        path = self._path(kind, key)
         try:
-            with open(self._path(kind, key), "rb") as fh:
-                return pickle.load(fh)
+            with open(path, "rb") as fh:
+                if fh.readline() != MAGIC:
+                    return missing
+                fh.readline()  # the header
+                with zstandard.ZstdDecompressor().stream_reader(fh, closefd=False) as z:
+                    value = pickle.load(z)
         except FileNotFoundError:
             return missing
         except Exception:  # noqa: BLE001 - a damaged entry is a miss, and is rewritten
             return missing
+        try:
+            os.utime(path)  # last used now (framing cache prune --older-than)
+        except OSError:
+            pass
+        return value
 
-    def put(self, kind: str, key: str, value: Any) -> None:
+    def put(self, kind: str, key: str, value: Any, *, code: tuple[str, ...] = (), refs: tuple[str, ...] = (),
+            **about: Any) -> None:
         """Store ``value`` under ``kind`` and ``key`` (at once, or at :meth:`flush` when
-        ``deferred``); nothing when the cache is off."""
+        ``deferred``); nothing when the cache is off. The header records ``code`` (the modules
+        whose revision the entry depends on), ``refs`` (keys of the entries it refers to, such as
+        a token index's shards) and ``about`` (JSON-able facts: a stage's name, its corpus key)."""
         if not self.enabled:
             return
+        header = {"kind": kind, "format": FORMAT, "code": sorted(code),
+                  "revision": code_revision(*code) if code else None, "refs": sorted(refs), **about}
         if self.deferred:
-            self._pending.append((kind, key, value))
+            self._pending.append((kind, key, value, header))
             return
-        self._write(kind, key, value)
+        self._write(kind, key, value, header)
 
     def flush(self) -> None:
         """Write the entries put since the last flush (with ``deferred``)."""
         pending, self._pending = self._pending, []
-        for kind, key, value in pending:
-            self._write(kind, key, value)
+        for kind, key, value, header in pending:
+            self._write(kind, key, value, header)
 
-    def _write(self, kind: str, key: str, value: Any) -> None:
+    def _write(self, kind: str, key: str, value: Any, header: dict) -> None:
+        import zstandard
+
         path = self._path(kind, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.write(MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n")
+                with zstandard.ZstdCompressor(level=LEVEL).stream_writer(fh, closefd=False) as z:
+                    pickle.dump(value, z, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -180,13 +212,13 @@ class Cache:
         if self.enabled:
             self._path(kind, key).unlink(missing_ok=True)
 
-    def memo(self, kind: str, key: str, compute: Callable[[], Any]) -> Any:
-        """The cached value of ``key``, or ``compute()`` stored under it."""
+    def memo(self, kind: str, key: str, compute: Callable[[], Any], **header: Any) -> Any:
+        """The cached value of ``key``, or ``compute()`` stored under it (``header``: as for :meth:`put`)."""
         missing = object()
         value = self.get(kind, key, missing)
         if value is missing:
             value = compute()
-            self.put(kind, key, value)
+            self.put(kind, key, value, **header)
         return value
 
     def info(self) -> dict:
@@ -211,5 +243,5 @@ def corpus_key(config, normaliser_version: str) -> str:
     profiles = [(p, file_sha256(config.resolve(p)) if config.resolve(p).is_file() else None)
                 for p in config.corpus.profiles]
     sections = config.model_dump(mode="json", include={"outlets", "sources", "corpus"})
-    return digest("corpus", code_revision(*_CORPUS_CODE), normaliser_version, str(config.base_dir.resolve()),
+    return digest("corpus", code_revision(*CORPUS_CODE), normaliser_version, str(config.base_dir.resolve()),
                   sections, files, profiles)

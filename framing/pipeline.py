@@ -222,7 +222,7 @@ def _lexicons(cfg: StudyConfig, progress: Progress, timings: Timings):
 
 def _corpus(cfg: StudyConfig, runtime: Runtime, normaliser: Normaliser, progress: Progress, timings: Timings):
     """Every document read and cleaned (through the corpus cache), and the corpus's cache key."""
-    from framing.cache import corpus_key
+    from framing.cache import CORPUS_CODE, corpus_key
     from framing.corpus import load as corpus_load
     from framing.corpus.profiles import ProfileError
 
@@ -238,7 +238,7 @@ def _corpus(cfg: StudyConfig, runtime: Runtime, normaliser: Normaliser, progress
                     raise ConfigError(exc.problems) from None
 
         key = corpus_key(cfg, normaliser.version) if cache is not None else None
-        docs = cache.memo("corpus", key, read) if cache is not None else read()
+        docs = cache.memo("corpus", key, read, code=CORPUS_CODE) if cache is not None else read()
     return docs, key
 
 
@@ -290,10 +290,12 @@ def _compute(stage: Stage, inputs: StageInputs, options, runtime: Runtime, corpu
     from framing.cache import code_revision, digest
 
     package = stage.compute.__module__.rsplit(".", 1)[0]
-    key = digest("stage", stage.name, code_revision(package, "framing.records", "framing.arabic"), corpus_key,
+    code = (package, "framing.records", "framing.arabic")
+    key = digest("stage", stage.name, code_revision(*code), corpus_key,
                  options.model_dump(mode="json"), runtime.seed, inputs.outlet_names,
                  [(o.id, o.name, list(o.aliases)) for o in inputs.outlets])
-    return runtime.cache.memo("stage", key, lambda: stage.compute(inputs, options, runtime))
+    return runtime.cache.memo("stage", key, lambda: stage.compute(inputs, options, runtime),
+                              code=code, stage=stage.name, corpus=corpus_key)
 
 
 def _absorb(result: RunResult, group: str, out: StageOutput) -> None:

@@ -112,7 +112,7 @@ def test_damaged_entry_is_a_miss(tmp_path):
     cache = Cache(tmp_path / "cache")
     cache.put("x", "ab" * 32, {"a": 1})
     assert cache.get("x", "ab" * 32) == {"a": 1}
-    path = next((tmp_path / "cache" / "x").rglob("*.pkl"))
+    path = next((tmp_path / "cache" / "x").rglob("*.entry"))
     path.write_bytes(b"not a pickle")
     assert cache.get("x", "ab" * 32, "missing") == "missing"
 
@@ -281,13 +281,13 @@ def test_unused_token_shards_are_deleted_and_a_missing_shard_is_a_miss(tmp_path)
     norm = Normaliser()
     shard_dir = tmp_path / "cache" / "token_shard"
     _analyse(tmp_path, [TEXT_A, TEXT_B], norm)
-    first = sorted(shard_dir.rglob("*.pkl"))
+    first = sorted(shard_dir.rglob("*.entry"))
     assert first
     edited = [TEXT_A + " الاحتلال"]
     _analyse(tmp_path, edited, norm)  # the earlier documents are not in this run: their shard goes
     assert not any(p.exists() for p in first)
-    for p in shard_dir.rglob("*.pkl"):
+    for p in shard_dir.rglob("*.entry"):
         p.unlink()
     out, hits = _analyse(tmp_path, edited, norm)  # indexed, but the shard is gone: tokenised again
     assert hits == 0 and _same(out, _plain(edited, norm))
-    assert list(shard_dir.rglob("*.pkl"))
+    assert list(shard_dir.rglob("*.entry"))

@@ -104,7 +104,8 @@ class TokenStore:
             return
         index = {h: self._index[h] for h in sorted(self._used) if h in self._index and h not in self._new}
         index.update(self._new)
-        self.cache.put("tokens", self.key, {"index": index})
+        self.cache.put("tokens", self.key, {"index": index}, code=_TOKENS_CODE,
+                       refs=tuple({v[0] for v in index.values()}))
         stale = {v[0] for v in self._index.values()} - {v[0] for v in index.values()}
         if stale and self.cache.alone():  # another run may still read them: kept until a run is alone
             try:
@@ -138,5 +139,6 @@ class ShardWriter:
         h.update("\n".join(tokens.surfaces).encode("utf-8", "surrogatepass"))
         key = h.hexdigest()
         Cache(self.root).put("token_shard", key, {"surfaces": tokens.surfaces, "norms": tokens.norms,
-                                                  "ids": b.ids, "starts": b.starts, "ends": b.ends})
+                                                  "ids": b.ids, "starts": b.starts, "ends": b.ends},
+                             code=_TOKENS_CODE)
         return ShardRef(key, b.bounds.tolist())

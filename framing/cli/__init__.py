@@ -5,7 +5,8 @@ with ``register(app)``:
 
 * :mod:`framing.cli.study`: ``run``, ``demo``, ``check``;
 * :mod:`framing.cli.lexicon`: ``lexicon check|test|review|import``;
-* :mod:`framing.cli.classify`: ``annotate``, ``train``, ``predict``.
+* :mod:`framing.cli.classify`: ``annotate``, ``train``, ``predict``;
+* :mod:`framing.cli.cache`: ``cache info|prune``.
 
 Heavy modules are imported inside the commands so that `framing --help` answers at once.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import typer
 
-from framing.cli import classify, lexicon, study
+from framing.cli import cache, classify, lexicon, study
 
 app = typer.Typer(
     name="framing",
@@ -32,6 +33,7 @@ app = typer.Typer(
 study.register(app)
 lexicon.register(app)
 classify.register(app)
+cache.register(app)
 
 
 def main() -> None:
