@@ -37,6 +37,11 @@ VOICES = ("own", "quoted", "attributed", "scare")
 SCARE_MAX_WORDS = 4
 CLAUSE_WINDOW_WORDS = 16
 SPEAKER_MAX_WORDS = 4
+# A text without punctuation or line breaks (a scraped page gone wrong) would make one sentence of
+# the whole document, and each hit's rules would read all of it: such a run is cut, at a space,
+# into pieces of at most this many characters. Real sentences are shorter: the longest stretch
+# without a sentence end or line break in all of SaudiNewsNet's 30,157 articles is 3,738.
+SENTENCE_MAX_CHARS = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +74,20 @@ class _Doc:
         marked = [(k, kinds[w]) for k, w in enumerate(strings) if w in kinds]
         self.verbs = [(k, kind) for k, kind in marked if kind != "cue"]
         self.cues = [k for k, kind in marked if kind == "cue"]  # may open an "according to" phrase
-        self.sent_ends = [m.start() for m in _SENT_END_RE.finditer(plain)
-                          if not (m.group()[0] == "." and _LONE_LETTER_RE.search(plain, max(0, m.start() - 2), m.start()))]
+        self.newlines = [m.start() for m in re.finditer("\n", plain)]
+        ends = [m.start() for m in _SENT_END_RE.finditer(plain)
+                if not (m.group()[0] == "." and _LONE_LETTER_RE.search(plain, max(0, m.start() - 2), m.start()))]
+        self.sent_ends = _bounded(ends, self.newlines, plain)
+
+    def next_newline(self, a: int) -> int:
+        """Folded position of the first line break at or after ``a`` (-1 when none)."""
+        i = bisect_left(self.newlines, a)
+        return self.newlines[i] if i < len(self.newlines) else -1
+
+    def line_start(self, a: int) -> int:
+        """Folded position where the line holding ``a`` starts (after the last line break before it)."""
+        i = bisect_left(self.newlines, a) - 1
+        return self.newlines[i] + 1 if i >= 0 else 0
 
     def pos(self, i: int) -> int:
         """Folded position of original offset ``i``."""
@@ -96,7 +113,7 @@ def hit_voices(text: str, spans: list[tuple[int, int]], title_end: int = 0) -> l
     doc = _Doc(text)
     paragraphs = _paragraphs(doc.plain)
     starts = [a for a, _ in paragraphs]
-    quotes = _quotations(doc.plain, paragraphs)
+    quotes = _QuoteIndex(_quotations(doc.plain, paragraphs))
     speakers = _Speakers(doc)
     out = []
     for start, end in spans:
@@ -108,27 +125,51 @@ def hit_voices(text: str, spans: list[tuple[int, int]], title_end: int = 0) -> l
     return out
 
 
+class _QuoteIndex:
+    """The quotations of a document, found by position with a binary search (they do not overlap)."""
+
+    def __init__(self, quotes: list[_Quote]) -> None:
+        self.quotes = quotes
+        self.starts = [-1 - q.start if q.start < 0 else q.start for q in quotes]
+        self.sorted = all(a <= b and q.end <= b for a, b, q in zip(self.starts, self.starts[1:], quotes))
+
+    def at(self, a: int) -> _Quote | None:
+        """The quotation holding folded position ``a``, or None."""
+        if not self.sorted:
+            return _quote_at(self.quotes, a)
+        i = bisect_right(self.starts, a) - 1
+        return self.quotes[i] if i >= 0 and a < self.quotes[i].end else None
+
+
 class _Speakers:
     """Reporting frames of the document, found lazily, and the last speaker named before a point."""
 
     def __init__(self, doc: _Doc) -> None:
         self.doc = doc
         self.frames: list[tuple[int, int, int, str]] | None = None  # (verb word index, clause start, sentence end, speaker)
+        self.starts: list[int] = []  # where each frame's verb starts (folded), in order
+        self.named: list[str] = []  # the last speaker named up to each frame
+        self.clauses: set[int] = set()
 
     def all(self) -> list[tuple[int, int, int, str]]:
         if self.frames is None:
             self.frames = _frames(self.doc)
+            words, last = self.doc.words, ""
+            for k, clause, _end, speaker in self.frames:
+                self.starts.append(words[k][0])
+                last = speaker or last
+                self.named.append(last)
+                self.clauses.add(clause)
         return self.frames
 
+    def before(self, a: int) -> int:
+        """How many frames have their verb before folded position ``a``."""
+        self.all()
+        return bisect_left(self.starts, a)
+
     def last_before(self, a: int) -> str:
-        words = self.doc.words
-        best = ""
-        for k, _clause, _end, speaker in self.all():
-            if words[k][0] >= a:
-                break
-            if speaker:
-                best = speaker
-        return best
+        i = self.before(a)
+        return self.named[i - 1] if i else ""
 
 
 def _frames(doc: _Doc) -> list[tuple[int, int, int, str]]:
@@ -179,7 +220,7 @@ def _frames(doc: _Doc) -> list[tuple[int, int, int, str]]:
 def _sentence_end(doc: _Doc, a: int) -> int:
     i = bisect_right(doc.sent_ends, a)
     end = doc.sent_ends[i] if i < len(doc.sent_ends) else len(doc.plain)
-    nl = doc.plain.find("\n", a)
+    nl = doc.next_newline(a)
     return min(end, nl) if nl >= 0 else end
 
 
@@ -237,16 +278,17 @@ def _speaker_before(doc: _Doc, k: int) -> list[int]:
     return []
 
 
-def _voice_of(doc: _Doc, a: int, z: int, para: tuple[int, int], quotes: list[_Quote],
+def _voice_of(doc: _Doc, a: int, z: int, para: tuple[int, int], quotes: _QuoteIndex,
               speakers: _Speakers, in_title: bool) -> tuple[str, str]:
-    quote = _quote_at(quotes, a)
+    quote = quotes.at(a)
     if quote is not None:
         return _quote_voice(doc, quote, para, speakers)
     sentence = _sentence_end(doc, a)
     # rule 6: a paragraph (or, in a headline, a part after "..") that opens with "Speaker:"
     seg = para[0]
     if in_title:
-        cut = max(doc.plain.rfind("..", para[0], a), doc.plain.rfind("…", para[0], a))
+        reach = max(para[0], a - SENTENCE_MAX_CHARS)
+        cut = max(doc.plain.rfind("..", reach, a), doc.plain.rfind("…", reach, a))
         if cut >= 0:
             seg = cut + (1 if doc.plain[cut] == "…" else 2)
     head = _colon_speaker(doc, (seg, para[1]))
@@ -254,11 +296,14 @@ def _voice_of(doc: _Doc, a: int, z: int, para: tuple[int, int], quotes: list[_Qu
         return "attributed", doc.surface(*head[0])
     # rule 4: the nearest reporting verb before the hit in its sentence
     best = None
-    for k, clause, end, speaker in speakers.all():
-        if doc.words[k][0] >= a:
+    frames, sentence_start = speakers.all(), _sentence_start(doc, a)
+    for i in range(speakers.before(a) - 1, -1, -1):  # the nearest first; none before the sentence counts
+        k, clause, end, speaker = frames[i]
+        if speakers.starts[i] < sentence_start:
             break
         if end >= z and end == sentence:
             best = (k, clause, speaker)
+            break
     if best is not None:
         k, clause, speaker = best
         if a >= clause:
@@ -284,7 +329,7 @@ def _quote_voice(doc: _Doc, quote: _Quote, para: tuple[int, int], speakers: _Spe
 
 def _introduced(doc: _Doc, start: int, para: tuple[int, int], speakers: "_Speakers") -> bool:
     """Rule 2: the quotation is introduced as speech by what stands right before it."""
-    if doc.plain[para[0]:start].rstrip().endswith(":"):
+    if _text_before(doc, para[0], start).endswith(":"):
         return True
     k = doc.word_index(start) - 1
     if k < 0 or doc.words[k][0] < para[0]:
@@ -296,7 +341,8 @@ def _introduced(doc: _Doc, start: int, para: tuple[int, int], speakers: "_Speake
     if any(_is_verb(x[2]) for x in near):  # وتحدثت أرمينيا عن «...»: a verb, its subject, a preposition
         return True
     if COMPLEMENTISER_RE.match(w):  # قال إن «...»: only as the clause of a reporting verb (not كما أن «...»)
-        return any(clause == doc.words[k][0] for _k, clause, _end, _speaker in speakers.all())
+        speakers.all()
+        return doc.words[k][0] in speakers.clauses
     return _is_verb(w) or w in _NAMING
 
 
@@ -308,15 +354,15 @@ def _speaker_of_quote(doc: _Doc, start: int, end: int, para: tuple[int, int], sp
                       continued: bool) -> str:
     """Rule 3: who is quoted."""
     words = doc.words
-    before = doc.plain[para[0]:start].strip()
-    if continued or (not before and doc.plain[:max(0, para[0] - 1)].rstrip().endswith(":")):
+    before = _text_before(doc, para[0], start)
+    if continued or (not before and _text_before(doc, 0, max(0, para[0] - 1)).endswith(":")):
         return speakers.last_before(start)
     sent_start = max(para[0], _sentence_start(doc, start))
     if before.endswith(":") and sent_start > para[0]:  # "وأضاف: «...»" after an earlier sentence
         sent_start = max(para[0], _sentence_start(doc, sent_start - 2))
-    frames = [f for f in speakers.all() if sent_start <= words[f[0]][0] < start]
-    if frames:
-        k, _clause, _end, speaker = frames[-1]
+    i = speakers.before(start) - 1
+    if i >= 0 and speakers.starts[i] >= sent_start:
+        k, _clause, _end, speaker = speakers.all()[i]
         return speaker or speakers.last_before(words[k][0])
     m = _AFTER_QUOTE_RE.match(doc.plain, end, para[1])
     if m:
@@ -394,8 +440,27 @@ def _according_to(doc: _Doc, a: int, z: int, end: int) -> str | None:
 def _sentence_start(doc: _Doc, a: int) -> int:
     i = bisect_right(doc.sent_ends, a - 1) - 1
     s = doc.sent_ends[i] + 1 if i >= 0 else 0
-    nl = doc.plain.rfind("\n", 0, a) + 1
-    return max(s, nl)
+    return max(s, doc.line_start(a))
+
+
+def _bounded(ends: list[int], newlines: list[int], plain: str) -> list[int]:
+    """Sentence ends, with a cut at a space (or, in a run without spaces, a hard cut) wherever more
+    than SENTENCE_MAX_CHARS characters run without a sentence end or a line break."""
+    out, last = list(ends), -1
+    for b in sorted({*ends, *newlines, len(plain)}):
+        while b - last > SENTENCE_MAX_CHARS:
+            cut = plain.rfind(" ", last + 2, last + SENTENCE_MAX_CHARS)
+            last = cut if cut > last + 1 else last + SENTENCE_MAX_CHARS
+            out.append(last)
+        last = b
+    return sorted(out) if len(out) > len(ends) else ends
+
+
+def _text_before(doc: _Doc, a: int, z: int) -> str:
+    """``doc.plain[a:z].strip()`` as far as its end matters (its last characters, or "" when
+    empty): a bounded read, however long the paragraph before a quotation."""
+    tail = doc.plain[max(a, z - 200):z].strip()
+    return tail if tail or z - a <= 200 else doc.plain[a:z].strip()[-200:]
 
 
 def title_end(text: str, title: str) -> int:
