@@ -10,7 +10,7 @@ from __future__ import annotations
 
 TABLES: dict[str, str] = {
     "documents": "The document ledger: every input document, analysed or skipped with its reason.",
-    "documents_text": "The cleaned text of every document, the text all offsets (start, end, sentence_start, "
+    "documents_text": "The cleaned text of every document (once), the text all offsets (start, end, sentence_start, "
                       "sentence_end) refer to, and what cleaning removed.",
     "matches": "One row per lexicon hit: where it is (document, character offsets) and what it matched.",
     "lexicon_entries": "Every entry of the lexicons used, with its category, gloss and written forms.",
@@ -82,7 +82,7 @@ COMMON: dict[str, str] = {
     "end": "Character offset where the span ends (exclusive).",
     "ratio": "Rate ratio, rate of side A ÷ rate of side B.",
     "rank": "Rank within its group (1 = first).",
-    "unit_id": "Topic unit identifier (data/topic_units.csv).",
+    "unit_id": "Topic unit identifier (data/topic_units.csv.gz).",
     "n_tokens": "Number of words.",
     "label": "Label.",
     "model": "Saved classifier.",
@@ -166,7 +166,6 @@ COLUMNS: dict[str, dict[str, str]] = {
     "documents_text": {"text": "The cleaned text (title first when corpus.analyse_titles is on).",
                        "removed": "The lines and strings cleaning removed from the text, as a JSON list."},
     "matches": {
-        "source": "Where the document was read (as in documents.csv).",
         "surface": "The words as written in the text.",
         "start": "Character offset of the hit in the document's cleaned text.",
         "end": "Character offset where the hit ends (exclusive).",

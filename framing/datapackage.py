@@ -12,6 +12,7 @@ import pandas as pd
 
 from framing import __version__
 from framing.codebook import describe, table_description
+from framing.datafiles import COMPRESSED, JOINED, TEXTS_FILE, csv_name
 
 TEXT_RESOURCE = "documents_text"
 
@@ -41,12 +42,15 @@ def resources(tables: dict[str, pd.DataFrame], formats: list[str], encoding: str
     out = []
     fmt = "csv" if "csv" in formats else "parquet"
     for name, frame in tables.items():
-        res = {"name": name.lower(), "path": f"{name}.{fmt}", "profile": "tabular-data-resource", "format": fmt,
+        path = csv_name(name) if fmt == "csv" else f"{name}.{fmt}"
+        res = {"name": name.lower(), "path": path, "profile": "tabular-data-resource", "format": fmt,
                "description": table_description(name), "schema": schema(name, frame)}
         if fmt == "csv":
             res.update({"mediatype": "text/csv", "encoding": encoding})
+            if name in COMPRESSED:
+                res["compression"] = "gz"
         out.append(res)
-    out.append({"name": TEXT_RESOURCE, "path": "documents.jsonl.gz", "format": "jsonl", "compression": "gz",
+    out.append({"name": TEXT_RESOURCE, "path": TEXTS_FILE, "format": "jsonl", "compression": "bz2",
                 "mediatype": "application/x-ndjson", "encoding": "utf-8",
                 "description": table_description(TEXT_RESOURCE) + " One JSON object a line: doc_id, text, removed."})
     return out
@@ -69,6 +73,15 @@ def write_descriptor(data: Path, tables: dict[str, pd.DataFrame], formats: list[
     return path
 
 
+def _compressed_note(tables: dict[str, pd.DataFrame], ext: str) -> str:
+    """The codebook's word on the tables written as gzip-compressed CSV, if any."""
+    gz = sorted(n for n in tables if n in COMPRESSED)
+    if ext != "csv" or not gz:
+        return ""
+    return (f" ({', '.join(f'`{csv_name(n)}`' for n in gz)}: gzip-compressed, long tables read by scripts; "
+            "`pd.read_csv` and R's `read.csv` read them as they are)")
+
+
 def write_codebook(data: Path, tables: dict[str, pd.DataFrame], formats: list[str], title: str) -> Path:
     """Write data/README.md, the codebook of the tables; returns its path."""
     ext = "csv" if "csv" in formats else "parquet"
@@ -77,14 +90,21 @@ def write_codebook(data: Path, tables: dict[str, pd.DataFrame], formats: list[st
         "",
         f"Written by framing {__version__}. Every table of the run is here as `<table>.{ext}`"
         + (" and `<table>.parquet` (zstd)" if ext == "csv" and "parquet" in formats else "")
+        + _compressed_note(tables, ext)
         + "; `datapackage.json` describes the same tables for Frictionless tools "
           "(`frictionless validate datapackage.json`).",
         "",
         "Every count can be traced to its sentence: a row of `matches` gives the document (`doc_id`) and the "
         "character offsets of the hit (`start`, `end`) and of its sentence (`sentence_start`, `sentence_end`) in "
-        "the document's cleaned text, stored once in `documents.jsonl.gz` (one JSON object a line: `doc_id`, "
-        "`text`, `removed`)" + (" and `documents_text.parquet`" if "parquet" in formats else "") + ". Offsets "
-        "count Unicode code points (Python and R string positions; R's `substr` starts at 1).",
+        f"the document's cleaned text, stored once in `{TEXTS_FILE}` (bzip2-compressed, one JSON object a line: "
+        "`doc_id`, `text`, `removed`). Offsets count Unicode code points (Python and R string positions; R's "
+        "`substr` starts at 1).",
+        "",
+        "A document's own columns are written once, in `documents`: "
+        + "; ".join(f"`{name}` leaves out {', '.join(f'`{c}`' for c in cols)}"
+                    for name, cols in JOINED.items() if name in tables)
+        + " (join `documents` on `doc_id` for them: in pandas "
+        "`matches.merge(documents[[\"doc_id\", \"source\"]], on=\"doc_id\")`).",
         "",
         "## Loading",
         "",
@@ -93,7 +113,7 @@ def write_codebook(data: Path, tables: dict[str, pd.DataFrame], formats: list[st
         "```python",
         "import pandas as pd",
         f"matches = pd.read_{'csv' if ext == 'csv' else 'parquet'}(\"data/matches.{ext}\")",
-        "texts = pd.read_json(\"data/documents.jsonl.gz\", lines=True).set_index(\"doc_id\")[\"text\"]",
+        f"texts = pd.read_json(\"data/{TEXTS_FILE}\", lines=True).set_index(\"doc_id\")[\"text\"]",
         "matches[\"sentence\"] = [texts[d][a:b] for d, a, b in",
         "                       zip(matches.doc_id, matches.sentence_start, matches.sentence_end)]",
         f"scores = pd.read_{'csv' if ext == 'csv' else 'parquet'}(\"data/outlet_scores.{ext}\")",
@@ -105,7 +125,7 @@ def write_codebook(data: Path, tables: dict[str, pd.DataFrame], formats: list[st
         "```r",
         (f'matches <- read.csv("data/matches.csv", encoding = "UTF-8")' if ext == "csv"
          else 'matches <- arrow::read_parquet("data/matches.parquet")'),
-        'texts <- jsonlite::stream_in(gzfile("data/documents.jsonl.gz"))',
+        f'texts <- jsonlite::stream_in(gzfile("data/{TEXTS_FILE}"))  # gzfile reads bzip2 too',
         "m <- merge(matches, texts[, c(\"doc_id\", \"text\")], by = \"doc_id\")",
         "m$sentence <- substr(m$text, m$sentence_start + 1, m$sentence_end)",
         (f'scores <- read.csv("data/outlet_scores.csv", encoding = "UTF-8")' if ext == "csv"
@@ -123,7 +143,7 @@ def write_codebook(data: Path, tables: dict[str, pd.DataFrame], formats: list[st
                   "| column | type | meaning |", "| --- | --- | --- |"]
         lines += [f"| `{c}` | {field_type(frame[c])} | {describe(name, str(c)).replace('|', '/')} |" for c in frame.columns]
         lines.append("")
-    lines += [f"### {TEXT_RESOURCE} (documents.jsonl.gz)", "", table_description(TEXT_RESOURCE), "",
+    lines += [f"### {TEXT_RESOURCE} ({TEXTS_FILE})", "", table_description(TEXT_RESOURCE), "",
               "| field | type | meaning |", "| --- | --- | --- |",
               f"| `doc_id` | string | {describe('documents', 'doc_id')} |",
               f"| `text` | string | {describe(TEXT_RESOURCE, 'text')} |",

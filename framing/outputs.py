@@ -1,15 +1,13 @@
 """Write a run's data folder and manifest: the files researchers' scripts read.
 
 Output contract (names and columns stable, columns may be added):
-``data/documents.csv``, ``data/documents.jsonl.gz``, ``data/matches.csv``, ``data/outlet_scores.csv``,
+``data/documents.csv``, ``data/documents.jsonl.bz2``, ``data/matches.csv``, ``data/outlet_scores.csv``,
 one ``data/<table>.csv`` (and/or ``.parquet``) per further table, ``data/README.md`` (the codebook),
 ``data/datapackage.json`` (Frictionless Data Package) and ``manifest.json``.
 """
 
 from __future__ import annotations
 
-import gzip
-import io
 import json
 from importlib import metadata
 from pathlib import Path
@@ -37,12 +35,14 @@ def package_versions() -> dict[str, str]:
 
 def write_data(result: RunResult, out_dir: Path) -> list[Path]:
     """Write every table in the configured formats (``report.formats``: CSV, UTF-8 with an optional
-    byte-order mark for Excel, and/or Parquet with zstd), the documents' cleaned texts
-    (``documents.jsonl.gz``), the codebook (``data/README.md``), the Frictionless Data Package
+    byte-order mark for Excel, and/or Parquet with zstd), the documents' cleaned texts once
+    (``documents.jsonl.bz2``), the codebook (``data/README.md``), the Frictionless Data Package
     descriptor (``data/datapackage.json``) and ``manifest.json``.
 
     ``matches`` is written without its ``sentence`` column: ``sentence_start`` and ``sentence_end``
-    locate the sentence in the document's text, which is stored once."""
+    locate the sentence in the document's text, which is stored once; columns that
+    ``documents.csv`` holds for each document are not repeated (:mod:`framing.datafiles`)."""
+    from framing.datafiles import TEXTS_FILE, csv_name, stored, write_csv, write_texts
     from framing.datapackage import write_codebook, write_descriptor
 
     opts = result.config.report
@@ -56,25 +56,15 @@ def write_data(result: RunResult, out_dir: Path) -> list[Path]:
             continue
         if name == "matches":
             frame = matches_with_offsets(frame, result.texts)
+        frame = stored(name, frame)
         tables[name] = frame
         if "csv" in formats:
-            path = data / f"{name}.csv"
-            frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6g", encoding=encoding)
-            written.append(path)
+            written.append(write_csv(frame, data / csv_name(name), encoding))
         if "parquet" in formats:
             written.append(_parquet(frame, data / f"{name}.parquet"))
-    texts = pd.DataFrame({"doc_id": result.tables["documents"]["doc_id"].astype(str)})
-    texts["text"] = [result.texts.get(d, "") for d in texts["doc_id"]]
-    texts["removed"] = [list(result.removed.get(d, [])) for d in texts["doc_id"]]
-    jsonl = data / "documents.jsonl.gz"
-    # mtime=0: the gzip header carries no timestamp, so the same run gives the same bytes
-    with open(jsonl, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=6, mtime=0) as gz, \
-            io.TextIOWrapper(gz, encoding="utf-8", newline="\n") as fh:
-        for doc_id, text, removed in texts.itertuples(index=False):
-            fh.write(json.dumps({"doc_id": doc_id, "text": text, "removed": removed}, ensure_ascii=False) + "\n")
-    written.append(jsonl)
-    if "parquet" in formats:
-        written.append(_parquet(texts, data / "documents_text.parquet"))
+    doc_ids = result.tables["documents"]["doc_id"].astype(str)
+    written.append(write_texts(data / TEXTS_FILE, ((d, result.texts.get(d, ""), result.removed.get(d, []))
+                                                   for d in doc_ids)))
     written.append(write_descriptor(data, tables, formats, encoding, result.config.title))
     written.append(write_codebook(data, tables, formats, result.config.title))
     manifest = out_dir / "manifest.json"

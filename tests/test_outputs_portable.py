@@ -4,7 +4,7 @@ hit traceable to its sentence in the texts stored once."""
 
 from __future__ import annotations
 
-import gzip
+import bz2
 import json
 import shutil
 from pathlib import Path
@@ -15,6 +15,7 @@ import yaml
 
 import framing
 from framing.codebook import describe
+from framing.datafiles import csv_name
 from framing.demo import DEMO_DIR
 
 
@@ -54,11 +55,14 @@ def test_the_descriptor_validates_with_frictionless(demo_out):
 
 def test_codebook_lists_every_table_and_column(demo_out):
     book = (demo_out / "data" / "README.md").read_text(encoding="utf-8")
-    for csv in sorted((demo_out / "data").glob("*.csv")):
+    files = sorted((demo_out / "data").glob("*.csv")) + sorted((demo_out / "data").glob("*.csv.gz"))
+    assert {"topic_units.csv.gz", "wire_edits.csv.gz"} <= {p.name for p in files}
+    for csv in files:
         frame = pd.read_csv(csv, encoding="utf-8-sig", nrows=1)
-        assert f"### {csv.stem} (" in book
+        table = csv.name.split(".")[0]
+        assert f"### {table} (" in book
         for column in frame.columns:
-            assert f"| `{column}` |" in book and "not described" not in describe(csv.stem, column), (csv.stem, column)
+            assert f"| `{column}` |" in book and "not described" not in describe(table, column), (table, column)
     assert "```python" in book and "```r" in book
 
 
@@ -74,15 +78,33 @@ def test_parquet_copies_and_excel_csv(demo_out):
     data = demo_out / "data"
     assert (data / "matches.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
     for name in ("matches", "documents", "outlet_scores", "topic_units"):
-        csv = pd.read_csv(data / f"{name}.csv", encoding="utf-8-sig")
+        csv = pd.read_csv(data / csv_name(name), encoding="utf-8-sig")
         pq = pd.read_parquet(data / f"{name}.parquet")
         assert list(pq.columns) == list(csv.columns) and len(pq) == len(csv)
-    texts = pd.read_parquet(data / "documents_text.parquet")
-    assert set(texts["doc_id"]) == set(pd.read_csv(data / "documents.csv", encoding="utf-8-sig")["doc_id"])
+    # the texts are written once, whatever the formats
+    assert not list(data.glob("documents_text*")) and len(list(data.glob("documents.jsonl*"))) == 1
+    texts = pd.read_json(data / "documents.jsonl.bz2", lines=True)
+    assert list(texts["doc_id"]) == list(pd.read_csv(data / "documents.csv", encoding="utf-8-sig")["doc_id"])
+
+
+def test_a_documents_own_columns_are_written_once(demo_out):
+    """matches leaves out the document's source and topic_units its outlet: documents.csv holds them
+    (one value per document), and the codebook says so."""
+    data = demo_out / "data"
+    docs = pd.read_csv(data / "documents.csv", encoding="utf-8-sig")
+    matches = pd.read_csv(data / "matches.csv", encoding="utf-8-sig")
+    units = pd.read_csv(data / "topic_units.csv.gz", encoding="utf-8-sig")
+    assert "source" not in matches.columns and "outlet" in matches.columns and "outlet" not in units.columns
+    joined = matches.merge(docs[["doc_id", "source", "outlet"]], on="doc_id", suffixes=("", "_doc"), validate="m:1")
+    assert len(joined) == len(matches) and (joined["outlet"] == joined["outlet_doc"]).all()
+    assert joined["source"].str.startswith("../corpus/").all()
+    assert set(units["doc_id"]) <= set(docs["doc_id"])
+    book = (data / "README.md").read_text(encoding="utf-8")
+    assert "`matches` leaves out `source`; `topic_units` leaves out `outlet`" in book
 
 
 def test_every_hit_is_traceable_to_its_sentence(demo_out):
-    with gzip.open(demo_out / "data" / "documents.jsonl.gz", "rt", encoding="utf-8") as fh:
+    with bz2.open(demo_out / "data" / "documents.jsonl.bz2", "rt", encoding="utf-8") as fh:
         texts = {r["doc_id"]: r["text"] for r in map(json.loads, fh)}
     matches = pd.read_csv(demo_out / "data" / "matches.csv", encoding="utf-8-sig")
     assert "sentence" not in matches.columns and len(matches) > 100

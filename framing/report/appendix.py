@@ -9,7 +9,9 @@ import logging
 import pandas as pd
 import yaml
 
+from framing.datafiles import csv_name
 from framing.report.context import Block, Ctx, Section
+from framing.report.focus import kwic_sides
 from framing.report.kwic import attach_model_labels, kwic_lines
 from framing.report.tables import fmt
 
@@ -34,6 +36,7 @@ def kwic(ctx: Ctx) -> Section:
     lines = kwic_lines(m, ctx.result.texts, ctx.kwic_rows, ctx.seed, ctx.names, ctx.cat_label, ctx.form, titles)
     cats = m[["lexicon", "category"]].drop_duplicates()
     model_choices = attach_model_labels(lines, ctx.table("model_labels"))
+    sides, side_of = kwic_sides(ctx)
     if model_choices:
         ctx.rendered.add("model_labels")
     s.facts = {
@@ -46,6 +49,7 @@ def kwic(ctx: Ctx) -> Section:
                              key=lambda t: t[1]),
         "entries": sorted({(ln.entry, ctx.entry_label(ln.lexicon, ln.entry)) for ln in lines}, key=lambda t: t[1]),
         "n_categories": len(cats),
+        "sides": sides, "side_of": side_of,
         "page_size": 10,
     }
     return s
@@ -214,7 +218,7 @@ def methods(ctx: Ctx) -> Section:
             df = ctx.table(name)
             s.blocks.append(Block("details", [Block("table", ctx.view(ctx.outlet_name_column(df), name, name,
                                                                       id=f"t-other-{name}"))],
-                                  title=f"{name} ({len(df):,} rows, data/{name}.csv)"))
+                                  title=f"{name} ({len(df):,} rows, data/{csv_name(name)})"))
     stage_notes = [Block("notes", [str(n) for n in notes], title=f"Notes from the {stage} stage")
                    for stage, notes in (ctx.result.notes or {}).items() if notes]
     if stage_notes:

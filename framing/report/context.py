@@ -107,10 +107,12 @@ class Ctx:
         return df is not None and not df.empty
 
     def csv(self, name: str) -> str | None:
-        """The data file of a table (data/<name>.csv) when the run has it, noting the table as
-        shown."""
+        """The data file of a table (data/<name>.csv, or .csv.gz for a compressed one) when the run
+        has it, noting the table as shown."""
+        from framing.datafiles import csv_name
+
         self.rendered.add(name)
-        return f"data/{name}.csv" if self.table(name) is not None else None
+        return f"data/{csv_name(name)}" if self.table(name) is not None else None
 
     def view(self, df: pd.DataFrame, name: str, caption: str, **kw) -> TableView:
         """A table ready to render (at most ``table_rows`` rows, a unique id), noting the table as

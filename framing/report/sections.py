@@ -381,7 +381,7 @@ def topics(ctx: Ctx) -> Section:
     if ctx.table("topic_units") is not None:
         ctx.rendered.add("topic_units")
         s.blocks.append(Block("p", f"The topic of each of the {len(ctx.table('topic_units')):,} units (paragraphs or "
-                                   "documents) is in data/topic_units.csv."))
+                                   f"documents) is in {ctx.csv('topic_units')}."))
     for name, caption in (("topic_frames", "Frames within topics"), ("topic_examples", "Example passages per topic"),
                           ("topic_stability", "Stability of the topics across seeds")):
         df = ctx.table(name)

@@ -23,7 +23,7 @@ from framing.wire.options import WireOptions
 STORY_COLUMNS = ["story_id", "doc_id", "outlet", "role", "reused_words", "share_reused", "agencies", "words", "date"]
 EDIT_COLUMNS = ["story_id", "doc_id", "outlet", "op", "ref_text", "new_text", "ref_start", "new_start",
                 "lexicon", "category", "entry", "kind", "scope", "voice", "ref_end", "new_end"]
-TEXT_MAX = 300  # characters of an edited passage kept in wire_edits.csv; ref_end/new_end give its whole extent
+TEXT_MAX = 300  # characters of an edited passage kept in wire_edits.csv.gz; ref_end/new_end give its whole extent
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
@@ -62,7 +62,7 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
     info: dict = {"options": opts.model_dump(), "seed": seed}
     out.info = info
     if not opts.enabled:
-        out.notes.append("Shared-copy analysis is switched off (wire.enabled: false); stories.csv and wire_edits.csv are empty.")
+        out.notes.append("Shared-copy analysis is switched off (wire.enabled: false); stories.csv and wire_edits.csv.gz are empty.")
         return out
 
     shingles = [w.shingles for w in WordHasher().analyse_many([d.text for d in docs])]
@@ -148,7 +148,7 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
         out.notes.append(
             "No story shared across outlets was found (no two documents of different outlets share passages of "
             f"{opts.min_words}+ words making up {opts.min_share:.0%} of the shorter text), so stories.csv and "
-            "wire_edits.csv are empty.")
+            "wire_edits.csv.gz are empty.")
         info["timings"] = clock.laps
         return out
 
