@@ -71,6 +71,28 @@ def test_the_report_leads_with_the_comparison(focused):
     assert (focused.output_dir / "data" / "compare.csv").is_file()
 
 
+def test_comparison_sentences_link_to_their_concordance_lines(focused):
+    """Each sentence of the comparison links to the category's concordance lines on each side; the
+    lines carry the sides their outlet is on, so the link's filter finds them."""
+    html = (focused.output_dir / "index.html").read_text(encoding="utf-8")
+    focus = html[html.index('<section id="focus"'):html.index("</section>", html.index('<section id="focus"'))]
+    links = re.findall(r'<a class="kwic-link" href="#kwic" data-kwic-outlet="" data-kwic-side="([^"]+)" '
+                       r'data-kwic-category="([^"]+)"', focus)
+    heads = focused.tables["compare_headlines"]
+    assert len(links) == 2 * len(heads) > 0
+    wanted = {(side, f"{r.lexicon}:{r.category}") for r in heads.itertuples() for side in (r.outlet_a, r.outlet_b)}
+    assert set(links) == wanted
+    rows = re.findall(r'<tr data-outlet="([^"]+)" data-lexicon="[^"]*" data-category="([^"]+)" data-entry="[^"]*" '
+                      r'data-side="([^"]*)"', html)
+    assert rows, "the concordance lines carry their sides"
+    for outlet, _, sides in rows:
+        assert set(filter(None, sides.split("|"))) == {g for g, members in GROUPS.items() if outlet in members} | (
+            {outlet} if outlet in ("sahil_news", "almanara") else set())
+    found = {(side, cat) for _, cat, sides in rows for side in sides.split("|")}
+    assert wanted & found, "some linked sentence has lines in the embedded sample"
+    assert '<select id="kwic-side" data-field="side" data-multi>' in html
+
+
 def test_without_compare_nothing_changes(tmp_path):
     cfg = load_config(DEMO_DIR / "demo.yaml")
     assert not cfg.compare.declared and cfg.compare.comparisons() == []

@@ -31,7 +31,7 @@ def focus(ctx: Ctx) -> Section | None:
         f"({members(r.side_b)}; {int(r.n_docs_b):,} documents)" for r in sides.itertuples(index=False)]))
     head = ctx.table("compare_headlines")
     if head is not None and not head.empty:
-        s.blocks.append(Block("findings", [{"text": t, "outlet": "", "category": "", "entry": ""} for t in head["text"]]))
+        s.blocks.append(Block("findings", side_findings(head, df)))
     else:
         s.blocks.append(Block("p", f"No category differs between the two sides with q < {ctx.fdr:g}: the differences "
                                    "in the table below could be chance."))
@@ -60,3 +60,35 @@ def focus(ctx: Ctx) -> Section | None:
     if ctx.notes("compare"):
         s.blocks.append(Block("notes", ctx.notes("compare"), title="Notes"))
     return s
+
+
+def side_findings(head: pd.DataFrame, table: pd.DataFrame) -> list[dict]:
+    """The comparison's sentences, each with links to the concordance lines behind it: the
+    category's lines on each side (the side filter of the concordance holds the outlets of a group)."""
+    names = dict(zip(table["outlet_a"].astype(str), table["outlet_a_name"].astype(str)))
+    names.update(zip(table["outlet_b"].astype(str), table["outlet_b_name"].astype(str)))
+    out = []
+    for r in head.to_dict("records"):
+        sides = [(str(r[k]), names.get(str(r[k]), str(r[k]))) for k in ("outlet_a", "outlet_b")]
+        out.append({"text": r["text"], "outlet": "", "entry": "", "category": f"{r['lexicon']}:{r['category']}",
+                    "sides": sides})
+    return out
+
+
+def kwic_sides(ctx: Ctx) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The concordance's side filter for the declared comparison: its sides as (value, label), and
+    for each outlet the sides it belongs to, separated by "|" (an outlet can be on a group's side
+    and in a pair). Empty without ``compare:``."""
+    cmp = getattr(ctx.config, "compare", None)
+    if cmp is None or not cmp.declared:
+        return [], {}
+    options: dict[str, str] = {}
+    member: dict[str, list[str]] = {}
+    for a, out_a, b, out_b in cmp.comparisons():
+        for side, outlets in ((a, out_a), (b, out_b)):
+            options.setdefault(side, ctx.name(side) if list(outlets) == [side] else side)
+            for o in outlets:
+                member.setdefault(str(o), [])
+                if side not in member[str(o)]:
+                    member[str(o)].append(side)
+    return list(options.items()), {o: "|".join(v) for o, v in member.items()}

@@ -89,6 +89,25 @@ def injected_demo(root: Path) -> Path:
     return path
 
 
+
+# the demo's outlets in two camps (its planted differences split them so), and one pair
+FOCUS = {"groups": {"occupied_side": ["sahil_news", "aljabal"], "government_side": ["almanara", "alufuq"]},
+         "pairs": [["sahil_news", "almanara"]]}
+
+
+def focused_demo(root: Path) -> Path:
+    """The bundled demo with a declared comparison (``compare:``): two groups and a pair."""
+    import framing
+
+    study = root / "demo"
+    shutil.copytree(Path(framing.__file__).parent / "demo", study, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    cfg = yaml.safe_load((study / "demo.yaml").read_text(encoding="utf-8"))
+    cfg["output"] = str(root / "report")
+    cfg["compare"] = FOCUS
+    path = study / "focused.yaml"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
 # A label of a chart, as plotly draws it: tick labels, legend entries, titles, the drop-down, colour bars.
 LABELS = (".xtick text, .ytick text, .legend .traces text, .gtitle, .g-xtitle text, .g-ytitle text, "
           ".updatemenu-header-group text, .annotation-text, .cbtitle text, .cbaxis text")

@@ -20,7 +20,7 @@ for p in (TESTS, Path(__file__).resolve().parent):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-from browser_helpers import ARGS, CHROMIUM, injected_demo, large_study  # noqa: E402
+from browser_helpers import ARGS, CHROMIUM, focused_demo, injected_demo, large_study  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +43,15 @@ def demo_report(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("demo")
     result = framing.run(injected_demo(root))
     assert result.report_path and result.report_path.is_file()
+    return result.report_path
+
+
+@pytest.fixture(scope="session")
+def focused_report(tmp_path_factory) -> Path:
+    """The demo study with a declared comparison of two groups of outlets and a pair."""
+    import framing
+
+    result = framing.run(focused_demo(tmp_path_factory.mktemp("focused")), topics=False, classify=False)
     return result.report_path
 
 

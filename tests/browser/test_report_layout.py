@@ -1,8 +1,8 @@
 """The report is short enough to read and lays out cleanly at 1,280 px: page-height budgets, no
 chart label over another, long tables folded to 10 rows, the contrasts table without a sideways
 scroll, a one-line navigation, "Over time" opening on the summary's categories with at most six
-lines, the summary's sentences linked to their concordance lines, and the demo's planted-vs-found
-panel."""
+lines, the summary's and the declared comparison's sentences linked to their concordance lines, and
+the demo's planted-vs-found panel."""
 
 from __future__ import annotations
 
@@ -118,6 +118,30 @@ def test_summary_sentences_link_to_their_concordance_lines(chromium, demo_report
     rows = page.eval_on_selector_all("#kwic-rows tr:not([hidden])", "rs => rs.map(r => [r.dataset.outlet, r.dataset.category])")
     assert rows and all(r == [outlet, category] for r in rows)
     assert page.evaluate("() => location.hash") == "#kwic"
+    got.close()
+
+
+def test_comparison_sentences_link_to_their_concordance_lines(chromium, focused_report):
+    """A sentence of the declared comparison links to the category's lines on each side: the
+    concordance then shows only lines of that category from the outlets of that side."""
+    from browser_helpers import FOCUS
+
+    got = open_report(chromium, focused_report)
+    page = got.page
+    links = page.query_selector_all("#focus a.kwic-link")
+    assert links, "the comparison's sentences carry links"
+    seen = 0
+    for link in links:
+        side, category = link.get_attribute("data-kwic-side"), link.get_attribute("data-kwic-category")
+        outlets = set(FOCUS["groups"].get(side, [side]))
+        link.click()
+        assert page.input_value("#kwic-side") == side and page.input_value("#kwic-category") == category
+        rows = page.eval_on_selector_all("#kwic-rows tr:not([hidden])",
+                                         "rs => rs.map(r => [r.dataset.outlet, r.dataset.category])")
+        assert all(o in outlets and c == category for o, c in rows), (side, category, rows[:3])
+        seen += len(rows)
+    assert seen, "some link finds lines in the embedded sample"
+    assert page.evaluate("() => location.hash") == "#kwic" and got.errors == []
     got.close()
 
 

@@ -144,11 +144,12 @@
     });
   }
 
-  // Links from the summary's sentences to the concordance lines behind them.
+  // Links from the summary's and the comparison's sentences to the concordance lines behind them.
   function kwicLinks() {
     document.querySelectorAll("a[data-kwic-outlet]").forEach(function (a) {
       a.addEventListener("click", function () {
-        var fields = { outlet: a.getAttribute("data-kwic-outlet"), lexicon: "",
+        // data-kwic-side: a side of the declared comparison (a group of outlets, or one outlet of a pair)
+        var fields = { outlet: a.getAttribute("data-kwic-outlet"), lexicon: "", side: a.getAttribute("data-kwic-side") || "",
                        category: a.getAttribute("data-kwic-category") || "", entry: a.getAttribute("data-kwic-entry") || "" };
         document.querySelectorAll("#kwic-filters select").forEach(function (s) {
           var want = fields[s.getAttribute("data-field")] || "";
