@@ -236,6 +236,8 @@ def test_switched_off():
 def test_every_run_writes_both_tables_even_without_reuse(tmp_path):
     import json
 
+    from framing.datafiles import csv_name
+
     rows = [{"outlet": "a", "text": "\n\n".join(AGENCY)}, {"outlet": "b", "text": UNRELATED + " " + OWN[0]}]
     src = tmp_path / "docs.jsonl"
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
@@ -244,7 +246,7 @@ def test_every_run_writes_both_tables_even_without_reuse(tmp_path):
     result = framing.run(cfg, topics=False, classify=False)
     data = tmp_path / "out" / "data"
     for name, columns in (("stories", STORY_COLUMNS), ("wire_edits", EDIT_COLUMNS)):
-        frame = pd.read_csv(data / f"{name}.csv")
+        frame = pd.read_csv(data / csv_name(name))
         assert frame.empty and list(frame.columns) == columns
     page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert 'id="wire"' in page and "No story shared across outlets" in page
