@@ -162,7 +162,7 @@ def test_model_labels_one_row_per_unit_and_in_the_concordance(tmp_path):
     from framing.report.kwic import KwicLine, attach_model_labels
 
     docs, matches, cfg = _study(tmp_path)
-    out = compute(docs, matches, cfg, Normaliser(), seed=3)
+    out = compute_stage(docs, matches, cfg, Normaliser(), seed=3)
     labels = out.tables["model_labels"]
     assert len(labels) == sum(len(d.text.split("\n")) for d in docs)  # four paragraphs per document
     assert labels["unit_id"].is_unique and {"p_occupation", "occupation", "excerpt", "start", "end"} <= set(labels.columns)

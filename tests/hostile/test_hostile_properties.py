@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from framing.config import ConfigError, load_config
-from framing.corpus import load_corpus, read_sources
+from tests.corpus_of_config import load_corpus, read_sources
 from framing.lexicon import LexiconError
 from framing.lexicon.loader import parse_lexicon
 
