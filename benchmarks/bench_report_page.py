@@ -23,13 +23,14 @@ ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--d
 
 
 def data_sizes(folder: Path) -> dict:
-    """Bytes of data/: all files, CSV files, Parquet files, the texts file, and the largest files."""
+    """Bytes of data/: all files, CSV files (gzip-compressed ones too), Parquet files, the rest (texts,
+    codebook, descriptor), and the largest files."""
     files = [p for p in (folder / "data").iterdir() if p.is_file()]
     size = {p.name: p.stat().st_size for p in files}
     return {"total": sum(size.values()),
-            "csv": sum(v for k, v in size.items() if k.endswith(".csv")),
+            "csv": sum(v for k, v in size.items() if k.endswith((".csv", ".csv.gz"))),
             "parquet": sum(v for k, v in size.items() if k.endswith(".parquet")),
-            "other": sum(v for k, v in size.items() if not k.endswith((".csv", ".parquet"))),
+            "other": sum(v for k, v in size.items() if not k.endswith((".csv", ".csv.gz", ".parquet"))),
             "largest": dict(sorted(size.items(), key=lambda kv: -kv[1])[:6])}
 
 
