@@ -35,6 +35,10 @@ TABLES: dict[str, str] = {
     "outlet_confusion": "Outlet attribution classifier: true outlet against predicted outlet, in cross-validation.",
     "outlet_features": "Features that most distinguish each outlet in the attribution classifier.",
     "outlet_mask": "Strings masked before classifier training (outlet self-names, source lines).",
+    "outlet_sample": "Outlet attribution classifier: documents of each outlet available and used (a seeded sample "
+                     "when classify.max_docs_per_outlet is auto or a number).",
+    "outlet_curve": "Outlet attribution classifier: the learning curve that chose the documents per outlet (held-out "
+                    "accuracy as the seeded sample doubles; the chosen size is marked).",
     "model_shares": "Saved frame classifiers: the share of each outlet's units given each label.",
     "model_lexicon": "Saved frame classifiers compared with the lexicon on the same units.",
     "agreement": "Agreement between classifiers, lexicons and human codes.",
@@ -232,6 +236,16 @@ COLUMNS: dict[str, dict[str, str]] = {
                          "count": "Documents."},
     "outlet_features": {"feature": "The word or character n-gram.", "kind": "word or char n-gram.",
                         "weight": "The classifier's weight for the outlet."},
+    "outlet_sample": {"available": "Documents of the outlet the classifier could use (analysed).",
+                      "used": "Documents of the outlet it was cross-validated on."},
+    "outlet_curve": {"docs_per_outlet": "Documents per outlet at this step (fewer for an outlet that has fewer).",
+                     "n_train": "Documents the step's model was fitted on.",
+                     "n_heldout": "Documents held out to score every step (the same at each step).",
+                     "accuracy": "Accuracy on the held-out documents.",
+                     "macro_f1": "Macro-averaged F1 on the held-out documents.",
+                     "gain": "Accuracy gained over the previous step (empty at the first).",
+                     "seconds": "Seconds the step took (hashing new documents, fitting, scoring).",
+                     "chosen": "True for the size the classifier then used."},
     "outlet_mask": {"string": "The masked string.", "kind": "Why it is masked.", "hits": "Occurrences masked.",
                     "documents": "Documents where it was masked."},
 }

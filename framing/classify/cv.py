@@ -71,10 +71,11 @@ def _fit_fold(estimator, X, y, train, test, multilabel):
 
 
 def cross_validate(estimator, X, y, *, folds: int, seed: int, n_jobs: int = 1, multilabel: bool = False,
-                   train_fraction: float = 1.0) -> CVResult:
+                   train_fraction: float = 1.0, prefer: str | None = None) -> CVResult:
     """Out-of-fold predictions of ``estimator`` over seeded (stratified) folds, fitted in parallel.
     ``train_fraction`` < 1 fits each fold on a seeded subsample of its training part (learning
-    curves); the test parts stay the same."""
+    curves); the test parts stay the same. ``prefer="threads"`` fits the folds in threads (for
+    estimators that release the GIL), else in worker processes."""
     if not hasattr(X, "tocsr"):  # texts; a sparse feature matrix is indexed as it is
         X = np.asarray(X, dtype=object)
     y = np.asarray(y)
@@ -82,7 +83,7 @@ def cross_validate(estimator, X, y, *, folds: int, seed: int, n_jobs: int = 1, m
     splits = list(splitter(y, folds, seed, multilabel).split(np.zeros(len(y)), y if not multilabel else None))
     splits = [(subsample(tr, y, train_fraction, seed + i, multilabel), te) for i, (tr, te) in enumerate(splits)]
     jobs = min(n_jobs, len(splits))
-    results = Parallel(n_jobs=jobs)(
+    results = Parallel(n_jobs=jobs, prefer=prefer)(
         delayed(_fit_fold)(estimator, X, y, tr, te, multilabel) for tr, te in splits
     )
     pred = np.empty_like(y) if multilabel else np.empty(len(y), dtype=y.dtype)

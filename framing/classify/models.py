@@ -104,43 +104,15 @@ def top_features(pipeline: Pipeline, k: int = 20) -> pd.DataFrame:
 #
 # Analysing text is the slow part of a TF-IDF model (every char n-gram of every document). A
 # vocabulary-based pipeline repeats it in every CV fold; hashing the n-grams is stateless, so the
-# documents are analysed once, in parallel, without any fold learning anything from another: the
-# TF-IDF weights (document frequencies) are still fitted inside each training fold. Feature names
-# are recovered afterwards for the few features the report lists.
+# documents are analysed once (``hashing.hashed_text``) without any fold learning anything from
+# another: the TF-IDF weights (document frequencies) are still fitted inside each training fold.
+# Feature names are recovered afterwards for the few features the report lists.
 
-def _hashers(word_ngrams, char_ngrams, n_word: int, n_char: int):
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    common = dict(alternate_sign=False, norm=None, lowercase=False, dtype=np.float32)
-    return (HashingVectorizer(analyzer="word", token_pattern=WORD_TOKEN, ngram_range=tuple(word_ngrams),
-                              n_features=n_word, **common),
-            HashingVectorizer(analyzer="char_wb", ngram_range=tuple(char_ngrams), n_features=n_char, **common))
-
-
-def _hash_chunk(texts, word_ngrams, char_ngrams, n_word, n_char):
-    import scipy.sparse as sp
-
-    w, c = _hashers(word_ngrams, char_ngrams, n_word, n_char)
-    return sp.hstack([w.transform(texts), c.transform(texts)], format="csr", dtype=np.float32)
-
-
-def hashed_counts(texts, *, word_ngrams=(1, 2), char_ngrams=(2, 5), n_word: int = 2**19, n_char: int = 2**20,
-                  n_jobs: int = 1, chunk: int = 500):
-    """Term counts of word and char n-grams, hashed: a CSR matrix [word block | char block]."""
-    import scipy.sparse as sp
-    from joblib import Parallel, delayed
-
-    texts = list(texts)
-    parts = [texts[i:i + chunk] for i in range(0, len(texts), chunk)] or [[]]
-    blocks = Parallel(n_jobs=min(n_jobs, len(parts)))(
-        delayed(_hash_chunk)(p, word_ngrams, char_ngrams, n_word, n_char) for p in parts
-    )
-    return sp.vstack(blocks, format="csr")
-
-
-def hashed_pipeline(*, n_word: int, n_char: int, model: str = "svm", seed: int = 0, C: float | None = None) -> Pipeline:
+def hashed_pipeline(*, n_word: int, n_char: int, model: str = "svm", seed: int = 0, C: float | None = None,
+                    tol: float | None = None) -> Pipeline:
     """TF-IDF (sublinear tf, idf fitted on the training documents, l2 per block) on hashed word and
-    char counts, then a class-balanced linear model."""
+    char counts, then a class-balanced linear model (``tol``: its stopping tolerance, if not the
+    default)."""
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import TfidfTransformer
 
@@ -149,48 +121,41 @@ def hashed_pipeline(*, n_word: int, n_char: int, model: str = "svm", seed: int =
         ("word", TfidfTransformer(sublinear_tf=True), slice(0, n_word)),
         ("char", TfidfTransformer(sublinear_tf=True), slice(n_word, n_word + n_char)),
     ], sparse_threshold=1.0)
-    return Pipeline([("tfidf", tfidf), ("model", linear_model(model, seed=seed, C=C))])
+    clf = linear_model(model, seed=seed, C=C)
+    if tol is not None:
+        clf.set_params(tol=tol)
+    return Pipeline([("tfidf", tfidf), ("model", clf)])
 
 
-def hashed_top_features(pipeline: Pipeline, texts, labels, *, word_ngrams, char_ngrams, n_word: int, n_char: int,
-                        k: int = 20, max_docs: int = 3000, seed: int = 0) -> pd.DataFrame:
-    """``top_features`` for a hashed pipeline: the top columns per class, named by the most frequent
-    n-gram hashing to each, read off (a seeded sample of) that class's documents."""
-    from collections import Counter
-
-    from sklearn.utils import murmurhash3_32
+def hashed_top_features(pipeline: Pipeline, parts, labels, *, n_word: int, k: int = 20) -> pd.DataFrame:
+    """``top_features`` for a hashed pipeline: the top columns per class, each named by the n-gram
+    hashing to it that is most frequent in that class's documents. ``parts``: the (HashedText, rows)
+    blocks of the documents, in the order of ``labels``."""
+    from framing.classify.hashing import column_names
 
     clf = pipeline[-1]
     coef = np.asarray(clf.coef_.toarray() if hasattr(clf.coef_, "toarray") else clf.coef_)
     classes = list(clf.classes_)
     per_class = [(classes[0], -coef[0]), (classes[1], coef[0])] if coef.shape[0] == 1 and len(classes) == 2 \
         else list(zip(classes, coef))
-    w_an, c_an = (h.build_analyzer() for h in _hashers(word_ngrams, char_ngrams, n_word, n_char))
-    rng = np.random.default_rng(seed)
     labels = np.asarray(labels, dtype=object)
     rows = []
     for cls, w in per_class:
-        order = [j for j in np.argsort(-w, kind="stable")[: 4 * k] if w[j] > 0]
-        wanted = set(int(j) for j in order)
-        idx = np.flatnonzero(labels == cls)
-        if len(idx) > max_docs:
-            idx = rng.choice(idx, max_docs, replace=False)
-        names: dict[int, Counter] = {j: Counter() for j in wanted}
-        for i in idx:
-            for g in w_an(texts[i]):
-                j = abs(murmurhash3_32(g, seed=0)) % n_word
-                if j in wanted:
-                    names[j][g] += 1
-            for g in c_an(texts[i]):
-                j = n_word + abs(murmurhash3_32(g, seed=0)) % n_char
-                if j in wanted:
-                    names[j][g] += 1
+        order = [int(j) for j in np.argsort(-w, kind="stable")[: 4 * k] if w[j] > 0]
+        mine = labels == cls
+        at = 0
+        chosen = []
+        for block, block_rows in parts:
+            sel = mine[at:at + len(block_rows)]
+            chosen.append((block, np.asarray(block_rows)[sel]))
+            at += len(block_rows)
+        names = column_names(chosen, order)
         rank = 0
         for j in order:
-            if not names[int(j)]:
-                continue  # only in documents outside the sample
+            if j not in names:
+                continue  # in no document of this class
             rank += 1
-            rows.append((cls, names[int(j)].most_common(1)[0][0], "word" if j < n_word else "char", float(w[j]), rank))
+            rows.append((cls, names[j], "word" if j < n_word else "char", float(w[j]), rank))
             if rank == k:
                 break
     return pd.DataFrame(rows, columns=["outlet", "feature", "kind", "weight", "rank"])

@@ -63,17 +63,27 @@ class ClassifyOptions(BaseModel):
     outlet_model: Literal["svm", "logreg"] = Field(
         "svm", description="linear model of the outlet classifier: linear SVM (fast) or logistic regression"
     )
-    max_docs_per_outlet: int | None = Field(
-        400, ge=2, description="cap on documents per outlet for the outlet classifier: a seeded sample, said in the "
-        "notes. 400 keeps a 14-outlet, 30k-article study at about a minute and 2 GB on 2 cores (SaudiNewsNet: "
-        "accuracy 0.47 vs majority 0.08); null uses every document (SaudiNewsNet: about 6 minutes, 5.5 GB, accuracy 0.63)"
-    )
+    max_docs_per_outlet: int | Literal["auto"] | None = Field(
+        "auto", description="documents per outlet for the outlet classifier: auto chooses them by a learning curve "
+        "(a seeded sample grown from outlet_curve_start, doubling, until held-out accuracy gains at most "
+        "outlet_curve_tolerance; corpora of 2,000 documents or fewer are used whole); a number caps every outlet at "
+        "that many (a seeded sample); null uses every document. What was sampled is said in the notes and in "
+        "data/outlet_sample.csv and data/outlet_curve.csv")
+    outlet_curve_start: int = Field(100, ge=2, description="learning curve: documents per outlet of its first step")
+    outlet_curve_tolerance: float = Field(
+        0.05, ge=0, description="learning curve: it stops at the first doubling of documents per outlet whose held-out "
+        "accuracy gain is at most this, and keeps the size before it")
+    outlet_curve_holdout: int = Field(
+        100, ge=1, description="learning curve: documents held out per outlet to score every step (at most a fifth "
+        "of the outlet)")
+    outlet_curve_max: int | None = Field(
+        3200, ge=2, description="learning curve: documents per outlet it never grows past (null: no limit)")
     outlet_features: Literal["auto", "vocabulary", "hashing"] = Field(
         "auto", description="TF-IDF with a vocabulary per fold, or hashed n-gram counts analysed once "
         "(fast on large corpora; auto = hashing above 2,000 documents)"
     )
-    hash_bits_word: int = Field(19, ge=10, le=24, description="hashed word n-gram columns: 2**bits")
-    hash_bits_char: int = Field(20, ge=10, le=24, description="hashed char n-gram columns: 2**bits")
+    hash_bits_word: int = Field(16, ge=10, le=24, description="hashed word n-gram columns: 2**bits")
+    hash_bits_char: int = Field(17, ge=10, le=24, description="hashed char n-gram columns: 2**bits")
     top_features: int = Field(20, ge=1, description="features listed per outlet in outlet_features")
     word_ngrams: tuple[int, int] = Field((1, 2), description="word n-gram range of the TF-IDF features")
     char_ngrams: tuple[int, int] = Field((2, 5), description="character n-gram range (within word boundaries)")

@@ -6,7 +6,8 @@ normalised text. Stratified k-fold CV gives accuracy and macro-F1 beside the maj
 predictions, and the heaviest features per outlet of a model refitted on all documents.
 
 Large corpora (``outlet_features: auto`` above 2,000 documents) use hashed n-gram counts, analysed
-once for all folds (see ``models.hashed_counts``).
+once for all folds (``hashing.hashed_text``), and are sampled: the documents per outlet are chosen
+by a learning curve (``sample.py``, ``curve.py``).
 
 Guards: outlets with fewer than 2 documents are left out (named in a note); fewer than 2 outlets
 left, the classifier is skipped with a note; folds are reduced to the smallest outlet's size.
@@ -23,9 +24,14 @@ from sklearn.dummy import DummyClassifier
 from sklearn.metrics import confusion_matrix
 
 from framing.classify.cv import cross_validate, metrics
-from framing.classify.models import hashed_counts, hashed_pipeline, hashed_top_features, text_pipeline, top_features
+from framing.classify.curve import HashedDocs
+from framing.classify.hashing import hashed_text
+from framing.classify.models import hashed_pipeline, hashed_top_features, text_pipeline, top_features
+from framing.classify.sample import choose_sample, sample_info, sample_tables
 
 HASHING_ABOVE = 2000  # documents; above this, outlet_features='auto' hashes
+SVM_TOL = 0.1  # liblinear's own default stopping tolerance for its dual solvers (scikit-learn's is 1e-4)
+PARALLEL_ABOVE = 5_000_000  # hashed feature entries; below this, folds fitted one after another are quicker
 
 
 def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: int, n_jobs: int,
@@ -50,20 +56,15 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
                       + ", ".join(f"{names.get(o, o)} ({counts[o]})" for o in too_small) + ".")
     idx = [i for i, o in enumerate(outlets) if counts[o] >= 2]
 
-    cap = options.max_docs_per_outlet
-    if cap:
-        rng = np.random.default_rng(seed)
-        by_outlet: dict[str, list[int]] = {}
-        for i in idx:
-            by_outlet.setdefault(outlets[i], []).append(i)
-        capped = {o: len(v) for o, v in by_outlet.items() if len(v) > cap}
-        if capped:
-            idx = sorted(j for o, v in by_outlet.items()
-                         for j in (rng.choice(v, cap, replace=False) if len(v) > cap else v))
-            notes.append(f"Outlet classifier trained on a seeded sample of at most {cap} documents per outlet "
-                         f"({len(idx)} of {n} documents; sampled: "
-                         + ", ".join(f"{names.get(o, o)} {c}→{cap}" for o, c in sorted(capped.items())) + ").")
-    X = np.asarray([texts[i] for i in idx], dtype=object)
+    hashing = options.outlet_features == "hashing" or (options.outlet_features == "auto" and len(idx) > HASHING_ABOVE)
+    n_word, n_char = 2 ** options.hash_bits_word, 2 ** options.hash_bits_char
+    pipe = hashed_pipeline(n_word=n_word, n_char=n_char, model=options.outlet_model, seed=seed, tol=SVM_TOL)
+    docs = HashedDocs(lambda t: hashed_text(t, word_ngrams=options.word_ngrams, char_ngrams=options.char_ngrams,
+                                            n_word=n_word, n_char=n_char), texts)
+    idx, curve, sample_note = choose_sample(idx, outlets, options, docs, pipe, seed=seed, names=names, n=n)
+    if sample_note:
+        notes.append(sample_note)
+    info["sample"] = sample_info(idx, options, curve, seed=seed)
     y = np.asarray([outlets[i] for i in idx], dtype=object)
     smallest = min(Counter(y.tolist()).values())
     folds = min(options.folds, smallest)
@@ -71,22 +72,24 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
         notes.append(f"Outlet classifier: {folds}-fold instead of {options.folds}-fold cross-validation, as the "
                      f"smallest outlet has {smallest} documents.")
 
-    hashing = options.outlet_features == "hashing" or (options.outlet_features == "auto" and len(y) > HASHING_ABOVE)
     t0 = time.perf_counter()
     if hashing:
-        n_word, n_char = 2 ** options.hash_bits_word, 2 ** options.hash_bits_char
-        features_in = hashed_counts(X, word_ngrams=options.word_ngrams, char_ngrams=options.char_ngrams,
-                                    n_word=n_word, n_char=n_char, n_jobs=n_jobs)
-        pipe = hashed_pipeline(n_word=n_word, n_char=n_char, model=options.outlet_model, seed=seed)
+        docs.add(idx)
+        features_in = docs.matrix(idx)
     else:
-        features_in = X
+        features_in = np.asarray([texts[i] for i in idx], dtype=object)
         pipe = text_pipeline(model=options.outlet_model, seed=seed, word_ngrams=options.word_ngrams,
                              char_ngrams=options.char_ngrams, min_df=min(options.min_df, max(1, smallest - 1)),
                              max_features=options.max_features)
     info["features"] = "hashed word+char counts, TF-IDF fitted per fold" if hashing else "TF-IDF vocabulary per fold"
-    info["hash_seconds"] = round(time.perf_counter() - t0, 3) if hashing else 0.0
-    cv = cross_validate(pipe, features_in, y, folds=folds, seed=seed, n_jobs=n_jobs)
-    base = cross_validate(DummyClassifier(strategy="most_frequent"), X, y, folds=folds, seed=seed, n_jobs=1)
+    info["hash_seconds"] = round(docs.seconds, 3) if hashing else 0.0
+    cv_jobs = n_jobs if not hashing or features_in.nnz >= PARALLEL_ABOVE else 1
+    info["cv_jobs"] = cv_jobs
+    # liblinear releases the GIL: on hashed (sparse) features, threads fit the folds side by side
+    # without copying the matrix to worker processes
+    cv = cross_validate(pipe, features_in, y, folds=folds, seed=seed, n_jobs=cv_jobs,
+                        prefer="threads" if hashing else None)
+    base = cross_validate(DummyClassifier(strategy="most_frequent"), np.zeros((len(y), 1)), y, folds=folds, seed=seed, n_jobs=1)
     labels = sorted(set(y.tolist()))
     m = metrics(y, cv.predictions, labels=labels, fold_metrics=cv.fold_metrics)
     b = metrics(y, base.predictions, labels=labels, fold_metrics=base.fold_metrics)
@@ -111,11 +114,14 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
     per_outlet = pd.DataFrame(m["per_label"]).rename(columns={"label": "outlet"})
 
     t0 = time.perf_counter()
-    final = pipe.fit(features_in, y)
+    if curve is not None and curve.model is not None and curve.size is not None:
+        final, final_docs = curve.model, curve.train  # fitted at the chosen size already
+    else:
+        final, final_docs = pipe.fit(features_in, y), idx
     fit_seconds = time.perf_counter() - t0
     if hashing:
-        features = hashed_top_features(final, X, y, word_ngrams=options.word_ngrams, char_ngrams=options.char_ngrams,
-                                       n_word=n_word, n_char=n_char, k=options.top_features, seed=seed)
+        final_y = [outlets[i] for i in final_docs]
+        features = hashed_top_features(final, docs.naming(final_docs), final_y, n_word=n_word, k=options.top_features)
         n_features = int(np.count_nonzero(np.diff(features_in.tocsc().indptr)))
     else:
         features = top_features(final, options.top_features)
@@ -137,5 +143,5 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
            "The outlets are hard to tell apart from their wording alone.")
     )
     tables = {"outlet_cv": cv_table, "outlet_confusion": confusion, "outlet_features": features,
-              "outlet_cv_per_outlet": per_outlet}
+              "outlet_cv_per_outlet": per_outlet, **sample_tables(idx, outlets, counts, curve)}
     return tables, notes, info

@@ -18,7 +18,8 @@ STAGE_OF_TABLE = {
     "topics": "topics", "topic_mix": "topics", "topic_frames": "topics", "topic_examples": "topics",
     "topic_stability": "topics",
     "outlet_cv": "classify", "outlet_confusion": "classify", "outlet_features": "classify",
-    "outlet_mask": "classify", "model_shares": "classify", "agreement": "classify",
+    "outlet_mask": "classify", "outlet_sample": "classify", "outlet_curve": "classify", "model_shares": "classify",
+    "agreement": "classify",
 }
 
 # words that mark a stage note as being about a given table (the others are left out of its message)

@@ -410,8 +410,8 @@ def topics(ctx: Ctx) -> Section:
 def classifiers(ctx: Ctx) -> Section:
     """The classifiers section: outlet attribution, saved models, agreement and weak supervision."""
     s = Section("classifiers", "Classifiers")
-    names = ("outlet_cv", "outlet_cv_per_outlet", "outlet_confusion", "outlet_features", "outlet_mask", "model_shares",
-             "model_lexicon", "agreement", "weak_recovery", "weak_cv")
+    names = ("outlet_cv", "outlet_cv_per_outlet", "outlet_confusion", "outlet_features", "outlet_mask", "outlet_sample",
+             "outlet_curve", "model_shares", "model_lexicon", "agreement", "weak_recovery", "weak_cv")
     if not any(ctx.has(n) for n in names):
         s.empty = ctx.why_missing("outlet_cv", "classifier results")
         s.blocks += _notes(ctx, "classify")
@@ -422,6 +422,8 @@ def classifiers(ctx: Ctx) -> Section:
         "outlet_confusion": "Outlet attribution: confusion between outlets",
         "outlet_features": "Features that most distinguish each outlet",
         "outlet_mask": "Strings masked before training (outlet self-names and source lines)",
+        "outlet_sample": "Outlet attribution: documents per outlet available and used",
+        "outlet_curve": "Outlet attribution: the learning curve that chose the documents per outlet",
         "model_shares": "Saved frame classifiers: share of units per label and outlet",
         "model_lexicon": "Saved frame classifiers against the lexicon on the same units",
         "agreement": "Agreement between classifiers, lexicons and human codes",

@@ -1,0 +1,141 @@
+"""How many documents per outlet the outlet classifier needs: a learning curve.
+
+Every outlet's documents are put in a seeded random order. The last ``holdout`` of each outlet (at
+most a fifth of it) are held out; the classifier is fitted on the first ``start`` documents of each
+outlet's remaining ones, then twice as many, and so on, each fit scored on the same held-out
+documents. The curve stops at the first doubling whose held-out accuracy gain is at most
+``tolerance``; the size before it is chosen (the doubling did not pay). If every doubling pays, the
+curve stops when no outlet has more documents (every document is used) or at ``max_size``
+documents per outlet. Documents are hashed (``hashing.hashed_text``) as the curve reaches them, so a
+curve that stops early never analyses the rest of the corpus.
+
+The outlet classifier's cross-validation then runs on the first ``size`` documents of each outlet
+in the same seeded order: the sample is nested in every larger one, and the same seed gives the
+same sample, curve and choice.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score, f1_score
+
+CURVE_COLUMNS = ["docs_per_outlet", "n_train", "n_heldout", "accuracy", "macro_f1", "gain", "seconds", "chosen"]
+
+
+@dataclass
+class HashedDocs:
+    """Documents hashed so far: one CSR matrix (rows in hashing order) and the blocks that name its
+    columns."""
+
+    hash_fn: object  # texts -> HashedText
+    texts: list
+    rows: dict[int, int] = field(default_factory=dict)  # document index -> row
+    blocks: list = field(default_factory=list)  # (HashedText, document indices)
+    parts: list = field(default_factory=list)  # matrices, stacked on demand
+    seconds: float = 0.0
+
+    def add(self, indices) -> None:
+        """Hash the documents of ``indices`` not hashed yet."""
+        new = [int(i) for i in indices if int(i) not in self.rows]
+        if not new:
+            return
+        t0 = time.perf_counter()
+        block = self.hash_fn([self.texts[i] for i in new])
+        for i in new:
+            self.rows[i] = len(self.rows)
+        self.blocks.append((block, new))
+        self.parts.append(block.matrix)
+        if len(self.parts) > 1:
+            self.parts = [sp.vstack(self.parts, format="csr")]
+        self.seconds += time.perf_counter() - t0
+
+    def matrix(self, indices) -> sp.csr_matrix:
+        """The hashed counts of ``indices`` (all hashed already), in that order."""
+        return self.parts[0][[self.rows[int(i)] for i in indices]]
+
+    def naming(self, indices) -> list:
+        """(HashedText, rows) blocks covering ``indices`` in that order, for ``hashed_top_features``."""
+        where = {}
+        for b, (block, docs) in enumerate(self.blocks):
+            for r, i in enumerate(docs):
+                where[i] = (b, r)
+        out: list = []
+        for i in indices:
+            b, r = where[int(i)]
+            if out and out[-1][0] is self.blocks[b][0]:
+                out[-1][1].append(r)
+            else:
+                out.append((self.blocks[b][0], [r]))
+        return out
+
+
+@dataclass
+class Curve:
+    """The learning curve's result: the chosen documents per outlet (None: every document), why,
+    the curve as a table, and the model fitted at the chosen size with the documents it saw."""
+
+    size: int | None
+    reason: str
+    table: pd.DataFrame
+    model: object = None
+    train: list = field(default_factory=list)  # document indices the chosen model was fitted on
+
+
+def seeded_order(indices, outlets, seed: int) -> dict[str, list[int]]:
+    """Each outlet's document indices in a seeded random order (outlets in sorted order, so the
+    same seed gives the same order whatever order the documents came in)."""
+    by_outlet: dict[str, list[int]] = {}
+    for i in indices:
+        by_outlet.setdefault(outlets[i], []).append(int(i))
+    rng = np.random.default_rng(seed)
+    return {o: [int(j) for j in rng.permutation(sorted(by_outlet[o]))] for o in sorted(by_outlet)}
+
+
+def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe, *, start: int, tolerance: float,
+                   holdout: int, max_size: int | None) -> Curve:
+    """Grow the documents per outlet from ``start``, doubling, until held-out accuracy gains at most
+    ``tolerance`` (see the module text)."""
+    held = {o: v[len(v) - max(1, min(holdout, len(v) // 5)):] for o, v in order.items()}
+    pool = {o: v[: len(v) - len(held[o])] for o, v in order.items()}
+    test = sorted(j for v in held.values() for j in v)
+    y_test = np.asarray([outlets[i] for i in test], dtype=object)
+    largest = max(len(v) for v in pool.values())
+    rows: list[tuple] = []
+    best_model, best_train = None, []
+    size, prev_acc = max(1, start), None
+    while True:
+        t0 = time.perf_counter()
+        train = sorted(j for v in pool.values() for j in v[:size])
+        docs.add(train + test)
+        y_train = np.asarray([outlets[i] for i in train], dtype=object)
+        model = clone(pipe).fit(docs.matrix(train), y_train)
+        pred = model.predict(docs.matrix(test))
+        acc = float(accuracy_score(y_test, pred))
+        f1 = float(f1_score(y_test, pred, average="macro", zero_division=0))
+        gain = np.nan if prev_acc is None else acc - prev_acc
+        rows.append([size, len(train), len(test), acc, f1, gain, round(time.perf_counter() - t0, 3), False])
+        if prev_acc is not None and gain <= tolerance:
+            chosen, reason = size // 2, (f"doubling to {size} documents per outlet gained {gain:+.3f} held-out "
+                                         f"accuracy, not more than the tolerance {tolerance:g}")
+            rows[-2][-1] = True
+            break
+        best_model, best_train, prev_acc = model, train, acc
+        if size >= largest:
+            chosen, reason = None, (f"held-out accuracy still gained more than {tolerance:g} at {size} documents per "
+                                    "outlet, where no outlet has more: every document is used")
+            rows[-1][-1] = True
+            break
+        if max_size is not None and size * 2 > max_size:
+            chosen, reason = size, (f"held-out accuracy still gained more than {tolerance:g} at {size} documents "
+                                    f"per outlet; the curve stops below the maximum of {max_size}")
+            rows[-1][-1] = True
+            break
+        size *= 2
+    table = pd.DataFrame(rows, columns=CURVE_COLUMNS)
+    return Curve(chosen, reason, table, best_model, best_train)

@@ -1,0 +1,126 @@
+"""Hashed word and character n-gram counts, computed through vocabularies so that they are cheap.
+
+scikit-learn's ``HashingVectorizer`` analyses every document in Python: every character n-gram of
+every word of every document. Character n-grams within word boundaries (``char_wb``) depend only
+on the word, so the same counts come from three smaller pieces: a document × word-type count
+matrix (whitespace-split words), a word-type × n-gram count matrix (each distinct word analysed
+once), and the hashing of each distinct n-gram once. The product is exactly the matrix the hashing
+vectorizer gives (same columns, same counts), and since the n-gram names are kept, the character
+features a fitted model weighs most are named from the documents of each class without analysing
+any text again. Word n-grams are hashed as they are (their analysis is cheap); their names are
+read off the documents of a class when asked for.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
+
+WORD_TOKEN = r"(?u)\b\w+\b"
+
+
+def _single(item):
+    return (item,)
+
+
+def _hash_names(names, n_features: int) -> sp.csr_matrix:
+    """A one-hot name × column matrix: each name's column as ``HashingVectorizer`` hashes it."""
+    hasher = HashingVectorizer(analyzer=_single, n_features=n_features, alternate_sign=False, norm=None,
+                               dtype=np.float32)
+    return hasher.transform(list(names)).tocsr()
+
+
+def _word_vectorizer(word_ngrams, n_word: int) -> HashingVectorizer:
+    return HashingVectorizer(analyzer="word", token_pattern=WORD_TOKEN, ngram_range=tuple(word_ngrams),
+                             n_features=n_word, alternate_sign=False, norm=None, lowercase=False, dtype=np.float32)
+
+
+@dataclass
+class HashedText:
+    """Hashed n-gram counts of some documents, kept factored: ``matrix`` is
+    [word n-grams @ word hash | word types @ char n-grams @ char hash] (CSR, float32 counts)."""
+
+    texts: list[str]
+    words: sp.csr_matrix  # document × hashed word n-gram counts
+    word_ngrams: tuple[int, int]
+    types: sp.csr_matrix  # document × whitespace word-type counts
+    grams: sp.csr_matrix  # word type × char n-gram counts
+    gram_names: np.ndarray
+    gram_cols: np.ndarray  # hashed column of each char n-gram (after the word block)
+    n_word: int
+    n_char: int
+
+    @property
+    def matrix(self) -> sp.csr_matrix:
+        """The hashed counts, one row per document: exactly what the two hashing vectorizers give."""
+        c_hash = sp.csr_matrix((np.ones(len(self.gram_cols), np.float32), (np.arange(len(self.gram_cols)),
+                                self.gram_cols - self.n_word)), shape=(len(self.gram_cols), self.n_char))
+        chars = (self.types.astype(np.float32) @ (self.grams.astype(np.float32) @ c_hash)).tocsr()
+        out = sp.hstack([self.words, chars], format="csr", dtype=np.float32)
+        out.sum_duplicates()
+        out.sort_indices()
+        return out
+
+    def name_counts(self, rows, columns) -> list[tuple[int, str, int]]:
+        """(column, n-gram, count) for every n-gram hashing to one of ``columns`` that occurs in the
+        documents ``rows`` of this block."""
+        rows = np.asarray(rows, dtype=np.int64)
+        wanted = np.asarray(sorted(set(int(c) for c in columns)), dtype=np.int64)
+        if not len(rows) or not len(wanted):
+            return []
+        analyse = _word_vectorizer(self.word_ngrams, self.n_word).build_analyzer()
+        seen: Counter = Counter()
+        for i in rows:
+            seen.update(analyse(self.texts[i]))
+        word_names = np.asarray(sorted(seen), dtype=object)
+        word_counts = np.asarray([seen[g] for g in word_names], dtype=np.int64)
+        word_cols = _hash_names(word_names, self.n_word).indices.astype(np.int64) if len(word_names) \
+            else np.zeros(0, np.int64)
+        type_counts = np.asarray(self.types[rows].sum(axis=0)).ravel()
+        gram_counts = np.asarray(self.grams.T @ type_counts).ravel()
+        out = []
+        for counts, cols, names in ((word_counts, word_cols, word_names),
+                                    (gram_counts, self.gram_cols, self.gram_names)):
+            hit = np.flatnonzero(np.isin(cols, wanted) & (counts > 0))
+            out.extend((int(cols[j]), str(names[j]), int(counts[j])) for j in hit)
+        return out
+
+
+def column_names(parts, columns) -> dict[int, str]:
+    """For each hashed column in ``columns``, the n-gram hashing to it that occurs most often in the
+    given documents, ``parts`` being (HashedText, rows) pairs; among equal counts the first name in
+    sorted order. Columns none of the documents has are left out."""
+    totals: Counter = Counter()
+    for block, rows in parts:
+        for col, name, count in block.name_counts(rows, columns):
+            totals[(col, name)] += count
+    best: dict[int, tuple[int, str]] = {}
+    for (col, name), count in totals.items():
+        if col not in best or (-count, name) < (-best[col][0], best[col][1]):
+            best[col] = (count, name)
+    return {col: name for col, (_, name) in best.items()}
+
+
+def hashed_text(texts, *, word_ngrams=(1, 2), char_ngrams=(2, 5), n_word: int = 2**19,
+                n_char: int = 2**20) -> HashedText:
+    """Analyse ``texts`` once: word n-grams (``\\b\\w+\\b`` tokens) and char n-grams within
+    whitespace-separated words, hashed into ``n_word`` and ``n_char`` columns."""
+    texts = list(texts)
+    type_vec = CountVectorizer(analyzer=str.split, lowercase=False, dtype=np.int32)
+    gram_vec = CountVectorizer(analyzer="char_wb", ngram_range=tuple(char_ngrams), lowercase=False, dtype=np.int32)
+    words = _word_vectorizer(word_ngrams, n_word).transform(texts).tocsr()
+    try:
+        types = type_vec.fit_transform(texts).tocsr()
+        type_names = type_vec.get_feature_names_out()
+        grams = gram_vec.fit_transform(type_names).tocsr()
+        gram_names = gram_vec.get_feature_names_out()
+    except ValueError:
+        types = sp.csr_matrix((len(texts), 0), dtype=np.int32)
+        grams, gram_names = sp.csr_matrix((0, 0), dtype=np.int32), np.array([], dtype=object)
+    gram_cols = (_hash_names(gram_names, n_char).indices.astype(np.int64) + n_word) if len(gram_names) \
+        else np.zeros(0, np.int64)
+    return HashedText(texts, words, tuple(word_ngrams), types, grams, gram_names, gram_cols, n_word, n_char)
