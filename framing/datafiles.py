@@ -40,6 +40,12 @@ def csv_name(name: str) -> str:
     return f"{name}.csv.gz" if name in COMPRESSED else f"{name}.csv"
 
 
+def data_file(name: str, formats) -> str:
+    """The file a table is read from in the data folder: its CSV when ``formats`` (the run's
+    ``report.formats``) has csv, else its Parquet file."""
+    return csv_name(name) if "csv" in formats else f"{name}.parquet"
+
+
 def write_csv(frame: pd.DataFrame, path: Path, encoding: str) -> Path:
     """Write a table as CSV (UTF-8, with a byte-order mark when ``encoding`` is ``utf-8-sig``);
     gzip-compressed when ``path`` ends in ``.gz``, with no timestamp in its header, so that the same

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bz2
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -112,3 +113,29 @@ def test_every_hit_is_traceable_to_its_sentence(demo_out):
         text = texts[r.doc_id]
         assert text[r.start:r.end] == r.surface
         assert r.sentence_start <= r.start < r.end <= r.sentence_end <= len(text)
+
+
+def test_parquet_only_the_page_links_the_files_written(tmp_path):
+    """With ``report.formats: [parquet]`` every link of the page to data/ names a file the run
+    wrote, the console names the Parquet file, and the descriptor still validates."""
+    from frictionless import validate
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DEMO_DIR, corpus, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    cfg = yaml.safe_load((corpus / "demo.yaml").read_text(encoding="utf-8"))
+    cfg["report"] = {"planted": "planted.yaml", "formats": ["parquet"]}
+    cfg["output"] = str(tmp_path / "out")
+    path = corpus / "demo.yaml"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = framing.run(path, topics=False, classify=False)
+    out = tmp_path / "out"
+    assert not list((out / "data").glob("*.csv")) and (out / "data" / "matches.parquet").is_file()
+    page = (out / "index.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'href="(data/[^"#]+)"', page))
+    assert "data/matches.parquet" in links
+    assert [link for link in links if not (out / link).exists()] == []
+    assert not re.search(r"data/\w+\.csv", page)
+    from framing.report.story import console_story
+
+    assert "data/documents.parquet" in console_story(result)
+    assert validate(str(out / "data" / "datapackage.json")).valid

@@ -9,7 +9,6 @@ import logging
 import pandas as pd
 import yaml
 
-from framing.datafiles import csv_name
 from framing.report.context import Block, Ctx, Section
 from framing.report.focus import kwic_sides
 from framing.report.kwic import attach_model_labels, kwic_lines
@@ -218,7 +217,7 @@ def methods(ctx: Ctx) -> Section:
             df = ctx.table(name)
             s.blocks.append(Block("details", [Block("table", ctx.view(ctx.outlet_name_column(df), name, name,
                                                                       id=f"t-other-{name}"))],
-                                  title=f"{name} ({len(df):,} rows, data/{csv_name(name)})"))
+                                  title=f"{name} ({len(df):,} rows, {ctx.data_file(name)})"))
     stage_notes = [Block("notes", [str(n) for n in notes], title=f"Notes from the {stage} stage")
                    for stage, notes in (ctx.result.notes or {}).items() if notes]
     if stage_notes:

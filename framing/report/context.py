@@ -61,6 +61,7 @@ class Ctx:
         self.kwic_rows = kwic_rows
         self.fdr = float(getattr(self.config.stats, "fdr", 0.05))
         self.seed = int(self.config.seed)
+        self.formats = list(getattr(getattr(self.config, "report", None), "formats", None) or ["csv"])
         self._figures: dict[str, Any] = {}
         self._figure_ids: set[str] = set()
         self._ids: set[str] = set()
@@ -108,12 +109,16 @@ class Ctx:
         return df is not None and not df.empty
 
     def csv(self, name: str) -> str | None:
-        """The data file of a table (data/<name>.csv, or .csv.gz for a compressed one) when the run
-        has it, noting the table as shown."""
-        from framing.datafiles import csv_name
-
+        """The data file of a table (data/<name>.csv, .csv.gz for a compressed one, or .parquet
+        when the run writes Parquet only) when the run has it, noting the table as shown."""
         self.rendered.add(name)
-        return f"data/{csv_name(name)}" if self.table(name) is not None else None
+        return self.data_file(name) if self.table(name) is not None else None
+
+    def data_file(self, name: str) -> str:
+        """The path, relative to the page, of a table's file in the run's formats."""
+        from framing.datafiles import data_file
+
+        return f"data/{data_file(name, self.formats)}"
 
     def view(self, df: pd.DataFrame, name: str, caption: str, **kw) -> TableView:
         """A table ready to render (at most ``table_rows`` rows, a unique id), noting the table as
@@ -122,6 +127,7 @@ class Ctx:
         if name:
             self.rendered.add(name)
         ident = self.unique_id(kw.pop("id", None) or f"t-{name}-" + hashlib.sha1(caption.encode()).hexdigest()[:8])
+        kw.setdefault("data_file", self.data_file(name) if name else None)
         return table_view(df, id=ident, caption=caption, name=name, **kw)
 
     def unique_id(self, ident: str) -> str:

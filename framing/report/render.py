@@ -160,6 +160,7 @@ def render_page(result: RunResult, *, table_rows: int, kwic_rows: int, ctx: Ctx 
         size_note=size_note,
         plotly_js=f"assets/{PLOTLY_JS}",
         fdr=f"{ctx.fdr:g}",
+        data_file=ctx.data_file,
     )
     return page, ctx
 

@@ -127,7 +127,7 @@ def _score_section(ctx: Ctx, sid: str, title: str, kind: str, what: str) -> Sect
 def _glossary(ctx: Ctx, lex: str) -> Block:
     lx = ctx.table("lexicon_entries")
     if lx is None or lx.empty:
-        return Block("p", "The lexicon's entries are listed in data/lexicon_entries.csv.")
+        return Block("p", f"The lexicon's entries are listed in {ctx.data_file('lexicon_entries')}.")
     df = lx[lx["lexicon"] == lex]
     cols = [c for c in ("category", "category_label", "category_label_ar", "entry", "gloss") if c in df.columns]
     return Block("details", [Block("table", ctx.view(df, "lexicon_entries", f"Entries of the “{lex}” lexicon",
@@ -323,7 +323,7 @@ def keyness(ctx: Ctx) -> Section:
         s.blocks.append(Block("details", [Block("grid", grid(pairs))], title="Each pair of outlets"))
     s.blocks.append(Block("p", f"Up to {top} distinctive terms (z ≥ {Z_DISTINCTIVE}) per comparison by z-score, "
                                "against all other outlets pooled"
-                               + ("; each pair of outlets is compared in data/keyness.csv." if not pairs.empty else ".")))
+                               + (f"; each pair of outlets is compared in {ctx.data_file('keyness')}." if not pairs.empty else ".")))
     return s
 
 
@@ -398,7 +398,7 @@ def topics(ctx: Ctx) -> Section:
                 view["category"] = [ctx.category(lx, c) for lx, c in zip(view["lexicon"], view["category"])]
             kw = dict(sort_by="count", ascending=False,
                       note=f"The {min(len(view), ctx.table_rows):,} largest of {len(view):,} outlet × topic × category "
-                           "counts; all are in data/topic_frames.csv.")
+                           f"counts; all are in {ctx.data_file('topic_frames')}.")
             caption += ": where each outlet's lexicon hits fall"
         elif name == "topic_examples":
             kw = dict(columns=[c for c in ("topic", "rank", "outlet", "doc_id", "similarity", "text") if c in view.columns])

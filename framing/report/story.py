@@ -62,7 +62,10 @@ def console_story(result) -> str:
            f"{int(docs.get('skipped', 0)):,} skipped"
     if skipped:
         line += " (" + ", ".join(f"{k}: {v:,}" for k, v in skipped.items()) + ")"
-    lines.append(line + "; every document and its reason: data/documents.csv.")
+    from framing.datafiles import data_file
+
+    formats = getattr(getattr(result.config, "report", None), "formats", None) or ["csv"]
+    lines.append(line + f"; every document and its reason: data/{data_file('documents', formats)}.")
     if result.report_path:
         lines.append(f"Report: {result.report_path}")
     return "\n".join(lines)

@@ -173,6 +173,7 @@ def table_view(
     note: str = "",
     links: dict[str, callable] | None = None,
     fold: int = 10,
+    data_file: str | None = None,
     css: str = "",
 ) -> TableView:
     """A view of ``df`` limited to ``max_rows`` rows (after sorting), ``columns`` in order.
@@ -204,7 +205,7 @@ def table_view(
             href = links[c](rec) or "" if links and c in links else ""
             row.append(Cell(text=text, rtl=has_arabic(text), num=numeric[c], flag=flag, href=href))
         rows.append(row)
-    csv = f"data/{name}.csv" if name else None
+    csv = data_file or (f"data/{name}.csv" if name else None)
     if not note and len(rows) < total:
         where = f"; all {total:,} rows are in {csv}" if csv else ""
         note = f"Showing {len(rows):,} of {total:,} rows{where}."

@@ -50,7 +50,7 @@ def methods(options=None, seed: int | None = None) -> list[dict]:
             "(over-dispersion) widens the uncertainty as it should.",
         ]},
         {"title": "Whose words are counted", "paragraphs": [
-            "Each hit has a voice (data/matches.csv, column voice), read from the text around it by written "
+            "Each hit has a voice (column voice of the matches table), read from the text around it by written "
             "rules (framing/voice.py): own, the outlet's narration; quoted, inside a direct quotation; "
             "attributed, inside reported speech or a sentence sourced with \"according to\"; scare, inside "
             "quotation marks around a short phrase that nobody is quoted as saying. "

@@ -213,7 +213,7 @@
       filter();
       var entry = document.getElementById("kwic-entry");
       if (entry && entry.value !== parts[2]) {
-        status.textContent = "No line of the entry “" + parts[2] + "” is in the embedded sample; data/matches.csv has every hit.";
+        status.textContent = "No line of the entry “" + parts[2] + "” is in the embedded sample; the data folder's matches table has every hit.";
       }
       var section = document.getElementById("kwic");
       if (section) section.scrollIntoView();
