@@ -46,8 +46,9 @@ sys.path.insert(0, str(REPO))
 
 DATA = Path(os.environ.get("FRAMING_DATA") or os.environ.get("FRAMING_SHARED") or REPO.parent / "shared")
 DEFAULT_CORPUS = DATA / "corpora" / "saudinewsnet" / "all.jsonl.gz"
-STAGES = ("lexicons", "read_clean", "analyse", "cache_write", "voice", "statistics", "outlet_classifier",
+STAGES = ("lexicons", "read_clean", "analyse", "cache_write", "voice", "wire", "statistics", "outlet_classifier",
           "classifiers", "topic_model", "topics", "report")
+PEER = DATA / "tools" / "camel_peer.py"  # camel-tools alone: normalise + tokenise a JSONL corpus in 2 processes
 NEW_FORM = "مستعمرين"  # the lexicon edit of the warm re-run: one more form in the conflict lexicon
 
 
@@ -312,6 +313,26 @@ def edit_lexicon(path: Path) -> None:
     raise SystemExit(f"{path}: no 'forms:' block to edit")
 
 
+def run_peer(peer: Path, corpus: Path, timeout: float) -> dict:
+    """The camel-tools peer on ``corpus``: its wall time (process tree), peak RSS and the tokens/s it prints."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(peer), str(corpus)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    sampler = TreeSampler(proc.pid)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    peak, cpu = sampler.stop()
+    if proc.returncode != 0:
+        return {"error": f"peer failed (exit {proc.returncode}): {err.strip()[-500:]}", "wall_s": wall}
+    found = re.search(r"(\d+) docs, (\d+) tokens", out)
+    tokens = int(found.group(2)) if found else None
+    return {"wall_s": wall, "cpu_s": cpu, "peak_rss": peak, "tokens": tokens, "output": out.strip()}
+
+
 def machine() -> dict:
     import psutil
 
@@ -342,6 +363,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per child run")
     ap.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--peer", type=Path, default=PEER, help="the camel-tools peer script, run on the largest size's "
+                    "corpus in the same run (skipped with a message when absent)")
+    ap.add_argument("--no-peer", action="store_true", help="skip the camel-tools peer")
     # internal: child processes
     ap.add_argument("--child", choices=["run", "parts"], help=argparse.SUPPRESS)
     ap.add_argument("--config", help=argparse.SUPPRESS)
@@ -401,6 +425,12 @@ def main(argv: list[str] | None = None) -> int:
             for part in ("cold", "parts", "corpus_cached", "warm"):
                 if "error" in entry.get(part, {}):
                     console.print(f"[red]{entry[part]['error']}[/red]")
+            if n is sizes[-1] and not args.no_peer:
+                if args.peer.is_file():
+                    console.print(f"  … the camel-tools peer ({args.peer.name}) on the same corpus …")
+                    entry["peer"] = run_peer(args.peer, source, args.timeout)
+                else:
+                    console.print(f"[yellow]no camel-tools peer at {args.peer}: its figures are skipped[/yellow]")
             figures["sizes"][label] = entry
             if args.json:  # after every size, so that a long run leaves its figures so far
                 args.json.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
@@ -518,22 +548,42 @@ def report(console, figures: dict) -> None:
     peak = max(e["cold"]["peak_rss"] for e in ok.values())
     peak_pss = max(e["cold"].get("peak_pss", 0) for e in ok.values())
     cc = big.get("corpus_cached", {})
-    lines = [
-        ("reading → matches ≥ 1M words/s, cold, wall", words / _rm(cold) >= 1e6, f"{rate(words, _rm(cold))} words/s"),
-    ]
+    peer = big.get("peer")
+    rm_rate = words / _rm(cold)
+    console.print(f"[bold]Headline, {int(largest):,} documents[/bold]: cold full report "
+                  f"({'classifiers' if figures['classifiers'] else 'no classifiers'}, "
+                  f"{'topics' if figures['topics'] else 'no topics'}, defaults, empty cache) "
+                  f"{cold['process_wall_s']:.1f} s wall, {cold['cpu_s']:.0f} CPU-s; reading → matches "
+                  f"{rate(words, _rm(cold))} words/s; peak RSS {peak / 2**30:.2f} GB (PSS {peak_pss / 2**30:.2f} GB)")
+    lines = []
+    if peer and "error" not in peer:
+        wall_x = cold["process_wall_s"] / peer["wall_s"]
+        rm_x = peer["wall_s"] / _rm(cold)  # same corpus, same words: the ratio of words/s
+        peer_rate = (peer["tokens"] or 0) / peer["wall_s"]
+        console.print(f"camel peer: {peer['wall_s']:.1f} s wall, {peer['cpu_s']:.0f} CPU-s, {rate(words, peer['wall_s'])} "
+                      f"words/s on framing's word count ({rate(peer['tokens'] or 0, peer['wall_s'])} of its own tokens/s, "
+                      f"punctuation included), peak RSS {peer['peak_rss'] / 2**30:.2f} GB. Ratios: full report / peer "
+                      f"{wall_x:.1f}× wall; reading → matches / peer {rm_x:.2f}× words/s "
+                      f"({rm_rate / peer_rate if peer_rate else 0:.2f}× counting the peer's own tokens)")
+        lines += [("cold full report ≤ 2× the camel peer's wall", wall_x <= 2, f"{wall_x:.1f}×"),
+                  ("reading → matches ≥ 2.5× the camel peer's words/s", rm_x >= 2.5, f"{rm_x:.2f}×")]
+    elif peer:
+        console.print(f"[red]{peer['error']}[/red]")
+    lines = [("cold full report ≤ 60 s (wall)", cold["process_wall_s"] <= 60, f"{cold['process_wall_s']:.0f} s")] + lines
+    lines += [("reading → matches ≥ 1M words/s, cold, wall", rm_rate >= 1e6, f"{rate(words, _rm(cold))} words/s")]
     if "timings" in cc:
         lines += [("reading → matches ≥ 1M words/s, cleaned corpus cached, wall", words / _rm(cc) >= 1e6,
                    f"{rate(words, _rm(cc))} words/s")]
     lines += [
-        ("full report ≤ 3 min (wall)", cold["process_wall_s"] <= 180, f"{cold['process_wall_s']:.0f} s"),
-        ("peak memory ≤ 4 GB (process tree)", peak_pss <= 4 * 2**30, f"PSS {peak_pss / 2**30:.2f} GB, RSS sum {peak / 2**30:.2f} GB"),
+        ("peak memory ≤ 2.5 GB (process tree, RSS)", peak <= 2.5 * 2**30,
+         f"RSS sum {peak / 2**30:.2f} GB, PSS {peak_pss / 2**30:.2f} GB"),
     ]
     if base_x is not None:
-        lines.append(("≥ 5× the baseline (wall)", base_x >= 5, f"{base_x:.0f}×"))
+        lines.append(("≥ 5× the regex baseline (wall)", base_x >= 5, f"{base_x:.0f}×"))
     if warm and "error" not in warm:
         r = warm["process_wall_s"] / cold["process_wall_s"]
         rc = warm["cpu_s"] / cold["cpu_s"]
-        lines.append(("re-run after a lexicon edit ≤ 20% of cold", r <= 0.2, f"{r:.0%} wall, {rc:.0%} CPU"))
+        lines.append(("re-run after a lexicon edit ≤ 15% of cold", r <= 0.15, f"{r:.0%} wall, {rc:.0%} CPU"))
     tt = Table(title="Targets")
     for col in ("target", "met", "measured"):
         tt.add_column(col)
