@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 
-from framing.classify.text import build_masker, mask_table, normalise_text
+from framing.classify.text import MaskedTexts, build_masker, mask_table, normalise_text
 from framing.records import StageInputs, StageOutput
 from framing.runtime import Runtime
 
@@ -47,7 +47,7 @@ def attribution(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
     outlets = [d.outlet for d in docs]
     masker = build_masker(docs, inputs.outlets, options.mask, normaliser)
     norm = [normalise_text(d.text, normaliser) for d in docs]
-    masked = [masker.mask(t) for t in norm]
+    masked = MaskedTexts(masker, norm)  # masked as the classifier reads them
     out.tables["outlet_mask"] = mask_table(masker, norm, outlets)
     out.info["mask"] = [e.string for e in masker.entries]
     timings["normalise_mask"] = round(time.perf_counter() - t0, 3)

@@ -15,6 +15,25 @@ from framing.masks import AGENCY_NAMES, MaskEntry, Masker, build_masker, mask_ta
 PARAGRAPH_RE = re.compile(r"[^\n]+")
 
 
+class MaskedTexts:
+    """Normalised texts, each masked when first read: the outlet classifier reads only the documents
+    it samples, so the others are never masked."""
+
+    def __init__(self, masker: Masker, norm_texts: list[str]):
+        self.masker = masker
+        self.norm_texts = norm_texts
+        self._done: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.norm_texts)
+
+    def __getitem__(self, i: int) -> str:
+        i = int(i)
+        if i not in self._done:
+            self._done[i] = self.masker.mask(self.norm_texts[i])
+        return self._done[i]
+
+
 @dataclass(frozen=True)
 class Unit:
     unit_id: str
