@@ -17,11 +17,12 @@ given; reused when they are already there).
 For each size, framing runs in a fresh child process with every shipped lexicon, classifiers and
 topics on (unless switched off), the default options and an empty cache; a sampler adds up the
 resident memory of the child and all its descendants (workers, the Dask cluster) every 50 ms. The
-script prints wall time, the stage timings of manifest.json, peak RSS (and PSS, which shares out
-pages the forked workers share with their parent), the size of data/ and of the cache, and each
-size's time against the smallest. With ``--backend dask`` (or ``both``) the run uses a Dask
-``LocalCluster`` of 2 single-threaded worker processes (``run.backend: dask``) and, with
-``both``, the data files of the two runs are compared byte for byte. The camel-tools peer
+script prints wall time, the stage timings of manifest.json, the peak resident memory (RSS) of the
+process tree over the whole run and within each stage (RSS counts the pages forked workers share
+with their parent once per process, so it overstates a little), the size of data/ and of the
+cache, and each size's time against the smallest. With ``--backend dask`` (or ``both``) the run
+uses a Dask ``LocalCluster`` of 2 single-threaded worker processes (``run.backend: dask``) and,
+with ``both``, the data files of the two runs are compared byte for byte. The camel-tools peer
 (``tools/camel_peer.py`` in the data folder), when present, runs on each corpus in the same
 benchmark run, for a reference any machine can reproduce.
 """
@@ -48,6 +49,39 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
 from bench_pipeline import TreeSampler, machine  # noqa: E402
+
+
+class StageSampler(TreeSampler):
+    """TreeSampler that also keeps every sample's time and resident memory, so that the peak of
+    each stage can be found from the stages' start and end times."""
+
+    def __init__(self, pid: int) -> None:
+        self.samples: list[tuple[float, int]] = []
+        super().__init__(pid)
+
+    def _loop(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                procs = [self.proc] + self.proc.children(recursive=True)
+            except psutil.NoSuchProcess:
+                break
+            rss = 0
+            for p in procs:
+                try:
+                    rss += p.memory_info().rss
+                    ct = p.cpu_times()
+                    self.cpu[p.pid] = ct.user + ct.system
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    pass
+            self.samples.append((time.time(), rss))
+            self.peak = max(self.peak, rss)
+            self._stop.wait(self.every)
+
+    def stage_peaks(self, spans: dict[str, list[float]]) -> dict[str, int]:
+        """Peak RSS of the process tree during each stage (``spans``: name -> [start, end], epoch seconds)."""
+        return {name: max((r for t, r in self.samples if a <= t <= b), default=0) for name, (a, b) in spans.items()}
 
 DATA = Path(os.environ.get("FRAMING_DATA") or os.environ.get("FRAMING_SHARED") or REPO.parent / "shared")
 DEFAULT_CORPUS = DATA / "corpora" / "saudinewsnet" / "all.jsonl.gz"
@@ -139,8 +173,21 @@ def study(source: Path, cache: Path, jobs: int, backend: str) -> dict:
 
 def child(args: argparse.Namespace) -> dict:
     """One framing.run (in a fresh process); with the dask backend, on a LocalCluster of 2 workers."""
-    from framing import run
+    from contextlib import contextmanager
 
+    from framing import pipeline, run
+
+    spans: dict[str, list[float]] = {}
+    original = pipeline.Timings.stage
+
+    @contextmanager
+    def stage(self, name, progress):
+        t0 = time.time()
+        with original(self, name, progress):
+            yield
+        spans[name] = [t0, time.time()]
+
+    pipeline.Timings.stage = stage
     config = json.loads(args.config)
     cluster = None
     if config["run"]["backend"] == "dask":
@@ -156,7 +203,7 @@ def child(args: argparse.Namespace) -> dict:
         if cluster is not None:
             cluster.close()
     docs = result.manifest["documents"]
-    return {"run_wall_s": round(wall, 2), "timings": result.manifest["timings"], "documents": docs,
+    return {"run_wall_s": round(wall, 2), "timings": result.manifest["timings"], "documents": docs, "spans": spans,
             "words": int(result.tables["documents"]["n_tokens"].fillna(0).sum())}
 
 
@@ -168,7 +215,7 @@ def run_child(config: dict, output: Path, args: argparse.Namespace) -> dict:
     cmd += [] if args.no_classifiers else ["--classifiers"]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(REPO))
-    sampler = TreeSampler(proc.pid)
+    sampler = StageSampler(proc.pid)
     try:
         out, err = proc.communicate(timeout=args.timeout)
     except subprocess.TimeoutExpired:
@@ -176,11 +223,12 @@ def run_child(config: dict, output: Path, args: argparse.Namespace) -> dict:
         out, err = proc.communicate()
     wall = time.perf_counter() - t0
     peak, cpu = sampler.stop()
-    figures = {"process_wall_s": round(wall, 2), "peak_rss": peak, "peak_pss": sampler.peak_pss,
-               "cpu_s": round(cpu, 1)}
+    figures = {"process_wall_s": round(wall, 2), "peak_rss": peak, "cpu_s": round(cpu, 1)}
     if proc.returncode != 0:
         return {**figures, "error": f"exit {proc.returncode}: " + "\n".join(err.strip().splitlines()[-15:])}
-    return {**figures, **json.loads(out.strip().splitlines()[-1])}
+    got = {**figures, **json.loads(out.strip().splitlines()[-1])}
+    got["stage_peak_rss"] = sampler.stage_peaks(got.pop("spans"))
+    return got
 
 
 def peer(corpus: Path, timeout: float) -> dict:
@@ -286,10 +334,12 @@ def _print_run(n: int, backend: str, got: dict) -> None:
         return
     t = got["timings"]
     stages = ", ".join(f"{k} {v:.0f}" for k, v in t.items() if v >= 0.5)
-    print(f"  {got['process_wall_s']:.0f} s wall, {got['cpu_s']:.0f} CPU s, peak RSS {got['peak_rss'] / 2**30:.2f} GB "
-          f"(PSS {got['peak_pss'] / 2**30:.2f}); {got['documents']['analysed']:,} analysed, {got['words']:,} words; "
+    peaks = ", ".join(f"{k} {v / 2**30:.2f}" for k, v in got["stage_peak_rss"].items() if v)
+    print(f"  {got['process_wall_s']:.0f} s wall, {got['cpu_s']:.0f} CPU s, peak RSS {got['peak_rss'] / 2**30:.2f} GB; "
+          f"{got['documents']['analysed']:,} analysed, {got['words']:,} words; "
           f"data/ {got['data_bytes'] / 1e6:.0f} MB, cache {got['cache_bytes'] / 1e6:.0f} MB; "
-          f"load average at the end {got['load_average_end']}\n  stages (s): {stages}", flush=True)
+          f"load average at the end {got['load_average_end']}\n  stages (s): {stages}\n"
+          f"  peak RSS by stage (GB): {peaks}", flush=True)
 
 
 def _print_summary(figures: dict, backends: list[str]) -> None:
