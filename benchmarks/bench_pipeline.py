@@ -87,9 +87,14 @@ def child_run(args: argparse.Namespace) -> dict:
     wall = time.perf_counter() - t0
     docs = result.tables["documents"]
     analysed = docs[docs["status"] == "analysed"]
+    stages = result.manifest.get("stages", {})
+    inside = {name: stages.get(name, {}).get("timings") for name in ("classify", "topics", "stats")}
+    outlet = stages.get("classify", {}).get("outlet_classifier", {})
+    sample = {k: v for k, v in outlet.get("sample", {}).items() if k != "curve"}
+    sample.update({k: outlet.get(k) for k in ("accuracy", "baseline_accuracy", "hash_seconds", "cv_seconds", "cv_jobs")})
     return {"wall_s": wall, "timings": result.manifest["timings"], "cpu": cpu, "run": result.manifest.get("run", {}),
             "documents": result.manifest["documents"], "words": int(analysed["n_tokens"].sum()),
-            "matches": int(len(result.tables["matches"]))}
+            "matches": int(len(result.tables["matches"])), "inside": inside, "outlet_sample": sample}
 
 
 def child_parts(args: argparse.Namespace) -> dict:
@@ -406,6 +411,12 @@ def main(argv: list[str] | None = None) -> int:
             output = tmp / f"out_{label}"
             console.print(f"• {count:,} documents: cold run …")
             entry: dict = {"documents": count, "cold": run_child("run", args, config, output, args.timeout)}
+            if n is sizes[-1] and not args.no_peer:
+                if args.peer.is_file():
+                    console.print(f"  … the camel-tools peer ({args.peer.name}) on the same corpus …")
+                    entry["peer"] = run_peer(args.peer, source, args.timeout)
+                else:
+                    console.print(f"[yellow]no camel-tools peer at {args.peer}: its figures are skipped[/yellow]")
             if "error" not in entry["cold"]:
                 if not args.no_parts:
                     console.print("  … analysis parts and baseline (single process) …")
@@ -425,12 +436,6 @@ def main(argv: list[str] | None = None) -> int:
             for part in ("cold", "parts", "corpus_cached", "warm"):
                 if "error" in entry.get(part, {}):
                     console.print(f"[red]{entry[part]['error']}[/red]")
-            if n is sizes[-1] and not args.no_peer:
-                if args.peer.is_file():
-                    console.print(f"  … the camel-tools peer ({args.peer.name}) on the same corpus …")
-                    entry["peer"] = run_peer(args.peer, source, args.timeout)
-                else:
-                    console.print(f"[yellow]no camel-tools peer at {args.peer}: its figures are skipped[/yellow]")
             figures["sizes"][label] = entry
             if args.json:  # after every size, so that a long run leaves its figures so far
                 args.json.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
@@ -544,6 +549,17 @@ def report(console, figures: dict) -> None:
         console.print(w)
         console.print(f"warm / cold: {warm['process_wall_s'] / cold['process_wall_s']:.0%} wall, "
                       f"{warm['cpu_s'] / cold['cpu_s']:.0%} CPU (cache hits {warm['run'].get('cache', {}).get('hits')})")
+
+    for name, steps in (cold.get("inside") or {}).items():
+        if steps:
+            console.print(f"inside {name} (wall s): " + ", ".join(
+                f"{k} {v:.1f}" for k, v in steps.items() if isinstance(v, (int, float))))
+    sample = cold.get("outlet_sample") or {}
+    if sample:
+        console.print(f"outlet classifier sample: {sample.get('how')}, {sample.get('docs_per_outlet') or 'all'} documents "
+                      f"per outlet ({sample.get('n_documents')} documents; {sample.get('reason', '')}); accuracy "
+                      f"{sample.get('accuracy') or 0:.3f} (majority {sample.get('baseline_accuracy') or 0:.3f}), hashing "
+                      f"{sample.get('hash_seconds')} s, CV {sample.get('cv_seconds')} s on {sample.get('cv_jobs')} job(s)")
 
     peak = max(e["cold"]["peak_rss"] for e in ok.values())
     peak_pss = max(e["cold"].get("peak_pss", 0) for e in ok.values())
