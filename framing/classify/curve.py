@@ -59,20 +59,21 @@ class HashedDocs:
         """The hashed counts of ``indices`` (all hashed already), in that order."""
         return self.parts[0][[self.rows[int(i)] for i in indices]]
 
-    def naming(self, indices) -> list:
-        """(HashedText, rows) blocks covering ``indices`` in that order, for ``hashed_top_features``."""
+    def naming(self, indices) -> tuple[list, list[int]]:
+        """(HashedText, rows) blocks covering ``indices``, one per block, for ``hashed_top_features``,
+        and the document indices in the order those blocks list them."""
         where = {}
-        for b, (block, docs) in enumerate(self.blocks):
+        for b, (_, docs) in enumerate(self.blocks):
             for r, i in enumerate(docs):
                 where[i] = (b, r)
-        out: list = []
+        rows: dict[int, list[int]] = {}
+        order: dict[int, list[int]] = {}
         for i in indices:
             b, r = where[int(i)]
-            if out and out[-1][0] is self.blocks[b][0]:
-                out[-1][1].append(r)
-            else:
-                out.append((self.blocks[b][0], [r]))
-        return out
+            rows.setdefault(b, []).append(r)
+            order.setdefault(b, []).append(int(i))
+        blocks = sorted(rows)
+        return [(self.blocks[b][0], rows[b]) for b in blocks], [i for b in blocks for i in order[b]]
 
 
 @dataclass

@@ -31,7 +31,17 @@ from framing.classify.sample import choose_sample, sample_info, sample_tables
 
 HASHING_ABOVE = 2000  # documents; above this, outlet_features='auto' hashes
 SVM_TOL = 0.1  # liblinear's own default stopping tolerance for its dual solvers (scikit-learn's is 1e-4)
-PARALLEL_ABOVE = 5_000_000  # hashed feature entries; below this, folds fitted one after another are quicker
+PARALLEL_ABOVE = 5_000_000  # hashed feature entries; below this, starting worker processes costs more than it saves
+# (SaudiNewsNet, 200 documents per outlet, 6.5M entries: 5-fold CV 23.5 s in one process, 30.6 s in two
+# worker processes with no core idle, load average 6 on 2 cores)
+
+
+def spare_cores() -> float:
+    """Cores the other processes leave idle (cores less the 1-minute load average): folds fitted in
+    worker processes only pay when there is one. The numbers are the same either way."""
+    import os
+
+    return (os.cpu_count() or 1) - os.getloadavg()[0]
 
 
 def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: int, n_jobs: int,
@@ -83,12 +93,11 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
                              max_features=options.max_features)
     info["features"] = "hashed word+char counts, TF-IDF fitted per fold" if hashing else "TF-IDF vocabulary per fold"
     info["hash_seconds"] = round(docs.seconds, 3) if hashing else 0.0
-    cv_jobs = n_jobs if not hashing or features_in.nnz >= PARALLEL_ABOVE else 1
+    cv_jobs = n_jobs if not hashing or (features_in.nnz >= PARALLEL_ABOVE and spare_cores() >= 1) else 1
     info["cv_jobs"] = cv_jobs
-    # liblinear releases the GIL: on hashed (sparse) features, threads fit the folds side by side
-    # without copying the matrix to worker processes
-    cv = cross_validate(pipe, features_in, y, folds=folds, seed=seed, n_jobs=cv_jobs,
-                        prefer="threads" if hashing else None)
+    # worker processes, not threads: liblinear seeds one C random generator per process, so folds
+    # fitted in threads of one process would share it and give different numbers from run to run
+    cv = cross_validate(pipe, features_in, y, folds=folds, seed=seed, n_jobs=cv_jobs)
     base = cross_validate(DummyClassifier(strategy="most_frequent"), np.zeros((len(y), 1)), y, folds=folds, seed=seed, n_jobs=1)
     labels = sorted(set(y.tolist()))
     m = metrics(y, cv.predictions, labels=labels, fold_metrics=cv.fold_metrics)
@@ -120,8 +129,9 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
         final, final_docs = pipe.fit(features_in, y), idx
     fit_seconds = time.perf_counter() - t0
     if hashing:
-        final_y = [outlets[i] for i in final_docs]
-        features = hashed_top_features(final, docs.naming(final_docs), final_y, n_word=n_word, k=options.top_features)
+        parts, named = docs.naming(final_docs)
+        features = hashed_top_features(final, parts, [outlets[i] for i in named], n_word=n_word,
+                                       k=options.top_features)
         n_features = int(np.count_nonzero(np.diff(features_in.tocsc().indptr)))
     else:
         features = top_features(final, options.top_features)
