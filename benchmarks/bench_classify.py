@@ -108,7 +108,10 @@ def _saudi_config(names, jobs: int, folds: int, extra_mask=()):
     from framing.config import load_config
 
     outlets = [{"id": o, "name": names[o], "aliases": SAUDI_ALIASES.get(o, [])} for o in sorted(names)]
+    # the stage is given its documents directly; the config names the corpus as their source (a config
+    # whose outlets no source reaches is refused)
     return load_config({"title": "SaudiNewsNet outlet attribution", "outlets": outlets, "lexicons": [],
+                        "sources": [{"path": str(SAUDI), "format": "jsonl"}],
                         "run": {"jobs": jobs},
                         "classify": {"folds": folds, "mask": list(extra_mask), "max_docs_per_outlet": None}})
 
