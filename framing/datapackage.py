@@ -25,9 +25,8 @@ def field_type(series: pd.Series) -> str:
         return "integer"
     if pd.api.types.is_float_dtype(series):
         return "number"
-    values = series.dropna()
-    if len(values) and values.map(lambda v: isinstance(v, bool)).all():
-        return "boolean"
+    if len(series.dropna()) and pd.api.types.infer_dtype(series, skipna=True) == "boolean":
+        return "boolean"  # an object column of True/False only
     return "string"
 
 

@@ -9,6 +9,7 @@ one ``data/<table>.csv`` (and/or ``.parquet``) per further table, ``data/README.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
@@ -51,22 +52,25 @@ def write_data(result: RunResult, out_dir: Path) -> list[Path]:
     data = out_dir / "data"
     data.mkdir(parents=True, exist_ok=True)
     written, tables = [], {}
-    for name, frame in sorted(result.tables.items()):
-        if not isinstance(frame, pd.DataFrame):
-            continue
-        if name == "matches":
-            frame = matches_with_offsets(frame, result.texts)
-        frame = stored(name, frame)
-        tables[name] = frame
-        if "csv" in formats:
-            written.append(write_csv(frame, data / csv_name(name), encoding))
-        if "parquet" in formats:
-            written.append(_parquet(frame, data / f"{name}.parquet"))
     doc_ids = result.tables["documents"]["doc_id"].astype(str)
-    written.append(write_texts(data / TEXTS_FILE, ((d, result.texts.get(d, ""), result.removed.get(d, []))
-                                                   for d in doc_ids)))
-    written.append(write_descriptor(data, tables, formats, encoding, result.config.title))
-    written.append(write_codebook(data, tables, formats, result.config.title))
+    # bzip2 compresses outside the interpreter's lock: the texts are written while the tables are
+    with ThreadPoolExecutor(1) as pool:
+        texts = pool.submit(
+            write_texts, data / TEXTS_FILE, [(d, result.texts.get(d, ""), result.removed.get(d, [])) for d in doc_ids])
+        for name, frame in sorted(result.tables.items()):
+            if not isinstance(frame, pd.DataFrame):
+                continue
+            if name == "matches":
+                frame = matches_with_offsets(frame, result.texts)
+            frame = stored(name, frame)
+            tables[name] = frame
+            if "csv" in formats:
+                written.append(write_csv(frame, data / csv_name(name), encoding))
+            if "parquet" in formats:
+                written.append(_parquet(frame, data / f"{name}.parquet"))
+        written.append(write_descriptor(data, tables, formats, encoding, result.config.title))
+        written.append(write_codebook(data, tables, formats, result.config.title))
+        written.append(texts.result())
     manifest = out_dir / "manifest.json"
     manifest.write_text(json.dumps(result.manifest, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     written.append(manifest)
