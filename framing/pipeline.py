@@ -269,7 +269,7 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
             cache.deferred = False  # the stages' entries are written as they come
 
     with timings.stage("voice", progress):  # whose words each hit is in (framing/voice/)
-        matches = match_frame(analysed, analyses, cfg.corpus.analyse_titles, runtime.jobs)
+        matches = match_frame(analysed, analyses, cfg.corpus.analyse_titles)
     ledger = ledger_frame(docs, {a.doc_id: a.n_tokens for a in analyses})
     doc_table = ledger.loc[ledger["status"] == "analysed", ["doc_id", "outlet", "n_tokens", "date"]]
     inputs = StageInputs(documents=analysed, doc_table=doc_table.reset_index(drop=True), matches=matches,

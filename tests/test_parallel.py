@@ -3,7 +3,6 @@ input order."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from framing.analyse import parallel
@@ -106,29 +105,3 @@ def test_forked_workers_keep_their_freed_memory_once():
 
     assert list(parallel.imap_forked(_kept_twice, iter([[0], [1]]), 2)) == [1, 1]
     assert os.getpid() not in parallel._KEPT  # the parent is left as it is
-
-
-@pytest.mark.skipif(not parallel.can_fork(), reason="forked worker processes need Linux")
-def test_the_voice_step_gives_the_same_matches_table_in_worker_processes(monkeypatch):
-    """data/matches.csv's voices found in two forked workers, batch by batch, equal those found in
-    this process (order, voice, speaker and title flag of every hit)."""
-    from framing.analyse import DocumentAnalyser, analyse_documents
-    from framing.analyse import tables
-    from framing.arabic import Normaliser
-    from framing.lexicon import Matcher, load_lexicons
-    from framing.records import Document
-
-    texts = ["قال وزير الخارجية إن الاحتلال مستمر.\nووصف «الإرهاب» بأنه خطر، بحسب وكالة الأنباء.",
-             "الاحتلال يقصف المدينة. وقالت الحكومة: «هذا عدوان إرهابي» على السكان.",
-             "عنوان عن الانفصاليين\n\nأكد المتحدث أن الانفصاليين هاجموا القرية وفق مصادر محلية."]
-    docs = [Document(doc_id=f"d{i}", outlet=f"o{i % 3}", source="x.txt", text=texts[i % 3] + f" {i}",
-                     title="عنوان عن الانفصاليين" if i % 3 == 2 else "") for i in range(60)]
-    normaliser = Normaliser()
-    analyser = DocumentAnalyser(normaliser, Matcher(load_lexicons(["conflict", "attribution"]), normaliser))
-    analyses = analyse_documents(analyser, [(d.doc_id, d.text) for d in docs], jobs=1)
-    one = tables.match_frame(docs, analyses, jobs=1)
-    monkeypatch.setattr(tables, "VOICE_PARALLEL_MIN_DOCS", 1)
-    assert len(tables._spans([a for a in analyses if a.matches], 2)) > 2  # several batches
-    two = tables.match_frame(docs, analyses, jobs=2)
-    assert len(one) > 100 and set(one["voice"]) >= {"own", "attributed", "quoted"}
-    pd.testing.assert_frame_equal(one, two)

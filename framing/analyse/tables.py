@@ -8,52 +8,28 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-VOICE_PARALLEL_MIN_DOCS = 2000  # below this, worker start-up costs more than the voice step
 MATCH_COLUMNS = ["doc_id", "outlet", "source", "lexicon", "category", "entry", "surface", "start", "end", "sentence",
                  "rule", "distanced", "voice", "in_title", "speaker"]
 
 
-def match_frame(docs, analyses, titles: bool = True, jobs: int = 1) -> pd.DataFrame:
+def match_frame(docs, analyses, titles: bool = True) -> pd.DataFrame:
     """data/matches.csv: one row per lexicon hit of the analysed documents ``docs``, in document
     order, with the sentence it is in and its voice (whose words it is in; ``titles``: the texts
-    begin with their title, as ``corpus.analyse_titles`` puts it there). The voices are found in
-    ``jobs`` forked worker processes (one document at a time; the same result with any ``jobs``)."""
-    from framing.analyse.parallel import imap_forked
-
-    by_id = {d.doc_id: d for d in docs}
-    todo = [a for a in analyses if a.matches]
-    spans = _spans(todo, jobs)
-    rows = []
-    parts = imap_forked(lambda span: _voices(by_id, todo[span[0]:span[1]], titles), iter(spans), jobs)
-    for (first, last), voices in zip(spans, parts):
-        for a, doc_voices in zip(todo[first:last], voices):
-            doc = by_id[a.doc_id]
-            for m, sentence, (voice, in_title, speaker) in zip(a.matches, a.sentences, doc_voices):
-                rows.append((a.doc_id, doc.outlet, doc.source, m.lexicon, m.category, m.entry, m.surface,
-                             m.start, m.end, sentence, m.rule, m.distanced, voice, in_title, speaker))
-    return pd.DataFrame(rows, columns=MATCH_COLUMNS)
-
-
-def _spans(todo: list, jobs: int) -> list[tuple[int, int]]:
-    """(first, last) document indices of the batches the voice step works in: one batch in a
-    single process, several per worker otherwise (documents with many hits even out)."""
-    if jobs <= 1 or len(todo) < VOICE_PARALLEL_MIN_DOCS:
-        return [(0, len(todo))]
-    size = max(1, -(-len(todo) // (jobs * 8)))
-    return [(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
-
-
-def _voices(by_id: dict, analyses: list, titles: bool) -> list[list[tuple[str, bool, str]]]:
-    """The (voice, in_title, speaker) of every hit of each analysis, document by document."""
+    begin with their title, as ``corpus.analyse_titles`` puts it there)."""
     from framing.voice import hit_voices, title_end
 
-    out = []
+    by_id = {d.doc_id: d for d in docs}
+    rows = []
     for a in analyses:
+        if not a.matches:
+            continue
         doc = by_id[a.doc_id]
         voices = hit_voices(doc.text, [(m.start, m.end) for m in a.matches],
                             title_end(doc.text, doc.title) if titles else 0)
-        out.append([(v.voice, v.in_title, v.speaker) for v in voices])
-    return out
+        for m, sentence, v in zip(a.matches, a.sentences, voices):
+            rows.append((a.doc_id, doc.outlet, doc.source, m.lexicon, m.category, m.entry, m.surface,
+                         m.start, m.end, sentence, m.rule, m.distanced, v.voice, v.in_title, v.speaker))
+    return pd.DataFrame(rows, columns=MATCH_COLUMNS)
 
 
 def outlet_terms(docs, analyses) -> dict[str, Counter]:
