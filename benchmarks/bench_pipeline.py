@@ -38,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -255,6 +256,51 @@ class TreeSampler:
         return self.peak, sum(self.cpu.values())
 
 
+@dataclass
+class Sampled:
+    """A finished child process: its exit code, output, wall seconds and its process tree's figures."""
+
+    returncode: int
+    out: str
+    err: str
+    wall: float
+    peak: int
+    peak_pss: int
+    cpu: float
+    sampler: TreeSampler
+
+
+def run_sampled(cmd: list[str], timeout: float, sampler: type[TreeSampler] = TreeSampler,
+                cwd: Path | None = None) -> Sampled:
+    """Run ``cmd`` with its process tree sampled for memory and CPU; killed after ``timeout`` s."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=str(cwd) if cwd else None)
+    watch = sampler(proc.pid)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    peak, cpu = watch.stop()
+    return Sampled(proc.returncode, out, err, wall, peak, watch.peak_pss, cpu, watch)
+
+
+def add_shared_arguments(ap: argparse.ArgumentParser, timeout: float) -> None:
+    """The options every whole-run benchmark takes, and the hidden ones of its child process."""
+    ap.add_argument("--no-topics", action="store_true")
+    ap.add_argument("--no-classifiers", action="store_true")
+    ap.add_argument("--no-peer", action="store_true", help="skip the camel-tools peer")
+    ap.add_argument("--timeout", type=float, default=timeout, help="seconds per child run")
+    ap.add_argument("--json", type=Path, help="also write every figure to this JSON file")
+    # internal: the child process
+    ap.add_argument("--config", help=argparse.SUPPRESS)
+    ap.add_argument("--output", help=argparse.SUPPRESS)
+    ap.add_argument("--topics", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--classifiers", action="store_true", help=argparse.SUPPRESS)
+
+
 def run_child(mode: str, args: argparse.Namespace, config: dict, output: Path, timeout: float,
               analysis_only: bool = False) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, "--config", json.dumps(config),
@@ -263,23 +309,12 @@ def run_child(mode: str, args: argparse.Namespace, config: dict, output: Path, t
         cmd.append("--topics")
     if not args.no_classifiers and not analysis_only:
         cmd.append("--classifiers")
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(REPO))
-    sampler = TreeSampler(proc.pid)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-    wall = time.perf_counter() - t0
-    peak, cpu = sampler.stop()
-    if proc.returncode != 0:
-        tail = "\n".join(err.strip().splitlines()[-15:])
-        return {"error": f"{mode} child failed (exit {proc.returncode}):\n{tail}", "process_wall_s": wall,
-                "peak_rss": peak, "peak_pss": sampler.peak_pss, "cpu_s": cpu}
-    data = json.loads(out.strip().splitlines()[-1])
-    data.update(process_wall_s=wall, peak_rss=peak, peak_pss=sampler.peak_pss, cpu_s=cpu)
-    return data
+    done = run_sampled(cmd, timeout, cwd=REPO)
+    figures = {"process_wall_s": done.wall, "peak_rss": done.peak, "peak_pss": done.peak_pss, "cpu_s": done.cpu}
+    if done.returncode != 0:
+        tail = "\n".join(done.err.strip().splitlines()[-15:])
+        return {"error": f"{mode} child failed (exit {done.returncode}):\n{tail}", **figures}
+    return {**json.loads(done.out.strip().splitlines()[-1]), **figures}
 
 
 def write_subset(corpus: Path, n: int | None, folder: Path) -> tuple[Path, int]:
@@ -320,22 +355,12 @@ def edit_lexicon(path: Path) -> None:
 
 def run_peer(peer: Path, corpus: Path, timeout: float) -> dict:
     """The camel-tools peer on ``corpus``: its wall time (process tree), peak RSS and the tokens/s it prints."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(peer), str(corpus)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    sampler = TreeSampler(proc.pid)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-    wall = time.perf_counter() - t0
-    peak, cpu = sampler.stop()
-    if proc.returncode != 0:
-        return {"error": f"peer failed (exit {proc.returncode}): {err.strip()[-500:]}", "wall_s": wall}
-    found = re.search(r"(\d+) docs, (\d+) tokens", out)
+    done = run_sampled([sys.executable, str(peer), str(corpus)], timeout)
+    if done.returncode != 0:
+        return {"error": f"peer failed (exit {done.returncode}): {done.err.strip()[-500:]}", "wall_s": done.wall}
+    found = re.search(r"(\d+) docs, (\d+) tokens", done.out)
     tokens = int(found.group(2)) if found else None
-    return {"wall_s": wall, "cpu_s": cpu, "peak_rss": peak, "tokens": tokens, "output": out.strip()}
+    return {"wall_s": done.wall, "cpu_s": done.cpu, "peak_rss": done.peak, "tokens": tokens, "output": done.out.strip()}
 
 
 def machine() -> dict:
@@ -360,23 +385,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="3000,10000,all", help="comma-separated document counts; all = the whole file")
     ap.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core)")
     ap.add_argument("--baseline-docs", type=int, default=3000, help="documents the baseline and the part timings use")
-    ap.add_argument("--no-topics", action="store_true")
-    ap.add_argument("--no-classifiers", action="store_true")
     ap.add_argument("--no-warm", action="store_true", help="skip the re-run after a lexicon edit")
     ap.add_argument("--no-parts", action="store_true",
                     help="skip the single-process part timings, the baseline and the corpus-cached run")
-    ap.add_argument("--timeout", type=float, default=1800, help="seconds per child run")
-    ap.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     ap.add_argument("--peer", type=Path, default=PEER, help="the camel-tools peer script, run on the largest size's "
                     "corpus in the same run (skipped with a message when absent)")
-    ap.add_argument("--no-peer", action="store_true", help="skip the camel-tools peer")
     # internal: child processes
     ap.add_argument("--child", choices=["run", "parts"], help=argparse.SUPPRESS)
-    ap.add_argument("--config", help=argparse.SUPPRESS)
-    ap.add_argument("--output", help=argparse.SUPPRESS)
-    ap.add_argument("--topics", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--classifiers", action="store_true", help=argparse.SUPPRESS)
+    add_shared_arguments(ap, timeout=1800)
     args = ap.parse_args(argv)
 
     if args.child:

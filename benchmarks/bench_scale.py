@@ -37,7 +37,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,7 +47,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
-from bench_pipeline import TreeSampler, machine  # noqa: E402
+from bench_pipeline import TreeSampler, add_shared_arguments, machine, run_peer, run_sampled  # noqa: E402
 
 
 class StageSampler(TreeSampler):
@@ -213,21 +212,12 @@ def run_child(config: dict, output: Path, args: argparse.Namespace) -> dict:
            "--output", str(output)]
     cmd += [] if args.no_topics else ["--topics"]
     cmd += [] if args.no_classifiers else ["--classifiers"]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(REPO))
-    sampler = StageSampler(proc.pid)
-    try:
-        out, err = proc.communicate(timeout=args.timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-    wall = time.perf_counter() - t0
-    peak, cpu = sampler.stop()
-    figures = {"process_wall_s": round(wall, 2), "peak_rss": peak, "cpu_s": round(cpu, 1)}
-    if proc.returncode != 0:
-        return {**figures, "error": f"exit {proc.returncode}: " + "\n".join(err.strip().splitlines()[-15:])}
-    got = {**figures, **json.loads(out.strip().splitlines()[-1])}
-    got["stage_peak_rss"] = sampler.stage_peaks(got.pop("spans"))
+    done = run_sampled(cmd, args.timeout, StageSampler, cwd=REPO)
+    figures = {"process_wall_s": round(done.wall, 2), "peak_rss": done.peak, "cpu_s": round(done.cpu, 1)}
+    if done.returncode != 0:
+        return {**figures, "error": f"exit {done.returncode}: " + "\n".join(done.err.strip().splitlines()[-15:])}
+    got = {**figures, **json.loads(done.out.strip().splitlines()[-1])}
+    got["stage_peak_rss"] = done.sampler.stage_peaks(got.pop("spans"))
     return got
 
 
@@ -235,9 +225,8 @@ def peer(corpus: Path, timeout: float) -> dict:
     """The camel-tools peer on the same corpus (wall seconds), when the data folder has it."""
     if not PEER.is_file():
         return {"error": f"no peer at {PEER}"}
-    t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(PEER), str(corpus)], capture_output=True, text=True, timeout=timeout)
-    return {"wall_s": round(time.perf_counter() - t0, 2), "output": proc.stdout.strip() or proc.stderr.strip()[-300:]}
+    got = run_peer(PEER, corpus, timeout)
+    return {**got, "wall_s": round(got["wall_s"], 2)}
 
 
 def folder_bytes(path: Path) -> int:
@@ -263,16 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the perturbed copies")
     ap.add_argument("--work", type=Path, help="folder for the corpora and runs (kept); default: a temporary one")
-    ap.add_argument("--no-topics", action="store_true")
-    ap.add_argument("--no-classifiers", action="store_true")
-    ap.add_argument("--no-peer", action="store_true", help="skip the camel-tools peer")
-    ap.add_argument("--timeout", type=float, default=7200, help="seconds per run")
-    ap.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--config", help=argparse.SUPPRESS)
-    ap.add_argument("--output", help=argparse.SUPPRESS)
-    ap.add_argument("--topics", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--classifiers", action="store_true", help=argparse.SUPPRESS)
+    add_shared_arguments(ap, timeout=7200)
     args = ap.parse_args(argv)
     if args.child:
         print(json.dumps(child(args), default=str))

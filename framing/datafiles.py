@@ -40,6 +40,11 @@ def csv_name(name: str) -> str:
     return f"{name}.csv.gz" if name in COMPRESSED else f"{name}.csv"
 
 
+def formats_of(report_options) -> list[str]:
+    """The formats a run writes its tables in (``report.formats``; CSV when not given)."""
+    return list(getattr(report_options, "formats", None) or ["csv"])
+
+
 def data_file(name: str, formats) -> str:
     """The file a table is read from in the data folder: its CSV when ``formats`` (the run's
     ``report.formats``) has csv, else its Parquet file."""

@@ -43,11 +43,11 @@ def write_data(result: RunResult, out_dir: Path) -> list[Path]:
     ``matches`` is written without its ``sentence`` column: ``sentence_start`` and ``sentence_end``
     locate the sentence in the document's text, which is stored once; columns that
     ``documents.csv`` holds for each document are not repeated (:mod:`framing.datafiles`)."""
-    from framing.datafiles import TEXTS_FILE, csv_name, stored, write_csv, write_texts
+    from framing.datafiles import TEXTS_FILE, csv_name, formats_of, stored, write_csv, write_texts
     from framing.datapackage import write_codebook, write_descriptor
 
     opts = result.config.report
-    formats = list(getattr(opts, "formats", ["csv"]))
+    formats = formats_of(opts)
     encoding = "utf-8-sig" if getattr(opts, "excel_bom", False) else "utf-8"
     data = out_dir / "data"
     data.mkdir(parents=True, exist_ok=True)

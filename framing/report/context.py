@@ -61,7 +61,9 @@ class Ctx:
         self.kwic_rows = kwic_rows
         self.fdr = float(getattr(self.config.stats, "fdr", 0.05))
         self.seed = int(self.config.seed)
-        self.formats = list(getattr(getattr(self.config, "report", None), "formats", None) or ["csv"])
+        from framing.datafiles import formats_of
+
+        self.formats = formats_of(getattr(self.config, "report", None))
         self._figures: dict[str, Any] = {}
         self._figure_ids: set[str] = set()
         self._ids: set[str] = set()

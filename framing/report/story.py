@@ -62,9 +62,9 @@ def console_story(result) -> str:
            f"{int(docs.get('skipped', 0)):,} skipped"
     if skipped:
         line += " (" + ", ".join(f"{k}: {v:,}" for k, v in skipped.items()) + ")"
-    from framing.datafiles import data_file
+    from framing.datafiles import data_file, formats_of
 
-    formats = getattr(getattr(result.config, "report", None), "formats", None) or ["csv"]
+    formats = formats_of(getattr(result.config, "report", None))
     lines.append(line + f"; every document and its reason: data/{data_file('documents', formats)}.")
     if result.report_path:
         lines.append(f"Report: {result.report_path}")

@@ -205,7 +205,11 @@ def table_view(
             href = links[c](rec) or "" if links and c in links else ""
             row.append(Cell(text=text, rtl=has_arabic(text), num=numeric[c], flag=flag, href=href))
         rows.append(row)
-    csv = data_file or (f"data/{name}.csv" if name else None)
+    if data_file is None and name:
+        from framing.datafiles import csv_name
+
+        data_file = f"data/{csv_name(name)}"
+    csv = data_file
     if not note and len(rows) < total:
         where = f"; all {total:,} rows are in {csv}" if csv else ""
         note = f"Showing {len(rows):,} of {total:,} rows{where}."
