@@ -19,7 +19,7 @@ from framing.result import RunResult
 
 PACKAGES = (
     "framing", "camel-tools", "scikit-learn", "scipy", "statsmodels", "numpy", "pandas",
-    "bertopic", "plotly", "jinja2", "pydantic", "trafilatura", "datasketch", "skops", "rapidfuzz", "pyarrow",
+    "plotly", "jinja2", "pydantic", "trafilatura", "datasketch", "skops", "rapidfuzz", "pyarrow",
 )
 
 

@@ -264,22 +264,20 @@ def test_info_is_json_serialisable(themed):
     import json
 
     json.dumps(themed.info)
-    assert themed.info["backend"] == "tfidf" and "bertopic" in themed.info["versions"]
+    assert themed.info["backend"] == "tfidf" and "scikit-learn" in themed.info["versions"]
     assert themed.info["timings"]["total"] > 0
 
 
 # --- imports ---------------------------------------------------------------------------------
 
-def test_bertopic_is_imported_by_one_module_lazily():
+def test_topic_stage_loads_neither_bertopic_nor_umap():
     users = [p.relative_to(REPO).as_posix() for p in (REPO / "framing").rglob("*.py")
              if "import bertopic" in p.read_text() or "from bertopic" in p.read_text()]
-    assert users == ["framing/topics/model.py"]
-    top = [line for line in (REPO / "framing/topics/model.py").read_text().splitlines()
-           if line.startswith(("import bertopic", "from bertopic"))]
-    assert top == []  # only inside functions
-    code = "import sys, framing.topics, framing.topics.stage; print('bertopic' in sys.modules, 'umap' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
+    assert users == []  # c-TF-IDF is computed from the units' counts (tests compare it with BERTopic)
+    code = ("import sys, framing.topics, framing.topics.stage; from tests.test_topics import *; "
+            "run(three_theme_corpus()[0]); print('bertopic' in sys.modules, 'umap' in sys.modules, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.split() == ["False", "False", "False"]
 
 
 @pytest.mark.slow

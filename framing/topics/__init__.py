@@ -1,4 +1,4 @@
-"""Topic stage: what each outlet writes about (BERTopic on offline embeddings).
+"""Topic stage: what each outlet writes about (clusters of offline embeddings, c-TF-IDF topic words).
 
 ``compute(inputs, options, runtime)`` fits the topics (no lexicon hits needed), ``frames(inputs,
 options, runtime)`` crosses them with the matches; ``topic_model(docs, matches, normaliser,

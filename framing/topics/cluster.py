@@ -80,6 +80,14 @@ def kmeans_fit(X: np.ndarray, k: int, seed: int):
     return KMeans(n_clusters=k, n_init=4, random_state=seed).fit(X)
 
 
+def distances(X: np.ndarray, metric: str) -> np.ndarray:
+    """Pairwise distances between the rows of ``X``, in the row blocks ``silhouette_score``
+    computes them in when given the points, so that scores from them are the same to the bit."""
+    from sklearn.metrics import pairwise_distances_chunked
+
+    return np.vstack(list(pairwise_distances_chunked(X, metric=metric)))
+
+
 def choose_k(X: np.ndarray, E: np.ndarray, ks: list[int], seed: int):
     """KMeans in the reduced space ``X`` for each k, scored by the silhouette.
 
@@ -98,13 +106,15 @@ def choose_k(X: np.ndarray, E: np.ndarray, ks: list[int], seed: int):
     sample = np.sort(rng.choice(len(X), size=SILHOUETTE_SAMPLE, replace=False)) if len(X) > SILHOUETTE_SAMPLE else None
     Es = E[sample] if sample is not None else E
     Xs = X[sample] if sample is not None else X
+    # the distances between the sampled units do not depend on k: computed once per space
+    De, Dx = distances(Es, "cosine"), distances(Xs, "euclidean")
     for k in ks:
         km = kmeans_fit(X, k, seed)
         labels = km.labels_[sample] if sample is not None else km.labels_
         if len(set(labels.tolist())) < 2 or len(set(labels.tolist())) >= len(labels):
             continue
-        curves["embedding"][k] = float(silhouette_score(Es, labels, metric="cosine"))
-        curves["reduced"][k] = float(silhouette_score(Xs, labels))
+        curves["embedding"][k] = float(silhouette_score(De, labels, metric="precomputed"))
+        curves["reduced"][k] = float(silhouette_score(Dx, labels, metric="precomputed"))
         models[k] = km
     if not models:
         return ks[0], {}, "none", curves, models

@@ -56,14 +56,18 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
     def fit(self, texts, y=None):
         """Learn the word and character TF-IDF features and their SVD reduction from the units'
         texts."""
+        unit_words, vocab = self._word_counts(list(texts))
+        return self.fit_counts(unit_words, vocab)
+
+    def fit_counts(self, unit_words, vocab):
+        """``fit`` on the units' word counts (units × ``vocab``, as ``CountVectorizer`` makes them):
+        units whose words are counted already are not tokenised again."""
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-        texts = list(texts)
         self.svd_ = None
         self.char_ = None
         self.n_features_out_ = 1
-        unit_words, vocab = self._word_counts(texts)
         if unit_words is None:  # nothing to learn from: every unit embeds to zeros
             return self
         grams = CountVectorizer(analyzer="char_wb", ngram_range=tuple(self.ngram_range), lowercase=False,
@@ -86,22 +90,31 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
 
     def transform(self, texts):
         """Unit embeddings (L2-normalised rows; zeros when nothing was learnt)."""
+        texts = list(texts)
+        unit_words, vocab = (None, None) if self.char_ is None else self._word_counts(texts)
+        if unit_words is None:
+            return np.zeros((len(texts), self.n_features_out_), dtype=np.float32)
+        chunks = (unit_words[i:i + self.chunk] for i in range(0, len(texts), self.chunk))
+        return np.vstack(list(self.transform_counts(chunks, vocab, len(texts))))
+
+    def transform_counts(self, chunks, vocab, n: int):
+        """Embeddings of units given as word-count matrices over ``vocab`` (one per chunk of
+        units, in order; ``n`` units in all), yielded chunk by chunk as float32 arrays."""
         from sklearn.preprocessing import normalize
 
-        texts = list(texts)
-        out = np.zeros((len(texts), self.n_features_out_), dtype=np.float32)
-        if self.char_ is None:
-            return out
-        unit_words, vocab = self._word_counts(texts)
-        if unit_words is None:
-            return out
-        word_grams = self.char_.transform(vocab).astype(np.float32)  # once per distinct word
-        for i in range(0, len(texts), self.chunk):
-            X = (unit_words[i:i + self.chunk] @ word_grams).tocsr()
-            B = self.tfidf_.transform(X)
-            Y = self.svd_.transform(B) if self.svd_ is not None else B.toarray()
-            out[i:i + Y.shape[0]] = normalize(Y).astype(np.float32)
-        return out
+        word_grams = self.char_.transform(vocab).astype(np.float32) if self.char_ is not None else None
+        done = 0
+        for unit_words in chunks:
+            if word_grams is None or unit_words.shape[1] == 0:
+                Y = np.zeros((unit_words.shape[0], self.n_features_out_), dtype=np.float32)
+            else:
+                X = (unit_words @ word_grams).tocsr()
+                B = self.tfidf_.transform(X)
+                Y = normalize(self.svd_.transform(B) if self.svd_ is not None else B.toarray()).astype(np.float32)
+            done += len(Y)
+            yield Y
+        if done != n:  # pragma: no cover - a caller's mistake
+            raise ValueError(f"{done} units embedded, {n} expected")
 
 
 def load_encoder(name: str, model_path: str | None = None) -> Encoder:

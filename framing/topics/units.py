@@ -7,13 +7,18 @@ to the next one, the last one to the one before, so no text is dropped and every
 
 Each unit also gets its *content words*: normalised Arabic tokens without stopwords, digits or
 one-letter words (Latin-script tokens are mostly furniture here: failed tweet embeds, URLs), the
-article and a conjunction or preposition fused to it removed (``strip_article``). They feed the topic words (c-TF-IDF) and the ``tfidf`` embedding.
+article and a conjunction or preposition fused to it removed (``strip_article``). They feed the
+topic words (c-TF-IDF) and the ``tfidf`` embedding.
+
+Memory: units are built in batches of documents. Each distinct spelling is normalised and
+classified once; a unit keeps its content words as counts (a sparse row of word ids, see
+:class:`WordCounts`), not as text, and its text is read from its document when asked for
+(:class:`UnitTexts`), not copied.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,22 +31,152 @@ from framing.arabic.stopwords import is_stopword, topic_stopword_set
 LINE_RE = re.compile(r"[^\n]+")
 _HAS_DIGIT = re.compile(r"\d")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
+BATCH_TOKENS = 1_000_000  # tokens held as strings at a time while the units are built
+
+
+class UnitTexts:
+    """The units' cleaned texts, read from their documents on demand (a read-only sequence)."""
+
+    def __init__(self, sources: list[str], doc_index: np.ndarray, starts: np.ndarray, ends: np.ndarray):
+        self._sources, self._doc, self._starts, self._ends = sources, doc_index, starts, ends
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    def __getitem__(self, i: int) -> str:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = int(i)
+        return self._sources[self._doc[i]][self._starts[i]:self._ends[i]]
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+
+@dataclass
+class WordCounts:
+    """Content-word counts of every unit: for unit ``u``, ``ids[indptr[u]:indptr[u + 1]]`` are its
+    distinct content words (ids into ``words``, numbered in the order they first occur in the
+    corpus) in the order they first occur in the unit, and ``counts`` how often each occurs."""
+
+    words: list[str]
+    indptr: np.ndarray  # int64, one more than the units
+    ids: np.ndarray  # int32
+    counts: np.ndarray  # float32 (small whole numbers)
+
+    def matrix(self, rows: np.ndarray | None = None):
+        """(units × words count matrix, its word list): the matrix scikit-learn's
+        ``CountVectorizer(analyzer=str.split, dtype=float32).fit_transform`` gives for the units'
+        content words joined by spaces: the words that occur in these ``rows`` (all units when
+        None), sorted, and within each row the entries in the order the vectoriser leaves them
+        (by first occurrence in these rows). Building it from the counts avoids re-tokenising."""
+        import scipy.sparse as sp
+
+        if rows is None:
+            indptr, ids, counts = self.indptr, self.ids, self.counts
+        else:
+            rows = np.asarray(rows, dtype=np.int64)
+            lengths = self.indptr[rows + 1] - self.indptr[rows]
+            indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+            take = np.repeat(self.indptr[rows] - indptr[:-1], lengths) + np.arange(indptr[-1])
+            ids, counts = self.ids[take], self.counts[take]
+        n_rows = len(indptr) - 1
+        if len(ids) == 0:
+            return None, np.array([], dtype=object)
+        # the vectoriser numbers words by first occurrence in these rows, sorts each row by that
+        # number, then renumbers the words alphabetically without re-sorting the rows
+        present, first = np.unique(ids, return_index=True)
+        local = np.empty(len(self.words), dtype=np.int64)
+        local[present[np.argsort(first, kind="stable")]] = np.arange(len(present))
+        row_of = np.repeat(np.arange(n_rows), np.diff(indptr))
+        order = np.lexsort((local[ids], row_of))
+        names = np.array([self.words[i] for i in present], dtype=object)
+        alpha = np.empty(len(present), dtype=np.int64)
+        alpha[np.argsort(names, kind="stable")] = np.arange(len(present))
+        rank = np.empty(len(self.words), dtype=np.int64)
+        rank[present] = alpha
+        X = sp.csr_matrix((counts[order].astype(np.float32), rank[ids[order]].astype(np.int32), indptr),
+                          shape=(n_rows, len(present)))
+        return X, np.sort(names)
+
+    def _alphabetical(self) -> tuple[np.ndarray, np.ndarray]:
+        """(sorted words, each word id's rank among them)."""
+        names = np.array(self.words, dtype=object)
+        order = np.argsort(names, kind="stable")
+        rank = np.empty(len(self.words), dtype=np.int64)
+        rank[order] = np.arange(len(self.words))
+        return names[order], rank
+
+    def sorted_words(self) -> np.ndarray:
+        """Every content word, sorted (the vocabulary of ``matrix()`` over all units)."""
+        return self._alphabetical()[0]
+
+    def row_chunks(self, size: int):
+        """``matrix()`` over all units, ``size`` rows at a time (the same rows, in the same order,
+        without holding the whole matrix): word ids number words by first occurrence in the
+        corpus, which is the vectoriser's order over all units."""
+        import scipy.sparse as sp
+
+        _, rank = self._alphabetical()
+        n = len(self.indptr) - 1
+        for lo in range(0, n, size):
+            hi = min(n, lo + size)
+            a, b = self.indptr[lo], self.indptr[hi]
+            indptr = self.indptr[lo:hi + 1] - a
+            ids, counts = self.ids[a:b], self.counts[a:b]
+            row_of = np.repeat(np.arange(hi - lo), np.diff(indptr))
+            order = np.lexsort((ids, row_of))
+            yield sp.csr_matrix((counts[order].astype(np.float32), rank[ids[order]].astype(np.int32), indptr),
+                                shape=(hi - lo, len(self.words)))
+
+    def by_group(self, groups: np.ndarray, n_groups: int):
+        """(groups × words count matrix as float64 with sorted indices, sorted word list): the
+        content words of the units of each group summed, over the words of every unit."""
+        import scipy.sparse as sp
+
+        n = len(self.indptr) - 1
+        row_of = np.repeat(np.arange(n), np.diff(self.indptr))
+        names, rank = self._alphabetical()
+        X = sp.csr_matrix((self.counts.astype(np.float64), (np.asarray(groups)[row_of], rank[self.ids])),
+                          shape=(n_groups, len(self.words)))
+        X.sum_duplicates()
+        X.sort_indices()
+        return X, names
 
 
 @dataclass
 class Units:
     frame: pd.DataFrame  # unit_id, doc_id, outlet, start, end, n_tokens, n_content
-    texts: list[str]  # the unit's cleaned text, doc.text[start:end]
-    content: list[str]  # normalised content words joined by spaces
-    surfaces: Counter = field(default_factory=Counter)  # surface form -> count (content words)
-    content_of: dict = field(default_factory=dict)  # surface form -> its content word ("" if none)
+    texts: UnitTexts  # the unit's cleaned text, doc.text[start:end]
+    counts: WordCounts  # its content words
+    spellings: pd.DataFrame = field(default_factory=pd.DataFrame)  # surface, word, count (content words)
+    vocabulary: _Vocabulary | None = None  # every spelling met and its content word
+
+    def content_of(self, surface: str) -> str:
+        """The content word of a spelling met in the units ("" if none; None if never met)."""
+        sid = self.vocabulary.sid.get(surface) if self.vocabulary is not None else None
+        if sid is None:
+            return None
+        w = self.vocabulary.word_of[sid]
+        return self.vocabulary.words[w] if w >= 0 else ""
 
     def __len__(self) -> int:
-        return len(self.texts)
+        return len(self.frame)
+
+    def content_words(self, i: int) -> list[str]:
+        """The content words of unit ``i`` in text order (tokenised again from its text)."""
+        return [w for w in map(self.content_of, WORD_RE.findall(self.texts[i])) if w]
+
+    @property
+    def content(self) -> list[str]:
+        """Every unit's content words joined by spaces (built on demand, for inspection)."""
+        return [" ".join(self.content_words(i)) for i in range(len(self))]
 
 
-def paragraph_spans(text: str, min_words: int) -> list[tuple[int, int]]:
-    """Spans of paragraphs, short ones joined to the next (the last to the previous)."""
+def _paragraphs(text: str, min_words: int) -> list[tuple[int, int, list[str]]]:
+    """Spans of paragraphs with their words, short ones joined to the next (the last to the
+    previous). Text between lines is white space, so a paragraph's words are its lines' words."""
     lines = []
     for m in LINE_RE.finditer(text):
         s, e = m.start(), m.end()
@@ -50,25 +185,30 @@ def paragraph_spans(text: str, min_words: int) -> list[tuple[int, int]]:
         while e > s and text[e - 1].isspace():
             e -= 1
         if e > s:
-            lines.append((s, e, len(WORD_RE.findall(text, s, e))))
-    spans: list[list[int]] = []
-    pending: list[int] | None = None  # [start, end, words]
-    for s, e, n in lines:
+            lines.append((s, e, WORD_RE.findall(text, s, e)))
+    spans: list[list] = []
+    pending: list | None = None  # [start, end, words]
+    for s, e, words in lines:
         if pending is None:
-            pending = [s, e, n]
+            pending = [s, e, words]
         else:
             pending[1] = e
-            pending[2] += n
-        if pending[2] >= min_words:
+            pending[2] = pending[2] + words
+        if len(pending[2]) >= min_words:
             spans.append(pending)
             pending = None
     if pending is not None:
         if spans:
             spans[-1][1] = pending[1]
-            spans[-1][2] += pending[2]
+            spans[-1][2] = spans[-1][2] + pending[2]
         else:
             spans.append(pending)
-    return [(s, e) for s, e, _ in spans]
+    return [(s, e, words) for s, e, words in spans]
+
+
+def paragraph_spans(text: str, min_words: int) -> list[tuple[int, int]]:
+    """Spans of paragraphs, short ones joined to the next (the last to the previous)."""
+    return [(s, e) for s, e, _ in _paragraphs(text, min_words)]
 
 
 def document_span(text: str) -> list[tuple[int, int]]:
@@ -81,57 +221,125 @@ def document_span(text: str) -> list[tuple[int, int]]:
     return [(s, e)] if e > s else []
 
 
-def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words: int = 8,
-                article: bool = True) -> Units:
-    """The units topics are fitted on (paragraphs or documents of at least ``min_words`` words),
-    each with its content words: normalised Arabic words without stopwords or digits, the article
-    split off when ``article``."""
-    stops = topic_stopword_set(normaliser)
-    word = normaliser.word
-    content_of: dict[str, str] = {}  # surface -> normalised content word, "" when not a content word
+class _Vocabulary:
+    """Distinct spellings (surface id per spelling) and content words (numbered in the order they
+    first occur), each spelling normalised and classified once."""
 
-    def classify(surface: str) -> str:
-        norm = word(surface)
+    def __init__(self, normaliser: Normaliser, article: bool):
+        self.normaliser, self.article = normaliser, article
+        self.stops = topic_stopword_set(normaliser)
+        self.sid: dict[str, int] = {}
+        self.surfaces: list[str] = []
+        self.word_of: list[int] = []  # surface id -> content word id, -1 when not a content word
+        self.cid: dict[str, int] = {}
+        self.words: list[str] = []
+
+    def content(self, norm: str) -> str:
+        """The content word of a normalised spelling, "" when it is not one."""
+        stops = self.stops
         ok = (len(norm) >= 2 and _ARABIC_LETTER.search(norm) is not None
               and not _HAS_DIGIT.search(norm) and not is_stopword(norm, stops))
-        if ok and article:
+        if ok and self.article:
             norm = strip_article(norm)
             ok = not is_stopword(norm, stops)
-        content_of[surface] = norm if ok else ""
-        return content_of[surface]
+        return norm if ok else ""
 
-    surfaces: Counter = Counter()
-    rows, texts, content = [], [], []
+    def ids(self, toks: list[str]) -> np.ndarray:
+        """Surface ids of the tokens; new spellings are added in the order they first occur."""
+        got = list(map(self.sid.get, toks))
+        if None in got:
+            new = list(dict.fromkeys(t for t, g in zip(toks, got) if g is None))
+            for surface, norm in zip(new, self.normaliser.words(new)):
+                word = self.content(norm)
+                self.sid[surface] = len(self.surfaces)
+                self.surfaces.append(surface)
+                if word and word not in self.cid:
+                    self.cid[word] = len(self.words)
+                    self.words.append(word)
+                self.word_of.append(self.cid[word] if word else -1)
+            got = list(map(self.sid.__getitem__, toks))
+        return np.fromiter(got, dtype=np.int64, count=len(got))
+
+
+def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words: int = 8,
+                article: bool = True, batch_tokens: int = BATCH_TOKENS) -> Units:
+    """The units topics are fitted on (paragraphs or documents of at least ``min_words`` words),
+    each with its content words: normalised Arabic words without stopwords or digits, the article
+    split off when ``article``. Documents are tokenised once, ``batch_tokens`` tokens at a time."""
+    vocab = _Vocabulary(normaliser, article)
+    rows, sources = [], []
+    doc_of: list[int] = []
+    indptr_parts, id_parts, count_parts = [np.zeros(1, dtype=np.int64)], [], []
+    n_tokens_parts, n_content_parts = [], []
+    surface_count = np.zeros(0, dtype=np.int64)
+    toks: list[str] = []
+    lengths: list[int] = []
+
+    def flush():
+        nonlocal surface_count, toks, lengths
+        if not lengths:
+            return
+        sids = vocab.ids(toks)
+        word_of = np.asarray(vocab.word_of, dtype=np.int64)
+        cids = word_of[sids] if len(sids) else np.zeros(0, dtype=np.int64)
+        nu = len(lengths)
+        unit_of = np.repeat(np.arange(nu, dtype=np.int64), lengths)
+        keep = cids >= 0
+        u, c = unit_of[keep], cids[keep]
+        n_content_parts.append(np.bincount(u, minlength=nu))
+        n_tokens_parts.append(np.asarray(lengths, dtype=np.int64))
+        surface_count = np.concatenate([surface_count, np.zeros(len(vocab.surfaces) - len(surface_count), np.int64)])
+        surface_count += np.bincount(sids[keep], minlength=len(surface_count))
+        # each (unit, word) pair once, in the order the word first occurs in the unit
+        key = u * (len(vocab.words) + 1) + c
+        _, first, inverse, count = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+        order = np.argsort(first, kind="stable")
+        id_parts.append(c[first[order]].astype(np.int32))
+        count_parts.append(count[order].astype(np.float32))
+        per_unit = np.bincount(u[first], minlength=nu)
+        indptr_parts.append(indptr_parts[-1][-1] + np.cumsum(per_unit))
+        toks, lengths = [], []
+
     for doc in docs:
         text = doc.text or ""
-        spans = paragraph_spans(text, min_words) if unit == "paragraph" else document_span(text)
+        if unit == "paragraph":
+            spans = _paragraphs(text, min_words)
+        else:
+            spans = [(s, e, WORD_RE.findall(text, s, e)) for s, e in document_span(text)]
         if not spans:  # an analysed document with no text still gets a (empty) unit
-            spans = [(0, len(text))]
-        for i, (s, e) in enumerate(spans):
-            toks = WORD_RE.findall(text, s, e)
-            get = content_of.get
-            vals = [get(t) for t in toks]
-            if None in vals:
-                vals = [v if v is not None else classify(t) for t, v in zip(toks, vals)]
-            words = [v for v in vals if v]
-            surfaces.update([t for t, v in zip(toks, vals) if v])
-            rows.append((f"{doc.doc_id}#p{i}" if unit == "paragraph" else doc.doc_id, doc.doc_id,
-                         doc.outlet, s, e, len(toks), len(words)))
-            texts.append(text[s:e])
-            content.append(" ".join(words))
-    frame = pd.DataFrame(rows, columns=["unit_id", "doc_id", "outlet", "start", "end", "n_tokens", "n_content"])
-    frame = frame.astype({"start": np.int64, "end": np.int64, "n_tokens": np.int64, "n_content": np.int64})
-    return Units(frame=frame, texts=texts, content=content, surfaces=surfaces, content_of=content_of)
+            spans = [(0, len(text), WORD_RE.findall(text))]
+        sources.append(text)
+        for i, (s, e, words) in enumerate(spans):
+            toks.extend(words)
+            lengths.append(len(words))
+            rows.append((f"{doc.doc_id}#p{i}" if unit == "paragraph" else doc.doc_id, doc.doc_id, doc.outlet, s, e))
+            doc_of.append(len(sources) - 1)
+        if len(toks) >= batch_tokens:
+            flush()
+    flush()
+    frame = pd.DataFrame(rows, columns=["unit_id", "doc_id", "outlet", "start", "end"])
+    frame = frame.astype({"start": np.int64, "end": np.int64})
+    frame["n_tokens"] = np.concatenate(n_tokens_parts) if n_tokens_parts else np.zeros(0, np.int64)
+    frame["n_content"] = np.concatenate(n_content_parts).astype(np.int64) if n_content_parts else np.zeros(0, np.int64)
+    counts = WordCounts(list(vocab.words), np.concatenate(indptr_parts).astype(np.int64),
+                        np.concatenate(id_parts) if id_parts else np.zeros(0, np.int32),
+                        np.concatenate(count_parts) if count_parts else np.zeros(0, np.float32))
+    used = np.flatnonzero(surface_count)
+    spellings = pd.DataFrame({"surface": [vocab.surfaces[i] for i in used],
+                              "word": [vocab.words[vocab.word_of[i]] for i in used], "count": surface_count[used]})
+    texts = UnitTexts(sources, np.asarray(doc_of, dtype=np.int64), frame["start"].to_numpy(), frame["end"].to_numpy())
+    return Units(frame=frame, texts=texts, counts=counts, spellings=spellings, vocabulary=vocab)
 
 
 def display_forms(norms, units: Units) -> dict[str, str]:
     """The most frequent surface spelling of each content word (ة rather than folded ه; with the
-    article when the word is mostly written with it)."""
+    article when the word is mostly written with it); ties go to the first in code-point order."""
     wanted = set(norms)
+    sp = units.spellings
     best: dict[str, tuple[int, str]] = {}
-    for surface, count in units.surfaces.items():
-        norm = units.content_of.get(surface, "")
-        if norm in wanted:
+    if len(sp):
+        sub = sp[sp["word"].isin(wanted)]
+        for surface, norm, count in zip(sub["surface"], sub["word"], sub["count"].tolist()):
             cur = best.get(norm)
             if cur is None or count > cur[0] or (count == cur[0] and surface < cur[1]):
                 best[norm] = (count, surface)

@@ -1,0 +1,158 @@
+"""The topic stage's counted units: the same numbers as re-tokenising the units' text with
+scikit-learn and as BERTopic's own c-TF-IDF, and silhouettes from precomputed distances."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import CountVectorizer
+
+from framing.arabic import Normaliser
+from framing.records import Document
+from framing.topics.units import build_units, display_forms
+from tests.test_topics import three_theme_corpus
+
+
+@pytest.fixture(scope="module")
+def docs():
+    docs, _ = three_theme_corpus(n_docs=24, seed=3)
+    # a short title line, a blank document and a digits-only one: joined, empty and content-free units
+    docs[0].text = "عنوان\n" + docs[0].text
+    docs.append(Document(doc_id="blank", outlet="alpha", source="b", text="  \n "))
+    docs.append(Document(doc_id="digits", outlet="beta", source="d", text="2015 123 و في من"))
+    return docs
+
+
+@pytest.fixture(scope="module")
+def units(docs):
+    return build_units(docs, Normaliser(), "paragraph", 8)
+
+
+def _same_csr(a, b):
+    assert a.shape == b.shape and a.dtype == b.dtype
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(a, part), getattr(b, part)), part
+
+
+@pytest.mark.parametrize("unit", ["paragraph", "document"])
+def test_batches_do_not_change_the_units(docs, unit):
+    whole = build_units(docs, Normaliser(), unit, 8)
+    small = build_units(docs, Normaliser(), unit, 8, batch_tokens=7)  # a batch every document or so
+    assert whole.frame.equals(small.frame) and whole.content == small.content
+    assert list(whole.texts) == list(small.texts)
+    assert whole.spellings.equals(small.spellings)
+    for a, b in [(whole.counts.matrix(), small.counts.matrix())]:
+        _same_csr(a[0], b[0])
+        assert list(a[1]) == list(b[1])
+
+
+def test_units_keep_text_spans_and_counts(docs, units):
+    frame = units.frame
+    texts = {d.doc_id: d.text for d in docs}
+    for i, r in enumerate(frame.itertuples()):
+        assert units.texts[i] == texts[r.doc_id][r.start:r.end]
+        assert len(units.content_words(i)) == r.n_content
+    assert frame.loc[frame["doc_id"] == "digits", "n_content"].tolist() == [0]
+    assert frame.loc[frame["doc_id"] == "blank", "n_tokens"].tolist() == [0]
+
+
+@pytest.mark.parametrize("subset", [False, True])
+def test_count_matrix_is_the_vectorisers(units, subset):
+    rows = np.sort(np.random.default_rng(0).choice(len(units), len(units) // 3, replace=False)) if subset else None
+    texts = units.content if rows is None else [units.content[i] for i in rows]
+    cv = CountVectorizer(analyzer=str.split, dtype=np.float32)
+    expected = cv.fit_transform(texts)
+    got, words = units.counts.matrix(rows)
+    assert list(words) == list(cv.get_feature_names_out())
+    _same_csr(got, expected)  # the same entries in the same order: float32 sums downstream agree bit for bit
+    if rows is None:
+        chunks = list(units.counts.row_chunks(10))
+        import scipy.sparse as sp
+
+        _same_csr(sp.vstack(chunks, format="csr"), expected)
+        assert list(units.counts.sorted_words()) == list(words)
+
+
+def test_tfidf_embedding_from_counts_is_the_text_one(units):
+    from framing.topics.embed import TfidfEmbedder
+
+    fit = np.arange(0, len(units), 2)
+    by_text = TfidfEmbedder(random_state=5, chunk=16)
+    by_text.fit([units.content[i] for i in fit])
+    expected = by_text.transform(units.content)
+    by_count = TfidfEmbedder(random_state=5, chunk=16).fit_counts(*units.counts.matrix(fit))
+    got = np.vstack(list(by_count.transform_counts(units.counts.row_chunks(16), units.counts.sorted_words(),
+                                                   len(units))))
+    assert got.dtype == np.float32 and np.array_equal(got, expected)
+
+
+def test_display_forms_pick_the_most_frequent_spelling():
+    doc = Document(doc_id="d", outlet="o", source="x",
+                   text="المدينة مدينة المدينة والمدينة كبيرة جدا وجميلة حقا في الصيف")
+    units = build_units([doc], Normaliser(), "paragraph", 1)
+    assert display_forms({"مدينه"}, units) == {"مدينه": "المدينة"}
+    assert display_forms({"غائبه"}, units) == {"غائبه": "غائبه"}  # never seen: shown as it is
+
+
+def _bertopic_words(content, labels, top_n):
+    """Topic words and labels from BERTopic's own fit (manual mode: given labels, c-TF-IDF words)."""
+    from bertopic import BERTopic
+    from bertopic.cluster import BaseCluster
+    from bertopic.dimensionality import BaseDimensionalityReduction
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    model = BERTopic(language="multilingual", embedding_model=None, umap_model=BaseDimensionalityReduction(),
+                     hdbscan_model=BaseCluster(), top_n_words=top_n, calculate_probabilities=False,
+                     vectorizer_model=CountVectorizer(analyzer=lambda d: [w for w in d.split() if w != "emptydoc"]),
+                     ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True))
+    model.fit(list(content), embeddings=np.zeros((len(content), 2)), y=np.asarray(labels))
+    words = {t: [(w, float(s)) for w, s in (model.get_topic(t) or []) if w and s > 0]
+             for t in sorted(set(model.topics_))}
+    return np.asarray(model.topics_), words
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("with_outliers", [False, True])
+def test_topic_words_are_bertopics(units, with_outliers):
+    pytest.importorskip("bertopic")
+    from framing.topics.model import topic_words
+
+    rng = np.random.default_rng(11)
+    labels = rng.choice([0, 1, 2, 3], size=len(units), p=[0.1, 0.4, 0.3, 0.2])
+    if with_outliers:
+        labels[rng.random(len(units)) < 0.2] = -1
+    ours = topic_words(units.counts, labels, top_n=7)
+    final, words = _bertopic_words(units.content, labels, 7)
+    assert np.array_equal(ours.labels, final)
+    assert ours.words.keys() == words.keys()
+    checked = 0
+    for t in words:
+        # equal weights may come in another order (and, at the cut-off, be other words of that
+        # weight): the weights agree in order, the words agree for every weight above the last
+        weights = [s for _, s in ours.words[t]]
+        assert weights == [s for _, s in words[t]]
+        if weights:
+            same = [(w, s) for w, s in ours.words[t] if s > weights[-1]]
+            assert sorted(same) == sorted((w, s) for w, s in words[t] if s > weights[-1])
+            checked += len(same)
+    assert checked >= 5  # not only ties
+
+
+def test_topics_are_numbered_by_size():
+    from framing.topics.model import by_size
+
+    assert by_size(np.array([5, 5, 2, 2, 2, -1, 7])).tolist() == [1, 1, 0, 0, 0, -1, 2]
+    assert by_size(np.array([3, 1, 1, 3])).tolist() == [0, 1, 1, 0]  # a tie: first seen first
+
+
+def test_silhouette_from_distances_is_the_same_number():
+    from sklearn.metrics import silhouette_score
+
+    from framing.topics.cluster import distances
+
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((600, 12)).astype(np.float32)
+    labels = rng.integers(0, 5, 600)
+    for metric in ("cosine", "euclidean"):
+        D = distances(X, metric)
+        assert silhouette_score(D, labels, metric="precomputed") == silhouette_score(X, labels, metric=metric)
