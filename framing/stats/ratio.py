@@ -45,20 +45,13 @@ import numpy as np
 from scipy import special
 from scipy import stats as sps
 
+from framing.stats.moments import Moments, stratum_sums
+
+__all__ = ["stratum_sums", "mantel_haenszel", "poisson_score_variance", "score_interval", "conditional_interval",
+           "conditional_p"]
+
 _BISECT = 24  # halvings of the bracket in log rho (width 30 -> 2e-6)
 _SPAN = 30.0  # the bracket: log rho within 30 of the estimate (a factor of 1e13)
-
-
-def stratum_sums(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, labels: np.ndarray):
-    """Per stratum: a's and b's hits (S, K) and words (S,)."""
-    S = int(labels.max()) + 1 if len(labels) else 0
-    K = X.shape[1]
-    sa, sb = np.zeros((S, K)), np.zeros((S, K))
-    np.add.at(sa, labels[in_a], X[in_a])
-    np.add.at(sb, labels[~in_a], X[~in_a])
-    ta = np.bincount(labels[in_a], weights=tok[in_a], minlength=S)
-    tb = np.bincount(labels[~in_a], weights=tok[~in_a], minlength=S)
-    return sa, sb, ta, tb
 
 
 def mantel_haenszel(sa, sb, ta, tb) -> tuple[np.ndarray, np.ndarray]:
@@ -82,63 +75,6 @@ def poisson_score_variance(sa, sb, ta, tb) -> np.ndarray:
     return ((sa + sb) * w[:, None]).sum(axis=0)
 
 
-class _Moments:
-    """Permutation moments of U(rho) for every column at once, from the documents with hits alone."""
-
-    def __init__(self, X, tok, in_a, labels):
-        S = int(labels.max()) + 1
-        self.S, self.K = S, X.shape[1]
-        r, c = np.nonzero(X)
-        self.col, self.s = c, labels[r]
-        self.x, self.n, self.a = X[r, c], tok[r], in_a[r]
-        self.key = self.s * self.K + c
-        self.sa, self.sb, self.ta, self.tb = stratum_sums(X, tok, in_a, labels)
-        self.T = self.ta + self.tb
-        P_s = np.bincount(labels, minlength=S).astype(float)
-        m_s = np.bincount(labels[in_a], minlength=S).astype(float)
-        with np.errstate(all="ignore"):
-            self.c2 = np.where(P_s > 1, m_s * (P_s - m_s) / (P_s * (P_s - 1.0)), 0.0)
-            self.c3 = np.where(P_s > 2, m_s * (P_s - m_s) * (P_s - 2 * m_s) / (P_s * (P_s - 1.0) * (P_s - 2.0)), 0.0)
-        n2 = np.bincount(labels, weights=tok * tok, minlength=S)
-        n3 = np.bincount(labels, weights=tok ** 3, minlength=S)
-        h2 = np.bincount(self.key, weights=self.n ** 2, minlength=S * self.K).reshape(S, self.K)
-        h3 = np.bincount(self.key, weights=self.n ** 3, minlength=S * self.K).reshape(S, self.K)
-        self.rest2 = np.maximum(n2[:, None] - h2, 0.0)  # sums of n^2, n^3 over documents without a hit
-        self.rest3 = np.maximum(n3[:, None] - h3, 0.0)
-
-    def z_skew(self, rho: np.ndarray):
-        """z and skewness of U(rho), rho (K,) > 0."""
-        with np.errstate(all="ignore"):
-            r = np.where(self.T[:, None] > 0, (self.sa / rho + self.sb) / self.T[:, None], 0.0)  # (S, K)
-            y = np.where(self.a, self.x / rho[self.col], self.x)
-            e = y - r[self.s, self.col] * self.n
-            size = self.S * self.K
-            d2 = np.bincount(self.key, weights=e * e, minlength=size).reshape(self.S, self.K) + r * r * self.rest2
-            d3 = np.bincount(self.key, weights=e ** 3, minlength=size).reshape(self.S, self.K) - r ** 3 * self.rest3
-            u = (self.sa / rho - r * self.ta[:, None]).sum(axis=0)
-            v = (self.c2[:, None] * d2).sum(axis=0)
-            m3 = (self.c3[:, None] * d3).sum(axis=0)
-            z = np.where(v > 0, u / np.sqrt(v), 0.0)
-            skew = np.where(v > 0, m3 / v ** 1.5, 0.0)
-        return z, skew
-
-
-def _crit(skew: np.ndarray, q) -> np.ndarray:
-    """Quantile q of the standardised Pearson type III curve with the given skewness (scipy's
-    pearson3, computed from the gamma quantile directly: the same curve, without per-call overhead)."""
-    skew = np.asarray(skew, dtype=float)
-    q = np.broadcast_to(np.asarray(q, dtype=float), skew.shape)
-    small = np.abs(skew) < 1.6e-5  # scipy's pearson3 is the normal curve there
-    with np.errstate(all="ignore"):
-        g = np.where(small, 1.0, skew)
-        alpha = 4.0 / (g * g)
-        upper = np.where(g > 0, q, 1.0 - q)  # for negative skew the curve is mirrored
-        x = (special.gammaincinv(alpha, upper) - alpha) * np.abs(g) / 2.0
-        out = np.where(g > 0, x, -x)
-    out = np.where(small, special.ndtri(q), out)
-    return np.where(np.isfinite(out), out, special.ndtri(q))
-
-
 def score_interval(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, labels: np.ndarray, estimate: np.ndarray,
                    alpha) -> tuple[np.ndarray, np.ndarray]:
     """Bounds of the permutation-test inversion interval (module docstring) for every column of X.
@@ -151,32 +87,33 @@ def score_interval(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, labels: np.
     if not ok.any():
         return lo, hi
     alpha = np.broadcast_to(np.asarray(alpha, dtype=float), (K,))
-    mom = _Moments(X[:, ok], tok, in_a, labels)
-    est = np.log(estimate[ok])
-    a = alpha[ok]
-    for side in (-1.0, 1.0):  # -1: lower bound (z above the upper quantile), +1: upper bound
-        q = 1 - a / 2 if side < 0 else a / 2
+    mom = Moments(X[:, ok], tok, in_a, labels)
+    k = int(ok.sum())
+    # both bounds at once: the first k values look for the lower bound (z above the upper quantile),
+    # the last k for the upper one
+    side = np.repeat([-1.0, 1.0], k)
+    est = np.tile(np.log(estimate[ok]), 2)
+    q = np.concatenate([1 - alpha[ok] / 2, alpha[ok] / 2])
 
-        def f(logr):
-            z, skew = mom.z_skew(np.exp(logr))
-            return (z - _crit(skew, q)) * -side  # < 0 at the estimate, > 0 beyond the bound
+    def f(logr):  # < 0 at the estimate, > 0 beyond the bound (its sign as from Moments.z_skew)
+        return mom.side(logr, q, side)
 
-        inner, outer = est.copy(), est + side * _SPAN
-        reach = f(outer) > 0
-        # rho = 1 is a bracket end wherever it lies inside: the bound then falls on the same side of 1
-        # as the test's own decision, however coarse the bisection
-        one_inside = (np.sign(0.0 - inner) == side) & (np.sign(outer - 0.0) == side)
-        if one_inside.any():
-            beyond_one = f(np.zeros_like(est)) > 0
-            outer = np.where(one_inside & beyond_one, 0.0, outer)
-            inner = np.where(one_inside & ~beyond_one, 0.0, inner)
-        for _ in range(_BISECT):
-            mid = 0.5 * (inner + outer)
-            beyond = f(mid) > 0
-            outer = np.where(beyond, mid, outer)
-            inner = np.where(beyond, inner, mid)
-        bound = np.where(reach, np.exp(0.5 * (inner + outer)), 0.0 if side < 0 else np.inf)
-        (lo if side < 0 else hi)[ok] = bound
+    inner, outer = est.copy(), est + side * _SPAN
+    reach = f(outer) > 0
+    # rho = 1 is a bracket end wherever it lies inside: the bound then falls on the same side of 1
+    # as the test's own decision, however coarse the bisection
+    one_inside = (np.sign(0.0 - inner) == side) & (np.sign(outer - 0.0) == side)
+    if one_inside.any():
+        beyond_one = f(np.zeros_like(est)) > 0
+        outer = np.where(one_inside & beyond_one, 0.0, outer)
+        inner = np.where(one_inside & ~beyond_one, 0.0, inner)
+    for _ in range(_BISECT):
+        mid = 0.5 * (inner + outer)
+        beyond = f(mid) > 0
+        outer = np.where(beyond, mid, outer)
+        inner = np.where(beyond, inner, mid)
+    bound = np.where(reach, np.exp(0.5 * (inner + outer)), np.where(side < 0, 0.0, np.inf))
+    lo[ok], hi[ok] = bound[:k], bound[k:]
     return lo, hi
 
 

@@ -204,21 +204,57 @@ def _exact_mc(d: np.ndarray, in_a: np.ndarray, groups: list, u_obs: np.ndarray, 
     return _mc_p(ge, le, R)
 
 
-def _floyd(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator):
+_FLOYD_DRAWS = 1_000_000  # uniforms drawn at once while choosing subsets (8 MB)
+
+
+def _floyd(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator, taken: np.ndarray | None = None):
     """Uniform random subsets of range(H), of size sizes[r] for row r, drawn by Floyd's algorithm
-    in all R rows at once. Yields (active, val) per step: row r takes element val[r] when active[r]."""
-    rows = np.arange(R)
-    taken = np.zeros((R, H), dtype=bool)
+    in all R rows at once. Yields (active, val) per step: row r takes element val[r] when active[r].
+    ``taken``: a zeroed bool array of R * H + 1 to draw into (row r's subset is then
+    taken[r * H:(r + 1) * H] once the steps are done); a fresh one when None.
+
+    Step i of row r draws t uniform in 0..j (j = H - sizes[r] + i) and takes t, or j when t is
+    already taken. The uniforms of many steps are drawn by one call (the generator gives the same
+    numbers as one call per step) and their t computed at once; only the taken-check runs step by
+    step, on a flat (R, H) table whose last extra slot absorbs the rows that are done."""
+    sizes = np.asarray(sizes, dtype=np.int64)
     hmax = int(sizes.max()) if len(sizes) else 0
-    for i in range(hmax):
-        active = i < sizes
-        j = np.where(active, H - sizes + i, 0)  # Floyd: j runs from H - size to H - 1
-        t = (rng.random(R) * (j + 1)).astype(np.int64)
+    if hmax <= 0:
+        return
+    taken = np.zeros(R * H + 1, dtype=bool) if taken is None else taken
+    base = np.arange(R, dtype=np.int64) * H
+    first = H - sizes  # j at step 0
+    chunk = max(1, _FLOYD_DRAWS // max(R, 1))
+    for start in range(0, hmax, chunk):
+        n = min(chunk, hmax - start)
+        steps = np.arange(start, start + n, dtype=np.int64)[:, None]
+        active = steps < sizes
+        j = np.where(active, first + steps, 0)  # Floyd: j runs from H - size to H - 1
+        t = (rng.random((n, R)) * (j + 1)).astype(np.int64)
         np.minimum(t, j, out=t)
-        val = np.where(taken[rows, t], j, t)
-        val = np.where(active, val, 0)
-        taken[rows[active], val[active]] = True
-        yield active, val
+        for i in range(n):
+            val = np.where(taken[base + t[i]], j[i], t[i])  # a row that is done has t = j = 0: val 0
+            taken[np.where(active[i], base + val, R * H)] = True
+            yield active[i], val
+
+
+def _subset_sums(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator, c: np.ndarray, n: np.ndarray):
+    """Sums of ``c`` and of ``n`` (H,) over the Floyd subsets of ``_floyd``: (R,) each. The sums are
+    those of adding the subset's values in the order Floyd takes them; with whole numbers (counts,
+    lengths) any order gives them exactly, so they are summed from the finished subsets at once."""
+    whole = bool(np.all(np.mod(c, 1.0) == 0) and np.all(np.mod(n, 1.0) == 0)
+                 and np.abs(c).sum() < 2.0 ** 52 and np.abs(n).sum() < 2.0 ** 52)
+    S, T = np.zeros(R), np.zeros(R)
+    if not whole:
+        for active, val in _floyd(R, H, sizes, rng):
+            S += np.where(active, c[val], 0.0)
+            T += np.where(active, n[val], 0.0)
+        return S, T
+    taken = np.zeros(R * H + 1, dtype=bool)
+    for _ in _floyd(R, H, sizes, rng, taken):
+        pass
+    row, col = np.divmod(np.flatnonzero(taken[:R * H]), H)
+    return S + np.bincount(row, weights=c[col], minlength=R), T + np.bincount(row, weights=n[col], minlength=R)
 
 
 def _sparse_mc(x: np.ndarray, tok: np.ndarray, hit_rows: np.ndarray, label: np.ndarray, strata_info: list,
@@ -244,11 +280,7 @@ def _sparse_mc(x: np.ndarray, tok: np.ndarray, hit_rows: np.ndarray, label: np.n
         c_hit, n_hit = x[hrows], tok[hrows]
         h = rng.hypergeometric(ms, Ps - ms, H, size=R) if H else np.zeros(R, dtype=np.int64)
         flip = 2 * ms > Ps  # draw the hit documents of the smaller side: fewer Floyd steps
-        S = np.zeros(R)
-        T = np.zeros(R)
-        for active, val in _floyd(R, H, H - h if flip else h, rng):
-            S += np.where(active, c_hit[val], 0.0)
-            T += np.where(active, n_hit[val], 0.0)
+        S, T = _subset_sums(R, H, H - h if flip else h, rng, c_hit, n_hit)
         if flip:
             S, T = c_hit.sum() - S, n_hit.sum() - T
         Pn = Ps - H  # documents without a hit in this stratum: their number, mean and sd of lengths

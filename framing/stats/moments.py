@@ -1,0 +1,213 @@
+"""Permutation moments of the contrast score U(rho), for the interval that inverts the test (``ratio.py``).
+
+The interval's bisection asks, at each trial ratio rho, on which side of the test's critical value
+the standardised score z(rho) lies. ``Moments.z_skew`` computes z and the skewness of U(rho) from
+every document with a hit: its residual y_i - r_s n_i, squared and cubed, summed per stratum.
+
+The bisection needs only the side, and most trial ratios are far from the bound. ``Moments.side``
+therefore first computes those per-stratum sums from sums of powers of the hits and lengths, fixed
+before the bisection (the square and the cube of the residual expanded: a few operations per
+stratum and column instead of per document), together with a bound on how far rounding can take
+them from the document-by-document sums. Only a column whose critical value lies within that bound
+of z is computed document by document, with the same operations in the same order as ``z_skew``.
+Every decision, and so every bound of every interval, is the one ``z_skew`` gives.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+_EPS = np.finfo(float).eps
+_SAFETY = 8.0  # the rounding bounds below are worst cases already; this covers what they leave out
+_SMALL_SKEW = 1.6e-5  # below this skewness scipy's pearson3 (and ``crit``) is the normal curve
+
+
+def crit(skew: np.ndarray, q) -> np.ndarray:
+    """Quantile q of the standardised Pearson type III curve with the given skewness (scipy's
+    pearson3, computed from the gamma quantile directly: the same curve, without per-call overhead)."""
+    return _crit(skew, q)[0]
+
+
+def _crit(skew, q):
+    """``crit`` and which formula gave each value (0 the normal curve, 1 the gamma quantile, 2 the
+    normal curve where the gamma quantile is not finite)."""
+    skew = np.asarray(skew, dtype=float)
+    q = np.broadcast_to(np.asarray(q, dtype=float), skew.shape)
+    small = np.abs(skew) < _SMALL_SKEW
+    with np.errstate(all="ignore"):
+        g = np.where(small, 1.0, skew)
+        alpha = 4.0 / (g * g)
+        upper = np.where(g > 0, q, 1.0 - q)  # for negative skew the curve is mirrored
+        x = (special.gammaincinv(alpha, upper) - alpha) * np.abs(g) / 2.0
+        out = np.where(g > 0, x, -x)
+    out = np.where(small, special.ndtri(q), out)
+    finite = np.isfinite(out)
+    return np.where(finite, out, special.ndtri(q)), np.where(small, 0, np.where(finite, 1, 2))
+
+
+def stratum_sums(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, labels: np.ndarray):
+    """Per stratum: a's and b's hits (S, K) and words (S,)."""
+    S = int(labels.max()) + 1 if len(labels) else 0
+    K = X.shape[1]
+    sa, sb = np.zeros((S, K)), np.zeros((S, K))
+    np.add.at(sa, labels[in_a], X[in_a])
+    np.add.at(sb, labels[~in_a], X[~in_a])
+    ta = np.bincount(labels[in_a], weights=tok[in_a], minlength=S)
+    tb = np.bincount(labels[~in_a], weights=tok[~in_a], minlength=S)
+    return sa, sb, ta, tb
+
+
+class Moments:
+    """Permutation moments of U(rho) for every column at once, from the documents with hits alone."""
+
+    def __init__(self, X, tok, in_a, labels):
+        S = int(labels.max()) + 1
+        self.S, self.K = S, X.shape[1]
+        r, c = np.nonzero(X)
+        self.col, self.s = c, labels[r]
+        self.x, self.n, self.a = X[r, c], tok[r], in_a[r]
+        self.key = self.s * self.K + c
+        self.sa, self.sb, self.ta, self.tb = stratum_sums(X, tok, in_a, labels)
+        self.T = self.ta + self.tb
+        P_s = np.bincount(labels, minlength=S).astype(float)
+        m_s = np.bincount(labels[in_a], minlength=S).astype(float)
+        with np.errstate(all="ignore"):
+            self.c2 = np.where(P_s > 1, m_s * (P_s - m_s) / (P_s * (P_s - 1.0)), 0.0)
+            self.c3 = np.where(P_s > 2, m_s * (P_s - m_s) * (P_s - 2 * m_s) / (P_s * (P_s - 1.0) * (P_s - 2.0)), 0.0)
+        n2 = np.bincount(labels, weights=tok * tok, minlength=S)
+        n3 = np.bincount(labels, weights=tok ** 3, minlength=S)
+        self.h2 = self._sum(self.n ** 2)
+        self.h3 = self._sum(self.n ** 3)
+        self.rest2 = np.maximum(n2[:, None] - self.h2, 0.0)  # sums of n^2, n^3 over documents without a hit
+        self.rest3 = np.maximum(n3[:, None] - self.h3, 0.0)
+        self._expansion = None
+
+    def _sum(self, weights, rows=None):
+        key = self.key if rows is None else self.key[rows]
+        return np.bincount(key, weights=weights, minlength=self.S * self.K).reshape(self.S, self.K)
+
+    def _d(self, rho, r, rows=None):
+        """The per-stratum sums of squared and cubed residuals (S, K), document by document, over
+        the hits ``rows`` (all when None; columns without rows in it come out wrong)."""
+        sel = slice(None) if rows is None else rows
+        x, n, a, col, key = self.x[sel], self.n[sel], self.a[sel], self.col[sel], self.key[sel]
+        y = np.where(a, x / rho[col], x)
+        e = y - r.reshape(-1)[key] * n
+        size = self.S * self.K
+        d2 = np.bincount(key, weights=e * e, minlength=size).reshape(self.S, self.K) + r * r * self.rest2
+        d3 = np.bincount(key, weights=e ** 3, minlength=size).reshape(self.S, self.K) - r ** 3 * self.rest3
+        return d2, d3
+
+    def _rate(self, rho):
+        return np.where(self.T[:, None] > 0, (self.sa / rho + self.sb) / self.T[:, None], 0.0)  # (S, K)
+
+    def _z_skew(self, u, d2, d3):
+        v = (self.c2[:, None] * d2).sum(axis=0)
+        m3 = (self.c3[:, None] * d3).sum(axis=0)
+        z = np.where(v > 0, u / np.sqrt(v), 0.0)
+        skew = np.where(v > 0, m3 / v ** 1.5, 0.0)
+        return z, skew
+
+    def z_skew(self, rho: np.ndarray):
+        """z and skewness of U(rho), rho (K,) > 0."""
+        with np.errstate(all="ignore"):
+            r = self._rate(rho)
+            u = (self.sa / rho - r * self.ta[:, None]).sum(axis=0)
+            d2, d3 = self._d(rho, r)
+            return self._z_skew(u, d2, d3)
+
+    def side(self, logr: np.ndarray, q: np.ndarray, side: np.ndarray) -> np.ndarray:
+        """(z(rho) - crit(skew(rho), q)) * -side at rho = exp(logr), for the columns repeated: logr,
+        q and side have n * K values, the K columns n times over (e.g. a lower and an upper bound).
+        Where this is within the rounding bound of 0 it is computed as ``z_skew`` does (with the K
+        columns of one repetition at a time), so its sign is always that of the
+        document-by-document value (module docstring); elsewhere it is the expanded value."""
+        K = self.K
+        n = len(logr) // K
+        rho = np.exp(logr)
+        if self._expansion is None or self._expansion["n"] != n:
+            self._prepare(n)
+        with np.errstate(all="ignore"):
+            sa, sb, T = self._expansion["sa"], self._expansion["sb"], self.T[:, None]
+            r = np.where(T > 0, (sa / rho + sb) / T, 0.0)  # (S, n K), as in ``z_skew``
+            u = np.concatenate([(self.sa / rho[i * K:(i + 1) * K] - r[:, i * K:(i + 1) * K] * self.ta[:, None])
+                                .sum(axis=0) for i in range(n)])  # each as in ``z_skew``
+            d2, d3, unsure, f = self._expanded(rho, r, u, q, side, n)
+            for i in range(n):
+                part = slice(i * K, (i + 1) * K)
+                cols = np.flatnonzero(unsure[part])
+                if not len(cols):
+                    continue
+                rh, rr = rho[part], np.ascontiguousarray(r[:, part])  # as ``z_skew`` has them
+                e2, e3 = self._d(rh, rr, self._rows(cols))
+                D2, D3 = d2[:, part].copy(), d3[:, part].copy()
+                D2[:, cols], D3[:, cols] = e2[:, cols], e3[:, cols]
+                z, skew = self._z_skew(u[part], D2, D3)
+                exact = (z - crit(skew, q[part])) * -side[part]
+                f[part] = np.where(unsure[part], exact, f[part])
+        return f
+
+    def _rows(self, cols: np.ndarray) -> np.ndarray:
+        """The hits of the columns ``cols``, in the order ``z_skew`` sums them."""
+        order, start = self._expansion["order"], self._expansion["start"]
+        return np.concatenate([order[start[k]:start[k + 1]] for k in cols])
+
+    def _prepare(self, n: int):
+        a, b = self.a, ~self.a
+        x, nn = self.x, self.n
+        x2, xn = x * x, x * nn
+        sums = {}
+        for name, w in (("x2", x2), ("xn", xn), ("x3", x2 * x), ("x2n", x2 * nn), ("xn2", xn * nn)):
+            sums[name + "a"] = np.tile(self._sum(w[a], a), n)
+            sums[name + "b"] = np.tile(self._sum(w[b], b), n)
+        # hits per stratum and column (how far rounding can add up) and the strata's sums over the
+        # words of the hits and the other documents
+        grow = (8.0 * (self._sum(np.ones(len(x))) + 16.0) + self.S) * _EPS
+        sums["grow"] = np.tile(grow, n)
+        sums["nn2"] = np.tile(self.h2 + self.rest2, n)
+        sums["nn3"] = np.tile(self.h3 + self.rest3, n)
+        order = np.argsort(self.col, kind="stable")
+        sums["order"] = order
+        sums["start"] = np.searchsorted(self.col[order], np.arange(self.K + 1))
+        sums["sa"], sums["sb"], sums["n"] = np.tile(self.sa, n), np.tile(self.sb, n), n
+        self._expansion = sums
+
+    def _expanded(self, rho, r, u, q, side, n):
+        """The expanded sums of squared and cubed residuals (S, n K), the columns whose side they
+        cannot settle, and (z - crit) * -side from them."""
+        s = self._expansion
+        p2 = s["x2a"] / rho / rho + s["x2b"]  # sum of y^2 over the hits
+        p1 = s["xna"] / rho + s["xnb"]  # sum of y n
+        q3 = s["x3a"] / rho / rho / rho + s["x3b"]
+        q2 = s["x2na"] / rho / rho + s["x2nb"]
+        q1 = s["xn2a"] / rho + s["xn2b"]
+        r2 = r * r
+        r3 = r2 * r
+        t2, t1 = r2 * s["nn2"], 2.0 * r * p1
+        d2 = p2 - t1 + t2
+        a3, a2, a1 = 3.0 * r * q2, 3.0 * r2 * q1, r3 * s["nn3"]
+        d3 = q3 - a3 + a2 - a1
+        # worst-case rounding of either way of summing, per stratum and column (m terms, their sum
+        # at most the sum of the absolute parts, each with a few roundings; and the sums over strata)
+        c2, c3 = self.c2[:, None], self.c3[:, None]
+        v = (c2 * d2).sum(axis=0)
+        m3 = (c3 * d3).sum(axis=0)
+        ev = 2.0 * _SAFETY * (c2 * s["grow"] * (p2 + t1 + t2)).sum(axis=0)
+        e3 = 4.0 * _SAFETY * (np.abs(c3) * s["grow"] * (q3 + a3 + a2 + a1)).sum(axis=0)
+        delta = ev / v
+        z = u / np.sqrt(v)
+        skew = m3 / v ** 1.5
+        dz = _SAFETY * np.abs(z) * delta
+        ds = _SAFETY * (2.9 * e3 / v ** 1.5 + 3.7 * np.abs(skew) * delta)
+        m = len(skew)
+        cs, branch = _crit(np.concatenate([skew, skew - ds, skew + ds]), np.tile(q, 3))
+        c0, lo, hi = cs[:m], cs[m:2 * m], cs[2 * m:]
+        dc = np.maximum(np.abs(hi - c0), np.abs(lo - c0))
+        # the gamma quantile's own rounding, (alpha - its quantile) * |skew| / 2 with alpha = 4 / skew^2
+        dc += 64.0 * _EPS * np.where(branch[:m] == 1, 2.0 / np.abs(skew), 0.0)
+        f = (z - c0) * -side
+        margin = dz + dc + 1e-12 * (1.0 + np.abs(z) + np.abs(c0))
+        sure = ((v > 0) & (delta <= 0.25) & (branch[:m] == branch[m:2 * m]) & (branch[:m] == branch[2 * m:])
+                & np.isfinite(f) & np.isfinite(margin) & (np.abs(f) > margin))
+        return d2, d3, ~sure, f
