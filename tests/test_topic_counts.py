@@ -156,3 +156,44 @@ def test_silhouette_from_distances_is_the_same_number():
     for metric in ("cosine", "euclidean"):
         D = distances(X, metric)
         assert silhouette_score(D, labels, metric="precomputed") == silhouette_score(X, labels, metric=metric)
+
+
+def test_group_sums_do_not_depend_on_the_chunk(units):
+    groups = np.arange(len(units)) % 3
+    whole, words = units.counts.by_group(groups, 3)
+    parts, words2 = units.counts.by_group(groups, 3, chunk=5)
+    _same_csr(whole, parts)
+    assert list(words) == list(words2) and whole.sum() == units.frame["n_content"].sum()
+
+
+def test_embeddings_a_chunk_at_a_time_are_the_whole_ones(units):
+    from framing.topics.embed import CountEmbeddings, TfidfEmbedder
+
+    model = TfidfEmbedder(random_state=1, n_components=8).fit_counts(*units.counts.matrix(np.arange(0, len(units), 2)))
+    whole = np.vstack(list(model.transform_counts([units.counts.matrix()[0]], units.counts.sorted_words(), len(units))))
+    source = CountEmbeddings(model, units.counts, chunk=7)
+    keep = np.arange(1, len(units), 3)
+    source.keep(keep)
+    assert np.array_equal(source.kept(keep[::2]), whole[keep[::2]])
+    got = np.vstack([e for _, e in source.chunks()])
+    assert np.array_equal(got, whole) and np.array_equal(source.all(), whole)
+
+
+@pytest.mark.parametrize("clustering", ["kmeans", "hdbscan"])
+def test_assigning_in_chunks_gives_the_labels_of_one_pass(clustering):
+    from framing.topics.cluster import cluster_units
+    from framing.topics.options import TopicsOptions
+
+    rng = np.random.default_rng(4)
+    centres = rng.standard_normal((4, 20)) * 3
+    emb = (centres[rng.integers(0, 4, 900)] + rng.standard_normal((900, 20))).astype(np.float32)
+    opts = TopicsOptions(clustering=clustering, min_topic_size=10)
+    fit = np.sort(rng.choice(900, 400, replace=False))
+    one = cluster_units(emb, fit, opts, 3, chunk=900)
+    many = cluster_units(emb, fit, opts, 3, chunk=64)
+    assert np.array_equal(one.labels, many.labels) and np.array_equal(one.reduced, many.reduced)
+    assert one.k == many.k and len(set(one.labels.tolist()) - {-1}) >= 3
+    if clustering == "hdbscan":  # fitted units keep their own labels
+        assert np.array_equal(many.labels[fit], many.fit_labels)
+    everything = cluster_units(emb, np.arange(900), opts, 3, chunk=100)
+    assert np.array_equal(everything.labels, everything.fit_labels)

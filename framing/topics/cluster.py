@@ -4,9 +4,10 @@
   numba warm-up and needs at least ~15 units).
 - Clustering: KMeans with k fixed or chosen by the silhouette score (see ``choose_k``), or
   HDBSCAN (outliers get topic -1).
-- Large corpora: reduction and clustering are fitted on a random sample of ``fit_idx`` units;
-  the other units are then assigned: KMeans by nearest centre, HDBSCAN by a vote of the nearest
-  sampled units (outliers included).
+- Large corpora: reduction and clustering are fitted on a random sample of ``fit_idx`` units
+  (``fit_units``); every unit is then assigned (``assign``), its embeddings given a chunk at a
+  time, so that they never need to be held for the whole corpus: KMeans by nearest centre,
+  HDBSCAN by a vote of the nearest sampled units (outliers included).
 
 ``umap`` is imported here only, lazily.
 """
@@ -25,8 +26,8 @@ EMBEDDING_SILHOUETTE_MIN = 0.1
 
 @dataclass
 class Clustering:
-    labels: np.ndarray  # one per unit, -1 = outlier
-    reduced: np.ndarray  # the space clusters were found in, all units
+    labels: np.ndarray | None  # one per unit, -1 = outlier (None until the units are assigned)
+    reduced: np.ndarray | None  # the space clusters were found in, all units (kept when asked)
     method: str
     reduction: str
     k: int | None = None
@@ -35,6 +36,13 @@ class Clustering:
     silhouette_curves: dict = field(default_factory=dict)
     min_cluster_size: int | None = None
     notes: list[str] = field(default_factory=list)
+    # the fitted parts, which assign every unit (``assign``)
+    fit_idx: np.ndarray | None = None
+    n_units: int = 0
+    reducer: object = None  # a fitted PCA, or None (UMAP: ``reduced_all``; no reduction: the embeddings)
+    reduced_all: np.ndarray | None = None  # UMAP only: every unit's reduced coordinates
+    model: object = None  # KMeans, or a nearest-neighbour vote over the fitted units (HDBSCAN)
+    fit_labels: np.ndarray | None = None
 
 
 def auto_k_range(n_fit: int, k_min: int, k_max) -> list[int]:
@@ -46,10 +54,12 @@ def auto_k_range(n_fit: int, k_min: int, k_max) -> list[int]:
     return ks if hi in ks or not ks else ks + [hi]
 
 
-def reduce(emb: np.ndarray, fit_idx: np.ndarray, *, use_umap: bool, dims: int, seed: int, notes: list[str]):
-    """Embeddings reduced for clustering: UMAP when asked and the sample is large enough, else PCA
-    (seeded), fitted on ``fit_idx``; notes say which."""
-    n_fit = len(fit_idx)
+def fit_reducer(emb_fit: np.ndarray, *, use_umap: bool, dims: int, seed: int, notes: list[str]):
+    """The reduction for clustering, fitted on the units' embeddings ``emb_fit``: UMAP when asked
+    and the sample is large enough (it needs every unit's embeddings, ``emb_all()``, to place
+    them), else PCA (seeded); notes say which. Returns (PCA or None, the fitted units' reduced
+    coordinates, every unit's for UMAP or None, name)."""
+    n_fit = len(emb_fit)
     if use_umap and n_fit >= UMAP_MIN_UNITS:
         import umap  # noqa: PLC0415 (opt-in, slow to import)
 
@@ -59,18 +69,18 @@ def reduce(emb: np.ndarray, fit_idx: np.ndarray, *, use_umap: bool, dims: int, s
                           metric="cosine", random_state=seed, low_memory=True, n_jobs=1)
         with warnings.catch_warnings():  # "n_jobs overridden by random_state": single-threaded on purpose
             warnings.filterwarnings("ignore", message=".*overridden to 1 by setting random_state.*")
-            model.fit(emb[fit_idx])
-        return model.transform(emb) if n_fit < len(emb) else model.embedding_, "umap"
+            model.fit(emb_fit)
+        return None, None, model, "umap"
     if use_umap:
         notes.append(f"UMAP was asked for but needs at least {UMAP_MIN_UNITS} units; PCA was used instead.")
     from sklearn.decomposition import PCA
 
-    n_comp = min(dims, n_fit - 1, emb.shape[1])
+    n_comp = min(dims, n_fit - 1, emb_fit.shape[1])
     if n_comp < 1:
-        return emb, "none"
+        return None, emb_fit, None, "none"
     pca = PCA(n_components=n_comp, random_state=seed, svd_solver="full" if n_fit <= 2000 else "randomized")
-    pca.fit(emb[fit_idx])
-    return pca.transform(emb).astype(np.float32), f"pca{n_comp}"
+    pca.fit(emb_fit)
+    return pca, pca.transform(emb_fit).astype(np.float32), None, f"pca{n_comp}"
 
 
 def kmeans_fit(X: np.ndarray, k: int, seed: int):
@@ -124,15 +134,20 @@ def choose_k(X: np.ndarray, E: np.ndarray, ks: list[int], seed: int):
     return best, scores, space, curves, models
 
 
-def cluster_units(emb: np.ndarray, fit_idx: np.ndarray, options, seed: int, k: int | None = None) -> Clustering:
-    """Cluster all units; ``k`` overrides the silhouette choice (stability refits use it)."""
+def fit_units(emb_fit: np.ndarray, fit_idx: np.ndarray, n: int, options, seed: int, k: int | None = None,
+              emb_all=None) -> Clustering:
+    """Fit the reduction and the clustering on the units ``fit_idx`` (of ``n``), whose embeddings
+    are ``emb_fit``; ``k`` overrides the silhouette choice (stability refits use it); ``emb_all()``
+    gives every unit's embeddings, needed by UMAP only. ``assign`` then labels every unit."""
     notes: list[str] = []
-    reduced, reduction = reduce(emb, fit_idx, use_umap=options.umap, dims=options.reduce_dims, seed=seed, notes=notes)
-    Xf = reduced[fit_idx]
+    pca, Xf, umap_model, reduction = fit_reducer(emb_fit, use_umap=options.umap, dims=options.reduce_dims,
+                                                 seed=seed, notes=notes)
     n_fit = len(fit_idx)
+    out = Clustering(None, None, options.clustering, reduction, notes=notes, fit_idx=fit_idx, n_units=n, reducer=pca)
+    if umap_model is not None:
+        out.reduced_all = umap_model.transform(emb_all()) if n_fit < n else umap_model.embedding_
+        Xf = out.reduced_all[fit_idx]
     if options.clustering == "kmeans":
-        silhouette: dict = {}
-        space, curves = "", {}
         if k is None and options.n_topics != "auto":
             k = int(options.n_topics)
             if k > n_fit:
@@ -140,13 +155,12 @@ def cluster_units(emb: np.ndarray, fit_idx: np.ndarray, options, seed: int, k: i
                 k = n_fit
         if k is None:
             ks = auto_k_range(n_fit, options.k_min, options.k_max)
-            k, silhouette, space, curves, models = choose_k(Xf, emb[fit_idx], ks, seed)
+            k, out.silhouette, out.silhouette_space, out.silhouette_curves, models = choose_k(Xf, emb_fit, ks, seed)
             km = models.get(k) or kmeans_fit(Xf, k, seed)
         else:
             km = kmeans_fit(Xf, k, seed)
-        labels = km.predict(reduced) if n_fit < len(reduced) else km.labels_.copy()
-        return Clustering(labels.astype(np.int64), reduced, "kmeans", reduction, k=int(k),
-                          silhouette=silhouette, silhouette_space=space, silhouette_curves=curves, notes=notes)
+        out.k, out.model, out.fit_labels = int(k), km, km.labels_.astype(np.int64)
+        return out
 
     from sklearn.cluster import HDBSCAN
 
@@ -154,14 +168,49 @@ def cluster_units(emb: np.ndarray, fit_idx: np.ndarray, options, seed: int, k: i
     mcs = max(5, n_fit // 200) if mcs == "auto" else int(mcs)
     mcs = max(2, min(mcs, n_fit))
     hdb = HDBSCAN(min_cluster_size=mcs, min_samples=min(mcs, 10), copy=True).fit(Xf)
-    fit_labels = hdb.labels_.astype(np.int64)
-    if n_fit < len(reduced):
+    out.fit_labels, out.min_cluster_size = hdb.labels_.astype(np.int64), mcs
+    if n_fit < n:
         from sklearn.neighbors import KNeighborsClassifier
 
-        knn = KNeighborsClassifier(n_neighbors=min(10, n_fit)).fit(Xf, fit_labels)
-        labels = knn.predict(reduced)
-        labels[fit_idx] = fit_labels
-    else:
-        labels = fit_labels
-    n_clusters = len(set(labels.tolist()) - {-1})
-    return Clustering(labels, reduced, "hdbscan", reduction, k=n_clusters, min_cluster_size=mcs, notes=notes)
+        out.model = KNeighborsClassifier(n_neighbors=min(10, n_fit)).fit(Xf, out.fit_labels)
+    return out
+
+
+def assign(fits: list[Clustering], chunks, keep_reduced: list[bool]) -> None:
+    """Label every unit for each fit, from its embeddings given in ``chunks`` of ``(first unit,
+    embeddings)``: KMeans by the nearest centre, HDBSCAN by a vote of the nearest fitted units
+    (fitted units keep their own label). Only a chunk is held at a time; ``keep_reduced`` says
+    for which fits every unit's reduced coordinates are kept (``reduced``)."""
+    for c, keep in zip(fits, keep_reduced):
+        c.labels = np.empty(c.n_units, dtype=np.int64)
+        c.reduced = (c.reduced_all if c.reduced_all is not None else []) if keep else None
+    for lo, emb in chunks:
+        hi = lo + len(emb)
+        for c, keep in zip(fits, keep_reduced):
+            if c.reduced_all is not None:
+                X = c.reduced_all[lo:hi]
+            else:
+                X = c.reducer.transform(emb).astype(np.float32) if c.reducer is not None else emb
+            if keep and c.reduced_all is None:
+                c.reduced.append(X)
+            if len(c.fit_idx) == c.n_units:  # fitted on every unit: its own labels
+                c.labels[lo:hi] = c.fit_labels[lo:hi]
+            elif c.method == "kmeans":
+                c.labels[lo:hi] = c.model.predict(X)
+            else:
+                c.labels[lo:hi] = c.model.predict(X)
+                inside = c.fit_idx[(c.fit_idx >= lo) & (c.fit_idx < hi)]
+                c.labels[inside] = c.fit_labels[np.searchsorted(c.fit_idx, inside)]
+    for c, keep in zip(fits, keep_reduced):
+        if keep and isinstance(c.reduced, list):
+            c.reduced = np.vstack(c.reduced) if c.reduced else np.zeros((0, 1), dtype=np.float32)
+        if c.method == "hdbscan":
+            c.k = len(set(c.labels.tolist()) - {-1})
+
+
+def cluster_units(emb: np.ndarray, fit_idx: np.ndarray, options, seed: int, k: int | None = None,
+                  chunk: int = 20_000) -> Clustering:
+    """Fit on ``fit_idx`` and assign every unit, for embeddings held in memory (``emb``)."""
+    c = fit_units(emb[fit_idx], fit_idx, len(emb), options, seed, k=k, emb_all=lambda: emb)
+    assign([c], ((lo, emb[lo:lo + chunk]) for lo in range(0, len(emb), chunk)), [True])
+    return c

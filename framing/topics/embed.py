@@ -97,24 +97,106 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
         chunks = (unit_words[i:i + self.chunk] for i in range(0, len(texts), self.chunk))
         return np.vstack(list(self.transform_counts(chunks, vocab, len(texts))))
 
+    def word_grams(self, vocab):
+        """The character n-gram counts of each word of ``vocab`` (None when nothing was learnt)."""
+        return self.char_.transform(vocab).astype(np.float32) if self.char_ is not None else None
+
+    def embed_counts(self, unit_words, word_grams) -> np.ndarray:
+        """Embeddings (float32) of units given as a word-count matrix, with ``word_grams(vocab)``."""
+        from sklearn.preprocessing import normalize
+
+        if word_grams is None or unit_words.shape[1] == 0:
+            return np.zeros((unit_words.shape[0], self.n_features_out_), dtype=np.float32)
+        X = (unit_words @ word_grams).tocsr()
+        B = self.tfidf_.transform(X)
+        return normalize(self.svd_.transform(B) if self.svd_ is not None else B.toarray()).astype(np.float32)
+
     def transform_counts(self, chunks, vocab, n: int):
         """Embeddings of units given as word-count matrices over ``vocab`` (one per chunk of
         units, in order; ``n`` units in all), yielded chunk by chunk as float32 arrays."""
-        from sklearn.preprocessing import normalize
-
-        word_grams = self.char_.transform(vocab).astype(np.float32) if self.char_ is not None else None
+        word_grams = self.word_grams(vocab)
         done = 0
         for unit_words in chunks:
-            if word_grams is None or unit_words.shape[1] == 0:
-                Y = np.zeros((unit_words.shape[0], self.n_features_out_), dtype=np.float32)
-            else:
-                X = (unit_words @ word_grams).tocsr()
-                B = self.tfidf_.transform(X)
-                Y = normalize(self.svd_.transform(B) if self.svd_ is not None else B.toarray()).astype(np.float32)
+            Y = self.embed_counts(unit_words, word_grams)
             done += len(Y)
             yield Y
         if done != n:  # pragma: no cover - a caller's mistake
             raise ValueError(f"{done} units embedded, {n} expected")
+
+
+class CountEmbeddings:
+    """The units' TF-IDF embeddings, computed from their counts when asked for, ``chunk`` units at
+    a time, so that they are never all held: ``keep(idx)`` computes and keeps the rows the fits
+    read (``kept(idx)``), ``chunks()`` gives every unit's in order (kept rows are not computed
+    again; a unit's embedding does not depend on the other units of its chunk)."""
+
+    def __init__(self, model: TfidfEmbedder, counts, chunk: int = 20_000):
+        self.model, self.counts, self.chunk = model, counts, chunk
+        self.n = len(counts.indptr) - 1
+        self._rank = counts._alphabetical()[1]
+        self._grams = model.word_grams(counts.sorted_words())
+        self._kept_idx = np.zeros(0, dtype=np.int64)
+        self._kept = np.zeros((0, model.n_features_out_), dtype=np.float32)
+        self._all = None
+
+    def rows(self, idx: np.ndarray) -> np.ndarray:
+        """Embeddings of the units ``idx``."""
+        out = np.empty((len(idx), self.model.n_features_out_), dtype=np.float32)
+        for i in range(0, len(idx), self.chunk):
+            part = idx[i:i + self.chunk]
+            out[i:i + len(part)] = self.model.embed_counts(self.counts.rows_of_all(part, self._rank), self._grams)
+        return out
+
+    def keep(self, idx: np.ndarray) -> None:
+        """Compute and keep the embeddings of the units ``idx`` (sorted, distinct)."""
+        self._kept_idx = np.asarray(idx, dtype=np.int64)
+        self._kept = self.rows(self._kept_idx)
+
+    def kept(self, idx: np.ndarray) -> np.ndarray:
+        """The kept embeddings of the units ``idx`` (all kept)."""
+        return self._kept[np.searchsorted(self._kept_idx, idx)]
+
+    def chunks(self):
+        """``(first unit, embeddings)`` for every ``chunk`` units in order."""
+        for lo in range(0, self.n, self.chunk):
+            idx = np.arange(lo, min(self.n, lo + self.chunk))
+            pos = np.searchsorted(self._kept_idx, idx)
+            have = (pos < len(self._kept_idx)) & (self._kept_idx[np.minimum(pos, len(self._kept_idx) - 1)] == idx) \
+                if len(self._kept_idx) else np.zeros(len(idx), dtype=bool)
+            out = np.empty((len(idx), self.model.n_features_out_), dtype=np.float32)
+            out[have] = self._kept[pos[have]]
+            if not have.all():
+                out[~have] = self.rows(idx[~have])
+            yield lo, out
+
+    def all(self) -> np.ndarray:
+        """Every unit's embeddings in one array (UMAP needs them; kept once computed)."""
+        if self._all is None:
+            self._all = np.vstack([e for _, e in self.chunks()]) if self.n else self._kept[:0]
+        return self._all
+
+
+class ArrayEmbeddings(CountEmbeddings):
+    """Embeddings already held in memory (the neural backends), with the same interface."""
+
+    def __init__(self, emb: np.ndarray, chunk: int = 20_000):
+        self.emb, self.n, self.chunk, self._all = emb, len(emb), chunk, emb
+
+    def rows(self, idx):
+        """Embeddings of the units ``idx``."""
+        return self.emb[idx]
+
+    def keep(self, idx):
+        """Nothing to compute: every row is held."""
+
+    def kept(self, idx):
+        """The embeddings of the units ``idx``."""
+        return self.emb[idx]
+
+    def chunks(self):
+        """``(first unit, embeddings)`` for every ``chunk`` units in order."""
+        for lo in range(0, self.n, self.chunk):
+            yield lo, self.emb[lo:lo + self.chunk]
 
 
 def load_encoder(name: str, model_path: str | None = None) -> Encoder:

@@ -30,8 +30,8 @@ import pandas as pd
 from framing.records import StageInputs, StageOutput
 from framing.runtime import Runtime
 from framing.topics import tables
-from framing.topics.cluster import Clustering, cluster_units
-from framing.topics.embed import TfidfEmbedder, embed_neural, load_encoder
+from framing.topics.cluster import Clustering, assign, fit_units
+from framing.topics.embed import ArrayEmbeddings, CountEmbeddings, TfidfEmbedder, embed_neural, load_encoder
 from framing.topics.units import Units, build_units, display_forms
 
 UNIT_WORD = {"paragraph": ("paragraph", "paragraphs"), "document": ("document", "documents")}
@@ -54,14 +54,14 @@ def _fit_sample(n: int, max_fit: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, size=max_fit, replace=False))
 
 
-def _tfidf_embed(units: Units, fit_idx: np.ndarray, seed: int) -> np.ndarray:
-    """TF-IDF embeddings fitted on the units ``fit_idx``, from the word counts the units hold."""
+def _tfidf_embed(units: Units, fit_idx: np.ndarray, seed: int) -> CountEmbeddings:
+    """TF-IDF embeddings fitted on the units ``fit_idx``, from the word counts the units hold
+    (computed when read)."""
     model = TfidfEmbedder(random_state=seed).fit_counts(*units.counts.matrix(fit_idx))
-    chunks = units.counts.row_chunks(model.chunk)
-    return np.vstack(list(model.transform_counts(chunks, units.counts.sorted_words(), len(units))))
+    return CountEmbeddings(model, units.counts, model.chunk)
 
 
-def _embed(units: Units, fit_idx, options, seed, cache_dir, info) -> np.ndarray:
+def _embed(units: Units, fit_idx, options, seed, cache_dir, info) -> CountEmbeddings:
     if options.embedding == "tfidf":
         info["cache"] = {"used": False, "why": "tfidf embeddings are fitted on the corpus itself"}
         return _tfidf_embed(units, fit_idx, seed)
@@ -70,7 +70,7 @@ def _embed(units: Units, fit_idx, options, seed, cache_dir, info) -> np.ndarray:
     emb, stats = embed_neural(units.texts, encoder, where)
     info["backend_key"] = encoder.key
     info["cache"] = {"used": where is not None, "path": str(where) if where else None, **stats}
-    return emb
+    return ArrayEmbeddings(emb)
 
 
 def _empty_output(notes, info) -> StageOutput:
@@ -95,22 +95,28 @@ def _subsample(n: int, max_fit: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, size=min(size, n), replace=False))
 
 
-def _stability(emb, n, options, seeds, main: Clustering, fit_idx_of) -> tuple[pd.DataFrame, list[Clustering]]:
-    """Refit reduction and clustering with each further seed on a random subsample (90% of the
-    units, or a new sample of ``max_fit_units``), assign the rest, and compare every pair of fits
-    by the adjusted Rand index over all units. Subsampling perturbs deterministic pipelines too
-    (PCA + HDBSCAN). KMeans keeps the main fit's k: the ARI measures the clustering, not k."""
+def _refits(source, n, options, seeds, main: Clustering, refit_idx) -> list[Clustering]:
+    """Reduction and clustering refitted with each further seed on a random subsample (90% of the
+    units, or a new sample of ``max_fit_units``); ``assign`` labels the rest. Subsampling perturbs
+    deterministic pipelines too (PCA + HDBSCAN). KMeans keeps the main fit's k: the agreement
+    then measures the clustering, not k."""
+    runs = []
+    for s, idx in zip(seeds[1:], refit_idx):
+        runs.append(fit_units(source.kept(idx), idx, n, options, s, k=main.k if main.method == "kmeans" else None,
+                              emb_all=source.all))
+    return runs
+
+
+def _stability(n, seeds, runs: list[Clustering]) -> pd.DataFrame:
+    """Every pair of fits (the main one first) compared by the adjusted Rand index over all units."""
     from sklearn.metrics import adjusted_rand_score
 
-    runs = [main]
-    for s in seeds[1:]:
-        runs.append(cluster_units(emb, fit_idx_of(s), options, s, k=main.k if main.method == "kmeans" else None))
     rows = []
     for (i, a), (j, b) in itertools.combinations(enumerate(runs), 2):
         rows.append((seeds[i], seeds[j], float(adjusted_rand_score(a.labels, b.labels)),
                      float(np.mean(a.labels == -1)), float(np.mean(b.labels == -1)), a.k, b.k, n))
     cols = ["seed_a", "seed_b", "ari", "outlier_share_a", "outlier_share_b", "k_a", "k_b", "n_units"]
-    return pd.DataFrame(rows, columns=cols), runs
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _stability_note(stab: pd.DataFrame) -> str:
@@ -200,7 +206,7 @@ def _compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageO
         info.update(clustering="none (too few documents)" if n_docs < options.min_documents else "none (too few units)",
                     k=1, guard=True)
         t = time.perf_counter()
-        space = _tfidf_embed(units, fit_idx, seed)  # only to pick representative paragraphs
+        space = _tfidf_embed(units, fit_idx, seed).all()  # only to pick representative paragraphs
         timings["embed"] = time.perf_counter() - t
         labels = np.zeros(n, dtype=np.int64)
         info["backend"] = f"{options.embedding} (not used: one topic)" if options.embedding != "tfidf" else "tfidf"
@@ -210,12 +216,21 @@ def _compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageO
             notes.append(f"{n:,} {many}: the embedding and the clustering were fitted on a random sample of "
                          f"{len(fit_idx):,} (seed {seed}); the other {many} were assigned to the nearest topic.")
         t = time.perf_counter()
-        emb = _embed(units, fit_idx, options, seed, cache_dir, info)
+        source = _embed(units, fit_idx, options, seed, cache_dir, info)
+        refit_idx = [_subsample(n, options.max_fit_units, s) for s in seeds[1:]]
+        source.keep(np.unique(np.concatenate([fit_idx, *refit_idx])))  # the units the fits read
         timings["embed"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        main = cluster_units(emb, fit_idx, options, seed)
+        main = fit_units(source.kept(fit_idx), fit_idx, n, options, seed, emb_all=source.all)
         timings["cluster"] = time.perf_counter() - t
+        t = time.perf_counter()
+        refits = _refits(source, n, options, seeds, main, refit_idx)
+        timings["stability"] = time.perf_counter() - t
+        t = time.perf_counter()
+        assign([main, *refits], source.chunks(), [True] + [False] * len(refits))  # every unit, a chunk at a time
+        del source
+        timings["assign"] = time.perf_counter() - t
         notes.extend(main.notes)
         labels, space = main.labels, main.reduced
         info.update(k=main.k, reduction=main.reduction, min_cluster_size=main.min_cluster_size,
@@ -246,11 +261,8 @@ def _compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageO
                 notes.append(f"HDBSCAN found little dense structure in these {many} (news text is diffuse): "
                              "KMeans (clustering: kmeans, the default) gives a fuller topic mix.")
 
-        if len(seeds) > 1:
-            t = time.perf_counter()
-            stab, _ = _stability(emb, n, options, seeds, main,
-                                 lambda s: _subsample(n, options.max_fit_units, s))
-            timings["stability"] = time.perf_counter() - t
+        if refits:
+            stab = _stability(n, seeds, [main, *refits])
             notes.append(_stability_note(stab))
 
     # --- topic words (c-TF-IDF) --------------------------------------------------------------------

@@ -112,34 +112,45 @@ class WordCounts:
         """Every content word, sorted (the vocabulary of ``matrix()`` over all units)."""
         return self._alphabetical()[0]
 
-    def row_chunks(self, size: int):
-        """``matrix()`` over all units, ``size`` rows at a time (the same rows, in the same order,
-        without holding the whole matrix): word ids number words by first occurrence in the
-        corpus, which is the vectoriser's order over all units."""
+    def rows_of_all(self, rows: np.ndarray, rank: np.ndarray | None = None):
+        """These rows of ``matrix()`` over all units (the same entries in the same order, without
+        building the whole matrix): word ids number words by first occurrence in the corpus,
+        which is the vectoriser's order over all units. ``rank``: ``_alphabetical()[1]``."""
         import scipy.sparse as sp
 
-        _, rank = self._alphabetical()
+        rank = self._alphabetical()[1] if rank is None else rank
+        rows = np.asarray(rows, dtype=np.int64)
+        lengths = self.indptr[rows + 1] - self.indptr[rows]
+        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        take = np.repeat(self.indptr[rows] - indptr[:-1], lengths) + np.arange(indptr[-1])
+        ids, counts = self.ids[take], self.counts[take]
+        order = np.lexsort((ids, np.repeat(np.arange(len(rows)), lengths)))
+        return sp.csr_matrix((counts[order].astype(np.float32), rank[ids[order]].astype(np.int32), indptr),
+                             shape=(len(rows), len(self.words)))
+
+    def row_chunks(self, size: int):
+        """``matrix()`` over all units, ``size`` rows at a time."""
+        rank = self._alphabetical()[1]
         n = len(self.indptr) - 1
         for lo in range(0, n, size):
-            hi = min(n, lo + size)
-            a, b = self.indptr[lo], self.indptr[hi]
-            indptr = self.indptr[lo:hi + 1] - a
-            ids, counts = self.ids[a:b], self.counts[a:b]
-            row_of = np.repeat(np.arange(hi - lo), np.diff(indptr))
-            order = np.lexsort((ids, row_of))
-            yield sp.csr_matrix((counts[order].astype(np.float32), rank[ids[order]].astype(np.int32), indptr),
-                                shape=(hi - lo, len(self.words)))
+            yield self.rows_of_all(np.arange(lo, min(n, lo + size)), rank)
 
-    def by_group(self, groups: np.ndarray, n_groups: int):
+    def by_group(self, groups: np.ndarray, n_groups: int, chunk: int = 100_000):
         """(groups × words count matrix as float64 with sorted indices, sorted word list): the
-        content words of the units of each group summed, over the words of every unit."""
+        content words of the units of each group summed (``chunk`` units at a time), over the
+        words of every unit."""
         import scipy.sparse as sp
 
         n = len(self.indptr) - 1
-        row_of = np.repeat(np.arange(n), np.diff(self.indptr))
         names, rank = self._alphabetical()
-        X = sp.csr_matrix((self.counts.astype(np.float64), (np.asarray(groups)[row_of], rank[self.ids])),
-                          shape=(n_groups, len(self.words)))
+        groups = np.asarray(groups)
+        X = sp.csr_matrix((n_groups, len(self.words)), dtype=np.float64)
+        for lo in range(0, n, chunk):
+            hi = min(n, lo + chunk)
+            a, b = self.indptr[lo], self.indptr[hi]
+            rows = groups[lo:hi][np.repeat(np.arange(hi - lo), np.diff(self.indptr[lo:hi + 1]))]
+            X = X + sp.csr_matrix((self.counts[a:b].astype(np.float64), (rows, rank[self.ids[a:b]])),
+                                  shape=(n_groups, len(self.words)))  # whole numbers: exact in any order
         X.sum_duplicates()
         X.sort_indices()
         return X, names
