@@ -172,6 +172,12 @@ def _raw_pattern(word: str) -> str:
     return _MARKS.join(f"[{re.escape(_FOLDS[c])}]" if c in _FOLDS else re.escape(c) for c in word)
 
 
+def _lead(norm: str, letters: int = 3) -> str:
+    """The raw pattern of the first ``letters`` letters of a normalised phrase (a space as any run of
+    white space), as they begin its pattern in ``phrase_term_counts``."""
+    return r"\s+".join(_raw_pattern(w) for w in norm[:letters].split(" ") if w)
+
+
 def phrase_term_counts(masker: Masker, texts_by_outlet, term_of) -> dict[str, dict[str, int]]:
     """Keyness-term counts that multi-word masks account for, per outlet: for every occurrence of a
     multi-word mask string (an outlet's name, alias or source line, an agency's name) in a raw
@@ -186,16 +192,21 @@ def phrase_term_counts(masker: Masker, texts_by_outlet, term_of) -> dict[str, di
             phrases.setdefault(" ".join(words), [t for t in terms if t])
     if not phrases:
         return {}
-    alts = []
+    alts, leads = [], {}
     for norm in sorted(phrases, key=len, reverse=True):
         words = norm.split(" ")
         first = words[0]
         head = _raw_pattern(first)
+        leads[_lead(norm)] = None
         if first.startswith("ال") and len(first) > 3:  # after ل the article's alef goes: لل
             head = f"(?:{head}|ل{_MARKS}ل{_MARKS}{_raw_pattern(first[2:])})"
+            leads[f"ل{_MARKS}ل{_MARKS}{_lead(first[2:])}"] = None
         alts.append(r"\s+".join([head] + [_raw_pattern(w) for w in words[1:]]))
     order = sorted(phrases, key=len, reverse=True)
-    regex = re.compile(r"(?<!\w)[وف]?[بلك]?(?:" + "|".join(f"({a})" for a in alts) + r")(?!\w)")
+    # the lookahead (the first letters of some phrase) is implied by the match itself: it changes no
+    # match, and lets the regex give up at most word starts after a few letters
+    regex = re.compile(r"(?<!\w)(?=[وف]?[بلك]?(?:" + "|".join(leads) + r"))[وف]?[بلك]?(?:"
+                       + "|".join(f"({a})" for a in alts) + r")(?!\w)")
     out: dict[str, dict[str, int]] = {}
     for outlet, text in texts_by_outlet:
         for m in regex.finditer(text):

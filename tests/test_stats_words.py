@@ -104,3 +104,17 @@ def test_multi_word_self_names_are_not_counted_where_they_occur():
     out, _, _ = kn.compute_keyness(terms, ["aawsat", "b"], OPTS, {}, masked_counts=counts)
     mine = out[(out["outlet"] == "aawsat") & (out["versus"] == "rest")]
     assert "اوسط" not in set(mine["term"]) and mine.set_index("term").loc["شرق", "count"] == 1
+
+
+def test_the_lookahead_of_self_name_counting_changes_no_match(monkeypatch):
+    from framing import masks
+
+    masker = Masker([MaskEntry(s, "agency") for s in ("الشرق الأوسط", "أ ف ب", "وكالة الأنباء السعودية", "عين اليوم",
+                                                        "( الوكالات)", "فرانس برس")], Normaliser())
+    text = ("قالت «الشرق الأوسط» وللشرق الاوسط وبالشرقِ الأوسطِ (أ ف ب) و أ ف ب، أ  ف  ب وكالة الأنباء السعوديه "
+            "ووكالة الانباء السعودية عينُ اليوم وعين اليومي ( الوكالات) فرانس برس وفرانس برسٍ الشرقية الأوسط")
+    docs = [("a", text), ("b", text[::-1]), ("c", text.replace(" ", "\n"))]
+    counts = masks.phrase_term_counts(masker, docs, keyness_term)
+    monkeypatch.setattr(masks, "_lead", lambda norm, letters=3: "")  # no lookahead: every word start tried
+    assert counts == masks.phrase_term_counts(masker, docs, keyness_term)
+    assert counts["a"]["شرق"] == 2 and counts["a"]["ب"] == 3 and counts["c"]["فرانس"] == 2

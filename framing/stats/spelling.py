@@ -47,10 +47,11 @@ def written_spellings(texts, normaliser, terms: set[str], term_of, counted=None)
     return {t: min(sp.items(), key=lambda kv: (-kv[1], kv[0]))[0] for t, sp in tally.items()}
 
 
-def add_displays(tables: dict, texts: list[str], normaliser, term_of) -> None:
+def add_displays(tables: dict, texts: list[str] | None, normaliser, term_of, counted=None) -> None:
     """A ``display`` column, in place, wherever readers see words: keyness terms (``term``) and the
     word features of the outlet classifier (``outlet_features``, kind "word": each word of the
-    n-gram). Character n-gram features have no written form and keep their normalised letters."""
+    n-gram). Character n-gram features have no written form and keep their normalised letters.
+    ``counted``: ``surface_counts`` of the texts, when already computed (``texts`` is then not read)."""
     key = tables.get("keyness")
     feats = tables.get("outlet_features")
     want_key = set(key["term"].astype(str)) if key is not None and not key.empty else set()
@@ -62,7 +63,7 @@ def add_displays(tables: dict, texts: list[str], normaliser, term_of) -> None:
             if t is not None and "display" not in t.columns:
                 t["display"] = pd.Series(dtype=object)
         return
-    counted = surface_counts(texts, normaliser)
+    counted = counted if counted is not None else surface_counts(texts, normaliser)
     if key is not None:
         spell = written_spellings(None, normaliser, want_key, term_of, counted)
         key["display"] = [spell.get(t, t) for t in key["term"].astype(str)]

@@ -21,25 +21,24 @@ def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime) -> Sta
     """The statistics stage as the pipeline calls it: :func:`statistics` on the run's documents,
     matches, lexicon entries and keyness terms, with the run's seed; contrasts also within topics
     when the topic stage ran before (its topic_units table), keyness without the words that name an
-    outlet or a credited agency, and each keyness term's most frequent written spelling."""
+    outlet or a credited agency, and each keyness term's most frequent written spelling (what these
+    read from the corpus alone is kept in the run's cache: ``corpus_words``)."""
     from framing.arabic.clitics import strip_article as keyness_term
-    from framing.masks import build_masker, keyness_masks, phrase_term_counts
+    from framing.stats.corpus_words import corpus_words
     from framing.stats.spelling import add_displays
 
-    masker = build_masker(inputs.all_documents, inputs.outlets, inputs.self_names, inputs.normaliser)
-    texts = [d.text for d in inputs.documents]
+    # the work on the corpus's words that no lexicon changes: kept in the run's cache
+    masked_terms, masked_counts, counted = corpus_words(inputs, runtime.cache, keyness_term)
     out = statistics(inputs.doc_table, inputs.matches, inputs.lexicon_entries, inputs.outlet_terms or {},
                      options, runtime.seed, inputs.outlet_names,
                      doc_topics=dominant_topics(inputs.tables.get("topic_units")),
-                     masked_terms=keyness_masks(masker, keyness_term),
-                     masked_counts=phrase_term_counts(masker, ((d.outlet, d.text) for d in inputs.documents),
-                                                      keyness_term))
+                     masked_terms=masked_terms, masked_counts=masked_counts)
     # written spellings wherever readers see words: keyness terms, and the outlet classifier's word
     # features (a copy of its table, handed on with the display column)
     shown = {"keyness": out.tables.get("keyness")}
     if inputs.tables.get("outlet_features") is not None:
         shown["outlet_features"] = inputs.tables["outlet_features"].copy()
-    add_displays(shown, texts, inputs.normaliser, keyness_term)
+    add_displays(shown, None, inputs.normaliser, keyness_term, counted)
     out.tables.update({name: table for name, table in shown.items() if table is not None})
     return out
 

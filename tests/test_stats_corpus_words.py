@@ -1,0 +1,51 @@
+"""The statistics stage's work on the corpus's words is kept in the run's cache and read back unchanged."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from framing.arabic import Normaliser
+from framing.arabic.clitics import strip_article
+from framing.cache import Cache
+from framing.records import Document, Outlet, StageInputs
+from framing.stats.corpus_words import corpus_words, words_key
+
+
+def _inputs(extra: str = "") -> StageInputs:
+    docs = [Document("d1", "aawsat", "a.txt", "قالت الشرق الأوسط إن الحرب في الشرق طويلة" + extra),
+            Document("d2", "was", "b.txt", "وقال المتحدث (واس) إن الشرق الأوسط يتغير", source_line="المصدر : واس",
+                     wire_agencies=["SPA"]),
+            Document("d3", "aawsat", "c.txt", "الإرهابية والإرهابية وإرهابية")]
+    return StageInputs(documents=docs, all_documents=docs, normaliser=Normaliser(),
+                       outlets=(Outlet("aawsat", "Asharq Al-Awsat", ("الشرق الأوسط",)), Outlet("was", "SPA", ("واس",))))
+
+
+def _same(a, b):
+    assert a[0] == b[0] and a[1] == b[1]
+    assert a[2][0] == b[2][0] and a[2][1] == b[2][1] and np.array_equal(a[2][2], b[2][2])
+
+
+def test_corpus_words_are_read_back_from_the_cache_unchanged(tmp_path):
+    inputs = _inputs()
+    plain = corpus_words(inputs, None, strip_article)
+    assert plain[1]["aawsat"]["شرق"] == 1 and "واس" in plain[0]
+    cache = Cache(tmp_path)
+    first = corpus_words(inputs, cache, strip_article)
+    second = corpus_words(inputs, cache, strip_article)
+    _same(first, plain)
+    _same(second, plain)
+    assert cache.hits.get("stats_words") == 1 and cache.misses.get("stats_words") == 1
+
+
+def test_the_key_follows_the_texts_the_outlets_and_the_normaliser():
+    base = _inputs()
+    key = words_key(base, strip_article)
+    assert key == words_key(_inputs(), strip_article)
+    assert key != words_key(_inputs(" جديدة"), strip_article)
+    assert key != words_key(replace(base, outlets=base.outlets[:1]), strip_article)
+    assert key != words_key(replace(base, normaliser=Normaliser(ta_marbuta=False)), strip_article)
+    assert key != words_key(replace(base, self_names=("وكالة",)), strip_article)
+    moved = [replace(d, outlet="was") if d.doc_id == "d3" else d for d in base.documents]
+    assert key != words_key(replace(base, documents=moved, all_documents=moved), strip_article)
