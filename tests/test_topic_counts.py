@@ -197,3 +197,19 @@ def test_assigning_in_chunks_gives_the_labels_of_one_pass(clustering):
         assert np.array_equal(many.labels[fit], many.fit_labels)
     everything = cluster_units(emb, np.arange(900), opts, 3, chunk=100)
     assert np.array_equal(everything.labels, everything.fit_labels)
+
+
+@pytest.mark.parametrize("article", [True, False])
+def test_content_words_by_columns_are_the_word_by_word_ones(units, article):
+    from framing.arabic.clitics import strip_article, strip_articles
+    from framing.topics.units import _Vocabulary
+
+    normaliser = Normaliser()
+    words = ["وفي", "فمن", "و", "ف", "ال", "والمنطقة", "للمنطقة", "بالله", "والله", "الله", "2015", "ب٣", "a",
+             "abc", "ـــ", "كالبيت", "فالمدن", *units.vocabulary.surfaces]
+    norms = normaliser.words(words)
+    v = _Vocabulary(normaliser, article)
+    got = v.contents(norms)
+    assert got == [v.content(n) for n in norms]
+    assert strip_articles(norms) == [strip_article(n) for n in norms]
+    assert ("منطقه" if article else "والمنطقه") in got and "" in got and "2015" not in got

@@ -93,6 +93,12 @@ def strip_article(norm: str) -> str:
     return norm
 
 
+def strip_articles(norms: list[str]) -> list[str]:
+    """:func:`strip_article` of every word, in one regular-expression pass over the words joined
+    by line breaks (which no word contains; the chains are tried longest first, as there)."""
+    return _ARTICLE_RE.sub("", "\n".join(norms)).split("\n") if norms else []
+
+
 def keyness_terms(norms: list[str]) -> list[str]:
     """The keyness term of each normalised word ("" for a word that is not one: shorter than
     :data:`MIN_TERM` letters once its article is split off, or not all letters). One regular

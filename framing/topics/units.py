@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from framing.arabic import WORD_RE, Normaliser
-from framing.arabic.clitics import strip_article
+from framing.arabic.clitics import strip_article, strip_articles
 from framing.arabic.stopwords import is_stopword, topic_stopword_set
 
 LINE_RE = re.compile(r"[^\n]+")
@@ -255,21 +255,41 @@ class _Vocabulary:
             ok = not is_stopword(norm, stops)
         return norm if ok else ""
 
+    def contents(self, norms: list[str]) -> list[str]:
+        """``[self.content(n) for n in norms]``, with column operations (the same tests, in the
+        same order)."""
+        s = pd.Series(norms, dtype=object)
+
+        def stop(t: pd.Series) -> pd.Series:
+            conj = (t.str.len() > 2) & t.str[:1].isin(["و", "ف"]) & t.str[1:].isin(self.stops)
+            return t.isin(self.stops) | conj
+
+        ok = ((s.str.len() >= 2) & s.str.contains(_ARABIC_LETTER.pattern, regex=True)
+              & ~s.str.contains(_HAS_DIGIT.pattern, regex=True))
+        ok &= ~stop(s)
+        if self.article:
+            s = pd.Series(strip_articles(norms), dtype=object)
+            ok &= ~stop(s)
+        return s.where(ok, "").tolist()
+
     def ids(self, toks: list[str]) -> np.ndarray:
         """Surface ids of the tokens; new spellings are added in the order they first occur."""
-        got = list(map(self.sid.get, toks))
-        if None in got:
-            new = list(dict.fromkeys(t for t, g in zip(toks, got) if g is None))
-            for surface, norm in zip(new, self.normaliser.words(new)):
-                word = self.content(norm)
+        codes, uniq = pd.factorize(pd.Series(toks, dtype=object), sort=False)
+        get = self.sid.get
+        got = np.fromiter((get(u, -1) for u in uniq), dtype=np.int64, count=len(uniq))
+        fresh = np.flatnonzero(got < 0)
+        if len(fresh):
+            new = np.asarray(uniq, dtype=object)[fresh].tolist()
+            base = len(self.surfaces)
+            for surface, word in zip(new, self.contents(self.normaliser.words(new))):
                 self.sid[surface] = len(self.surfaces)
                 self.surfaces.append(surface)
                 if word and word not in self.cid:
                     self.cid[word] = len(self.words)
                     self.words.append(word)
                 self.word_of.append(self.cid[word] if word else -1)
-            got = list(map(self.sid.__getitem__, toks))
-        return np.fromiter(got, dtype=np.int64, count=len(got))
+            got[fresh] = np.arange(base, base + len(new))
+        return got[codes] if len(codes) else np.zeros(0, dtype=np.int64)
 
 
 def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words: int = 8,
