@@ -36,7 +36,8 @@ TABLES: dict[str, str] = {
     "outlet_features": "Features that most distinguish each outlet in the attribution classifier.",
     "outlet_mask": "Strings masked before classifier training (outlet self-names, source lines).",
     "outlet_sample": "Outlet attribution classifier: documents of each outlet available and used (a seeded sample "
-                     "when classify.max_docs_per_outlet is auto or a number).",
+                     "when classify.max_docs_per_outlet is auto or a number), and the near-duplicates left out of "
+                     "it (with auto) so that no story is both trained on and scored.",
     "outlet_curve": "Outlet attribution classifier: the learning curve that chose the documents per outlet (held-out "
                     "accuracy as the seeded sample doubles; the chosen size is marked).",
     "model_shares": "Saved frame classifiers: the share of each outlet's units given each label.",
@@ -237,7 +238,11 @@ COLUMNS: dict[str, dict[str, str]] = {
     "outlet_features": {"feature": "The word or character n-gram.", "kind": "word or char n-gram.",
                         "weight": "The classifier's weight for the outlet."},
     "outlet_sample": {"available": "Documents of the outlet the classifier could use (analysed).",
-                      "used": "Documents of the outlet it was cross-validated on."},
+                      "used": "Documents of the outlet it was cross-validated on.",
+                      "near_duplicates": "Documents of the outlet the learning curve met and left out as near-"
+                                         "duplicates of a document already taken (5-word shingles, estimated "
+                                         "Jaccard similarity at least classify.outlet_near_duplicates): wire "
+                                         "copies, republished or rewritten stories."},
     "outlet_curve": {"docs_per_outlet": "Documents per outlet at this step (fewer for an outlet that has fewer).",
                      "n_train": "Documents the step's model was fitted on.",
                      "n_heldout": "Documents held out to score every step (the same at each step).",

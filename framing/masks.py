@@ -12,6 +12,7 @@ words, so it leaves out the words of these strings (``keyness_masks``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -127,7 +128,7 @@ def build_masker(docs, outlets, mask, normaliser: Normaliser) -> Masker:
     return Masker(entries, normaliser)
 
 
-def mask_table(masker: Masker, norm_texts: list[str], outlets: list[str]) -> pd.DataFrame:
+def mask_table(masker: Masker, norm_texts: Iterable[str], outlets: list[str]) -> pd.DataFrame:
     """outlet_mask: string, kind, outlet (named), hits, documents hit, per corpus."""
     hits = [0] * len(masker.entries)
     docs_hit = [0] * len(masker.entries)

@@ -5,9 +5,15 @@ most a fifth of it) are held out; the classifier is fitted on the first ``start`
 outlet's remaining ones, then twice as many, and so on, each fit scored on the same held-out
 documents. The curve stops at the first doubling whose held-out accuracy gain is at most
 ``tolerance``; the size before it is chosen (the doubling did not pay). If every doubling pays, the
-curve stops when no outlet has more documents (every document is used) or at ``max_size``
-documents per outlet. Documents are hashed (``hashing.hashed_text``) as the curve reaches them, so a
-curve that stops early never analyses the rest of the corpus.
+curve stops when no outlet has more documents (every document is used), at ``max_size``
+documents per outlet, or before a doubling whose documents would hold more than ``budget`` hashed
+feature entries (the memory of the classifier grows with them, not with the corpus). Documents are
+hashed (``hashing.hashed_text``) as the curve reaches them, so a curve that stops early never
+analyses the rest of the corpus.
+
+Documents are screened as the curve reaches them (``neardup.py``), held-out ones first: a
+near-duplicate of a document already taken is left out, so that no story is both trained on and
+scored.
 
 The outlet classifier's cross-validation then runs on the first ``size`` documents of each outlet
 in the same seeded order: the sample is nested in every larger one, and the same seed gives the
@@ -24,6 +30,8 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, f1_score
+
+from framing.classify.neardup import NearDuplicateScreen
 
 CURVE_COLUMNS = ["docs_per_outlet", "n_train", "n_heldout", "accuracy", "macro_f1", "gain", "seconds", "chosen"]
 
@@ -54,6 +62,10 @@ class HashedDocs:
         if len(self.parts) > 1:
             self.parts = [sp.vstack(self.parts, format="csr")]
         self.seconds += time.perf_counter() - t0
+
+    def entries_per_document(self) -> float:
+        """Mean stored (non-zero) hashed counts per document hashed so far."""
+        return self.parts[0].nnz / max(1, len(self.rows))
 
     def matrix(self, indices) -> sp.csr_matrix:
         """The hashed counts of ``indices`` (all hashed already), in that order."""
@@ -86,6 +98,9 @@ class Curve:
     table: pd.DataFrame
     model: object = None
     train: list = field(default_factory=list)  # document indices the chosen model was fitted on
+    kept: dict = field(default_factory=dict)  # outlet -> documents screened and kept, in the sample's order
+    skipped: dict = field(default_factory=dict)  # near-duplicate skipped -> the kept document it repeats
+    heldout: list = field(default_factory=list)  # documents every step is scored on
 
 
 def seeded_order(indices, outlets, seed: int) -> dict[str, list[int]]:
@@ -99,20 +114,44 @@ def seeded_order(indices, outlets, seed: int) -> dict[str, list[int]]:
 
 
 def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe, *, start: int, tolerance: float,
-                   holdout: int, max_size: int | None) -> Curve:
+                   holdout: int, max_size: int | None, screen: NearDuplicateScreen | None = None,
+                   budget: int | None = None) -> Curve:
     """Grow the documents per outlet from ``start``, doubling, until held-out accuracy gains at most
-    ``tolerance`` (see the module text)."""
-    held = {o: v[len(v) - max(1, min(holdout, len(v) // 5)):] for o, v in order.items()}
-    pool = {o: v[: len(v) - len(held[o])] for o, v in order.items()}
+    ``tolerance`` (see the module text). ``screen`` skips near-duplicates of documents taken before
+    (held-out ones first); ``budget`` (hashed feature entries) stops the curve before a step whose
+    documents would hold more."""
+    screen = screen or NearDuplicateScreen(docs.texts, None)
+    cut = {o: max(1, min(holdout, len(v) // 5)) for o, v in order.items()}
+    held = {o: screen.screen(v[len(v) - cut[o]:]) for o, v in order.items()}
+    pool = {o: v[: len(v) - cut[o]] for o, v in order.items()}
+    taken: dict[str, list[int]] = {o: [] for o in pool}
+    pos = {o: 0 for o in pool}
+
+    def fill(size: int) -> bool:
+        """Screen each outlet's pool in order until ``size`` are taken; whether every pool is used up."""
+        for o, v in pool.items():
+            while len(taken[o]) < size and pos[o] < len(v):
+                batch = v[pos[o]: pos[o] + size - len(taken[o])]
+                pos[o] += len(batch)
+                taken[o].extend(screen.screen(batch))
+        return all(pos[o] >= len(v) for o, v in pool.items())
+
     test = sorted(j for v in held.values() for j in v)
     y_test = np.asarray([outlets[i] for i in test], dtype=object)
-    largest = max(len(v) for v in pool.values())
     rows: list[tuple] = []
     best_model, best_train = None, []
     size, prev_acc = max(1, start), None
     while True:
         t0 = time.perf_counter()
-        train = sorted(j for v in pool.values() for j in v[:size])
+        exhausted = fill(size)
+        train = sorted(j for v in taken.values() for j in v[:size])
+        entries = docs.entries_per_document() * (len(train) + len(test)) if docs.rows else 0
+        if prev_acc is not None and budget is not None and entries > budget:
+            chosen, reason = size // 2, (f"doubling to {size} documents per outlet would hold about "
+                                         f"{entries:,.0f} hashed feature entries, over the budget of {budget:,} "
+                                         "(outlet_feature_budget)")
+            rows[-1][-1] = True
+            break
         docs.add(train + test)
         y_train = np.asarray([outlets[i] for i in train], dtype=object)
         model = clone(pipe).fit(docs.matrix(train), y_train)
@@ -127,7 +166,7 @@ def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe,
             rows[-2][-1] = True
             break
         best_model, best_train, prev_acc = model, train, acc
-        if size >= largest:
+        if exhausted:
             chosen, reason = None, (f"held-out accuracy still gained more than {tolerance:g} at {size} documents per "
                                     "outlet, where no outlet has more: every document is used")
             rows[-1][-1] = True
@@ -139,4 +178,5 @@ def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe,
             break
         size *= 2
     table = pd.DataFrame(rows, columns=CURVE_COLUMNS)
-    return Curve(chosen, reason, table, best_model, best_train)
+    kept = {o: taken[o] + held[o] for o in pool}
+    return Curve(chosen, reason, table, best_model, best_train, kept, dict(screen.skipped), test)

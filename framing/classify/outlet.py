@@ -7,7 +7,9 @@ predictions, and the heaviest features per outlet of a model refitted on all doc
 
 Large corpora (``outlet_features: auto`` above 2,000 documents) use hashed n-gram counts, analysed
 once for all folds (``hashing.hashed_text``), and are sampled: the documents per outlet are chosen
-by a learning curve (``sample.py``, ``curve.py``).
+by a learning curve (``sample.py``, ``curve.py``) that leaves out near-duplicates (``neardup.py``)
+and stops within a budget of hashed feature entries, so that time and memory stay flat as the
+corpus grows.
 
 Guards: outlets with fewer than 2 documents are left out (named in a note); fewer than 2 outlets
 left, the classifier is skipped with a note; folds are reduced to the smallest outlet's size.

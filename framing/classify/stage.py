@@ -46,9 +46,10 @@ def attribution(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
     t0 = time.perf_counter()
     outlets = [d.outlet for d in docs]
     masker = build_masker(docs, inputs.outlets, options.mask, normaliser)
-    norm = [normalise_text(d.text, normaliser) for d in docs]
-    masked = MaskedTexts(masker, norm)  # masked as the classifier reads them
-    out.tables["outlet_mask"] = mask_table(masker, norm, outlets)
+    # normalised one at a time for the mask table, and again (masked) only for the documents the
+    # classifier reads: no copy of the whole corpus is held
+    out.tables["outlet_mask"] = mask_table(masker, (normalise_text(d.text, normaliser) for d in docs), outlets)
+    masked = MaskedTexts(masker, [d.text for d in docs], normaliser)
     out.info["mask"] = [e.string for e in masker.entries]
     timings["normalise_mask"] = round(time.perf_counter() - t0, 3)
     if not options.outlet_classifier:

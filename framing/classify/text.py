@@ -16,21 +16,25 @@ PARAGRAPH_RE = re.compile(r"[^\n]+")
 
 
 class MaskedTexts:
-    """Normalised texts, each masked when first read: the outlet classifier reads only the documents
-    it samples, so the others are never masked."""
+    """Texts, each normalised and masked when first read: the outlet classifier reads only the
+    documents it samples, so the others are never held normalised or masked."""
 
-    def __init__(self, masker: Masker, norm_texts: list[str]):
+    def __init__(self, masker: Masker, texts: list[str], normaliser=None):
         self.masker = masker
-        self.norm_texts = norm_texts
+        self.texts = texts  # normalised already when ``normaliser`` is None
+        self.normaliser = normaliser
         self._done: dict[int, str] = {}
 
     def __len__(self) -> int:
-        return len(self.norm_texts)
+        return len(self.texts)
 
     def __getitem__(self, i: int) -> str:
         i = int(i)
         if i not in self._done:
-            self._done[i] = self.masker.mask(self.norm_texts[i])
+            text = self.texts[i]
+            if self.normaliser is not None:
+                text = normalise_text(text, self.normaliser)
+            self._done[i] = self.masker.mask(text)
         return self._done[i]
 
 
