@@ -101,6 +101,7 @@ class Curve:
     kept: dict = field(default_factory=dict)  # outlet -> documents screened and kept, in the sample's order
     skipped: dict = field(default_factory=dict)  # near-duplicate skipped -> the kept document it repeats
     heldout: list = field(default_factory=list)  # documents every step is scored on
+    screen_seconds: float = 0.0  # spent looking for near-duplicates
 
 
 def seeded_order(indices, outlets, seed: int) -> dict[str, list[int]]:
@@ -143,15 +144,16 @@ def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe,
     size, prev_acc = max(1, start), None
     while True:
         t0 = time.perf_counter()
+        if prev_acc is not None and budget is not None:  # checked before any document of the step is read
+            entries = docs.entries_per_document() * (sum(min(size, len(v)) for v in pool.values()) + len(test))
+            if entries > budget:
+                chosen, reason = size // 2, (f"doubling to {size} documents per outlet would hold about "
+                                             f"{entries:,.0f} hashed feature entries, over the budget of {budget:,} "
+                                             "(outlet_feature_budget)")
+                rows[-1][-1] = True
+                break
         exhausted = fill(size)
         train = sorted(j for v in taken.values() for j in v[:size])
-        entries = docs.entries_per_document() * (len(train) + len(test)) if docs.rows else 0
-        if prev_acc is not None and budget is not None and entries > budget:
-            chosen, reason = size // 2, (f"doubling to {size} documents per outlet would hold about "
-                                         f"{entries:,.0f} hashed feature entries, over the budget of {budget:,} "
-                                         "(outlet_feature_budget)")
-            rows[-1][-1] = True
-            break
         docs.add(train + test)
         y_train = np.asarray([outlets[i] for i in train], dtype=object)
         model = clone(pipe).fit(docs.matrix(train), y_train)
@@ -179,4 +181,4 @@ def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe,
         size *= 2
     table = pd.DataFrame(rows, columns=CURVE_COLUMNS)
     kept = {o: taken[o] + held[o] for o in pool}
-    return Curve(chosen, reason, table, best_model, best_train, kept, dict(screen.skipped), test)
+    return Curve(chosen, reason, table, best_model, best_train, kept, dict(screen.skipped), test, screen.seconds)

@@ -79,14 +79,14 @@ class ClassifyOptions(BaseModel):
     outlet_curve_max: int | None = Field(
         3200, ge=2, description="learning curve: documents per outlet it never grows past (null: no limit)")
     outlet_near_duplicates: float | None = Field(
-        0.15, gt=0, le=1, description="learning curve: a document whose 5-word shingles have an estimated Jaccard "
+        0.2, gt=0, le=1, description="learning curve: a document whose 5-word shingles have an estimated Jaccard "
         "similarity of at least this with a document already taken (held out or trained on) is left out of the "
         "sample, so that no story (wire copies, republished or rewritten articles) is both trained on and scored; "
         "counted per outlet in data/outlet_sample.csv (null: keep every document)")
     outlet_feature_budget: int | None = Field(
-        25_000_000, ge=100_000, description="learning curve: hashed feature entries (non-zero n-gram counts) its "
-        "documents may hold; it stops before a doubling that would hold more (about 40 bytes of memory each while "
-        "fitting), so that the classifier's memory does not grow with the corpus (null: no limit)")
+        20_000_000, ge=100_000, description="learning curve: hashed feature entries (non-zero n-gram counts) its "
+        "documents may hold; it stops before a doubling that would hold more (about 70 bytes of memory each at the "
+        "peak of a fit), so that the classifier's memory does not grow with the corpus (null: no limit)")
     outlet_features: Literal["auto", "vocabulary", "hashing"] = Field(
         "auto", description="TF-IDF with a vocabulary per fold, or hashed n-gram counts analysed once "
         "(fast on large corpora; auto = hashing above 2,000 documents)"

@@ -95,7 +95,7 @@ def sample_info(idx, options, curve, *, seed: int) -> dict:
                      "start": options.outlet_curve_start, "holdout_per_outlet": options.outlet_curve_holdout,
                      "max_per_outlet": options.outlet_curve_max, "feature_budget": options.outlet_feature_budget,
                      "near_duplicate_threshold": options.outlet_near_duplicates,
-                     "near_duplicates_skipped": len(curve.skipped),
+                     "near_duplicates_skipped": len(curve.skipped), "screen_seconds": round(curve.screen_seconds, 3),
                      "curve": [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
                                for row in curve.table.to_dict(orient="records")]})
     return info
