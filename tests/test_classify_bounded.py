@@ -144,3 +144,22 @@ def test_bad_bounds_are_keyed_config_errors(tmp_path: Path, key, value):
         load_config({"title": "t", "outlets": [{"id": "a", "sources": [str(tmp_path / "a.txt")]}],
                      "classify": {key: value}})
     assert f"classify.{key}" in str(info.value)
+
+
+def test_folds_run_in_worker_processes_only_within_the_budget(monkeypatch):
+    import framing.classify.outlet as outlet
+
+    monkeypatch.setattr(outlet, "PARALLEL_ABOVE", 0)
+    monkeypatch.setattr(outlet, "spare_cores", lambda: 2.0)
+    texts, outlets, _ = _copied_corpus(40, copies=1, seed=6)
+    runs = {}
+    for budget in (100_000, None):
+        opts = ClassifyOptions(max_docs_per_outlet=None, outlet_features="hashing", folds=3,
+                               outlet_feature_budget=budget)
+        tables, _, info = outlet_attribution(texts, outlets, opts, seed=2, n_jobs=2)
+        runs[budget] = (info["cv_jobs"], tables["outlet_cv"]["value"].tolist())
+    entries = hashed_text(texts, n_word=2**16, n_char=2**17).matrix.nnz
+    assert entries * 2 > 100_000
+    assert runs[100_000][0] == 1 and runs[None][0] == 2
+    assert runs[100_000][1] == runs[None][1]  # the same numbers either way
+    assert outlet.within_budget(10, 2, 20) and not outlet.within_budget(11, 2, 20)

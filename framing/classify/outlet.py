@@ -46,6 +46,12 @@ def spare_cores() -> float:
     return (os.cpu_count() or 1) - os.getloadavg()[0]
 
 
+def within_budget(entries: int, workers: int, budget: int | None) -> bool:
+    """Whether ``workers`` folds fitted at once, each on most of ``entries`` hashed feature entries,
+    stay within the memory the feature budget allows one fit at a time (the learning curve's)."""
+    return budget is None or entries * workers <= budget
+
+
 def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: int, n_jobs: int,
                        names: dict[str, str] | None = None) -> tuple[dict, list[str], dict]:
     """Returns (tables, notes, info) for masked normalised ``texts`` labelled with ``outlets``."""
@@ -95,7 +101,8 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
                              max_features=options.max_features)
     info["features"] = "hashed word+char counts, TF-IDF fitted per fold" if hashing else "TF-IDF vocabulary per fold"
     info["hash_seconds"] = round(docs.seconds, 3) if hashing else 0.0
-    cv_jobs = n_jobs if not hashing or (features_in.nnz >= PARALLEL_ABOVE and spare_cores() >= 1) else 1
+    cv_jobs = n_jobs if not hashing or (features_in.nnz >= PARALLEL_ABOVE and spare_cores() >= 1
+                                        and within_budget(features_in.nnz, n_jobs, options.outlet_feature_budget)) else 1
     info["cv_jobs"] = cv_jobs
     # worker processes, not threads: liblinear seeds one C random generator per process, so folds
     # fitted in threads of one process would share it and give different numbers from run to run
