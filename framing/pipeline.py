@@ -35,6 +35,7 @@ from framing.version import __version__
 from framing.arabic import Normaliser
 from framing.classify import stage as classify_stage
 from framing.config import ConfigError, StudyConfig, load_config
+from framing.memory import release
 from framing.progress import Progress
 from framing.records import StageInputs, StageOutput
 from framing.result import RunResult
@@ -97,6 +98,7 @@ class Timings(dict):
         finally:
             self[name] = round(time.perf_counter() - t0, 3)
             progress.done(name, self[name])
+            release()  # what the stage freed goes back to the system before the next one
 
 
 @dataclass

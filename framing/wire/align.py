@@ -58,12 +58,17 @@ class Hit:
 
 @dataclass
 class Words:
-    """A cleaned text as integer word ids, with character offsets and its lexicon hits."""
+    """A cleaned text as word ids, with character offsets and its lexicon hits.
+
+    ``ids`` is a sequence with one symbol per word, equal symbols for equal normalised words: a
+    string of code points (compact, and what rapidfuzz aligns fastest) while the run's distinct
+    words fit in Unicode, else a list of integers.
+    """
 
     doc_id: str
     outlet: str
     text: str
-    ids: list[int]
+    ids: str | list[int]
     starts: np.ndarray
     ends: np.ndarray
     hits: list[Hit] = field(default_factory=list)
@@ -86,23 +91,45 @@ class Words:
         return self.text[a:b]
 
 
+_SURROGATES = 0xD800  # code points from here to 0xDFFF cannot stand in a str of valid UTF-32: skipped
+_CODE_POINTS = 0x110000 - 0x800  # distinct words a string of code points can tell apart
+WORDS_BATCH = 2000  # documents tokenised at a time (the tokens of all of them at once cost memory)
+
+
+def _symbols(ids: np.ndarray, as_text: bool) -> str | list[int]:
+    """One document's word ids as a string of code points (surrogates skipped) or a list."""
+    if not as_text:
+        return ids.tolist()
+    points = ids.astype("<u4")
+    points[points >= _SURROGATES] += 0x800
+    return points.tobytes().decode("utf-32-le")
+
+
 def words_many(items: list[tuple[str, str, str]], normaliser) -> list[Words]:
     """Words of many (doc_id, outlet, text) at once: the batch tokeniser of the analysis
     (``analyse/tokens.py``, the same tokens and offsets as ``arabic.token_arrays``), one id per
-    normalised word."""
-    import pandas as pd
-
+    normalised word (the same id for the same word across all of ``items``), tokenised
+    ``WORDS_BATCH`` documents at a time."""
     from framing.analyse.tokens import Vocabulary, tokenize_batch
 
-    if not items:
-        return []
     vocab = Vocabulary(normaliser)
-    batch = tokenize_batch([text for _, _, text in items], vocab)
-    norm_id = pd.factorize(np.asarray(vocab.norms, dtype=object))[0] if vocab.norms else np.zeros(0, dtype=np.int64)
-    ids = norm_id[batch.ids] if len(batch.ids) else np.zeros(0, dtype=np.int64)
-    starts, ends, b = batch.starts.astype(np.int64), batch.ends.astype(np.int64), batch.bounds
-    return [Words(doc_id, outlet, text, ids[b[k]:b[k + 1]].tolist(), starts[b[k]:b[k + 1]], ends[b[k]:b[k + 1]])
-            for k, (doc_id, outlet, text) in enumerate(items)]
+    id_of: dict[str, int] = {}  # normalised word -> its id, in order of first sight
+    norm_id = np.zeros(0, dtype=np.int32)
+    batches = []
+    for lo in range(0, len(items), WORDS_BATCH):
+        part = items[lo:lo + WORDS_BATCH]
+        batch = tokenize_batch([text for _, _, text in part], vocab)
+        if len(vocab.norms) > len(norm_id):  # ids for the surface words new in this batch
+            more = [id_of.setdefault(n, len(id_of)) for n in vocab.norms[len(norm_id):]]
+            norm_id = np.concatenate([norm_id, np.asarray(more, dtype=np.int32)])
+        ids = norm_id[batch.ids] if len(batch.ids) else np.zeros(0, dtype=np.int32)
+        batches.append((part, ids, batch.starts.astype(np.int32), batch.ends.astype(np.int32), batch.bounds))
+    as_text = len(id_of) <= _CODE_POINTS
+    out = []
+    for part, ids, starts, ends, b in batches:
+        out += [Words(doc_id, outlet, text, _symbols(ids[b[k]:b[k + 1]], as_text), starts[b[k]:b[k + 1]],
+                      ends[b[k]:b[k + 1]]) for k, (doc_id, outlet, text) in enumerate(part)]
+    return out
 
 
 def attach_hits(w: Words, rows) -> None:
@@ -118,8 +145,9 @@ def attach_hits(w: Words, rows) -> None:
             w.hits.append(Hit(lexicon, kind, category, entry, f, la, voice, start, end))
 
 
-def raw_opcodes(ref: list[int], new: list[int]) -> list[tuple[str, int, int, int, int]]:
-    """rapidfuzz's Levenshtein opcodes of two word-id lists, as tuples (tag, i1, i2, j1, j2)."""
+def raw_opcodes(ref, new) -> list[tuple[str, int, int, int, int]]:
+    """rapidfuzz's Levenshtein opcodes of two word-id sequences (:attr:`Words.ids`), as tuples
+    (tag, i1, i2, j1, j2)."""
     from rapidfuzz.distance import Levenshtein
 
     return Levenshtein.opcodes(ref, new).as_list()

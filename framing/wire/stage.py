@@ -71,6 +71,7 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
     cand = stories.candidate_pairs(shingles, outlet, max_df=opts.max_shingle_docs,
                                    min_shared=max(1, opts.min_words - align.MIN_PASSAGE + 1), min_share=opts.min_share)
     info["candidate_pairs"] = int(len(cand))
+    del shingles
     clock.lap("candidates")
 
     kinds = dict(zip(lexicons["lexicon"], lexicons["kind"])) if len(lexicons) else {}
@@ -85,15 +86,18 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
     def w(k: int) -> align.Words:
         return words[k]
 
-    shared: dict[tuple[int, int], int] = {}
-    aligned: dict[tuple[int, int], list] = {}
+    shared: dict[tuple[int, int], int] = {}  # words in shared passages, by pair (lower index first)
+
+    def raw(a: int, b: int) -> list:
+        """The alignment of documents a and b, always computed lower index first (Levenshtein
+        alignments are not symmetric), flipped when a is the higher one."""
+        blocks = align.raw_opcodes(w(min(a, b)).ids, w(max(a, b)).ids)
+        return blocks if a < b else align.flipped(blocks)
 
     def confirmed(a: int, b: int) -> bool:
         key = (min(a, b), max(a, b))
-        if key not in shared:
-            wa, wb = w(key[0]), w(key[1])
-            aligned[key] = align.raw_opcodes(wa.ids, wb.ids)
-            shared[key] = align.passage_words(aligned[key])
+        if key not in shared:  # alignments are not kept: only the stories' are needed again
+            shared[key] = align.passage_words(raw(*key))
         n = shared[key]
         return n >= opts.min_words and n >= opts.min_share * max(1, min(len(w(a)), len(w(b))))
 
@@ -119,7 +123,8 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
     found.sort(key=lambda s: s.reference)
     clock.lap("stories")
 
-    story_rows, edit_rows, carried_rows, der_rows = [], [], [], []
+    story_rows, carried_rows, der_rows = [], [], []
+    edit_columns: dict[str, list] = {c: [] for c in EDIT_COLUMNS}
     agency_of_ref: dict[str, Counter] = {}
     for n, s in enumerate(found, 1):
         s.story_id = f"S{n:05d}"
@@ -128,20 +133,24 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
         used = np.zeros(len(rw), dtype=bool)
         for k in s.derivatives:
             d, dw = docs[k], w(k)
-            raw = aligned[(s.reference, k)] if s.reference < k else align.flipped(aligned[(k, s.reference)])
-            p = align.compare(rw, dw, raw)
+            p = align.compare(rw, dw, raw(s.reference, k))
             for tag, i1, i2, _, _ in p.blocks:
                 if tag == "equal":
                     used[i1:i2] = True
             story_rows.append((s.story_id, d.doc_id, d.outlet, "derivative", p.reused, p.reused / max(1, len(dw)),
                                ";".join(d.wire_agencies), len(dw), d.date or ""))
             der_rows.append((d.doc_id, d.outlet, p.reused))
-            edit_rows += [{"story_id": s.story_id, "doc_id": d.doc_id, "outlet": d.outlet, **e} for e in p.edits]
+            for e in p.edits:  # an edit touching several terms has one row each: long passages are cut
+                e.update(story_id=s.story_id, doc_id=d.doc_id, outlet=d.outlet, ref_text=_cut(e["ref_text"]),
+                         new_text=_cut(e["new_text"]))
+                for c, column in edit_columns.items():
+                    column.append(e[c])
             carried_rows += [(d.outlet, lx, cat, entry, c) for (lx, cat, entry), c in p.carried.items()]
             agency_of_ref.setdefault(d.outlet, Counter()).update(ref.wire_agencies or ["—"])
         story_rows.insert(len(story_rows) - len(s.derivatives), (
             s.story_id, ref.doc_id, ref.outlet, "reference", int(used.sum()), used.sum() / max(1, len(rw)),
             ";".join(ref.wire_agencies), len(rw), ref.date or ""))
+    words.clear()  # the aligned texts' words are no longer needed
     clock.lap("align")
 
     if not found:
@@ -153,11 +162,10 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
         return out
 
     st = pd.DataFrame(story_rows, columns=STORY_COLUMNS)
-    ed = pd.DataFrame({c: [e[c] for e in edit_rows] for c in EDIT_COLUMNS}, columns=EDIT_COLUMNS, dtype=object)
+    ed = pd.DataFrame(edit_columns, columns=EDIT_COLUMNS, dtype=object)
+    del edit_columns
     offsets = ["ref_start", "new_start", "ref_end", "new_end"]
     ed[offsets] = ed[offsets].astype(np.int64)
-    for c in ("ref_text", "new_text"):  # an edit touching several terms has one row each: long passages are cut
-        ed[c] = [t if len(t) <= TEXT_MAX else t[:TEXT_MAX] + "…" for t in ed[c]]
     light = ed[["doc_id", "outlet", "kind", "lexicon", "category", "entry", "scope"]]
     light = light[light["kind"] != ""]  # the framing edits, without their texts
     der = pd.DataFrame(der_rows, columns=["doc_id", "outlet", "reused_words"])
@@ -179,6 +187,11 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
         "timings": clock.laps,
     })
     return out
+
+
+def _cut(text: str) -> str:
+    """An edited passage as wire_edits keeps it: at most TEXT_MAX characters."""
+    return text if len(text) <= TEXT_MAX else text[:TEXT_MAX] + "…"
 
 
 class _Clock:

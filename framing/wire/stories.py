@@ -37,21 +37,27 @@ def candidate_pairs(shingles: list[np.ndarray], outlet: np.ndarray, *, max_df: i
     if n < 2 or not sizes.sum():
         return np.zeros((0, 2), dtype=np.int64)
     values = np.concatenate(shingles)
-    doc = np.repeat(np.arange(n, dtype=np.uint64), sizes)
+    doc = np.repeat(np.arange(n, dtype=np.uint32), sizes)
     # a shingle alone in its bucket of the low 24 bits occurs once: no pair, and no need to sort it
-    bucket = (values & np.uint32(0xFFFFFF)).astype(np.intp)
-    seen = np.bincount(bucket, minlength=1 << 24)[bucket] > 1
+    seen = _not_alone(values)
     # one sort of (shingle << 32 | document) keys: shingles grouped, their documents in order
-    keys = np.sort((values[seen].astype(np.uint64) << np.uint64(32)) | doc[seen])
-    del values, doc, bucket, seen
-    values, doc = keys >> np.uint64(32), (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    keys = values[seen].astype(np.uint64)
+    del values
+    keys <<= np.uint64(32)
+    keys |= doc[seen]
+    del doc, seen
+    keys.sort()
+    values, doc = (keys >> np.uint64(32)).astype(np.uint32), keys.astype(np.uint32)  # low 32 bits: the document
     del keys
     starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
     counts = np.diff(np.r_[starts, len(values)])
     keep = np.repeat((counts >= 2) & (counts <= max_df), counts)
+    del starts, counts
     values, doc = values[keep], doc[keep]
-    group = np.cumsum(np.r_[True, values[1:] != values[:-1]]) if len(values) else values
-    found = []
+    del keep
+    group = np.cumsum(np.r_[True, values[1:] != values[:-1]], dtype=np.int64) if len(values) else values
+    del values
+    tally = _PairTally()
     for d in range(1, max_df):  # every pair within a shingle's documents: positions i and i + d
         if d >= len(doc):
             break
@@ -60,15 +66,66 @@ def candidate_pairs(shingles: list[np.ndarray], outlet: np.ndarray, *, max_df: i
             break
         a, b = doc[:-d][same], doc[d:][same]
         cross = outlet[a] != outlet[b]
-        a, b = a[cross], b[cross]
-        found.append(np.minimum(a, b) * n + np.maximum(a, b))
-    if not found:
+        a, b = a[cross].astype(np.int64), b[cross].astype(np.int64)
+        tally.add(np.minimum(a, b) * n + np.maximum(a, b))
+    pairs, shared = tally.result()
+    if not len(pairs):
         return np.zeros((0, 2), dtype=np.int64)
-    pairs, shared = np.unique(np.concatenate(found), return_counts=True)
     a, b = pairs // n, pairs % n
     smaller = np.maximum(np.minimum(sizes[a], sizes[b]), 1)
     ok = (shared >= min_shared) & (shared >= 0.5 * min_share * smaller)
     return np.stack([a[ok], b[ok]], axis=1)
+
+
+class _PairTally:
+    """Distinct pair codes and how often each was added, folded into one sorted table every
+    ``FOLD`` codes: the pairs of every shared shingle at once would cost eight bytes each, and a
+    corpus with many copies of its stories has hundreds of millions of them."""
+
+    FOLD = 1 << 24
+
+    def __init__(self) -> None:
+        self.pairs = np.zeros(0, dtype=np.int64)
+        self.counts = np.zeros(0, dtype=np.int64)
+        self.parts: list[np.ndarray] = []
+        self.size = 0
+
+    def add(self, codes: np.ndarray) -> None:
+        """Count the pair codes ``codes``."""
+        self.parts.append(codes)
+        self.size += len(codes)
+        if self.size >= self.FOLD:
+            self._fold()
+
+    def _fold(self) -> None:
+        if not self.parts:
+            return
+        new, counts = np.unique(np.concatenate(self.parts), return_counts=True)
+        self.parts, self.size = [], 0
+        if len(self.pairs):
+            both = np.concatenate([self.pairs, new])
+            self.pairs, inverse = np.unique(both, return_inverse=True)
+            self.counts = np.bincount(inverse, weights=np.concatenate([self.counts, counts]),
+                                      minlength=len(self.pairs)).astype(np.int64)
+        else:
+            self.pairs, self.counts = new, counts.astype(np.int64)
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """(distinct pair codes, sorted; how many times each was added)."""
+        self._fold()
+        return self.pairs, self.counts
+
+
+def _not_alone(values: np.ndarray, chunk: int = 1 << 22) -> np.ndarray:
+    """Whether each shingle shares its bucket of the low 24 bits with another one (counted a
+    chunk at a time: the bucket index of every shingle at once costs eight bytes a shingle)."""
+    counts = np.zeros(1 << 24, dtype=np.int64)
+    for lo in range(0, len(values), chunk):
+        counts += np.bincount((values[lo:lo + chunk] & np.uint32(0xFFFFFF)).astype(np.intp), minlength=1 << 24)
+    out = np.empty(len(values), dtype=bool)
+    for lo in range(0, len(values), chunk):
+        out[lo:lo + chunk] = counts[(values[lo:lo + chunk] & np.uint32(0xFFFFFF)).astype(np.intp)] > 1
+    return out
 
 
 def group_pairs(pairs: list[tuple[int, int]]) -> list[list[int]]:
