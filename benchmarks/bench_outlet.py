@@ -70,7 +70,8 @@ def main() -> None:
     from framing.arabic import Normaliser
 
     before = psutil.Process().memory_info().rss
-    inputs = StageInputs(documents=docs, outlets=cfg.outlet_records(), normaliser=Normaliser())
+    normaliser = Normaliser(ta_marbuta=cfg.normalise.ta_marbuta, alef_maqsura=cfg.normalise.alef_maqsura)
+    inputs = StageInputs(documents=docs, outlets=cfg.outlet_records(), normaliser=normaliser)
     sampler = TreeSampler(os.getpid())
     t0 = time.perf_counter()
     out = attribution(inputs, cfg.classify_options(), Runtime.of(cfg.run.jobs, cfg.seed))
