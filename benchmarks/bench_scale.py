@@ -52,35 +52,45 @@ from bench_pipeline import TreeSampler, add_shared_arguments, machine, run_peer,
 
 class StageSampler(TreeSampler):
     """TreeSampler that also keeps every sample's time and resident memory, so that the peak of
-    each stage can be found from the stages' start and end times."""
+    each stage can be found from the stages' start and end times: the sum of the processes' RSS
+    (every sample) and their PSS (every ``pss_every``-th sample; forked workers' shared pages
+    counted once)."""
 
     def __init__(self, pid: int) -> None:
-        self.samples: list[tuple[float, int]] = []
+        self.samples: list[tuple[float, int, int | None]] = []
         super().__init__(pid)
 
     def _loop(self) -> None:
         import psutil
 
+        tick = 0
         while not self._stop.is_set():
             try:
                 procs = [self.proc] + self.proc.children(recursive=True)
             except psutil.NoSuchProcess:
                 break
-            rss = 0
+            rss, pss = 0, (0 if tick % self.pss_every == 0 else None)
             for p in procs:
                 try:
                     rss += p.memory_info().rss
+                    if pss is not None:
+                        pss += p.memory_full_info().pss
                     ct = p.cpu_times()
                     self.cpu[p.pid] = ct.user + ct.system
-                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
                     pass
-            self.samples.append((time.time(), rss))
+            self.samples.append((time.time(), rss, pss))
             self.peak = max(self.peak, rss)
+            self.peak_pss = max(self.peak_pss, pss or 0)
+            tick += 1
             self._stop.wait(self.every)
 
-    def stage_peaks(self, spans: dict[str, list[float]]) -> dict[str, int]:
-        """Peak RSS of the process tree during each stage (``spans``: name -> [start, end], epoch seconds)."""
-        return {name: max((r for t, r in self.samples if a <= t <= b), default=0) for name, (a, b) in spans.items()}
+    def stage_peaks(self, spans: dict[str, list[float]], pss: bool = False) -> dict[str, int]:
+        """Peak RSS (or PSS) of the process tree during each stage (``spans``: name -> [start, end],
+        epoch seconds)."""
+        k = 2 if pss else 1
+        return {name: max((s[k] for s in self.samples if a <= s[0] <= b and s[k] is not None), default=0)
+                for name, (a, b) in spans.items()}
 
 DATA = Path(os.environ.get("FRAMING_DATA") or os.environ.get("FRAMING_SHARED") or REPO.parent / "shared")
 DEFAULT_CORPUS = DATA / "corpora" / "saudinewsnet" / "all.jsonl.gz"
@@ -213,11 +223,14 @@ def run_child(config: dict, output: Path, args: argparse.Namespace) -> dict:
     cmd += [] if args.no_topics else ["--topics"]
     cmd += [] if args.no_classifiers else ["--classifiers"]
     done = run_sampled(cmd, args.timeout, StageSampler, cwd=REPO)
-    figures = {"process_wall_s": round(done.wall, 2), "peak_rss": done.peak, "cpu_s": round(done.cpu, 1)}
+    figures = {"process_wall_s": round(done.wall, 2), "peak_rss": done.peak, "peak_pss": done.peak_pss,
+               "cpu_s": round(done.cpu, 1)}
     if done.returncode != 0:
         return {**figures, "error": f"exit {done.returncode}: " + "\n".join(done.err.strip().splitlines()[-15:])}
     got = {**figures, **json.loads(done.out.strip().splitlines()[-1])}
-    got["stage_peak_rss"] = done.sampler.stage_peaks(got.pop("spans"))
+    spans = got.pop("spans")
+    got["stage_peak_rss"] = done.sampler.stage_peaks(spans)
+    got["stage_peak_pss"] = done.sampler.stage_peaks(spans, pss=True)
     return got
 
 
@@ -316,15 +329,18 @@ def _print_run(n: int, backend: str, got: dict) -> None:
     t = got["timings"]
     stages = ", ".join(f"{k} {v:.0f}" for k, v in t.items() if v >= 0.5)
     peaks = ", ".join(f"{k} {v / 2**30:.2f}" for k, v in got["stage_peak_rss"].items() if v)
-    print(f"  {got['process_wall_s']:.0f} s wall, {got['cpu_s']:.0f} CPU s, peak RSS {got['peak_rss'] / 2**30:.2f} GB; "
+    pss = ", ".join(f"{k} {v / 2**30:.2f}" for k, v in got.get("stage_peak_pss", {}).items() if v)
+    print(f"  {got['process_wall_s']:.0f} s wall, {got['cpu_s']:.0f} CPU s, peak RSS {got['peak_rss'] / 2**30:.2f} GiB "
+          f"(PSS {got.get('peak_pss', 0) / 2**30:.2f}); "
           f"{got['documents']['analysed']:,} analysed, {got['words']:,} words; "
           f"data/ {got['data_bytes'] / 1e6:.0f} MB, cache {got['cache_bytes'] / 1e6:.0f} MB; "
           f"load average at the end {got['load_average_end']}\n  stages (s): {stages}\n"
-          f"  peak RSS by stage (GB): {peaks}", flush=True)
+          f"  peak RSS by stage (GiB, sum over the process tree): {peaks}\n"
+          f"  peak PSS by stage (GiB, forked workers' shared pages counted once): {pss}", flush=True)
 
 
 def _print_summary(figures: dict, backends: list[str]) -> None:
-    print("\nsize      backend  wall s  × smallest  peak RSS GB  peer s")
+    print("\nsize      backend  wall s  × smallest  peak RSS GiB  PSS GiB  peer s")
     base: dict[str, float] = {}
     for n, entry in figures["sizes"].items():
         for backend in backends:
@@ -336,7 +352,7 @@ def _print_summary(figures: dict, backends: list[str]) -> None:
             base.setdefault(backend, wall)
             peer_s = entry.get("peer", {}).get("wall_s", "–")
             print(f"{int(n):>8,}  {backend:<7}  {wall:>6.0f}  {wall / base[backend]:>10.1f}  "
-                  f"{got['peak_rss'] / 2**30:>11.2f}  {peer_s}")
+                  f"{got['peak_rss'] / 2**30:>12.2f}  {got.get('peak_pss', 0) / 2**30:>7.2f}  {peer_s}")
 
 
 if __name__ == "__main__":
