@@ -10,7 +10,7 @@ from framing.arabic import Normaliser
 from framing.arabic.clitics import strip_article
 from framing.cache import Cache
 from framing.records import Document, Outlet, StageInputs
-from framing.stats.corpus_words import corpus_words, words_key
+from framing.stats.corpus_words import masks, spellings, words_key
 
 
 def _inputs(extra: str = "") -> StageInputs:
@@ -20,6 +20,10 @@ def _inputs(extra: str = "") -> StageInputs:
             Document("d3", "aawsat", "c.txt", "الإرهابية والإرهابية وإرهابية")]
     return StageInputs(documents=docs, all_documents=docs, normaliser=Normaliser(),
                        outlets=(Outlet("aawsat", "Asharq Al-Awsat", ("الشرق الأوسط",)), Outlet("was", "SPA", ("واس",))))
+
+
+def corpus_words(inputs, cache, term_of):
+    return masks(inputs, cache, term_of) + (spellings(inputs, cache, term_of),)
 
 
 def _same(a, b):
@@ -36,7 +40,7 @@ def test_corpus_words_are_read_back_from_the_cache_unchanged(tmp_path):
     second = corpus_words(inputs, cache, strip_article)
     _same(first, plain)
     _same(second, plain)
-    assert cache.hits.get("stats_words") == 1 and cache.misses.get("stats_words") == 1
+    assert cache.hits.get("stats_words") == 2 and cache.misses.get("stats_words") == 2  # masks, spellings
 
 
 def test_the_key_follows_the_texts_the_outlets_and_the_normaliser():

@@ -118,3 +118,16 @@ def test_the_lookahead_of_self_name_counting_changes_no_match(monkeypatch):
     monkeypatch.setattr(masks, "_lead", lambda norm, letters=3: "")  # no lookahead: every word start tried
     assert counts == masks.phrase_term_counts(masker, docs, keyness_term)
     assert counts["a"]["شرق"] == 2 and counts["a"]["ب"] == 3 and counts["c"]["فرانس"] == 2
+
+
+def test_surface_counts_are_the_same_a_batch_at_a_time(monkeypatch):
+    from framing.analyse import tokens
+    from framing.stats.spelling import surface_counts
+
+    texts = ["الإرهابية والإرهابية وإرهابية", "قال الوزير إن الحرب طويلة", "", "الحرب الحرب والوزير قال"] * 3
+    whole = surface_counts(texts, Normaliser())
+    monkeypatch.setattr(tokens, "BATCH_CHARS", 40)  # a batch every text or two: words new in later batches
+    parts = surface_counts(texts, Normaliser())
+    assert parts[0] == whole[0] and parts[1] == whole[1]
+    np.testing.assert_array_equal(parts[2], whole[2])
+    assert parts[2].sum() == sum(len(t.split()) for t in texts)

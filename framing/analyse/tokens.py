@@ -134,16 +134,22 @@ class Vocabulary:
         self.__init__(state["normaliser"])
 
 
-def tokenize_batch(texts: list[str], vocab: Vocabulary) -> TokenBatch:
-    """Tokens of ``texts`` (in batches of about BATCH_CHARS characters), ids from ``vocab``."""
-    parts, start, size = [], 0, 0
+def token_batches(texts: list[str], vocab: Vocabulary):
+    """Tokens of ``texts`` in batches of about BATCH_CHARS characters (at least one batch), ids from
+    ``vocab``: one TokenBatch per batch, its offsets and bounds within the batch's texts."""
+    start, size, any_part = 0, 0, False
     for k, text in enumerate(texts):
         size += len(text) + 1
         if size >= BATCH_CHARS:
-            parts.append(_tokenize(texts[start:k + 1], vocab))
-            start, size = k + 1, 0
-    if start < len(texts) or not parts:
-        parts.append(_tokenize(texts[start:], vocab))
+            yield _tokenize(texts[start:k + 1], vocab)
+            start, size, any_part = k + 1, 0, True
+    if start < len(texts) or not any_part:
+        yield _tokenize(texts[start:], vocab)
+
+
+def tokenize_batch(texts: list[str], vocab: Vocabulary) -> TokenBatch:
+    """Tokens of ``texts`` (in batches of about BATCH_CHARS characters), ids from ``vocab``."""
+    parts = list(token_batches(texts, vocab))
     if len(parts) == 1:
         return parts[0]
     offset = np.cumsum([0] + [p.bounds[-1] for p in parts[:-1]])

@@ -19,26 +19,40 @@ CODE = ("framing.masks", "framing.stats.spelling", "framing.stats.corpus_words",
         "framing.records")  # what the entry depends on
 
 
-def corpus_words(inputs: StageInputs, cache, term_of) -> tuple[dict, dict, tuple]:
-    """(keyness masks {term: mask string}, self-name keyness counts {outlet: {term: n}}, the
-    ``surface_counts`` of the analysed texts) for ``inputs``; ``term_of`` maps a normalised word to
-    its keyness term. Through ``cache`` (a :class:`framing.cache.Cache`) when there is one."""
+def masks(inputs: StageInputs, cache, term_of, key: str | None = None) -> tuple[dict, dict]:
+    """(keyness masks {term: mask string}, self-name keyness counts {outlet: {term: n}}) for
+    ``inputs``; ``term_of`` maps a normalised word to its keyness term. Through ``cache`` (a
+    :class:`framing.cache.Cache`) when there is one, under ``key`` (``words_key``; computed when None)."""
     from framing.masks import build_masker, keyness_masks, phrase_term_counts
-    from framing.stats.spelling import surface_counts
 
-    def compute() -> tuple[dict, dict, tuple]:
+    def compute() -> tuple[dict, dict]:
         masker = build_masker(inputs.all_documents, inputs.outlets, inputs.self_names, inputs.normaliser)
         return (keyness_masks(masker, term_of),
-                phrase_term_counts(masker, ((d.outlet, d.text) for d in inputs.documents), term_of),
-                surface_counts([d.text for d in inputs.documents], inputs.normaliser))
+                phrase_term_counts(masker, ((d.outlet, d.text) for d in inputs.documents), term_of))
 
+    return _memo(cache, "masks", key, inputs, term_of, compute)
+
+
+def spellings(inputs: StageInputs, cache, term_of, key: str | None = None) -> tuple:
+    """The ``surface_counts`` of the analysed texts (every written word, its normalised form, its
+    count), through ``cache`` as ``masks``."""
+    from framing.stats.spelling import surface_counts
+
+    return _memo(cache, "spellings", key, inputs, term_of,
+                 lambda: surface_counts([d.text for d in inputs.documents], inputs.normaliser))
+
+
+def _memo(cache, part: str, key: str | None, inputs: StageInputs, term_of, compute):
     if cache is None:
         return compute()
-    return cache.memo("stats_words", words_key(inputs, term_of), compute, code=CODE)
+    from framing.cache import digest
+
+    key = key if key is not None else words_key(inputs, term_of)
+    return cache.memo("stats_words", digest(key, part), compute, code=CODE)
 
 
 def words_key(inputs: StageInputs, term_of) -> str:
-    """The cache key of ``corpus_words``: the code, the normaliser, the outlets and extra masks of
+    """The cache key of ``masks`` and ``spellings``: the code, the normaliser, the outlets and extra masks of
     the config, ``term_of``, every document's outlet, source line and credited agencies, and the
     analysed documents' texts."""
     from framing.cache import code_revision, digest

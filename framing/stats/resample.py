@@ -207,21 +207,28 @@ def _exact_mc(d: np.ndarray, in_a: np.ndarray, groups: list, u_obs: np.ndarray, 
 _FLOYD_DRAWS = 1_000_000  # uniforms drawn at once while choosing subsets (8 MB)
 
 
-def _floyd(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator, taken: np.ndarray | None = None):
+def _floyd(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator):
     """Uniform random subsets of range(H), of size sizes[r] for row r, drawn by Floyd's algorithm
-    in all R rows at once. Yields (active, val) per step: row r takes element val[r] when active[r].
-    ``taken``: a zeroed bool array of R * H + 1 to draw into (row r's subset is then
-    taken[r * H:(r + 1) * H] once the steps are done); a fresh one when None.
+    in all R rows at once. Yields (active, val) per step: row r takes element val[r] when active[r]
+    (val is 0 where it is not)."""
+    base = np.arange(R, dtype=np.int64) * H
+    for active, flat in _floyd_steps(R, H, sizes, rng, np.zeros(R * H + 1, dtype=bool)):
+        yield active, np.where(active, flat - base, 0)
+
+
+def _floyd_steps(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator, taken: np.ndarray):
+    """``_floyd`` on a flat (R, H) table ``taken`` (a zeroed bool array of R * H + 1; row r's subset
+    is taken[r * H:(r + 1) * H] once the steps are done). Yields (active, flat) per step: row r
+    takes element flat[r] - r * H when active[r]; flat is R * H, a slot of its own, where it is not.
 
     Step i of row r draws t uniform in 0..j (j = H - sizes[r] + i) and takes t, or j when t is
     already taken. The uniforms of many steps are drawn by one call (the generator gives the same
     numbers as one call per step) and their t computed at once; only the taken-check runs step by
-    step, on a flat (R, H) table whose last extra slot absorbs the rows that are done."""
+    step."""
     sizes = np.asarray(sizes, dtype=np.int64)
     hmax = int(sizes.max()) if len(sizes) else 0
     if hmax <= 0:
         return
-    taken = np.zeros(R * H + 1, dtype=bool) if taken is None else taken
     base = np.arange(R, dtype=np.int64) * H
     first = H - sizes  # j at step 0
     chunk = max(1, _FLOYD_DRAWS // max(R, 1))
@@ -232,10 +239,12 @@ def _floyd(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator, taken: n
         j = np.where(active, first + steps, 0)  # Floyd: j runs from H - size to H - 1
         t = (rng.random((n, R)) * (j + 1)).astype(np.int64)
         np.minimum(t, j, out=t)
+        at_t = np.where(active, base + t, R * H)
+        at_j = np.where(active, base + j, R * H)
         for i in range(n):
-            val = np.where(taken[base + t[i]], j[i], t[i])  # a row that is done has t = j = 0: val 0
-            taken[np.where(active[i], base + val, R * H)] = True
-            yield active[i], val
+            flat = np.where(taken[at_t[i]], at_j[i], at_t[i])
+            taken[flat] = True
+            yield active[i], flat
 
 
 def _subset_sums(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator, c: np.ndarray, n: np.ndarray):
@@ -251,7 +260,7 @@ def _subset_sums(R: int, H: int, sizes: np.ndarray, rng: np.random.Generator, c:
             T += np.where(active, n[val], 0.0)
         return S, T
     taken = np.zeros(R * H + 1, dtype=bool)
-    for _ in _floyd(R, H, sizes, rng, taken):
+    for _ in _floyd_steps(R, H, sizes, rng, taken):
         pass
     row, col = np.divmod(np.flatnonzero(taken[:R * H]), H)
     return S + np.bincount(row, weights=c[col], minlength=R), T + np.bincount(row, weights=n[col], minlength=R)

@@ -17,12 +17,17 @@ import pandas as pd
 
 
 def surface_counts(texts: list[str], normaliser) -> tuple[list[str], list[str], np.ndarray]:
-    """Every distinct written word of ``texts``, its normalised form and how often it occurs."""
-    from framing.analyse.tokens import Vocabulary, tokenize_batch
+    """Every distinct written word of ``texts``, its normalised form and how often it occurs
+    (counted a batch of texts at a time: the tokens of the whole corpus are never held at once)."""
+    from framing.analyse.tokens import Vocabulary, token_batches
 
     vocab = Vocabulary(normaliser)
-    ids = tokenize_batch(texts, vocab).ids if texts else np.zeros(0, dtype=np.int64)
-    return vocab.surfaces, vocab.norms, np.bincount(ids, minlength=len(vocab))
+    counts = np.zeros(0, dtype=np.int64)
+    for batch in token_batches(texts, vocab) if texts else ():
+        part = np.bincount(batch.ids, minlength=len(vocab))
+        part[:len(counts)] += counts
+        counts = part
+    return vocab.surfaces, vocab.norms, np.concatenate([counts, np.zeros(len(vocab) - len(counts), dtype=np.int64)])
 
 
 def written_spellings(texts, normaliser, terms: set[str], term_of, counted=None) -> dict[str, str]:

@@ -24,11 +24,12 @@ def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime) -> Sta
     outlet or a credited agency, and each keyness term's most frequent written spelling (what these
     read from the corpus alone is kept in the run's cache: ``corpus_words``)."""
     from framing.arabic.clitics import strip_article as keyness_term
-    from framing.stats.corpus_words import corpus_words
+    from framing.stats import corpus_words as words
     from framing.stats.spelling import add_displays
 
     # the work on the corpus's words that no lexicon changes: kept in the run's cache
-    masked_terms, masked_counts, counted = corpus_words(inputs, runtime.cache, keyness_term)
+    key = words.words_key(inputs, keyness_term) if runtime.cache is not None else None
+    masked_terms, masked_counts = words.masks(inputs, runtime.cache, keyness_term, key)
     out = statistics(inputs.doc_table, inputs.matches, inputs.lexicon_entries, inputs.outlet_terms or {},
                      options, runtime.seed, inputs.outlet_names,
                      doc_topics=dominant_topics(inputs.tables.get("topic_units")),
@@ -38,6 +39,7 @@ def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime) -> Sta
     shown = {"keyness": out.tables.get("keyness")}
     if inputs.tables.get("outlet_features") is not None:
         shown["outlet_features"] = inputs.tables["outlet_features"].copy()
+    counted = words.spellings(inputs, runtime.cache, keyness_term, key)
     add_displays(shown, None, inputs.normaliser, keyness_term, counted)
     out.tables.update({name: table for name, table in shown.items() if table is not None})
     return out
