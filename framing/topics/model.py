@@ -5,8 +5,11 @@ procedure", eq. 1) treats all units of a topic as one document: a word's weight 
 its frequency in *c*, L1-normalised per topic, times ``log(1 + A / f_x)``, where *A* is the
 average number of words per topic (rounded down) and *f_x* the word's frequency over all topics.
 As in BERTopic's ``ClassTfidfTransformer(reduce_frequent_words=True)``, the square root of the
-normalised frequency is taken. Topics are numbered by size, 0 the largest (ties keep the order in
-which topics first occur), and -1 (HDBSCAN outliers) keeps its number, as BERTopic numbers them.
+normalised frequency is taken. Topics are numbered by size, 0 the largest, and -1 (HDBSCAN
+outliers) keeps its number; equal sizes and equal weights are ordered as BERTopic orders them
+(a descending pandas sort of the sizes counted in unit order; a partial sort of each topic's
+weights, words from last to first in code-point order, then a sort of the top ones), so that the
+topics, their words and the order of the words are BERTopic's.
 
 The counts come from the units' word counts (:class:`framing.topics.units.WordCounts`), summed per
 topic: no text is joined or tokenised again, and BERTopic itself (which imports PyTorch and
@@ -27,19 +30,19 @@ class TopicWords:
 
 
 def by_size(labels: np.ndarray) -> np.ndarray:
-    """Labels renumbered by topic size, 0 the largest; ties in the order topics first occur; -1
-    stays -1."""
+    """Labels renumbered by topic size, 0 the largest; -1 stays -1. Equal sizes: the topics'
+    sizes, counted in the order the topics first occur, sorted by pandas in descending order."""
+    import pandas as pd
+
     labels = np.asarray(labels, dtype=np.int64)
     uniq, first, sizes = np.unique(labels, return_index=True, return_counts=True)
-    keep = uniq != -1
-    uniq, first, sizes = uniq[keep], first[keep], sizes[keep]
-    order = np.lexsort((first, -sizes))
-    new = np.empty(len(uniq), dtype=np.int64)
-    new[order] = np.arange(len(uniq))
-    out = np.full(len(labels), -1, dtype=np.int64)
-    known = labels != -1
-    out[known] = new[np.searchsorted(uniq, labels[known])]
-    return out
+    seen = np.argsort(first, kind="stable")
+    table = pd.DataFrame({"topic": uniq[seen], "size": sizes[seen]}).sort_values("size", ascending=False)
+    table = table[table["topic"] != -1]
+    new = dict(zip(table["topic"].tolist(), range(len(table))))
+    new[-1] = -1
+    lookup = np.array([new[t] for t in uniq.tolist()], dtype=np.int64)
+    return lookup[np.searchsorted(uniq, labels)]
 
 
 def ctfidf(X):
@@ -56,10 +59,23 @@ def ctfidf(X):
     return X
 
 
+def top_entries(data: np.ndarray, n: int) -> list[int]:
+    """Positions of the ``n`` largest values of ``data``, largest first: the ``n`` largest found by
+    a partial sort, then sorted (equal values come in the order these two numpy sorts leave them,
+    with the list padded to ``n`` by zeros, as BERTopic does)."""
+    k = min(n, len(data))
+    if k == 0:
+        return []
+    part = np.argpartition(data, -k)[-k:]
+    scores = np.zeros(n)
+    scores[:k] = data[part]
+    return [int(part[i]) for i in np.argsort(scores)[::-1] if i < k]
+
+
 def topic_words(counts, labels: np.ndarray, top_n: int = 10) -> TopicWords:
     """Each topic's top words by c-TF-IDF over the units' content words (``counts``, a
-    :class:`~framing.topics.units.WordCounts`), given the cluster labels; ties between equal
-    weights go to the first word in code-point order."""
+    :class:`~framing.topics.units.WordCounts`), given the cluster labels (at least the top 30
+    are ranked, as BERTopic ranks them, before the first ``top_n`` are kept)."""
     final = by_size(labels)
     topics = np.unique(final)
     X, names = counts.by_group(np.searchsorted(topics, final), len(topics))
@@ -67,7 +83,9 @@ def topic_words(counts, labels: np.ndarray, top_n: int = 10) -> TopicWords:
     words = {}
     for row, topic in enumerate(topics.tolist()):
         a, b = W.indptr[row], W.indptr[row + 1]
-        data, idx = W.data[a:b], W.indices[a:b]
-        best = np.lexsort((idx, -data))[:top_n]
-        words[topic] = [(names[idx[i]], float(data[i])) for i in best if data[i] > 0]
+        # from the last word to the first: the order of the entries in BERTopic's c-TF-IDF matrix,
+        # which equal weights keep through the sorts
+        data, idx = W.data[a:b][::-1], W.indices[a:b][::-1]
+        best = top_entries(data, max(top_n, 30))
+        words[topic] = [(names[idx[i]], float(data[i])) for i in best if data[i] > 0][:top_n]
     return TopicWords(final, words)
