@@ -132,3 +132,17 @@ def test_subset_sums_are_the_stepwise_sums(whole):
         T0 += np.where(active, n[val], 0.0)
     np.testing.assert_array_equal(_bits(S), _bits(S0))
     np.testing.assert_array_equal(_bits(T), _bits(T0))
+
+
+@pytest.mark.parametrize("shape", [(500, 7), (300,), (40, 1), (0, 3), (200, 3, 2)])
+def test_row_sums_are_numpys_add_at_bit_for_bit(shape):
+    from framing.stats.matrix import row_sums
+
+    rng = np.random.default_rng(len(shape) + shape[0])
+    values = rng.standard_normal(shape) * 10.0 ** rng.uniform(-8, 8, shape)
+    labels = rng.integers(0, 6, shape[0])
+    want = np.zeros((7,) + shape[1:])
+    np.add.at(want, labels, values)
+    got = row_sums(labels, values, 7)
+    assert got.shape == want.shape
+    np.testing.assert_array_equal(_bits(got), _bits(want))

@@ -91,8 +91,13 @@ def contrast(X, tok, in_a, opts, rng, strata=None) -> dict:
     exact = ((np.minimum(ca, cb) < max(opts.min_hits, 1)) | (np.char.find(method, "Monte-Carlo") >= 0)
              | ~np.char.startswith(method, "permutation") | ~(np.isfinite(rr) & (rr > 0)))
 
+    # the interval is asked for again at the FCR level (add_fcr_intervals): what it reads of the
+    # documents is kept as their permutation moments, not as the documents' counts
+    estimate = np.where(exact, np.nan, rr)
+    moments = ratio.interval_moments(X, tok, in_a, labels, estimate)
+
     def interval(alpha):
-        lo, hi = ratio.score_interval(X, tok, in_a, labels, np.where(exact, np.nan, rr), alpha)
+        lo, hi = ratio.score_interval(None, None, None, None, estimate, alpha, moments)
         elo, ehi = ratio.conditional_interval(sa, sb, ta, tb, deff, alpha)
         return np.where(exact, elo, lo), np.where(exact, ehi, hi)
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr, ndtri, stdtrit
 
+from framing.stats.matrix import row_sums
+
 
 def influence_moments(X: np.ndarray, tok: np.ndarray, strata: np.ndarray, sign: float = 1.0):
     """sum(u^2), sum(u^3) per column for log(sum X / sum tok) over the rows given, stratified.
@@ -28,8 +30,7 @@ def influence_moments(X: np.ndarray, tok: np.ndarray, strata: np.ndarray, sign: 
     u = np.nan_to_num(u, nan=0.0, posinf=0.0, neginf=0.0)
     if len(np.unique(strata)) > 1:
         codes, inv = np.unique(strata, return_inverse=True)
-        sums = np.zeros((len(codes), u.shape[1]))
-        np.add.at(sums, inv, u)
+        sums = row_sums(inv, u, len(codes))
         counts = np.bincount(inv, minlength=len(codes))[:, None]
         u = u - (sums / counts)[inv]
     u = sign * u

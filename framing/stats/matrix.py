@@ -33,9 +33,19 @@ class Counts:
 
     def group_sums(self, values: np.ndarray) -> np.ndarray:
         """Sum rows of ``values`` (N, ...) per outlet -> (G, ...)."""
-        out = np.zeros((self.n_groups,) + values.shape[1:])
-        np.add.at(out, self.group, values)
-        return out
+        return row_sums(self.group, values, self.n_groups)
+
+
+def row_sums(labels: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Sums of the rows of ``values`` (N, ...) by ``labels`` (N,) in 0..n-1 -> (n, ...) float64:
+    what ``numpy.add.at`` on zeros gives, bit for bit (each group's rows added one by one in row
+    order), by one ``numpy.bincount`` over the cells instead of row by row."""
+    values = np.asarray(values, dtype=np.float64)
+    shape = values.shape[1:]
+    width = int(np.prod(shape)) if shape else 1
+    flat = values.reshape(len(values), width)
+    key = (np.asarray(labels, dtype=np.int64)[:, None] * width + np.arange(width, dtype=np.int64)).ravel()
+    return np.bincount(key, weights=flat.ravel(), minlength=n * width).reshape((n,) + shape)
 
 
 def _category_table(lexicons: pd.DataFrame, matches: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:

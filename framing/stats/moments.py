@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from framing.stats.matrix import row_sums
+
 _EPS = np.finfo(float).eps
 _SAFETY = 8.0  # the rounding bounds below are worst cases already; this covers what they leave out
 _SMALL_SKEW = 1.6e-5  # below this skewness scipy's pearson3 (and ``crit``) is the normal curve
@@ -50,9 +52,7 @@ def stratum_sums(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, labels: np.nd
     """Per stratum: a's and b's hits (S, K) and words (S,)."""
     S = int(labels.max()) + 1 if len(labels) else 0
     K = X.shape[1]
-    sa, sb = np.zeros((S, K)), np.zeros((S, K))
-    np.add.at(sa, labels[in_a], X[in_a])
-    np.add.at(sb, labels[~in_a], X[~in_a])
+    sa, sb = row_sums(labels[in_a], X[in_a], S), row_sums(labels[~in_a], X[~in_a], S)
     ta = np.bincount(labels[in_a], weights=tok[in_a], minlength=S)
     tb = np.bincount(labels[~in_a], weights=tok[~in_a], minlength=S)
     return sa, sb, ta, tb

@@ -47,8 +47,8 @@ from scipy import stats as sps
 
 from framing.stats.moments import Moments, stratum_sums
 
-__all__ = ["stratum_sums", "mantel_haenszel", "poisson_score_variance", "score_interval", "conditional_interval",
-           "conditional_p"]
+__all__ = ["stratum_sums", "mantel_haenszel", "poisson_score_variance", "interval_moments", "score_interval",
+           "conditional_interval", "conditional_p"]
 
 _BISECT = 24  # halvings of the bracket in log rho (width 30 -> 2e-6)
 _SPAN = 30.0  # the bracket: log rho within 30 of the estimate (a factor of 1e13)
@@ -75,19 +75,29 @@ def poisson_score_variance(sa, sb, ta, tb) -> np.ndarray:
     return ((sa + sb) * w[:, None]).sum(axis=0)
 
 
-def score_interval(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, labels: np.ndarray, estimate: np.ndarray,
-                   alpha) -> tuple[np.ndarray, np.ndarray]:
+def interval_moments(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, labels: np.ndarray,
+                     estimate: np.ndarray) -> Moments | None:
+    """What ``score_interval`` reads of the documents: the permutation moments of the columns of X
+    with an estimate (None when none has one). Far smaller than X: only the hits are kept."""
+    ok = np.isfinite(estimate) & (estimate > 0)
+    return Moments(X[:, ok], tok, in_a, labels) if ok.any() else None
+
+
+def score_interval(X: np.ndarray | None, tok: np.ndarray | None, in_a: np.ndarray | None, labels: np.ndarray | None,
+                   estimate: np.ndarray, alpha, moments: Moments | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Bounds of the permutation-test inversion interval (module docstring) for every column of X.
 
     ``estimate`` (K,): RR_MH (finite and > 0 where an interval is wanted; NaN elsewhere). ``alpha``:
-    a number or (K,) array. Bisection in log rho; a bound the data never reach is 0 or inf."""
-    K = X.shape[1]
+    a number or (K,) array. Bisection in log rho; a bound the data never reach is 0 or inf.
+    ``moments``: ``interval_moments`` of the same arguments, when already computed (X, tok, in_a
+    and labels are then not read)."""
+    K = len(estimate)
     lo, hi = np.full(K, np.nan), np.full(K, np.nan)
     ok = np.isfinite(estimate) & (estimate > 0)
     if not ok.any():
         return lo, hi
     alpha = np.broadcast_to(np.asarray(alpha, dtype=float), (K,))
-    mom = Moments(X[:, ok], tok, in_a, labels)
+    mom = moments if moments is not None else Moments(X[:, ok], tok, in_a, labels)
     k = int(ok.sum())
     # both bounds at once: the first k values look for the lower bound (z above the upper quantile),
     # the last k for the upper one

@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats as sps
 
+from framing.stats.matrix import row_sums
+
 _BLOCK_CELLS = 4_000_000  # elements of one block of weights or labels (32 MB as float64)
 
 
@@ -108,8 +110,7 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
     labels = np.empty(P, dtype=np.int64)
     for i, rows in enumerate(groups):
         labels[rows] = i
-    xs = np.zeros((len(groups), K))
-    np.add.at(xs, labels, X)
+    xs = row_sums(labels, X, len(groups))
     ts = np.bincount(labels, weights=tok, minlength=len(groups))
     with np.errstate(divide="ignore", invalid="ignore"):
         rates = np.where(ts[:, None] > 0, xs / ts[:, None], 0.0)  # (S, K) pooled rate of each stratum
