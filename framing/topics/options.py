@@ -27,7 +27,7 @@ class TopicsOptions(BaseModel):
     strip_article: bool = Field(True, description="merge والمنطقة / للمنطقة / المنطقة / منطقة in topic words and embeddings")
     reduce_dims: int = Field(10, ge=2, description="PCA components the clustering works in (when umap is off)")
     min_topic_size: Annotated[int, Field(ge=2)] | Literal["auto"] = Field("auto", description="HDBSCAN min_cluster_size; auto = max(5, fitted units / 200)")
-    max_fit_units: int = Field(20000, ge=100, description="larger corpora: embedding and clustering are fitted on a random sample of this many units, the rest assigned")
+    max_fit_units: int = Field(20000, ge=100, description="larger corpora: the embedding and the clustering are fitted on a random sample (seeded) of this many units; every unit is then embedded and assigned a chunk at a time")
     bootstrap: int = Field(1000, ge=0, description="document-bootstrap resamples for the topic-share confidence intervals")
     top_words: int = Field(10, ge=1, description="c-TF-IDF words per topic")
     examples_per_topic: int = Field(3, ge=1, description="representative paragraphs per topic")

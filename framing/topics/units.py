@@ -31,7 +31,7 @@ from framing.arabic.stopwords import is_stopword, topic_stopword_set
 LINE_RE = re.compile(r"[^\n]+")
 _HAS_DIGIT = re.compile(r"\d")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
-BATCH_TOKENS = 1_000_000  # tokens held as strings at a time while the units are built
+BATCH_TOKENS = 250_000  # tokens held as strings at a time while the units are built
 
 
 class UnitTexts:
@@ -242,6 +242,7 @@ class _Vocabulary:
         self.sid: dict[str, int] = {}
         self.surfaces: list[str] = []
         self.word_of: list[int] = []  # surface id -> content word id, -1 when not a content word
+        self.word_of_array = np.zeros(0, dtype=np.int64)  # the same, as an array
         self.cid: dict[str, int] = {}
         self.words: list[str] = []
 
@@ -288,6 +289,7 @@ class _Vocabulary:
                     self.cid[word] = len(self.words)
                     self.words.append(word)
                 self.word_of.append(self.cid[word] if word else -1)
+            self.word_of_array = np.concatenate([self.word_of_array, np.asarray(self.word_of[base:], dtype=np.int64)])
             got[fresh] = np.arange(base, base + len(new))
         return got[codes] if len(codes) else np.zeros(0, dtype=np.int64)
 
@@ -311,8 +313,7 @@ def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words
         if not lengths:
             return
         sids = vocab.ids(toks)
-        word_of = np.asarray(vocab.word_of, dtype=np.int64)
-        cids = word_of[sids] if len(sids) else np.zeros(0, dtype=np.int64)
+        cids = vocab.word_of_array[sids] if len(sids) else np.zeros(0, dtype=np.int64)
         nu = len(lengths)
         unit_of = np.repeat(np.arange(nu, dtype=np.int64), lengths)
         keep = cids >= 0
