@@ -95,13 +95,23 @@ def _no_ids() -> np.ndarray:
 
 @dataclass
 class DocAnalysis:
+    """One document's analysis: its token count, its lexicon hits with the span of the sentence
+    each is in, and its keyness terms."""
+
     doc_id: str
     n_tokens: int
     matches: list[Match] = field(default_factory=list)
-    sentences: list[str] = field(default_factory=list)  # sentence of each match, same order
+    sentence_spans: list[tuple[int, int]] = field(default_factory=list)  # of each match, same order
     term_ids: np.ndarray = field(default_factory=_no_ids)  # ids into term_vocab, order of first occurrence
     term_counts: np.ndarray = field(default_factory=_no_ids)
     term_vocab: list[str] = field(default_factory=list)
+    text: str = field(default="", repr=False)  # the document's text (the same object, not a copy)
+
+    @property
+    def sentences(self) -> list[str]:
+        """The sentence of each match, same order (cut from the text when asked: a corpus's
+        sentences held for every document at once cost as much as the matches table)."""
+        return [self.text[a:z] for a, z in self.sentence_spans]
 
     @property
     def terms(self) -> Counter:
@@ -140,8 +150,7 @@ class BatchResult:
                                                                  self.sentence_spans, texts)):
             if self.packed and found:
                 found = [Match(lx, cat, ent, text[a:z], a, z, rule, far) for lx, cat, ent, a, z, rule, far in found]
-            sentences = [text[a:z] for a, z in spans]
-            out.append(DocAnalysis(doc_id, n, found, sentences, ids[b[k]:b[k + 1]], counts[b[k]:b[k + 1]], vocab))
+            out.append(DocAnalysis(doc_id, n, found, spans, ids[b[k]:b[k + 1]], counts[b[k]:b[k + 1]], vocab, text))
         return out
 
     def compact(self) -> "BatchResult":

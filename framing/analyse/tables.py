@@ -26,9 +26,10 @@ def match_frame(docs, analyses, titles: bool = True) -> pd.DataFrame:
         doc = by_id[a.doc_id]
         voices = hit_voices(doc.text, [(m.start, m.end) for m in a.matches],
                             title_end(doc.text, doc.title) if titles else 0)
-        for m, sentence, v in zip(a.matches, a.sentences, voices):
+        text = doc.text
+        for m, (s0, s1), v in zip(a.matches, a.sentence_spans, voices):
             rows.append((a.doc_id, doc.outlet, doc.source, m.lexicon, m.category, m.entry, m.surface,
-                         m.start, m.end, sentence, m.rule, m.distanced, v.voice, v.in_title, v.speaker))
+                         m.start, m.end, text[s0:s1], m.rule, m.distanced, v.voice, v.in_title, v.speaker))
     return pd.DataFrame(rows, columns=MATCH_COLUMNS)
 
 
