@@ -210,3 +210,21 @@ def test_content_words_by_columns_are_the_word_by_word_ones(units, article):
     assert got == [v.content(n) for n in norms]
     assert strip_articles(norms) == [strip_article(n) for n in norms]
     assert ("منطقه" if article else "والمنطقه") in got and "" in got and "2015" not in got
+
+
+@pytest.mark.parametrize("clustering", ["kmeans", "hdbscan"])
+def test_a_sampled_fit_assigns_every_unit_and_says_so(clustering):
+    from sklearn.metrics import adjusted_rand_score
+
+    from tests.test_topics import run
+
+    docs, truth = three_theme_corpus(n_docs=50, seed=5)  # 150 paragraphs, fitted on 100
+    out = run(docs, max_fit_units=100, clustering=clustering, min_topic_size=8)
+    units = out.tables["topic_units"]
+    assert out.info["n_units"] == 150 and out.info["n_fit_units"] == 100
+    assert any("random sample of 100" in n and "assigned" in n for n in out.notes)
+    assert len(units) == 150 and units["topic"].notna().all()
+    assert adjusted_rand_score([truth[u] for u in units["unit_id"]], units["topic"]) > 0.8
+    assert len(out.tables["topic_stability"]) == 3
+    again = run(docs, max_fit_units=100, clustering=clustering, min_topic_size=8)
+    assert again.tables["topic_units"].equals(units) and again.tables["topics"].equals(out.tables["topics"])
