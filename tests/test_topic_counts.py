@@ -228,3 +228,14 @@ def test_a_sampled_fit_assigns_every_unit_and_says_so(clustering):
     assert len(out.tables["topic_stability"]) == 3
     again = run(docs, max_fit_units=100, clustering=clustering, min_topic_size=8)
     assert again.tables["topic_units"].equals(units) and again.tables["topics"].equals(out.tables["topics"])
+
+
+def test_word_grams_reuse_the_fitted_words_and_match_the_vectoriser(units):
+    from framing.topics.embed import TfidfEmbedder
+
+    model = TfidfEmbedder(random_state=2).fit_counts(*units.counts.matrix(np.arange(0, len(units), 3)))
+    vocab = units.counts.sorted_words()
+    assert 0 < len(model.fit_words_) < len(vocab)  # some words are new
+    got = model.word_grams(vocab)
+    _same_csr(got, model.char_.transform(list(vocab)).astype(np.float32))
+    _same_csr(model.word_grams(model.fit_words_), model.char_.transform(list(model.fit_words_)).astype(np.float32))

@@ -78,7 +78,13 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
         keep = np.sort(np.argsort(-freq, kind="stable")[: self.max_features])
         self.char_ = CountVectorizer(analyzer="char_wb", ngram_range=tuple(self.ngram_range), lowercase=False,
                                      vocabulary=list(names[keep]), dtype=np.float32)
-        X = (unit_words @ word_grams[:, keep]).tocsr()
+        fitted = word_grams[:, keep]
+        X = (unit_words @ fitted).tocsr()
+        # the fitted words' n-grams, for word_grams(): rows as the fixed-vocabulary vectoriser
+        # gives them (sorted), so that those words need not be split into n-grams again
+        self.fit_words_ = np.asarray(vocab, dtype=object)
+        self.fit_grams_ = fitted.tocsr(copy=True)
+        self.fit_grams_.sort_indices()
         self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(X)
         B = self.tfidf_.transform(X)
         dims = min(self.n_components, B.shape[1] - 1, B.shape[0] - 1)
@@ -98,8 +104,23 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
         return np.vstack(list(self.transform_counts(chunks, vocab, len(texts))))
 
     def word_grams(self, vocab):
-        """The character n-gram counts of each word of ``vocab`` (None when nothing was learnt)."""
-        return self.char_.transform(vocab).astype(np.float32) if self.char_ is not None else None
+        """The character n-gram counts of each word of ``vocab`` (None when nothing was learnt):
+        ``char_.transform(vocab)``, with the rows of the words seen in ``fit`` taken from there."""
+        import scipy.sparse as sp
+
+        if self.char_ is None:
+            return None
+        words = np.asarray(vocab, dtype=object)
+        fit_words = self.fit_words_
+        pos = np.minimum(np.searchsorted(fit_words, words), len(fit_words) - 1)
+        known = fit_words[pos] == words
+        parts = [self.fit_grams_[pos[known]]]
+        if not known.all():
+            parts.append(self.char_.transform(words[~known].tolist()).astype(np.float32))
+        order = np.empty(len(words), dtype=np.int64)
+        order[known] = np.arange(int(known.sum()))
+        order[~known] = int(known.sum()) + np.arange(int((~known).sum()))
+        return sp.vstack(parts, format="csr")[order]
 
     def embed_counts(self, unit_words, word_grams) -> np.ndarray:
         """Embeddings (float32) of units given as a word-count matrix, with ``word_grams(vocab)``."""
