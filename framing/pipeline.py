@@ -16,7 +16,8 @@ Every stage gets the same :class:`framing.runtime.Runtime` (workers, seed, cache
 Caching (:mod:`framing.cache`, off with ``run.cache: false``) is done here, in one place, for the
 work that does not depend on the lexicons, so that a re-run after a lexicon edit redoes only what
 the edit changes: the cleaned corpus, every document's tokens (the token store of
-:mod:`framing.analyse`), and the output of every stage declared ``lexicon_free`` — such a stage is
+:mod:`framing.analyse`), the voice of every hit (a hit the edit leaves in place keeps its voice),
+and the output of every stage declared ``lexicon_free`` — such a stage is
 given its inputs without the matches, and its output is kept under a key made of the corpus's
 key, its options, the seed and the code of its package.
 """
@@ -247,7 +248,7 @@ def _corpus(cfg: StudyConfig, runtime: Runtime, normaliser: Normaliser, progress
 def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Timings) -> Prepared:
     """Lexicons, corpus and per-document analysis: the inputs of every stage."""
     from framing.analyse import DocumentAnalyser, TokenStore, analyse_documents
-    from framing.analyse.tables import match_frame, outlet_terms
+    from framing.analyse.tables import outlet_terms
     from framing.corpus import ledger_frame
     from framing.lexicon import lexicon_frame
 
@@ -271,7 +272,7 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
             cache.deferred = False  # the stages' entries are written as they come
 
     with timings.stage("voice", progress):  # whose words each hit is in (framing/voice/)
-        matches = match_frame(analysed, analyses, cfg.corpus.analyse_titles)
+        matches = _voiced_matches(cache, key, analysed, analyses, cfg.corpus.analyse_titles)
     ledger = ledger_frame(docs, {a.doc_id: a.n_tokens for a in analyses})
     doc_table = ledger.loc[ledger["status"] == "analysed", ["doc_id", "outlet", "n_tokens", "date"]]
     inputs = StageInputs(documents=analysed, doc_table=doc_table.reset_index(drop=True), matches=matches,
@@ -279,6 +280,23 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
                          outlet_names=_outlet_names(cfg, docs), outlets=cfg.outlet_records(),
                          self_names=tuple(cfg.classify.mask), all_documents=docs, normaliser=normaliser)
     return Prepared(inputs, docs, ledger, lexicons, key)
+
+
+def _voiced_matches(cache, corpus_key: str | None, analysed: list, analyses: list, titles: bool):
+    """The matches table with every hit's voice. A hit's voice depends on its text and its place
+    in it, not on the lexicons, so the voices of the last run on the same corpus are kept in the
+    cache and only hits new since (a lexicon edit) are worked out again."""
+    from framing.analyse.tables import known_voices, match_frame
+
+    if cache is None or corpus_key is None:
+        return match_frame(analysed, analyses, titles)
+    from framing.cache import code_revision, digest
+
+    code = ("framing.voice",)
+    key = digest("voices", code_revision(*code), corpus_key, titles)
+    matches = match_frame(analysed, analyses, titles, known=cache.get("voices", key, None))
+    cache.put("voices", key, known_voices(matches), code=code, corpus=corpus_key)
+    return matches
 
 
 def _compute(stage: Stage, inputs: StageInputs, options, runtime: Runtime, corpus_key: str | None) -> StageOutput:

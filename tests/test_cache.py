@@ -252,8 +252,8 @@ def test_run_twice_hits_the_cache_and_writes_the_same_data(tmp_path):
     study["run"] = {"jobs": 1, "cache_dir": str(tmp_path / "cache")}
     first = run(load_config(study, base_dir=tmp_path), output=tmp_path / "a", topics=False, classify=False)
     second = run(load_config(study, base_dir=tmp_path), output=tmp_path / "b", topics=False, classify=False)
-    assert first.manifest["run"]["cache"]["misses"] == {"corpus": 1, "tokens": 1, "stats_words": 2}
-    assert second.manifest["run"]["cache"]["hits"] == {"corpus": 1, "tokens": 1, "stats_words": 2}
+    assert first.manifest["run"]["cache"]["misses"] == {"corpus": 1, "tokens": 1, "voices": 1, "stats_words": 2}
+    assert second.manifest["run"]["cache"]["hits"] == {"corpus": 1, "tokens": 1, "voices": 1, "stats_words": 2}
     for name in ("documents.csv", "matches.csv", "outlet_scores.csv"):
         assert (tmp_path / "a" / "data" / name).read_bytes() == (tmp_path / "b" / "data" / name).read_bytes()
 
@@ -291,3 +291,34 @@ def test_unused_token_shards_are_deleted_and_a_missing_shard_is_a_miss(tmp_path)
     out, hits = _analyse(tmp_path, edited, norm)  # indexed, but the shard is gone: tokenised again
     assert hits == 0 and _same(out, _plain(edited, norm))
     assert list(shard_dir.rglob("*.entry"))
+
+
+def test_voices_are_kept_across_a_lexicon_edit(tmp_path, monkeypatch):
+    """After a lexicon edit only the hits the last run did not have are given a voice again, and
+    the matches table is the one a run without a cache gives."""
+    import framing.voice as voice
+    from framing.pipeline import run
+
+    asked: list[int] = []
+    real = voice.hit_voices
+
+    def counting(text, spans, title_end=0):
+        asked.append(len(spans))
+        return real(text, spans, title_end)
+
+    monkeypatch.setattr(voice, "hit_voices", counting)
+    study = _study(tmp_path)
+    study["run"] = {"jobs": 1, "cache_dir": str(tmp_path / "cache")}
+    one = {**study, "lexicons": ["conflict"]}
+    both = {**study, "lexicons": ["conflict", "naming"]}
+    first = run(load_config(one, base_dir=tmp_path), write=False, topics=False, classify=False)
+    n_first = sum(asked)
+    assert n_first == len(first.tables["matches"]) > 0
+    asked.clear()
+    second = run(load_config(both, base_dir=tmp_path), write=False, topics=False, classify=False)
+    assert second.manifest["run"]["cache"]["hits"]["voices"] == 1
+    assert sum(asked) == len(second.tables["matches"]) - n_first  # only the new hits
+    plain = run(load_config({**both, "run": {"jobs": 1, "cache": False}}, base_dir=tmp_path), write=False,
+                topics=False, classify=False)
+    cols = ["doc_id", "start", "end", "voice", "in_title", "speaker", "sentence"]
+    assert second.tables["matches"][cols].equals(plain.tables["matches"][cols])

@@ -12,25 +12,43 @@ MATCH_COLUMNS = ["doc_id", "outlet", "source", "lexicon", "category", "entry", "
                  "rule", "distanced", "voice", "in_title", "speaker"]
 
 
-def match_frame(docs, analyses, titles: bool = True) -> pd.DataFrame:
+def match_frame(docs, analyses, titles: bool = True, known: dict | None = None) -> pd.DataFrame:
     """data/matches.csv: one row per lexicon hit of the analysed documents ``docs``, in document
     order, with the sentence it is in and its voice (whose words it is in; ``titles``: the texts
-    begin with their title, as ``corpus.analyse_titles`` puts it there)."""
-    from framing.voice import hit_voices, title_end
+    begin with their title, as ``corpus.analyse_titles`` puts it there). ``known``: voices found
+    before for the same texts (:func:`known_voices` of an earlier table), by (doc_id, start, end):
+    a hit's voice depends only on its text and its place in it, so only the other hits are
+    worked out."""
+    from framing.voice import Voice, hit_voices, title_end
 
     by_id = {d.doc_id: d for d in docs}
+    known = known or {}
     rows = []
     for a in analyses:
         if not a.matches:
             continue
         doc = by_id[a.doc_id]
-        voices = hit_voices(doc.text, [(m.start, m.end) for m in a.matches],
-                            title_end(doc.text, doc.title) if titles else 0)
+        spans = [(m.start, m.end) for m in a.matches]
+        voices = [known.get((a.doc_id, x, y)) for x, y in spans]
+        todo = [k for k, v in enumerate(voices) if v is None]
+        if todo:
+            found = hit_voices(doc.text, [spans[k] for k in todo], title_end(doc.text, doc.title) if titles else 0)
+            for k, v in zip(todo, found):
+                voices[k] = v
+        voices = [v if isinstance(v, Voice) else Voice(*v) for v in voices]
         text = doc.text
         for m, (s0, s1), v in zip(a.matches, a.sentence_spans, voices):
             rows.append((a.doc_id, doc.outlet, doc.source, m.lexicon, m.category, m.entry, m.surface,
                          m.start, m.end, text[s0:s1], m.rule, m.distanced, v.voice, v.in_title, v.speaker))
     return pd.DataFrame(rows, columns=MATCH_COLUMNS)
+
+
+def known_voices(matches: pd.DataFrame) -> dict:
+    """The voices of a matches table by (doc_id, start, end), as :func:`match_frame` takes them."""
+    if matches is None or matches.empty:
+        return {}
+    cols = [matches[c].tolist() for c in ("doc_id", "start", "end", "voice", "in_title", "speaker")]
+    return {(d, a, z): (v, t, s) for d, a, z, v, t, s in zip(*cols)}
 
 
 def outlet_terms(docs, analyses) -> dict[str, Counter]:
