@@ -1,0 +1,136 @@
+"""Time the statistics stage alone on the inputs of a real study; prints figures, asserts nothing.
+
+    python benchmarks/bench_stats_stage.py capture benchmarks/saudinewsnet.yaml INPUTS.pkl
+    python benchmarks/bench_stats_stage.py time INPUTS.pkl [--cache DIR] [--save OUT.pkl] [--compare OUT.pkl]
+
+``capture`` runs the study once (nothing written) and pickles what the statistics stage receives
+(its StageInputs, options and seed). ``time`` runs ``framing.stats.stage.compute`` on them and
+prints its wall and CPU seconds, the load average, the stage's own parts and the growth of the
+process's resident memory during the stage. ``--cache DIR``: through a cache in DIR (run twice:
+the second run reads the stage's corpus word work back, as a re-run after a lexicon edit does).
+``--save`` keeps the stage's output; ``--compare`` checks it against a kept one bit for bit (every
+table, float bits included, the notes and the facts except timings), e.g. before and after a
+change to the code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import pickle
+import sys
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+
+def capture(config: str, path: str) -> None:
+    """Run the study without writing and pickle the statistics stage's inputs to ``path``."""
+    from framing import pipeline
+
+    original = pipeline.STAGES
+
+    def keep(inputs, options, runtime):
+        with open(path, "wb") as fh:
+            pickle.dump((inputs, options, runtime.seed), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        raise SystemExit(f"inputs of the statistics stage written to {path}")
+
+    pipeline.STAGES = tuple(dataclasses.replace(s, compute=keep) if s.name == "statistics" else s for s in original)
+    pipeline.run(config, write=False, quiet=True)
+
+
+def differences(a, b, where: str = "") -> list[str]:
+    """Where two stage outputs (or parts of them) differ, float bits included; timings ignored."""
+    if isinstance(a, pd.DataFrame):
+        if list(a.columns) != list(b.columns) or len(a) != len(b) or not a.index.equals(b.index):
+            return [f"{where}: columns, rows or index"]
+        out = []
+        for col in a.columns:
+            x, y = a[col], b[col]
+            if x.dtype != y.dtype:
+                out.append(f"{where}.{col}: dtype {x.dtype} vs {y.dtype}")
+            elif x.dtype.kind == "f":
+                if not np.array_equal(x.to_numpy().view(np.int64), y.to_numpy().view(np.int64)):
+                    out.append(f"{where}.{col}: float values")
+            elif not x.equals(y):
+                out.append(f"{where}.{col}: values")
+        return out
+    if isinstance(a, dict):
+        if set(a) != set(b):
+            return [f"{where}: keys {sorted(set(a) ^ set(b))}"]
+        return [d for k in a if k != "timings_s" for d in differences(a[k], b[k], f"{where}.{k}")]
+    if isinstance(a, (list, tuple)):
+        if len(a) != len(b):
+            return [f"{where}: length"]
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{where}[{i}]")]
+    if isinstance(a, float) and isinstance(b, float) and np.isnan(a) and np.isnan(b):
+        return []
+    return [] if a == b else [f"{where}: {a!r} vs {b!r}"]
+
+
+def time_stage(path: str, cache: str | None, save: str | None, compare: str | None) -> None:
+    """Run the statistics stage on pickled inputs and print its figures."""
+    import psutil
+
+    from framing.cache import Cache
+    from framing.runtime import Runtime
+    from framing.stats import stage
+
+    with open(path, "rb") as fh:
+        inputs, options, seed = pickle.load(fh)
+    runtime = Runtime.of(1, seed, Cache(cache) if cache else None)
+    proc = psutil.Process()
+    before = proc.memory_info().rss
+    peak, done = [before], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], proc.memory_info().rss)
+            done.wait(0.02)
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = stage.compute(inputs, options, runtime)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    done.set()
+    watcher.join()
+    print(f"statistics stage: {wall:.1f} s wall, {cpu:.1f} s CPU; load average {os.getloadavg()[0]:.2f} on "
+          f"{os.cpu_count()} cores; resident memory {before / 2**30:.2f} GB before, +{(peak[0] - before) / 2**30:.2f} GB "
+          f"at the peak; parts (s): {out.info['timings_s']}")
+    if save:
+        with open(save, "wb") as fh:
+            pickle.dump(out, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    if compare:
+        with open(compare, "rb") as fh:
+            kept = pickle.load(fh)
+        found = (differences(out.tables, kept.tables, "tables") + differences(out.notes, kept.notes, "notes")
+                 + differences(out.info, kept.info, "info"))
+        print("output: the same, bit for bit" if not found else "output differs: " + "; ".join(found[:20]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="mode", required=True)
+    cap = sub.add_parser("capture")
+    cap.add_argument("config")
+    cap.add_argument("inputs")
+    tim = sub.add_parser("time")
+    tim.add_argument("inputs")
+    tim.add_argument("--cache")
+    tim.add_argument("--save")
+    tim.add_argument("--compare")
+    a = ap.parse_args()
+    if a.mode == "capture":
+        capture(a.config, a.inputs)
+    else:
+        time_stage(a.inputs, a.cache, a.save, a.compare)
+
+
+if __name__ == "__main__":
+    main()
