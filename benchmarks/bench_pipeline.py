@@ -247,8 +247,12 @@ class TreeSampler:
                     pass
             self.peak = max(self.peak, rss)
             self.peak_pss = max(self.peak_pss, pss)
+            self.record(rss, pss if tick % self.pss_every == 0 else None)
             tick += 1
             self._stop.wait(self.every)
+
+    def record(self, rss: int, pss: int | None) -> None:
+        """Each sample (PSS None when it was not read this time); kept by subclasses that need them."""
 
     def stop(self) -> tuple[int, float]:
         self._stop.set()

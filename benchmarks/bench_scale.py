@@ -60,30 +60,9 @@ class StageSampler(TreeSampler):
         self.samples: list[tuple[float, int, int | None]] = []
         super().__init__(pid)
 
-    def _loop(self) -> None:
-        import psutil
-
-        tick = 0
-        while not self._stop.is_set():
-            try:
-                procs = [self.proc] + self.proc.children(recursive=True)
-            except psutil.NoSuchProcess:
-                break
-            rss, pss = 0, (0 if tick % self.pss_every == 0 else None)
-            for p in procs:
-                try:
-                    rss += p.memory_info().rss
-                    if pss is not None:
-                        pss += p.memory_full_info().pss
-                    ct = p.cpu_times()
-                    self.cpu[p.pid] = ct.user + ct.system
-                except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
-                    pass
-            self.samples.append((time.time(), rss, pss))
-            self.peak = max(self.peak, rss)
-            self.peak_pss = max(self.peak_pss, pss or 0)
-            tick += 1
-            self._stop.wait(self.every)
+    def record(self, rss: int, pss: int | None) -> None:
+        """Keep the sample with its time."""
+        self.samples.append((time.time(), rss, pss))
 
     def stage_peaks(self, spans: dict[str, list[float]], pss: bool = False) -> dict[str, int]:
         """Peak RSS (or PSS) of the process tree during each stage (``spans``: name -> [start, end],
