@@ -23,6 +23,8 @@ import time
 
 import numpy as np
 
+from framing.corpus.minhash import BandIndex, band_keys, signatures
+
 NUM_PERM = 128  # signature values: the similarity estimate's standard error is at most 0.045
 CANDIDATE_TABLES = 32  # signature values with a bucket table, to propose candidates
 
@@ -34,7 +36,7 @@ class NearDuplicateScreen:
     def __init__(self, texts, threshold: float | None) -> None:
         self.texts = texts
         self.threshold = threshold
-        self.tables: list[dict[int, list[int]]] = [{} for _ in range(CANDIDATE_TABLES)]
+        self.index = BandIndex(CANDIDATE_TABLES, 1)  # rows of ``signatures`` by each of their first values
         self.signatures = np.zeros((0, NUM_PERM), dtype=np.uint32)  # of the kept documents with shingles
         self.n_signed = 0
         self.skipped: dict[int, int] = {}  # skipped document -> the kept document it repeats
@@ -47,40 +49,36 @@ class NearDuplicateScreen:
         indices = [int(i) for i in indices]
         if self.threshold is None or not indices:
             return indices
-        from framing.corpus.minhash import signatures
         from framing.corpus.words import WordHasher
 
         t0 = time.perf_counter()
         sets = [w.shingles for w in WordHasher().analyse_many([self.texts[i] for i in indices])]
         signed = [k for k, s in enumerate(sets) if len(s)]
-        sig_of = dict(zip(signed, signatures([sets[k] for k in signed], NUM_PERM)))
+        sigs = signatures([sets[k] for k in signed], NUM_PERM)
+        sig_of = dict(zip(signed, zip(sigs, band_keys(sigs, CANDIDATE_TABLES, 1))))
         kept: list[int] = []
         for k, i in enumerate(indices):
-            sig = sig_of.get(k)
-            if sig is not None:
-                twin = self._twin(sig)
+            if k in sig_of:
+                sig, keys = sig_of[k]
+                twin = self._twin(sig, keys)
                 if twin is not None:
                     self.skipped[i] = twin
                     continue
-                self._keep(i, sig)
+                self._keep(i, sig, keys)
             kept.append(i)
         self.seconds += time.perf_counter() - t0
         return kept
 
-    def _twin(self, sig: np.ndarray) -> int | None:
+    def _twin(self, sig: np.ndarray, keys: list[bytes]) -> int | None:
         """The first kept document whose estimated similarity with ``sig`` reaches the threshold."""
-        rows: set[int] = set()
-        for table, value in zip(self.tables, sig[:CANDIDATE_TABLES].tolist()):
-            hit = table.get(value)
-            if hit is not None:
-                rows.update(hit)
+        rows = self.index.query(keys)
         if not rows:
             return None
         cand = np.fromiter(sorted(rows), dtype=np.int64, count=len(rows))
         similar = (self.signatures[cand] == sig).mean(axis=1) >= self.threshold
         return self.kept_docs[int(cand[np.argmax(similar)])] if similar.any() else None
 
-    def _keep(self, i: int, sig: np.ndarray) -> None:
+    def _keep(self, i: int, sig: np.ndarray, keys: list[bytes]) -> None:
         row = self.n_signed
         if row == len(self.signatures):  # grow by doubling
             grown = np.zeros((max(64, 2 * row), NUM_PERM), dtype=np.uint32)
@@ -89,5 +87,4 @@ class NearDuplicateScreen:
         self.signatures[row] = sig
         self.n_signed += 1
         self.kept_docs.append(i)
-        for table, value in zip(self.tables, sig[:CANDIDATE_TABLES].tolist()):
-            table.setdefault(value, []).append(row)
+        self.index.insert(row, keys)
