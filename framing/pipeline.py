@@ -294,8 +294,11 @@ def _voiced_matches(cache, corpus_key: str | None, analysed: list, analyses: lis
 
     code = ("framing.voice",)
     key = digest("voices", code_revision(*code), corpus_key, titles)
-    matches = match_frame(analysed, analyses, titles, known=cache.get("voices", key, None))
-    cache.put("voices", key, known_voices(matches), code=code, corpus=corpus_key)
+    known = cache.get("voices", key, None)
+    matches = match_frame(analysed, analyses, titles, known=known)
+    voices = known_voices(matches)
+    if voices != known:  # a run with the same hits leaves the entry as it is
+        cache.put("voices", key, voices, code=code, corpus=corpus_key)
     return matches
 
 
