@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import gc
 import sys
 from functools import lru_cache
 
@@ -31,9 +30,10 @@ def _malloc_trim():
 
 
 def release() -> None:
-    """Collect garbage, then return freed memory to the operating system: Arrow's unused pool
-    blocks (when pyarrow is loaded) and glibc's free heap pages (where there is glibc)."""
-    gc.collect()
+    """Return freed memory to the operating system: Arrow's unused pool blocks (when pyarrow is
+    loaded) and glibc's free heap pages (where there is glibc). No garbage collection: what a stage
+    frees goes with its last reference, and a full collection over a large corpus's objects cost
+    more (0.17 s at 30,000 articles, after every stage) than it gave back."""
     pyarrow = sys.modules.get("pyarrow")
     if pyarrow is not None:
         try:
