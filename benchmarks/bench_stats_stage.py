@@ -1,12 +1,15 @@
 """Time the statistics stage alone on the inputs of a real study; prints figures, asserts nothing.
 
     python benchmarks/bench_stats_stage.py capture benchmarks/saudinewsnet.yaml INPUTS.pkl
-    python benchmarks/bench_stats_stage.py time INPUTS.pkl [--cache DIR] [--save OUT.pkl] [--compare OUT.pkl]
+    python benchmarks/bench_stats_stage.py time INPUTS.pkl [--jobs N] [--parallel-above N] [--cache DIR] [--save OUT.pkl] [--compare OUT.pkl]
 
 ``capture`` runs the study once (nothing written) and pickles what the statistics stage receives
 (its StageInputs, options and seed). ``time`` runs ``framing.stats.stage.compute`` on them and
-prints its wall and CPU seconds, the load average, the stage's own parts and the growth of the
-process's resident memory during the stage. ``--cache DIR``: through a cache in DIR (run twice:
+prints its wall and CPU seconds (its worker processes' included), the load average, the stage's own
+parts, the growth of the process's resident memory during the stage and the peak of the process
+tree's (with its workers: proportional set size, shared pages counted once). ``--jobs N``: the
+run's worker processes (default 1); ``--parallel-above N``: the stage's threshold of analysed
+documents for using them (default ``framing.stats.parts.PARALLEL_ABOVE``), to measure where it pays. ``--cache DIR``: through a cache in DIR (run twice:
 the second run reads the stage's corpus word work back, as a re-run after a lexicon edit does).
 ``--save`` keeps the stage's output; ``--compare`` checks it against a kept one bit for bit (every
 table, float bits included, the notes and the facts except timings), e.g. before and after a
@@ -27,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.dirname(__file__))  # bench_pipeline's TreeSampler
 
 
 def capture(config: str, path: str) -> None:
@@ -73,9 +77,13 @@ def differences(a, b, where: str = "") -> list[str]:
     return [] if a == b else [f"{where}: {a!r} vs {b!r}"]
 
 
-def time_stage(path: str, cache: str | None, save: str | None, compare: str | None) -> None:
+def time_stage(path: str, cache: str | None, save: str | None, compare: str | None, jobs: int = 1,
+               parallel_above: int | None = None) -> None:
     """Run the statistics stage on pickled inputs and print its figures."""
+    import resource
+
     import psutil
+    from bench_pipeline import TreeSampler
 
     from framing.cache import Cache
     from framing.runtime import Runtime
@@ -83,7 +91,7 @@ def time_stage(path: str, cache: str | None, save: str | None, compare: str | No
 
     with open(path, "rb") as fh:
         inputs, options, seed = pickle.load(fh)
-    runtime = Runtime.of(1, seed, Cache(cache) if cache else None)
+    runtime = Runtime.of(jobs, seed, Cache(cache) if cache else None)
     proc = psutil.Process()
     before = proc.memory_info().rss
     peak, done = [before], threading.Event()
@@ -93,16 +101,24 @@ def time_stage(path: str, cache: str | None, save: str | None, compare: str | No
             peak[0] = max(peak[0], proc.memory_info().rss)
             done.wait(0.02)
 
+    def children_cpu() -> float:
+        use = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return use.ru_utime + use.ru_stime
+
     watcher = threading.Thread(target=sample, daemon=True)
     watcher.start()
-    wall, cpu = time.perf_counter(), time.process_time()
-    out = stage.compute(inputs, options, runtime)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    tree = TreeSampler(os.getpid(), pss_every=2)
+    pss_before = proc.memory_full_info().pss
+    wall, cpu = time.perf_counter(), time.process_time() + children_cpu()
+    out = stage.compute(inputs, options, runtime, parallel_above=parallel_above)
+    wall, cpu = time.perf_counter() - wall, time.process_time() + children_cpu() - cpu
     done.set()
     watcher.join()
-    print(f"statistics stage: {wall:.1f} s wall, {cpu:.1f} s CPU; load average {os.getloadavg()[0]:.2f} on "
-          f"{os.cpu_count()} cores; resident memory {before / 2**30:.2f} GB before, +{(peak[0] - before) / 2**30:.2f} GB "
-          f"at the peak; parts (s): {out.info['timings_s']}")
+    tree.stop()
+    print(f"statistics stage, jobs {runtime.jobs}: {wall:.1f} s wall, {cpu:.1f} s CPU; load average "
+          f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; resident memory {before / 2**30:.2f} GB before, "
+          f"+{(peak[0] - before) / 2**30:.2f} GB at the peak (process tree, PSS: {pss_before / 2**30:.2f} GB before, "
+          f"{tree.peak_pss / 2**30:.2f} GB at the peak); parts (s): {out.info['timings_s']}")
     if save:
         with open(save, "wb") as fh:
             pickle.dump(out, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -125,11 +141,13 @@ def main() -> None:
     tim.add_argument("--cache")
     tim.add_argument("--save")
     tim.add_argument("--compare")
+    tim.add_argument("--jobs", type=int, default=1)
+    tim.add_argument("--parallel-above", type=int)
     a = ap.parse_args()
     if a.mode == "capture":
         capture(a.config, a.inputs)
     else:
-        time_stage(a.inputs, a.cache, a.save, a.compare)
+        time_stage(a.inputs, a.cache, a.save, a.compare, a.jobs, a.parallel_above)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ SWAP = [("outlet_a", "outlet_b"), ("outlet_a_name", "outlet_b_name"), ("count_a"
 
 
 def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, comparisons, options=None,
-            seed: int = 0, outlet_names: dict | None = None, doc_topics: dict | None = None) -> StageOutput:
+            outlet_names: dict | None = None, doc_topics: dict | None = None) -> StageOutput:
     """``comparisons``: (name A, outlets A, name B, outlets B) tuples (``CompareOptions.comparisons()``);
     ``doc_topics`` ({doc_id: topic}, when the topic stage ran): each comparison is then also made
     within topics, as the outlet contrasts are (columns ending in ``_topic``)."""
@@ -35,8 +35,7 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, c
     opts = options or StatsOptions()
     names = {str(k): str(v) for k, v in (outlet_names or {}).items()}
     frames, notes = [], []
-    ss = np.random.SeedSequence([seed, 1])  # apart from the outlet contrasts' streams
-    for k, ((a, out_a, b, out_b), child) in enumerate(zip(comparisons, ss.spawn(len(comparisons)))):
+    for a, out_a, b, out_b in comparisons:
         side = {**{o: a for o in out_a}, **{o: b for o in out_b}}
         sub = docs[docs["outlet"].astype(str).isin(side)]
         missing = [o for o in side if o not in set(sub["outlet"].astype(str))]
@@ -52,7 +51,7 @@ def compute(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, c
         topics = None
         if doc_topics:
             topics = np.array([doc_topics.get(d, -1) for d in c.doc_ids], dtype=np.int64)
-        out, con_notes, _ = compute_contrasts(c, opts, label, np.random.default_rng(child), doc_topics=topics)
+        out, con_notes, _ = compute_contrasts(c, opts, label, doc_topics=topics)
         out = out[out["family"] == "pairwise"].copy()
         if out.empty:
             notes += con_notes

@@ -71,12 +71,14 @@ def _fmt_p(p: float) -> str:
     return f"{p:.2g}" if p >= 0.001 else f"{p:.1e}"
 
 
-def contrast(X, tok, in_a, opts, rng, strata=None) -> dict:
+def contrast(X, tok, in_a, opts, strata=None) -> dict:
     """Test, effect and interval of one comparison (rows of X: the documents of both sides).
 
-    strata: stratum labels to permute within (topic x length); None: length bins chosen by the test."""
-    res = resample.score_test(X, tok, in_a, opts.permutations, rng, opts.moment_min_hit_docs,
-                              n_strata=opts.length_strata, strata=strata)
+    strata: stratum labels to permute within (topic x length); None: length bins chosen by the test.
+    Nothing here is random: a category too sparse for the permutation test's curve is tested with the
+    exact conditional model (below), so its permutations are not simulated."""
+    res = resample.score_test(X, tok, in_a, opts.permutations, None, opts.moment_min_hit_docs,
+                              n_strata=opts.length_strata, strata=strata, simulate=False)
     labels = res["labels"]
     sa, sb, ta, tb = ratio.stratum_sums(X, tok, in_a, labels)
     rr, gr_se = ratio.mantel_haenszel(sa, sb, ta, tb)
@@ -94,13 +96,8 @@ def contrast(X, tok, in_a, opts, rng, strata=None) -> dict:
     # the interval is asked for again at the FCR level (add_fcr_intervals): what it reads of the
     # documents is kept as their permutation moments, not as the documents' counts
     estimate = np.where(exact, np.nan, rr)
-    moments = ratio.interval_moments(X, tok, in_a, labels, estimate)
-
-    def interval(alpha):
-        lo, hi = ratio.score_interval(None, None, None, None, estimate, alpha, moments)
-        elo, ehi = ratio.conditional_interval(sa, sb, ta, tb, deff, alpha)
-        return np.where(exact, elo, lo), np.where(exact, ehi, hi)
-
+    interval = Interval(exact, estimate, ratio.interval_moments(X, tok, in_a, labels, estimate), (sa, sb, ta, tb),
+                        deff)
     lo, hi = interval(ALPHA)
     ci_method = np.where(exact, EXACT_CI, SCORE_CI).astype(object)
     none = (ca == 0) & (cb == 0)
@@ -120,10 +117,27 @@ def contrast(X, tok, in_a, opts, rng, strata=None) -> dict:
 ALPHA = 0.05
 
 
-def compute_contrasts(c: Counts, opts, names: dict, rng: np.random.Generator,
-                      doc_topics: np.ndarray | None = None) -> tuple[pd.DataFrame, list[str], dict]:
+class Interval:
+    """A contrast's interval at any level (``interval(alpha)``: its bounds, (K,) each): the
+    permutation-test inversion where the test is the curve's, else the exact conditional one. What
+    it keeps of the documents is their permutation moments (``ratio.interval_moments``), so it is
+    small, and it can be pickled (sent back from a worker process)."""
+
+    def __init__(self, exact, estimate, moments, sums, deff) -> None:
+        self.exact, self.estimate, self.moments, self.sums, self.deff = exact, estimate, moments, sums, deff
+
+    def __call__(self, alpha) -> tuple[np.ndarray, np.ndarray]:
+        """(lower bounds, upper bounds) at ``alpha`` (a number or (K,))."""
+        lo, hi = ratio.score_interval(None, None, None, None, self.estimate, alpha, self.moments)
+        elo, ehi = ratio.conditional_interval(*self.sums, self.deff, alpha)
+        return np.where(self.exact, elo, lo), np.where(self.exact, ehi, hi)
+
+
+def compute_contrasts(c: Counts, opts, names: dict, doc_topics: np.ndarray | None = None,
+                      parts=None) -> tuple[pd.DataFrame, list[str], dict]:
     """doc_topics (N,) int: each document's topic (-1 none/outlier), when the topic stage ran; every
-    contrast is then also computed within topics (stratified by topic and length)."""
+    contrast is then also computed within topics (stratified by topic and length). ``parts``: a
+    ``parts.Parts`` to compute the comparisons as parts of (side by side), else one by one here."""
     notes: list[str] = []
     cols = test_columns(c)
     n_docs = np.bincount(c.group, minlength=c.n_groups)
@@ -133,34 +147,22 @@ def compute_contrasts(c: Counts, opts, names: dict, rng: np.random.Generator,
                      "category; none were computed.")
         return pd.DataFrame(columns=COLUMNS), notes, {}
     X = c.counts[:, cols]
-    count = c.group_sums(X)
-    tokens = c.group_sums(c.tokens[:, None])[:, 0]
-    hit_docs = c.group_sums((X > 0).astype(float))
-    frames, intervals = [], []
-    tot_c, tot_t, tot_h = count.sum(0), tokens.sum(), hit_docs.sum(0)
+    sums = (c.group_sums(X), c.group_sums(c.tokens[:, None])[:, 0], n_docs, c.group_sums((X > 0).astype(float)))
     all_rows = np.flatnonzero(np.isin(c.group, present))
     comparisons = [("one-vs-rest", g, None, all_rows) for g in present]
     comparisons += [("pairwise", a, b, np.flatnonzero((c.group == a) | (c.group == b)))
                     for ia, a in enumerate(present) for b in present[ia + 1:]]
-    for family, a, b, rows in comparisons:
-        in_a = c.group[rows] == a
-        res = contrast(X[rows], c.tokens[rows], in_a, opts, rng)
-        cb, tb = (tot_c - count[a], tot_t - tokens[a]) if b is None else (count[b], tokens[b])
-        db = int(n_docs.sum() - n_docs[a]) if b is None else int(n_docs[b])
-        hb = tot_h - hit_docs[a] if b is None else hit_docs[b]
-        row = _rows(c, cols, family, a, b, count[a], cb, tokens[a], tb, n_docs[a], db, hit_docs[a], hb, res, opts,
-                    names)
-        if doc_topics is not None:
-            strata = topic_strata(doc_topics[rows], c.tokens[rows], opts.length_strata)
-            adj = contrast(X[rows], c.tokens[rows], in_a, opts, rng, strata=strata)
-            row = row.assign(ratio_topic=adj["ratio"], ci_low_topic=adj["ci_low"], ci_high_topic=adj["ci_high"],
-                             ci_method_topic=adj["ci_method"], p_topic=adj["p"], p_method_topic=adj["p_method"],
-                             topic_strata=int(adj["strata"]))
-            intervals.append((res["interval"], adj["interval"]))
-        else:
-            intervals.append((res["interval"], None))
-        frames.append(row)
-    out = pd.concat(frames, ignore_index=True)
+
+    def one(family, a, b, rows):
+        return _comparison(c, cols, X, sums, family, a, b, rows, opts, names, doc_topics)
+
+    if parts is None:
+        done = [one(*comparison) for comparison in comparisons]
+    else:
+        pending = [parts.add(lambda cmp=cmp: one(*cmp), weight=len(cmp[3])) for cmp in comparisons]
+        done = [part.result() for part in pending]
+    out = pd.concat([row for row, _ in done], ignore_index=True)
+    intervals = [fns for _, fns in done]
     out["p_display"] = p_display(out["p"], out["p_method"], opts.permutations)
     if doc_topics is not None:
         out["p_display_topic"] = p_display(out["p_topic"], out["p_method_topic"], opts.permutations)
@@ -170,21 +172,52 @@ def compute_contrasts(c: Counts, opts, names: dict, rng: np.random.Generator,
     return out, notes, {**info, "_intervals": intervals}
 
 
-def add_fcr_intervals(out: pd.DataFrame, intervals: list, alphas: dict[str, float], n_cols: int) -> None:
+def _comparison(c, cols, X, sums, family, a, b, rows, opts, names, doc_topics):
+    """One comparison's rows of the contrasts table and its intervals (length strata; topic)."""
+    count, tokens, n_docs, hit_docs = sums
+    in_a = c.group[rows] == a
+    res = contrast(X[rows], c.tokens[rows], in_a, opts)
+    cb, tb = (count.sum(0) - count[a], tokens.sum() - tokens[a]) if b is None else (count[b], tokens[b])
+    db = int(n_docs.sum() - n_docs[a]) if b is None else int(n_docs[b])
+    hb = hit_docs.sum(0) - hit_docs[a] if b is None else hit_docs[b]
+    row = _rows(c, cols, family, a, b, count[a], cb, tokens[a], tb, n_docs[a], db, hit_docs[a], hb, res, opts, names)
+    if doc_topics is None:
+        return row, (res["interval"], None)
+    strata = topic_strata(doc_topics[rows], c.tokens[rows], opts.length_strata)
+    adj = contrast(X[rows], c.tokens[rows], in_a, opts, strata=strata)
+    row = row.assign(ratio_topic=adj["ratio"], ci_low_topic=adj["ci_low"], ci_high_topic=adj["ci_high"],
+                     ci_method_topic=adj["ci_method"], p_topic=adj["p"], p_method_topic=adj["p_method"],
+                     topic_strata=int(adj["strata"]))
+    return row, (res["interval"], adj["interval"])
+
+
+def add_fcr_intervals(out: pd.DataFrame, intervals: list, alphas: dict[str, float], n_cols: int,
+                      parts=None) -> None:
     """fcr_low / fcr_high (and _topic): each tested contrast's interval at its family's FCR level
-    (``fdr.fcr_alpha``), in place. Rows are in comparison order, n_cols rows per comparison."""
-    for j, suffix in enumerate(("", "_topic")):
-        if "fdr_family" + suffix not in out.columns:
-            continue
+    (``fdr.fcr_alpha``), in place. Rows are in comparison order, n_cols rows per comparison.
+    ``parts``: a ``parts.Parts`` to compute each comparison's intervals as parts of, else here."""
+    suffixes = [(j, suffix) for j, suffix in enumerate(("", "_topic")) if "fdr_family" + suffix in out.columns]
+    alpha = {suffix: out["fdr_family" + suffix].map(alphas).to_numpy(dtype=float) for _, suffix in suffixes}  # NaN: untested
+
+    def bounds(i: int) -> dict:
+        rows, found = slice(i * n_cols, (i + 1) * n_cols), {}
+        for j, suffix in suffixes:
+            a = alpha[suffix][rows]
+            if intervals[i][j] is not None and not np.isnan(a).all():
+                found[suffix] = intervals[i][j](np.where(np.isnan(a), ALPHA, a))
+        return found
+
+    if parts is None:
+        done = [bounds(i) for i in range(len(intervals))]
+    else:
+        pending = [parts.add(lambda i=i: bounds(i)) for i in range(len(intervals))]
+        done = [part.result() for part in pending]
+    for _, suffix in suffixes:
         lo, hi = np.full(len(out), np.nan), np.full(len(out), np.nan)
-        alpha = out["fdr_family" + suffix].map(alphas).to_numpy(dtype=float)  # NaN: untested
-        for i, fns in enumerate(intervals):
-            rows = slice(i * n_cols, (i + 1) * n_cols)
-            a = alpha[rows]
-            if fns[j] is None or np.isnan(a).all():
-                continue
-            lo[rows], hi[rows] = fns[j](np.where(np.isnan(a), ALPHA, a))
-        tested = ~np.isnan(alpha)
+        for i, found in enumerate(done):
+            if suffix in found:
+                lo[i * n_cols:(i + 1) * n_cols], hi[i * n_cols:(i + 1) * n_cols] = found[suffix]
+        tested = ~np.isnan(alpha[suffix])
         out["fcr_low" + suffix] = np.where(tested, lo, np.nan)
         out["fcr_high" + suffix] = np.where(tested, hi, np.nan)
 

@@ -19,10 +19,12 @@ CODE = ("framing.masks", "framing.stats.spelling", "framing.stats.corpus_words",
         "framing.records")  # what the entry depends on
 
 
-def masks(inputs: StageInputs, cache, term_of, key: str | None = None) -> tuple[dict, dict]:
+def masks(inputs: StageInputs, cache, term_of, key: str | None = None, parts=None):
     """(keyness masks {term: mask string}, self-name keyness counts {outlet: {term: n}}) for
     ``inputs``; ``term_of`` maps a normalised word to its keyness term. Through ``cache`` (a
-    :class:`framing.cache.Cache`) when there is one, under ``key`` (``words_key``; computed when None)."""
+    :class:`framing.cache.Cache`) when there is one, under ``key`` (``words_key``; computed when None).
+    ``parts``: a :class:`framing.stats.parts.Parts`; what is not in the cache is then computed as one
+    of its parts, and the answer is that ``Part`` (its ``result()`` is the pair)."""
     from framing.masks import build_masker, keyness_masks, phrase_term_counts
 
     def compute() -> tuple[dict, dict]:
@@ -30,25 +32,39 @@ def masks(inputs: StageInputs, cache, term_of, key: str | None = None) -> tuple[
         return (keyness_masks(masker, term_of),
                 phrase_term_counts(masker, ((d.outlet, d.text) for d in inputs.documents), term_of))
 
-    return _memo(cache, "masks", key, inputs, term_of, compute)
+    return _memo(cache, "masks", key, inputs, term_of, compute, parts)
 
 
-def spellings(inputs: StageInputs, cache, term_of, key: str | None = None) -> tuple:
+def spellings(inputs: StageInputs, cache, term_of, key: str | None = None, parts=None):
     """The ``surface_counts`` of the analysed texts (every written word, its normalised form, its
-    count), through ``cache`` as ``masks``."""
+    count), through ``cache`` and ``parts`` as ``masks``."""
     from framing.stats.spelling import surface_counts
 
     return _memo(cache, "spellings", key, inputs, term_of,
-                 lambda: surface_counts([d.text for d in inputs.documents], inputs.normaliser))
+                 lambda: surface_counts([d.text for d in inputs.documents], inputs.normaliser), parts)
 
 
-def _memo(cache, part: str, key: str | None, inputs: StageInputs, term_of, compute):
+WEIGHT = 4  # the corpus words' parts cost about four times the bootstrap per document (sorted first)
+
+
+def _memo(cache, part: str, key: str | None, inputs: StageInputs, term_of, compute, parts=None):
+    if parts is None:
+        if cache is None:
+            return compute()
+        from framing.cache import digest
+
+        key = key if key is not None else words_key(inputs, term_of)
+        return cache.memo("stats_words", digest(key, part), compute, code=CODE)
     if cache is None:
-        return compute()
+        return parts.add(compute, weight=WEIGHT * len(inputs.documents))
     from framing.cache import digest
 
-    key = key if key is not None else words_key(inputs, term_of)
-    return cache.memo("stats_words", digest(key, part), compute, code=CODE)
+    entry, missing = digest(key if key is not None else words_key(inputs, term_of), part), object()
+    value = cache.get("stats_words", entry, missing)
+    if value is not missing:
+        return parts.done(value)
+    return parts.add(compute, weight=WEIGHT * len(inputs.documents),
+                     then=lambda found: cache.put("stats_words", entry, found, code=CODE))
 
 
 def words_key(inputs: StageInputs, term_of) -> str:

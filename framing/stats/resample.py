@@ -69,7 +69,7 @@ def length_strata(tok: np.ndarray, n_strata: int) -> np.ndarray:
 
 def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np.random.Generator,
                min_expected: float, every_row_counts: bool = False, n_strata: int = 5,
-               strata: np.ndarray | None = None) -> dict:
+               strata: np.ndarray | None = None, simulate: bool = True) -> dict:
     """Two-sided document permutation test of group a against group b, every column of X at once.
 
     X (P, K): counts of the P documents of the two groups; tok (P,) their lengths; in_a (P,) bool.
@@ -91,8 +91,10 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
     R x P is small (``_exact_mc``), else from the documents with hits alone (``_sparse_mc``).
     ``every_row_counts``: every row is an informative document (naming shares, where a document
     without the variant still mentions the axis), so the expected count is that of documents, not of
-    documents with a hit. Returns arrays (K,): p, z, skew, var, method, u; and ``labels`` (P,), the
-    stratum of each row actually used (for the matching interval).
+    documents with a hit. ``simulate=False``: the columns the curve does not fit are not simulated
+    (their p is NaN, their method the Monte-Carlo one and ``rng`` is not drawn from), for a caller
+    that tests those columns in another way. Returns arrays (K,): p, z, skew, var, method, u; and
+    ``labels`` (P,), the stratum of each row actually used (for the matching interval).
     """
     P, K = X.shape
     m = int(in_a.sum())
@@ -141,7 +143,10 @@ def score_test(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, R: int, rng: np
     method[var <= 0] = np.where(X.sum(axis=0)[var <= 0] > 0, "no variation to permute", "no hits")
     p[var <= 0] = 1.0
     mc = np.flatnonzero((var > 0) & (expected_small < min_expected))
-    if len(mc) and (min(m, P - m) <= SMALL_GROUP or R * P <= FULL_MC_CELLS):
+    if len(mc) and not simulate:
+        p[mc] = np.nan
+        method[mc] = f"permutation, Monte-Carlo ({R})"
+    elif len(mc) and (min(m, P - m) <= SMALL_GROUP or R * P <= FULL_MC_CELLS):
         p[mc] = _exact_mc(d[:, mc], in_a, groups, u_obs[mc], R, rng)
         method[mc] = f"permutation, Monte-Carlo ({R})"
     elif len(mc):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -11,36 +12,47 @@ from framing.records import StageInputs, StageOutput
 from framing.runtime import Runtime
 from framing.stats.methods import TESTS, methods, versions
 from framing.stats.options import StatsOptions
+from framing.stats.parts import Parts
 
 __all__ = ["compute", "statistics", "methods", "METHODS", "StatsOptions", "TESTS"]
 
 METHODS = methods()
 
 
-def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime) -> StageOutput:
+def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime,
+            parallel_above: int | None = None) -> StageOutput:
     """The statistics stage as the pipeline calls it: :func:`statistics` on the run's documents,
     matches, lexicon entries and keyness terms, with the run's seed; contrasts also within topics
     when the topic stage ran before (its topic_units table), keyness without the words that name an
     outlet or a credited agency, and each keyness term's most frequent written spelling (what these
-    read from the corpus alone is kept in the run's cache: ``corpus_words``)."""
+    read from the corpus alone is kept in the run's cache: ``corpus_words``). Its independent parts
+    run in the run's worker processes (``runtime.jobs``) when the corpus has more than
+    ``parallel_above`` analysed documents (default ``parts.PARALLEL_ABOVE``); the numbers are the same."""
     from framing.arabic.clitics import strip_article as keyness_term
     from framing.stats import corpus_words as words
+    from framing.stats.parts import PARALLEL_ABOVE, Parts
     from framing.stats.spelling import add_displays
 
+    above = PARALLEL_ABOVE if parallel_above is None else parallel_above
+    parts = Parts(runtime.jobs, parallel=len(inputs.documents) > above)
+    if parts.jobs > 1:  # what the parts import is imported once, here, not again in each worker
+        from framing.analyse import tokens  # noqa: F401
+        from framing.arabic import Normaliser
+
+        Normaliser().text("")  # camel-tools' tables
     # the work on the corpus's words that no lexicon changes: kept in the run's cache
     key = words.words_key(inputs, keyness_term) if runtime.cache is not None else None
-    masked_terms, masked_counts = words.masks(inputs, runtime.cache, keyness_term, key)
+    masks = words.masks(inputs, runtime.cache, keyness_term, key, parts=parts)
+    counted = words.spellings(inputs, runtime.cache, keyness_term, key, parts=parts)
     out = statistics(inputs.doc_table, inputs.matches, inputs.lexicon_entries, inputs.outlet_terms or {},
                      options, runtime.seed, inputs.outlet_names,
-                     doc_topics=dominant_topics(inputs.tables.get("topic_units")),
-                     masked_terms=masked_terms, masked_counts=masked_counts)
+                     doc_topics=dominant_topics(inputs.tables.get("topic_units")), masks=masks.result, parts=parts)
     # written spellings wherever readers see words: keyness terms, and the outlet classifier's word
     # features (a copy of its table, handed on with the display column)
     shown = {"keyness": out.tables.get("keyness")}
     if inputs.tables.get("outlet_features") is not None:
         shown["outlet_features"] = inputs.tables["outlet_features"].copy()
-    counted = words.spellings(inputs, runtime.cache, keyness_term, key)
-    add_displays(shown, None, inputs.normaliser, keyness_term, counted)
+    add_displays(shown, None, inputs.normaliser, keyness_term, counted.result())
     out.tables.update({name: table for name, table in shown.items() if table is not None})
     return out
 
@@ -49,24 +61,31 @@ def compare(inputs: StageInputs, options: tuple, runtime: Runtime) -> StageOutpu
     """The comparison a study declares (``compare:`` in the config) as the pipeline calls it:
     ``options`` is (the comparisons, as ``CompareOptions.comparisons()`` lists them, the statistics
     options); :func:`framing.stats.compare.compute` on the run's documents and matches, within
-    topics too when the topic stage ran before."""
+    topics too when the topic stage ran before (nothing in it is random: no seed)."""
     from framing.stats import compare as cmp
 
     comparisons, stats_options = options
     return cmp.compute(inputs.doc_table, inputs.matches, inputs.lexicon_entries, comparisons, stats_options,
-                       runtime.seed, inputs.outlet_names, doc_topics=dominant_topics(inputs.tables.get("topic_units")))
+                       inputs.outlet_names, doc_topics=dominant_topics(inputs.tables.get("topic_units")))
 
 
 def statistics(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame, outlet_terms: dict,
                options: StatsOptions | None = None, seed: int = 0, outlet_names: dict | None = None,
                doc_topics: dict | None = None, masked_terms: dict | None = None,
-               masked_counts: dict | None = None) -> StageOutput:
+               masked_counts: dict | None = None, masks: Callable[[], tuple] | None = None,
+               parts: Parts | None = None) -> StageOutput:
     """Every statistics table (see the package docstring) from the analysed documents (doc_id,
     outlet, n_tokens, date), their matches, the lexicon entries and the keyness-term counts per
     outlet; ``seed`` seeds every resampling. doc_topics: {doc_id: topic} from the topic stage
     (contrasts are then also adjusted for topic); masked_terms: {keyness term: why} left out of
     keyness (one-word outlet self-names, credits); masked_counts: {outlet: {term: n}} keyness counts
-    of multi-word self-names, subtracted."""
+    of multi-word self-names, subtracted; ``masks``: instead of those two, a function giving both,
+    called when keyness needs them. ``parts``: a :class:`framing.stats.parts.Parts` to run the
+    independent parts with (in worker processes when it has jobs); None: all here, one by one.
+
+    Each random stream serves one part: the bootstrap and the outlet scores' intervals, the naming
+    tests, the scare-quote tests (contrasts draw nothing), so the parts may run in any order or
+    side by side and give the same numbers."""
     from framing.stats import contrasts as con
     from framing.stats import fdr
     from framing.stats import headlines as hl
@@ -77,6 +96,7 @@ def statistics(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame
 
     opts = options or StatsOptions()
     names = {str(k): str(v) for k, v in (outlet_names or {}).items()}
+    parts = parts if parts is not None else Parts(1)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     every_hit = matches
@@ -86,50 +106,63 @@ def statistics(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame
         names.setdefault(o, o)
     notes = voice_notes + list(c.notes)
     ss = np.random.SeedSequence(seed)
-    boot_ss, perm_ss, naming_ss = ss.spawn(3)
+    boot_ss, _, naming_ss = ss.spawn(3)  # the second stream is no longer drawn from (contrasts are not random)
     scare_ss = ss.spawn(4)[3]  # a fourth stream: the first three stay as they were
     timings["matrix"] = time.perf_counter() - t0
 
-    t = time.perf_counter()
-    X = np.hstack([c.counts, c.entry_counts, c.tokens[:, None]])
-    rep = resample.bootstrap_sums(X, c.group, c.n_groups, opts.bootstrap, np.random.default_rng(boot_ss))
-    timings["bootstrap"] = time.perf_counter() - t
+    def scored():  # the bootstrap, and the outlet scores and naming shares it gives intervals to
+        t = time.perf_counter()
+        X = np.hstack([c.counts, c.entry_counts, c.tokens[:, None]])
+        rep = resample.bootstrap_sums(X, c.group, c.n_groups, opts.bootstrap, np.random.default_rng(boot_ss))
+        took = {"bootstrap": time.perf_counter() - t}
+        t = time.perf_counter()
+        found = (scores.outlet_scores(c, rep, opts, names).assign(voice=opts.voice),
+                 scores.naming_shares(c, rep, opts, names, np.random.default_rng(naming_ss)))
+        return found, {**took, "scores": time.perf_counter() - t}
 
-    tables: dict[str, pd.DataFrame] = {}
-    t = time.perf_counter()
-    tables["outlet_scores"] = scores.outlet_scores(c, rep, opts, names).assign(voice=opts.voice)
-    tables["naming_shares"] = scores.naming_shares(c, rep, opts, names, np.random.default_rng(naming_ss))
-    timings["scores"] = time.perf_counter() - t
+    def voiced():  # each voice's rates, who is quoted, scare quotes per naming variant
+        t = time.perf_counter()
+        found = (vc.voice_rates(docs, every_hit, c.categories, names), vc.speakers(every_hit, c.categories, names),
+                 vc.scare_shares(docs, every_hit, lexicons, opts, names, np.random.default_rng(scare_ss)))
+        return found, {"voice": time.perf_counter() - t}
 
-    t = time.perf_counter()  # voice: each voice's rates, who is quoted, scare quotes per naming variant
-    tables["voice_rates"] = vc.voice_rates(docs, every_hit, c.categories, names)
-    tables["speakers"] = vc.speakers(every_hit, c.categories, names)
-    scare = vc.scare_shares(docs, every_hit, lexicons, opts, names, np.random.default_rng(scare_ss))
-    tables["naming_shares"] = tables["naming_shares"].merge(scare, on=["outlet", "lexicon", "axis", "entry"], how="left")
-    timings["voice"] = time.perf_counter() - t
+    scored_part = parts.add(scored, weight=2 * len(c.doc_ids))
+    voiced_part = parts.add(voiced, weight=2 * len(c.doc_ids))
 
     t = time.perf_counter()
     topics = None
     if doc_topics:
         topics = pd.Series(c.doc_ids).map(doc_topics).fillna(-2).to_numpy(dtype=np.int64)
-    contrasts, con_notes, con_info = con.compute_contrasts(c, opts, names, np.random.default_rng(perm_ss), topics)
+    contrasts, con_notes, con_info = con.compute_contrasts(c, opts, names, topics, parts=parts)
+    tables: dict[str, pd.DataFrame] = {}
+    (tables["outlet_scores"], tables["naming_shares"]), took = scored_part.result()
+    (tables["voice_rates"], tables["speakers"], scare), voice_took = voiced_part.result()
+    timings.update({**took, **voice_took})
+    tables["naming_shares"] = tables["naming_shares"].merge(scare, on=["outlet", "lexicon", "axis", "entry"], how="left")
+
+    # keyness beside the intervals at the FCR levels (the masks are in by now: computed in this process)
+    terms, counts = masks() if masks is not None else (masked_terms, masked_counts)
+
+    def keyed():
+        t = time.perf_counter()
+        return kn.compute_keyness(outlet_terms or {}, c.outlets, opts, names, terms, counts), time.perf_counter() - t
+
+    keyed_part = parts.add(keyed, weight=2 * len(c.doc_ids))
     intervals = con_info.pop("_intervals", [])
     families = fdr.assign(contrasts, tables["naming_shares"], opts.fdr) if not contrasts.empty else {}
     if not contrasts.empty:
-        con.add_fcr_intervals(contrasts, intervals, fdr.fcr_alpha(families, opts.fdr), len(con.test_columns(c)))
+        con.add_fcr_intervals(contrasts, intervals, fdr.fcr_alpha(families, opts.fdr), len(con.test_columns(c)),
+                              parts=parts)
         contrasts = contrasts[con.COLUMNS + (con.TOPIC_COLUMNS if topics is not None else [])]
         con_info.update(_significance(contrasts, topics is not None))
     tables["naming_shares"]["fdr_family"] = tables["naming_shares"].get("fdr_family", "")
     tables["contrasts"] = contrasts
     notes += con_notes
     timings["contrasts"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    keyness, key_notes, key_info = kn.compute_keyness(outlet_terms or {}, c.outlets, opts, names, masked_terms,
-                                                    masked_counts)
+    (keyness, key_notes, key_info), timings["keyness"] = keyed_part.result()
     tables["keyness"] = keyness
     notes += key_notes
-    timings["keyness"] = time.perf_counter() - t
+    timings["parallel_runs"] = parts.runs
 
     unit = scores.choose_unit(c.dates, opts.time_unit)
     tables["timeline"] = scores.timeline(c, unit)
