@@ -47,7 +47,7 @@ sys.path.insert(0, str(REPO))
 
 DATA = Path(os.environ.get("FRAMING_DATA") or os.environ.get("FRAMING_SHARED") or REPO.parent / "shared")
 DEFAULT_CORPUS = DATA / "corpora" / "saudinewsnet" / "all.jsonl.gz"
-STAGES = ("lexicons", "read_clean", "analyse", "cache_write", "voice", "wire", "statistics", "outlet_classifier",
+STAGES = ("lexicons", "read_clean", "analyse", "cache_write", "voice", "wire_stories", "wire", "statistics", "outlet_classifier",
           "classifiers", "topic_model", "topics", "report")
 PEER = DATA / "tools" / "camel_peer.py"  # camel-tools alone: normalise + tokenise a JSONL corpus in 2 processes
 NEW_FORM = "مستعمرين"  # the lexicon edit of the warm re-run: one more form in the conflict lexicon

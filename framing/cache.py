@@ -13,6 +13,10 @@ What is cached, and the key it is stored under (a SHA-256 over everything the ou
   :mod:`framing.analyse.store`);
 * ``stage``: the output of every stage the pipeline declares lexicon-free (the outlet classifier,
   the topic model), keyed by the corpus key, the stage's options, the seed and its code.
+* ``voices``: the voice of every lexicon hit of the last run on a corpus (a hit a lexicon edit
+  leaves in place keeps its voice), keyed by the corpus key;
+* ``texts``: the bytes of the data folder's ``documents.jsonl.bz2`` (the cleaned texts, bzip2 -9),
+  keyed by the corpus key and the code that writes them (:func:`framing.outputs.packed_texts`).
 
 A code revision is the SHA-256 of the source files of the modules an entry depends on, so that an
 upgrade or a local edit of that code invalidates exactly the entries it can change.

@@ -15,7 +15,6 @@ stay plain CSV.
 from __future__ import annotations
 
 import bz2
-import io
 import json
 from pathlib import Path
 from typing import Iterable
@@ -68,12 +67,32 @@ def stored(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=drop) if drop and "doc_id" in frame.columns else frame
 
 
-def write_texts(path: Path, rows: Iterable[tuple[str, str, list[str]]]) -> Path:
-    """Write ``(doc_id, text, removed)`` rows as bzip2-compressed JSON lines (``doc_id``, ``text``,
-    ``removed``); bzip2 stores no timestamp, so the same run gives the same bytes."""
-    with open(path, "wb") as raw, bz2.BZ2File(raw, mode="wb", compresslevel=9) as packed, \
-            io.TextIOWrapper(packed, encoding="utf-8", newline="\n") as fh:
-        for doc_id, text, removed in rows:
-            fh.write(json.dumps({"doc_id": doc_id, "text": text, "removed": list(removed)}, ensure_ascii=False) + "\n")
-    return path
+def text_rows(doc_ids: Iterable[str], texts: dict[str, str], removed: dict[str, list[str]]) -> list[tuple[str, str, list[str]]]:
+    """The rows of ``documents.jsonl.bz2``: ``(doc_id, text, removed)`` for every document of the
+    ledger, in its order (an empty text and nothing removed for a document without them)."""
+    return [(d, texts.get(d, ""), removed.get(d, [])) for d in doc_ids]
 
+
+def pack_texts(rows: Iterable[tuple[str, str, list[str]]], chunk: int = 1 << 20) -> bytes:
+    """``(doc_id, text, removed)`` rows as the bytes of ``documents.jsonl.bz2``: bzip2-compressed
+    (level 9) JSON lines (``doc_id``, ``text``, ``removed``), handed to the compressor about
+    ``chunk`` characters at a time; bzip2 stores no timestamp, so the same rows give the same
+    bytes. The compressor works outside the interpreter's lock: a thread can pack beside other work."""
+    packer = bz2.BZ2Compressor(9)
+    out, lines, size = [], [], 0
+    for doc_id, text, removed in rows:
+        line = json.dumps({"doc_id": doc_id, "text": text, "removed": list(removed)}, ensure_ascii=False) + "\n"
+        lines.append(line)
+        size += len(line)
+        if size >= chunk:
+            out.append(packer.compress("".join(lines).encode("utf-8")))
+            lines, size = [], 0
+    out.append(packer.compress("".join(lines).encode("utf-8")))
+    out.append(packer.flush())
+    return b"".join(out)
+
+
+def write_texts(path: Path, rows: Iterable[tuple[str, str, list[str]]]) -> Path:
+    """Write ``(doc_id, text, removed)`` rows as ``documents.jsonl.bz2`` (:func:`pack_texts`)."""
+    path.write_bytes(pack_texts(rows))
+    return path

@@ -54,7 +54,8 @@ class Stage:
     manifest facts go under, which ``run(topics=..., classify=...)`` can switch off;
     ``compute(inputs, options, runtime) -> StageOutput``: the stage itself; ``options``: the part
     of the config it takes; ``enabled``: whether the config asks for it; ``lexicon_free``: it
-    reads no lexicon result, so its output is cached across lexicon edits.
+    reads no lexicon result, so its output is cached across lexicon edits; ``code``: further
+    modules whose code that output depends on (its own package counts always).
     """
 
     name: str
@@ -63,6 +64,7 @@ class Stage:
     options: Callable[[StudyConfig], Any]
     enabled: Callable[[StudyConfig], bool] = lambda cfg: True
     lexicon_free: bool = False
+    code: tuple[str, ...] = ()  # modules besides its own package whose code its cached output depends on
 
 
 def _classify_on(cfg: StudyConfig) -> bool:
@@ -70,7 +72,10 @@ def _classify_on(cfg: StudyConfig) -> bool:
 
 
 STAGES: tuple[Stage, ...] = (
-    # stories shared across outlets, each copy aligned with its reference
+    # stories shared across outlets, each copy aligned with its reference; then each edit of a copy
+    # classified by the lexicon hits it touches
+    Stage("wire_stories", "wire", wire_stage.find_stage, lambda cfg: cfg.wire, lexicon_free=True,
+          code=("framing.analyse.tokens",)),
     Stage("wire", "wire", wire_stage.stage, lambda cfg: (cfg.wire, cfg.stats.bootstrap)),
     Stage("outlet_classifier", "classify", classify_stage.attribution, StudyConfig.classify_options,
           _classify_on, lexicon_free=True),
@@ -173,12 +178,15 @@ def _run(cfg: StudyConfig, *, quiet: bool, write: bool, topics: bool | None, cla
         _absorb(result, stage.part_of, out)
         inputs = replace(inputs, tables={**inputs.tables, **out.tables})
 
+    if write:  # documents.jsonl.bz2 depends on the corpus alone: from the cache, or packed beside the report
+        from framing.outputs import packed_texts
+
+        texts = packed_texts(result, cache, prepared.corpus_key)
     cache_info = cache.info()
     cache_info["path"] = _relative(cache_info["path"], cfg.output_dir)  # the output folder travels
     result.manifest = {**_manifest(cfg, prepared, timings), "outlet_names": inputs.outlet_names,
                        "stages": result.manifest.get("stages", {}),
                        "run": {"jobs": runtime.jobs, "backend": cfg.run.backend, "cache": cache_info}}
-    cache.close()
     if write:
         from framing.outputs import write_data
         from framing.publish import discard, publish, staging_dir
@@ -190,11 +198,12 @@ def _run(cfg: StudyConfig, *, quiet: bool, write: bool, topics: bool | None, cla
             with timings.stage("report", progress):
                 write_report(result, stage)
             result.manifest["timings"] = dict(timings)
-            write_data(result, stage)
+            write_data(result, stage, texts)
             publish(stage, out_dir)
         finally:
             discard(stage)
         result.output_dir = out_dir
+    cache.close()  # after the texts' entry is written
     return result
 
 
@@ -313,7 +322,7 @@ def _compute(stage: Stage, inputs: StageInputs, options, runtime: Runtime, corpu
     from framing.cache import code_revision, digest
 
     package = stage.compute.__module__.rsplit(".", 1)[0]
-    code = (package, "framing.records", "framing.arabic")
+    code = (package, "framing.records", "framing.arabic", *stage.code)
     key = digest("stage", stage.name, code_revision(*code), corpus_key,
                  options.model_dump(mode="json"), runtime.seed, inputs.outlet_names,
                  [(o.id, o.name, list(o.aliases)) for o in inputs.outlets])
@@ -323,8 +332,11 @@ def _compute(stage: Stage, inputs: StageInputs, options, runtime: Runtime, corpu
 
 def _absorb(result: RunResult, group: str, out: StageOutput) -> None:
     """A stage's output into the result: its tables, its notes and its manifest facts (merged
-    with those of the other stages of its group)."""
-    result.tables.update(out.tables)
+    with those of the other stages of its group). What a stage hands the next one that is not a
+    table (the shared-copy stage's alignments) stays out of the result."""
+    import pandas as pd
+
+    result.tables.update({name: t for name, t in out.tables.items() if isinstance(t, pd.DataFrame)})
     result.notes.setdefault(group, []).extend(out.notes)
     facts = result.manifest.setdefault("stages", {}).setdefault(group, {})
     for k, v in out.info.items():

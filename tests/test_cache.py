@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from framing.analyse import DocumentAnalyser, analyse_documents
@@ -252,8 +253,9 @@ def test_run_twice_hits_the_cache_and_writes_the_same_data(tmp_path):
     study["run"] = {"jobs": 1, "cache_dir": str(tmp_path / "cache")}
     first = run(load_config(study, base_dir=tmp_path), output=tmp_path / "a", topics=False, classify=False)
     second = run(load_config(study, base_dir=tmp_path), output=tmp_path / "b", topics=False, classify=False)
-    assert first.manifest["run"]["cache"]["misses"] == {"corpus": 1, "tokens": 1, "voices": 1, "stats_words": 2}
-    assert second.manifest["run"]["cache"]["hits"] == {"corpus": 1, "tokens": 1, "voices": 1, "stats_words": 2}
+    every = {"corpus": 1, "tokens": 1, "voices": 1, "stage": 1, "stats_words": 2, "texts": 1}  # stage: wire_stories
+    assert first.manifest["run"]["cache"]["misses"] == every
+    assert second.manifest["run"]["cache"]["hits"] == every
     for name in ("documents.csv", "matches.csv", "outlet_scores.csv"):
         assert (tmp_path / "a" / "data" / name).read_bytes() == (tmp_path / "b" / "data" / name).read_bytes()
 
@@ -322,3 +324,49 @@ def test_voices_are_kept_across_a_lexicon_edit(tmp_path, monkeypatch):
                 topics=False, classify=False)
     cols = ["doc_id", "start", "end", "voice", "in_title", "speaker", "sentence"]
     assert second.tables["matches"][cols].equals(plain.tables["matches"][cols])
+
+
+def _demo_study(tmp_path: Path, lexicons: list[str], cache: bool) -> object:
+    import yaml
+
+    from framing.demo import DEMO_CONFIG
+
+    raw = yaml.safe_load(DEMO_CONFIG.read_text(encoding="utf-8"))
+    raw.update(lexicons=[str(DEMO_CONFIG.parent / x) if x.endswith(".yaml") else x for x in lexicons],
+               run={"jobs": 1, "cache": cache, "cache_dir": str(tmp_path / "cache")})
+    return load_config(raw, base_dir=DEMO_CONFIG.parent)
+
+
+def _data_files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((folder / "data").iterdir())}
+
+
+@pytest.mark.slow
+def test_a_re_run_after_a_lexicon_edit_writes_the_data_of_a_run_without_cache(tmp_path):
+    """The demo study run once, then again with one lexicon more (the cache warm: corpus, tokens,
+    voices, the documents' texts file and the shared-copy stories read back), writes the data
+    folder of the same study run without a cache, byte for byte."""
+    from framing.cachedir import classify, scan
+    from framing.pipeline import run
+
+    edited = ["conflict", "naming", "attribution", "demo_naming.yaml"]
+    first = run(_demo_study(tmp_path, ["conflict", "attribution", "demo_naming.yaml"], True), output=tmp_path / "a",
+                topics=False, classify=False)
+    warm = run(_demo_study(tmp_path, edited, True), output=tmp_path / "b", topics=False, classify=False)
+    cold = run(_demo_study(tmp_path, edited, False), output=tmp_path / "c", topics=False, classify=False)
+    assert first.manifest["run"]["cache"]["misses"]["texts"] == 1
+    assert warm.manifest["run"]["cache"]["hits"]["texts"] == 1
+    assert first.manifest["run"]["cache"]["misses"]["stage"] == 1  # the shared-copy stories
+    assert warm.manifest["run"]["cache"]["hits"]["stage"] == 1
+    assert len(warm.tables["matches"]) > len(first.tables["matches"])
+    assert len(warm.tables["stories"]) and warm.tables["stories"].equals(first.tables["stories"])
+    assert not warm.tables["wire_edits"].equals(first.tables["wire_edits"])  # the edits follow the lexicons
+    assert all(isinstance(t, pd.DataFrame) for t in warm.tables.values())
+    a, b = _data_files(tmp_path / "b"), _data_files(tmp_path / "c")
+    assert sorted(a) == sorted(b) and "documents.jsonl.bz2" in a
+    for name in a:
+        assert a[name] == b[name], f"data/{name} differs between the warm re-run and the run without a cache"
+    entries = classify(scan(tmp_path / "cache"))
+    texts = [e for e in entries if e.kind == "texts"]
+    assert len(texts) == 1 and texts[0].header["corpus"] and texts[0].state == "in use"
+    assert [e.group for e in entries if e.kind == "stage"] == ["stage:wire_stories"]

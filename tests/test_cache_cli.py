@@ -131,7 +131,9 @@ def test_with_a_config_its_entries_stay_and_others_can_go(tmp_path):
     cache.put("stage", "e5" * 32, {"t": 1}, code=CODE, stage="topic_model", corpus=mine)
     cache.put("corpus", "d4" * 32, ["another study"], code=CODE)
     cache.put("stage", "f6" * 32, {"t": 2}, code=CODE, stage="topic_model", corpus="d4" * 32)
-    for kind, key in (("corpus", mine), ("stage", "e5" * 32)):
+    cache.put("texts", "18" * 32, b"mine", code=CODE, corpus=mine)
+    cache.put("texts", "29" * 32, b"another study's", code=CODE, corpus="d4" * 32)
+    for kind, key in (("corpus", mine), ("stage", "e5" * 32), ("texts", "18" * 32)):
         _age(cache, kind, key, 30)
     config = str(tmp_path / "study.yaml")
     info = _cli("info", config)
@@ -139,7 +141,7 @@ def test_with_a_config_its_entries_stay_and_others_can_go(tmp_path):
     assert "other inputs" in info.output
     result = _cli("prune", config, "--older-than", "0", "--keep", "0")
     assert result.exit_code == 0, result.output
-    assert _names(tmp_path / ".framing-cache") == {mine, tokens_key(version), "a1" * 32, "e5" * 32, ".lock"}
+    assert _names(tmp_path / ".framing-cache") == {mine, tokens_key(version), "a1" * 32, "e5" * 32, "18" * 32, ".lock"}
 
 
 def test_prune_waits_for_running_runs_and_info_needs_a_folder(tmp_path):

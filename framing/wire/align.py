@@ -259,9 +259,11 @@ def flipped(blocks) -> list[tuple[str, int, int, int, int]]:
     return [(swap.get(tag, tag), j1, j2, i1, i2) for tag, i1, i2, j1, j2 in blocks]
 
 
-def compare(ref: Words, new: Words, raw=None) -> Pair:
-    """Align ``new`` with ``ref`` (or take their ``raw_opcodes``) and classify every edit."""
-    blocks = fold(raw_opcodes(ref.ids, new.ids) if raw is None else raw)
+def compare(ref: Words, new: Words, raw=None, blocks=None) -> Pair:
+    """Align ``new`` with ``ref`` (or take their ``raw_opcodes``, or the ``blocks`` :func:`fold`
+    made of them) and classify every edit."""
+    if blocks is None:
+        blocks = fold(raw_opcodes(ref.ids, new.ids) if raw is None else raw)
     edits: list[dict] = []
     carried: Counter = Counter()
     new_at = {}

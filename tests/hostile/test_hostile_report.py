@@ -80,7 +80,7 @@ def test_an_interrupt_while_the_data_files_are_written_leaves_the_previous_repor
 
     real = outputs.write_data
 
-    def half(result, folder):
+    def half(result, folder, texts=None):
         (Path(folder) / "data").mkdir(parents=True, exist_ok=True)
         (Path(folder) / "data" / "documents.csv").write_text("half", encoding="utf-8")
         raise KeyboardInterrupt
