@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 
 from framing.records import StageInputs
 
@@ -19,52 +20,75 @@ CODE = ("framing.masks", "framing.stats.spelling", "framing.stats.corpus_words",
         "framing.records")  # what the entry depends on
 
 
-def masks(inputs: StageInputs, cache, term_of, key: str | None = None, parts=None):
+def masks(inputs: StageInputs, cache, term_of, key: str | None = None) -> tuple[dict, dict]:
     """(keyness masks {term: mask string}, self-name keyness counts {outlet: {term: n}}) for
     ``inputs``; ``term_of`` maps a normalised word to its keyness term. Through ``cache`` (a
-    :class:`framing.cache.Cache`) when there is one, under ``key`` (``words_key``; computed when None).
-    ``parts``: a :class:`framing.stats.parts.Parts`; what is not in the cache is then computed as one
-    of its parts, and the answer is that ``Part`` (its ``result()`` is the pair)."""
-    from framing.masks import build_masker, keyness_masks, phrase_term_counts
+    :class:`framing.cache.Cache`) when there is one, under ``key`` (``words_key``; computed when None)."""
+    return _memo(cache, "masks", key, inputs, term_of, _computes(inputs, term_of)["masks"])
 
-    def compute() -> tuple[dict, dict]:
+
+def spellings(inputs: StageInputs, cache, term_of, key: str | None = None) -> tuple:
+    """The ``surface_counts`` of the analysed texts (every written word, its normalised form, its
+    count), through ``cache`` as ``masks``."""
+    return _memo(cache, "spellings", key, inputs, term_of, _computes(inputs, term_of)["spellings"])
+
+
+def pending(inputs: StageInputs, cache, term_of, key: str | None, parts) -> tuple[Callable, Callable]:
+    """``masks`` and ``spellings`` as functions giving them: what the cache holds is read now, the
+    rest is computed as one part of ``parts`` (a :class:`framing.stats.parts.Parts`; both one
+    after the other, so their working memory is not held at once) and kept in the cache once in."""
+    computes = _computes(inputs, term_of)
+    found, todo = {}, []
+    if cache is not None:
+        from framing.cache import digest
+
+        key = key if key is not None else words_key(inputs, term_of)
+        missing = object()
+        entries = {name: digest(key, name) for name in computes}
+        for name, entry in entries.items():
+            found[name] = cache.get("stats_words", entry, missing)
+        todo = [name for name in computes if found[name] is missing]
+
+        def keep(values: dict) -> None:
+            for name, value in values.items():
+                cache.put("stats_words", entries[name], value, code=CODE)
+    else:
+        todo, keep = list(computes), None
+    if todo:
+        joint = parts.add(lambda: {name: computes[name]() for name in todo}, weight=WEIGHT * len(todo) * len(inputs.documents),
+                          then=keep)
+        for name in todo:
+            found[name] = joint
+    return tuple((lambda v=found[name], n=name: v.result()[n]) if name in todo else (lambda v=found[name]: v)
+                 for name in ("masks", "spellings"))
+
+
+WEIGHT = 4  # the corpus words' parts cost about four times the bootstrap per document (handed out first)
+
+
+def _computes(inputs: StageInputs, term_of) -> dict[str, Callable]:
+    def masks() -> tuple[dict, dict]:
+        from framing.masks import build_masker, keyness_masks, phrase_term_counts
+
         masker = build_masker(inputs.all_documents, inputs.outlets, inputs.self_names, inputs.normaliser)
         return (keyness_masks(masker, term_of),
                 phrase_term_counts(masker, ((d.outlet, d.text) for d in inputs.documents), term_of))
 
-    return _memo(cache, "masks", key, inputs, term_of, compute, parts)
+    def spellings() -> tuple:
+        from framing.stats.spelling import surface_counts
+
+        return surface_counts([d.text for d in inputs.documents], inputs.normaliser)
+
+    return {"masks": masks, "spellings": spellings}
 
 
-def spellings(inputs: StageInputs, cache, term_of, key: str | None = None, parts=None):
-    """The ``surface_counts`` of the analysed texts (every written word, its normalised form, its
-    count), through ``cache`` and ``parts`` as ``masks``."""
-    from framing.stats.spelling import surface_counts
-
-    return _memo(cache, "spellings", key, inputs, term_of,
-                 lambda: surface_counts([d.text for d in inputs.documents], inputs.normaliser), parts)
-
-
-WEIGHT = 4  # the corpus words' parts cost about four times the bootstrap per document (sorted first)
-
-
-def _memo(cache, part: str, key: str | None, inputs: StageInputs, term_of, compute, parts=None):
-    if parts is None:
-        if cache is None:
-            return compute()
-        from framing.cache import digest
-
-        key = key if key is not None else words_key(inputs, term_of)
-        return cache.memo("stats_words", digest(key, part), compute, code=CODE)
+def _memo(cache, part: str, key: str | None, inputs: StageInputs, term_of, compute):
     if cache is None:
-        return parts.add(compute, weight=WEIGHT * len(inputs.documents))
+        return compute()
     from framing.cache import digest
 
-    entry, missing = digest(key if key is not None else words_key(inputs, term_of), part), object()
-    value = cache.get("stats_words", entry, missing)
-    if value is not missing:
-        return parts.done(value)
-    return parts.add(compute, weight=WEIGHT * len(inputs.documents),
-                     then=lambda found: cache.put("stats_words", entry, found, code=CODE))
+    key = key if key is not None else words_key(inputs, term_of)
+    return cache.memo("stats_words", digest(key, part), compute, code=CODE)
 
 
 def words_key(inputs: StageInputs, term_of) -> str:

@@ -36,23 +36,24 @@ def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime,
     above = PARALLEL_ABOVE if parallel_above is None else parallel_above
     parts = Parts(runtime.jobs, parallel=len(inputs.documents) > above)
     if parts.jobs > 1:  # what the parts import is imported once, here, not again in each worker
-        from framing.analyse import tokens  # noqa: F401
+        from importlib import import_module
+
         from framing.arabic import Normaliser
 
+        import_module("framing.analyse.tokens")
         Normaliser().text("")  # camel-tools' tables
     # the work on the corpus's words that no lexicon changes: kept in the run's cache
     key = words.words_key(inputs, keyness_term) if runtime.cache is not None else None
-    masks = words.masks(inputs, runtime.cache, keyness_term, key, parts=parts)
-    counted = words.spellings(inputs, runtime.cache, keyness_term, key, parts=parts)
+    masks, counted = words.pending(inputs, runtime.cache, keyness_term, key, parts)
     out = statistics(inputs.doc_table, inputs.matches, inputs.lexicon_entries, inputs.outlet_terms or {},
                      options, runtime.seed, inputs.outlet_names,
-                     doc_topics=dominant_topics(inputs.tables.get("topic_units")), masks=masks.result, parts=parts)
+                     doc_topics=dominant_topics(inputs.tables.get("topic_units")), masks=masks, parts=parts)
     # written spellings wherever readers see words: keyness terms, and the outlet classifier's word
     # features (a copy of its table, handed on with the display column)
     shown = {"keyness": out.tables.get("keyness")}
     if inputs.tables.get("outlet_features") is not None:
         shown["outlet_features"] = inputs.tables["outlet_features"].copy()
-    add_displays(shown, None, inputs.normaliser, keyness_term, counted.result())
+    add_displays(shown, None, inputs.normaliser, keyness_term, counted())
     out.tables.update({name: table for name, table in shown.items() if table is not None})
     return out
 
