@@ -49,6 +49,23 @@ def test_hashed_text_equals_the_hashing_vectorizers():
     assert (m[:, 2**10:] != chars).nnz == 0
 
 
+@pytest.mark.parametrize(("word_ngrams", "char_ngrams"), [((1, 1), (2, 5)), ((1, 3), (4, 5)), ((2, 3), (1, 3))])
+def test_hashed_text_equals_the_hashing_vectorizers_for_other_ngrams(word_ngrams, char_ngrams):
+    texts, _ = _corpus(15, seed=2)
+    # short words (padded shorter than the smallest char n-gram), repeats, digits, Latin, underscores,
+    # punctuation, several kinds of white space, one-token and empty documents
+    texts += ["و في و في و", "a", "", "ب", "x_y x_y 12 ١٢ ١٢", "«قال» (الوزير): نعم، نعم!",
+              "a\u00a0b\u2009c\td", "كلمة كلمة كلمة كلمة", "é É e\u0301"]
+    h = hashed_text(texts, word_ngrams=word_ngrams, char_ngrams=char_ngrams, n_word=2**9, n_char=2**11)
+    common = dict(alternate_sign=False, norm=None, lowercase=False, dtype=np.float32)
+    words = HashingVectorizer(analyzer="word", token_pattern=r"(?u)\b\w+\b", ngram_range=word_ngrams,
+                              n_features=2**9, **common).transform(texts)
+    chars = HashingVectorizer(analyzer="char_wb", ngram_range=char_ngrams, n_features=2**11, **common).transform(texts)
+    m = h.matrix
+    assert (m[:, :2**9] != words).nnz == 0
+    assert (m[:, 2**9:] != chars).nnz == 0
+
+
 def test_column_names_are_the_most_frequent_ngram_of_the_rows():
     texts = ["سلام سلام عليكم", "سلام مرحبا", "مرحبا مرحبا مرحبا"]
     h = hashed_text(texts, word_ngrams=(1, 1), char_ngrams=(3, 3), n_word=2**16, n_char=2**16)

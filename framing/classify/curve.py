@@ -32,6 +32,7 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, f1_score
 
 from framing.classify.neardup import NearDuplicateScreen
+from framing.memory import release
 
 CURVE_COLUMNS = ["docs_per_outlet", "n_train", "n_heldout", "accuracy", "macro_f1", "gain", "seconds", "chosen"]
 
@@ -61,6 +62,7 @@ class HashedDocs:
         self.parts.append(block.matrix)
         if len(self.parts) > 1:
             self.parts = [sp.vstack(self.parts, format="csr")]
+        release()  # hashing's intermediate arrays would otherwise stay with the process through the fits
         self.seconds += time.perf_counter() - t0
 
     def entries_per_document(self) -> float:
@@ -102,6 +104,17 @@ class Curve:
     skipped: dict = field(default_factory=dict)  # near-duplicate skipped -> the kept document it repeats
     heldout: list = field(default_factory=list)  # documents every step is scored on
     screen_seconds: float = 0.0  # spent looking for near-duplicates
+
+
+def _sparse(model):
+    """``model`` with its linear coefficients kept sparse (``sparsify``), while the next step fits: a
+    class's weights are zero on every hashed column its training documents lack, most of them, and
+    the dense matrix (classes × hashed columns, float64) is the largest thing a fitted model holds.
+    Its predictions are the same: only zero terms leave the sums."""
+    last = model[-1] if hasattr(model, "steps") else model
+    if hasattr(last, "sparsify"):
+        last.sparsify()
+    return model
 
 
 def seeded_order(indices, outlets, seed: int) -> dict[str, list[int]]:
@@ -167,7 +180,7 @@ def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe,
                                          f"accuracy, not more than the tolerance {tolerance:g}")
             rows[-2][-1] = True
             break
-        best_model, best_train, prev_acc = model, train, acc
+        best_model, best_train, prev_acc = _sparse(model), train, acc
         if exhausted:
             chosen, reason = None, (f"held-out accuracy still gained more than {tolerance:g} at {size} documents per "
                                     "outlet, where no outlet has more: every document is used")
