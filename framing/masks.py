@@ -128,12 +128,17 @@ def build_masker(docs, outlets, mask, normaliser: Normaliser) -> Masker:
     return Masker(entries, normaliser)
 
 
-def mask_table(masker: Masker, norm_texts: Iterable[str], outlets: list[str]) -> pd.DataFrame:
-    """outlet_mask: string, kind, outlet (named), hits, documents hit, per corpus."""
+def text_hits(masker: Masker, texts: Iterable[str]) -> list[list[int]]:
+    """:meth:`Masker.hits` of each text, normalised first (:func:`normalise_text`)."""
+    return [masker.hits(normalise_text(t, masker.normaliser)) for t in texts]
+
+
+def mask_table(masker: Masker, hits_per_text: Iterable[list[int]]) -> pd.DataFrame:
+    """outlet_mask: string, kind, outlet (named), hits, documents hit, over the corpus, from each
+    text's hits (:func:`text_hits`)."""
     hits = [0] * len(masker.entries)
     docs_hit = [0] * len(masker.entries)
-    for text in norm_texts:
-        found = masker.hits(text)
+    for found in hits_per_text:
         for i in found:
             hits[i] += 1
         for i in set(found):

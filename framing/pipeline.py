@@ -281,7 +281,7 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
             cache.deferred = False  # the stages' entries are written as they come
 
     with timings.stage("voice", progress):  # whose words each hit is in (framing/voice/)
-        matches = _voiced_matches(cache, key, analysed, analyses, cfg.corpus.analyse_titles)
+        matches = _voiced_matches(cache, key, analysed, analyses, cfg.corpus.analyse_titles, runtime.jobs)
     ledger = ledger_frame(docs, {a.doc_id: a.n_tokens for a in analyses})
     doc_table = ledger.loc[ledger["status"] == "analysed", ["doc_id", "outlet", "n_tokens", "date"]]
     inputs = StageInputs(documents=analysed, doc_table=doc_table.reset_index(drop=True), matches=matches,
@@ -291,20 +291,20 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
     return Prepared(inputs, docs, ledger, lexicons, key)
 
 
-def _voiced_matches(cache, corpus_key: str | None, analysed: list, analyses: list, titles: bool):
+def _voiced_matches(cache, corpus_key: str | None, analysed: list, analyses: list, titles: bool, jobs: int = 1):
     """The matches table with every hit's voice. A hit's voice depends on its text and its place
     in it, not on the lexicons, so the voices of the last run on the same corpus are kept in the
     cache and only hits new since (a lexicon edit) are worked out again."""
     from framing.analyse.tables import known_voices, match_frame
 
     if cache is None or corpus_key is None:
-        return match_frame(analysed, analyses, titles)
+        return match_frame(analysed, analyses, titles, jobs=jobs)
     from framing.cache import code_revision, digest
 
     code = ("framing.voice",)
     key = digest("voices", code_revision(*code), corpus_key, titles)
     known = cache.get("voices", key, None)
-    matches = match_frame(analysed, analyses, titles, known=known)
+    matches = match_frame(analysed, analyses, titles, known=known, jobs=jobs)
     voices = known_voices(matches)
     if voices != known:  # a run with the same hits leaves the entry as it is
         cache.put("voices", key, voices, code=code, corpus=corpus_key)

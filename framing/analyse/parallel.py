@@ -23,10 +23,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
+from framing import background
 from framing.runtime import effective_jobs
 
 T = TypeVar("T")
@@ -147,9 +147,7 @@ def _map_joblib(func, items, n_jobs, progress) -> list:
 
 def can_fork() -> bool:
     """Whether worker processes can be forked here (Linux, and ``USE_FORK`` left on)."""
-    import multiprocessing as mp
-
-    return sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods() and USE_FORK
+    return USE_FORK and background.can_fork()
 
 
 def _map_forked(func, items, n_jobs, progress) -> list:

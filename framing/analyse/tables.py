@@ -8,33 +8,48 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+# Documents whose hits need a voice; below this, forking a second process costs more than it saves
+# (the voice rules take ~0.3 ms a document on news text).
+VOICE_SPLIT_ABOVE = 2000
+
 MATCH_COLUMNS = ["doc_id", "outlet", "source", "lexicon", "category", "entry", "surface", "start", "end", "sentence",
                  "rule", "distanced", "voice", "in_title", "speaker"]
 
 
-def match_frame(docs, analyses, titles: bool = True, known: dict | None = None) -> pd.DataFrame:
+def match_frame(docs, analyses, titles: bool = True, known: dict | None = None, jobs: int = 1) -> pd.DataFrame:
     """data/matches.csv: one row per lexicon hit of the analysed documents ``docs``, in document
     order, with the sentence it is in and its voice (whose words it is in; ``titles``: the texts
     begin with their title, as ``corpus.analyse_titles`` puts it there). ``known``: voices found
     before for the same texts (:func:`known_voices` of an earlier table), by (doc_id, start, end):
     a hit's voice depends only on its text and its place in it, so only the other hits are
-    worked out."""
+    worked out. ``jobs`` >= 2: the documents whose hits need a voice are shared with a forked
+    process (above ``VOICE_SPLIT_ABOVE`` of them)."""
+    from framing.background import split_map
     from framing.voice import Voice, hit_voices, title_end
 
     by_id = {d.doc_id: d for d in docs}
     known = known or {}
+    hit = [a for a in analyses if a.matches]
+    every = [[known.get((a.doc_id, m.start, m.end)) for m in a.matches] for a in hit]
+    todo = [(i, [(m.start, m.end) for m, v in zip(hit[i].matches, every[i]) if v is None])
+            for i in range(len(hit)) if None in every[i]]
+
+    def work(part: list) -> list:
+        out = []
+        for i, spans in part:
+            doc = by_id[hit[i].doc_id]
+            out.append(hit_voices(doc.text, spans, title_end(doc.text, doc.title) if titles else 0))
+        return out
+
+    # the voice rules are the slow part: half the documents in a second process when there is one
+    found = split_map(work, todo, jobs=jobs, weights=[len(spans) for _, spans in todo], name="voices",
+                      min_items=VOICE_SPLIT_ABOVE)
+    for (i, _), voices in zip(todo, found):
+        slots = iter(voices)
+        every[i] = [v if v is not None else next(slots) for v in every[i]]
     rows = []
-    for a in analyses:
-        if not a.matches:
-            continue
+    for a, voices in zip(hit, every):
         doc = by_id[a.doc_id]
-        spans = [(m.start, m.end) for m in a.matches]
-        voices = [known.get((a.doc_id, x, y)) for x, y in spans]
-        todo = [k for k, v in enumerate(voices) if v is None]
-        if todo:
-            found = hit_voices(doc.text, [spans[k] for k in todo], title_end(doc.text, doc.title) if titles else 0)
-            for k, v in zip(todo, found):
-                voices[k] = v
         voices = [v if isinstance(v, Voice) else Voice(*v) for v in voices]
         text = doc.text
         for m, (s0, s1), v in zip(a.matches, a.sentence_spans, voices):

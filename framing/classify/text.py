@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from framing.masks import AGENCY_NAMES, MaskEntry, Masker, build_masker, mask_table, normalise_text  # noqa: F401
+from framing.masks import (AGENCY_NAMES, MaskEntry, Masker, build_masker, mask_table,  # noqa: F401
+                           normalise_text, text_hits)
 
 PARAGRAPH_RE = re.compile(r"[^\n]+")
 

@@ -1,0 +1,147 @@
+"""Work done in a forked process while this one goes on.
+
+:func:`start` returns a :class:`Pending` whose :meth:`Pending.result` waits for the answer;
+:func:`split_map` maps a function over a list in two halves at once, the second in a forked
+process. The child is forked, so it inherits what it reads (documents, compiled rules) without
+pickling; only the answer travels back, pickled through a pipe. The answers are those of the same
+call in this process: the work must not depend on anything the two processes would share (such as
+one random generator drawn from in turn).
+
+Where processes cannot be forked (not Linux), everything is computed in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+
+def can_fork() -> bool:
+    """Whether a process can be forked here (Linux)."""
+    import multiprocessing as mp
+
+    return sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods()
+
+
+class BackgroundError(RuntimeError):
+    """The forked process ended without an answer (killed, perhaps for lack of memory), or raised
+    an exception that cannot be pickled (its traceback is in the message)."""
+
+
+class Pending:
+    """The answer of ``func()``, computed in a forked process (or already computed here)."""
+
+    def __init__(self, name: str, func: Callable[[], Any] | None = None, *, fork: bool = True) -> None:
+        self.name = name
+        self.seconds: float | None = None  # the computation's own wall time
+        self.waited = 0.0  # how long :meth:`result` waited for it
+        self._answer: tuple | None = None
+        self._process = self._conn = None
+        if func is None:
+            return
+        if not fork:
+            self._answer = _answer(func)
+            return
+        import gc
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        receive, send = ctx.Pipe(duplex=False)
+        # the child's garbage collector leaves the inherited objects alone (no scans of them, so no
+        # copies of the memory pages they are on); this process collects them again at once
+        gc.freeze()
+        try:
+            self._process = ctx.Process(target=_child, args=(func, send, receive), name=f"framing-{name}",
+                                        daemon=True)
+            self._process.start()
+        finally:
+            gc.unfreeze()
+            send.close()
+        self._conn = receive
+
+    def result(self) -> Any:
+        """The answer, waiting for it if need be; an exception the computation raised is raised here."""
+        if self._answer is None:
+            t0 = time.perf_counter()
+            try:
+                self._answer = self._conn.recv()
+            except EOFError:
+                self._process.join()
+                code = self._process.exitcode
+                why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+                self._answer = (False, BackgroundError(
+                    f"the process computing {self.name} ended without a result ({why}); if it ran out of "
+                    "memory, run with run.jobs: 1 to compute it in the main process"), None)
+            finally:
+                self._conn.close()
+                self.waited = time.perf_counter() - t0
+            self._process.join()
+        ok, value, seconds = self._answer
+        self.seconds = seconds
+        if not ok:
+            raise value
+        return value
+
+
+def start(name: str, func: Callable[[], Any], *, fork: bool | None = None) -> Pending:
+    """``func()`` in a forked process (``fork`` None: where processes can be forked); ``name``
+    says what it computes, in messages."""
+    return Pending(name, func, fork=can_fork() if fork is None else fork)
+
+
+def _answer(func: Callable[[], Any]) -> tuple:
+    """(True, value, seconds) or (False, exception, seconds)."""
+    t0 = time.perf_counter()
+    try:
+        value = func()
+    except Exception as exc:
+        return False, exc, time.perf_counter() - t0
+    return True, value, time.perf_counter() - t0
+
+
+def _child(func: Callable[[], Any], send, receive) -> None:
+    """In the forked process: compute, send the answer, end."""
+    receive.close()
+    answer = _answer(func)
+    try:
+        send.send(answer)
+    except Exception as exc:  # an answer or exception that cannot be pickled
+        text = "".join(traceback.format_exception(answer[1])) if not answer[0] else ""
+        send.send((False, BackgroundError(f"{type(exc).__name__} sending the result back: {exc}\n{text}"),
+                   answer[2]))
+    finally:
+        send.close()
+    os._exit(0)  # no exit handlers of the parent's: they are the parent's business
+
+
+def split_map(func: Callable[[list], list], items: list, *, jobs: int, weights=None, name: str = "work",
+              min_items: int = 2) -> list:
+    """``func(items)`` computed as ``func(first half) + func(second half)``, the second half in a
+    forked process while this one does the first, when ``jobs`` >= 2, there are at least
+    ``min_items`` items and a process can be forked; else ``func(items)`` here. ``func`` maps a
+    list to a list of as many answers, each item's answer depending on that item alone (so the
+    answers are the same either way). ``weights``: each item's share of the work (say, its hits),
+    so that the halves take about as long."""
+    items = list(items)
+    if jobs < 2 or len(items) < max(2, min_items) or not can_fork():
+        return func(items)
+    cut = _half(weights, len(items))
+    second = start(name, lambda: func(items[cut:]))
+    first = func(items[:cut])
+    return first + second.result()
+
+
+def _half(weights, n: int) -> int:
+    """Where to cut ``n`` items so that both parts weigh about the same (at least one item each)."""
+    if weights is None:
+        return n // 2
+    total, acc = sum(weights), 0
+    for i, w in enumerate(weights):
+        acc += w
+        if acc * 2 >= total:
+            return min(max(1, i + 1), n - 1)
+    return n // 2

@@ -1,0 +1,110 @@
+"""Work shared with a forked process (framing/background.py): the same answers as in one process,
+errors raised where the answer is asked for, and the two places the run uses it (voices, outlet
+masks) giving the tables of a run in one process."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from framing import background
+
+needs_fork = pytest.mark.skipif(not background.can_fork(), reason="processes cannot be forked here")
+
+
+def _square_with_pid(items: list) -> list:
+    return [(x * x, os.getpid()) for x in items]
+
+
+@needs_fork
+def test_split_map_gives_the_answers_of_one_process_and_uses_a_second_one():
+    items = list(range(101))
+    got = background.split_map(_square_with_pid, items, jobs=2)
+    assert [v for v, _ in got] == [x * x for x in items]
+    pids = {p for _, p in got}
+    assert os.getpid() in pids and len(pids) == 2  # the first half here, the second in the child
+
+
+def test_split_map_stays_in_this_process_with_one_job_or_few_items():
+    items = list(range(10))
+    for kwargs in ({"jobs": 1}, {"jobs": 2, "min_items": 11}):
+        got = background.split_map(_square_with_pid, items, **kwargs)
+        assert [v for v, _ in got] == [x * x for x in items]
+        assert {p for _, p in got} == {os.getpid()}
+
+
+def test_halves_of_equal_weight():
+    assert background._half([1] * 10, 10) == 5
+    assert background._half([9, 1, 1, 1], 4) == 1  # the heavy first item alone
+    assert background._half([1, 1, 1, 9], 4) == 3  # never an empty part
+    assert background._half(None, 7) == 3
+
+
+@needs_fork
+def test_an_exception_in_the_forked_process_is_raised_here():
+    def fail(part: list) -> list:
+        if 99 in part:
+            raise ValueError("item 99 is bad")
+        return part
+
+    with pytest.raises(ValueError, match="item 99 is bad"):
+        background.split_map(fail, list(range(100)), jobs=2)
+
+
+@needs_fork
+def test_a_forked_process_that_dies_is_reported_by_name():
+    def die() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    pending = background.start("the test's work", die)
+    with pytest.raises(background.BackgroundError, match="the test's work ended without a result .killed by signal 9"):
+        pending.result()
+
+
+def test_without_fork_the_answer_is_computed_here():
+    pending = background.start("sum", lambda: sum(range(10)), fork=False)
+    assert pending.result() == 45 and pending.seconds is not None
+
+
+@needs_fork
+def test_voices_and_outlet_masks_are_the_same_when_shared_with_a_forked_process(tmp_path, monkeypatch):
+    from framing.analyse import tables
+    from framing.classify import stage as classify_stage
+    from framing.pipeline import run
+
+    from framing.config import load_config
+
+    config = load_config(os.path.join(os.path.dirname(background.__file__), "demo", "demo.yaml"))
+    config = config.model_copy(update={"run": config.run.model_copy(update={"cache": False})})  # all computed
+    one = run(config, output=tmp_path / "one", jobs=1, write=False, topics=False)
+    forked: list[str] = []
+    real_start = background.start
+
+    def counted(name, func, **kwargs):
+        forked.append(name)
+        return real_start(name, func, **kwargs)
+
+    monkeypatch.setattr(background, "start", counted)
+    monkeypatch.setattr(tables, "VOICE_SPLIT_ABOVE", 2)
+    monkeypatch.setattr(classify_stage, "MASK_SPLIT_ABOVE", 2)
+    two = run(config, output=tmp_path / "two", jobs=2, write=False, topics=False)
+    assert {"voices", "outlet masks"} <= set(forked)
+    assert two.tables["matches"].equals(one.tables["matches"])
+    assert two.tables["outlet_mask"].equals(one.tables["outlet_mask"])
+    assert len(two.tables["matches"]) and two.tables["matches"]["voice"].notna().all()
+
+
+@needs_fork
+def test_mask_hits_counted_in_two_processes_are_those_of_one():
+    from framing.arabic import Normaliser
+    from framing.masks import Masker, MaskEntry, mask_table, text_hits
+
+    masker = Masker([MaskEntry("الجزيرة", "outlet_name", "aj"), MaskEntry("وكالة الأنباء", "agency")], Normaliser())
+    texts = [f"قالت وللجزيرة {i} إن وكالة  الأنباء نقلت" if i % 3 else f"خبر {i} من الجزيرة" for i in range(60)]
+    one = text_hits(masker, texts)
+    two = background.split_map(lambda part: text_hits(masker, part), texts, jobs=2)
+    assert two == one and sum(map(len, one)) == 100
+    table = mask_table(masker, two)
+    assert table["hits"].tolist() == [60, 40] and table["documents"].tolist() == [60, 40]
