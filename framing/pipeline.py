@@ -188,19 +188,23 @@ def _run(cfg: StudyConfig, *, quiet: bool, write: bool, topics: bool | None, cla
                        "stages": result.manifest.get("stages", {}),
                        "run": {"jobs": runtime.jobs, "backend": cfg.run.backend, "cache": cache_info}}
     if write:
-        from framing.outputs import write_data
+        from framing.outputs import tables_beside, write_data
         from framing.publish import discard, publish, staging_dir
         from framing.report import write_report
 
         out_dir = cfg.output_dir
         stage = staging_dir(out_dir)  # written whole, then swapped in
+        tables = None
         try:
+            tables = tables_beside(result, stage)  # the data tables, written by another process beside the report
             with timings.stage("report", progress):
                 write_report(result, stage)
             result.manifest["timings"] = dict(timings)
-            write_data(result, stage, texts)
+            write_data(result, stage, texts, tables)
             publish(stage, out_dir)
         finally:
+            if tables is not None:
+                tables.stop()
             discard(stage)
         result.output_dir = out_dir
     cache.close()  # after the texts' entry is written

@@ -57,6 +57,7 @@ def _leftovers(parent: Path) -> list[str]:
     "framing.stats.stage.statistics",
     "framing.report.write_report",
     "framing.outputs.write_data",
+    "framing.outputs.write_tables",
     "framing.publish.publish",
 ])
 def test_a_run_failing_at_any_stage_leaves_the_previous_report_whole(previous, monkeypatch, stage):
@@ -80,7 +81,7 @@ def test_an_interrupt_while_the_data_files_are_written_leaves_the_previous_repor
 
     real = outputs.write_data
 
-    def half(result, folder, texts=None):
+    def half(result, folder, *rest):
         (Path(folder) / "data").mkdir(parents=True, exist_ok=True)
         (Path(folder) / "data" / "documents.csv").write_text("half", encoding="utf-8")
         raise KeyboardInterrupt
