@@ -7,7 +7,8 @@
 (its StageInputs, options and seed). ``time`` runs ``framing.stats.stage.compute`` on them and
 prints its wall and CPU seconds (its worker processes' included), the load average, the stage's own
 parts, the growth of the process's resident memory during the stage and the peak of the process
-tree's (with its workers: proportional set size, shared pages counted once). ``--jobs N``: the
+tree's (with its workers: the sum of their RSS, which counts the pages a forked worker shares with
+this process once more per worker, and the proportional set size, which counts them once). ``--jobs N``: the
 run's worker processes (default 1); ``--parallel-above N``: the stage's threshold of analysed
 documents for using them (default ``framing.stats.parts.PARALLEL_ABOVE``), to measure where it pays. ``--cache DIR``: through a cache in DIR (run twice:
 the second run reads the stage's corpus word work back, as a re-run after a lexicon edit does).
@@ -117,8 +118,8 @@ def time_stage(path: str, cache: str | None, save: str | None, compare: str | No
     tree.stop()
     print(f"statistics stage, jobs {runtime.jobs}: {wall:.1f} s wall, {cpu:.1f} s CPU; load average "
           f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; resident memory {before / 2**30:.2f} GB before, "
-          f"+{(peak[0] - before) / 2**30:.2f} GB at the peak (process tree, PSS: {pss_before / 2**30:.2f} GB before, "
-          f"{tree.peak_pss / 2**30:.2f} GB at the peak); parts (s): {out.info['timings_s']}")
+          f"+{(peak[0] - before) / 2**30:.2f} GB at the peak (process tree at the peak: RSS sum {tree.peak / 2**30:.2f} GB, "
+          f"PSS {tree.peak_pss / 2**30:.2f} GB, {pss_before / 2**30:.2f} GB before); parts (s): {out.info['timings_s']}")
     if save:
         with open(save, "wb") as fh:
             pickle.dump(out, fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -120,9 +120,22 @@ def test_small_corpora_stay_in_one_process():
     assert out.info["timings_s"]["parallel_runs"] == 0
 
 
-def test_an_error_in_a_worker_reaches_the_caller():
+@pytest.mark.parametrize("heavy", [True, False])
+def test_an_error_in_a_part_reaches_the_caller(heavy):
+    """The heaviest part goes to the worker process, the lightest is computed here: either way its
+    exception is raised by ``result()``."""
     parts = Parts(2)
-    fine = parts.add(lambda: 1)
-    parts.add(lambda: 1 / 0)
+    fine = parts.add(lambda: 1, weight=5)
+    parts.add(lambda: 1 / 0, weight=10 if heavy else 1)
+    parts.add(lambda: 2, weight=5)
     with pytest.raises(ZeroDivisionError):
         fine.result()
+
+
+def test_parts_are_shared_between_this_process_and_the_workers():
+    import os
+
+    parts = Parts(3)
+    pids = [parts.add(os.getpid, weight=w) for w in range(40)]
+    seen = {p.result() for p in pids}
+    assert os.getpid() in seen and len(seen) >= 2 and parts.runs == 1

@@ -7,10 +7,11 @@ added since its last run together when a result is first asked for:
 
 * in this process, one after another, in the order they were added, when the run has one job or
   the corpus is small (``PARALLEL_ABOVE``), or where processes cannot be forked;
-* else in ``jobs`` worker processes forked for the run (``concurrent.futures`` with the fork start
-  method): they inherit the parts and everything the parts hold (the count matrix, the documents),
-  so nothing but each part's result is pickled, and they take the parts largest first as they
-  become free.
+* else in this process and ``jobs - 1`` worker processes forked for the run: the workers inherit
+  the parts and everything the parts hold (the count matrix, the documents), so nothing but the
+  results of the parts they compute is pickled; they take the largest parts left as they become
+  free, and this process the smallest ones meanwhile. (This process works too rather than wait on
+  ``jobs`` workers: one process fewer holding pages of the run.)
 
 Nothing a part computes depends on where it runs: each random stream belongs to one part (see
 ``stage.statistics``), so the numbers are the same with any number of jobs.
@@ -88,33 +89,88 @@ class Parts:
 
 
 def _run_forked(fns: list[Callable[[], Any]], weights: list[float], jobs: int) -> list:
-    """``fn()`` for each of ``fns`` in ``jobs`` forked worker processes, heaviest first; results
-    in the order of ``fns``. An exception in a part is raised here."""
+    """``fn()`` for each of ``fns`` by this process and ``jobs - 1`` forked worker processes: the
+    workers take the heaviest parts left, this process the lightest, until none is left (this
+    process looks for the workers' answers between its parts, which are short until the end).
+    Results in the order of ``fns``; an exception in a part is raised here."""
+    import gc
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    from collections import deque
+    from multiprocessing.connection import wait
 
     global _PARTS
-    order = sorted(range(len(fns)), key=lambda i: -weights[i])
-    _PARTS = fns  # the workers are forked at the first submit and inherit it
+    order = deque(sorted(range(len(fns)), key=lambda i: -weights[i]))
+    ctx = mp.get_context("fork")
+    workers = []
+    _PARTS = fns  # inherited by the workers
+    gc.freeze()  # the workers' collector leaves the inherited objects alone (no copies of their pages)
     try:
-        with ProcessPoolExecutor(min(jobs, len(fns)), mp_context=mp.get_context("fork"),
-                                 initializer=_worker_started) as pool:
-            futures = {i: pool.submit(_run_part, i) for i in order}
-            return [futures[i].result() for i in range(len(fns))]
+        for _ in range(min(jobs, len(fns)) - 1):
+            ours, theirs = ctx.Pipe()
+            # the workers close this process's ends they inherit: left open, the end of input would not reach them
+            proc = ctx.Process(target=_serve, args=(theirs, [ours] + [c for _, c in workers]), daemon=True)
+            proc.start()
+            theirs.close()
+            workers.append((proc, ours))
     finally:
+        gc.unfreeze()
         _PARTS = []
+    values: dict[int, Any] = {}
+    busy: dict[Any, int] = {}  # a worker's end of its pipe -> the part it is computing
+
+    def hand(conn) -> None:
+        if order:
+            busy[conn] = order.popleft()
+            conn.send(busy[conn])
+
+    try:
+        for _, conn in workers:
+            hand(conn)
+        while busy or order:
+            answered = wait(list(busy), timeout=0) if busy else []
+            if not answered and order:
+                i = order.pop()
+                values[i] = fns[i]()
+                continue
+            for conn in answered or wait(list(busy)):
+                try:
+                    ok, value = conn.recv()
+                except EOFError:
+                    raise RuntimeError(f"a worker process stopped while computing part {busy[conn]}") from None
+                if not ok:
+                    raise value
+                values[busy.pop(conn)] = value
+                hand(conn)
+        return [values[i] for i in range(len(fns))]
+    finally:
+        for proc, conn in workers:
+            conn.close()  # the worker stops after its part
+        for proc, _ in workers:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
 
 
-def _worker_started() -> None:
-    """In a worker, once: its garbage collector leaves the inherited objects alone (no scans of
-    them, no copies of their memory pages), and freed memory stays with it for the next part."""
-    import gc
-
+def _serve(conn, others: list) -> None:
+    """In a forked worker: compute the parts it is sent (their index in ``_PARTS``) and answer
+    (True, result) or (False, exception) for each, until the pipe closes (``others``: the pipe ends
+    it inherited and closes). Memory it frees stays with it for the next part."""
     from framing.analyse.parallel import keep_freed_memory
 
-    gc.freeze()
+    for end in others:
+        end.close()
     keep_freed_memory()
-
-
-def _run_part(i: int) -> Any:
-    return _PARTS[i]()
+    while True:
+        try:
+            i = conn.recv()
+        except EOFError:
+            return
+        try:
+            answer = (True, _PARTS[i]())
+        except Exception as exc:
+            answer = (False, exc)
+        try:
+            conn.send(answer)
+        except Exception as exc:  # an answer or exception that cannot be pickled
+            conn.send((False, RuntimeError(f"{type(exc).__name__} in a worker process: {exc}")))
