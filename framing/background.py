@@ -2,7 +2,8 @@
 
 :func:`start` returns a :class:`Pending` whose :meth:`Pending.result` waits for the answer;
 :func:`split_map` maps a function over a list in two halves at once, the second in a forked
-process. The child is forked, so it inherits what it reads (documents, compiled rules) without
+process; :func:`share` computes many independent parts in this process and forked workers, each
+taking the next one as it becomes free. The child is forked, so it inherits what it reads (documents, compiled rules) without
 pickling; only the answer travels back, pickled through a pipe. The answers are those of the same
 call in this process: the work must not depend on anything the two processes would share (such as
 one random generator drawn from in turn).
@@ -145,3 +146,102 @@ def _half(weights, n: int) -> int:
         if acc * 2 >= total:
             return min(max(1, i + 1), n - 1)
     return n // 2
+
+
+_SHARED: list[Callable[[], Any]] = []  # in a worker of :func:`share`: the parts it may be sent
+
+
+def share(funcs: list[Callable[[], Any]], *, jobs: int, weights: list[float] | None = None,
+          name: str = "work", begin: Callable[[], None] | None = None) -> list:
+    """``[f() for f in funcs]`` computed by this process and ``jobs - 1`` forked worker processes
+    (``jobs`` < 2, or where a process cannot be forked: all here). The workers take the heaviest
+    parts left (``weights``: each part's expected cost), this process the lightest, until none is
+    left; this process looks for the workers' answers between its own parts, which are the short
+    ones until the end. A worker inherits the parts and what they hold; only the answers of the
+    parts it computes are pickled back. Each answer must depend on its part alone (as for
+    :func:`split_map`). ``begin``: called once in each worker before its first part. An exception
+    in a part is raised here."""
+    import gc
+    import multiprocessing as mp
+    from collections import deque
+    from multiprocessing.connection import wait
+
+    global _SHARED
+    weights = list(weights) if weights is not None else [1.0] * len(funcs)
+    order = deque(sorted(range(len(funcs)), key=lambda i: -weights[i]))
+    n_workers = min(jobs, len(funcs)) - 1 if can_fork() else 0
+    workers: list = []
+    _SHARED = funcs  # inherited by the workers
+    gc.freeze()  # the workers' collector leaves the inherited objects alone (no copies of their pages)
+    try:
+        ctx = mp.get_context("fork")
+        for k in range(n_workers):
+            ours, theirs = ctx.Pipe()
+            # a worker closes this process's pipe ends it inherits: left open, it would not see its input end
+            proc = ctx.Process(target=_serve, args=(theirs, [ours] + [c for _, c in workers], begin),
+                               name=f"framing-{name}-{k + 1}", daemon=True)
+            proc.start()
+            theirs.close()
+            workers.append((proc, ours))
+    finally:
+        gc.unfreeze()
+        _SHARED = []
+    values: dict[int, Any] = {}
+    busy: dict[Any, int] = {}  # a worker's pipe end -> the part it is computing
+
+    def hand(conn) -> None:
+        if order:
+            busy[conn] = order.popleft()
+            conn.send(busy[conn])
+
+    try:
+        for _, conn in workers:
+            hand(conn)
+        while busy or order:
+            answered = wait(list(busy), timeout=0) if busy else []
+            if not answered and order:
+                i = order.pop()
+                values[i] = funcs[i]()
+                continue
+            for conn in answered or wait(list(busy)):
+                try:
+                    ok, value, _ = conn.recv()
+                except EOFError:
+                    raise BackgroundError(f"a process computing {name} ended without a result; if it ran out of "
+                                          "memory, run with run.jobs: 1 to compute it in the main process") from None
+                if not ok:
+                    raise value
+                values[busy.pop(conn)] = value
+                hand(conn)
+        return [values[i] for i in range(len(funcs))]
+    finally:
+        for _, conn in workers:
+            conn.close()  # a worker stops after its part
+        for proc, _ in workers:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
+
+
+def _serve(conn, others: list, begin: Callable[[], None] | None) -> None:
+    """In a worker of :func:`share`: the answer (as :func:`_answer`'s) of each part it is sent (its
+    index in ``_SHARED``), until its input ends."""
+    for end in others:
+        end.close()
+    if begin is not None:
+        begin()
+    while True:
+        try:
+            i = conn.recv()
+        except EOFError:
+            break
+        answer = _answer(_SHARED[i])
+        try:
+            conn.send(answer)
+        except Exception as exc:  # an answer or exception that cannot be pickled
+            text = "".join(traceback.format_exception(answer[1])) if not answer[0] else ""
+            conn.send((False, BackgroundError(f"{type(exc).__name__} sending the result back: {exc}\n{text}"),
+                       answer[2]))
+    conn.close()
+    os._exit(0)  # no exit handlers of the parent's: they are the parent's business

@@ -108,3 +108,28 @@ def test_mask_hits_counted_in_two_processes_are_those_of_one():
     assert two == one and sum(map(len, one)) == 100
     table = mask_table(masker, two)
     assert table["hits"].tolist() == [60, 40] and table["documents"].tolist() == [60, 40]
+
+
+@needs_fork
+def test_share_gives_the_answers_in_order_from_this_process_and_the_workers():
+    funcs = [lambda x=x: (x * x, os.getpid()) for x in range(60)]
+    got = background.share(funcs, jobs=3, weights=list(range(60)))
+    assert [v for v, _ in got] == [x * x for x in range(60)]
+    pids = {p for _, p in got}
+    assert os.getpid() in pids and len(pids) >= 2
+    assert background.share(funcs[:3], jobs=1) == [(x * x, os.getpid()) for x in range(3)]
+
+
+@needs_fork
+@pytest.mark.parametrize("weight", [100, 0])  # the heaviest part goes to a worker, the lightest is computed here
+def test_an_exception_in_a_shared_part_is_raised_here(weight):
+    funcs = [lambda: 1, lambda: 1 / 0, lambda: 2]
+    with pytest.raises(ZeroDivisionError):
+        background.share(funcs, jobs=2, weights=[50, weight, 50])
+
+
+@needs_fork
+def test_a_shared_worker_that_dies_is_reported_by_name():
+    funcs = [lambda: os.kill(os.getpid(), signal.SIGKILL), lambda: 1]
+    with pytest.raises(background.BackgroundError, match="the statistics"):
+        background.share(funcs, jobs=2, weights=[10, 1], name="the statistics")
