@@ -1,6 +1,8 @@
 """Work done in a forked process while this one goes on.
 
-:func:`start` returns a :class:`Pending` whose :meth:`Pending.result` waits for the answer;
+:func:`start` returns a :class:`Pending` whose :meth:`Pending.result` waits for the answer (the run
+writes its data tables so while it renders the report: both are work for the interpreter, so
+threads would take turns on one core where two processes use two);
 :func:`split_map` maps a function over a list in two halves at once, the second in a forked
 process; :func:`share` computes many independent parts in this process and forked workers, each
 taking the next one as it becomes free. The child is forked, so it inherits what it reads (documents, compiled rules) without
@@ -33,8 +35,31 @@ class BackgroundError(RuntimeError):
     an exception that cannot be pickled (its traceback is in the message)."""
 
 
+_FROZEN = [0]  # forked processes still running: while there are any, the shared objects stay frozen
+
+
+def _freeze() -> None:
+    """Neither process's garbage collector scans the objects they share while a child runs: a scan
+    writes to every object it visits, and each page written is copied for the writer."""
+    import gc
+
+    if not _FROZEN[0]:
+        gc.freeze()
+    _FROZEN[0] += 1
+
+
+def _thaw() -> None:
+    import gc
+
+    _FROZEN[0] -= 1
+    if not _FROZEN[0]:
+        gc.unfreeze()
+
+
 class Pending:
-    """The answer of ``func()``, computed in a forked process (or already computed here)."""
+    """The answer of ``func()``, computed in a forked process (or already computed here).
+    :meth:`result` waits for it; :meth:`stop` ends the process if it still runs (call it on the way
+    out of an error, in a ``finally``)."""
 
     def __init__(self, name: str, func: Callable[[], Any] | None = None, *, fork: bool = True) -> None:
         self.name = name
@@ -47,20 +72,19 @@ class Pending:
         if not fork:
             self._answer = _answer(func)
             return
-        import gc
         import multiprocessing as mp
 
         ctx = mp.get_context("fork")
         receive, send = ctx.Pipe(duplex=False)
-        # the child's garbage collector leaves the inherited objects alone (no scans of them, so no
-        # copies of the memory pages they are on); this process collects them again at once
-        gc.freeze()
+        _freeze()
         try:
             self._process = ctx.Process(target=_child, args=(func, send, receive), name=f"framing-{name}",
                                         daemon=True)
             self._process.start()
+        except BaseException:
+            _thaw()
+            raise
         finally:
-            gc.unfreeze()
             send.close()
         self._conn = receive
 
@@ -78,14 +102,24 @@ class Pending:
                     f"the process computing {self.name} ended without a result ({why}); if it ran out of "
                     "memory, run with run.jobs: 1 to compute it in the main process"), None)
             finally:
-                self._conn.close()
                 self.waited = time.perf_counter() - t0
-            self._process.join()
+                self.stop()
         ok, value, seconds = self._answer
         self.seconds = seconds
         if not ok:
             raise value
         return value
+
+    def stop(self) -> None:
+        """End the process if it still runs, and wait for it (nothing when it is done already)."""
+        if self._process is None:
+            return
+        if self._process.is_alive() and self._answer is None:
+            self._process.terminate()
+        self._process.join()
+        self._conn.close()
+        self._process = None
+        _thaw()
 
 
 def start(name: str, func: Callable[[], Any], *, fork: bool | None = None) -> Pending:

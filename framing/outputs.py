@@ -93,12 +93,13 @@ def write_tables(result: RunResult, out_dir: Path) -> list[Path]:
 
 
 def tables_beside(result: RunResult, out_dir: Path):
-    """:func:`write_tables` in a forked process (:mod:`framing.beside`), so that this one can render
-    the report meanwhile (the tables are about a third of the report's time: 3 CPU-s against 6 on
-    30,000 articles); None where processes cannot be forked. Hand it to :func:`write_data`."""
-    from framing import beside
+    """:func:`write_tables` in a forked process (:func:`framing.background.start`), so that this one
+    can render the report meanwhile (the tables are about a third of the report's time: 3 CPU-s
+    against 6 on 30,000 articles); where processes cannot be forked they are written at once, here.
+    Hand it to :func:`write_data`, and :meth:`~framing.background.Pending.stop` it on the way out."""
+    from framing import background
 
-    return beside.start(lambda: write_tables(result, out_dir), "data-tables")
+    return background.start("the data tables", lambda: write_tables(result, out_dir))
 
 
 def _pack(result: RunResult) -> bytes:

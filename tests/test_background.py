@@ -133,3 +133,33 @@ def test_a_shared_worker_that_dies_is_reported_by_name():
     funcs = [lambda: os.kill(os.getpid(), signal.SIGKILL), lambda: 1]
     with pytest.raises(background.BackgroundError, match="the statistics"):
         background.share(funcs, jobs=2, weights=[10, 1], name="the statistics")
+
+
+@needs_fork
+def test_a_process_still_working_is_stopped():
+    import time
+
+    job = background.start("sleeper", lambda: time.sleep(60))
+    process = job._process
+    t0 = time.perf_counter()
+    job.stop()
+    assert time.perf_counter() - t0 < 10 and not process.is_alive()
+    job.stop()  # twice is harmless
+
+
+def _files(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@needs_fork
+def test_tables_written_beside_are_the_tables_written_in_process(tmp_path):
+    import framing
+    from framing.demo import DEMO_CONFIG
+    from framing.outputs import tables_beside, write_data
+
+    result = framing.run(DEMO_CONFIG, write=False, topics=False, classify=False)
+    write_data(result, tmp_path / "here")
+    write_data(result, tmp_path / "there", tables=tables_beside(result, tmp_path / "there"))
+    here, there = _files(tmp_path / "here"), _files(tmp_path / "there")
+    assert "data/matches.csv" in here and "data/datapackage.json" in here
+    assert here == there
