@@ -112,7 +112,13 @@ def test_mask_hits_counted_in_two_processes_are_those_of_one():
 
 @needs_fork
 def test_share_gives_the_answers_in_order_from_this_process_and_the_workers():
-    funcs = [lambda x=x: (x * x, os.getpid()) for x in range(60)]
+    import time
+
+    def part(x: int) -> tuple:  # long enough that the workers are busy when this process looks for a part
+        time.sleep(0.02)
+        return x * x, os.getpid()
+
+    funcs = [lambda x=x: part(x) for x in range(60)]
     got = background.share(funcs, jobs=3, weights=list(range(60)))
     assert [v for v, _ in got] == [x * x for x in range(60)]
     pids = {p for _, p in got}

@@ -135,7 +135,13 @@ def test_an_error_in_a_part_reaches_the_caller(heavy):
 def test_parts_are_shared_between_this_process_and_the_workers():
     import os
 
+    import time
+
+    def pid() -> int:  # long enough that the workers are busy when this process looks for a part
+        time.sleep(0.05)
+        return os.getpid()
+
     parts = Parts(3)
-    pids = [parts.add(os.getpid, weight=w) for w in range(40)]
+    pids = [parts.add(pid, weight=w) for w in range(40)]
     seen = {p.result() for p in pids}
     assert os.getpid() in seen and len(seen) >= 2 and parts.runs == 1
