@@ -24,10 +24,13 @@ from typing import Any
 
 from framing import background
 
-# Analysed documents up to which the stage stays in one process: below that, the workers' start (a
-# fork of the whole run, twice), the results sent back and the parts' uneven sizes cost about what
-# they save (SaudiNewsNet samples, 2 jobs against 1, load average 3-4 on 2 cores from other work:
-# 2,000 articles 8.6-12.3 s against 7.1-10.6 s wall, 0.7-1 CPU-s more; 5,000: 9.1 s against 12.0 s).
+# Analysed documents up to which the stage stays in one process. Two jobs cost about 1 CPU-s more
+# than one (two forks, the results of the workers' parts pickled back, per-word caches warmed again
+# in the worker), which pays where the parts are large. SaudiNewsNet samples, benchmarks/
+# bench_stats_stage.py --parallel-above 0, 2 jobs against 1, twice, load average 5-7 from other work:
+# 2,000 articles 13.8 / 17.1 s wall against 21.2 / 11.7 s (9.6 / 8.9 CPU-s against 9.0 / 7.8); 5,000:
+# 11.6 / 17.3 s against 15.2 / 16.2 s (11.8 / 12.8 CPU-s against 10.8 / 11.2); all 30,157: 23.6 /
+# 27.9 s against 29.4 s (21.6 / 21.8 CPU-s against 21.4).
 PARALLEL_ABOVE = 5_000
 
 
