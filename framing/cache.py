@@ -15,6 +15,8 @@ What is cached, and the key it is stored under (a SHA-256 over everything the ou
   the topic model), keyed by the corpus key, the stage's options, the seed and its code.
 * ``voices``: the voice of every lexicon hit of the last run on a corpus (a hit a lexicon edit
   leaves in place keeps its voice), keyed by the corpus key;
+* ``outlet_terms``: the keyness-term counts per outlet (from the documents' words, no lexicon),
+  keyed by the corpus key;
 * ``texts``: the bytes of the data folder's ``documents.jsonl.bz2`` (the cleaned texts, bzip2 -9),
   keyed by the corpus key and the code that writes them (:func:`framing.outputs.packed_texts`).
 

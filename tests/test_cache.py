@@ -253,7 +253,8 @@ def test_run_twice_hits_the_cache_and_writes_the_same_data(tmp_path):
     study["run"] = {"jobs": 1, "cache_dir": str(tmp_path / "cache")}
     first = run(load_config(study, base_dir=tmp_path), output=tmp_path / "a", topics=False, classify=False)
     second = run(load_config(study, base_dir=tmp_path), output=tmp_path / "b", topics=False, classify=False)
-    every = {"corpus": 1, "tokens": 1, "voices": 1, "stage": 1, "stats_words": 2, "texts": 1}  # stage: wire_stories
+    every = {"corpus": 1, "tokens": 1, "outlet_terms": 1, "voices": 1, "stage": 1, "stats_words": 2,
+             "texts": 1}  # stage: wire_stories
     assert first.manifest["run"]["cache"]["misses"] == every
     assert second.manifest["run"]["cache"]["hits"] == every
     for name in ("documents.csv", "matches.csv", "outlet_scores.csv"):
@@ -356,6 +357,7 @@ def test_a_re_run_after_a_lexicon_edit_writes_the_data_of_a_run_without_cache(tm
     cold = run(_demo_study(tmp_path, edited, False), output=tmp_path / "c", topics=False, classify=False)
     assert first.manifest["run"]["cache"]["misses"]["texts"] == 1
     assert warm.manifest["run"]["cache"]["hits"]["texts"] == 1
+    assert warm.manifest["run"]["cache"]["hits"]["outlet_terms"] == 1
     assert first.manifest["run"]["cache"]["misses"]["stage"] == 1  # the shared-copy stories
     assert warm.manifest["run"]["cache"]["hits"]["stage"] == 1
     assert len(warm.tables["matches"]) > len(first.tables["matches"])
