@@ -24,10 +24,12 @@ from typing import Any
 
 
 def can_fork() -> bool:
-    """Whether a process can be forked here (Linux)."""
+    """Whether a process can be forked here: Linux, and not in a daemonic process (such as another
+    pool's worker), which may not start processes of its own."""
     import multiprocessing as mp
 
-    return sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods()
+    return (sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods()
+            and not mp.current_process().daemon)
 
 
 class BackgroundError(RuntimeError):

@@ -1,4 +1,5 @@
-"""Seeded k-fold cross-validation with folds fitted in parallel (joblib), and the metrics we report.
+"""Seeded k-fold cross-validation with folds fitted in parallel (forked worker processes where
+there are, else joblib), and the metrics we report.
 
 Every fold fits a fresh clone of the estimator on its training part only (vocabulary and IDF
 included), so no test text informs the features. Metrics are computed on the pooled out-of-fold
@@ -9,12 +10,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, f1_score, hamming_loss, precision_recall_fscore_support
 from sklearn.model_selection import KFold, StratifiedKFold
+
+from framing import background
 
 
 @dataclass
@@ -83,9 +87,15 @@ def cross_validate(estimator, X, y, *, folds: int, seed: int, n_jobs: int = 1, m
     splits = list(splitter(y, folds, seed, multilabel).split(np.zeros(len(y)), y if not multilabel else None))
     splits = [(subsample(tr, y, train_fraction, seed + i, multilabel), te) for i, (tr, te) in enumerate(splits)]
     jobs = min(n_jobs, len(splits))
-    results = Parallel(n_jobs=jobs, prefer=prefer)(
-        delayed(_fit_fold)(estimator, X, y, tr, te, multilabel) for tr, te in splits
-    )
+    if jobs > 1 and prefer is None and background.can_fork():
+        # this process and forked workers, which inherit X: only each fold's predictions travel back
+        fits = [partial(_fit_fold, estimator, X, y, tr, te, multilabel) for tr, te in splits]
+        results = background.share(fits, jobs=jobs, weights=[len(tr) for tr, _ in splits],
+                                   name="the cross-validation folds")
+    else:
+        results = Parallel(n_jobs=jobs, prefer=prefer)(
+            delayed(_fit_fold)(estimator, X, y, tr, te, multilabel) for tr, te in splits
+        )
     pred = np.empty_like(y) if multilabel else np.empty(len(y), dtype=y.dtype)
     fold_of = np.empty(len(y), dtype=int)
     fold_metrics = []

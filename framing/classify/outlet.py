@@ -33,26 +33,16 @@ from framing.classify.sample import choose_sample, sample_info, sample_tables
 
 HASHING_ABOVE = 2000  # documents; above this, outlet_features='auto' hashes
 SVM_TOL = 0.1  # liblinear's own default stopping tolerance for its dual solvers (scikit-learn's is 1e-4)
-PARALLEL_ABOVE = 5_000_000  # hashed feature entries; below this, starting worker processes costs more than it saves
-# (SaudiNewsNet, 200 documents per outlet, 6.5M entries: 5-fold CV 23.5 s in one process, 30.6 s in two
-# worker processes with no core idle, load average 6 on 2 cores)
-
-
-def spare_cores() -> float:
-    """Cores the other processes leave idle (cores less the 1-minute load average): folds fitted in
-    worker processes only pay when there is one. The numbers are the same either way."""
-    import os
-
-    return (os.cpu_count() or 1) - os.getloadavg()[0]
+PARALLEL_ABOVE = 5_000_000  # hashed feature entries; below this, the folds are fitted in one process
+# (the cross-validation takes a few seconds there)
 
 
 def within_budget(entries: int, workers: int, budget: int | None) -> bool:
     """Whether ``workers`` folds fitted at once, each on most of ``entries`` hashed feature entries,
-    stay within half the feature budget: each worker process also holds pages of its parent, so
-    folds fitted at once cost more than one fit on as many entries (SaudiNewsNet, 200 documents per
-    outlet, 6.5M entries: two folds at once took the run's peak from 1.88 to 2.55 GiB, RSS summed over
-    the processes, 2.32 GiB PSS, to save 2 of the CV's 11 seconds)."""
-    return budget is None or 2 * entries * workers <= budget
+    stay within the feature budget: the workers are forked and share the feature matrix, and fits
+    at once cost about what one fit on their entries together would (SaudiNewsNet, 200 documents per
+    outlet, 6.5M entries, two at once)."""
+    return budget is None or entries * workers <= budget
 
 
 def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: int, n_jobs: int,
@@ -104,11 +94,11 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
                              max_features=options.max_features)
     info["features"] = "hashed word+char counts, TF-IDF fitted per fold" if hashing else "TF-IDF vocabulary per fold"
     info["hash_seconds"] = round(docs.seconds, 3) if hashing else 0.0
-    cv_jobs = n_jobs if not hashing or (features_in.nnz >= PARALLEL_ABOVE and spare_cores() >= 1
+    cv_jobs = n_jobs if not hashing or (features_in.nnz >= PARALLEL_ABOVE
                                         and within_budget(features_in.nnz, n_jobs, options.outlet_feature_budget)) else 1
     info["cv_jobs"] = cv_jobs
-    # worker processes, not threads: liblinear seeds one C random generator per process, so folds
-    # fitted in threads of one process would share it and give different numbers from run to run
+    # processes, not threads: liblinear seeds one C random generator per process, so folds fitted in
+    # threads of one process would share it and give different numbers from run to run
     cv = cross_validate(pipe, features_in, y, folds=folds, seed=seed, n_jobs=cv_jobs)
     base = cross_validate(DummyClassifier(strategy="most_frequent"), np.zeros((len(y), 1)), y, folds=folds, seed=seed, n_jobs=1)
     labels = sorted(set(y.tolist()))
