@@ -38,11 +38,12 @@ def kwic(ctx: Ctx) -> Section:
     sides, side_of = kwic_sides(ctx)
     if model_choices:
         ctx.rendered.add("model_labels")
+    hit_outlets = set(m["outlet"])  # once: a set of every hit's outlet per outlet took 0.6 s on 150,000 hits
     s.facts = {
         "model_labels": model_choices,
         "lines": lines,
         "total": len(m),
-        "outlets": [(o, ctx.name(o)) for o in ctx.outlets if o in set(m["outlet"])],
+        "outlets": [(o, ctx.name(o)) for o in ctx.outlets if o in hit_outlets],
         "lexicons": list(dict.fromkeys(m["lexicon"])),
         "categories": sorted({(f"{ln.lexicon}:{ln.category}", f"{ln.category_label} ({ln.lexicon})") for ln in lines},
                              key=lambda t: t[1]),
