@@ -35,6 +35,27 @@ def _same_csr(a, b):
 
 
 @pytest.mark.parametrize("unit", ["paragraph", "document"])
+def test_units_built_by_two_processes_are_those_of_one(docs, unit, monkeypatch):
+    from framing import background
+    from framing.topics import units as units_module
+
+    if not background.can_fork():
+        pytest.skip("processes cannot be forked here")
+    monkeypatch.setattr(units_module, "SPLIT_ABOVE", 2)
+    one = build_units(docs, Normaliser(), unit, 8)
+    two = build_units(docs, Normaliser(), unit, 8, jobs=2, batch_tokens=50)
+    assert two.frame.equals(one.frame) and two.content == one.content
+    assert list(two.texts) == list(one.texts)
+    assert two.spellings.equals(one.spellings)
+    assert two.counts.words == one.counts.words  # numbered by first occurrence over the whole corpus
+    for part in ("indptr", "ids", "counts"):
+        a, b = getattr(two.counts, part), getattr(one.counts, part)
+        assert a.dtype == b.dtype and np.array_equal(a, b), part
+    assert two.vocabulary.sid == one.vocabulary.sid and two.vocabulary.word_of == one.vocabulary.word_of
+    assert list(two.vocabulary.word_of_array) == one.vocabulary.word_of
+
+
+@pytest.mark.parametrize("unit", ["paragraph", "document"])
 def test_batches_do_not_change_the_units(docs, unit):
     whole = build_units(docs, Normaliser(), unit, 8)
     small = build_units(docs, Normaliser(), unit, 8, batch_tokens=7)  # a batch every document or so

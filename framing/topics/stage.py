@@ -140,7 +140,7 @@ def compute(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
     """The topic model of the run's documents, without the lexicon hits (topic_frames is left
     empty: :func:`frames` fills it). Neural embeddings are kept under the run's cache folder."""
     embeddings = runtime.cache_dir / "embeddings" if runtime.cache_dir is not None else None
-    return topic_model(inputs.documents, None, inputs.normaliser, options, runtime.seed, embeddings)
+    return topic_model(inputs.documents, None, inputs.normaliser, options, runtime.seed, embeddings, jobs=runtime.jobs)
 
 
 def frames(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
@@ -157,18 +157,18 @@ def frames(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
     return StageOutput(tables={"topic_frames": table}, notes=notes)
 
 
-def topic_model(docs, matches, normaliser, options, seed: int, cache_dir) -> StageOutput:
+def topic_model(docs, matches, normaliser, options, seed: int, cache_dir, jobs: int = 1) -> StageOutput:
     """Every topic table (see the module docstring) for the analysed ``docs``; ``matches`` (None
     to leave topic_frames empty) are counted per topic; neural embeddings are cached in ``cache_dir``
-    (None: not cached)."""
+    (None: not cached); ``jobs`` >= 2: the units are built by two processes (the same units)."""
     from threadpoolctl import threadpool_limits
 
     # OpenMP/BLAS threads busy-wait: on shared or small machines KMeans ran 30x slower with them.
     with threadpool_limits(limits=options.threads):
-        return _compute(docs, matches, normaliser, options, seed, cache_dir)
+        return _compute(docs, matches, normaliser, options, seed, cache_dir, jobs)
 
 
-def _compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageOutput:
+def _compute(docs, matches, normaliser, options, seed: int, cache_dir, jobs: int = 1) -> StageOutput:
     t_start = time.perf_counter()
     timings: dict[str, float] = {}
     notes: list[str] = []
@@ -181,7 +181,7 @@ def _compute(docs, matches, normaliser, options, seed: int, cache_dir) -> StageO
                   "options": options.model_dump()}
 
     t = time.perf_counter()
-    units = build_units(docs, normaliser, options.unit, options.min_unit_words, options.strip_article)
+    units = build_units(docs, normaliser, options.unit, options.min_unit_words, options.strip_article, jobs=jobs)
     timings["units"] = time.perf_counter() - t
     n, n_docs = len(units), len({d.doc_id for d in docs})
     info.update(n_docs=n_docs, n_units=n)

@@ -295,12 +295,56 @@ class _Vocabulary:
 
 
 def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words: int = 8,
-                article: bool = True, batch_tokens: int = BATCH_TOKENS) -> Units:
+                article: bool = True, batch_tokens: int = BATCH_TOKENS, jobs: int = 1) -> Units:
     """The units topics are fitted on (paragraphs or documents of at least ``min_words`` words),
     each with its content words: normalised Arabic words without stopwords or digits, the article
-    split off when ``article``. Documents are tokenised once, ``batch_tokens`` tokens at a time."""
+    split off when ``article``. Documents are tokenised once, ``batch_tokens`` tokens at a time.
+    ``jobs`` >= 2: the second half of the documents is done by a forked process at the same time
+    (above ``SPLIT_ABOVE`` documents), and its words numbered after the first half's, as they would
+    be in one pass."""
+    from framing import background
+
+    docs = list(docs)
+    args = (normaliser, unit, min_words, article, batch_tokens)
+    if jobs > 1 and len(docs) >= SPLIT_ABOVE and background.can_fork():
+        sizes = np.cumsum([len(d.text or "") for d in docs])
+        cut = int(min(max(1, np.searchsorted(sizes, sizes[-1] / 2)), len(docs) - 1))
+        second = background.start("topic units", lambda: _part(docs[cut:], *args))
+        try:
+            parts = [_part(docs[:cut], *args), second.result()]
+        finally:
+            second.stop()
+    else:
+        parts = [_part(docs, *args)]
+    return _joined(parts, docs, normaliser, article)
+
+
+SPLIT_ABOVE = 2000  # documents; below this, forking a second process costs more than it saves
+
+
+@dataclass
+class _Part:
+    """The units of some documents, their words numbered within the part (:func:`_joined` numbers
+    them for the whole corpus)."""
+
+    surfaces: list  # every spelling met, in the order met
+    word_of: list  # spelling -> content word (index into words), -1 for none
+    words: list  # content words, in the order met
+    rows: list  # (unit_id, doc_id, outlet, start, end)
+    doc_of: np.ndarray  # each unit's document, within the part
+    indptr: np.ndarray
+    ids: np.ndarray
+    counts: np.ndarray
+    n_tokens: np.ndarray
+    n_content: np.ndarray
+    surface_count: np.ndarray  # content-word occurrences of each spelling
+    n_docs: int
+
+
+def _part(docs, normaliser: Normaliser, unit: str, min_words: int, article: bool, batch_tokens: int) -> _Part:
+    """Tokenise ``docs`` into units with their content words (see :func:`build_units`)."""
     vocab = _Vocabulary(normaliser, article)
-    rows, sources = [], []
+    rows: list = []
     doc_of: list[int] = []
     indptr_parts, id_parts, count_parts = [np.zeros(1, dtype=np.int64)], [], []
     n_tokens_parts, n_content_parts = [], []
@@ -332,7 +376,7 @@ def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words
         indptr_parts.append(indptr_parts[-1][-1] + np.cumsum(per_unit))
         toks, lengths = [], []
 
-    for doc in docs:
+    for k, doc in enumerate(docs):
         text = doc.text or ""
         if unit == "paragraph":
             spans = _paragraphs(text, min_words)
@@ -340,27 +384,69 @@ def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words
             spans = [(s, e, WORD_RE.findall(text, s, e)) for s, e in document_span(text)]
         if not spans:  # an analysed document with no text still gets a (empty) unit
             spans = [(0, len(text), WORD_RE.findall(text))]
-        sources.append(text)
         for i, (s, e, words) in enumerate(spans):
             toks.extend(words)
             lengths.append(len(words))
             rows.append((f"{doc.doc_id}#p{i}" if unit == "paragraph" else doc.doc_id, doc.doc_id, doc.outlet, s, e))
-            doc_of.append(len(sources) - 1)
+            doc_of.append(k)
         if len(toks) >= batch_tokens:
             flush()
     flush()
+
+    def joined(parts, dtype):
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+
+    return _Part(vocab.surfaces, vocab.word_of, vocab.words, rows, np.asarray(doc_of, dtype=np.int64),
+                 np.concatenate(indptr_parts).astype(np.int64), joined(id_parts, np.int32),
+                 joined(count_parts, np.float32), joined(n_tokens_parts, np.int64), joined(n_content_parts, np.int64),
+                 surface_count, len(docs))
+
+
+def _joined(parts: list[_Part], docs, normaliser: Normaliser, article: bool) -> Units:
+    """One :class:`Units` from the parts of consecutive runs of ``docs``: spellings and words
+    numbered in the order they are first met over the parts, as one pass over the documents would."""
+    vocab = _Vocabulary(normaliser, article)
+    ids, indptr, doc_of, counts = [], [np.zeros(1, np.int64)], [], []
+    surface_count = np.zeros(0, np.int64)
+    rows: list = []
+    n_docs = 0
+    for part in parts:
+        smap = np.empty(len(part.surfaces), np.int64)
+        for j, (surface, w) in enumerate(zip(part.surfaces, part.word_of)):
+            sid = vocab.sid.get(surface)
+            if sid is None:
+                sid = vocab.sid[surface] = len(vocab.surfaces)
+                vocab.surfaces.append(surface)
+                word = part.words[w] if w >= 0 else ""
+                if word and word not in vocab.cid:
+                    vocab.cid[word] = len(vocab.words)
+                    vocab.words.append(word)
+                vocab.word_of.append(vocab.cid[word] if word else -1)
+            smap[j] = sid
+        wmap = np.fromiter((vocab.cid[w] for w in part.words), np.int64, len(part.words))
+        ids.append(wmap[part.ids].astype(np.int32) if len(part.ids) else part.ids)
+        indptr.append(indptr[-1][-1] + part.indptr[1:])
+        counts.append(part.counts)
+        doc_of.append(part.doc_of + n_docs)
+        n_docs += part.n_docs
+        rows.extend(part.rows)
+        grown = np.zeros(len(vocab.surfaces), np.int64)
+        grown[: len(surface_count)] = surface_count
+        grown[smap] += part.surface_count  # each spelling once in a part
+        surface_count = grown
+    vocab.word_of_array = np.asarray(vocab.word_of, dtype=np.int64)
     frame = pd.DataFrame(rows, columns=["unit_id", "doc_id", "outlet", "start", "end"])
     frame = frame.astype({"start": np.int64, "end": np.int64})
-    frame["n_tokens"] = np.concatenate(n_tokens_parts) if n_tokens_parts else np.zeros(0, np.int64)
-    frame["n_content"] = np.concatenate(n_content_parts).astype(np.int64) if n_content_parts else np.zeros(0, np.int64)
-    counts = WordCounts(list(vocab.words), np.concatenate(indptr_parts).astype(np.int64),
-                        np.concatenate(id_parts) if id_parts else np.zeros(0, np.int32),
-                        np.concatenate(count_parts) if count_parts else np.zeros(0, np.float32))
+    frame["n_tokens"] = np.concatenate([p.n_tokens for p in parts])
+    frame["n_content"] = np.concatenate([p.n_content for p in parts])
+    counts_ = WordCounts(list(vocab.words), np.concatenate(indptr).astype(np.int64), np.concatenate(ids),
+                         np.concatenate(counts))
     used = np.flatnonzero(surface_count)
     spellings = pd.DataFrame({"surface": [vocab.surfaces[i] for i in used],
                               "word": [vocab.words[vocab.word_of[i]] for i in used], "count": surface_count[used]})
-    texts = UnitTexts(sources, np.asarray(doc_of, dtype=np.int64), frame["start"].to_numpy(), frame["end"].to_numpy())
-    return Units(frame=frame, texts=texts, counts=counts, spellings=spellings, vocabulary=vocab)
+    texts = UnitTexts([d.text or "" for d in docs], np.concatenate(doc_of), frame["start"].to_numpy(),
+                      frame["end"].to_numpy())
+    return Units(frame=frame, texts=texts, counts=counts_, spellings=spellings, vocabulary=vocab)
 
 
 def display_forms(norms, units: Units) -> dict[str, str]:
