@@ -68,13 +68,20 @@ class Words:
     doc_id: str
     outlet: str
     text: str
-    ids: str | list[int]
+    ids: str | list[int] | range
     starts: np.ndarray
     ends: np.ndarray
     hits: list[Hit] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @classmethod
+    def placed(cls, doc_id: str, outlet: str, text: str, starts: np.ndarray, ends: np.ndarray) -> Words:
+        """Words known by their offsets only, for an alignment made already (:func:`compare` with
+        ``blocks``): ``ids`` numbers the words in order, so equal words do not have equal ids and
+        the words cannot be aligned again."""
+        return cls(doc_id, outlet, text, range(len(starts)), starts, ends)
 
     def span(self, i: int, j: int) -> tuple[int, str]:
         """(character offset, text) of words i..j-1; an empty range sits before word i."""

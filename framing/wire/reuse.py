@@ -34,12 +34,19 @@ class Reuse:
     derivatives and ``blocks[s][j]`` the alignment of derivative ``j`` against the reference: an
     int32 array with a row (tag code in ``TAGS``, i1, i2, j1, j2) per block of ``align.fold``.
     ``doc_ids`` names every index used, so that a reader can check it has the same documents.
+    The words of every member (in :meth:`members` order) are kept as their character offsets, so
+    that the edits are classified without tokenising again: ``counts`` words each, every word as
+    its ``gaps`` (characters since the end of the word before, or the start of the text) and its
+    ``lengths``, in the smallest integer type that holds them.
     """
 
     references: list[int] = field(default_factory=list)
     derivatives: list[list[int]] = field(default_factory=list)
     blocks: list[list[np.ndarray]] = field(default_factory=list)
     doc_ids: dict[int, str] = field(default_factory=dict)
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    gaps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint8))
+    lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint8))
 
     def __len__(self) -> int:
         return len(self.references)
@@ -52,6 +59,31 @@ class Reuse:
         """(derivative index, its blocks as ``align.fold`` gives them) of story ``s``."""
         return [(k, [(TAGS[t], i1, i2, j1, j2) for t, i1, i2, j1, j2 in b.tolist()])
                 for k, b in zip(self.derivatives[s], self.blocks[s])]
+
+    def keep_words(self, words: dict[int, align.Words]) -> None:
+        """Keep the offsets of the members' words (``words`` by document index)."""
+        members = [words[k] for k in self.members()]
+        self.counts = np.array([len(w) for w in members], dtype=np.int64)
+        starts = [w.starts.astype(np.int64) for w in members]
+        ends = [w.ends.astype(np.int64) for w in members]
+        before = [np.concatenate([[0], e[:-1]]) if len(e) else e for e in ends]
+        gaps = np.concatenate([s - b for s, b in zip(starts, before)] or [np.zeros(0, np.int64)])
+        lengths = np.concatenate([e - s for s, e in zip(starts, ends)] or [np.zeros(0, np.int64)])
+        self.gaps = gaps.astype(np.min_scalar_type(int(gaps.max(initial=0))))
+        self.lengths = lengths.astype(np.min_scalar_type(int(lengths.max(initial=0))))
+
+    def words(self, docs: list[Document]) -> dict[int, align.Words]:
+        """The members' words with the offsets :meth:`keep_words` kept, by document index, without
+        word ids (:meth:`framing.wire.align.Words.placed`: their alignments are here already)."""
+        out = {}
+        at = np.concatenate([[0], np.cumsum(self.counts)]).tolist()
+        for i, k in enumerate(self.members()):
+            lengths = self.lengths[at[i]:at[i + 1]].astype(np.int64)
+            ends = np.cumsum(self.gaps[at[i]:at[i + 1]].astype(np.int64) + lengths)
+            d = docs[k]
+            out[k] = align.Words.placed(d.doc_id, d.outlet, d.text, (ends - lengths).astype(np.int32),
+                                        ends.astype(np.int32))
+        return out
 
     def check(self, docs: list[Document]) -> None:
         """Raise ValueError unless every index names the same document in ``docs``."""
@@ -140,6 +172,7 @@ def find(docs: list[Document], normaliser, opts: WireOptions, clock, info: dict)
         reuse.derivatives.append(list(s.derivatives))
         reuse.blocks.append(coded)
     reuse.doc_ids = {k: docs[k].doc_id for k in reuse.members()}
+    reuse.keep_words(words)
     words.clear()
     clock.lap("align")
     info.update({"stories": len(found), "derivatives": int(sum(len(s.derivatives) for s in found))})

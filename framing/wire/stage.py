@@ -50,8 +50,8 @@ def stage(inputs: StageInputs, options: tuple[WireOptions, int], runtime: Runtim
     resamples of the statistics options); :func:`edits` of the stories :func:`find` handed on (in
     ``inputs.tables``), with the run's matches, lexicon entries and seed."""
     wire, bootstrap = options
-    return edits(inputs.documents, inputs.tables.get(REUSE), inputs.matches, inputs.lexicon_entries, inputs.normaliser,
-                 wire, runtime.seed, inputs.outlet_names, bootstrap)
+    return edits(inputs.documents, inputs.tables.get(REUSE), inputs.matches, inputs.lexicon_entries, wire,
+                 runtime.seed, inputs.outlet_names, bootstrap)
 
 
 def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame, normaliser,
@@ -60,8 +60,7 @@ def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame,
     """Stories shared across outlets, every derivative aligned with its reference, its edits classified and
     counted (the tables of the module docstring): :func:`find`, then :func:`edits`."""
     first = find(docs, normaliser, options)
-    second = edits(docs, first.tables.pop(REUSE, None), matches, lexicons, normaliser, options, seed, outlet_names,
-                   bootstrap)
+    second = edits(docs, first.tables.pop(REUSE, None), matches, lexicons, options, seed, outlet_names, bootstrap)
     info = {**first.info, **second.info}
     if "timings" in first.info or "timings" in second.info:
         info["timings"] = {**first.info.get("timings", {}), **second.info.get("timings", {})}
@@ -91,7 +90,7 @@ def find(docs: list[Document], normaliser, options: WireOptions | None = None) -
     return out
 
 
-def edits(docs: list[Document], found: Reuse | None, matches: pd.DataFrame, lexicons: pd.DataFrame, normaliser,
+def edits(docs: list[Document], found: Reuse | None, matches: pd.DataFrame, lexicons: pd.DataFrame,
           options: WireOptions | None = None, seed: int = 0, outlet_names: dict | None = None,
           bootstrap: int = 2000) -> StageOutput:
     """Every edit of the stories ``found`` (:func:`find`) classified by the lexicon hits it
@@ -105,13 +104,10 @@ def edits(docs: list[Document], found: Reuse | None, matches: pd.DataFrame, lexi
     found.check(docs)
     clock = _Clock()
     kinds = dict(zip(lexicons["lexicon"], lexicons["kind"])) if len(lexicons) else {}
-    members = found.members()
-    hits_of = _hits_by_doc(matches, kinds, {docs[k].doc_id for k in members})
-    words: dict[int, align.Words] = {}
-    for k, w_k in zip(members, align.words_many([(docs[k].doc_id, docs[k].outlet, docs[k].text) for k in members],
-                                                normaliser)):
+    words = found.words(docs)
+    hits_of = _hits_by_doc(matches, kinds, {docs[k].doc_id for k in words})
+    for k, w_k in words.items():
         align.attach_hits(w_k, hits_of.get(docs[k].doc_id, ()))
-        words[k] = w_k
 
     der_rows, carried_rows = [], []
     edit_columns: dict[str, list] = {c: [] for c in EDIT_COLUMNS}
