@@ -120,6 +120,16 @@ def test_small_corpora_stay_in_one_process():
     assert out.info["timings_s"]["parallel_runs"] == 0
 
 
+def test_large_corpora_stay_in_one_process(monkeypatch):
+    from framing.stats import parts as parts_module
+
+    monkeypatch.setattr(parts_module, "PARALLEL_BELOW", 100)  # 180 documents: "large", for memory
+    out = stage.compute(_inputs(), OPTS, Runtime.of(2, 7), parallel_above=0)
+    assert out.info["timings_s"]["parallel_runs"] == 0
+    monkeypatch.setattr(parts_module, "PARALLEL_BELOW", 1_000)
+    assert stage.compute(_inputs(), OPTS, Runtime.of(2, 7), parallel_above=0).info["timings_s"]["parallel_runs"] == 2
+
+
 @pytest.mark.parametrize("heavy", [True, False])
 def test_an_error_in_a_part_reaches_the_caller(heavy):
     """The heaviest part goes to the worker process, the lightest is computed here: either way its

@@ -5,8 +5,9 @@ written spellings), the bootstrap with the outlet scores, the voice tables, each
 contrasts. A part is a function of no arguments; :class:`Parts` collects them and runs the ones
 added since its last run together when a result is first asked for:
 
-* in this process, one after another, in the order they were added, when the run has one job or
-  the corpus is small (``PARALLEL_ABOVE``), or where processes cannot be forked;
+* in this process, one after another, in the order they were added, when the run has one job, the
+  corpus is small (``PARALLEL_ABOVE``) or large (``PARALLEL_BELOW``: for memory), or where processes
+  cannot be forked;
 * else in this process and ``jobs - 1`` worker processes forked for the run
   (``framing.background.share``): the workers inherit the parts and everything the parts hold
   (the count matrix, the documents), so nothing but the results of the parts they compute is
@@ -32,6 +33,12 @@ from framing import background
 # 11.6 / 17.3 s against 15.2 / 16.2 s (11.8 / 12.8 CPU-s against 10.8 / 11.2); all 30,157: 23.6 /
 # 27.9 s against 29.4 s (21.6 / 21.8 CPU-s against 21.4).
 PARALLEL_ABOVE = 5_000
+# Analysed documents above which the stage stays in one process again, for memory: a forked worker
+# copies every memory page it writes to, and reading the run's objects writes to their reference
+# counts, so a worker that reads every document copies about one page per document. At 289,938
+# articles (benchmarks/bench_scale.py --sizes 300000) the parts side by side took the stage's peak
+# from 6.04 to 8.12 GiB PSS.
+PARALLEL_BELOW = 100_000
 
 
 class Part:

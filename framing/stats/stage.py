@@ -27,14 +27,15 @@ def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime,
     outlet or a credited agency, and each keyness term's most frequent written spelling (what these
     read from the corpus alone is kept in the run's cache: ``corpus_words``). Its independent parts
     run in the run's worker processes (``runtime.jobs``) when the corpus has more than
-    ``parallel_above`` analysed documents (default ``parts.PARALLEL_ABOVE``); the numbers are the same."""
+    ``parallel_above`` analysed documents (default ``parts.PARALLEL_ABOVE``) and at most
+    ``parts.PARALLEL_BELOW`` (for memory); the numbers are the same."""
     from framing.arabic.clitics import strip_article as keyness_term
     from framing.stats import corpus_words as words
-    from framing.stats.parts import PARALLEL_ABOVE, Parts
+    from framing.stats.parts import PARALLEL_ABOVE, PARALLEL_BELOW, Parts
     from framing.stats.spelling import add_displays
 
     above = PARALLEL_ABOVE if parallel_above is None else parallel_above
-    parts = Parts(runtime.jobs, parallel=len(inputs.documents) > above)
+    parts = Parts(runtime.jobs, parallel=above < len(inputs.documents) <= PARALLEL_BELOW)
     if parts.jobs > 1:  # what the parts import is imported once, here, not again in each worker
         from importlib import import_module
 
