@@ -95,11 +95,13 @@ def write_tables(result: RunResult, out_dir: Path) -> list[Path]:
 def tables_beside(result: RunResult, out_dir: Path):
     """:func:`write_tables` in a forked process (:func:`framing.background.start`), so that this one
     can render the report meanwhile (the tables are about a third of the report's time: 3 CPU-s
-    against 6 on 30,000 articles); where processes cannot be forked they are written at once, here.
+    against 6 on 30,000 articles); where processes cannot be forked, or above
+    ``background.READS_ALL_AT_MOST`` documents (for memory), they are written at once, here.
     Hand it to :func:`write_data`, and :meth:`~framing.background.Pending.stop` it on the way out."""
     from framing import background
 
-    return background.start("the data tables", lambda: write_tables(result, out_dir))
+    fork = len(result.texts) <= background.READS_ALL_AT_MOST and background.can_fork()  # for memory
+    return background.start("the data tables", lambda: write_tables(result, out_dir), fork=fork)
 
 
 def _pack(result: RunResult) -> bytes:

@@ -169,3 +169,33 @@ def test_tables_written_beside_are_the_tables_written_in_process(tmp_path):
     here, there = _files(tmp_path / "here"), _files(tmp_path / "there")
     assert "data/matches.csv" in here and "data/datapackage.json" in here
     assert here == there
+
+
+@needs_fork
+def test_work_that_reads_every_document_stays_here_on_large_corpora(tmp_path, monkeypatch):
+    import framing
+    from framing.arabic import Normaliser
+    from framing.demo import DEMO_CONFIG
+    from framing.outputs import tables_beside
+    from framing.topics import units as units_module
+
+    result = framing.run(DEMO_CONFIG, write=False, topics=False, classify=False)
+    monkeypatch.setattr(units_module, "SPLIT_ABOVE", 2)
+    forked: list[bool] = []
+    real = background.Pending.__init__
+
+    def counted(self, name, func=None, *, fork=True):
+        forked.append(fork)
+        real(self, name, func, fork=fork)
+
+    monkeypatch.setattr(background.Pending, "__init__", counted)
+    docs = [d for d in result.texts.items()]
+    from framing.records import Document
+
+    documents = [Document(doc_id=i, outlet="o", source="s", text=t) for i, t in docs]
+    for limit, expected in ((len(documents), True), (len(documents) - 1, False)):
+        monkeypatch.setattr(background, "READS_ALL_AT_MOST", limit)
+        forked.clear()
+        units_module.build_units(documents, Normaliser(), "paragraph", 8, jobs=2)
+        tables_beside(result, tmp_path / str(limit)).result()
+        assert forked == ([True, True] if expected else [False]), (limit, forked)

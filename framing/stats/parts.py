@@ -33,12 +33,7 @@ from framing import background
 # 11.6 / 17.3 s against 15.2 / 16.2 s (11.8 / 12.8 CPU-s against 10.8 / 11.2); all 30,157: 23.6 /
 # 27.9 s against 29.4 s (21.6 / 21.8 CPU-s against 21.4).
 PARALLEL_ABOVE = 5_000
-# Analysed documents above which the stage stays in one process again, for memory: a forked worker
-# copies every memory page it writes to, and reading the run's objects writes to their reference
-# counts, so a worker that reads every document copies about one page per document. At 289,938
-# articles (benchmarks/bench_scale.py --sizes 300000) the parts side by side took the stage's peak
-# from 6.04 to 8.12 GiB PSS.
-PARALLEL_BELOW = 100_000
+PARALLEL_BELOW = background.READS_ALL_AT_MOST  # analysed documents; above: one process again, for memory
 
 
 class Part:

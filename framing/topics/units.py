@@ -300,13 +300,13 @@ def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words
     each with its content words: normalised Arabic words without stopwords or digits, the article
     split off when ``article``. Documents are tokenised once, ``batch_tokens`` tokens at a time.
     ``jobs`` >= 2: the second half of the documents is done by a forked process at the same time
-    (above ``SPLIT_ABOVE`` documents), and its words numbered after the first half's, as they would
-    be in one pass."""
+    (from ``SPLIT_ABOVE`` documents to ``background.READS_ALL_AT_MOST``, for memory), and its words
+    numbered after the first half's, as they would be in one pass."""
     from framing import background
 
     docs = list(docs)
     args = (normaliser, unit, min_words, article, batch_tokens)
-    if jobs > 1 and len(docs) >= SPLIT_ABOVE and background.can_fork():
+    if jobs > 1 and SPLIT_ABOVE <= len(docs) <= background.READS_ALL_AT_MOST and background.can_fork():
         sizes = np.cumsum([len(d.text or "") for d in docs])
         cut = int(min(max(1, np.searchsorted(sizes, sizes[-1] / 2)), len(docs) - 1))
         second = background.start("topic units", lambda: _part(docs[cut:], *args))
