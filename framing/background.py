@@ -148,16 +148,22 @@ def _answer(func: Callable[[], Any]) -> tuple:
     return True, value, time.perf_counter() - t0
 
 
+def _send(conn, answer: tuple) -> None:
+    """Send ``answer`` (as :func:`_answer` gives it) through ``conn``; one that cannot be pickled is
+    sent as a :class:`BackgroundError` with the traceback of what it held."""
+    try:
+        conn.send(answer)
+    except Exception as exc:  # an answer or exception that cannot be pickled
+        text = "".join(traceback.format_exception(answer[1])) if not answer[0] else ""
+        conn.send((False, BackgroundError(f"{type(exc).__name__} sending the result back: {exc}\n{text}"),
+                   answer[2]))
+
+
 def _child(func: Callable[[], Any], send, receive) -> None:
     """In the forked process: compute, send the answer, end."""
     receive.close()
-    answer = _answer(func)
     try:
-        send.send(answer)
-    except Exception as exc:  # an answer or exception that cannot be pickled
-        text = "".join(traceback.format_exception(answer[1])) if not answer[0] else ""
-        send.send((False, BackgroundError(f"{type(exc).__name__} sending the result back: {exc}\n{text}"),
-                   answer[2]))
+        _send(send, _answer(func))
     finally:
         send.close()
     os._exit(0)  # no exit handlers of the parent's: they are the parent's business
@@ -280,12 +286,6 @@ def _serve(conn, others: list, begin: Callable[[], None] | None) -> None:
             i = conn.recv()
         except EOFError:
             break
-        answer = _answer(_SHARED[i])
-        try:
-            conn.send(answer)
-        except Exception as exc:  # an answer or exception that cannot be pickled
-            text = "".join(traceback.format_exception(answer[1])) if not answer[0] else ""
-            conn.send((False, BackgroundError(f"{type(exc).__name__} sending the result back: {exc}\n{text}"),
-                       answer[2]))
+        _send(conn, _answer(_SHARED[i]))
     conn.close()
     os._exit(0)  # no exit handlers of the parent's: they are the parent's business
