@@ -303,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print_run(n: int, backend: str, got: dict) -> None:
     if "error" in got:
-        print(f"  failed after {got['process_wall_s']:.0f} s, peak RSS {got['peak_rss'] / 2**30:.2f} GB: {got['error']}")
+        print(f"  failed after {got['process_wall_s']:.0f} s, peak RSS {got['peak_rss'] / 2**30:.2f} GiB: {got['error']}")
         return
     t = got["timings"]
     stages = ", ".join(f"{k} {v:.0f}" for k, v in t.items() if v >= 0.5)

@@ -117,9 +117,9 @@ def time_stage(path: str, cache: str | None, save: str | None, compare: str | No
     watcher.join()
     tree.stop()
     print(f"statistics stage, jobs {runtime.jobs}: {wall:.1f} s wall, {cpu:.1f} s CPU; load average "
-          f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; resident memory {before / 2**30:.2f} GB before, "
-          f"+{(peak[0] - before) / 2**30:.2f} GB at the peak (process tree at the peak: RSS sum {tree.peak / 2**30:.2f} GB, "
-          f"PSS {tree.peak_pss / 2**30:.2f} GB, {pss_before / 2**30:.2f} GB before); parts (s): {out.info['timings_s']}")
+          f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; resident memory {before / 2**30:.2f} GiB before, "
+          f"+{(peak[0] - before) / 2**30:.2f} GiB at the peak (process tree at the peak: RSS sum {tree.peak / 2**30:.2f} GiB, "
+          f"PSS {tree.peak_pss / 2**30:.2f} GiB, {pss_before / 2**30:.2f} GiB before); parts (s): {out.info['timings_s']}")
     if save:
         with open(save, "wb") as fh:
             pickle.dump(out, fh, protocol=pickle.HIGHEST_PROTOCOL)

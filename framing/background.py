@@ -58,6 +58,12 @@ def _freeze() -> None:
     _FROZEN[0] += 1
 
 
+def _lost(what: str, why: str = "") -> BackgroundError:
+    """The error for a forked process that ended without sending its answer."""
+    return BackgroundError(f"{what} ended without a result{f' ({why})' if why else ''}; if it ran out of memory, "
+                           "run with run.jobs: 1 to compute it in the main process")
+
+
 def _thaw() -> None:
     import gc
 
@@ -108,9 +114,7 @@ class Pending:
                 self._process.join()
                 code = self._process.exitcode
                 why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
-                self._answer = (False, BackgroundError(
-                    f"the process computing {self.name} ended without a result ({why}); if it ran out of "
-                    "memory, run with run.jobs: 1 to compute it in the main process"), None)
+                self._answer = (False, _lost(f"the process computing {self.name}", why), None)
             finally:
                 self.waited = time.perf_counter() - t0
                 self.stop()
@@ -182,8 +186,11 @@ def split_map(func: Callable[[list], list], items: list, *, jobs: int, weights=N
         return func(items)
     cut = _half(weights, len(items))
     second = start(name, lambda: func(items[cut:]))
-    first = func(items[:cut])
-    return first + second.result()
+    try:
+        first = func(items[:cut])
+        return first + second.result()
+    finally:
+        second.stop()
 
 
 def _half(weights, n: int) -> int:
@@ -211,7 +218,6 @@ def share(funcs: list[Callable[[], Any]], *, jobs: int, weights: list[float] | N
     parts it computes are pickled back. Each answer must depend on its part alone (as for
     :func:`split_map`). ``begin``: called once in each worker before its first part. An exception
     in a part is raised here."""
-    import gc
     import multiprocessing as mp
     from collections import deque
     from multiprocessing.connection import wait
@@ -222,20 +228,6 @@ def share(funcs: list[Callable[[], Any]], *, jobs: int, weights: list[float] | N
     n_workers = min(jobs, len(funcs)) - 1 if can_fork() else 0
     workers: list = []
     _SHARED = funcs  # inherited by the workers
-    gc.freeze()  # the workers' collector leaves the inherited objects alone (no copies of their pages)
-    try:
-        ctx = mp.get_context("fork")
-        for k in range(n_workers):
-            ours, theirs = ctx.Pipe()
-            # a worker closes this process's pipe ends it inherits: left open, it would not see its input end
-            proc = ctx.Process(target=_serve, args=(theirs, [ours] + [c for _, c in workers], begin),
-                               name=f"framing-{name}-{k + 1}", daemon=True)
-            proc.start()
-            theirs.close()
-            workers.append((proc, ours))
-    finally:
-        gc.unfreeze()
-        _SHARED = []
     values: dict[int, Any] = {}
     busy: dict[Any, int] = {}  # a worker's pipe end -> the part it is computing
 
@@ -244,7 +236,21 @@ def share(funcs: list[Callable[[], Any]], *, jobs: int, weights: list[float] | N
             busy[conn] = order.popleft()
             conn.send(busy[conn])
 
+    if n_workers:
+        _freeze()  # until the workers are done
     try:
+        try:
+            ctx = mp.get_context("fork")
+            for k in range(n_workers):
+                ours, theirs = ctx.Pipe()
+                # a worker closes this process's pipe ends it inherits: left open, it would not see its input end
+                proc = ctx.Process(target=_serve, args=(theirs, [ours] + [c for _, c in workers], begin),
+                                   name=f"framing-{name}-{k + 1}", daemon=True)
+                proc.start()
+                theirs.close()
+                workers.append((proc, ours))
+        finally:
+            _SHARED = []
         for _, conn in workers:
             hand(conn)
         while busy or order:
@@ -257,8 +263,7 @@ def share(funcs: list[Callable[[], Any]], *, jobs: int, weights: list[float] | N
                 try:
                     ok, value, _ = conn.recv()
                 except EOFError:
-                    raise BackgroundError(f"a process computing {name} ended without a result; if it ran out of "
-                                          "memory, run with run.jobs: 1 to compute it in the main process") from None
+                    raise _lost(f"a process computing {name}") from None
                 if not ok:
                     raise value
                 values[busy.pop(conn)] = value
@@ -272,6 +277,8 @@ def share(funcs: list[Callable[[], Any]], *, jobs: int, weights: list[float] | N
             if proc.is_alive():
                 proc.terminate()
                 proc.join()
+        if n_workers:
+            _thaw()
 
 
 def _serve(conn, others: list, begin: Callable[[], None] | None) -> None:

@@ -90,9 +90,3 @@ def pack_texts(rows: Iterable[tuple[str, str, list[str]]], chunk: int = 1 << 20)
     out.append(packer.compress("".join(lines).encode("utf-8")))
     out.append(packer.flush())
     return b"".join(out)
-
-
-def write_texts(path: Path, rows: Iterable[tuple[str, str, list[str]]]) -> Path:
-    """Write ``(doc_id, text, removed)`` rows as ``documents.jsonl.bz2`` (:func:`pack_texts`)."""
-    path.write_bytes(pack_texts(rows))
-    return path

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from importlib import metadata
 from pathlib import Path
 
@@ -47,12 +47,10 @@ def write_data(result: RunResult, out_dir: Path, texts: Future | None = None, ta
     data = out_dir / "data"
     data.mkdir(parents=True, exist_ok=True)
     # bzip2 compresses outside the interpreter's lock: the texts are packed while the tables are written
-    with ThreadPoolExecutor(1) as pool:
-        if texts is None:
-            texts = pool.submit(_pack, result)
-        written = tables.result() if tables is not None else write_tables(result, out_dir)
-        (data / TEXTS_FILE).write_bytes(texts.result())
-        written.append(data / TEXTS_FILE)
+    texts = texts if texts is not None else packed_texts(result)
+    written = tables.result() if tables is not None else write_tables(result, out_dir)
+    (data / TEXTS_FILE).write_bytes(texts.result())
+    written.append(data / TEXTS_FILE)
     manifest = out_dir / "manifest.json"
     manifest.write_text(json.dumps(result.manifest, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     written.append(manifest)

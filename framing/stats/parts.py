@@ -55,10 +55,7 @@ class Parts:
     process); ``parallel``: False keeps every part in this process whatever ``jobs``."""
 
     def __init__(self, jobs: int = 1, parallel: bool = True) -> None:
-        import multiprocessing as mp
-
-        # a daemonic process (another pool's worker) may not start processes of its own
-        self.jobs = jobs if parallel and background.can_fork() and not mp.current_process().daemon else 1
+        self.jobs = jobs if parallel and background.can_fork() else 1  # not in a daemonic process, either
         self._pending: list[Part] = []
         self.runs = 0  # how many times parts ran in worker processes
 
