@@ -53,3 +53,30 @@ def test_the_key_follows_the_texts_the_outlets_and_the_normaliser():
     assert key != words_key(replace(base, self_names=("وكالة",)), strip_article)
     moved = [replace(d, outlet="was") if d.doc_id == "d3" else d for d in base.documents]
     assert key != words_key(replace(base, documents=moved, all_documents=moved), strip_article)
+
+
+def test_keyness_is_read_back_after_a_lexicon_edit_and_computed_again_for_new_options(tmp_path, monkeypatch):
+    """Keyness reads no lexicon: a re-run with other matches (a lexicon edit) reads it back from the
+    cache; other keyness options compute it again."""
+    import pandas as pd
+
+    from framing.runtime import Runtime
+    from framing.stats import StatsOptions, keyness, stage
+    from tests.test_stats_parts import _inputs as stage_inputs
+
+    inputs, opts = stage_inputs(), StatsOptions(bootstrap=200, permutations=300)
+    first = stage.compute(inputs, opts, Runtime.of(1, 7, Cache(tmp_path)))
+    assert len(first.tables["keyness"])
+    computed = []
+    real = keyness.compute_keyness
+    monkeypatch.setattr(keyness, "compute_keyness", lambda *a, **k: computed.append(1) or real(*a, **k))
+    edited = replace(inputs, matches=inputs.matches.iloc[::2].reset_index(drop=True))  # fewer hits
+    again = stage.compute(edited, opts, Runtime.of(1, 7, Cache(tmp_path)))
+    assert computed == []
+    pd.testing.assert_frame_equal(again.tables["keyness"], first.tables["keyness"])
+    assert [n for n in again.notes if "keyness" in n] == [n for n in first.notes if "keyness" in n]
+    assert {k: v for k, v in again.info.items() if k.startswith("keyness_")} == \
+        {k: v for k, v in first.info.items() if k.startswith("keyness_")}
+    assert not again.tables["contrasts"].equals(first.tables["contrasts"])  # the rest was computed again
+    other = stage.compute(edited, opts.model_copy(update={"keyness_top": 3}), Runtime.of(1, 7, Cache(tmp_path)))
+    assert computed == [1] and other.tables["keyness"].groupby(["outlet", "versus"]).size().max() <= 3

@@ -5,7 +5,7 @@ of multi-word self-names (``masks.phrase_term_counts``) and every written word w
 form and count (``spelling.surface_counts``) depend on the texts, the outlets of the config and the
 normaliser alone. The first run computes them and keeps them under a key of all of those and of the
 code that computes them; a re-run after a lexicon edit reads them back instead of going through
-every text again.
+every text again. So is keyness itself (``keyness``), which reads those and the outlets' word counts.
 """
 
 from __future__ import annotations
@@ -63,6 +63,27 @@ def pending(inputs: StageInputs, cache, term_of, key: str | None, parts) -> tupl
                  for name in ("masks", "spellings"))
 
 
+def keyness(inputs: StageInputs, cache, key: str | None, options) -> tuple:
+    """(the keyness of an earlier run on the same words, or None; a function keeping a computed
+    one in ``cache``). Keyness reads the outlets' word counts, the masks, the outlets and their
+    names and the keyness options, never a lexicon, so a re-run after a lexicon edit reads it back;
+    ``key``: ``words_key`` of ``inputs`` (None: no cache, nothing kept)."""
+    if cache is None or key is None:
+        return None, None
+    from framing.cache import code_revision, digest
+
+    outlets = sorted({str(o) for o in inputs.doc_table["outlet"]})
+    names = sorted((str(k), str(v)) for k, v in (inputs.outlet_names or {}).items())
+    entry = digest(key, "keyness", code_revision(*KEYNESS_CODE), outlets, names,
+                   [options.keyness_prior, options.keyness_top, options.keyness_min_count])
+
+    def keep(value) -> None:
+        cache.put("stats_words", entry, value, code=CODE + KEYNESS_CODE)
+
+    return cache.get("stats_words", entry, None), keep
+
+
+KEYNESS_CODE = ("framing.stats.keyness",)
 WEIGHT = 4  # the corpus words' parts cost about four times the bootstrap per document (handed out first)
 
 

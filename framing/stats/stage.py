@@ -46,9 +46,11 @@ def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime,
     # the work on the corpus's words that no lexicon changes: kept in the run's cache
     key = words.words_key(inputs, keyness_term) if runtime.cache is not None else None
     masks, counted = words.pending(inputs, runtime.cache, keyness_term, key, parts)
+    known, keep = words.keyness(inputs, runtime.cache, key, options)
     out = statistics(inputs.doc_table, inputs.matches, inputs.lexicon_entries, inputs.outlet_terms or {},
                      options, runtime.seed, inputs.outlet_names,
-                     doc_topics=dominant_topics(inputs.tables.get("topic_units")), masks=masks, parts=parts)
+                     doc_topics=dominant_topics(inputs.tables.get("topic_units")), masks=masks, parts=parts,
+                     keyness=known, keep_keyness=keep)
     # written spellings wherever readers see words: keyness terms, and the outlet classifier's word
     # features (a copy of its table, handed on with the display column)
     shown = {"keyness": out.tables.get("keyness")}
@@ -75,7 +77,8 @@ def statistics(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame
                options: StatsOptions | None = None, seed: int = 0, outlet_names: dict | None = None,
                doc_topics: dict | None = None, masked_terms: dict | None = None,
                masked_counts: dict | None = None, masks: Callable[[], tuple] | None = None,
-               parts: Parts | None = None) -> StageOutput:
+               parts: Parts | None = None, keyness: tuple | None = None,
+               keep_keyness: Callable[[tuple], None] | None = None) -> StageOutput:
     """Every statistics table (see the package docstring) from the analysed documents (doc_id,
     outlet, n_tokens, date), their matches, the lexicon entries and the keyness-term counts per
     outlet; ``seed`` seeds every resampling. doc_topics: {doc_id: topic} from the topic stage
@@ -84,6 +87,8 @@ def statistics(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame
     of multi-word self-names, subtracted; ``masks``: instead of those two, a function giving both,
     called when keyness needs them. ``parts``: a :class:`framing.stats.parts.Parts` to run the
     independent parts with (in worker processes when it has jobs); None: all here, one by one.
+    ``keyness``: the keyness (table, notes, facts) of an earlier run on the same words and options,
+    used as it is; else it is computed and handed to ``keep_keyness`` when there is one.
 
     Each random stream serves one part: the bootstrap and the outlet scores' intervals, the naming
     tests, the scare-quote tests (contrasts draw nothing), so the parts may run in any order or
@@ -143,13 +148,18 @@ def statistics(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame
     tables["naming_shares"] = tables["naming_shares"].merge(scare, on=["outlet", "lexicon", "axis", "entry"], how="left")
 
     # keyness beside the intervals at the FCR levels (the masks are in by now: computed in this process)
-    terms, counts = masks() if masks is not None else (masked_terms, masked_counts)
+    if keyness is not None:
+        keyed_part = Parts.done((keyness, 0.0))
+    else:
+        terms, counts = masks() if masks is not None else (masked_terms, masked_counts)
 
-    def keyed():
-        t = time.perf_counter()
-        return kn.compute_keyness(outlet_terms or {}, c.outlets, opts, names, terms, counts), time.perf_counter() - t
+        def keyed():
+            t = time.perf_counter()
+            return (kn.compute_keyness(outlet_terms or {}, c.outlets, opts, names, terms, counts),
+                    time.perf_counter() - t)
 
-    keyed_part = parts.add(keyed, weight=2 * len(c.doc_ids))
+        keyed_part = parts.add(keyed, weight=2 * len(c.doc_ids),
+                               then=(lambda found: keep_keyness(found[0])) if keep_keyness is not None else None)
     intervals = con_info.pop("_intervals", [])
     families = fdr.assign(contrasts, tables["naming_shares"], opts.fdr) if not contrasts.empty else {}
     if not contrasts.empty:
