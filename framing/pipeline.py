@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from framing.version import __version__
+from framing import background
 from framing.arabic import Normaliser
 from framing.classify import stage as classify_stage
 from framing.config import ConfigError, StudyConfig, load_config
@@ -160,9 +161,17 @@ def _run(cfg: StudyConfig, *, quiet: bool, write: bool, topics: bool | None, cla
     runtime = Runtime.of(cfg.run.jobs, cfg.seed, cache, cfg.run.backend, cfg.run.scheduler)
     progress = Progress(quiet=quiet)
     timings = Timings()
-    result = RunResult(config=cfg)
+    # what the run keeps from one step to the next (the modules, the documents, their analyses, the
+    # matches) is left out of the garbage collector's scans as it comes (background.settle)
+    with background.held():
+        prepared = prepare(cfg, runtime, progress, timings)
+        return _stages(cfg, prepared, runtime, cache, progress, timings, write=write, topics=topics, classify=classify)
 
-    prepared = prepare(cfg, runtime, progress, timings)
+
+def _stages(cfg: StudyConfig, prepared: Prepared, runtime: Runtime, cache, progress: Progress, timings: Timings, *,
+            write: bool, topics: bool | None, classify: bool | None) -> RunResult:
+    """The stages after ``prepare``, the report and the data folder (``cache``: the run's, on or off)."""
+    result = RunResult(config=cfg)
     inputs = prepared.inputs
     result.tables.update({"documents": prepared.ledger, "matches": inputs.matches,
                           "lexicon_entries": inputs.lexicon_entries})
@@ -178,6 +187,7 @@ def _run(cfg: StudyConfig, *, quiet: bool, write: bool, topics: bool | None, cla
             out = _compute(stage, inputs, stage.options(cfg), runtime, prepared.corpus_key)
         _absorb(result, stage.part_of, out)
         inputs = replace(inputs, tables={**inputs.tables, **out.tables})
+        background.settle()
 
     if write:  # documents.jsonl.bz2 depends on the corpus alone: from the cache, or packed beside the report
         from framing.outputs import packed_texts
@@ -269,6 +279,7 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
     normaliser, lexicons, matcher = _lexicons(cfg, progress, timings)
     docs, key = _corpus(cfg, runtime, normaliser, progress, timings)
     analysed = [d for d in docs if d.analysed]
+    background.settle()
 
     with timings.stage("analyse", progress):
         analyser = DocumentAnalyser(normaliser, matcher)
@@ -284,6 +295,7 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
             cache.flush()
             cache.deferred = False  # the stages' entries are written as they come
 
+    background.settle()
     with timings.stage("voice", progress):  # whose words each hit is in (framing/voice/)
         matches = _voiced_matches(cache, key, analysed, analyses, cfg.corpus.analyse_titles, runtime.jobs)
     ledger = ledger_frame(docs, {a.doc_id: a.n_tokens for a in analyses})

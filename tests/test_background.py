@@ -199,3 +199,26 @@ def test_work_that_reads_every_document_stays_here_on_large_corpora(tmp_path, mo
         units_module.build_units(documents, Normaliser(), "paragraph", 8, jobs=2)
         tables_beside(result, tmp_path / str(limit)).result()
         assert forked == ([True, True] if expected else [False]), (limit, forked)
+
+
+def test_a_held_run_freezes_what_it_keeps_at_each_settle_and_leaves_the_collector_as_it_was():
+    import gc
+
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    assert frozen == 0
+    background.settle()  # no hold: nothing frozen
+    assert gc.get_freeze_count() == 0
+    with background.held():
+        assert gc.get_threshold()[2] >= background.FULL_COLLECTIONS_EVERY
+        before = gc.get_freeze_count()
+        kept = [[i] for i in range(5000)]  # containers the collector tracks
+        cycle = [[]]
+        cycle[0].append(cycle)  # garbage in a cycle: collected at the settle, not frozen
+        del cycle
+        background.settle()
+        assert gc.get_freeze_count() >= before + len(kept)
+        assert not any(x is kept for x in gc.get_objects())  # frozen: out of the scans
+        if background.can_fork():
+            assert background.start("a child", lambda: 1).result() == 1  # its own hold leaves the run's on
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == threshold

@@ -211,7 +211,6 @@ def imap_forked(func: Callable[[T], R], batches: Iterator[T], jobs: int) -> Iter
     if jobs <= 1 or not can_fork():
         yield from map(func, batches)
         return
-    import gc
     import multiprocessing as mp
     import threading
 
@@ -223,7 +222,8 @@ def imap_forked(func: Callable[[T], R], batches: Iterator[T], jobs: int) -> Iter
     procs = []
     # the workers' garbage collector leaves the inherited objects alone (no scans of them, no
     # copies of their memory pages); this process collects them again once the workers exist
-    gc.freeze()
+    # (unless something else holds them frozen: background.freeze)
+    background.freeze()
     try:
         for (task_r, _), (_, answer_w) in pipes:
             others = [c for c in every_end if c is not task_r and c is not answer_w]
@@ -231,7 +231,7 @@ def imap_forked(func: Callable[[T], R], batches: Iterator[T], jobs: int) -> Iter
             proc.start()
             procs.append(proc)
     finally:
-        gc.unfreeze()
+        background.thaw()
         for (task_r, _), (_, answer_w) in pipes:
             task_r.close()
             answer_w.close()
