@@ -83,6 +83,35 @@ def _spec(fig) -> dict:
     return json.loads(fig.to_json(validate=False, pretty=False, remove_uids=True))
 
 
+def _plain_spec(traces: list[dict], layout: dict) -> dict:
+    """The spec of a figure given as plain trace and layout dicts, as :func:`_spec` writes it for
+    the same figure built from plotly's objects (the layout's named template spelled out), without
+    building and checking those objects. For figures of many traces; only for trace and layout
+    attributes whose values plotly takes as they are (plain strings, numbers, lists, dicts)."""
+    import plotly.io as pio
+    from plotly.utils import PlotlyJSONEncoder
+
+    layout = _set_only(layout)
+    if isinstance(layout.get("template"), str):
+        layout["template"] = pio.templates[layout["template"]].to_plotly_json()
+    return json.loads(json.dumps({"data": [_set_only(t) for t in traces], "layout": layout}, cls=PlotlyJSONEncoder))
+
+
+def _colorscale(name: str) -> list:
+    """A named plotly colour scale as plotly's objects write it (its colours listed)."""
+    return json.loads(_go().Heatmap(colorscale=name).to_json())["colorscale"]
+
+
+def _set_only(value):
+    """``value`` without the dict entries that are None: for plotly an attribute set to None is
+    not set (values inside lists, such as a missing interval's None, stay)."""
+    if isinstance(value, dict):
+        return {k: _set_only(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_set_only(v) if isinstance(v, dict) else v for v in value]
+    return value
+
+
 def _csv(df: pd.DataFrame, columns: list[str]) -> dict:
     cols = [c for c in columns if c in df.columns]
     rows = df[cols].astype(object).where(df[cols].notna(), None).values.tolist()
@@ -115,13 +144,13 @@ def grouped_bars(
     ``ci_low``/``ci_high`` are present. ``base``: the column with the number of mentions (or hits)
     behind each bar; a bar resting on fewer than ``min_base`` is drawn hollow with "n = ..." on it.
     ``width_share``: the share of the page's width the chart gets (its labels are wrapped to fit)."""
-    go = _go()
-    fig = go.Figure()
+    traces: list[dict] = []  # plain dicts, as plotly's objects would write them (see _plain_spec)
     x_order = list(dict.fromkeys(df[x]))
     # long category labels are broken into lines so that neighbours never run into each other
     wrap = max(6, min(22, int(140 * width_share) // max(1, len(x_order))))
-    for g in [g for g in group_labels if g in set(df[group])]:
-        sub = df[df[group] == g].set_index(x).reindex(x_order).reset_index()
+    by_group = dict(list(df.groupby(group, sort=False)))
+    for g in [g for g in group_labels if g in by_group]:
+        sub = by_group[g].set_index(x).reindex(x_order).reset_index()
         kw = {}
         if "ci_low" in sub.columns and "ci_high" in sub.columns:
             kw["error_y"] = _err(sub[y], sub["ci_low"], sub["ci_high"])
@@ -139,21 +168,20 @@ def grouped_bars(
                           line=dict(color=colour, width=[1.5 if f else 0 for f in few]))
             kw["text"] = [f"n = {int(v)}" if f else "" for f, v in zip(few, n.fillna(0))]
             kw["textposition"] = "outside"
-        fig.add_trace(go.Bar(
-            x=[_wrap(_t(x_labels.get(v, v)), wrap) for v in sub[x]], y=sub[y].astype(float).tolist(),
+        traces.append(dict(
+            type="bar", x=[_wrap(_t(x_labels.get(v, v)), wrap) for v in sub[x]], y=sub[y].astype(float).tolist(),
             name=_t(group_labels.get(g, g)), marker=marker, **kw,
         ))
     n = max(1, len(x_order))
-    fig.update_layout(**_layout(_t(title), height=340 if n <= 8 else 400, barmode="group", bargap=0.18,
-                                xaxis=_axis(tickangle=-90 if n * 8 > 140 * width_share else 0),
-                                yaxis=_axis(title=dict(text=y_title), rangemode="tozero",
-                                            tickformat=".0%" if percent else None,
-                                            range=[0, 1.05] if percent else None)))
+    layout = _layout(_t(title), height=340 if n <= 8 else 400, barmode="group", bargap=0.18,
+                     xaxis=_axis(tickangle=-90 if n * 8 > 140 * width_share else 0),
+                     yaxis=_axis(title=dict(text=y_title), rangemode="tozero", tickformat=".0%" if percent else None,
+                                 range=[0, 1.05] if percent else None))
     cols = csv_columns or [group, x, y, "count", "tokens", "ci_low", "ci_high"]
     if base is not None and base in df.columns and (pd.to_numeric(df[base], errors="coerce") < min_base).any():
         description = (description + f" Hollow bars rest on fewer than {min_base} mentions (their number is "
                        "written on them): read them as anecdotes, not shares.").strip()
-    return FigureView(id, title, _spec(fig), _csv(df, cols), filename, data_file, description)
+    return FigureView(id, title, _plain_spec(traces, layout), _csv(df, cols), filename, data_file, description)
 
 
 def contrast_matrix(
@@ -162,7 +190,6 @@ def contrast_matrix(
 ) -> FigureView:
     """Pairwise rate ratios (row outlet ÷ column outlet) as a log2-coloured heatmap, one panel per
     category chosen from a drop-down; cells whose q-value is under the FDR are starred."""
-    go = _go()
     pairs = df[df["outlet_b"] != "rest"]
     cats = list(dict.fromkeys(pairs["category"]))
     order = [o for o in outlets if o in set(pairs["outlet_a"]) | set(pairs["outlet_b"])]
@@ -173,13 +200,15 @@ def contrast_matrix(
     xlabels = [_wrap(lb, wrap) for lb in labels] if wrap >= 14 else labels
     category_labels = {k: _t(v) for k, v in category_labels.items()}
     title = _t(title)
-    fig = go.Figure()
+    traces: list[dict] = []  # plain dicts, as plotly's objects would write them (see _plain_spec)
+    scale = _colorscale("RdBu")
     zmax = 0.0
+    by_category = dict(list(pairs.groupby("category", sort=False)))
     for ci, cat in enumerate(cats):
         z = [[None] * n for _ in range(n)]
         text = [[""] * n for _ in range(n)]
         custom = [[[None, None, None, None] for _ in range(n)] for _ in range(n)]  # ratio, CI, q
-        for r in pairs[pairs["category"] == cat].itertuples(index=False):
+        for r in by_category.get(cat, pairs.iloc[:0]).itertuples(index=False):
             a, b = idx.get(r.outlet_a), idx.get(r.outlet_b)
             if a is None or b is None:
                 continue
@@ -194,17 +223,17 @@ def contrast_matrix(
                 sig = q is not None and q < fdr
                 text[i][j] = f"{ratio:.2g}{'*' if sig else ''}"
                 custom[i][j] = [_round(ratio), _round(lo), _round(hi), _round(q)]
-        fig.add_trace(go.Heatmap(
-            z=z, x=xlabels, y=labels, text=text, texttemplate="%{text}", customdata=custom,
+        traces.append(dict(
+            type="heatmap", z=z, x=xlabels, y=labels, text=text, texttemplate="%{text}", customdata=custom,
             hovertemplate="%{y} ÷ %{x}: %{customdata[0]:.3g}<br>95% CI %{customdata[1]:.3g} – %{customdata[2]:.3g}"
                           "<br>q = %{customdata[3]:.2g}<extra></extra>",
-            colorscale="RdBu", reversescale=True, zmid=0,
+            colorscale=scale, reversescale=True, zmid=0,
             colorbar=dict(title=dict(text="log₂ ratio", side="right"), thickness=12), visible=ci == 0,
             name=category_labels.get(cat, cat), xgap=1, ygap=1,
         ))
     zmax = min(max(zmax, 1.0), 4.0)
-    for t in fig.data:
-        t.zmin, t.zmax = -zmax, zmax
+    for t in traces:
+        t["zmin"], t["zmax"] = -zmax, zmax
     buttons = [dict(label=category_labels.get(c, c), method="update",
                     args=[{"visible": [i == k for i in range(len(cats))]},
                           {"title.text": f"{title}: {category_labels.get(c, c)}"}]) for k, c in enumerate(cats)]
@@ -212,15 +241,14 @@ def contrast_matrix(
     size = max(340, 140 + 38 * n)
     if wrap < 14:  # column labels stand upright: room for the longest
         size += int(6.5 * max((len(lb) for lb in labels), default=0))
-    fig.update_layout(**_layout(f"{title}: {first}", height=size, margin=dict(l=130, r=20, t=90, b=130),
-                                xaxis=_axis(side="bottom", tickangle=0 if wrap >= 14 else -90,
-                                            title=dict(text="÷ column outlet")),
-                                yaxis=_axis(autorange="reversed", title=dict(text="row outlet")),
-                                updatemenus=[_menu(buttons)] if len(cats) > 1 else []))
+    layout = _layout(f"{title}: {first}", height=size, margin=dict(l=130, r=20, t=90, b=130),
+                     xaxis=_axis(side="bottom", tickangle=0 if wrap >= 14 else -90, title=dict(text="÷ column outlet")),
+                     yaxis=_axis(autorange="reversed", title=dict(text="row outlet")),
+                     updatemenus=[_menu(buttons)] if len(cats) > 1 else [])
     cols = ["category", "outlet_a", "outlet_b", "rate_a", "rate_b", "ratio", "ci_low", "ci_high", "p", "q", "warning"]
     desc = (f"Heatmap of rate ratios between {n} outlets for {len(cats)} categories; red cells: the row outlet "
             f"uses the category more than the column outlet, blue: less; * marks q < {fdr:g}.")
-    return FigureView(id, title, _spec(fig), _csv(pairs, cols), id, data_file, desc)
+    return FigureView(id, title, _plain_spec(traces, layout), _csv(pairs, cols), id, data_file, desc)
 
 
 def forest(
@@ -229,24 +257,24 @@ def forest(
     description: str = "",
 ) -> FigureView:
     """Each outlet's rate ratio against all other outlets together, with its 95% CI, per category."""
-    go = _go()
     rest = df[df["outlet_b"] == "rest"]
     cats = list(dict.fromkeys(rest["category"]))
     category_labels = {k: _t(v) for k, v in category_labels.items()}
     title = _t(title)
-    fig = go.Figure()
+    traces: list[dict] = []  # plain dicts, as plotly's objects would write them (see _plain_spec)
+    by_category = dict(list(rest.groupby("category", sort=False)))
     adjusted = "ratio_topic" in rest.columns  # topic-adjusted ratios lead; length-only ones drawn hollow beside
     per_cat = 2 if adjusted else 1
     for k, cat in enumerate(cats):
         for version in (("_topic", "") if adjusted else ("",)):
             r, lo, hi, q = (f"{c}{version}" for c in ("ratio", "ci_low", "ci_high", "q"))
-            sub = rest[rest["category"] == cat]
+            sub = by_category.get(cat, rest.iloc[:0])
             sub = sub[(sub[r] > 0) & np.isfinite(sub[r].astype(float))]  # 0 and unbounded ratios: table only
             sig = sub[q] < fdr if q in sub.columns else pd.Series(False, index=sub.index)
             lead = version == ("_topic" if adjusted else "")
             label = "within topics" if version else ("length only" if adjusted else "")
-            fig.add_trace(go.Scatter(
-                x=sub[r].astype(float).tolist(), y=[_t(names.get(o, o)) for o in sub["outlet_a"]],
+            traces.append(dict(
+                type="scatter", x=sub[r].astype(float).tolist(), y=[_t(names.get(o, o)) for o in sub["outlet_a"]],
                 mode="markers", visible=k == 0, name=label or category_labels.get(cat, cat),
                 marker=dict(size=10 if lead else 8, color=["#b91c1c" if s else "#4b5563" for s in sig],
                             symbol="diamond" if lead else "circle-open", line=dict(width=1.5)),
@@ -265,20 +293,19 @@ def forest(
                           {"title.text": f"{title}: {category_labels.get(c, c)}"}]) for k, c in enumerate(cats)]
     n = rest["outlet_a"].nunique()
     first = category_labels.get(cats[0], cats[0]) if cats else ""
-    fig.update_layout(**_layout(f"{title}: {first}", height=max(320, 150 + 30 * n), margin=dict(l=130, r=20, t=90, b=60),
-                                showlegend=adjusted, legend=dict(orientation="h", x=1, xanchor="right", y=1.02,
-                                                                 yanchor="bottom", font=dict(size=12)),
-                                xaxis=_axis(type="log", title=dict(text=x_title)),
-                                yaxis=_axis(autorange="reversed"),
-                                shapes=[dict(type="line", x0=1, x1=1, y0=0, y1=1, yref="paper",
-                                             line=dict(color="#111827", dash="dot", width=1))],
-                                updatemenus=[_menu(buttons)] if len(cats) > 1 else []))
+    layout = _layout(f"{title}: {first}", height=max(320, 150 + 30 * n), margin=dict(l=130, r=20, t=90, b=60),
+                     showlegend=adjusted, legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom",
+                                                      font=dict(size=12)),
+                     xaxis=_axis(type="log", title=dict(text=x_title)), yaxis=_axis(autorange="reversed"),
+                     shapes=[dict(type="line", x0=1, x1=1, y0=0, y1=1, yref="paper",
+                                  line=dict(color="#111827", dash="dot", width=1))],
+                     updatemenus=[_menu(buttons)] if len(cats) > 1 else [])
     cols = ["category", "outlet_a", "outlet_b", "rate_a", "rate_b", "ratio", "ci_low", "ci_high", "p", "q",
             "ratio_topic", "ci_low_topic", "ci_high_topic", "q_topic", "warning"]
     desc = description or (f"Each outlet's rate ratio against all the others, per category; red: q < {fdr:g}."
             + (" Diamonds: compared within the same topics; open circles: whole outlets (length strata only)."
                if adjusted else "") + " Ratios of 0 or without bound (no hits on one side) are in the table only.")
-    return FigureView(id, title, _spec(fig), _csv(rest, cols), id, data_file, desc)
+    return FigureView(id, title, _plain_spec(traces, layout), _csv(rest, cols), id, data_file, desc)
 
 
 def lines_by_category(
@@ -294,7 +321,6 @@ def lines_by_category(
     Intervals: ``ci_low``/``ci_high`` when the table has them, else the Poisson interval of the period's
     hit count (square-root approximation of the exact interval) (hits treated as independent, so narrower than a document bootstrap
     where hits cluster in a few articles)."""
-    go = _go()
     cats = list(dict.fromkeys(df["category"]))
     lead = [c for c in (first or []) if c in cats]
     cats = lead + [c for c in cats if c not in lead]
@@ -306,31 +332,38 @@ def lines_by_category(
     outlets = [o for o in present]  # legend in report order
     category_labels = {k: _t(v) for k, v in category_labels.items()}
     title = _t(title)
-    fig = go.Figure()
+    # a trace per category and outlet (hundreds): plain dicts, as plotly's own objects would write them
+    # (building and checking those takes seconds: see test_report_figures)
+    traces: list[dict] = []
     vis_groups: list[tuple[int, str]] = []
     lo_col, hi_col = _time_interval(df)
+    by_category = dict(list(df.groupby("category", sort=False)))
+    with_counts = {"count", "tokens"} <= set(df.columns)
     for k, cat in enumerate(cats):
-        sub = df[df["category"] == cat].sort_values("period")
+        sub = by_category.get(cat, df.iloc[:0]).sort_values("period")
+        by_outlet = dict(list(sub.groupby("outlet", sort=False)))
         for o in outlets:
-            s = sub[sub["outlet"] == o]
+            s = by_outlet.get(o, sub.iloc[:0])
             x = s["period"].astype(str).tolist()
             on = True if o in shown else "legendonly"
             color = outlet_colors[o]
-            fig.add_trace(go.Scatter(  # the ribbon: upper bound, then lower bound filled up to it
-                x=x + x[::-1], y=hi_col(s).tolist() + lo_col(s).tolist()[::-1], fill="toself",
+            traces.append(dict(  # the ribbon: upper bound, then lower bound filled up to it
+                type="scatter", x=x + x[::-1], y=hi_col(s).tolist() + lo_col(s).tolist()[::-1], fill="toself",
                 fillcolor=_rgba(color, 0.14), line=dict(width=0), hoverinfo="skip", showlegend=False,
                 legendgroup=o, name=_t(names.get(o, o)) + " 95% interval", visible=on if k == 0 else False,
             ))
             vis_groups.append((k, o))
-            fig.add_trace(go.Scatter(
-                x=x, y=s["per_1k"].astype(float).tolist(), mode="lines+markers",
+            line = dict(
+                type="scatter", x=x, y=s["per_1k"].astype(float).tolist(), mode="lines+markers",
                 name=_t(names.get(o, o)), visible=on if k == 0 else False, line=dict(color=color, width=2),
                 marker=dict(size=5), legendgroup=o,
-                customdata=s[["count", "tokens"]].values.tolist() if {"count", "tokens"} <= set(s.columns) else None,
                 hovertemplate="<b>%{fullData.name}</b> %{x}<br>%{y:.3g} per 1,000 words"
                               + ("<br>%{customdata[0]} hits in %{customdata[1]} words" if "count" in s.columns else "")
                               + "<extra></extra>",
-            ))
+            )
+            if with_counts:
+                line["customdata"] = s[["count", "tokens"]].values.tolist()
+            traces.append(line)
             vis_groups.append((k, o))
 
     def visible(k: int) -> list:
@@ -341,17 +374,16 @@ def lines_by_category(
                for k, c in enumerate(cats)]
     first_label = category_labels.get(cats[0], cats[0]) if cats else ""
     hidden = len(present) - len(shown)
-    fig.update_layout(**_layout(f"{title}: {first_label}", height=380, margin=dict(l=60, r=20, t=90, b=60),
-                                xaxis=_axis(type="category", title=dict(text="period")),
-                                yaxis=_axis(title=dict(text="per 1,000 words"), rangemode="tozero"),
-                                legend=dict(orientation="v", y=1, yanchor="top", x=1.02, xanchor="left",
-                                            font=dict(size=12)),
-                                updatemenus=[_menu(buttons)] if len(cats) > 1 else []))
+    layout = _layout(f"{title}: {first_label}", height=380, margin=dict(l=60, r=20, t=90, b=60),
+                     xaxis=_axis(type="category", title=dict(text="period")),
+                     yaxis=_axis(title=dict(text="per 1,000 words"), rangemode="tozero"),
+                     legend=dict(orientation="v", y=1, yanchor="top", x=1.02, xanchor="left", font=dict(size=12)),
+                     updatemenus=[_menu(buttons)] if len(cats) > 1 else [])
     cols = ["outlet", "period", "lexicon", "category", "count", "tokens", "per_1k", "ci_low", "ci_high"]
     desc = (f"Rates per 1,000 words by period with 95% intervals (shaded), choose the category in the drop-down"
             + (f"; {len(shown)} of {len(present)} outlets are drawn, click a name in the legend to add or remove one"
                if hidden else "") + ".")
-    return FigureView(id, title, _spec(fig), _csv(df, cols), id, data_file, desc)
+    return FigureView(id, title, _plain_spec(traces, layout), _csv(df, cols), id, data_file, desc)
 
 
 def _time_interval(df: pd.DataFrame):
