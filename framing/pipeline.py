@@ -9,7 +9,9 @@ A run has two parts.
    function, which has the one stage contract ``compute(inputs, options, runtime) ->
    StageOutput``, the part of the config it takes as options, and when it runs. A stage reads the
    tables of the stages before it in ``inputs.tables``. Adding a stage is adding one line to
-   STAGES.
+   STAGES. A stage declared ``beside`` (with the ``beside`` stages declared right after it) runs in
+   a forked process from its place on, while this one goes on with the next stages; its tables are
+   taken in before the report, the first to read them. Its numbers are those of a run in order.
 
 Every stage gets the same :class:`framing.runtime.Runtime` (workers, seed, cache), resolved once.
 
@@ -30,6 +32,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +60,8 @@ class Stage:
     ``compute(inputs, options, runtime) -> StageOutput``: the stage itself; ``options``: the part
     of the config it takes; ``enabled``: whether the config asks for it; ``lexicon_free``: it
     reads no lexicon result, so its output is cached across lexicon edits; ``code``: further
-    modules whose code that output depends on (its own package counts always).
+    modules whose code that output depends on (its own package counts always); ``beside``: it runs
+    on the second core while the stages after it run (module docstring): no stage reads its tables.
     """
 
     name: str
@@ -67,6 +71,7 @@ class Stage:
     enabled: Callable[[StudyConfig], bool] = lambda cfg: True
     lexicon_free: bool = False
     code: tuple[str, ...] = ()  # modules besides its own package whose code its cached output depends on
+    beside: bool = False
 
 
 def _classify_on(cfg: StudyConfig) -> bool:
@@ -76,9 +81,10 @@ def _classify_on(cfg: StudyConfig) -> bool:
 STAGES: tuple[Stage, ...] = (
     # stories shared across outlets, each copy aligned with its reference; then each edit of a copy
     # classified by the lexicon hits it touches
+    # classified by the lexicon hits it touches (only the report reads them: beside the other stages)
     Stage("wire_stories", "wire", wire_stage.find_stage, lambda cfg: cfg.wire, lexicon_free=True,
-          code=("framing.analyse.tokens",)),
-    Stage("wire", "wire", wire_stage.stage, lambda cfg: (cfg.wire, cfg.stats.bootstrap)),
+          code=("framing.analyse.tokens",), beside=True),
+    Stage("wire", "wire", wire_stage.stage, lambda cfg: (cfg.wire, cfg.stats.bootstrap), beside=True),
     Stage("outlet_classifier", "classify", classify_stage.attribution, StudyConfig.classify_options,
           _classify_on, lexicon_free=True),
     Stage("classifiers", "classify", classify_stage.compute, StudyConfig.classify_options, _classify_on),
@@ -94,7 +100,12 @@ STAGES: tuple[Stage, ...] = (
 
 
 class Timings(dict):
-    """Seconds per stage, for manifest.json; ``stage(name, progress)`` times a block."""
+    """Seconds per stage, for manifest.json; ``stage(name, progress)`` times a block. ``beside``:
+    the stages run beside the others, and how long the run waited for them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.beside: dict = {}
 
     @contextmanager
     def stage(self, name: str, progress: Progress):
@@ -179,15 +190,32 @@ def _stages(cfg: StudyConfig, prepared: Prepared, runtime: Runtime, cache, progr
     result.removed = {d.doc_id: list(d.removed) for d in prepared.documents}
 
     switches = {"topics": topics, "classify": classify}
-    for stage in STAGES:
-        wanted = switches.get(stage.part_of)
-        if not (stage.enabled(cfg) if wanted is None else wanted):
-            continue
-        with timings.stage(stage.name, progress):
-            out = _compute(stage, inputs, stage.options(cfg), runtime, prepared.corpus_key)
-        _absorb(result, stage.part_of, out)
-        inputs = replace(inputs, tables={**inputs.tables, **out.tables})
-        background.settle()
+    stages = [s for s in STAGES if (s.enabled(cfg) if switches.get(s.part_of) is None else switches[s.part_of])]
+    outputs: dict[str, StageOutput] = {}
+    aside = None  # the stages running beside these, in a forked process
+    try:
+        for k, stage in enumerate(stages):
+            if stage.name in outputs:
+                continue
+            if stage.beside and aside is None and _fork_beside(runtime, inputs):
+                group = [stage]
+                while k + len(group) < len(stages) and stages[k + len(group)].beside:
+                    group.append(stages[k + len(group)])
+                aside = background.start("the " + ", ".join(g.name for g in group) + " stages",
+                                         partial(_in_order, group, inputs, cfg, runtime, prepared.corpus_key))
+                outputs.update((g.name, None) for g in group)  # to come
+                continue
+            with timings.stage(stage.name, progress):
+                out = outputs[stage.name] = _compute(stage, inputs, stage.options(cfg), runtime, prepared.corpus_key)
+            inputs = replace(inputs, tables={**inputs.tables, **out.tables})
+            background.settle()
+        if aside is not None:  # in before the report, the first to read its tables
+            _take_in(aside, runtime.cache, outputs, timings, progress)
+    finally:
+        if aside is not None:
+            aside.stop()
+    for stage in stages:  # in the order declared, whatever the order they ended in
+        _absorb(result, stage.part_of, outputs[stage.name])
 
     if write:  # documents.jsonl.bz2 depends on the corpus alone: from the cache, or packed beside the report
         from framing.outputs import packed_texts
@@ -197,7 +225,8 @@ def _stages(cfg: StudyConfig, prepared: Prepared, runtime: Runtime, cache, progr
     cache_info["path"] = _relative(cache_info["path"], cfg.output_dir)  # the output folder travels
     result.manifest = {**_manifest(cfg, prepared, timings), "outlet_names": inputs.outlet_names,
                        "stages": result.manifest.get("stages", {}),
-                       "run": {"jobs": runtime.jobs, "backend": cfg.run.backend, "cache": cache_info}}
+                       "run": {"jobs": runtime.jobs, "backend": cfg.run.backend, "cache": cache_info,
+                               **({"beside": timings.beside} if timings.beside else {})}}
     if write:
         from framing.outputs import tables_beside, write_data
         from framing.publish import discard, publish, staging_dir
@@ -340,6 +369,47 @@ def _voiced_matches(cache, corpus_key: str | None, analysed: list, analyses: lis
     if voices != known:  # a run with the same hits leaves the entry as it is
         cache.put("voices", key, voices, code=code, corpus=corpus_key)
     return matches
+
+
+def _fork_beside(runtime: Runtime, inputs: StageInputs) -> bool:
+    """Whether stages declared ``beside`` run in a forked process: with two jobs or more, where
+    processes can be forked, up to ``background.READS_ALL_AT_MOST`` documents (a forked process
+    copies about a page for each document it reads)."""
+    return runtime.jobs > 1 and background.can_fork() and len(inputs.documents) <= background.READS_ALL_AT_MOST
+
+
+def _in_order(group: list[Stage], inputs: StageInputs, cfg: StudyConfig, runtime: Runtime,
+              corpus_key: str | None) -> tuple[list[tuple[str, StageOutput, float]], list[Counter]]:
+    """The stages of ``group`` one after the other, as the run would compute them (in the forked
+    process of the stages run beside the others): each one's name, output (its tables only the data
+    frames: what a stage hands the next one besides stays in this process) and seconds; and the
+    cache's hits and misses meanwhile."""
+    import pandas as pd
+
+    cache = runtime.cache
+    before = [Counter(cache.hits), Counter(cache.misses)] if cache is not None else []
+    done = []
+    for stage in group:
+        t0 = time.perf_counter()
+        out = _compute(stage, inputs, stage.options(cfg), runtime, corpus_key)
+        inputs = replace(inputs, tables={**inputs.tables, **out.tables})
+        frames = {name: t for name, t in out.tables.items() if isinstance(t, pd.DataFrame)}
+        done.append((stage.name, replace(out, tables=frames), round(time.perf_counter() - t0, 3)))
+    return done, ([Counter(cache.hits) - before[0], Counter(cache.misses) - before[1]] if cache is not None else [])
+
+
+def _take_in(aside: background.Pending, cache, outputs: dict, timings: Timings, progress: Progress) -> None:
+    """The answer of the stages run beside the others, into ``outputs`` and ``timings``; the
+    cache's hits and misses there added to this process's."""
+    done, counts = aside.result()
+    for name, out, seconds in done:
+        progress.start(name)
+        outputs[name], timings[name] = out, seconds
+        progress.done(name, seconds)
+    for mine, theirs in zip((cache.hits, cache.misses) if counts else (), counts):
+        for kind, n in theirs.items():
+            mine[kind] = mine.get(kind, 0) + n
+    timings.beside = {"stages": [name for name, _, _ in done], "waited_s": round(aside.waited, 3)}
 
 
 def _compute(stage: Stage, inputs: StageInputs, options, runtime: Runtime, corpus_key: str | None) -> StageOutput:

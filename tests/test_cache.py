@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from framing.background import can_fork
 from framing.analyse import DocumentAnalyser, analyse_documents
 from framing.analyse.store import TokenStore
 from framing.arabic import Normaliser
@@ -246,18 +247,21 @@ def test_digest_separates_parts():
 
 
 @pytest.mark.slow
-def test_run_twice_hits_the_cache_and_writes_the_same_data(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_run_twice_hits_the_cache_and_writes_the_same_data(tmp_path, jobs):
     from framing.pipeline import run
 
     study = _study(tmp_path)
-    study["run"] = {"jobs": 1, "cache_dir": str(tmp_path / "cache")}
+    study["run"] = {"jobs": jobs, "cache_dir": str(tmp_path / "cache")}
     first = run(load_config(study, base_dir=tmp_path), output=tmp_path / "a", topics=False, classify=False)
     second = run(load_config(study, base_dir=tmp_path), output=tmp_path / "b", topics=False, classify=False)
-    every = {"corpus": 1, "tokens": 1, "outlet_terms": 1, "voices": 1, "stage": 1, "stats_words": 2,
-             "texts": 1}  # stage: wire_stories
-    assert first.manifest["run"]["cache"]["misses"] == every
+    every = {"corpus": 1, "tokens": 1, "outlet_terms": 1, "voices": 1, "stage": 1, "stats_words": 3,
+             "texts": 1}  # stage: wire_stories; stats_words: masks, spellings, keyness
+    assert first.manifest["run"]["cache"]["misses"] == every  # the shared-copy stages' counted, wherever they ran
     assert second.manifest["run"]["cache"]["hits"] == every
-    for name in ("documents.csv", "matches.csv", "outlet_scores.csv"):
+    beside = first.manifest["run"].get("beside", {}).get("stages")
+    assert beside == (["wire_stories", "wire"] if jobs > 1 and can_fork() else None)
+    for name in ("documents.csv", "matches.csv", "outlet_scores.csv", "wire_rates.csv", "stories.csv"):
         assert (tmp_path / "a" / "data" / name).read_bytes() == (tmp_path / "b" / "data" / name).read_bytes()
 
 
@@ -372,3 +376,21 @@ def test_a_re_run_after_a_lexicon_edit_writes_the_data_of_a_run_without_cache(tm
     texts = [e for e in entries if e.kind == "texts"]
     assert len(texts) == 1 and texts[0].header["corpus"] and texts[0].state == "in use"
     assert [e.group for e in entries if e.kind == "stage"] == ["stage:wire_stories"]
+
+
+@pytest.mark.slow
+def test_stages_run_beside_the_others_write_the_data_of_a_run_in_order(tmp_path):
+    """With two jobs the shared-copy stages run in a forked process beside the statistics; every
+    data file is the one a run in one process writes."""
+    from framing.pipeline import run
+
+    study = _study(tmp_path)
+    written = {}
+    for jobs in (1, 2):
+        study["run"] = {"jobs": jobs, "cache": False}
+        out = run(load_config(study, base_dir=tmp_path), output=tmp_path / f"j{jobs}", topics=False, classify=False)
+        assert ("beside" in out.manifest["run"]) == (jobs == 2 and can_fork())
+        written[jobs] = {p.name: p.read_bytes() for p in sorted((tmp_path / f"j{jobs}" / "data").glob("*.csv*"))}
+    assert "wire_edits.csv.gz" in written[1] or "wire_rates.csv" in written[1]
+    assert written[1].keys() == written[2].keys()
+    assert [name for name in written[1] if written[1][name] != written[2][name]] == []
