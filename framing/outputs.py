@@ -113,7 +113,8 @@ def packed_texts(result: RunResult, cache=None, corpus_key: str | None = None) -
     with a cache (a :class:`framing.cache.Cache`) and the corpus's key they are kept under kind
     ``texts`` and a re-run on the same corpus (after a lexicon edit, say) reads them instead of
     compressing 100 MB of text again (bzip2 -9: about 7 CPU seconds for 30,000 articles);
-    otherwise a thread compresses them beside the caller's next work (the report) and stores them.
+    otherwise a thread compresses them beside the caller's next work (the stages, then the report)
+    and stores them.
     The cache is read now, so that its hits and misses are counted before the run records them."""
     from framing.cache import code_revision, digest
 

@@ -188,6 +188,10 @@ def _stages(cfg: StudyConfig, prepared: Prepared, runtime: Runtime, cache, progr
                           "lexicon_entries": inputs.lexicon_entries})
     result.texts = {d.doc_id: d.text for d in prepared.documents}
     result.removed = {d.doc_id: list(d.removed) for d in prepared.documents}
+    if write:  # documents.jsonl.bz2 depends on the corpus alone: from the cache, or packed beside the stages
+        from framing.outputs import packed_texts
+
+        texts = packed_texts(result, cache, prepared.corpus_key)
 
     switches = {"topics": topics, "classify": classify}
     stages = [s for s in STAGES if (s.enabled(cfg) if switches.get(s.part_of) is None else switches[s.part_of])]
@@ -217,10 +221,6 @@ def _stages(cfg: StudyConfig, prepared: Prepared, runtime: Runtime, cache, progr
     for stage in stages:  # in the order declared, whatever the order they ended in
         _absorb(result, stage.part_of, outputs[stage.name])
 
-    if write:  # documents.jsonl.bz2 depends on the corpus alone: from the cache, or packed beside the report
-        from framing.outputs import packed_texts
-
-        texts = packed_texts(result, cache, prepared.corpus_key)
     cache_info = cache.info()
     cache_info["path"] = _relative(cache_info["path"], cfg.output_dir)  # the output folder travels
     result.manifest = {**_manifest(cfg, prepared, timings), "outlet_names": inputs.outlet_names,
