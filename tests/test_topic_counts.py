@@ -184,17 +184,46 @@ def test_group_sums_do_not_depend_on_the_chunk(units):
     assert list(words) == list(words2) and whole.sum() == units.frame["n_content"].sum()
 
 
-def test_embeddings_a_chunk_at_a_time_are_the_whole_ones(units):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_embeddings_a_chunk_at_a_time_are_the_whole_ones(units, jobs):
+    from framing import background
     from framing.topics.embed import CountEmbeddings, TfidfEmbedder
 
     model = TfidfEmbedder(random_state=1, n_components=8).fit_counts(*units.counts.matrix(np.arange(0, len(units), 2)))
     whole = np.vstack(list(model.transform_counts([units.counts.matrix()[0]], units.counts.sorted_words(), len(units))))
     source = CountEmbeddings(model, units.counts, chunk=7)
     keep = np.arange(1, len(units), 3)
-    source.keep(keep)
+    source.keep(keep, jobs)  # jobs 2: half of the rows by a forked process
     assert np.array_equal(source.kept(keep[::2]), whole[keep[::2]])
-    got = np.vstack([e for _, e in source.chunks()])
+    # jobs 2: the rows of every other unit but the last ones computed ahead, by a forked process
+    ahead = np.setdiff1d(np.arange(len(units) - 5), keep)
+    assert source.ahead(ahead, jobs) == (jobs > 1 and background.can_fork())
+    try:
+        got = np.vstack([e for _, e in source.chunks()])
+    finally:
+        source.close()
     assert np.array_equal(got, whole) and np.array_equal(source.all(), whole)
+
+
+def test_topic_counts_tried_by_two_processes_are_those_of_one():
+    from threadpoolctl import threadpool_limits
+
+    from framing import background
+    from framing.topics.cluster import choose_k
+
+    if not background.can_fork():
+        pytest.skip("processes cannot be forked here")
+    rng = np.random.default_rng(2)
+    centres = rng.standard_normal((5, 6)) * 4
+    E = (centres[rng.integers(0, 5, 600)] + rng.standard_normal((600, 6))).astype(np.float32)
+    X = E[:, :3].copy()
+    ks = [2, 3, 4, 5, 6, 8]
+    with threadpool_limits(limits=1):  # as the stage runs it: a forked KMeans may not use OpenMP threads
+        one, two = choose_k(X, E, ks, 7), choose_k(X, E, ks, 7, jobs=2)
+    assert one[:4] == two[:4] and sorted(one[4]) == sorted(two[4]) == ks
+    for k in ks:
+        assert np.array_equal(one[4][k].labels_, two[4][k].labels_)
+        assert np.array_equal(one[4][k].cluster_centers_, two[4][k].cluster_centers_)
 
 
 @pytest.mark.parametrize("clustering", ["kmeans", "hdbscan"])

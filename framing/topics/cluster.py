@@ -98,7 +98,7 @@ def distances(X: np.ndarray, metric: str) -> np.ndarray:
     return np.vstack(list(pairwise_distances_chunked(X, metric=metric)))
 
 
-def choose_k(X: np.ndarray, E: np.ndarray, ks: list[int], seed: int):
+def choose_k(X: np.ndarray, E: np.ndarray, ks: list[int], seed: int, jobs: int = 1):
     """KMeans in the reduced space ``X`` for each k, scored by the silhouette.
 
     The silhouette is read in the embedding space ``E`` (cosine) first: a low-dimensional PCA of
@@ -107,8 +107,11 @@ def choose_k(X: np.ndarray, E: np.ndarray, ks: list[int], seed: int):
     every k scores near 0 (SaudiNewsNet: best 0.05, a noisy pick of k = 2); when no k reaches
     ``EMBEDDING_SILHOUETTE_MIN`` there, the silhouette in the reduced space decides (clear peak at
     10–11 on SaudiNewsNet). Returns (k, scores used, space name, both curves, fitted models).
+    ``jobs`` >= 2: the k are fitted and scored by this process and ``jobs - 1`` forked ones (each
+    k's fit and scores depend on k alone, so they are the same); then run it on one OpenMP thread
+    (``threadpool_limits(1)``): a forked process hangs in OpenMP threads its parent started.
     """
-    from sklearn.metrics import silhouette_score
+    from framing.background import share
 
     curves: dict[str, dict[int, float]] = {"embedding": {}, "reduced": {}}
     models = {}
@@ -118,13 +121,12 @@ def choose_k(X: np.ndarray, E: np.ndarray, ks: list[int], seed: int):
     Xs = X[sample] if sample is not None else X
     # the distances between the sampled units do not depend on k: computed once per space
     De, Dx = distances(Es, "cosine"), distances(Xs, "euclidean")
-    for k in ks:
-        km = kmeans_fit(X, k, seed)
-        labels = km.labels_[sample] if sample is not None else km.labels_
-        if len(set(labels.tolist())) < 2 or len(set(labels.tolist())) >= len(labels):
+    fits = share([lambda k=k: _scored(X, k, seed, sample, De, Dx) for k in ks], jobs=jobs,
+                 weights=[k + 8 for k in ks], name="topic counts")  # KMeans takes longer with more clusters
+    for k, (km, on_embedding, on_reduced) in zip(ks, fits):
+        if km is None:
             continue
-        curves["embedding"][k] = float(silhouette_score(De, labels, metric="precomputed"))
-        curves["reduced"][k] = float(silhouette_score(Dx, labels, metric="precomputed"))
+        curves["embedding"][k], curves["reduced"][k] = on_embedding, on_reduced
         models[k] = km
     if not models:
         return ks[0], {}, "none", curves, models
@@ -134,11 +136,26 @@ def choose_k(X: np.ndarray, E: np.ndarray, ks: list[int], seed: int):
     return best, scores, space, curves, models
 
 
+def _scored(X: np.ndarray, k: int, seed: int, sample, De: np.ndarray, Dx: np.ndarray):
+    """(KMeans with ``k`` clusters, its silhouette on the distances ``De`` and ``Dx`` between the
+    ``sample`` units), or Nones when its labels of the sample cannot be scored (one cluster, or as
+    many as units)."""
+    from sklearn.metrics import silhouette_score
+
+    km = kmeans_fit(X, k, seed)
+    labels = km.labels_[sample] if sample is not None else km.labels_
+    if len(set(labels.tolist())) < 2 or len(set(labels.tolist())) >= len(labels):
+        return None, None, None
+    return (km, float(silhouette_score(De, labels, metric="precomputed")),
+            float(silhouette_score(Dx, labels, metric="precomputed")))
+
+
 def fit_units(emb_fit: np.ndarray, fit_idx: np.ndarray, n: int, options, seed: int, k: int | None = None,
-              emb_all=None) -> Clustering:
+              emb_all=None, jobs: int = 1) -> Clustering:
     """Fit the reduction and the clustering on the units ``fit_idx`` (of ``n``), whose embeddings
     are ``emb_fit``; ``k`` overrides the silhouette choice (stability refits use it); ``emb_all()``
-    gives every unit's embeddings, needed by UMAP only. ``assign`` then labels every unit."""
+    gives every unit's embeddings, needed by UMAP only; ``jobs``: processes that try the k (see
+    :func:`choose_k`). ``assign`` then labels every unit."""
     notes: list[str] = []
     pca, Xf, umap_model, reduction = fit_reducer(emb_fit, use_umap=options.umap, dims=options.reduce_dims,
                                                  seed=seed, notes=notes)
@@ -155,7 +172,7 @@ def fit_units(emb_fit: np.ndarray, fit_idx: np.ndarray, n: int, options, seed: i
                 k = n_fit
         if k is None:
             ks = auto_k_range(n_fit, options.k_min, options.k_max)
-            k, out.silhouette, out.silhouette_space, out.silhouette_curves, models = choose_k(Xf, emb_fit, ks, seed)
+            k, out.silhouette, out.silhouette_space, out.silhouette_curves, models = choose_k(Xf, emb_fit, ks, seed, jobs)
             km = models.get(k) or kmeans_fit(Xf, k, seed)
         else:
             km = kmeans_fit(Xf, k, seed)

@@ -23,6 +23,7 @@ from framing.embeddings import (  # noqa: F401  (the topic stage's names for the
     text_hash,
 )
 from framing.embeddings import EmbeddingError as TopicsError  # a topic-stage problem the user can fix
+from framing.ngrams import char_wb_fit, char_wb_transform
 
 
 class TfidfEmbedder(TransformerMixin, BaseEstimator):
@@ -33,6 +34,8 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
     words' n-gram counts. The vectoriser therefore counts words (fast) and multiplies by a
     word × n-gram matrix computed once per distinct word: the same matrix scikit-learn's
     ``TfidfVectorizer(analyzer="char_wb")`` builds, 3–5× faster on news text (Zipfian words).
+    The word × n-gram matrix is counted by :mod:`framing.ngrams` (each distinct n-gram spelled once),
+    entry for entry the ``char_wb`` vectoriser's, so that the float sums downstream are its own.
     """
 
     def __init__(self, n_components: int = 100, ngram_range=(2, 4), max_features: int = 300_000,
@@ -70,11 +73,8 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
         self.n_features_out_ = 1
         if unit_words is None:  # nothing to learn from: every unit embeds to zeros
             return self
-        grams = CountVectorizer(analyzer="char_wb", ngram_range=tuple(self.ngram_range), lowercase=False,
-                                dtype=np.float32)
-        word_grams = grams.fit_transform(vocab)
+        word_grams, names = char_wb_fit(vocab, tuple(self.ngram_range))  # the char_wb vectoriser's fit_transform
         freq = np.asarray(unit_words.sum(axis=0)).ravel() @ word_grams
-        names = grams.get_feature_names_out()
         keep = np.sort(np.argsort(-freq, kind="stable")[: self.max_features])
         self.char_ = CountVectorizer(analyzer="char_wb", ngram_range=tuple(self.ngram_range), lowercase=False,
                                      vocabulary=list(names[keep]), dtype=np.float32)
@@ -116,7 +116,7 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
         known = fit_words[pos] == words
         parts = [self.fit_grams_[pos[known]]]
         if not known.all():
-            parts.append(self.char_.transform(words[~known].tolist()).astype(np.float32))
+            parts.append(char_wb_transform(words[~known].tolist(), self.char_.vocabulary, tuple(self.ngram_range)))
         order = np.empty(len(words), dtype=np.int64)
         order[known] = np.arange(int(known.sum()))
         order[~known] = int(known.sum()) + np.arange(int((~known).sum()))
@@ -145,11 +145,20 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
             raise ValueError(f"{done} units embedded, {n} expected")
 
 
+AHEAD_AT_MOST = 128 * 2**20  # bytes of embeddings computed ahead in a forked process (they are then all held)
+
+
 class CountEmbeddings:
     """The units' TF-IDF embeddings, computed from their counts when asked for, ``chunk`` units at
     a time, so that they are never all held: ``keep(idx)`` computes and keeps the rows the fits
     read (``kept(idx)``), ``chunks()`` gives every unit's in order (kept rows are not computed
-    again; a unit's embedding does not depend on the other units of its chunk)."""
+    again; a unit's embedding does not depend on the other units of its chunk).
+
+    With ``jobs`` >= 2 (and where a process can be forked), ``keep`` computes half of the rows in
+    a forked process, and ``ahead(idx)`` computes the rows ``chunks()`` will need in a forked
+    process while this one goes on (clustering the kept ones), if they take at most
+    ``AHEAD_AT_MOST`` bytes: above that, ``chunks()`` computes them a chunk at a time, for memory.
+    The rows are the same either way."""
 
     def __init__(self, model: TfidfEmbedder, counts, chunk: int = 20_000):
         self.model, self.counts, self.chunk = model, counts, chunk
@@ -159,6 +168,8 @@ class CountEmbeddings:
         self._kept_idx = np.zeros(0, dtype=np.int64)
         self._kept = np.zeros((0, model.n_features_out_), dtype=np.float32)
         self._all = None
+        self._ahead = None  # (units, the Pending of their rows) of ahead()
+        self._ahead_rows = None  # its answer, once read
 
     def rows(self, idx: np.ndarray) -> np.ndarray:
         """Embeddings of the units ``idx``."""
@@ -168,24 +179,65 @@ class CountEmbeddings:
             out[i:i + len(part)] = self.model.embed_counts(self.counts.rows_of_all(part, self._rank), self._grams)
         return out
 
-    def keep(self, idx: np.ndarray) -> None:
-        """Compute and keep the embeddings of the units ``idx`` (sorted, distinct)."""
+    def _pieces(self, idx: np.ndarray) -> list[np.ndarray]:
+        """``idx`` cut into pieces of at most ``chunk`` units, at least two when there are two units."""
+        return np.array_split(idx, max(min(2, len(idx)), -(-len(idx) // self.chunk))) if len(idx) else []
+
+    def keep(self, idx: np.ndarray, jobs: int = 1) -> None:
+        """Compute and keep the embeddings of the units ``idx`` (sorted, distinct); ``jobs`` >= 2:
+        half of them in a forked process."""
+        from framing.background import split_map
+
         self._kept_idx = np.asarray(idx, dtype=np.int64)
-        self._kept = self.rows(self._kept_idx)
+        parts = split_map(lambda pieces: [self.rows(p) for p in pieces], self._pieces(self._kept_idx), jobs=jobs,
+                          name="topic embeddings")
+        self._kept = np.vstack(parts) if parts else self._kept[:0]
+
+    def ahead(self, idx: np.ndarray, jobs: int) -> bool:
+        """Start computing the embeddings of the units ``idx`` (sorted, distinct, none kept) in a
+        forked process, for ``chunks()``: when ``jobs`` >= 2, a process can be forked and they take
+        at most ``AHEAD_AT_MOST`` bytes. Returns whether it started. :meth:`close` ends it."""
+        from framing import background
+
+        idx = np.asarray(idx, dtype=np.int64)
+        size = len(idx) * self.model.n_features_out_ * 4
+        if jobs < 2 or not len(idx) or size > AHEAD_AT_MOST or not background.can_fork():
+            return False
+        self._ahead = (idx, background.start("topic embeddings", lambda: self.rows(idx)))
+        return True
+
+    def close(self) -> None:
+        """End the process of :meth:`ahead` if it still runs (call it on the way out of an error)."""
+        if self._ahead is not None:
+            self._ahead[1].stop()
 
     def kept(self, idx: np.ndarray) -> np.ndarray:
         """The kept embeddings of the units ``idx`` (all kept)."""
         return self._kept[np.searchsorted(self._kept_idx, idx)]
 
+    def _held(self):
+        """(units, rows) whose embeddings are held: the kept ones, and those computed ahead."""
+        held = [(self._kept_idx, self._kept)]
+        if self._ahead is not None:
+            if self._ahead_rows is None:
+                self._ahead_rows = self._ahead[1].result()
+            held.append((self._ahead[0], self._ahead_rows))
+        return held
+
     def chunks(self):
         """``(first unit, embeddings)`` for every ``chunk`` units in order."""
+        held = self._held()
         for lo in range(0, self.n, self.chunk):
             idx = np.arange(lo, min(self.n, lo + self.chunk))
-            pos = np.searchsorted(self._kept_idx, idx)
-            have = (pos < len(self._kept_idx)) & (self._kept_idx[np.minimum(pos, len(self._kept_idx) - 1)] == idx) \
-                if len(self._kept_idx) else np.zeros(len(idx), dtype=bool)
             out = np.empty((len(idx), self.model.n_features_out_), dtype=np.float32)
-            out[have] = self._kept[pos[have]]
+            have = np.zeros(len(idx), dtype=bool)
+            for units, rows in held:
+                if not len(units):
+                    continue
+                pos = np.searchsorted(units, idx)
+                here = (units[np.minimum(pos, len(units) - 1)] == idx) & ~have
+                out[here] = rows[pos[here]]
+                have |= here
             if not have.all():
                 out[~have] = self.rows(idx[~have])
             yield lo, out
@@ -207,8 +259,15 @@ class ArrayEmbeddings(CountEmbeddings):
         """Embeddings of the units ``idx``."""
         return self.emb[idx]
 
-    def keep(self, idx):
+    def keep(self, idx, jobs: int = 1):
         """Nothing to compute: every row is held."""
+
+    def ahead(self, idx, jobs: int) -> bool:
+        """Nothing to compute: every row is held."""
+        return False
+
+    def close(self) -> None:
+        """Nothing runs."""
 
     def kept(self, idx):
         """The embeddings of the units ``idx``."""

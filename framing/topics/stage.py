@@ -217,18 +217,27 @@ def _compute(docs, matches, normaliser, options, seed: int, cache_dir, jobs: int
                          f"{len(fit_idx):,} (seed {seed}); the other {many} were assigned to the nearest topic.")
         t = time.perf_counter()
         source = _embed(units, fit_idx, options, seed, cache_dir, info)
-        refit_idx = [_subsample(n, options.max_fit_units, s) for s in seeds[1:]]
-        source.keep(np.unique(np.concatenate([fit_idx, *refit_idx])))  # the units the fits read
-        timings["embed"] = time.perf_counter() - t
+        try:
+            refit_idx = [_subsample(n, options.max_fit_units, s) for s in seeds[1:]]
+            read = np.unique(np.concatenate([fit_idx, *refit_idx]))  # the units the fits read
+            source.keep(read, jobs)
+            # the other units' embeddings, for assign(), computed by a second process while this one clusters
+            source.ahead(np.setdiff1d(np.arange(n), read), jobs)
+            timings["embed"] = time.perf_counter() - t
 
-        t = time.perf_counter()
-        main = fit_units(source.kept(fit_idx), fit_idx, n, options, seed, emb_all=source.all)
-        timings["cluster"] = time.perf_counter() - t
-        t = time.perf_counter()
-        refits = _refits(source, n, options, seeds, main, refit_idx)
-        timings["stability"] = time.perf_counter() - t
-        t = time.perf_counter()
-        assign([main, *refits], source.chunks(), [True] + [False] * len(refits))  # every unit, a chunk at a time
+            t = time.perf_counter()
+            # forked processes try numbers of topics only where KMeans runs on one OpenMP thread: a
+            # forked process hangs in OpenMP threads its parent started
+            main = fit_units(source.kept(fit_idx), fit_idx, n, options, seed, emb_all=source.all,
+                             jobs=jobs if options.threads == 1 else 1)
+            timings["cluster"] = time.perf_counter() - t
+            t = time.perf_counter()
+            refits = _refits(source, n, options, seeds, main, refit_idx)
+            timings["stability"] = time.perf_counter() - t
+            t = time.perf_counter()
+            assign([main, *refits], source.chunks(), [True] + [False] * len(refits))  # every unit, a chunk at a time
+        finally:
+            source.close()
         del source
         timings["assign"] = time.perf_counter() - t
         notes.extend(main.notes)
