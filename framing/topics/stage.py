@@ -31,7 +31,6 @@ from framing.records import StageInputs, StageOutput
 from framing.runtime import Runtime
 from framing.topics import tables
 from framing.topics.cluster import Clustering, assign, fit_units
-from framing.topics.embed import ArrayEmbeddings, CountEmbeddings, TfidfEmbedder, embed_neural, load_encoder
 from framing.topics.units import Units, build_units, display_forms
 
 UNIT_WORD = {"paragraph": ("paragraph", "paragraphs"), "document": ("document", "documents")}
@@ -57,6 +56,8 @@ def _fit_sample(n: int, max_fit: int, seed: int) -> np.ndarray:
 def _tfidf_embed(units: Units, fit_idx: np.ndarray, seed: int) -> CountEmbeddings:
     """TF-IDF embeddings fitted on the units ``fit_idx``, from the word counts the units hold
     (computed when read)."""
+    from framing.topics.embed import CountEmbeddings, TfidfEmbedder  # scikit-learn: imported when a model is fitted
+
     model = TfidfEmbedder(random_state=seed).fit_counts(*units.counts.matrix(fit_idx))
     return CountEmbeddings(model, units.counts, model.chunk)
 
@@ -65,6 +66,8 @@ def _embed(units: Units, fit_idx, options, seed, cache_dir, info) -> CountEmbedd
     if options.embedding == "tfidf":
         info["cache"] = {"used": False, "why": "tfidf embeddings are fitted on the corpus itself"}
         return _tfidf_embed(units, fit_idx, seed)
+    from framing.topics.embed import ArrayEmbeddings, embed_neural, load_encoder
+
     encoder = load_encoder(options.embedding, options.model_path)
     where = cache_dir if (cache_dir is not None and options.cache) else None
     emb, stats = embed_neural(units.texts, encoder, where)
