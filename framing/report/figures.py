@@ -337,6 +337,7 @@ def lines_by_category(
     traces: list[dict] = []
     vis_groups: list[tuple[int, str]] = []
     lo_col, hi_col = _time_interval(df)
+    df = df.assign(_lo=lo_col(df), _hi=hi_col(df))  # row by row: the same on every slice
     by_category = dict(list(df.groupby("category", sort=False)))
     with_counts = {"count", "tokens"} <= set(df.columns)
     for k, cat in enumerate(cats):
@@ -348,7 +349,7 @@ def lines_by_category(
             on = True if o in shown else "legendonly"
             color = outlet_colors[o]
             traces.append(dict(  # the ribbon: upper bound, then lower bound filled up to it
-                type="scatter", x=x + x[::-1], y=hi_col(s).tolist() + lo_col(s).tolist()[::-1], fill="toself",
+                type="scatter", x=x + x[::-1], y=s["_hi"].tolist() + s["_lo"].tolist()[::-1], fill="toself",
                 fillcolor=_rgba(color, 0.14), line=dict(width=0), hoverinfo="skip", showlegend=False,
                 legendgroup=o, name=_t(names.get(o, o)) + " 95% interval", visible=on if k == 0 else False,
             ))

@@ -92,7 +92,8 @@ def _viewer(ctx: Ctx, stories: pd.DataFrame, edits: pd.DataFrame) -> dict:
     ed = edits.assign(kind=edits["kind"].fillna(""))
     n_framing = ed[ed["kind"] != ""].groupby(["story_id", "doc_id"]).size()
     der = stories[stories["role"] == "derivative"][["story_id", "doc_id", "outlet"]].copy()
-    der["n"] = [int(n_framing.get((a, b), 0)) for a, b in zip(der["story_id"], der["doc_id"])]
+    framing_edits = n_framing.to_dict()
+    der["n"] = [int(framing_edits.get((a, b), 0)) for a, b in zip(der["story_id"], der["doc_id"])]
     turns: dict[str, list] = {}
     for r in der.sort_values(["n", "story_id", "doc_id"], ascending=[False, True, True]).itertuples(index=False):
         turns.setdefault(r.outlet, []).append(r)
@@ -101,7 +102,9 @@ def _viewer(ctx: Ctx, stories: pd.DataFrame, edits: pd.DataFrame) -> dict:
         for o in [o for o in ctx.outlets if o in turns] + sorted(set(turns) - set(ctx.outlets)):
             if turns[o] and len(chosen) < limit:
                 chosen.append(turns[o].pop(0))
-    by_pair = {k: g for k, g in ed.groupby(["story_id", "doc_id"], sort=False)}
+    keys = {(r.story_id, r.doc_id) for r in chosen}  # the edits of the chosen pairs only (not every pair's)
+    shown = ed[[k in keys for k in zip(ed["story_id"], ed["doc_id"])]]
+    by_pair = {k: g for k, g in shown.groupby(["story_id", "doc_id"], sort=False)}
     pairs = []
     for r in sorted(chosen, key=lambda r: (r.story_id, r.doc_id)):
         ref = refs.loc[r.story_id]
