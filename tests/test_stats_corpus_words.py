@@ -80,3 +80,34 @@ def test_keyness_is_read_back_after_a_lexicon_edit_and_computed_again_for_new_op
     assert not again.tables["contrasts"].equals(first.tables["contrasts"])  # the rest was computed again
     other = stage.compute(edited, opts.model_copy(update={"keyness_top": 3}), Runtime.of(1, 7, Cache(tmp_path)))
     assert computed == [1] and other.tables["keyness"].groupby(["outlet", "versus"]).size().max() <= 3
+
+
+def test_scare_quote_shares_are_read_back_until_the_naming_hits_change(tmp_path, monkeypatch):
+    """The scare-quote shares read only the naming lexicons' hits: an edit that changes frame hits
+    reads them back from the cache; a change to the naming hits computes them again."""
+    import pandas as pd
+
+    from framing.runtime import Runtime
+    from framing.stats import StatsOptions, stage
+    from framing.stats import voice as vc
+    from tests.test_stats_parts import _inputs as stage_inputs
+
+    base = stage_inputs()
+    m = base.matches
+    voices = ["scare" if (m["lexicon"].iloc[i] == "names" and i % 3 == 0) else "own" for i in range(len(m))]
+    inputs = replace(base, matches=m.assign(voice=voices, in_title=False, speaker=""))
+    opts = StatsOptions(bootstrap=200, permutations=300)
+    first = stage.compute(inputs, opts, Runtime.of(1, 7, Cache(tmp_path)))
+    assert first.tables["naming_shares"]["scare_count"].fillna(0).sum() > 0
+    computed = []
+    real = vc.scare_shares
+    monkeypatch.setattr(vc, "scare_shares", lambda *a, **k: computed.append(1) or real(*a, **k))
+    frames = inputs.matches["lexicon"] == "lex"
+    fewer = inputs.matches[~frames | (inputs.matches.index % 2 == 0)].reset_index(drop=True)  # frame hits only
+    again = stage.compute(replace(inputs, matches=fewer), opts, Runtime.of(1, 7, Cache(tmp_path)))
+    assert computed == []
+    scare = [c for c in first.tables["naming_shares"].columns if c.startswith("scare_")]
+    pd.testing.assert_frame_equal(again.tables["naming_shares"][scare], first.tables["naming_shares"][scare])
+    renamed = inputs.matches.assign(voice=[v if i % 5 else "own" for i, v in enumerate(inputs.matches["voice"])])
+    stage.compute(replace(inputs, matches=renamed), opts, Runtime.of(1, 7, Cache(tmp_path)))
+    assert computed == [1]

@@ -31,6 +31,7 @@ def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime,
     ``parts.PARALLEL_BELOW`` (for memory); the numbers are the same."""
     from framing.arabic.clitics import strip_article as keyness_term
     from framing.stats import corpus_words as words
+    from framing.stats import memo
     from framing.stats.parts import PARALLEL_ABOVE, PARALLEL_BELOW, Parts
     from framing.stats.spelling import add_displays
 
@@ -47,10 +48,11 @@ def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime,
     key = words.words_key(inputs, keyness_term) if runtime.cache is not None else None
     masks, counted = words.pending(inputs, runtime.cache, keyness_term, key, parts)
     known, keep = words.keyness(inputs, runtime.cache, key, options)
+    scare, keep_scare = memo.scare_entry(inputs, runtime.cache, options, runtime.seed)
     out = statistics(inputs.doc_table, inputs.matches, inputs.lexicon_entries, inputs.outlet_terms or {},
                      options, runtime.seed, inputs.outlet_names,
                      doc_topics=dominant_topics(inputs.tables.get("topic_units")), masks=masks, parts=parts,
-                     keyness=known, keep_keyness=keep)
+                     keyness=known, keep_keyness=keep, scare=scare, keep_scare=keep_scare)
     # written spellings wherever readers see words: keyness terms, and the outlet classifier's word
     # features (a copy of its table, handed on with the display column)
     shown = {"keyness": out.tables.get("keyness")}
@@ -78,7 +80,8 @@ def statistics(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame
                doc_topics: dict | None = None, masked_terms: dict | None = None,
                masked_counts: dict | None = None, masks: Callable[[], tuple] | None = None,
                parts: Parts | None = None, keyness: tuple | None = None,
-               keep_keyness: Callable[[tuple], None] | None = None) -> StageOutput:
+               keep_keyness: Callable[[tuple], None] | None = None, scare: pd.DataFrame | None = None,
+               keep_scare: Callable[[pd.DataFrame], None] | None = None) -> StageOutput:
     """Every statistics table (see the package docstring) from the analysed documents (doc_id,
     outlet, n_tokens, date), their matches, the lexicon entries and the keyness-term counts per
     outlet; ``seed`` seeds every resampling. doc_topics: {doc_id: topic} from the topic stage
@@ -88,7 +91,8 @@ def statistics(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame
     called when keyness needs them. ``parts``: a :class:`framing.stats.parts.Parts` to run the
     independent parts with (in worker processes when it has jobs); None: all here, one by one.
     ``keyness``: the keyness (table, notes, facts) of an earlier run on the same words and options,
-    used as it is; else it is computed and handed to ``keep_keyness`` when there is one.
+    used as it is; else it is computed and handed to ``keep_keyness`` when there is one. ``scare``
+    and ``keep_scare``: the same for the scare-quote shares of naming variants.
 
     Each random stream serves one part: the bootstrap and the outlet scores' intervals, the naming
     tests, the scare-quote tests (contrasts draw nothing), so the parts may run in any order or
@@ -130,11 +134,16 @@ def statistics(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame
     def voiced():  # each voice's rates, who is quoted, scare quotes per naming variant
         t = time.perf_counter()
         found = (vc.voice_rates(docs, every_hit, c.categories, names), vc.speakers(every_hit, c.categories, names),
-                 vc.scare_shares(docs, every_hit, lexicons, opts, names, np.random.default_rng(scare_ss)))
+                 scare if scare is not None
+                 else vc.scare_shares(docs, every_hit, lexicons, opts, names, np.random.default_rng(scare_ss)))
         return found, {"voice": time.perf_counter() - t}
 
+    def kept(found) -> None:  # the scare-quote shares computed, into the cache
+        if scare is None and keep_scare is not None:
+            keep_scare(found[0][2])
+
     scored_part = parts.add(scored, weight=2 * len(c.doc_ids))
-    voiced_part = parts.add(voiced, weight=2 * len(c.doc_ids))
+    voiced_part = parts.add(voiced, weight=(1 if scare is not None else 2) * len(c.doc_ids), then=kept)
 
     t = time.perf_counter()
     topics = None
