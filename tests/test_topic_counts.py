@@ -205,6 +205,22 @@ def test_embeddings_a_chunk_at_a_time_are_the_whole_ones(units, jobs):
     assert np.array_equal(got, whole) and np.array_equal(source.all(), whole)
 
 
+def test_ngrams_counted_by_a_second_process_give_the_embeddings_of_one(units, monkeypatch):
+    from framing import background
+    from framing.topics import embed
+
+    if not background.can_fork():
+        pytest.skip("processes cannot be forked here")
+    forked = []
+    start = background.start
+    monkeypatch.setattr(background, "start", lambda name, func, fork=None: forked.append(fork) or start(name, func, fork=fork))
+    fit = np.arange(0, len(units), 2)
+    one, two = embed.count_embeddings(units.counts, fit, 3), embed.count_embeddings(units.counts, fit, 3, jobs=2)
+    assert forked == [False, True]
+    _same_csr(two._grams, one._grams)
+    assert np.array_equal(two.all(), one.all())
+
+
 def test_topic_counts_tried_by_two_processes_are_those_of_one():
     from threadpoolctl import threadpool_limits
 

@@ -65,14 +65,19 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
     def fit_counts(self, unit_words, vocab):
         """``fit`` on the units' word counts (units × ``vocab``, as ``CountVectorizer`` makes them):
         units whose words are counted already are not tokenised again."""
-        from sklearn.decomposition import TruncatedSVD
-        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+        return self.fit_weights(self.fit_grams(unit_words, vocab))
+
+    def fit_grams(self, unit_words, vocab):
+        """The first half of :meth:`fit_counts`: choose the character n-grams (after which
+        :meth:`word_grams` can be used) and return the units' n-gram counts (None without words),
+        for :meth:`fit_weights`."""
+        from sklearn.feature_extraction.text import CountVectorizer
 
         self.svd_ = None
         self.char_ = None
         self.n_features_out_ = 1
         if unit_words is None:  # nothing to learn from: every unit embeds to zeros
-            return self
+            return None
         word_grams, names = char_wb_fit(vocab, tuple(self.ngram_range))  # the char_wb vectoriser's fit_transform
         freq = np.asarray(unit_words.sum(axis=0)).ravel() @ word_grams
         keep = np.sort(np.argsort(-freq, kind="stable")[: self.max_features])
@@ -85,6 +90,16 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
         self.fit_words_ = np.asarray(vocab, dtype=object)
         self.fit_grams_ = fitted.tocsr(copy=True)
         self.fit_grams_.sort_indices()
+        return X
+
+    def fit_weights(self, X):
+        """The second half of :meth:`fit_counts`: the TF-IDF weights and the SVD of the units'
+        n-gram counts ``X`` (from :meth:`fit_grams`)."""
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        if X is None:
+            return self
         self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(X)
         B = self.tfidf_.transform(X)
         dims = min(self.n_components, B.shape[1] - 1, B.shape[0] - 1)
@@ -146,6 +161,26 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
 
 
 AHEAD_AT_MOST = 128 * 2**20  # bytes of embeddings computed ahead in a forked process (they are then all held)
+GRAMS_BESIDE_AT_MOST = 500_000  # words whose n-grams are counted by a forked process (sent back whole)
+
+
+def count_embeddings(counts, fit_idx: np.ndarray, seed: int, jobs: int = 1) -> "CountEmbeddings":
+    """TF-IDF embeddings (:class:`TfidfEmbedder`) fitted on the units ``fit_idx`` of ``counts`` (a
+    :class:`~framing.topics.units.WordCounts`), from the counts the units hold. ``jobs`` >= 2: the
+    n-grams of every unit's words are counted by a forked process while this one fits the TF-IDF
+    weights and the SVD (up to ``GRAMS_BESIDE_AT_MOST`` words); the same embeddings either way."""
+    from framing import background
+
+    model = TfidfEmbedder(random_state=seed)
+    X = model.fit_grams(*counts.matrix(fit_idx))
+    words = counts.sorted_words()
+    beside = jobs > 1 and X is not None and len(words) <= GRAMS_BESIDE_AT_MOST and background.can_fork()
+    grams = background.start("topic n-grams", lambda: model.word_grams(words), fork=beside)
+    try:
+        model.fit_weights(X)
+        return CountEmbeddings(model, counts, model.chunk, grams=grams.result())
+    finally:
+        grams.stop()
 
 
 class CountEmbeddings:
@@ -160,11 +195,12 @@ class CountEmbeddings:
     ``AHEAD_AT_MOST`` bytes: above that, ``chunks()`` computes them a chunk at a time, for memory.
     The rows are the same either way."""
 
-    def __init__(self, model: TfidfEmbedder, counts, chunk: int = 20_000):
+    def __init__(self, model: TfidfEmbedder, counts, chunk: int = 20_000, grams=None):
         self.model, self.counts, self.chunk = model, counts, chunk
         self.n = len(counts.indptr) - 1
         self._rank = counts._alphabetical()[1]
-        self._grams = model.word_grams(counts.sorted_words())
+        # grams: model.word_grams(counts.sorted_words()), when computed already
+        self._grams = model.word_grams(counts.sorted_words()) if grams is None else grams
         self._kept_idx = np.zeros(0, dtype=np.int64)
         self._kept = np.zeros((0, model.n_features_out_), dtype=np.float32)
         self._all = None

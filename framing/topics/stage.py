@@ -53,19 +53,18 @@ def _fit_sample(n: int, max_fit: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, size=max_fit, replace=False))
 
 
-def _tfidf_embed(units: Units, fit_idx: np.ndarray, seed: int) -> CountEmbeddings:
+def _tfidf_embed(units: Units, fit_idx: np.ndarray, seed: int, jobs: int = 1) -> CountEmbeddings:
     """TF-IDF embeddings fitted on the units ``fit_idx``, from the word counts the units hold
     (computed when read)."""
-    from framing.topics.embed import CountEmbeddings, TfidfEmbedder  # scikit-learn: imported when a model is fitted
+    from framing.topics.embed import count_embeddings  # scikit-learn: imported when a model is fitted
 
-    model = TfidfEmbedder(random_state=seed).fit_counts(*units.counts.matrix(fit_idx))
-    return CountEmbeddings(model, units.counts, model.chunk)
+    return count_embeddings(units.counts, fit_idx, seed, jobs)
 
 
-def _embed(units: Units, fit_idx, options, seed, cache_dir, info) -> CountEmbeddings:
+def _embed(units: Units, fit_idx, options, seed, cache_dir, info, jobs: int = 1) -> CountEmbeddings:
     if options.embedding == "tfidf":
         info["cache"] = {"used": False, "why": "tfidf embeddings are fitted on the corpus itself"}
-        return _tfidf_embed(units, fit_idx, seed)
+        return _tfidf_embed(units, fit_idx, seed, jobs)
     from framing.topics.embed import ArrayEmbeddings, embed_neural, load_encoder
 
     encoder = load_encoder(options.embedding, options.model_path)
@@ -219,7 +218,7 @@ def _compute(docs, matches, normaliser, options, seed: int, cache_dir, jobs: int
             notes.append(f"{n:,} {many}: the embedding and the clustering were fitted on a random sample of "
                          f"{len(fit_idx):,} (seed {seed}); the other {many} were assigned to the nearest topic.")
         t = time.perf_counter()
-        source = _embed(units, fit_idx, options, seed, cache_dir, info)
+        source = _embed(units, fit_idx, options, seed, cache_dir, info, jobs)
         try:
             refit_idx = [_subsample(n, options.max_fit_units, s) for s in seeds[1:]]
             read = np.unique(np.concatenate([fit_idx, *refit_idx]))  # the units the fits read

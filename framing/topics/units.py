@@ -406,34 +406,34 @@ def _joined(parts: list[_Part], docs, normaliser: Normaliser, article: bool) -> 
     """One :class:`Units` from the parts of consecutive runs of ``docs``: spellings and words
     numbered in the order they are first met over the parts, as one pass over the documents would."""
     vocab = _Vocabulary(normaliser, article)
-    ids, indptr, doc_of, counts = [], [np.zeros(1, np.int64)], [], []
-    surface_count = np.zeros(0, np.int64)
+    # spellings and words numbered by first occurrence over the parts in order (a word new to the
+    # corpus in a part is first met there through a spelling new to the corpus: its parts' order)
+    s_codes, surfaces = pd.factorize(pd.Series([x for p in parts for x in p.surfaces], dtype=object), sort=False)
+    w_codes, words = pd.factorize(pd.Series([x for p in parts for x in p.words], dtype=object), sort=False)
+    vocab.surfaces, vocab.words = list(surfaces), list(words)
+    vocab.sid = dict(zip(vocab.surfaces, range(len(vocab.surfaces))))
+    vocab.cid = dict(zip(vocab.words, range(len(vocab.words))))
+    ids, indptr, doc_of, counts, word_of = [], [np.zeros(1, np.int64)], [], [], []
+    surface_count = np.zeros(len(surfaces), np.int64)
     rows: list = []
-    n_docs = 0
+    n_docs = s_at = w_at = 0
     for part in parts:
-        smap = np.empty(len(part.surfaces), np.int64)
-        for j, (surface, w) in enumerate(zip(part.surfaces, part.word_of)):
-            sid = vocab.sid.get(surface)
-            if sid is None:
-                sid = vocab.sid[surface] = len(vocab.surfaces)
-                vocab.surfaces.append(surface)
-                word = part.words[w] if w >= 0 else ""
-                if word and word not in vocab.cid:
-                    vocab.cid[word] = len(vocab.words)
-                    vocab.words.append(word)
-                vocab.word_of.append(vocab.cid[word] if word else -1)
-            smap[j] = sid
-        wmap = np.fromiter((vocab.cid[w] for w in part.words), np.int64, len(part.words))
+        smap = s_codes[s_at: s_at + len(part.surfaces)].astype(np.int64)
+        wmap = w_codes[w_at: w_at + len(part.words)].astype(np.int64)
+        s_at, w_at = s_at + len(part.surfaces), w_at + len(part.words)
+        part_word_of = np.asarray(part.word_of, dtype=np.int64)
+        word_of.append(np.where(part_word_of >= 0, wmap[np.maximum(part_word_of, 0)], -1) if len(wmap) else
+                       np.full(len(part_word_of), -1, np.int64))
         ids.append(wmap[part.ids].astype(np.int32) if len(part.ids) else part.ids)
         indptr.append(indptr[-1][-1] + part.indptr[1:])
         counts.append(part.counts)
         doc_of.append(part.doc_of + n_docs)
         n_docs += part.n_docs
         rows.extend(part.rows)
-        grown = np.zeros(len(vocab.surfaces), np.int64)
-        grown[: len(surface_count)] = surface_count
-        grown[smap] += part.surface_count  # each spelling once in a part
-        surface_count = grown
+        surface_count[smap] += part.surface_count  # each spelling once in a part
+    first = np.empty(len(surfaces), np.int64)  # where each spelling first occurs
+    first[s_codes[::-1]] = np.arange(len(s_codes))[::-1]
+    vocab.word_of = np.concatenate(word_of)[first].tolist() if word_of else []
     vocab.word_of_array = np.asarray(vocab.word_of, dtype=np.int64)
     frame = pd.DataFrame(rows, columns=["unit_id", "doc_id", "outlet", "start", "end"])
     frame = frame.astype({"start": np.int64, "end": np.int64})
