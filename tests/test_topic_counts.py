@@ -305,3 +305,39 @@ def test_word_grams_reuse_the_fitted_words_and_match_the_vectoriser(units):
     got = model.word_grams(vocab)
     _same_csr(got, model.char_.transform(list(vocab)).astype(np.float32))
     _same_csr(model.word_grams(model.fit_words_), model.char_.transform(list(model.fit_words_)).astype(np.float32))
+
+
+def test_a_fresh_process_fits_the_topics_on_one_openmp_thread():
+    """The stage limits scikit-learn's OpenMP threads even where scikit-learn is first imported by
+    the stage itself (threadpoolctl limits only the libraries already loaded)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = """
+import random
+import sys
+import threadpoolctl
+from framing.arabic import Normaliser
+from framing.topics import cluster, stage
+from framing.topics.options import TopicsOptions
+from framing.records import Document
+assert "sklearn" not in sys.modules
+words = ["اقتصاد", "نفط", "أسواق", "مباراة", "فريق", "هدف", "مطر", "طقس", "حرارة", "وزير", "بيان", "مدينة"]
+rng = random.Random(0)
+docs = [Document(doc_id=f"d{i}", outlet="ab"[i % 2], source="s", text="\\n".join(
+    " ".join(rng.choice(words[3 * (i % 4): 3 * (i % 4) + 3] + words[9:]) for _ in range(12)) for _ in range(3)))
+    for i in range(40)]
+seen = []
+fit = cluster.kmeans_fit
+def spy(X, k, seed):
+    seen.extend(i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "openmp")
+    return fit(X, k, seed)
+cluster.kmeans_fit = spy
+stage.topic_model(docs, None, Normaliser(), TopicsOptions(stability_seeds=1), 0, None)
+print(sorted(set(seen)))
+"""
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[1]"

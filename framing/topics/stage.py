@@ -165,6 +165,11 @@ def topic_model(docs, matches, normaliser, options, seed: int, cache_dir, jobs: 
     (None: not cached); ``jobs`` >= 2: the units are built by two processes (the same units)."""
     from threadpoolctl import threadpool_limits
 
+    # scikit-learn's OpenMP and BLAS libraries are loaded before they are limited: threadpoolctl
+    # limits only the libraries loaded when it is called (and a forked process hangs in OpenMP
+    # threads its parent started)
+    import framing.topics.embed  # noqa: F401
+
     # OpenMP/BLAS threads busy-wait: on shared or small machines KMeans ran 30x slower with them.
     with threadpool_limits(limits=options.threads):
         return _compute(docs, matches, normaliser, options, seed, cache_dir, jobs)
