@@ -301,6 +301,7 @@ def _corpus(cfg: StudyConfig, runtime: Runtime, normaliser: Normaliser, progress
 def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Timings) -> Prepared:
     """Lexicons, corpus and per-document analysis: the inputs of every stage."""
     from framing.analyse import DocumentAnalyser, TokenStore, analyse_documents
+    from framing.analyse.tables import outlet_terms
     from framing.corpus import ledger_frame
     from framing.lexicon import lexicon_frame
 
@@ -312,6 +313,8 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
 
     with timings.stage("analyse", progress):
         analyser = DocumentAnalyser(normaliser, matcher)
+        terms, keep_terms = _outlet_terms_entry(cache, key)
+        analyser.count_terms = terms is None  # counted already by an earlier run on this corpus
         store = TokenStore(cache, normaliser.version) if cache is not None else None
         with progress.bar("analysing", total=len(analysed)) as advance:
             analyses = analyse_documents(analyser, [(d.doc_id, d.text) for d in analysed], store=store,
@@ -330,25 +333,29 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
     ledger = ledger_frame(docs, {a.doc_id: a.n_tokens for a in analyses})
     doc_table = ledger.loc[ledger["status"] == "analysed", ["doc_id", "outlet", "n_tokens", "date"]]
     inputs = StageInputs(documents=analysed, doc_table=doc_table.reset_index(drop=True), matches=matches,
-                         lexicon_entries=lexicon_frame(lexicons), outlet_terms=_outlet_terms(cache, key, analysed, analyses),
+                         lexicon_entries=lexicon_frame(lexicons), outlet_terms=terms if terms is not None else keep_terms(outlet_terms(analysed, analyses)),
                          outlet_names=_outlet_names(cfg, docs), outlets=cfg.outlet_records(),
                          self_names=tuple(cfg.classify.mask), all_documents=docs, normaliser=normaliser)
     return Prepared(inputs, docs, ledger, lexicons, key)
 
 
-def _outlet_terms(cache, corpus_key: str | None, analysed: list, analyses: list) -> dict:
-    """Keyness-term counts per outlet. They come from the documents' words alone, not from the
-    lexicons, so they are kept in the cache under the corpus's key (1.7 CPU-s to count on
-    SaudiNewsNet, 0.3 s to read back)."""
-    from framing.analyse.tables import outlet_terms
-
+def _outlet_terms_entry(cache, corpus_key: str | None) -> tuple[dict | None, Callable[[dict], dict]]:
+    """(the keyness-term counts per outlet of an earlier run on this corpus, or None; a function
+    keeping counted ones in the cache and handing them on). They come from the documents' words
+    alone, not from the lexicons, so they are kept under the corpus's key (1.7 CPU-s to count on
+    SaudiNewsNet, 0.3 s to read back); read before the analysis, which then counts no terms."""
     if cache is None or corpus_key is None:
-        return outlet_terms(analysed, analyses)
+        return None, lambda counts: counts
     from framing.cache import code_revision, digest
 
     code = ("framing.analyse", "framing.arabic")
     key = digest("outlet_terms", code_revision(*code), corpus_key)
-    return cache.memo("outlet_terms", key, lambda: outlet_terms(analysed, analyses), code=code, corpus=corpus_key)
+
+    def keep(counts: dict) -> dict:
+        cache.put("outlet_terms", key, counts, code=code, corpus=corpus_key)
+        return counts
+
+    return cache.get("outlet_terms", key), keep
 
 
 def _voiced_matches(cache, corpus_key: str | None, analysed: list, analyses: list, titles: bool, jobs: int = 1):

@@ -256,7 +256,7 @@ def test_run_twice_hits_the_cache_and_writes_the_same_data(tmp_path, jobs):
     first = run(load_config(study, base_dir=tmp_path), output=tmp_path / "a", topics=False, classify=False)
     second = run(load_config(study, base_dir=tmp_path), output=tmp_path / "b", topics=False, classify=False)
     every = {"corpus": 1, "tokens": 1, "outlet_terms": 1, "voices": 1, "stage": 1, "stats_words": 3,
-             "texts": 1}  # stage: wire_stories; stats_words: masks, spellings, keyness
+             "stats_parts": 1, "texts": 1}  # stage: wire_stories; stats_words: masks, spellings, keyness; scare quotes
     assert first.manifest["run"]["cache"]["misses"] == every  # the shared-copy stages' counted, wherever they ran
     assert second.manifest["run"]["cache"]["hits"] == every
     beside = first.manifest["run"].get("beside", {}).get("stages")
@@ -394,3 +394,26 @@ def test_stages_run_beside_the_others_write_the_data_of_a_run_in_order(tmp_path)
     assert "wire_edits.csv.gz" in written[1] or "wire_rates.csv" in written[1]
     assert written[1].keys() == written[2].keys()
     assert [name for name in written[1] if written[1][name] != written[2][name]] == []
+
+
+@pytest.mark.slow
+def test_a_rerun_counts_no_keyness_terms_and_its_keyness_is_that_of_a_fresh_run(tmp_path, monkeypatch):
+    """A re-run on a cached corpus reads the keyness-term counts back and the analysis counts none;
+    keyness computed from them (other keyness options) is that of a run without a cache."""
+    from framing.analyse import engine
+    from framing.pipeline import run
+
+    study = _study(tmp_path)
+    study["run"] = {"jobs": 1, "cache_dir": str(tmp_path / "cache")}
+    run(load_config(study, base_dir=tmp_path), output=tmp_path / "a", topics=False, classify=False)
+    counted = []
+    real = engine._term_counts
+    monkeypatch.setattr(engine, "_term_counts", lambda *a, **k: counted.append(1) or real(*a, **k))
+    study["stats"] = {"keyness_top": 7, "keyness_min_count": 1}
+    again = run(load_config(study, base_dir=tmp_path), output=tmp_path / "b", topics=False, classify=False)
+    assert counted == [] and again.manifest["run"]["cache"]["hits"]["outlet_terms"] == 1
+    study["run"] = {"jobs": 1, "cache": False}
+    fresh = run(load_config(study, base_dir=tmp_path), output=tmp_path / "c", topics=False, classify=False)
+    assert counted  # without a cache the terms are counted
+    assert len(fresh.tables["keyness"]) and (tmp_path / "b" / "data" / "keyness.csv").read_bytes() == \
+        (tmp_path / "c" / "data" / "keyness.csv").read_bytes()

@@ -171,6 +171,7 @@ class DocumentAnalyser:
 
     keep_tokens = False  # in a worker: keep each batch's tokens (a token store is filling)
     token_writer = None  # in a worker: writes them as a shard (framing.analyse.store.ShardWriter), else they travel back
+    count_terms = True  # False: no keyness terms (the run has the counts per outlet already)
     sink = None  # in the parent: called with (doc_ids, WordTokens or ShardRef) for each batch
 
     def __init__(self, normaliser: Normaliser, matcher: LexiconMatcher) -> None:
@@ -189,11 +190,12 @@ class DocumentAnalyser:
 
     def __getstate__(self):
         return {"normaliser": self.normaliser, "matcher": self.matcher, "keep_tokens": self.keep_tokens,
-                "token_writer": self.token_writer}
+                "token_writer": self.token_writer, "count_terms": self.count_terms}
 
     def __setstate__(self, state):
         self.__init__(state["normaliser"], state["matcher"])
         self.keep_tokens, self.token_writer = state["keep_tokens"], state["token_writer"]
+        self.count_terms = state.get("count_terms", True)
 
     def __call__(self, doc_id: str, text: str) -> DocAnalysis:
         return self.run_chunk([(doc_id, text)], local=True)[0]
@@ -235,8 +237,11 @@ class DocumentAnalyser:
         n_docs = len(items)
         bounds = batch.bounds.tolist()
         # keyness terms: (document, term) pairs counted, in order of first occurrence
-        pair_doc, term_ids, counts = _term_counts(batch.bounds, tables.term[batch.ids], len(self._terms) + 1)
-        term_bounds = np.searchsorted(pair_doc, np.arange(n_docs + 1))
+        if self.count_terms:
+            pair_doc, term_ids, counts = _term_counts(batch.bounds, tables.term[batch.ids], len(self._terms) + 1)
+            term_bounds = np.searchsorted(pair_doc, np.arange(n_docs + 1))
+        else:
+            term_ids, counts, term_bounds = _no_ids(), _no_ids(), np.zeros(n_docs + 1, dtype=np.int64)
         # lexicon matches, where a document has a candidate word
         matches: list[list[Match]] = [[] for _ in range(n_docs)]
         sentences: list[list[tuple[int, int]]] = [[] for _ in range(n_docs)]
@@ -294,7 +299,8 @@ class DocumentAnalyser:
         matcher = self.matcher
         objects = np.empty(n, dtype=object)
         objects[:] = norms
-        return WordTables(term=self._term_ids(keyness_terms(norms)),
+        terms = self._term_ids(keyness_terms(norms)) if self.count_terms else np.full(n, -1, dtype=np.int32)
+        return WordTables(term=terms,
                           kind=np.fromiter(map(matcher.candidate_kind, norms, surfaces), dtype=np.int8, count=n),
                           norm=objects,
                           need=np.fromiter(map(matcher.need_mask, norms), dtype=np.uint64, count=n),
