@@ -221,6 +221,30 @@ def test_ngrams_counted_by_a_second_process_give_the_embeddings_of_one(units, mo
     assert np.array_equal(two.all(), one.all())
 
 
+def test_the_topic_model_with_two_processes_gives_the_tables_of_one(monkeypatch):
+    from framing import background
+    from framing.topics import stage
+    from framing.topics.options import TopicsOptions
+
+    if not background.can_fork():
+        pytest.skip("processes cannot be forked here")
+    docs, _ = three_theme_corpus(n_docs=60, seed=5)
+    opts = TopicsOptions(max_fit_units=100, stability_seeds=2)  # some units assigned, not fitted
+    one = stage.topic_model(docs, None, Normaliser(), opts, 3, None)
+    names = []
+    start = background.start
+    monkeypatch.setattr(background, "start", lambda name, func, fork=None: names.append(name) or start(name, func,
+                                                                                                       fork=fork))
+    two = stage.topic_model(docs, None, Normaliser(), opts, 3, None, jobs=2)
+    # the n-grams beside the SVD, half the fitted units' embeddings, the others' ahead, the topic mix
+    assert {"topic n-grams", "the topic mix"} <= set(names) and names.count("topic embeddings") == 2
+    assert one.tables.keys() == two.tables.keys()
+    for name, table in one.tables.items():
+        assert table.equals(two.tables[name]), name
+    assert one.notes == two.notes
+    assert {k: v for k, v in one.info.items() if k != "timings"} == {k: v for k, v in two.info.items() if k != "timings"}
+
+
 def test_topic_counts_tried_by_two_processes_are_those_of_one():
     from threadpoolctl import threadpool_limits
 

@@ -138,6 +138,18 @@ def _stability_note(stab: pd.DataFrame) -> str:
             f"average (lowest {low:.2f}); {verdict}.")
 
 
+def _mix_beside(frame: pd.DataFrame, labels: np.ndarray, options, seed: int, jobs: int, n_docs: int):
+    """The :func:`tables.topic_mix` of the final ``labels`` (a ``background.Pending``): computed by a
+    forked process when ``jobs`` >= 2 and there are at most ``background.READS_ALL_AT_MOST``
+    documents (it reads every unit's row; for memory), else here."""
+    from framing import background
+
+    topics = sorted(set(labels.tolist()))
+    fork = jobs > 1 and n_docs <= background.READS_ALL_AT_MOST and background.can_fork()
+    return background.start("the topic mix", lambda: tables.topic_mix(frame, labels, topics, options.bootstrap, seed),
+                            fork=fork)
+
+
 def compute(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
     """The topic model of the run's documents, without the lexicon hits (topic_frames is left
     empty: :func:`frames` fills it). Neural embeddings are kept under the run's cache folder."""
@@ -283,37 +295,47 @@ def _compute(docs, matches, normaliser, options, seed: int, cache_dir, jobs: int
 
     # --- topic words (c-TF-IDF) --------------------------------------------------------------------
     t = time.perf_counter()
-    if units.counts.ids.size:
-        from framing.topics.model import topic_words
+    from framing.topics.model import by_size
 
-        tw = topic_words(units.counts, labels, options.top_words)
-        final, words = tw.labels, tw.words
-        info["representation"] = "c-TF-IDF as BERTopic defines it (square root of the topic frequencies)"
-    else:
-        final, words = np.zeros(n, dtype=np.int64) if guard else labels, {}
-        notes.append(f"The {many} contain no content words (after stopwords): topics have no words.")
-    timings["words"] = time.perf_counter() - t
-    labels = final  # renumbered by size; the partition (and so the ARI) is unchanged
+    has_words = bool(units.counts.ids.size)
+    final = by_size(labels) if has_words else np.zeros(n, dtype=np.int64) if guard else labels
+    # the topic mix's bootstrap, by a second process while this one finds the words
+    mix_pending = _mix_beside(units.frame, final, options, seed, jobs, n_docs)
+    try:
+        if has_words:
+            from framing.topics.model import topic_words
 
-    # --- tables ------------------------------------------------------------------------------------
-    t = time.perf_counter()
-    topics = sorted(set(labels.tolist()))
-    forms = display_forms({w for ws in words.values() for w, _ in ws}, units)
-    frame = units.frame
-    ex = tables.topic_examples(frame, units.texts, labels, space, options.examples_per_topic)
-    reps = ex.groupby("topic")["unit_id"].apply(lambda s: ";".join(s)).to_dict()
-    rows = []
-    for tp in topics:
-        mask = labels == tp
-        ws = [w for w, _ in words.get(tp, [])]
-        shown = [forms.get(w, w) for w in ws]
-        label = f"{tp}: outliers (no topic)" if tp == -1 else f"{tp}: " + " · ".join(shown[:3]) if shown else f"{tp}"
-        rows.append((tp, label, " ".join(shown), " ".join(ws), int(mask.sum()),
-                     int(frame.loc[mask, "doc_id"].nunique()), int(frame.loc[mask, "outlet"].nunique()),
-                     float(mask.mean()), tp == -1, reps.get(tp, "")))
-    topics_df = pd.DataFrame(rows, columns=["topic", "label", "top_words", "top_words_normalised", "size", "n_docs",
-                                            "n_outlets", "share", "is_outlier", "representative_units"])
-    mix = tables.topic_mix(frame, labels, topics, options.bootstrap, seed)
+            tw = topic_words(units.counts, labels, options.top_words)
+            words = tw.words  # tw.labels: final
+            info["representation"] = "c-TF-IDF as BERTopic defines it (square root of the topic frequencies)"
+        else:
+            words = {}
+            notes.append(f"The {many} contain no content words (after stopwords): topics have no words.")
+        timings["words"] = time.perf_counter() - t
+        labels = final  # renumbered by size; the partition (and so the ARI) is unchanged
+
+        # --- tables --------------------------------------------------------------------------------
+        t = time.perf_counter()
+        topics = sorted(set(labels.tolist()))
+        forms = display_forms({w for ws in words.values() for w, _ in ws}, units)
+        frame = units.frame
+        ex = tables.topic_examples(frame, units.texts, labels, space, options.examples_per_topic)
+        reps = ex.groupby("topic")["unit_id"].apply(lambda s: ";".join(s)).to_dict()
+        rows = []
+        for tp in topics:
+            mask = labels == tp
+            ws = [w for w, _ in words.get(tp, [])]
+            shown = [forms.get(w, w) for w in ws]
+            label = (f"{tp}: outliers (no topic)" if tp == -1 else
+                     f"{tp}: " + " · ".join(shown[:3]) if shown else f"{tp}")
+            rows.append((tp, label, " ".join(shown), " ".join(ws), int(mask.sum()),
+                         int(frame.loc[mask, "doc_id"].nunique()), int(frame.loc[mask, "outlet"].nunique()),
+                         float(mask.mean()), tp == -1, reps.get(tp, "")))
+        topics_df = pd.DataFrame(rows, columns=["topic", "label", "top_words", "top_words_normalised", "size",
+                                                "n_docs", "n_outlets", "share", "is_outlier", "representative_units"])
+        mix = mix_pending.result()
+    finally:
+        mix_pending.stop()
     one_doc = sorted(mix.loc[mix["outlet_docs"] < 2, "outlet"].unique())
     if one_doc and options.bootstrap > 0:
         notes.append(f"No confidence interval for {', '.join(one_doc)}: resampling needs at least two documents "
