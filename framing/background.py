@@ -5,7 +5,8 @@ writes its data tables so while it renders the report: both are work for the int
 threads would take turns on one core where two processes use two);
 :func:`split_map` maps a function over a list in two halves at once, the second in a forked
 process; :func:`share` computes many independent parts in this process and forked workers, each
-taking the next one as it becomes free. The child is forked, so it inherits what it reads (documents, compiled rules) without
+taking the next one as it becomes free; :func:`share_beside` starts such parts in forked workers
+before it is known whether they are wanted, while this process computes what decides it. The child is forked, so it inherits what it reads (documents, compiled rules) without
 pickling; only the answer travels back, pickled through a pipe. The answers are those of the same
 call in this process: the work must not depend on anything the two processes would share (such as
 one random generator drawn from in turn).
@@ -337,5 +338,86 @@ def _serve(conn, others: list, begin: Callable[[], None] | None) -> None:
         except EOFError:
             break
         _send(conn, _answer(_SHARED[i]))
+    conn.close()
+    os._exit(0)  # no exit handlers of the parent's: they are the parent's business
+
+
+def share_beside(lead: Callable[[], Any], funcs: list[Callable[[], Any]], *, wanted: Callable[[Any], bool],
+                 jobs: int, name: str = "work") -> tuple[Any, list | None]:
+    """``(lead(), [f() for f in funcs])``, or ``(lead(), None)`` when ``wanted(lead())`` is false:
+    ``jobs - 1`` forked workers take the parts of ``funcs`` in order while this process computes
+    ``lead()``; if the parts are wanted, this process then takes the parts no worker has taken yet,
+    else the workers are stopped where they are. So work on the parts uses a second core at once,
+    while whether it is needed is still being found out; it costs this process nothing when it is
+    not. ``jobs`` < 2, or where a process cannot be forked: ``lead()``, then the parts here if
+    wanted. Each answer must depend on its part alone (as for :func:`share`); an exception in
+    ``lead`` or a part is raised here."""
+    import multiprocessing as mp
+    from multiprocessing.connection import wait
+
+    n_workers = min(jobs - 1, len(funcs)) if can_fork() else 0
+    if n_workers < 1:
+        value = lead()
+        return value, ([f() for f in funcs] if wanted(value) else None)
+    ctx = mp.get_context("fork")
+    taken, lock = ctx.RawValue("l", 0), ctx.Lock()  # the next part to take, for every process
+
+    def take() -> int:
+        with lock:
+            i = taken.value
+            taken.value = min(i + 1, len(funcs))
+        return i
+
+    workers: list = []
+    _freeze()  # until the workers are done
+    try:
+        for k in range(n_workers):
+            ours, theirs = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_take_parts, args=(funcs, take, theirs, [ours] + [c for _, c in workers]),
+                               name=f"framing-{name}-{k + 1}", daemon=True)
+            proc.start()
+            theirs.close()
+            workers.append((proc, ours))
+        value = lead()
+        if not wanted(value):
+            return value, None
+        values: dict[int, Any] = {}
+        open_ends = [conn for _, conn in workers]
+        while len(values) < len(funcs):
+            mine = take()
+            if mine < len(funcs):
+                values[mine] = funcs[mine]()
+            if not open_ends:
+                if mine >= len(funcs):  # every part taken, and no worker left to send one
+                    raise _lost(f"a process computing {name}")
+                continue
+            for conn in wait(open_ends, timeout=0 if mine < len(funcs) else None):
+                try:
+                    i = conn.recv()
+                    ok, answer, _ = conn.recv()
+                except EOFError:  # the worker is done, or died: a part it took and never sent is missed
+                    open_ends.remove(conn)
+                    continue
+                if not ok:
+                    raise answer
+                values[i] = answer
+        return value, [values[i] for i in range(len(funcs))]
+    finally:
+        for proc, conn in workers:
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
+            conn.close()
+        _thaw()
+
+
+def _take_parts(funcs: list[Callable[[], Any]], take: Callable[[], int], conn, others: list) -> None:
+    """In a worker of :func:`share_beside`: the index and answer of each part it takes, until none
+    is left."""
+    for end in others:
+        end.close()
+    while (i := take()) < len(funcs):
+        conn.send(i)
+        _send(conn, _answer(funcs[i]))
     conn.close()
     os._exit(0)  # no exit handlers of the parent's: they are the parent's business

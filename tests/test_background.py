@@ -153,6 +153,70 @@ def test_a_process_still_working_is_stopped():
     job.stop()  # twice is harmless
 
 
+def _slow_part(x: int, marker) -> tuple:
+    import time
+
+    marker.touch()
+    time.sleep(0.05)
+    return x * x, os.getpid()
+
+
+def _until(path, seconds: float = 20.0) -> str:
+    """Wait until ``path`` exists (a part has begun in a worker)."""
+    import time
+
+    t0 = time.perf_counter()
+    while not path.exists() and time.perf_counter() - t0 < seconds:
+        time.sleep(0.01)
+    return "decided"
+
+
+@needs_fork
+def test_parts_started_beside_are_the_answers_of_one_process_when_wanted(tmp_path):
+    marker = tmp_path / "begun"
+    funcs = [lambda x=x: _slow_part(x, marker) for x in range(12)]
+    value, got = background.share_beside(lambda: _until(marker), funcs, wanted=lambda v: v == "decided", jobs=2,
+                                         name="test parts")
+    assert value == "decided"
+    assert [v for v, _ in got] == [x * x for x in range(12)]
+    pids = [p for _, p in got]
+    assert pids[0] != os.getpid() and os.getpid() in pids  # a worker began; this process helped at the end
+    value, got = background.share_beside(lambda: 7, funcs[:3], wanted=lambda v: True, jobs=1)
+    assert value == 7 and got == [(x * x, os.getpid()) for x in range(3)]
+
+
+@needs_fork
+def test_parts_started_beside_are_stopped_when_not_wanted():
+    import time
+
+    ran: list[int] = []
+    funcs = [lambda: time.sleep(60)] * 3 + [lambda: ran.append(1)]
+    t0 = time.perf_counter()
+    value, got = background.share_beside(lambda: 5, funcs, wanted=lambda v: v > 5, jobs=2)
+    assert (value, got) == (5, None)
+    assert time.perf_counter() - t0 < 10 and not ran  # the worker stopped; nothing computed here
+    assert background.share_beside(lambda: 5, funcs, wanted=lambda v: False, jobs=1) == (5, None) and not ran
+
+
+@needs_fork
+def test_errors_beside_are_raised_here(tmp_path):
+    def fail():
+        raise ValueError("lead failed")
+
+    with pytest.raises(ValueError, match="lead failed"):
+        background.share_beside(fail, [lambda: 1], wanted=lambda v: True, jobs=2)
+    with pytest.raises(ZeroDivisionError):
+        background.share_beside(lambda: 0, [lambda: 1 / 0, lambda: 1], wanted=lambda v: True, jobs=2)
+    marker = tmp_path / "begun"
+
+    def die():
+        marker.touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with pytest.raises(background.BackgroundError, match="the parts"):
+        background.share_beside(lambda: _until(marker), [die], wanted=lambda v: True, jobs=2, name="the parts")
+
+
 def _files(folder) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 

@@ -128,3 +128,37 @@ def test_fixed_or_no_cap_has_no_curve(cap):
     assert "outlet_curve" not in tables
     assert info["sample"]["how"] == ("fixed cap" if cap else "every document")
     assert tables["outlet_sample"]["used"].sum() == (150 if cap else 180)
+
+
+@pytest.mark.skipif(not __import__("framing.background").background.can_fork(), reason="processes cannot be forked")
+def test_folds_fitted_beside_the_curve_give_the_numbers_of_one_process(monkeypatch):
+    import framing.classify.outlet as outlet
+    from framing import background
+
+    monkeypatch.setattr(outlet, "PARALLEL_ABOVE", 0)  # small folds are fitted at once too
+    texts, outlets = _corpus(800, seed=1, signal=2)
+    opts = ClassifyOptions(outlet_curve_start=20, folds=3, outlet_curve_tolerance=0.03)
+    one = outlet_attribution(texts, outlets, opts, seed=5, n_jobs=1)
+    calls: list[int] = []
+    real = background.share_beside
+
+    def counted(lead, funcs, **kwargs):
+        calls.append(len(funcs))
+        return real(lead, funcs, **kwargs)
+
+    monkeypatch.setattr(background, "share_beside", counted)
+    two = outlet_attribution(texts, outlets, opts, seed=5, n_jobs=2)
+    curve = two[2]["sample"]["curve"]
+    assert len(calls) == len(curve) - 1 and set(calls) == {4}  # beside every step after the first: 3 folds, features
+    assert curve[-1]["gain"] <= 0.03 and two[2]["cv_beside_curve"]  # the folds of the chosen size were kept
+    assert "cv_beside_curve" not in one[2]
+    for name, table in one[0].items():
+        other = two[0][name].drop(columns=["seconds"], errors="ignore")
+        assert other.equals(table.drop(columns=["seconds"], errors="ignore")), name
+    assert one[1] == two[1]
+    assert one[2]["fold_metrics"][0]["n_train"] == two[2]["fold_metrics"][0]["n_train"]
+    monkeypatch.setattr(outlet, "PARALLEL_ABOVE", 10**12)  # folds the cross-validation fits in one process
+    calls.clear()
+    three = outlet_attribution(texts, outlets, opts, seed=5, n_jobs=2)
+    assert not calls and "cv_beside_curve" not in three[2]
+    assert three[0]["outlet_cv"].equals(one[0]["outlet_cv"])

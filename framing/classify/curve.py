@@ -17,7 +17,9 @@ scored.
 
 The outlet classifier's cross-validation then runs on the first ``size`` documents of each outlet
 in the same seeded order: the sample is nested in every larger one, and the same seed gives the
-same sample, curve and choice.
+same sample, curve and choice. Since a size is chosen when the step after it does not pay, the work
+the chosen size will need (``beside``: the cross-validation's folds) can start on a second core
+while that step is fitted, and be dropped if the step pays.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, f1_score
 
+from framing import background
 from framing.classify.neardup import NearDuplicateScreen
 from framing.memory import release
 
@@ -104,6 +107,9 @@ class Curve:
     skipped: dict = field(default_factory=dict)  # near-duplicate skipped -> the kept document it repeats
     heldout: list = field(default_factory=list)  # documents every step is scored on
     screen_seconds: float = 0.0  # spent looking for near-duplicates
+    # for the chosen size: (size, answers of ``learning_curve``'s ``beside`` work, seconds spent on them
+    # once the step after it was done)
+    beside: tuple | None = None
 
 
 def _sparse(model):
@@ -129,11 +135,16 @@ def seeded_order(indices, outlets, seed: int) -> dict[str, list[int]]:
 
 def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe, *, start: int, tolerance: float,
                    holdout: int, max_size: int | None, screen: NearDuplicateScreen | None = None,
-                   budget: int | None = None) -> Curve:
+                   budget: int | None = None, beside=None, jobs: int = 1) -> Curve:
     """Grow the documents per outlet from ``start``, doubling, until held-out accuracy gains at most
     ``tolerance`` (see the module text). ``screen`` skips near-duplicates of documents taken before
     (held-out ones first); ``budget`` (hashed feature entries) stops the curve before a step whose
-    documents would hold more."""
+    documents would hold more. ``beside(sample, entries, model, train)``: the work that will be
+    wanted if the size just fitted is chosen (a list of calls, or None for none), given its sample
+    (document indices), the hashed feature entries the next step will fit on (estimated), and the
+    model fitted at that size with the documents it saw; with ``jobs``
+    >= 2 it is started in forked workers while the next step finds out (``background.share_beside``), and its answers for
+    the chosen size are kept in ``Curve.beside``."""
     screen = screen or NearDuplicateScreen(docs.texts, None)
     cut = {o: max(1, min(holdout, len(v) // 5)) for o, v in order.items()}
     held = {o: screen.screen(v[len(v) - cut[o]:]) for o, v in order.items()}
@@ -152,8 +163,21 @@ def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe,
 
     test = sorted(j for v in held.values() for j in v)
     y_test = np.asarray([outlets[i] for i in test], dtype=object)
+
+    def step(size: int) -> tuple:
+        """Fit and score ``size`` documents per outlet: (model, train, accuracy, macro-F1, every pool used)."""
+        exhausted = fill(size)
+        train = sorted(j for v in taken.values() for j in v[:size])
+        docs.add(train + test)
+        y_train = np.asarray([outlets[i] for i in train], dtype=object)
+        model = clone(pipe).fit(docs.matrix(train), y_train)
+        pred = model.predict(docs.matrix(test))
+        return (model, train, float(accuracy_score(y_test, pred)),
+                float(f1_score(y_test, pred, average="macro", zero_division=0)), exhausted)
+
     rows: list[tuple] = []
     best_model, best_train = None, []
+    kept_beside = None
     size, prev_acc = max(1, start), None
     while True:
         t0 = time.perf_counter()
@@ -165,14 +189,25 @@ def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe,
                                              "(outlet_feature_budget)")
                 rows[-1][-1] = True
                 break
-        exhausted = fill(size)
-        train = sorted(j for v in taken.values() for j in v[:size])
-        docs.add(train + test)
-        y_train = np.asarray([outlets[i] for i in train], dtype=object)
-        model = clone(pipe).fit(docs.matrix(train), y_train)
-        pred = model.predict(docs.matrix(test))
-        acc = float(accuracy_score(y_test, pred))
-        f1 = float(f1_score(y_test, pred, average="macro", zero_division=0))
+        parts = None
+        if prev_acc is not None and beside is not None and jobs > 1:
+            sample = sorted(j for o in pool for j in (taken[o] + held[o])[: size // 2])
+            parts = beside(sample, docs.entries_per_document() * sum(min(size, len(v)) for v in pool.values()),
+                           best_model, best_train)
+        if parts:
+            last, ended = prev_acc, []
+
+            def lead() -> tuple:
+                done = step(size)
+                ended.append(time.perf_counter())
+                return done
+
+            (model, train, acc, f1, exhausted), answers = background.share_beside(
+                lead, parts, wanted=lambda done: done[2] - last <= tolerance, jobs=jobs,
+                name="the work of the chosen sample")
+            kept_beside = (size // 2, answers, time.perf_counter() - ended[0]) if answers is not None else None
+        else:
+            model, train, acc, f1, exhausted = step(size)
         gain = np.nan if prev_acc is None else acc - prev_acc
         rows.append([size, len(train), len(test), acc, f1, gain, round(time.perf_counter() - t0, 3), False])
         if prev_acc is not None and gain <= tolerance:
@@ -194,4 +229,5 @@ def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe,
         size *= 2
     table = pd.DataFrame(rows, columns=CURVE_COLUMNS)
     kept = {o: taken[o] + held[o] for o in pool}
-    return Curve(chosen, reason, table, best_model, best_train, kept, dict(screen.skipped), test, screen.seconds)
+    return Curve(chosen, reason, table, best_model, best_train, kept, dict(screen.skipped), test, screen.seconds,
+                 kept_beside if kept_beside is not None and kept_beside[0] == chosen else None)

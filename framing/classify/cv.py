@@ -80,30 +80,59 @@ def cross_validate(estimator, X, y, *, folds: int, seed: int, n_jobs: int = 1, m
     ``train_fraction`` < 1 fits each fold on a seeded subsample of its training part (learning
     curves); the test parts stay the same. ``prefer="threads"`` fits the folds in threads (for
     estimators that release the GIL), else in worker processes."""
-    if not hasattr(X, "tocsr"):  # texts; a sparse feature matrix is indexed as it is
-        X = np.asarray(X, dtype=object)
-    y = np.asarray(y)
     t0 = time.perf_counter()
-    splits = list(splitter(y, folds, seed, multilabel).split(np.zeros(len(y)), y if not multilabel else None))
-    splits = [(subsample(tr, y, train_fraction, seed + i, multilabel), te) for i, (tr, te) in enumerate(splits)]
-    jobs = min(n_jobs, len(splits))
+    plan = FoldPlan.of(estimator, X, y, folds=folds, seed=seed, multilabel=multilabel, train_fraction=train_fraction)
+    jobs = min(n_jobs, len(plan.splits))
     if jobs > 1 and prefer is None and background.can_fork():
         # this process and forked workers, which inherit X: only each fold's predictions travel back
-        fits = [partial(_fit_fold, estimator, X, y, tr, te, multilabel) for tr, te in splits]
-        results = background.share(fits, jobs=jobs, weights=[len(tr) for tr, _ in splits],
+        results = background.share(plan.parts(), jobs=jobs, weights=[len(tr) for tr, _ in plan.splits],
                                    name="the cross-validation folds")
     else:
         results = Parallel(n_jobs=jobs, prefer=prefer)(
-            delayed(_fit_fold)(estimator, X, y, tr, te, multilabel) for tr, te in splits
+            delayed(_fit_fold)(estimator, plan.X, plan.y, tr, te, multilabel) for tr, te in plan.splits
         )
-    pred = np.empty_like(y) if multilabel else np.empty(len(y), dtype=y.dtype)
-    fold_of = np.empty(len(y), dtype=int)
-    fold_metrics = []
-    for i, ((_, te), (p, m)) in enumerate(zip(splits, results)):
-        pred[te] = p
-        fold_of[te] = i
-        fold_metrics.append({"fold": i, "n_test": int(len(te)), **m})
-    return CVResult(folds, pred, fold_of, fold_metrics, time.perf_counter() - t0)
+    return plan.result(results, time.perf_counter() - t0)
+
+
+@dataclass
+class FoldPlan:
+    """The seeded folds of a cross-validation, as parts that can be fitted anywhere (:meth:`parts`),
+    and the result made of their answers (:meth:`result`): what :func:`cross_validate` computes, for
+    a caller that schedules the folds itself."""
+
+    estimator: object
+    X: object
+    y: np.ndarray
+    splits: list
+    folds: int
+    multilabel: bool = False
+
+    @classmethod
+    def of(cls, estimator, X, y, *, folds: int, seed: int, multilabel: bool = False,
+           train_fraction: float = 1.0) -> "FoldPlan":
+        """The folds :func:`cross_validate` fits with these arguments."""
+        if not hasattr(X, "tocsr"):  # texts; a sparse feature matrix is indexed as it is
+            X = np.asarray(X, dtype=object)
+        y = np.asarray(y)
+        splits = list(splitter(y, folds, seed, multilabel).split(np.zeros(len(y)), y if not multilabel else None))
+        splits = [(subsample(tr, y, train_fraction, seed + i, multilabel), te) for i, (tr, te) in enumerate(splits)]
+        return cls(estimator, X, y, splits, folds, multilabel)
+
+    def parts(self) -> list:
+        """One call per fold, fitting it: (out-of-fold predictions, the fold's metrics)."""
+        return [partial(_fit_fold, self.estimator, self.X, self.y, tr, te, self.multilabel) for tr, te in self.splits]
+
+    def result(self, answers: list, seconds: float) -> CVResult:
+        """The CVResult of the folds' answers (in the order of :meth:`parts`)."""
+        y = self.y
+        pred = np.empty_like(y) if self.multilabel else np.empty(len(y), dtype=y.dtype)
+        fold_of = np.empty(len(y), dtype=int)
+        fold_metrics = []
+        for i, ((_, te), (p, m)) in enumerate(zip(self.splits, answers)):
+            pred[te] = p
+            fold_of[te] = i
+            fold_metrics.append({"fold": i, "n_test": int(len(te)), **m})
+        return CVResult(self.folds, pred, fold_of, fold_metrics, seconds)
 
 
 def metrics(y, pred, *, labels=None, multilabel: bool = False, fold_metrics=None) -> dict:

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from functools import partial
 
 import numpy as np
 import pandas as pd
 from sklearn.dummy import DummyClassifier
 from sklearn.metrics import confusion_matrix
 
-from framing.classify.cv import cross_validate, metrics
+from framing.classify.cv import FoldPlan, cross_validate, metrics
 from framing.classify.curve import HashedDocs
 from framing.classify.hashing import hashed_text
 from framing.classify.models import hashed_pipeline, hashed_top_features, text_pipeline, top_features
@@ -72,22 +73,45 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
     pipe = hashed_pipeline(n_word=n_word, n_char=n_char, model=options.outlet_model, seed=seed, tol=SVM_TOL)
     docs = HashedDocs(lambda t: hashed_text(t, word_ngrams=options.word_ngrams, char_ngrams=options.char_ngrams,
                                             n_word=n_word, n_char=n_char), texts)
-    idx, curve, sample_note = choose_sample(idx, outlets, options, docs, pipe, seed=seed, names=names, n=n)
+    made: dict = {}  # the cross-validation started beside the learning curve, by its sample
+
+    def top(model, train) -> pd.DataFrame:
+        """The heaviest features per outlet of ``model``, fitted (hashed) on the documents ``train``."""
+        parts, named = docs.naming(train)
+        return hashed_top_features(model, parts, [outlets[i] for i in named], n_word=n_word, k=options.top_features)
+
+    def beside(sample, entries, model, train):
+        """The folds of the cross-validation at ``sample`` and the features of its model, computed
+        beside the next step of the curve when the cross-validation would fit its folds at once and
+        they and the step's fit (``entries`` hashed feature entries) stay within the feature budget."""
+        y_s, folds_s = _labels_and_folds(sample, outlets, options.folds)
+        docs.add(sample)
+        plan = FoldPlan.of(pipe, docs.matrix(sample), y_s, folds=folds_s, seed=seed)
+        fold_entries = max(int(np.diff(plan.X.indptr)[tr].sum()) for tr, _ in plan.splits)
+        budget = options.outlet_feature_budget
+        if (plan.X.nnz < PARALLEL_ABOVE or not within_budget(plan.X.nnz, n_jobs, budget)
+                or (budget is not None and entries + fold_entries * (n_jobs - 1) > budget)):
+            return None
+        made.clear()
+        made[tuple(sample)] = (plan, model)
+        return plan.parts() + [partial(top, model, train)]
+
+    idx, curve, sample_note = choose_sample(idx, outlets, options, docs, pipe, seed=seed, names=names, n=n,
+                                            beside=beside if hashing else None, jobs=n_jobs)
     if sample_note:
         notes.append(sample_note)
     info["sample"] = sample_info(idx, options, curve, seed=seed)
-    y = np.asarray([outlets[i] for i in idx], dtype=object)
-    smallest = min(Counter(y.tolist()).values())
-    folds = min(options.folds, smallest)
+    y, folds = _labels_and_folds(idx, outlets, options.folds)
     if folds < options.folds:
+        smallest = min(Counter(y.tolist()).values())
         notes.append(f"Outlet classifier: {folds}-fold instead of {options.folds}-fold cross-validation, as the "
                      f"smallest outlet has {smallest} documents.")
 
-    t0 = time.perf_counter()
     if hashing:
         docs.add(idx)
         features_in = docs.matrix(idx)
     else:
+        smallest = min(Counter(y.tolist()).values())
         features_in = np.asarray([texts[i] for i in idx], dtype=object)
         pipe = text_pipeline(model=options.outlet_model, seed=seed, word_ngrams=options.word_ngrams,
                              char_ngrams=options.char_ngrams, min_df=min(options.min_df, max(1, smallest - 1)),
@@ -97,9 +121,16 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
     cv_jobs = n_jobs if not hashing or (features_in.nnz >= PARALLEL_ABOVE
                                         and within_budget(features_in.nnz, n_jobs, options.outlet_feature_budget)) else 1
     info["cv_jobs"] = cv_jobs
-    # processes, not threads: liblinear seeds one C random generator per process, so folds fitted in
-    # threads of one process would share it and give different numbers from run to run
-    cv = cross_validate(pipe, features_in, y, folds=folds, seed=seed, n_jobs=cv_jobs)
+    ahead = curve.beside if curve is not None and hashing and tuple(idx) in made else None
+    if ahead is not None:
+        # fitted beside the learning curve's last step, on the same sample: the same folds
+        plan, _ = made[tuple(idx)]
+        cv = plan.result(ahead[1][:-1], ahead[2])  # seconds: those after the curve's last step
+        info["cv_beside_curve"] = True
+    else:
+        # processes, not threads: liblinear seeds one C random generator per process, so folds fitted in
+        # threads of one process would share it and give different numbers from run to run
+        cv = cross_validate(pipe, features_in, y, folds=folds, seed=seed, n_jobs=cv_jobs)
     base = cross_validate(DummyClassifier(strategy="most_frequent"), np.zeros((len(y), 1)), y, folds=folds, seed=seed, n_jobs=1)
     labels = sorted(set(y.tolist()))
     m = metrics(y, cv.predictions, labels=labels, fold_metrics=cv.fold_metrics)
@@ -131,9 +162,7 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
         final, final_docs = pipe.fit(features_in, y), idx
     fit_seconds = time.perf_counter() - t0
     if hashing:
-        parts, named = docs.naming(final_docs)
-        features = hashed_top_features(final, parts, [outlets[i] for i in named], n_word=n_word,
-                                       k=options.top_features)
+        features = ahead[1][-1] if ahead is not None and made[tuple(idx)][1] is final else top(final, final_docs)
         n_features = int(np.count_nonzero(np.diff(features_in.tocsc().indptr)))
     else:
         features = top_features(final, options.top_features)
@@ -157,3 +186,10 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
     tables = {"outlet_cv": cv_table, "outlet_confusion": confusion, "outlet_features": features,
               "outlet_cv_per_outlet": per_outlet, **sample_tables(idx, outlets, counts, curve)}
     return tables, notes, info
+
+
+def _labels_and_folds(idx, outlets, folds: int) -> tuple[np.ndarray, int]:
+    """The outlets of the documents ``idx`` (the classifier's labels) and the folds of their
+    cross-validation: ``folds``, or fewer when the smallest outlet has fewer documents."""
+    y = np.asarray([outlets[i] for i in idx], dtype=object)
+    return y, min(folds, min(Counter(y.tolist()).values()))

@@ -21,8 +21,9 @@ from framing.classify.neardup import NearDuplicateScreen
 CURVE_ABOVE = 2000  # documents; a smaller corpus is used whole
 
 
-def choose_sample(idx, outlets, options, docs, pipe, *, seed: int, names: dict, n: int):
-    """(sorted document indices, Curve or None, note or None) for the eligible documents ``idx``."""
+def choose_sample(idx, outlets, options, docs, pipe, *, seed: int, names: dict, n: int, beside=None, jobs: int = 1):
+    """(sorted document indices, Curve or None, note or None) for the eligible documents ``idx``;
+    ``beside`` and ``jobs`` go to the learning curve (``curve.learning_curve``)."""
     cap = options.max_docs_per_outlet
     named = lambda o: names.get(o, o)  # noqa: E731
     if cap == "auto":
@@ -32,7 +33,8 @@ def choose_sample(idx, outlets, options, docs, pipe, *, seed: int, names: dict, 
         screen = NearDuplicateScreen(docs.texts, options.outlet_near_duplicates)
         curve = learning_curve(order, outlets, docs, pipe, start=options.outlet_curve_start,
                                tolerance=options.outlet_curve_tolerance, holdout=options.outlet_curve_holdout,
-                               max_size=options.outlet_curve_max, screen=screen, budget=options.outlet_feature_budget)
+                               max_size=options.outlet_curve_max, screen=screen, budget=options.outlet_feature_budget,
+                               beside=beside, jobs=jobs)
         size = curve.size
         sample = sorted(j for v in curve.kept.values() for j in (v[:size] if size else v))
         used = {o: min(size, len(curve.kept[o])) if size else len(curve.kept[o]) for o in order}

@@ -23,7 +23,7 @@ import time
 
 from functools import partial
 
-from framing.background import split_map
+from framing import background
 from framing.classify.text import MaskedTexts, build_masker, mask_table, text_hits
 from framing.records import StageInputs, StageOutput
 from framing.runtime import Runtime
@@ -53,19 +53,38 @@ def attribution(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
     t0 = time.perf_counter()
     outlets = [d.outlet for d in docs]
     masker = build_masker(docs, inputs.outlets, options.mask, normaliser)
-    # normalised one at a time for the mask table (half the documents in a second process when there
-    # is one), and again (masked) only for the documents the classifier reads: no copy of the whole
-    # corpus is held
+    # normalised one at a time for the mask table, and again (masked) only for the documents the
+    # classifier reads: no copy of the whole corpus is held. The mask table needs every document: with
+    # the classifier on, a forked process counts it while this one trains (the classifier reads few of
+    # them, and mostly one core); else half the documents in a second process when there is one
     texts = [d.text for d in docs]
-    found = split_map(partial(text_hits, masker), texts, jobs=runtime.jobs, weights=[len(t) for t in texts],
-                      name="outlet masks", min_items=MASK_SPLIT_ABOVE)
-    out.tables["outlet_mask"] = mask_table(masker, found)
-    masked = MaskedTexts(masker, texts, normaliser)
-    out.info["mask"] = [e.string for e in masker.entries]
-    timings["normalise_mask"] = round(time.perf_counter() - t0, 3)
-    if not options.outlet_classifier:
-        return out
+    count_hits = partial(text_hits, masker)
+    beside = (options.outlet_classifier and runtime.jobs > 1
+              and MASK_SPLIT_ABOVE <= len(texts) <= background.READS_ALL_AT_MOST and background.can_fork())
+    pending = background.start("outlet masks", lambda: count_hits(texts)) if beside else None
+    try:
+        if pending is None:
+            found = background.split_map(count_hits, texts, jobs=runtime.jobs, weights=[len(t) for t in texts],
+                                         name="outlet masks", min_items=MASK_SPLIT_ABOVE)
+            out.tables["outlet_mask"] = mask_table(masker, found)
+        masked = MaskedTexts(masker, texts, normaliser)
+        out.info["mask"] = [e.string for e in masker.entries]
+        timings["normalise_mask"] = round(time.perf_counter() - t0, 3)
+        if options.outlet_classifier:
+            _classify(out, masked, outlets, docs, inputs, options, runtime)
+        if pending is not None:
+            t0 = time.perf_counter()
+            out.tables = {"outlet_mask": mask_table(masker, pending.result()), **out.tables}
+            timings["mask_table_wait"] = round(time.perf_counter() - t0, 3)
+    finally:
+        if pending is not None:
+            pending.stop()
+    timings["total"] = round(time.perf_counter() - t_start, 3)
+    return out
 
+
+def _classify(out: StageOutput, masked, outlets, docs, inputs: StageInputs, options, runtime: Runtime) -> None:
+    """The outlet classifier's tables, notes and facts, added to ``out`` (a note when it is skipped)."""
     from framing.classify.outlet import outlet_attribution
 
     t0 = time.perf_counter()
@@ -79,9 +98,7 @@ def attribution(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
     out.tables.update(tables)
     out.notes.extend(notes)
     out.info["outlet_classifier"] = info
-    timings["outlet_classifier"] = round(time.perf_counter() - t0, 3)
-    timings["total"] = round(time.perf_counter() - t_start, 3)
-    return out
+    out.info["timings"]["outlet_classifier"] = round(time.perf_counter() - t0, 3)
 
 
 def compute(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
