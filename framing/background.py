@@ -342,6 +342,20 @@ def _serve(conn, others: list, begin: Callable[[], None] | None) -> None:
     os._exit(0)  # no exit handlers of the parent's: they are the parent's business
 
 
+# Scheduling priority (nice value) of the workers of :func:`share_beside` until their parts are known
+# to be wanted: work that may be thrown away takes only a core nothing else wants, never time from
+# the process that decides (or from other programs)
+BESIDE_NICE = 19
+
+
+def _nice(pid: int, value: int) -> None:
+    """Set process ``pid``'s nice value where allowed (lowering it back may need privileges: left as it is)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, value)
+    except (OSError, AttributeError):
+        pass
+
+
 def share_beside(lead: Callable[[], Any], funcs: list[Callable[[], Any]], *, wanted: Callable[[Any], bool],
                  jobs: int, name: str = "work") -> tuple[Any, list | None]:
     """``(lead(), [f() for f in funcs])``, or ``(lead(), None)`` when ``wanted(lead())`` is false:
@@ -349,7 +363,8 @@ def share_beside(lead: Callable[[], Any], funcs: list[Callable[[], Any]], *, wan
     ``lead()``; if the parts are wanted, this process then takes the parts no worker has taken yet,
     else the workers are stopped where they are. So work on the parts uses a second core at once,
     while whether it is needed is still being found out; it costs this process nothing when it is
-    not. ``jobs`` < 2, or where a process cannot be forked: ``lead()``, then the parts here if
+    not. Until then the workers run at the lowest priority (:data:`BESIDE_NICE`), so that they take
+    no time from ``lead`` when the cores are busy. ``jobs`` < 2, or where a process cannot be forked: ``lead()``, then the parts here if
     wanted. Each answer must depend on its part alone (as for :func:`share`); an exception in
     ``lead`` or a part is raised here."""
     import multiprocessing as mp
@@ -361,6 +376,8 @@ def share_beside(lead: Callable[[], Any], funcs: list[Callable[[], Any]], *, wan
         return value, ([f() for f in funcs] if wanted(value) else None)
     ctx = mp.get_context("fork")
     taken, lock = ctx.RawValue("l", 0), ctx.Lock()  # the next part to take, for every process
+    known = ctx.RawValue("b", 0)  # 1 once the parts are known to be wanted
+    nice = (os.getpriority(os.PRIO_PROCESS, 0), BESIDE_NICE)  # the workers' nice values: wanted, not yet
 
     def take() -> int:
         with lock:
@@ -373,7 +390,8 @@ def share_beside(lead: Callable[[], Any], funcs: list[Callable[[], Any]], *, wan
     try:
         for k in range(n_workers):
             ours, theirs = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_take_parts, args=(funcs, take, theirs, [ours] + [c for _, c in workers]),
+            proc = ctx.Process(target=_take_parts, args=(funcs, take, theirs, [ours] + [c for _, c in workers],
+                                                         known, nice),
                                name=f"framing-{name}-{k + 1}", daemon=True)
             proc.start()
             theirs.close()
@@ -381,6 +399,9 @@ def share_beside(lead: Callable[[], Any], funcs: list[Callable[[], Any]], *, wan
         value = lead()
         if not wanted(value):
             return value, None
+        known.value = 1
+        for proc, _ in workers:  # wanted now: the workers' parts are no longer put behind anything else
+            _nice(proc.pid, nice[0])
         values: dict[int, Any] = {}
         open_ends = [conn for _, conn in workers]
         while len(values) < len(funcs):
@@ -411,12 +432,15 @@ def share_beside(lead: Callable[[], Any], funcs: list[Callable[[], Any]], *, wan
         _thaw()
 
 
-def _take_parts(funcs: list[Callable[[], Any]], take: Callable[[], int], conn, others: list) -> None:
+def _take_parts(funcs: list[Callable[[], Any]], take: Callable[[], int], conn, others: list, known,
+                nice: tuple[int, int]) -> None:
     """In a worker of :func:`share_beside`: the index and answer of each part it takes, until none
-    is left."""
+    is left, each at the nice value ``nice[0]`` once the parts are ``known`` to be wanted, else
+    ``nice[1]``."""
     for end in others:
         end.close()
     while (i := take()) < len(funcs):
+        _nice(os.getpid(), nice[0] if known.value else nice[1])
         conn.send(i)
         _send(conn, _answer(funcs[i]))
     conn.close()

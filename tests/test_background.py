@@ -156,9 +156,10 @@ def test_a_process_still_working_is_stopped():
 def _slow_part(x: int, marker) -> tuple:
     import time
 
+    nice = os.getpriority(os.PRIO_PROCESS, 0)
     marker.touch()
     time.sleep(0.05)
-    return x * x, os.getpid()
+    return x * x, os.getpid(), nice
 
 
 def _until(path, seconds: float = 20.0) -> str:
@@ -178,11 +179,12 @@ def test_parts_started_beside_are_the_answers_of_one_process_when_wanted(tmp_pat
     value, got = background.share_beside(lambda: _until(marker), funcs, wanted=lambda v: v == "decided", jobs=2,
                                          name="test parts")
     assert value == "decided"
-    assert [v for v, _ in got] == [x * x for x in range(12)]
-    pids = [p for _, p in got]
+    assert [v for v, _, _ in got] == [x * x for x in range(12)]
+    pids = [p for _, p, _ in got]
     assert pids[0] != os.getpid() and os.getpid() in pids  # a worker began; this process helped at the end
+    assert got[0][2] == background.BESIDE_NICE  # not wanted yet: the worker takes no time from the lead
     value, got = background.share_beside(lambda: 7, funcs[:3], wanted=lambda v: True, jobs=1)
-    assert value == 7 and got == [(x * x, os.getpid()) for x in range(3)]
+    assert value == 7 and got == [(x * x, os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)) for x in range(3)]
 
 
 @needs_fork

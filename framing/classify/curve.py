@@ -202,6 +202,7 @@ def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe,
                 ended.append(time.perf_counter())
                 return done
 
+            release()  # freed pages would be inherited, and copied for the worker as this process reuses them
             (model, train, acc, f1, exhausted), answers = background.share_beside(
                 lead, parts, wanted=lambda done: done[2] - last <= tolerance, jobs=jobs,
                 name="the work of the chosen sample")

@@ -61,7 +61,9 @@ def attribution(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
     count_hits = partial(text_hits, masker)
     beside = (options.outlet_classifier and runtime.jobs > 1
               and MASK_SPLIT_ABOVE <= len(texts) <= background.READS_ALL_AT_MOST and background.can_fork())
-    pending = background.start("outlet masks", lambda: count_hits(texts)) if beside else None
+    # the child sends the table, not every document's hits: an answer larger than the pipe's buffer
+    # would keep it (and the pages it copied) waiting until this process asks for it
+    pending = background.start("outlet masks", lambda: mask_table(masker, count_hits(texts))) if beside else None
     try:
         if pending is None:
             found = background.split_map(count_hits, texts, jobs=runtime.jobs, weights=[len(t) for t in texts],
@@ -74,7 +76,7 @@ def attribution(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
             _classify(out, masked, outlets, docs, inputs, options, runtime)
         if pending is not None:
             t0 = time.perf_counter()
-            out.tables = {"outlet_mask": mask_table(masker, pending.result()), **out.tables}
+            out.tables = {"outlet_mask": pending.result(), **out.tables}
             timings["mask_table_wait"] = round(time.perf_counter() - t0, 3)
     finally:
         if pending is not None:
