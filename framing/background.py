@@ -386,7 +386,7 @@ def share_beside(lead: Callable[[], Any], funcs: list[Callable[[], Any]], *, wan
         return i
 
     workers: list = []
-    _freeze()  # until the workers are done
+    freeze()  # until the workers are done
     try:
         for k in range(n_workers):
             ours, theirs = ctx.Pipe(duplex=False)
@@ -429,7 +429,7 @@ def share_beside(lead: Callable[[], Any], funcs: list[Callable[[], Any]], *, wan
                 proc.terminate()
             proc.join()
             conn.close()
-        _thaw()
+        thaw()
 
 
 def _take_parts(funcs: list[Callable[[], Any]], take: Callable[[], int], conn, others: list, known,
