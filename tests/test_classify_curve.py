@@ -157,8 +157,11 @@ def test_folds_fitted_beside_the_curve_give_the_numbers_of_one_process(monkeypat
         assert other.equals(table.drop(columns=["seconds"], errors="ignore")), name
     assert one[1] == two[1]
     assert one[2]["fold_metrics"][0]["n_train"] == two[2]["fold_metrics"][0]["n_train"]
-    monkeypatch.setattr(outlet, "PARALLEL_ABOVE", 10**12)  # folds the cross-validation fits in one process
-    calls.clear()
-    three = outlet_attribution(texts, outlets, opts, seed=5, n_jobs=2)
-    assert not calls and "cv_beside_curve" not in three[2]
-    assert three[0]["outlet_cv"].equals(one[0]["outlet_cv"])
+    for patch in (("PARALLEL_ABOVE", 10**12), ("within_budget", lambda *a: False)):
+        # folds the cross-validation fits in one process, or not within the budget: only the features beside
+        monkeypatch.setattr(outlet, *patch)
+        calls.clear()
+        three = outlet_attribution(texts, outlets, opts, seed=5, n_jobs=2)
+        assert calls == [1] * (len(curve) - 1) and "cv_beside_curve" not in three[2]
+        for name in ("outlet_cv", "outlet_features", "outlet_confusion"):
+            assert three[0][name].equals(one[0][name]), name

@@ -81,20 +81,20 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
         return hashed_top_features(model, parts, [outlets[i] for i in named], n_word=n_word, k=options.top_features)
 
     def beside(sample, entries, model, train):
-        """The folds of the cross-validation at ``sample`` and the features of its model, computed
-        beside the next step of the curve when the cross-validation would fit its folds at once and
-        they and the step's fit (``entries`` hashed feature entries) stay within the feature budget."""
+        """The features of the model fitted on ``sample`` and, when the cross-validation would fit its
+        folds at once and a fold's training entries with the next step's (``entries`` hashed
+        feature entries) stay within the feature budget, the folds of the cross-validation at
+        ``sample``: computed beside the next step of the curve, in case ``sample`` is chosen."""
         y_s, folds_s = _labels_and_folds(sample, outlets, options.folds)
         docs.add(sample)
         plan = FoldPlan.of(pipe, docs.matrix(sample), y_s, folds=folds_s, seed=seed)
         fold_entries = max(int(np.diff(plan.X.indptr)[tr].sum()) for tr, _ in plan.splits)
         budget = options.outlet_feature_budget
-        if (plan.X.nnz < PARALLEL_ABOVE or not within_budget(plan.X.nnz, n_jobs, budget)
-                or (budget is not None and entries + fold_entries * (n_jobs - 1) > budget)):
-            return None
+        folds_too = (plan.X.nnz >= PARALLEL_ABOVE and within_budget(plan.X.nnz, n_jobs, budget)
+                     and (budget is None or entries + fold_entries * (n_jobs - 1) <= budget))
         made.clear()
-        made[tuple(sample)] = (plan, model)
-        return plan.parts() + [partial(top, model, train)]
+        made[tuple(sample)] = (plan if folds_too else None, model)
+        return (plan.parts() if folds_too else []) + [partial(top, model, train)]
 
     idx, curve, sample_note = choose_sample(idx, outlets, options, docs, pipe, seed=seed, names=names, n=n,
                                             beside=beside if hashing else None, jobs=n_jobs)
@@ -122,10 +122,9 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
                                         and within_budget(features_in.nnz, n_jobs, options.outlet_feature_budget)) else 1
     info["cv_jobs"] = cv_jobs
     ahead = curve.beside if curve is not None and hashing and tuple(idx) in made else None
-    if ahead is not None:
+    if ahead is not None and made[tuple(idx)][0] is not None:
         # fitted beside the learning curve's last step, on the same sample: the same folds
-        plan, _ = made[tuple(idx)]
-        cv = plan.result(ahead[1][:-1], ahead[2])  # seconds: those after the curve's last step
+        cv = made[tuple(idx)][0].result(ahead[1][:-1], ahead[2])  # seconds: those after the curve's last step
         info["cv_beside_curve"] = True
     else:
         # processes, not threads: liblinear seeds one C random generator per process, so folds fitted in
