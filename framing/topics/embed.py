@@ -207,13 +207,20 @@ class CountEmbeddings:
         self._ahead = None  # (units, the Pending of their rows) of ahead()
         self._ahead_rows = None  # its answer, once read
 
-    def rows(self, idx: np.ndarray) -> np.ndarray:
-        """Embeddings of the units ``idx``."""
+    def rows(self, idx: np.ndarray, chunk: int | None = None) -> np.ndarray:
+        """Embeddings of the units ``idx``, ``chunk`` units at a time (default: the object's)."""
         out = np.empty((len(idx), self.model.n_features_out_), dtype=np.float32)
-        for i in range(0, len(idx), self.chunk):
-            part = idx[i:i + self.chunk]
+        chunk = chunk or self.chunk
+        for i in range(0, len(idx), chunk):
+            part = idx[i:i + chunk]
             out[i:i + len(part)] = self.model.embed_counts(self.counts.rows_of_all(part, self._rank), self._grams)
         return out
+
+    def _side_chunk(self, jobs: int) -> int:
+        """Units embedded at a time by work that runs beside other work (``jobs`` >= 2): a quarter
+        of ``chunk``, so that the two processes together hold about what one did (a unit's
+        embedding does not depend on its chunk)."""
+        return self.chunk if jobs < 2 else max(1, self.chunk // 4)
 
     def _pieces(self, idx: np.ndarray) -> list[np.ndarray]:
         """``idx`` cut into pieces of at most ``chunk`` units, at least two when there are two units."""
@@ -225,8 +232,8 @@ class CountEmbeddings:
         from framing.background import split_map
 
         self._kept_idx = np.asarray(idx, dtype=np.int64)
-        parts = split_map(lambda pieces: [self.rows(p) for p in pieces], self._pieces(self._kept_idx), jobs=jobs,
-                          name="topic embeddings")
+        parts = split_map(lambda pieces: [self.rows(p, self._side_chunk(jobs)) for p in pieces],
+                          self._pieces(self._kept_idx), jobs=jobs, name="topic embeddings")
         self._kept = np.vstack(parts) if parts else self._kept[:0]
 
     def ahead(self, idx: np.ndarray, jobs: int) -> bool:
@@ -239,7 +246,7 @@ class CountEmbeddings:
         size = len(idx) * self.model.n_features_out_ * 4
         if jobs < 2 or not len(idx) or size > AHEAD_AT_MOST or not background.can_fork():
             return False
-        self._ahead = (idx, background.start("topic embeddings", lambda: self.rows(idx)))
+        self._ahead = (idx, background.start("topic embeddings", lambda: self.rows(idx, self._side_chunk(jobs))))
         return True
 
     def close(self) -> None:
