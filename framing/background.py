@@ -180,19 +180,10 @@ class Pending:
         thaw()
 
 
-def start(name: str, func: Callable[[], Any], *, fork: bool | None = None, nice: int | None = None) -> Pending:
+def start(name: str, func: Callable[[], Any], *, fork: bool | None = None) -> Pending:
     """``func()`` in a forked process (``fork`` None: where processes can be forked); ``name``
-    says what it computes, in messages. ``nice``: the process's nice value (for work not wanted
-    before this process has done something longer, which should not take time from it)."""
-    fork = can_fork() if fork is None else fork
-    if nice is not None and fork:
-        work = func
-
-        def func() -> Any:  # in the child, before its work
-            _nice(os.getpid(), nice)
-            return work()
-
-    return Pending(name, func, fork=fork)
+    says what it computes, in messages."""
+    return Pending(name, func, fork=can_fork() if fork is None else fork)
 
 
 def _answer(func: Callable[[], Any]) -> tuple:

@@ -63,14 +63,6 @@ def test_a_forked_process_that_dies_is_reported_by_name():
         pending.result()
 
 
-@needs_fork
-def test_a_process_started_with_a_nice_value_runs_at_it():
-    job = background.start("nice", lambda: os.getpriority(os.PRIO_PROCESS, 0), nice=10)
-    mine = os.getpriority(os.PRIO_PROCESS, 0)
-    assert job.result() == max(10, mine) and os.getpriority(os.PRIO_PROCESS, 0) == mine
-    assert background.start("plain", lambda: os.getpriority(os.PRIO_PROCESS, 0)).result() == mine
-
-
 def test_without_fork_the_answer_is_computed_here():
     pending = background.start("sum", lambda: sum(range(10)), fork=False)
     assert pending.result() == 45 and pending.seconds is not None

@@ -131,11 +131,9 @@ def test_fixed_or_no_cap_has_no_curve(cap):
 
 
 @pytest.mark.skipif(not __import__("framing.background").background.can_fork(), reason="processes cannot be forked")
-def test_folds_fitted_beside_the_curve_give_the_numbers_of_one_process(monkeypatch):
-    import framing.classify.outlet as outlet
+def test_features_named_beside_the_curve_are_those_of_one_process(monkeypatch):
     from framing import background
 
-    monkeypatch.setattr(outlet, "PARALLEL_ABOVE", 0)  # small folds are fitted at once too
     texts, outlets = _corpus(800, seed=1, signal=2)
     opts = ClassifyOptions(outlet_curve_start=20, folds=3, outlet_curve_tolerance=0.03)
     one = outlet_attribution(texts, outlets, opts, seed=5, n_jobs=1)
@@ -144,24 +142,18 @@ def test_folds_fitted_beside_the_curve_give_the_numbers_of_one_process(monkeypat
 
     def counted(lead, funcs, **kwargs):
         calls.append(len(funcs))
-        return real(lead, funcs, **kwargs)
+        value, answers = real(lead, funcs, **kwargs)
+        kept.append(answers)
+        return value, answers
 
+    kept: list = []
     monkeypatch.setattr(background, "share_beside", counted)
     two = outlet_attribution(texts, outlets, opts, seed=5, n_jobs=2)
     curve = two[2]["sample"]["curve"]
-    assert len(calls) == len(curve) - 1 and set(calls) == {4}  # beside every step after the first: 3 folds, features
-    assert curve[-1]["gain"] <= 0.03 and two[2]["cv_beside_curve"]  # the folds of the chosen size were kept
-    assert "cv_beside_curve" not in one[2]
+    assert calls == [1] * (len(curve) - 1)  # beside every step after the first: the features of the one before
+    assert curve[-1]["gain"] <= 0.03 and kept[-1] is not None  # the last step did not pay: its answer was kept
+    assert kept[-1][0] is two[0]["outlet_features"]  # and is the table reported
     for name, table in one[0].items():
         other = two[0][name].drop(columns=["seconds"], errors="ignore")
         assert other.equals(table.drop(columns=["seconds"], errors="ignore")), name
     assert one[1] == two[1]
-    assert one[2]["fold_metrics"][0]["n_train"] == two[2]["fold_metrics"][0]["n_train"]
-    for patch in (("PARALLEL_ABOVE", 10**12), ("within_budget", lambda *a: False)):
-        # folds the cross-validation fits in one process, or not within the budget: only the features beside
-        monkeypatch.setattr(outlet, *patch)
-        calls.clear()
-        three = outlet_attribution(texts, outlets, opts, seed=5, n_jobs=2)
-        assert calls == [1] * (len(curve) - 1) and "cv_beside_curve" not in three[2]
-        for name in ("outlet_cv", "outlet_features", "outlet_confusion"):
-            assert three[0][name].equals(one[0][name]), name

@@ -18,9 +18,8 @@ scored.
 The outlet classifier's cross-validation then runs on the first ``size`` documents of each outlet
 in the same seeded order: the sample is nested in every larger one, and the same seed gives the
 same sample, curve and choice. Since a size is chosen when the step after it does not pay, the work
-the chosen size will need (``beside``: its model's features, the cross-validation's folds where
-memory allows) can start on a second core while that step is fitted, and be dropped if the step
-pays.
+the chosen size will need (``beside``: its model's features) can start on a second core while
+that step is fitted, and be dropped if the step pays.
 """
 
 from __future__ import annotations
@@ -140,11 +139,10 @@ def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe,
     """Grow the documents per outlet from ``start``, doubling, until held-out accuracy gains at most
     ``tolerance`` (see the module text). ``screen`` skips near-duplicates of documents taken before
     (held-out ones first); ``budget`` (hashed feature entries) stops the curve before a step whose
-    documents would hold more. ``beside(sample, entries, model, train)``: the work that will be
-    wanted if the size just fitted is chosen (a list of calls, or None for none), given its sample
-    (document indices), the hashed feature entries the next step will hold (estimated, as for the
-    budget), and the model fitted at that size with the documents it saw; with ``jobs``
-    >= 2 it is started in forked workers while the next step finds out (``background.share_beside``), and its answers for
+    documents would hold more. ``beside(sample, model, train)``: the work that will be wanted if
+    the size just fitted is chosen (a list of calls, or None for none), given its sample (document
+    indices) and the model fitted at that size with the documents it saw; with ``jobs`` >= 2 it is
+    started in forked workers while the next step finds out (``background.share_beside``), and its answers for
     the chosen size are kept in ``Curve.beside``."""
     screen = screen or NearDuplicateScreen(docs.texts, None)
     cut = {o: max(1, min(holdout, len(v) // 5)) for o, v in order.items()}
@@ -193,8 +191,7 @@ def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe,
         parts = None
         if prev_acc is not None and beside is not None and jobs > 1:
             sample = sorted(j for o in pool for j in (taken[o] + held[o])[: size // 2])
-            entries = docs.entries_per_document() * (sum(min(size, len(v)) for v in pool.values()) + len(test))
-            parts = beside(sample, entries, best_model, best_train)
+            parts = beside(sample, best_model, best_train)
         if parts:
             last, ended = prev_acc, []
 

@@ -31,7 +31,6 @@ from framing.runtime import Runtime
 # Documents; below this, forking a second process for the mask table costs more than it saves (about
 # 0.2 ms a document on news text)
 MASK_SPLIT_ABOVE = 2000
-MASK_NICE = 10  # the nice value of the process counting the mask table beside the classifier
 
 
 def attribution(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
@@ -63,10 +62,10 @@ def attribution(inputs: StageInputs, options, runtime: Runtime) -> StageOutput:
     beside = (options.outlet_classifier and runtime.jobs > 1
               and MASK_SPLIT_ABOVE <= len(texts) <= background.READS_ALL_AT_MOST and background.can_fork())
     # the child sends the table, not every document's hits: an answer larger than the pipe's buffer
-    # would keep it (and the pages it copied) waiting until this process asks for it. It is wanted only
-    # once the classifier is done, so it yields to it (and to other work on the second core) meanwhile
-    pending = (background.start("outlet masks", lambda: mask_table(masker, count_hits(texts)), nice=MASK_NICE)
-               if beside else None)
+    # would keep it (and the pages it copied) waiting until this process asks for it. It runs at the
+    # priority of this one: at a lower one it lived on into the learning curve's largest step, the
+    # stage's memory peak, with the pages it had copied (SaudiNewsNet, two cores busy)
+    pending = background.start("outlet masks", lambda: mask_table(masker, count_hits(texts))) if beside else None
     try:
         if pending is None:
             found = background.split_map(count_hits, texts, jobs=runtime.jobs, weights=[len(t) for t in texts],
