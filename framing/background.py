@@ -126,7 +126,7 @@ class Pending:
         self.seconds: float | None = None  # the computation's own wall time
         self.waited = 0.0  # how long :meth:`result` waited for it
         self._answer: tuple | None = None
-        self._process = self._conn = None
+        self._process = self._conn = self._reader = None
         if func is None:
             return
         if not fork:
@@ -148,12 +148,37 @@ class Pending:
             send.close()
         self._conn = receive
 
+    def receive(self) -> "Pending":
+        """Take the answer in as soon as it is sent, in a thread of this process, so that the forked
+        process ends then: an answer larger than a pipe holds keeps it waiting, with every page it
+        has copied, until the answer is read. Returns the Pending itself."""
+        if self._conn is not None and self._reader is None:
+            import threading
+
+            self._reader = threading.Thread(target=self._read, name=f"framing-{self.name}-answer", daemon=True)
+            self._reader.start()
+        return self
+
+    def _read(self) -> None:
+        try:
+            self._received = self._conn.recv()
+        except EOFError as exc:
+            self._received = exc
+
+    def _recv(self) -> tuple:
+        if self._reader is None:
+            return self._conn.recv()
+        self._reader.join()
+        if isinstance(self._received, EOFError):
+            raise self._received
+        return self._received
+
     def result(self) -> Any:
         """The answer, waiting for it if need be; an exception the computation raised is raised here."""
         if self._answer is None:
             t0 = time.perf_counter()
             try:
-                self._answer = self._conn.recv()
+                self._answer = self._recv()
             except EOFError:
                 self._process.join()
                 code = self._process.exitcode
@@ -175,6 +200,8 @@ class Pending:
         if self._process.is_alive() and self._answer is None:
             self._process.terminate()
         self._process.join()
+        if self._reader is not None:
+            self._reader.join()  # the pipe ends with the process
         self._conn.close()
         self._process = None
         thaw()

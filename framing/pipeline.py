@@ -206,7 +206,7 @@ def _stages(cfg: StudyConfig, prepared: Prepared, runtime: Runtime, cache, progr
                 while k + len(group) < len(stages) and stages[k + len(group)].beside:
                     group.append(stages[k + len(group)])
                 aside = background.start("the " + ", ".join(g.name for g in group) + " stages",
-                                         partial(_in_order, group, inputs, cfg, runtime, prepared.corpus_key))
+                                         partial(_in_order, group, inputs, cfg, runtime, prepared.corpus_key)).receive()
                 outputs.update((g.name, None) for g in group)  # to come
                 continue
             with timings.stage(stage.name, progress):

@@ -288,3 +288,30 @@ def test_a_held_run_freezes_what_it_keeps_at_each_settle_and_leaves_the_collecto
             assert background.start("a child", lambda: 1).result() == 1  # its own hold leaves the run's on
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == threshold
+
+
+@needs_fork
+def test_an_answer_taken_in_at_once_lets_the_forked_process_end_before_the_result_is_asked_for():
+    import time
+
+    big = 8 * 2**20  # far more than a pipe holds: without receive() the child waits for a reader
+    waiting = background.start("a large answer", lambda: b"x" * big)
+    taken = background.start("a large answer", lambda: b"y" * big).receive()
+    deadline = time.monotonic() + 20
+    while taken._process.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not taken._process.is_alive()
+    assert waiting._process.is_alive()  # still blocked on its full pipe
+    assert taken.result() == b"y" * big and waiting.result() == b"x" * big
+
+
+@needs_fork
+def test_an_answer_taken_in_at_once_still_raises_where_it_is_asked_for():
+    def fail():
+        raise ValueError("no stories")
+
+    with pytest.raises(ValueError, match="no stories"):
+        background.start("a failing part", fail).receive().result()
+    dying = background.start("a dying part", lambda: os.kill(os.getpid(), signal.SIGKILL)).receive()
+    with pytest.raises(background.BackgroundError, match="a dying part"):
+        dying.result()
