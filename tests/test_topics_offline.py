@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-import framing.topics.stage as stage
+import framing.topics.embed as embed
 from framing.arabic import Normaliser
 from framing.topics import topic_model
 from framing.topics.embed import CACHE_FILE, Encoder, TopicsError
@@ -43,7 +43,7 @@ class CountingEncoder(Encoder):
 @pytest.fixture
 def fake_encoder(monkeypatch):
     enc = CountingEncoder()
-    monkeypatch.setattr(stage, "load_encoder", lambda name, model_path=None: enc)
+    monkeypatch.setattr(embed, "load_encoder", lambda name, model_path=None: enc)  # the stage imports it when it embeds
     return enc
 
 
