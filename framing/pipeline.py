@@ -80,7 +80,6 @@ def _classify_on(cfg: StudyConfig) -> bool:
 
 STAGES: tuple[Stage, ...] = (
     # stories shared across outlets, each copy aligned with its reference; then each edit of a copy
-    # classified by the lexicon hits it touches
     # classified by the lexicon hits it touches (only the report reads them: beside the other stages)
     Stage("wire_stories", "wire", wire_stage.find_stage, lambda cfg: cfg.wire, lexicon_free=True,
           code=("framing.analyse.tokens",), beside=True),
@@ -332,8 +331,10 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
         matches = _voiced_matches(cache, key, analysed, analyses, cfg.corpus.analyse_titles, runtime.jobs)
     ledger = ledger_frame(docs, {a.doc_id: a.n_tokens for a in analyses})
     doc_table = ledger.loc[ledger["status"] == "analysed", ["doc_id", "outlet", "n_tokens", "date"]]
+    if terms is None:
+        terms = keep_terms(outlet_terms(analysed, analyses))
     inputs = StageInputs(documents=analysed, doc_table=doc_table.reset_index(drop=True), matches=matches,
-                         lexicon_entries=lexicon_frame(lexicons), outlet_terms=terms if terms is not None else keep_terms(outlet_terms(analysed, analyses)),
+                         lexicon_entries=lexicon_frame(lexicons), outlet_terms=terms,
                          outlet_names=_outlet_names(cfg, docs), outlets=cfg.outlet_records(),
                          self_names=tuple(cfg.classify.mask), all_documents=docs, normaliser=normaliser)
     return Prepared(inputs, docs, ledger, lexicons, key)
