@@ -127,6 +127,7 @@ class Pending:
         self.waited = 0.0  # how long :meth:`result` waited for it
         self._answer: tuple | None = None
         self._process = self._conn = self._reader = None
+        self._received: Any = None  # the answer as the reader thread of :meth:`receive` got it
         if func is None:
             return
         if not fork:

@@ -195,7 +195,7 @@ def _stages(cfg: StudyConfig, prepared: Prepared, runtime: Runtime, cache, progr
     switches = {"topics": topics, "classify": classify}
     stages = [s for s in STAGES if (s.enabled(cfg) if switches.get(s.part_of) is None else switches[s.part_of])]
     outputs: dict[str, StageOutput] = {}
-    aside = None  # the stages running beside these, in a forked process
+    aside, side = None, inputs  # the beside stages' forked process, or (run here) the inputs they read
     try:
         for k, stage in enumerate(stages):
             if stage.name in outputs:
@@ -208,9 +208,13 @@ def _stages(cfg: StudyConfig, prepared: Prepared, runtime: Runtime, cache, progr
                                          partial(_in_order, group, inputs, cfg, runtime, prepared.corpus_key)).receive()
                 outputs.update((g.name, None) for g in group)  # to come
                 continue
+            read = side if stage.beside else inputs  # as in the forked process: only beside stages read theirs
             with timings.stage(stage.name, progress):
-                out = outputs[stage.name] = _compute(stage, inputs, stage.options(cfg), runtime, prepared.corpus_key)
-            inputs = replace(inputs, tables={**inputs.tables, **out.tables})
+                out = outputs[stage.name] = _compute(stage, read, stage.options(cfg), runtime, prepared.corpus_key)
+            if stage.beside:
+                side = replace(side, tables={**side.tables, **out.tables})
+            else:
+                inputs = side = replace(inputs, tables={**inputs.tables, **out.tables})
             background.settle()
         if aside is not None:  # in before the report, the first to read its tables
             _take_in(aside, runtime.cache, outputs, timings, progress)

@@ -379,21 +379,36 @@ def test_a_re_run_after_a_lexicon_edit_writes_the_data_of_a_run_without_cache(tm
 
 
 @pytest.mark.slow
-def test_stages_run_beside_the_others_write_the_data_of_a_run_in_order(tmp_path):
+def test_stages_run_beside_the_others_write_the_data_of_a_run_in_order(tmp_path, monkeypatch):
     """With two jobs the shared-copy stages run in a forked process beside the statistics; every
-    data file is the one a run in one process writes."""
-    from framing.pipeline import run
+    data file is the one a run in one process writes, and the later stages are handed the same
+    tables either way (none of the shared-copy stages')."""
+    import dataclasses
 
+    from framing import pipeline
+
+    handed = {}
+    original = pipeline.STAGES
+
+    def recording(stage):
+        def compute(inputs, options, runtime):
+            handed.setdefault(runtime.jobs, set()).update(inputs.tables)
+            return stage.compute(inputs, options, runtime)
+        return dataclasses.replace(stage, compute=compute)
+
+    monkeypatch.setattr(pipeline, "STAGES", tuple(s if s.beside else recording(s) for s in original))
     study = _study(tmp_path)
     written = {}
     for jobs in (1, 2):
         study["run"] = {"jobs": jobs, "cache": False}
-        out = run(load_config(study, base_dir=tmp_path), output=tmp_path / f"j{jobs}", topics=False, classify=False)
+        out = pipeline.run(load_config(study, base_dir=tmp_path), output=tmp_path / f"j{jobs}", topics=False,
+                           classify=False)
         assert ("beside" in out.manifest["run"]) == (jobs == 2 and can_fork())
         written[jobs] = {p.name: p.read_bytes() for p in sorted((tmp_path / f"j{jobs}" / "data").glob("*.csv*"))}
     assert "wire_edits.csv.gz" in written[1] or "wire_rates.csv" in written[1]
     assert written[1].keys() == written[2].keys()
     assert [name for name in written[1] if written[1][name] != written[2][name]] == []
+    assert handed[1] == handed[2] and not {t for t in handed[1] if t.startswith("wire") or t == "stories"}
 
 
 @pytest.mark.slow
