@@ -210,3 +210,32 @@ def test_fcr_interval_excludes_one_exactly_when_q_is_small():
     assert (excl == curve["significant"]).all()
     assert (curve["fcr_low"] <= curve["ci_low"] + 1e-12).all() and (curve["fcr_high"] >= curve["ci_high"] - 1e-12).all()
     assert set(c["fdr_family"]) == {"summary", "pairwise"}
+
+
+def test_bounds_at_several_levels_in_one_search_are_those_of_one_level_at_a_time():
+    """The statistics stage finds each contrast's interval at 95% and at its FCR level in one
+    bisection; every bound must be the one a search at that level alone gives, bit for bit."""
+    rng = np.random.default_rng(8)
+    n_a, n_b, K = 140, 260, 4
+    cols_a = [_docs(rng, n_a, 3.0 * e, disp=1.5) for e in (1.0, 1.3, 2.0, 0.02)]
+    cols_b = [_docs(rng, n_b, 3.0, disp=1.5) for _ in range(K)]
+    tok = np.r_[cols_a[0][1], cols_b[0][1]]
+    X = np.column_stack([np.r_[cols_a[k][0], cols_b[k][0]] for k in range(K)])
+    in_a = np.r_[np.ones(n_a, bool), np.zeros(n_b, bool)]
+    res = contrast(X, tok, in_a, OPTS, intervals=False)
+    assert np.isnan(res["ci_low"]).all()  # left for the stage to fill in
+    interval = res["interval"]
+    fcr = np.array([0.003, 0.05, 0.0125, 0.2])
+    both = interval.levels([0.05, fcr], X, tok, in_a)
+    for (lo, hi), alpha in zip(both, (0.05, fcr)):
+        one_lo, one_hi = interval(alpha, X, tok, in_a)
+        assert np.array_equal(lo, one_lo, equal_nan=True) and np.array_equal(hi, one_hi, equal_nan=True)
+    full = contrast(X, tok, in_a, OPTS)
+    assert np.array_equal(both[0][0], full["ci_low"], equal_nan=True)
+    assert np.array_equal(both[0][1], full["ci_high"], equal_nan=True)
+    smaller = fcr < 0.05  # a smaller alpha gives a wider interval
+    assert (both[1][0][smaller] <= both[0][0][smaller]).all() and (both[1][1][smaller] >= both[0][1][smaller]).all()
+    sums, deff = interval.sums, interval.deff
+    for (lo, hi), alpha in zip(ratio.conditional_interval(*sums, deff, [0.05, fcr], levels=True), (0.05, fcr)):
+        one = ratio.conditional_interval(*sums, deff, alpha)
+        assert np.array_equal(lo, one[0], equal_nan=True) and np.array_equal(hi, one[1], equal_nan=True)

@@ -71,12 +71,14 @@ def _fmt_p(p: float) -> str:
     return f"{p:.2g}" if p >= 0.001 else f"{p:.1e}"
 
 
-def contrast(X, tok, in_a, opts, strata=None) -> dict:
+def contrast(X, tok, in_a, opts, strata=None, intervals: bool = True) -> dict:
     """Test, effect and interval of one comparison (rows of X: the documents of both sides).
 
     strata: stratum labels to permute within (topic x length); None: length bins chosen by the test.
     Nothing here is random: a category too sparse for the permutation test's curve is tested with the
-    exact conditional model (below), so its permutations are not simulated."""
+    exact conditional model (below), so its permutations are not simulated. ``intervals=False``:
+    ci_low and ci_high are left empty, for :func:`add_intervals` to fill in (with the interval at
+    the FCR level, in the same search)."""
     res = resample.score_test(X, tok, in_a, opts.permutations, None, opts.moment_min_hit_docs,
                               n_strata=opts.length_strata, strata=strata, simulate=False)
     labels = res["labels"]
@@ -93,12 +95,12 @@ def contrast(X, tok, in_a, opts, strata=None) -> dict:
     exact = ((np.minimum(ca, cb) < max(opts.min_hits, 1)) | (np.char.find(method, "Monte-Carlo") >= 0)
              | ~np.char.startswith(method, "permutation") | ~(np.isfinite(rr) & (rr > 0)))
 
-    # the interval is asked for again at the FCR level (add_fcr_intervals): what it reads of the
-    # documents is kept as their permutation moments, not as the documents' counts
     estimate = np.where(exact, np.nan, rr)
-    interval = Interval(exact, estimate, ratio.interval_moments(X, tok, in_a, labels, estimate), (sa, sb, ta, tb),
-                        deff)
-    lo, hi = interval(ALPHA)
+    interval = Interval(exact, estimate, (sa, sb, ta, tb), deff, labels)
+    if intervals:
+        lo, hi = interval(ALPHA, X, tok, in_a)
+    else:
+        lo, hi = np.full(len(rr), np.nan), np.full(len(rr), np.nan)
     ci_method = np.where(exact, EXACT_CI, SCORE_CI).astype(object)
     none = (ca == 0) & (cb == 0)
     ci_method[none] = ""
@@ -118,26 +120,35 @@ ALPHA = 0.05
 
 
 class Interval:
-    """A contrast's interval at any level (``interval(alpha)``: its bounds, (K,) each): the
-    permutation-test inversion where the test is the curve's, else the exact conditional one. What
-    it keeps of the documents is their permutation moments (``ratio.interval_moments``), so it is
-    small, and it can be pickled (sent back from a worker process)."""
+    """A contrast's interval at any level: the permutation-test inversion where the test is the
+    curve's, else the exact conditional one. It keeps what the test found (the stratum sums, the
+    design effects, each document's stratum), not the documents' counts: those are handed to it
+    when bounds are asked for, so that it stays small when it is sent back from a worker process."""
 
-    def __init__(self, exact, estimate, moments, sums, deff) -> None:
-        self.exact, self.estimate, self.moments, self.sums, self.deff = exact, estimate, moments, sums, deff
+    def __init__(self, exact, estimate, sums, deff, labels) -> None:
+        self.exact, self.estimate, self.sums, self.deff, self.labels = exact, estimate, sums, deff, labels
 
-    def __call__(self, alpha) -> tuple[np.ndarray, np.ndarray]:
-        """(lower bounds, upper bounds) at ``alpha`` (a number or (K,))."""
-        lo, hi = ratio.score_interval(None, None, None, None, self.estimate, alpha, self.moments)
-        elo, ehi = ratio.conditional_interval(*self.sums, self.deff, alpha)
-        return np.where(self.exact, elo, lo), np.where(self.exact, ehi, hi)
+    def __call__(self, alpha, X, tok, in_a) -> tuple[np.ndarray, np.ndarray]:
+        """(lower bounds, upper bounds) at ``alpha`` (a number or (K,)); X, tok, in_a: the
+        comparison's documents, as the test had them."""
+        return self.levels([alpha], X, tok, in_a)[0]
+
+    def levels(self, alphas: list, X, tok, in_a) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The bounds at each of ``alphas`` (numbers or (K,) arrays), all found in one search."""
+        moments = ratio.interval_moments(X, tok, in_a, self.labels, self.estimate)
+        scored = ratio.score_interval(None, None, None, None, self.estimate, alphas, moments, levels=True)
+        exact = ratio.conditional_interval(*self.sums, self.deff, alphas, levels=True)
+        return [(np.where(self.exact, elo, lo), np.where(self.exact, ehi, hi))
+                for (lo, hi), (elo, ehi) in zip(scored, exact)]
 
 
 def compute_contrasts(c: Counts, opts, names: dict, doc_topics: np.ndarray | None = None,
-                      parts=None) -> tuple[pd.DataFrame, list[str], dict]:
+                      parts=None, intervals: bool = True) -> tuple[pd.DataFrame, list[str], dict]:
     """doc_topics (N,) int: each document's topic (-1 none/outlier), when the topic stage ran; every
     contrast is then also computed within topics (stratified by topic and length). ``parts``: a
-    ``parts.Parts`` to compute the comparisons as parts of (side by side), else one by one here."""
+    ``parts.Parts`` to compute the comparisons as parts of (side by side), else one by one here.
+    ``intervals=False``: the intervals are left for :func:`add_intervals` (with what it needs in
+    the info's ``_intervals``)."""
     notes: list[str] = []
     cols = test_columns(c)
     n_docs = np.bincount(c.group, minlength=c.n_groups)
@@ -154,7 +165,7 @@ def compute_contrasts(c: Counts, opts, names: dict, doc_topics: np.ndarray | Non
                     for ia, a in enumerate(present) for b in present[ia + 1:]]
 
     def one(family, a, b, rows):
-        return _comparison(c, cols, X, sums, family, a, b, rows, opts, names, doc_topics)
+        return _comparison(c, cols, X, sums, family, a, b, rows, opts, names, doc_topics, intervals)
 
     if parts is None:
         done = [one(*comparison) for comparison in comparisons]
@@ -162,21 +173,21 @@ def compute_contrasts(c: Counts, opts, names: dict, doc_topics: np.ndarray | Non
         pending = [parts.add(lambda cmp=cmp: one(*cmp), weight=len(cmp[3])) for cmp in comparisons]
         done = [part.result() for part in pending]
     out = pd.concat([row for row, _ in done], ignore_index=True)
-    intervals = [fns for _, fns in done]
+    found = [fns for _, fns in done]
     out["p_display"] = p_display(out["p"], out["p_method"], opts.permutations)
     if doc_topics is not None:
         out["p_display_topic"] = p_display(out["p_topic"], out["p_method_topic"], opts.permutations)
     tested = out["p_method"].str.startswith(TESTED)
     info = {"one_vs_rest_tests": int(((out["family"] == "one-vs-rest") & tested).sum()),
             "pairwise_tests": int(((out["family"] == "pairwise") & tested).sum())}
-    return out, notes, {**info, "_intervals": intervals}
+    return out, notes, {**info, "_intervals": (comparisons, found)}
 
 
-def _comparison(c, cols, X, sums, family, a, b, rows, opts, names, doc_topics):
+def _comparison(c, cols, X, sums, family, a, b, rows, opts, names, doc_topics, intervals=True):
     """One comparison's rows of the contrasts table and its intervals (length strata; topic)."""
     count, tokens, n_docs, hit_docs = sums
     in_a = c.group[rows] == a
-    res = contrast(X[rows], c.tokens[rows], in_a, opts)
+    res = contrast(X[rows], c.tokens[rows], in_a, opts, intervals=intervals)
     cb, tb = (count.sum(0) - count[a], tokens.sum() - tokens[a]) if b is None else (count[b], tokens[b])
     db = int(n_docs.sum() - n_docs[a]) if b is None else int(n_docs[b])
     hb = hit_docs.sum(0) - hit_docs[a] if b is None else hit_docs[b]
@@ -184,42 +195,57 @@ def _comparison(c, cols, X, sums, family, a, b, rows, opts, names, doc_topics):
     if doc_topics is None:
         return row, (res["interval"], None)
     strata = topic_strata(doc_topics[rows], c.tokens[rows], opts.length_strata)
-    adj = contrast(X[rows], c.tokens[rows], in_a, opts, strata=strata)
+    adj = contrast(X[rows], c.tokens[rows], in_a, opts, strata=strata, intervals=intervals)
     row = row.assign(ratio_topic=adj["ratio"], ci_low_topic=adj["ci_low"], ci_high_topic=adj["ci_high"],
                      ci_method_topic=adj["ci_method"], p_topic=adj["p"], p_method_topic=adj["p_method"],
                      topic_strata=int(adj["strata"]))
     return row, (res["interval"], adj["interval"])
 
 
-def add_fcr_intervals(out: pd.DataFrame, intervals: list, alphas: dict[str, float], n_cols: int,
-                      parts=None) -> None:
-    """fcr_low / fcr_high (and _topic): each tested contrast's interval at its family's FCR level
-    (``fdr.fcr_alpha``), in place. Rows are in comparison order, n_cols rows per comparison.
+def add_intervals(out: pd.DataFrame, c: Counts, found: tuple, alphas: dict[str, float], parts=None) -> None:
+    """ci_low / ci_high (at ``ALPHA``) and fcr_low / fcr_high (each tested contrast's interval at
+    its family's FCR level, ``fdr.fcr_alpha``), and their _topic twins, in place, for contrasts
+    computed with ``intervals=False`` (``found``: their info's ``_intervals``). Both levels of a
+    comparison come from one search. Rows are in comparison order, one per tested column each.
     ``parts``: a ``parts.Parts`` to compute each comparison's intervals as parts of, else here."""
+    comparisons, specs = found
+    cols = test_columns(c)
+    n_cols = len(cols)
+    X = c.counts[:, cols]
     suffixes = [(j, suffix) for j, suffix in enumerate(("", "_topic")) if "fdr_family" + suffix in out.columns]
     alpha = {suffix: out["fdr_family" + suffix].map(alphas).to_numpy(dtype=float) for _, suffix in suffixes}  # NaN: untested
 
     def bounds(i: int) -> dict:
-        rows, found = slice(i * n_cols, (i + 1) * n_cols), {}
+        _family, a, _b, rows = comparisons[i]
+        docs, tok, in_a = X[rows], c.tokens[rows], c.group[rows] == a
+        span, done = slice(i * n_cols, (i + 1) * n_cols), {}
         for j, suffix in suffixes:
-            a = alpha[suffix][rows]
-            if intervals[i][j] is not None and not np.isnan(a).all():
-                found[suffix] = intervals[i][j](np.where(np.isnan(a), ALPHA, a))
-        return found
+            if specs[i][j] is None:
+                continue
+            fcr = alpha[suffix][span]
+            tested = not np.isnan(fcr).all()
+            levels = [ALPHA, np.where(np.isnan(fcr), ALPHA, fcr)] if tested else [ALPHA]
+            done[suffix] = specs[i][j].levels(levels, docs, tok, in_a)
+        return done
 
     if parts is None:
-        done = [bounds(i) for i in range(len(intervals))]
+        done = [bounds(i) for i in range(len(comparisons))]
     else:
-        pending = [parts.add(lambda i=i: bounds(i)) for i in range(len(intervals))]
+        pending = [parts.add(lambda i=i: bounds(i), weight=len(comparisons[i][3])) for i in range(len(comparisons))]
         done = [part.result() for part in pending]
     for _, suffix in suffixes:
-        lo, hi = np.full(len(out), np.nan), np.full(len(out), np.nan)
-        for i, found in enumerate(done):
-            if suffix in found:
-                lo[i * n_cols:(i + 1) * n_cols], hi[i * n_cols:(i + 1) * n_cols] = found[suffix]
+        ci = np.full((2, len(out)), np.nan)
+        fcr = np.full((2, len(out)), np.nan)
+        for i, found_i in enumerate(done):
+            span = slice(i * n_cols, (i + 1) * n_cols)
+            if suffix in found_i:
+                ci[0, span], ci[1, span] = found_i[suffix][0]
+                if len(found_i[suffix]) > 1:
+                    fcr[0, span], fcr[1, span] = found_i[suffix][1]
         tested = ~np.isnan(alpha[suffix])
-        out["fcr_low" + suffix] = np.where(tested, lo, np.nan)
-        out["fcr_high" + suffix] = np.where(tested, hi, np.nan)
+        out["ci_low" + suffix], out["ci_high" + suffix] = ci[0], ci[1]
+        out["fcr_low" + suffix] = np.where(tested, fcr[0], np.nan)
+        out["fcr_high" + suffix] = np.where(tested, fcr[1], np.nan)
 
 
 def topic_strata(topics: np.ndarray, tok: np.ndarray, n_length: int) -> np.ndarray:

@@ -84,26 +84,30 @@ def interval_moments(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, labels: n
 
 
 def score_interval(X: np.ndarray | None, tok: np.ndarray | None, in_a: np.ndarray | None, labels: np.ndarray | None,
-                   estimate: np.ndarray, alpha, moments: Moments | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   estimate: np.ndarray, alpha, moments: Moments | None = None, levels: bool = False):
     """Bounds of the permutation-test inversion interval (module docstring) for every column of X.
 
     ``estimate`` (K,): RR_MH (finite and > 0 where an interval is wanted; NaN elsewhere). ``alpha``:
-    a number or (K,) array. Bisection in log rho; a bound the data never reach is 0 or inf.
-    ``moments``: ``interval_moments`` of the same arguments, when already computed (X, tok, in_a
-    and labels are then not read)."""
+    a number or (K,) array; with ``levels``, a list of them, and the bounds at each level come back
+    as a list of (lower, upper), all found in one bisection (each value's search is its own, so
+    the bounds are those of one level at a time). Bisection in log rho; a bound the data never
+    reach is 0 or inf. ``moments``: ``interval_moments`` of the same arguments, when already
+    computed (X, tok, in_a and labels are then not read)."""
+    alphas = list(alpha) if levels else [alpha]
     K = len(estimate)
-    lo, hi = np.full(K, np.nan), np.full(K, np.nan)
+    out = [(np.full(K, np.nan), np.full(K, np.nan)) for _ in alphas]
     ok = np.isfinite(estimate) & (estimate > 0)
     if not ok.any():
-        return lo, hi
-    alpha = np.broadcast_to(np.asarray(alpha, dtype=float), (K,))
+        return out if levels else out[0]
+    alphas = [np.broadcast_to(np.asarray(a, dtype=float), (K,))[ok] for a in alphas]
     mom = moments if moments is not None else Moments(X[:, ok], tok, in_a, labels)
     k = int(ok.sum())
-    # both bounds at once: the first k values look for the lower bound (z above the upper quantile),
-    # the last k for the upper one
-    side = np.repeat([-1.0, 1.0], k)
-    est = np.tile(np.log(estimate[ok]), 2)
-    q = np.concatenate([1 - alpha[ok] / 2, alpha[ok] / 2])
+    # all bounds at once: per level, the first k values look for the lower bound (z above the upper
+    # quantile), the next k for the upper one
+    n = len(alphas)
+    side = np.tile(np.repeat([-1.0, 1.0], k), n)
+    est = np.tile(np.log(estimate[ok]), 2 * n)
+    q = np.concatenate([part for a in alphas for part in (1 - a / 2, a / 2)])
 
     def f(logr):  # < 0 at the estimate, > 0 beyond the bound (its sign as from Moments.z_skew)
         return mom.side(logr, q, side)
@@ -123,8 +127,9 @@ def score_interval(X: np.ndarray | None, tok: np.ndarray | None, in_a: np.ndarra
         outer = np.where(beyond, mid, outer)
         inner = np.where(beyond, inner, mid)
     bound = np.where(reach, np.exp(0.5 * (inner + outer)), np.where(side < 0, 0.0, np.inf))
-    lo[ok], hi[ok] = bound[:k], bound[k:]
-    return lo, hi
+    for j, (lo, hi) in enumerate(out):
+        lo[ok], hi[ok] = bound[2 * j * k:(2 * j + 1) * k], bound[(2 * j + 1) * k:(2 * j + 2) * k]
+    return out if levels else out[0]
 
 
 def _conditional(sa, sb, ta, tb, deff):
@@ -136,11 +141,18 @@ def _conditional(sa, sb, ta, tb, deff):
     return sa, sb, ta, tb, M_s, sa.sum(axis=0) / deff, M_s.sum(axis=0) / deff
 
 
-def conditional_interval(sa, sb, ta, tb, deff, alpha) -> tuple[np.ndarray, np.ndarray]:
+def conditional_interval(sa, sb, ta, tb, deff, alpha, levels: bool = False):
     """Exact conditional (Clopper-Pearson) interval of the common rate ratio, design-effect adjusted
-    (module docstring). sa, sb (S, K) hits; ta, tb (S,) words; deff (K,) >= 1; alpha number or (K,)."""
+    (module docstring). sa, sb (S, K) hits; ta, tb (S,) words; deff (K,) >= 1; alpha number or (K,);
+    with ``levels``, a list of them, and a list of (lower, upper) comes back, all found in one
+    bisection (each column and level searched on its own)."""
+    alphas = list(alpha) if levels else [alpha]
     K = sa.shape[1]
-    alpha = np.broadcast_to(np.asarray(alpha, dtype=float), (K,))
+    n_levels = len(alphas)
+    alpha = np.concatenate([np.broadcast_to(np.asarray(a, dtype=float), (K,)) for a in alphas])
+    # every level as a copy of the columns: (S, n K)
+    sa, sb, deff = np.tile(sa, n_levels), np.tile(sb, n_levels), np.tile(deff, n_levels)
+    K = sa.shape[1]
     sa, sb, ta, tb, M_s, a, n = _conditional(sa, sb, ta, tb, deff)
     with np.errstate(all="ignore"):
         p_lo = np.where(a > 0, sps.beta.ppf(alpha / 2, a, n - a + 1), 0.0)
@@ -168,7 +180,9 @@ def conditional_interval(sa, sb, ta, tb, deff, alpha) -> tuple[np.ndarray, np.nd
             left = np.where(below, mid, left)
             right = np.where(below, right, mid)
         out[todo] = np.exp(0.5 * (left + right))[todo]
-    return lo, hi
+    width = K // n_levels
+    found = [(lo[j * width:(j + 1) * width], hi[j * width:(j + 1) * width]) for j in range(n_levels)]
+    return found if levels else found[0]
 
 
 def conditional_p(sa, sb, ta, tb, deff) -> np.ndarray:

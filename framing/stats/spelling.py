@@ -39,17 +39,28 @@ def written_spellings(texts, normaliser, terms: set[str], term_of, counted=None)
         return {}
     surfaces, norms, counts = counted if counted is not None else surface_counts(list(texts), normaliser)
     tally: dict[str, dict[str, int]] = defaultdict(dict)
-    for sid in np.flatnonzero(counts).tolist():
-        norm = norms[sid]
-        term = term_of(norm) if norm else ""
+    sids = np.flatnonzero(counts).tolist()
+    every = _terms_of(term_of, [norms[sid] for sid in sids])
+    for sid, term in zip(sids, every):
         if term not in terms:
             continue
+        norm = norms[sid]
         surface, cut = surfaces[sid], len(norm) - len(term)
         if cut and (len(surface) != len(norm) or not norm.endswith(term)):
             continue
         spelled = surface[cut:]
         tally[term][spelled] = tally[term].get(spelled, 0) + int(counts[sid])
     return {t: min(sp.items(), key=lambda kv: (-kv[1], kv[0]))[0] for t, sp in tally.items()}
+
+
+def _terms_of(term_of, norms: list[str]) -> list[str]:
+    """``term_of`` of every normalised word ("" for an empty one); the keyness term
+    (:func:`framing.arabic.clitics.strip_article`) in one pass over all the words."""
+    from framing.arabic.clitics import strip_article, strip_articles
+
+    if term_of is strip_article:
+        return [t if n else "" for n, t in zip(norms, strip_articles(norms))]
+    return [term_of(n) if n else "" for n in norms]
 
 
 def add_displays(tables: dict, texts: list[str] | None, normaliser, term_of, counted=None) -> None:

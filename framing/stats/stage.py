@@ -149,7 +149,9 @@ def statistics(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame
     topics = None
     if doc_topics:
         topics = pd.Series(c.doc_ids).map(doc_topics).fillna(-2).to_numpy(dtype=np.int64)
-    contrasts, con_notes, con_info = con.compute_contrasts(c, opts, names, topics, parts=parts)
+    # the intervals wait for the FDR families, so that each comparison's interval at the FCR level
+    # and at ALPHA come from one search
+    contrasts, con_notes, con_info = con.compute_contrasts(c, opts, names, topics, parts=parts, intervals=False)
     tables: dict[str, pd.DataFrame] = {}
     (tables["outlet_scores"], tables["naming_shares"]), took = scored_part.result()
     (tables["voice_rates"], tables["speakers"], scare), voice_took = voiced_part.result()
@@ -169,11 +171,10 @@ def statistics(docs: pd.DataFrame, matches: pd.DataFrame, lexicons: pd.DataFrame
 
         keyed_part = parts.add(keyed, weight=2 * len(c.doc_ids),
                                then=(lambda found: keep_keyness(found[0])) if keep_keyness is not None else None)
-    intervals = con_info.pop("_intervals", [])
+    intervals = con_info.pop("_intervals", None)
     families = fdr.assign(contrasts, tables["naming_shares"], opts.fdr) if not contrasts.empty else {}
     if not contrasts.empty:
-        con.add_fcr_intervals(contrasts, intervals, fdr.fcr_alpha(families, opts.fdr), len(con.test_columns(c)),
-                              parts=parts)
+        con.add_intervals(contrasts, c, intervals, fdr.fcr_alpha(families, opts.fdr), parts=parts)
         contrasts = contrasts[con.COLUMNS + (con.TOPIC_COLUMNS if topics is not None else [])]
         con_info.update(_significance(contrasts, topics is not None))
     tables["naming_shares"]["fdr_family"] = tables["naming_shares"].get("fdr_family", "")
