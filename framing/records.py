@@ -123,7 +123,8 @@ class StageInputs:
     ``outlets``: the outlets of the config; ``self_names``: further strings that name an outlet
     or an agency (``classify.mask``); ``all_documents``: every document read, skipped ones too;
     ``normaliser``: the run's Arabic normaliser; ``tables``: the tables of the stages that ran
-    before.
+    before; ``corpus_key``: the cache key of the cleaned corpus these documents are (it changes
+    whenever they would), when the run has a cache.
     """
 
     documents: list[Document] = field(default_factory=list)
@@ -137,6 +138,7 @@ class StageInputs:
     all_documents: list[Document] = field(default_factory=list)
     normaliser: Normaliser | None = None
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    corpus_key: str | None = None
 
     def without_lexicons(self) -> StageInputs:
         """The same inputs with everything that depends on the lexicons left out (matches, lexicon

@@ -55,6 +55,18 @@ def test_the_key_follows_the_texts_the_outlets_and_the_normaliser():
     assert key != words_key(replace(base, documents=moved, all_documents=moved), strip_article)
 
 
+def test_with_the_corpus_key_the_key_follows_it_not_the_texts():
+    """In a run with a cache the pipeline hands the stages the cleaned corpus's key, which changes
+    whenever the documents would: the texts are not hashed again."""
+    base = replace(_inputs(), corpus_key="corpus-1")
+    key = words_key(base, strip_article)
+    assert key == words_key(replace(_inputs(" جديدة"), corpus_key="corpus-1"), strip_article)
+    assert key != words_key(replace(base, corpus_key="corpus-2"), strip_article)
+    assert key != words_key(replace(base, corpus_key=None), strip_article)
+    assert key != words_key(replace(base, self_names=("وكالة",)), strip_article)
+    assert key != words_key(replace(base, outlets=base.outlets[:1]), strip_article)
+
+
 def test_keyness_is_read_back_after_a_lexicon_edit_and_computed_again_for_new_options(tmp_path, monkeypatch):
     """Keyness reads no lexicon: a re-run with other matches (a lexicon edit) reads it back from the
     cache; other keyness options compute it again."""

@@ -114,18 +114,23 @@ def _memo(cache, part: str, key: str | None, inputs: StageInputs, term_of, compu
 
 def words_key(inputs: StageInputs, term_of) -> str:
     """The cache key of ``masks`` and ``spellings``: the code, the normaliser, the outlets and extra masks of
-    the config, ``term_of``, every document's outlet, source line and credited agencies, and the
-    analysed documents' texts."""
+    the config, ``term_of``, and the documents: the key of the cleaned corpus when the inputs have
+    one (it changes whenever the documents would), else every document's outlet, source line and
+    credited agencies, and the analysed documents' texts."""
     from framing.cache import code_revision, digest
 
-    h = hashlib.sha256()
-    for d in inputs.all_documents:
-        h.update(json.dumps([d.doc_id, d.outlet, d.source_line, sorted(d.wire_agencies)],
-                            ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\0")
-    h.update(b"analysed\0")
-    for d in inputs.documents:
-        h.update(json.dumps([d.doc_id, d.outlet], ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\0")
-        h.update(d.text.encode("utf-8", "surrogatepass") + b"\0")
+    if inputs.corpus_key is not None:
+        documents = inputs.corpus_key
+    else:
+        h = hashlib.sha256()
+        for d in inputs.all_documents:
+            h.update(json.dumps([d.doc_id, d.outlet, d.source_line, sorted(d.wire_agencies)],
+                                ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\0")
+        h.update(b"analysed\0")
+        for d in inputs.documents:
+            h.update(json.dumps([d.doc_id, d.outlet], ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\0")
+            h.update(d.text.encode("utf-8", "surrogatepass") + b"\0")
+        documents = h.hexdigest()
     normaliser = inputs.normaliser.version if inputs.normaliser is not None else None
     return digest("stats_words", code_revision(*CODE), normaliser, f"{term_of.__module__}.{term_of.__qualname__}",
-                  [(o.id, o.name, list(o.aliases)) for o in inputs.outlets], list(inputs.self_names), h.hexdigest())
+                  [(o.id, o.name, list(o.aliases)) for o in inputs.outlets], list(inputs.self_names), documents)
