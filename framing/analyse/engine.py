@@ -283,13 +283,15 @@ class DocumentAnalyser:
         """Rows of ``self._forms`` for these forms (normalised word, or (word, surface)), the
         new ones worked out together and appended."""
         index = self._form_index
-        rows = list(map(index.get, keys))
-        if None in rows:
-            new = list(dict.fromkeys(k for k, r in zip(keys, rows) if r is None))
+        rows = list(map(index.get, keys))  # (a word list read from a token store hashes each word here, once)
+        missing = [i for i, r in enumerate(rows) if r is None]
+        if missing:
+            new = list(dict.fromkeys([keys[i] for i in missing]))
             base = len(index)
             index.update(zip(new, range(base, base + len(new))))
             self._forms = self._forms.extended(self._tables_of(new))
-            rows = list(map(index.__getitem__, keys))
+            for i in missing:
+                rows[i] = index[keys[i]]
         return np.fromiter(rows, dtype=np.int64, count=len(rows))
 
     def _tables_of(self, keys: list) -> WordTables:
