@@ -106,6 +106,7 @@ class DocAnalysis:
     term_counts: np.ndarray = field(default_factory=_no_ids)
     term_vocab: list[str] = field(default_factory=list)
     text: str = field(default="", repr=False)  # the document's text (the same object, not a copy)
+    earlier: bool = False  # its hits are those an earlier run found (framing.analyse.store.Earlier)
 
     @property
     def sentences(self) -> list[str]:
@@ -140,6 +141,7 @@ class BatchResult:
     term_bounds: np.ndarray
     tokens: "WordTokens | None" = None
     packed: bool = False
+    earlier: frozenset = frozenset()  # the documents (by place) whose hits are an earlier run's
 
     def documents(self, texts: list[str]) -> list[DocAnalysis]:
         """DocAnalysis objects, ``texts`` being the documents' texts in the same order."""
@@ -150,7 +152,8 @@ class BatchResult:
                                                                  self.sentence_spans, texts)):
             if self.packed and found:
                 found = [Match(lx, cat, ent, text[a:z], a, z, rule, far) for lx, cat, ent, a, z, rule, far in found]
-            out.append(DocAnalysis(doc_id, n, found, spans, ids[b[k]:b[k + 1]], counts[b[k]:b[k + 1]], vocab, text))
+            out.append(DocAnalysis(doc_id, n, found, spans, ids[b[k]:b[k + 1]], counts[b[k]:b[k + 1]], vocab, text,
+                                   k in self.earlier))
         return out
 
     def compact(self) -> "BatchResult":
@@ -415,7 +418,12 @@ def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], 
     (:class:`framing.analyse.store.TokenStore`), the documents it holds are matched again from their
     stored tokens; the others are tokenised too, and their tokens are added to the store (written
     as shards by the worker processes themselves on this machine; sent back from a Dask cluster).
-    Both go through :func:`framing.analyse.parallel.map_documents`."""
+    Both go through :func:`framing.analyse.parallel.map_documents`.
+
+    The store also keeps each run's hits. When keyness terms are not counted (the run has them
+    already) a stored document none of whose words has a changed part in the lexicons since that
+    run (:meth:`framing.lexicon.Matcher.signatures`) keeps the hits it had: after an edit of a
+    lexicon, only the documents holding a word the edit touches are matched again."""
     from framing.analyse.parallel import can_fork, map_documents
 
     options = {"jobs": jobs, "backend": backend, "scheduler": scheduler, "progress": progress}
@@ -431,24 +439,39 @@ def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], 
             results[k] = res
     finally:
         analyser.sink, analyser.keep_tokens, analyser.token_writer = None, False, None
+    signatures = getattr(analyser.matcher, "signatures", lambda: None)()
     cached = [k for k in range(len(items)) if results[k] is None]
+    earlier = None
     if cached:
         store.use([hashes[k] for k in cached])
-        from_store = _FromStore(analyser, store, {items[k][0]: hashes[k] for k in cached})
+        earlier = store.earlier(signatures) if not analyser.count_terms else None
+        from_store = _FromStore(analyser, store, {items[k][0]: hashes[k] for k in cached}, earlier)
         if backend != "local" or not can_fork():  # forked workers read the shards; others: in process
             options = {**options, "jobs": 1}
         for k, res in zip(cached, map_documents(from_store, [items[k] for k in cached], **{**options, "backend": "local"})):
             results[k] = res
+    if signatures is not None:  # the hits kept as they were need no packing again
+        kept = earlier.docs if earlier is not None else {}
+        store.keep_hits(signatures, {h: kept[h] if res.earlier else _packed_hits(res) for h, res in zip(hashes, results)})
     return results
+
+
+def _packed_hits(analysis: DocAnalysis) -> tuple[list, list]:
+    """A document's hits as a token store keeps them: tuples without the surface (it is cut
+    from the text again), and their sentences' spans."""
+    return ([(m.lexicon, m.category, m.entry, m.start, m.end, m.rule, m.distanced) for m in analysis.matches],
+            analysis.sentence_spans)
 
 
 class _FromStore:
     """Analysis of documents whose tokens a token store holds: only the matching and counting
-    are redone, shard by shard. Used like a DocumentAnalyser by
-    :func:`framing.analyse.parallel.map_documents`."""
+    are redone, shard by shard; with ``earlier`` (:class:`framing.analyse.store.Earlier`), a
+    document none of whose words changed its part in the lexicons keeps its earlier hits. Used
+    like a DocumentAnalyser by :func:`framing.analyse.parallel.map_documents`."""
 
-    def __init__(self, analyser: DocumentAnalyser, store, hash_of: dict[str, str]) -> None:
-        self.analyser, self.store, self.hash_of = analyser, store, hash_of
+    def __init__(self, analyser: DocumentAnalyser, store, hash_of: dict[str, str], earlier=None) -> None:
+        self.analyser, self.store, self.hash_of, self.earlier = analyser, store, hash_of, earlier
+        self._changed: dict[str, np.ndarray] = {}  # shard key -> whether each of its words changed
 
     def run_chunk(self, items, local: bool = False):
         """Results for runs of consecutive items stored in the same shard: DocAnalysis objects
@@ -457,8 +480,6 @@ class _FromStore:
             return self._run_chunk(items, local)
 
     def _run_chunk(self, items, local: bool):
-        import numpy as np
-
         from framing.analyse.tokens import TokenBatch
 
         out: list = []
@@ -471,13 +492,38 @@ class _FromStore:
                 end += 1
             vocab, ids, starts, ends = self.store.load_shard(key)
             spans = [slice(off, off + n) for _key, off, n in where[start:end]]
-            bounds = np.concatenate([[0], np.cumsum([s.stop - s.start for s in spans], dtype=np.int64)])
-            batch = TokenBatch(*(np.concatenate([a[s] for s in spans]) for a in (ids, starts, ends)), bounds)
             part = items[start:end]
-            result = self.analyser.analyse_batch(part, batch, vocab)
-            out.extend(result.documents([text for _, text in part]) if local else [result.compact()])
+            kept = self._kept(key, vocab, ids, part, spans)
+            todo = [k for k in range(len(part)) if k not in kept]
+            result = None
+            if todo:
+                run = [spans[k] for k in todo]
+                bounds = np.concatenate([[0], np.cumsum([s.stop - s.start for s in run], dtype=np.int64)])
+                batch = TokenBatch(*(np.concatenate([a[s] for s in run]) for a in (ids, starts, ends)), bounds)
+                result = self.analyser.analyse_batch([part[k] for k in todo], batch, vocab)
+            if kept:
+                result = _merged(part, spans, kept, todo, result.compact() if result is not None else None)
+            elif not local:
+                result = result.compact()
+            out.extend(result.documents([text for _, text in part]) if local else [result])
             start = end
         return out
+
+    def _kept(self, key: str, vocab, ids: np.ndarray, part, spans) -> dict[int, tuple]:
+        """The earlier hits of the documents of ``part`` (by their place in it) that keep them."""
+        earlier = self.earlier
+        if earlier is None:
+            return {}
+        changed = self._changed.get(key)
+        if changed is None:
+            changed = self._changed[key] = earlier.changed_words(vocab.norms)
+        touched = np.concatenate([[0], np.cumsum(changed[ids], dtype=np.int64)])
+        kept = {}
+        for k, ((doc_id, _), sl) in enumerate(zip(part, spans)):
+            old = earlier.docs.get(self.hash_of[doc_id])
+            if old is not None and touched[sl.stop] == touched[sl.start]:
+                kept[k] = old
+        return kept
 
     def unpack(self, parts, items) -> list[DocAnalysis]:
         out: list[DocAnalysis] = []
@@ -488,3 +534,18 @@ class _FromStore:
 
     def __call__(self, doc_id: str, text: str) -> DocAnalysis:
         return self.run_chunk([(doc_id, text)], local=True)[0]
+
+
+def _merged(part, spans, kept: dict[int, tuple], todo: list[int], fresh: BatchResult | None) -> BatchResult:
+    """One packed result for the documents of ``part``: the earlier hits of those in ``kept``,
+    those of ``fresh`` (packed, for the documents ``todo``) for the others; no keyness terms."""
+    n = len(part)
+    matches: list = [None] * n
+    sentences: list = [None] * n
+    for k, (found, at) in kept.items():
+        matches[k], sentences[k] = found, at
+    if fresh is not None:
+        for j, k in enumerate(todo):
+            matches[k], sentences[k] = fresh.matches[j], fresh.sentence_spans[j]
+    return BatchResult([d for d, _ in part], [s.stop - s.start for s in spans], matches, sentences, [], _no_ids(),
+                       _no_ids(), np.zeros(n + 1, dtype=np.int64), None, True, frozenset(kept))

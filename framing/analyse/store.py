@@ -14,9 +14,30 @@ _TOKENS_CODE = ("framing.arabic", "framing.analyse.tokens", "framing.records", "
                 "framing.analyse.store")  # cache and store: the layout of the entries
 
 
+_ANALYSES_CODE = (*_TOKENS_CODE, "framing.analyse", "framing.lexicon")  # the matching and its records
+
+
 def tokens_key(normaliser_version: str) -> str:
     """Key of the token store: the normaliser and the code of tokeniser and analyser."""
     return digest("tokens", code_revision(*_TOKENS_CODE), normaliser_version)
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The hits an earlier run found in the stored documents, and the words whose part in the
+    lexicons has changed since (:meth:`framing.lexicon.Matcher.signatures`): a document with none
+    of those words has the same hits now. ``docs``: text hash -> (hits as packed tuples, their
+    sentences' spans)."""
+
+    changed: frozenset
+    docs: dict
+
+    def changed_words(self, norms: list[str]):
+        """For each word of a word list, whether its part in the lexicons changed (numpy bool)."""
+        import numpy as np
+
+        changed = self.changed
+        return np.fromiter((n in changed for n in norms), dtype=bool, count=len(norms))
 
 
 class TokenStore:
@@ -93,9 +114,33 @@ class TokenStore:
             if data is None:
                 raise RuntimeError(f"the token shard {self.cache._path('token_shard', key)} cannot be read; "
                                    f"delete the cache folder {self.cache.root} and run again")
-            vocab = Vocabulary.of_words(None, data["surfaces"], data["norms"])
+            vocab = Vocabulary.of_words(None, _words(data["surfaces"]), _words(data["norms"]))
             got = self._shards[key] = (vocab, data["ids"], data["starts"], data["ends"])
         return got
+
+    def earlier(self, signatures: dict | None) -> Earlier | None:
+        """What an earlier run matched in the stored documents (kept by :meth:`keep_hits`), with
+        the words whose signature differs from ``signatures`` (the current matcher's); None
+        without one, or where the matcher cannot be compared word by word."""
+        if signatures is None or not self.cache.enabled:
+            return None
+        data = self.cache.get("analyses", self._analyses_key())
+        if not isinstance(data, dict) or "signatures" not in data:
+            return None
+        before = data["signatures"]
+        changed = frozenset(w for w in before.keys() | signatures.keys() if before.get(w) != signatures.get(w))
+        return Earlier(changed, data["docs"])
+
+    def keep_hits(self, signatures: dict | None, docs: dict) -> None:
+        """Keep this run's hits of every document (text hash -> packed hits and sentence spans)
+        with the signatures of the matcher that found them, for the next run's :meth:`earlier`."""
+        if signatures is None or not self.cache.enabled:
+            return
+        self.cache.put("analyses", self._analyses_key(), {"signatures": signatures, "docs": docs},
+                       code=_ANALYSES_CODE)
+
+    def _analyses_key(self) -> str:
+        return digest("analyses", code_revision(*_ANALYSES_CODE), self.key)
 
     def save(self) -> None:
         """Write the index of this run's documents (stored ones it used and new ones) if anything
@@ -138,7 +183,26 @@ class ShardWriter:
             h.update(part.tobytes())
         h.update("\n".join(tokens.surfaces).encode("utf-8", "surrogatepass"))
         key = h.hexdigest()
-        Cache(self.root).put("token_shard", key, {"surfaces": tokens.surfaces, "norms": tokens.norms,
+        Cache(self.root).put("token_shard", key, {"surfaces": _joined(tokens.surfaces), "norms": _joined(tokens.norms),
                                                   "ids": b.ids, "starts": b.starts, "ends": b.ends},
                              code=_TOKENS_CODE)
         return ShardRef(key, b.bounds.tolist())
+
+
+_SEP = "\n"  # no word holds a line break: a shard's word list is one string (a million words unpickle
+# as a million objects, one string at the speed of a copy)
+
+
+def _joined(words: list[str]):
+    """A word list as a shard stores it: (count, the words joined by line breaks), or the list
+    itself should a word hold one."""
+    joined = _SEP.join(words)
+    return (len(words), joined) if joined.count(_SEP) == max(0, len(words) - 1) else list(words)
+
+
+def _words(stored) -> list[str]:
+    """The word list of a shard (:func:`_joined`)."""
+    if isinstance(stored, tuple):
+        n, joined = stored
+        return joined.split(_SEP) if n else []
+    return stored
