@@ -340,8 +340,7 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
     inputs = StageInputs(documents=analysed, doc_table=doc_table.reset_index(drop=True), matches=matches,
                          lexicon_entries=lexicon_frame(lexicons), outlet_terms=terms,
                          outlet_names=_outlet_names(cfg, docs), outlets=cfg.outlet_records(),
-                         self_names=tuple(cfg.classify.mask), all_documents=docs, normaliser=normaliser,
-                         corpus_key=key)
+                         self_names=tuple(cfg.classify.mask), all_documents=docs, normaliser=normaliser, corpus_key=key)
     return Prepared(inputs, docs, ledger, lexicons, key)
 
 

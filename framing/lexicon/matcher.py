@@ -402,39 +402,10 @@ class Matcher:
         return bits, by_full, with_prefixes
 
     def signatures(self) -> dict[str, tuple] | None:
-        """What the matcher can do at a word, for every normalised word that can start a hit: the
-        entries it is a form of and the multiword terms it starts, each with everything that
-        decides a hit and its record (ids, declaration order, reach, rule, exclusions and
-        ``not_when`` rules, the term's words). A document none of whose words has a different
-        signature under two matchers (a word absent from the table has none) gets the same hits
-        from both, so that a re-run after a lexicon edit matches only the documents the edit can
-        touch. None when a word's part cannot be told from its own entry (wildcard forms, lemmas).
-        Lines and notes of the lexicon files are not part of it: moving an entry's text leaves
-        its hits as they were."""
-        if self._slow or self._use_lemmas:
-            return None
-        targets: dict[int, tuple] = {}
-        seqs: dict[int, tuple] = {}
+        """What the matcher can do at each word (:func:`framing.lexicon.signatures.signatures`)."""
+        from framing.lexicon.signatures import signatures
 
-        def word(w: Word) -> tuple:
-            return tuple(sorted(w.full)), w.prefixes, w.any, tuple(sorted(w.via_h))
-
-        def target(t: Target) -> tuple:
-            got = targets.get(t.key)
-            if got is None:
-                rules = tuple((text, level, _rule_signature(c.rule) if isinstance(c, Context) else None)
-                              for text, level, c in self._excludes[t.key])
-                got = targets[t.key] = (t.lex, t.lexicon, t.category, t.entry, t.order, t.reach, t.labels, rules)
-            return got
-
-        def seq(q: Seq) -> tuple:
-            got = seqs.get(id(q))
-            if got is None:
-                got = seqs[id(q)] = (target(q.target), q.text, tuple(map(word, q.words)))
-            return got
-
-        return {norm: (tuple((target(t), rule, cost) for t, rule, cost in singles), tuple(map(seq, starts)))
-                for norm, (singles, starts) in self._index.items()}
+        return signatures(self)
 
     def explain_at(self, positions, surfaces, norms, starts, ends, text) -> tuple[list[Match], list[Excluded]]:
         """:meth:`explain_arrays` given the token positions that can start a hit (those for which
@@ -527,10 +498,3 @@ class Matcher:
         out.sort(key=lambda m: (m.start, m.end, order.get(m.lexicon, 0)))
         return out
 
-
-def _rule_signature(rule: ContextRule | None) -> tuple | None:
-    """A ``not_when`` rule as it matches (its words, window and ``unless``), without its line,
-    note and examples."""
-    if rule is None:
-        return None
-    return rule.id, rule.left, rule.right, rule.names, rule.window, _rule_signature(rule.unless)
