@@ -145,7 +145,8 @@ def matches_with_offsets(matches: pd.DataFrame, texts: dict[str, str]) -> pd.Dat
     if "sentence" not in matches.columns:
         return matches
     starts, ends = [], []
-    for doc_id, start, end, sentence in zip(matches["doc_id"], matches["start"], matches["end"], matches["sentence"]):
+    columns = (matches[c].tolist() for c in ("doc_id", "start", "end", "sentence"))  # lists: fast to walk
+    for doc_id, start, end, sentence in zip(*columns):
         text = texts.get(doc_id, "")
         sentence = sentence if isinstance(sentence, str) else ""
         s0 = text.find(sentence, max(0, int(end) - len(sentence))) if sentence else -1
