@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from framing.analyse.engine import DocumentAnalyser, _sentences_of, analyse_documents
+from framing.analyse import analyse_documents
+from framing.analyse.engine import DocumentAnalyser, _sentences_of
 from framing.analyse.tables import match_frame
 from framing.arabic import Normaliser
 from framing.lexicon import Matcher, load_lexicons
