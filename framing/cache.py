@@ -189,8 +189,17 @@ class Cache:
 
     def flush(self) -> None:
         """Write the entries put since the last flush (with ``deferred``)."""
+        self.write_entries(self.take_pending())
+
+    def take_pending(self) -> list[tuple]:
+        """The entries put since the last flush, taken out for :meth:`write_entries` (which
+        another process may call: the entries are files, each written whole or not at all)."""
         pending, self._pending = self._pending, []
-        for kind, key, value, header in pending:
+        return pending
+
+    def write_entries(self, entries: list[tuple]) -> None:
+        """Write entries :meth:`take_pending` took out."""
+        for kind, key, value, header in entries:
             self._write(kind, key, value, header)
 
     def _write(self, kind: str, key: str, value: Any, header: dict) -> None:

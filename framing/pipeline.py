@@ -128,6 +128,7 @@ class Prepared:
     ledger: Any  # data/documents.csv as a DataFrame
     lexicons: list
     corpus_key: str | None  # the cache key of the cleaned corpus (None without a cache)
+    written: Any = None  # the deferred cache entries being written (a background.Pending)
 
 
 def run(
@@ -175,7 +176,12 @@ def _run(cfg: StudyConfig, *, quiet: bool, write: bool, topics: bool | None, cla
     # matches) is left out of the garbage collector's scans as it comes (background.settle)
     with background.held():
         prepared = prepare(cfg, runtime, progress, timings)
-        return _stages(cfg, prepared, runtime, cache, progress, timings, write=write, topics=topics, classify=classify)
+        try:
+            return _stages(cfg, prepared, runtime, cache, progress, timings, write=write, topics=topics,
+                           classify=classify)
+        finally:
+            if prepared.written is not None:
+                prepared.written.stop()
 
 
 def _stages(cfg: StudyConfig, prepared: Prepared, runtime: Runtime, cache, progress: Progress, timings: Timings, *,
@@ -250,6 +256,8 @@ def _stages(cfg: StudyConfig, prepared: Prepared, runtime: Runtime, cache, progr
                 tables.stop()
             discard(stage)
         result.output_dir = out_dir
+    if prepared.written is not None:
+        prepared.written.result()  # the entries are on disk before the run lets go of the cache
     cache.close()  # after the texts' entry is written
     return result
 
@@ -304,7 +312,7 @@ def _corpus(cfg: StudyConfig, runtime: Runtime, normaliser: Normaliser, progress
 def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Timings) -> Prepared:
     """Lexicons, corpus and per-document analysis: the inputs of every stage."""
     from framing.analyse import DocumentAnalyser, TokenStore, analyse_documents
-    from framing.analyse.tables import outlet_terms
+    from framing.analyse.tables import outlet_terms, voiced_matches
     from framing.corpus import ledger_frame
     from framing.lexicon import lexicon_frame
 
@@ -324,15 +332,17 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
                                          jobs=runtime.jobs, backend=runtime.backend, scheduler=runtime.scheduler,
                                          progress=advance)
 
-    with timings.stage("cache_write", progress):  # the cleaned corpus and the tokens, for the next run
-        if cache is not None:
+    written = None
+    with timings.stage("cache_write", progress):  # the cleaned corpus, tokens and hits, for the next run
+        if cache is not None:  # written by a forked process beside the next stages (where it can fork)
             store.save()
-            cache.flush()
+            written = background.start("the cache entries", partial(cache.write_entries, cache.take_pending()),
+                                       fork=runtime.jobs > 1 and background.can_fork()).receive()
             cache.deferred = False  # the stages' entries are written as they come
 
     background.settle()
     with timings.stage("voice", progress):  # whose words each hit is in (framing/voice/)
-        matches = _voiced_matches(cache, key, analysed, analyses, cfg.corpus.analyse_titles, runtime.jobs)
+        matches = voiced_matches(cache, key, analysed, analyses, cfg.corpus.analyse_titles, runtime.jobs)
     ledger = ledger_frame(docs, {a.doc_id: a.n_tokens for a in analyses})
     doc_table = ledger.loc[ledger["status"] == "analysed", ["doc_id", "outlet", "n_tokens", "date"]]
     if terms is None:
@@ -341,7 +351,7 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
                          lexicon_entries=lexicon_frame(lexicons), outlet_terms=terms,
                          outlet_names=_outlet_names(cfg, docs), outlets=cfg.outlet_records(),
                          self_names=tuple(cfg.classify.mask), all_documents=docs, normaliser=normaliser, corpus_key=key)
-    return Prepared(inputs, docs, ledger, lexicons, key)
+    return Prepared(inputs, docs, ledger, lexicons, key, written)
 
 
 def _outlet_terms_entry(cache, corpus_key: str | None) -> tuple[dict | None, Callable[[dict], dict]]:
@@ -361,26 +371,6 @@ def _outlet_terms_entry(cache, corpus_key: str | None) -> tuple[dict | None, Cal
         return counts
 
     return cache.get("outlet_terms", key), keep
-
-
-def _voiced_matches(cache, corpus_key: str | None, analysed: list, analyses: list, titles: bool, jobs: int = 1):
-    """The matches table with every hit's voice. A hit's voice depends on its text and its place
-    in it, not on the lexicons, so the voices of the last run on the same corpus are kept in the
-    cache and only hits new since (a lexicon edit) are worked out again."""
-    from framing.analyse.tables import known_voices, match_frame
-
-    if cache is None or corpus_key is None:
-        return match_frame(analysed, analyses, titles, jobs=jobs)
-    from framing.cache import code_revision, digest
-
-    code = ("framing.voice",)
-    key = digest("voices", code_revision(*code), corpus_key, titles)
-    known = cache.get("voices", key, None)
-    matches = match_frame(analysed, analyses, titles, known=known, jobs=jobs)
-    voices = known_voices(matches)
-    if voices != known:  # a run with the same hits leaves the entry as it is
-        cache.put("voices", key, voices, code=code, corpus=corpus_key)
-    return matches
 
 
 def _fork_beside(runtime: Runtime, inputs: StageInputs) -> bool:

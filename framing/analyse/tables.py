@@ -96,3 +96,21 @@ def outlet_terms(docs, analyses) -> dict[str, Counter]:
         sel = pair_outlet == k
         out[o] = Counter(dict(zip([names[t] for t in pair_term[sel].tolist()], pair_sum[sel].tolist())))
     return out
+
+
+def voiced_matches(cache, corpus_key: str | None, analysed: list, analyses: list, titles: bool, jobs: int = 1):
+    """The matches table with every hit's voice. A hit's voice depends on its text and its place
+    in it, not on the lexicons, so the voices of the last run on the same corpus are kept in the
+    cache and only hits new since (a lexicon edit) are worked out again."""
+    if cache is None or corpus_key is None:
+        return match_frame(analysed, analyses, titles, jobs=jobs)
+    from framing.cache import code_revision, digest
+
+    code = ("framing.voice",)
+    key = digest("voices", code_revision(*code), corpus_key, titles)
+    known = cache.get("voices", key, None)
+    matches = match_frame(analysed, analyses, titles, known=known, jobs=jobs)
+    voices = known_voices(matches)
+    if voices != known:  # a run with the same hits leaves the entry as it is
+        cache.put("voices", key, voices, code=code, corpus=corpus_key)
+    return matches
