@@ -332,17 +332,17 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
                                          jobs=runtime.jobs, backend=runtime.backend, scheduler=runtime.scheduler,
                                          progress=advance)
 
+    background.settle()
+    with timings.stage("voice", progress):  # whose words each hit is in (framing/voice/)
+        matches = voiced_matches(cache, key, analysed, analyses, cfg.corpus.analyse_titles, runtime.jobs,
+                                 (store.earlier_generation, store.generation) if store is not None else (None, None))
     written = None
-    with timings.stage("cache_write", progress):  # the cleaned corpus, tokens and hits, for the next run
+    with timings.stage("cache_write", progress):  # the cleaned corpus, tokens, hits and voices, for the next run
         if cache is not None:  # written by a forked process beside the next stages (where it can fork)
             store.save()
             written = background.start("the cache entries", partial(cache.write_entries, cache.take_pending()),
                                        fork=runtime.jobs > 1 and background.can_fork()).receive()
             cache.deferred = False  # the stages' entries are written as they come
-
-    background.settle()
-    with timings.stage("voice", progress):  # whose words each hit is in (framing/voice/)
-        matches = voiced_matches(cache, key, analysed, analyses, cfg.corpus.analyse_titles, runtime.jobs)
     ledger = ledger_frame(docs, {a.doc_id: a.n_tokens for a in analyses})
     doc_table = ledger.loc[ledger["status"] == "analysed", ["doc_id", "outlet", "n_tokens", "date"]]
     if terms is None:

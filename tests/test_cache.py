@@ -258,8 +258,10 @@ def test_run_twice_hits_the_cache_and_writes_the_same_data(tmp_path, jobs):
     every = {"corpus": 1, "tokens": 1, "outlet_terms": 1, "voices": 1, "stage": 1, "stats_words": 3,
              "stats_parts": 1, "texts": 1}  # stage: wire_stories; stats_words: masks, spellings, keyness; scare quotes
     assert first.manifest["run"]["cache"]["misses"] == every  # the shared-copy stages' counted, wherever they ran
-    # and the hits of the run before, read by a run that matches stored tokens (the first tokenises)
-    assert second.manifest["run"]["cache"]["hits"] == {**every, "analyses": 1}
+    # and the hits of the run before and the matches table made from them, read by a run that matches
+    # stored tokens (the first tokenises every document)
+    assert second.manifest["run"]["cache"]["hits"] == {**every, "analyses": 1, "matches": 1}
+    assert second.tables["matches"].equals(first.tables["matches"])
     beside = first.manifest["run"].get("beside", {}).get("stages")
     assert beside == (["wire_stories", "wire"] if jobs > 1 and can_fork() else None)
     for name in ("documents.csv", "matches.csv", "outlet_scores.csv", "wire_rates.csv", "stories.csv"):
@@ -355,7 +357,7 @@ def test_a_re_run_after_a_lexicon_edit_writes_the_data_of_a_run_without_cache(tm
     from framing.cachedir import classify, scan
     from framing.pipeline import run
 
-    edited = ["conflict", "naming", "attribution", "demo_naming.yaml"]
+    edited = ["conflict", "attribution", "demo_naming.yaml", "naming"]  # one more, last: the others keep their place
     first = run(_demo_study(tmp_path, ["conflict", "attribution", "demo_naming.yaml"], True), output=tmp_path / "a",
                 topics=False, classify=False)
     warm = run(_demo_study(tmp_path, edited, True), output=tmp_path / "b", topics=False, classify=False)
@@ -366,6 +368,10 @@ def test_a_re_run_after_a_lexicon_edit_writes_the_data_of_a_run_without_cache(tm
     assert first.manifest["run"]["cache"]["misses"]["stage"] == 1  # the shared-copy stories
     assert warm.manifest["run"]["cache"]["hits"]["stage"] == 1
     assert len(warm.tables["matches"]) > len(first.tables["matches"])
+    # the documents the added lexicon cannot touch kept their hits, and their rows of the matches table
+    assert warm.manifest["run"]["cache"]["hits"]["matches"] == 1
+    assert warm.tables["matches"].equals(cold.tables["matches"])
+    assert warm.tables["matches"].dtypes.tolist() == cold.tables["matches"].dtypes.tolist()
     assert len(warm.tables["stories"]) and warm.tables["stories"].equals(first.tables["stories"])
     assert not warm.tables["wire_edits"].equals(first.tables["wire_edits"])  # the edits follow the lexicons
     assert all(isinstance(t, pd.DataFrame) for t in warm.tables.values())

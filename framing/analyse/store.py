@@ -63,6 +63,8 @@ class TokenStore:
         self._new: dict[str, tuple[str, int, int]] = {}  # the same, for documents tokenised in this run
         self._shards: dict[str, tuple] = {}  # shard key -> (Vocabulary, ids, starts, ends), once loaded
         self._present: dict[str, bool] = {}  # shard key -> its file exists
+        self.generation: str | None = None  # the name of this run's hits (keep_hits), for entries made from them
+        self.earlier_generation: str | None = None  # the name of the earlier hits read (earlier)
 
     def __len__(self) -> int:
         return len(self._index)
@@ -129,6 +131,7 @@ class TokenStore:
             return None
         before = data["signatures"]
         changed = frozenset(w for w in before.keys() | signatures.keys() if before.get(w) != signatures.get(w))
+        self.earlier_generation = data.get("generation")
         return Earlier(changed, data["docs"])
 
     def keep_hits(self, signatures: dict | None, docs: dict) -> None:
@@ -136,8 +139,11 @@ class TokenStore:
         with the signatures of the matcher that found them, for the next run's :meth:`earlier`."""
         if signatures is None or not self.cache.enabled:
             return
-        self.cache.put("analyses", self._analyses_key(), {"signatures": signatures, "docs": docs},
-                       code=_ANALYSES_CODE)
+        import uuid
+
+        self.generation = uuid.uuid4().hex  # what is made from these hits names them (voices.matches_table)
+        self.cache.put("analyses", self._analyses_key(),
+                       {"signatures": signatures, "docs": docs, "generation": self.generation}, code=_ANALYSES_CODE)
 
     def _analyses_key(self) -> str:
         return digest("analyses", code_revision(*_ANALYSES_CODE), self.key)

@@ -98,19 +98,56 @@ def outlet_terms(docs, analyses) -> dict[str, Counter]:
     return out
 
 
-def voiced_matches(cache, corpus_key: str | None, analysed: list, analyses: list, titles: bool, jobs: int = 1):
+def voiced_matches(cache, corpus_key: str | None, analysed: list, analyses: list, titles: bool, jobs: int = 1,
+                   generations: tuple[str | None, str | None] = (None, None)):
     """The matches table with every hit's voice. A hit's voice depends on its text and its place
     in it, not on the lexicons, so the voices of the last run on the same corpus are kept in the
-    cache and only hits new since (a lexicon edit) are worked out again."""
+    cache and only hits new since (a lexicon edit) are worked out again. ``generations``: the
+    names of the earlier hits a token store handed on and of this run's
+    (:class:`framing.analyse.store.TokenStore`): the rows of the documents that kept their
+    earlier hits (``DocAnalysis.earlier``) are then taken from the table made from those hits,
+    and only the other documents' rows are built."""
     if cache is None or corpus_key is None:
         return match_frame(analysed, analyses, titles, jobs=jobs)
     from framing.cache import code_revision, digest
 
     code = ("framing.voice",)
     key = digest("voices", code_revision(*code), corpus_key, titles)
+    table_code = ("framing.voice", "framing.analyse", "framing.records")
+    table_key = digest("matches", code_revision(*table_code), corpus_key, titles)
+    before, now = generations
+    kept = None
+    if before is not None and any(a.earlier for a in analyses):
+        found = cache.get("matches", table_key, None)
+        if isinstance(found, dict) and found.get("generation") == before:
+            kept = found["table"]
     known = cache.get("voices", key, None)
-    matches = match_frame(analysed, analyses, titles, known=known, jobs=jobs)
-    voices = known_voices(matches)
+    if kept is None:
+        matches = match_frame(analysed, analyses, titles, known=known, jobs=jobs)
+        voices = known_voices(matches)
+    else:
+        fresh = match_frame(analysed, [a for a in analyses if not a.earlier], titles, known=known, jobs=jobs)
+        same = {a.doc_id for a in analyses if a.earlier and a.matches}
+        matches = _in_order(kept[kept["doc_id"].isin(same)], fresh, [a.doc_id for a in analyses])
+        voices = {**(known or {}), **known_voices(fresh)}
     if voices != known:  # a run with the same hits leaves the entry as it is
         cache.put("voices", key, voices, code=code, corpus=corpus_key)
+    if now is not None:
+        cache.put("matches", table_key, {"generation": now, "table": matches}, code=table_code, corpus=corpus_key)
     return matches
+
+
+def _in_order(kept: pd.DataFrame, fresh: pd.DataFrame, doc_ids: list[str]) -> pd.DataFrame:
+    """The rows of both tables in the documents' order (each document's rows as they are), with
+    each column's type as :func:`match_frame` infers it from all the rows."""
+    if kept.empty:
+        return fresh
+    if fresh.empty:
+        return kept.reset_index(drop=True)
+    both = pd.concat([kept, fresh], ignore_index=True)
+    place = {d: i for i, d in enumerate(doc_ids)}
+    both = both.iloc[np.argsort(both["doc_id"].map(place).to_numpy(), kind="stable")].reset_index(drop=True)
+    for col in both.columns:
+        if kept[col].dtype != fresh[col].dtype:  # e.g. no speaker at all on one side: inferred again
+            both[col] = pd.Series(both[col].tolist(), dtype=None)
+    return both
