@@ -338,10 +338,11 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
                                  (store.earlier_generation, store.generation) if store is not None else (None, None))
     written = None
     with timings.stage("cache_write", progress):  # the cleaned corpus, tokens, hits and voices, for the next run
-        if cache is not None:  # written by a forked process beside the next stages (where it can fork)
-            store.save()
+        if cache is not None:  # by a forked process beside the next stages (where one can fork; for memory, up
+            store.save()  # to READS_ALL_AT_MOST documents: pickling the corpus copies the pages it reads)
+            fork = runtime.jobs > 1 and background.can_fork() and len(docs) <= background.READS_ALL_AT_MOST
             written = background.start("the cache entries", partial(cache.write_entries, cache.take_pending()),
-                                       fork=runtime.jobs > 1 and background.can_fork()).receive()
+                                       fork=fork).receive()
             cache.deferred = False  # the stages' entries are written as they come
     ledger = ledger_frame(docs, {a.doc_id: a.n_tokens for a in analyses})
     doc_table = ledger.loc[ledger["status"] == "analysed", ["doc_id", "outlet", "n_tokens", "date"]]
