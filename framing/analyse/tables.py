@@ -128,7 +128,7 @@ def voiced_matches(cache, corpus_key: str | None, analysed: list, analyses: list
     else:
         fresh = match_frame(analysed, [a for a in analyses if not a.earlier], titles, known=known, jobs=jobs)
         same = {a.doc_id for a in analyses if a.earlier and a.matches}
-        matches = _in_order(kept[kept["doc_id"].isin(same)], fresh, [a.doc_id for a in analyses])
+        matches = _in_order(kept, same, fresh, [a.doc_id for a in analyses])
         voices = {**(known or {}), **known_voices(fresh)}
     if voices != known:  # a run with the same hits leaves the entry as it is
         cache.put("voices", key, voices, code=code, corpus=corpus_key)
@@ -137,16 +137,19 @@ def voiced_matches(cache, corpus_key: str | None, analysed: list, analyses: list
     return matches
 
 
-def _in_order(kept: pd.DataFrame, fresh: pd.DataFrame, doc_ids: list[str]) -> pd.DataFrame:
-    """The rows of both tables in the documents' order (each document's rows as they are), with
-    each column's type as :func:`match_frame` infers it from all the rows."""
-    if kept.empty:
-        return fresh
-    if fresh.empty:
-        return kept.reset_index(drop=True)
-    both = pd.concat([kept, fresh], ignore_index=True)
+def _in_order(kept: pd.DataFrame, same: set, fresh: pd.DataFrame, doc_ids: list[str]) -> pd.DataFrame:
+    """The rows of ``kept`` whose document is in ``same`` and every row of ``fresh``, in the
+    documents' order (each document's rows as they are; one take of the rows), with each column's
+    type as :func:`match_frame` infers it from all the rows."""
     place = {d: i for i, d in enumerate(doc_ids)}
-    both = both.iloc[np.argsort(both["doc_id"].map(place).to_numpy(), kind="stable")].reset_index(drop=True)
+    if fresh.empty:
+        rows = kept[kept["doc_id"].isin(same)]
+        return rows.reset_index(drop=True) if len(rows) < len(kept) else kept
+    both = pd.concat([kept, fresh], ignore_index=True)
+    at = both["doc_id"].map(place).to_numpy(dtype=np.float64)  # a document no longer in the run: NaN
+    wanted = np.concatenate([kept["doc_id"].isin(same).to_numpy(), np.ones(len(fresh), dtype=bool)])
+    rows = np.flatnonzero(wanted)
+    both = both.take(rows[np.argsort(at[rows], kind="stable")]).reset_index(drop=True)
     for col in both.columns:
         if kept[col].dtype != fresh[col].dtype:  # e.g. no speaker at all on one side: inferred again
             both[col] = pd.Series(both[col].tolist(), dtype=None)
