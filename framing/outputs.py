@@ -141,9 +141,12 @@ def packed_texts(result: RunResult, cache=None, corpus_key: str | None = None) -
 
 def matches_with_offsets(matches: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
     """``matches`` with ``sentence_start``/``sentence_end`` (the sentence's offsets in the document's
-    text) in place of the ``sentence`` itself."""
+    text) in place of the ``sentence`` itself: the analysis's own offsets where the table has them
+    (:data:`framing.analyse.tables.MATCH_COLUMNS`), else found again from the sentence's text."""
     if "sentence" not in matches.columns:
         return matches
+    if {"sentence_start", "sentence_end"} <= set(matches.columns):  # the analysis's own offsets
+        return matches.drop(columns="sentence")
     starts, ends = [], []
     columns = (matches[c].tolist() for c in ("doc_id", "start", "end", "sentence"))  # lists: fast to walk
     for doc_id, start, end, sentence in zip(*columns):

@@ -12,13 +12,13 @@ import pandas as pd
 # (the voice rules take ~0.3 ms a document on news text).
 VOICE_SPLIT_ABOVE = 2000
 
-MATCH_COLUMNS = ["doc_id", "outlet", "source", "lexicon", "category", "entry", "surface", "start", "end", "sentence",
-                 "rule", "distanced", "voice", "in_title", "speaker"]
+MATCH_COLUMNS = ["doc_id", "outlet", "source", "lexicon", "category", "entry", "surface", "start", "end",
+                 "sentence_start", "sentence_end", "sentence", "rule", "distanced", "voice", "in_title", "speaker"]
 
 
 def match_frame(docs, analyses, titles: bool = True, known: dict | None = None, jobs: int = 1) -> pd.DataFrame:
     """data/matches.csv: one row per lexicon hit of the analysed documents ``docs``, in document
-    order, with the sentence it is in and its voice (whose words it is in; ``titles``: the texts
+    order, with the sentence it is in (its offsets and its text) and its voice (whose words it is in; ``titles``: the texts
     begin with their title, as ``corpus.analyse_titles`` puts it there). ``known``: voices found
     before for the same texts (:func:`known_voices` of an earlier table), by (doc_id, start, end):
     a hit's voice depends only on its text and its place in it, so only the other hits are
@@ -54,7 +54,7 @@ def match_frame(docs, analyses, titles: bool = True, known: dict | None = None, 
         text = doc.text
         for m, (s0, s1), v in zip(a.matches, a.sentence_spans, voices):
             rows.append((a.doc_id, doc.outlet, doc.source, m.lexicon, m.category, m.entry, m.surface,
-                         m.start, m.end, text[s0:s1], m.rule, m.distanced, v.voice, v.in_title, v.speaker))
+                         m.start, m.end, s0, s1, text[s0:s1], m.rule, m.distanced, v.voice, v.in_title, v.speaker))
     return pd.DataFrame(rows, columns=MATCH_COLUMNS)
 
 
