@@ -80,13 +80,15 @@ def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8") -> bytes:
     quote or a line break (a carriage return too, which Python 3.11's csv module leaves bare and
     many readers take for the end of a row), missing values empty, booleans ``True`` and ``False``.
 
-    Text, integer and boolean columns are formatted by pyarrow's compute kernels (a hundred thousand
-    rows in a few hundredths of a second; pandas' writer takes half a second), floating-point
-    columns by ``FLOAT_FORMAT``, value by value. A table with a column of another type (dates,
-    categories, objects that are not all text), or with fewer than two columns or no rows, is
-    written by pandas."""
-    cells = _csv_cells(frame) if len(frame) and frame.shape[1] > 1 and frame.columns.is_unique else None
-    if cells is None or encoding not in ("utf-8", "utf-8-sig"):
+    Where pyarrow is installed (the ``parquet`` extra; pandas' own text columns use it), text,
+    integer and boolean columns are formatted by its compute kernels (a hundred thousand rows in a
+    few hundredths of a second; pandas' writer takes half a second), floating-point columns by
+    ``FLOAT_FORMAT``, value by value. Without it, and for a table with a column of another type
+    (dates, categories, objects that are not all text), with fewer than two columns or with no
+    rows, pandas writes the table (a carriage return is then left bare)."""
+    fast = len(frame) and frame.shape[1] > 1 and frame.columns.is_unique and encoding in ("utf-8", "utf-8-sig")
+    cells = _csv_cells(frame) if fast and _have_pyarrow() else None
+    if cells is None:
         return frame.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT).encode(encoding)
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -99,6 +101,13 @@ def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8") -> bytes:
     body = pc.binary_join(rows, pa.scalar("\n", pa.large_string()))[0].as_buffer()
     bom = b"\xef\xbb\xbf" if encoding == "utf-8-sig" else b""
     return b"".join([bom, header.encode("utf-8"), memoryview(body), b"\n"])
+
+
+def _have_pyarrow() -> bool:
+    """Whether pyarrow is installed (it is an optional dependency: the ``parquet`` extra)."""
+    from importlib.util import find_spec
+
+    return find_spec("pyarrow") is not None
 
 
 def _quoted_one(value: str) -> str:

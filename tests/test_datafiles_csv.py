@@ -79,3 +79,12 @@ def test_gzip_bytes_do_not_depend_on_the_day(tmp_path):
     a = write_csv(frame, tmp_path / "t.csv.gz", "utf-8").read_bytes()
     b = write_csv(frame, tmp_path / "t.csv.gz", "utf-8").read_bytes()
     assert a == b and a[4:8] == b"\0\0\0\0"  # no timestamp in the header
+
+
+def test_without_pyarrow_pandas_writes_the_table(monkeypatch):
+    """pyarrow is optional (the parquet extra): without it the table is pandas' own CSV."""
+    from framing import datafiles
+
+    monkeypatch.setattr(datafiles, "_have_pyarrow", lambda: False)
+    frame = edge_table()
+    assert csv_bytes(frame) == pandas_csv(frame)
