@@ -104,10 +104,13 @@ def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8") -> bytes:
 
 
 def _have_pyarrow() -> bool:
-    """Whether pyarrow is installed (it is an optional dependency: the ``parquet`` extra)."""
-    from importlib.util import find_spec
-
-    return find_spec("pyarrow") is not None
+    """Whether pyarrow's compute kernels can be imported (pyarrow is an optional dependency: the
+    ``parquet`` extra)."""
+    try:
+        import pyarrow.compute  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _quoted_one(value: str) -> str:
