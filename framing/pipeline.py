@@ -206,7 +206,7 @@ def _stages(cfg: StudyConfig, prepared: Prepared, runtime: Runtime, cache, progr
         for k, stage in enumerate(stages):
             if stage.name in outputs:
                 continue
-            if stage.beside and aside is None and _fork_beside(runtime, inputs):
+            if stage.beside and aside is None and _fork_beside(runtime, len(inputs.documents)):
                 group = [stage]
                 while k + len(group) < len(stages) and stages[k + len(group)].beside:
                     group.append(stages[k + len(group)])
@@ -338,11 +338,10 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
                                  (store.earlier_generation, store.generation) if store is not None else (None, None))
     written = None
     with timings.stage("cache_write", progress):  # the cleaned corpus, tokens, hits and voices, for the next run
-        if cache is not None:  # by a forked process beside the next stages (where one can fork; for memory, up
-            store.save()  # to READS_ALL_AT_MOST documents: pickling the corpus copies the pages it reads)
-            fork = runtime.jobs > 1 and background.can_fork() and len(docs) <= background.READS_ALL_AT_MOST
+        if cache is not None:  # by a forked process beside the next stages (_fork_beside: pickling the
+            store.save()  # corpus copies the pages it reads)
             written = background.start("the cache entries", partial(cache.write_entries, cache.take_pending()),
-                                       fork=fork).receive()
+                                       fork=_fork_beside(runtime, len(docs))).receive()
             cache.deferred = False  # the stages' entries are written as they come
     ledger = ledger_frame(docs, {a.doc_id: a.n_tokens for a in analyses})
     doc_table = ledger.loc[ledger["status"] == "analysed", ["doc_id", "outlet", "n_tokens", "date"]]
@@ -374,11 +373,12 @@ def _outlet_terms_entry(cache, corpus_key: str | None) -> tuple[dict | None, Cal
     return cache.get("outlet_terms", key), keep
 
 
-def _fork_beside(runtime: Runtime, inputs: StageInputs) -> bool:
-    """Whether stages declared ``beside`` run in a forked process: with two jobs or more, where
-    processes can be forked, up to ``background.READS_ALL_AT_MOST`` documents (a forked process
-    copies about a page for each document it reads)."""
-    return runtime.jobs > 1 and background.can_fork() and len(inputs.documents) <= background.READS_ALL_AT_MOST
+def _fork_beside(runtime: Runtime, n_documents: int) -> bool:
+    """Whether work beside the run (the stages declared ``beside``, the cache writes) goes to a
+    forked process: with two jobs or more, where processes can be forked, up to
+    ``background.READS_ALL_AT_MOST`` documents (a forked process copies about a page for each
+    document it reads)."""
+    return runtime.jobs > 1 and background.can_fork() and n_documents <= background.READS_ALL_AT_MOST
 
 
 def _in_order(group: list[Stage], inputs: StageInputs, cfg: StudyConfig, runtime: Runtime,

@@ -89,6 +89,12 @@ class WordTables:
                             for f in ("term", "kind", "norm", "need", "offer")))
 
 
+def packed_hits(matches: list[Match]) -> list[tuple]:
+    """Hits as they travel between processes and are kept in a token store: tuples without the
+    surface, which is cut from the text again (:meth:`BatchResult.documents`)."""
+    return [(m.lexicon, m.category, m.entry, m.start, m.end, m.rule, m.distanced) for m in matches]
+
+
 def _no_ids() -> np.ndarray:
     return np.zeros(0, dtype=np.int32)
 
@@ -161,8 +167,7 @@ class BatchResult:
         terms only."""
         used, local = np.unique(self.term_ids, return_inverse=True)
         vocab = [self.term_vocab[i] for i in used.tolist()]
-        matches = [[(m.lexicon, m.category, m.entry, m.start, m.end, m.rule, m.distanced) for m in found] if found else found
-                   for found in self.matches]
+        matches = [packed_hits(found) if found else found for found in self.matches]
         return BatchResult(self.doc_ids, self.n_tokens, matches, self.sentence_spans, vocab,
                            local.astype(np.int32).reshape(-1), self.term_counts, self.term_bounds, self.tokens, True)
 
