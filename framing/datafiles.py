@@ -52,7 +52,8 @@ def data_file(name: str, formats) -> str:
 
 FLOAT_FORMAT = "%.6g"  # how the data files write floating-point numbers
 # gzip level of the compressed tables: on SaudiNewsNet's wire_edits and topic_units, level 3 takes a
-# third of level 6's time (0.31 against 0.90 CPU-s) for files 16% larger (6.4 against 5.5 MB)
+# third of level 6's time (0.26 against 0.75 s) for files 16% larger (6.4 against 5.5 MB)
+# (benchmarks/bench_data_tables.py)
 GZIP_LEVEL = 3
 
 
@@ -81,8 +82,8 @@ def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8") -> bytes:
     many readers take for the end of a row), missing values empty, booleans ``True`` and ``False``.
 
     Where pyarrow is installed (the ``parquet`` extra; pandas' own text columns use it), text,
-    integer and boolean columns are formatted by its compute kernels (a hundred thousand rows in a
-    few hundredths of a second; pandas' writer takes half a second), floating-point columns by
+    integer and boolean columns are formatted by its compute kernels (SaudiNewsNet's tables in 0.53
+    s against pandas' 1.53 s: benchmarks/bench_data_tables.py), floating-point columns by
     ``FLOAT_FORMAT``, value by value. Without it, and for a table with a column of another type
     (dates, categories, objects that are not all text), with fewer than two columns or with no
     rows, pandas writes the table (a carriage return is then left bare)."""
