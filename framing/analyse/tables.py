@@ -71,27 +71,31 @@ def outlet_terms(docs, analyses) -> dict[str, Counter]:
     documents in input order (as adding up the documents' Counters one by one would give)."""
     outlet_of = {d.doc_id: d.outlet for d in docs}
     outlets: dict[str, int] = {}
-    words: dict[str, int] = {}
-    maps: dict[int, np.ndarray] = {}  # id(term list) -> its terms' ids in `words`
-    parts_outlet, parts_term, parts_count = [], [], []
-    for a in analyses:
-        vocab = a.term_vocab
-        m = maps.get(id(vocab))
-        if m is None or len(m) < len(vocab):
-            m = maps[id(vocab)] = np.fromiter((words.setdefault(t, len(words)) for t in vocab), dtype=np.int64,
-                                               count=len(vocab))
-        parts_term.append(m[a.term_ids])
-        parts_count.append(a.term_counts)
-        parts_outlet.append(np.full(len(a.term_ids), outlets.setdefault(outlet_of[a.doc_id], len(outlets)), np.int64))
-    names = list(words)
-    out: dict[str, Counter] = {}
-    if not parts_term:
+    vocab_no: dict[int, int] = {}  # id(term list) -> its number in `vocabs`
+    vocabs: list = []
+    doc_outlet = np.fromiter((outlets.setdefault(outlet_of[a.doc_id], len(outlets)) for a in analyses), np.int64,
+                             len(analyses))
+    doc_vocab = np.fromiter((vocab_no.setdefault(id(a.term_vocab), len(vocab_no)) for a in analyses), np.int64,
+                            len(analyses))
+    for a in analyses:  # the term lists in the order the numbers above gave them
+        if vocab_no[id(a.term_vocab)] == len(vocabs):
+            vocabs.append(a.term_vocab)
+    lengths = np.fromiter((len(a.term_ids) for a in analyses), np.int64, len(analyses))
+    if not lengths.sum():
         return {o: Counter() for o in outlets}
-    outlet_idx, term, count = (np.concatenate(p) for p in (parts_outlet, parts_term, parts_count))
+    # every term list's words numbered at once (equal words, equal numbers), in order of first occurrence
+    words, names = pd.factorize(np.concatenate([np.asarray(v, dtype=object) for v in vocabs]))
+    starts = np.cumsum([0] + [len(v) for v in vocabs[:-1]])
+    ids = np.concatenate([a.term_ids for a in analyses]).astype(np.int64)
+    count = np.concatenate([a.term_counts for a in analyses])
+    term = words[np.repeat(starts[doc_vocab], lengths) + ids]
+    outlet_idx = np.repeat(doc_outlet, lengths)
     width = max(1, len(names))
     codes, pairs = pd.factorize(outlet_idx * width + term)  # numbered in order of first occurrence
     pair_sum = np.bincount(codes, weights=count, minlength=len(pairs)).astype(np.int64)
     pair_outlet, pair_term = pairs // width, pairs % width
+    names = names.tolist()
+    out: dict[str, Counter] = {}
     for o, k in outlets.items():
         sel = pair_outlet == k
         out[o] = Counter(dict(zip([names[t] for t in pair_term[sel].tolist()], pair_sum[sel].tolist())))
