@@ -164,15 +164,19 @@ def compute_contrasts(c: Counts, opts, names: dict, doc_topics: np.ndarray | Non
     comparisons += [("pairwise", a, b, np.flatnonzero((c.group == a) | (c.group == b)))
                     for ia, a in enumerate(present) for b in present[ia + 1:]]
 
+    cats = {name: c.categories[name].to_numpy()[cols] for name in ("lexicon", "kind", "category", "category_label")}
+
     def one(family, a, b, rows):
-        return _comparison(c, cols, X, sums, family, a, b, rows, opts, names, doc_topics, intervals)
+        return _comparison(c, cols, cats, X, sums, family, a, b, rows, opts, names, doc_topics, intervals)
 
     if parts is None:
         done = [one(*comparison) for comparison in comparisons]
     else:
         pending = [parts.add(lambda cmp=cmp: one(*cmp), weight=len(cmp[3])) for cmp in comparisons]
         done = [part.result() for part in pending]
-    out = pd.concat([row for row, _ in done], ignore_index=True)
+    # one table of every comparison's columns (pandas frames built per comparison cost more than
+    # their numbers: about a third of the contrasts' time)
+    out = pd.DataFrame({name: np.concatenate([row[name] for row, _ in done]) for name in done[0][0]})
     found = [fns for _, fns in done]
     out["p_display"] = p_display(out["p"], out["p_method"], opts.permutations)
     if doc_topics is not None:
@@ -183,22 +187,24 @@ def compute_contrasts(c: Counts, opts, names: dict, doc_topics: np.ndarray | Non
     return out, notes, {**info, "_intervals": (comparisons, found)}
 
 
-def _comparison(c, cols, X, sums, family, a, b, rows, opts, names, doc_topics, intervals=True):
-    """One comparison's rows of the contrasts table and its intervals (length strata; topic)."""
+def _comparison(c, cols, cats, X, sums, family, a, b, rows, opts, names, doc_topics, intervals=True):
+    """One comparison's rows of the contrasts table (a column name -> array dict, one entry per
+    tested column; ``cats``: the tested columns' category fields) and its intervals (length
+    strata; topic)."""
     count, tokens, n_docs, hit_docs = sums
     in_a = c.group[rows] == a
     res = contrast(X[rows], c.tokens[rows], in_a, opts, intervals=intervals)
     cb, tb = (count.sum(0) - count[a], tokens.sum() - tokens[a]) if b is None else (count[b], tokens[b])
     db = int(n_docs.sum() - n_docs[a]) if b is None else int(n_docs[b])
     hb = hit_docs.sum(0) - hit_docs[a] if b is None else hit_docs[b]
-    row = _rows(c, cols, family, a, b, count[a], cb, tokens[a], tb, n_docs[a], db, hit_docs[a], hb, res, opts, names)
+    row = _rows(c, cats, family, a, b, count[a], cb, tokens[a], tb, n_docs[a], db, hit_docs[a], hb, res, opts, names)
     if doc_topics is None:
         return row, (res["interval"], None)
     strata = topic_strata(doc_topics[rows], c.tokens[rows], opts.length_strata)
     adj = contrast(X[rows], c.tokens[rows], in_a, opts, strata=strata, intervals=intervals)
-    row = row.assign(ratio_topic=adj["ratio"], ci_low_topic=adj["ci_low"], ci_high_topic=adj["ci_high"],
-                     ci_method_topic=adj["ci_method"], p_topic=adj["p"], p_method_topic=adj["p_method"],
-                     topic_strata=int(adj["strata"]))
+    row.update(ratio_topic=adj["ratio"], ci_low_topic=adj["ci_low"], ci_high_topic=adj["ci_high"],
+               ci_method_topic=adj["ci_method"], p_topic=adj["p"], p_method_topic=adj["p_method"],
+               topic_strata=np.full(len(cols), int(adj["strata"]), dtype=np.int64))
     return row, (res["interval"], adj["interval"])
 
 
@@ -274,17 +280,17 @@ def _plural(n, word):
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _rows(c, cols, family, a, b, ca, cb, ta, tb, da, db, ha, hb, res, opts, names):
+def _rows(c, cats, family, a, b, ca, cb, ta, tb, da, db, ha, hb, res, opts, names) -> dict[str, np.ndarray]:
     out_a = c.outlets[a]
     out_b = c.outlets[b] if b is not None else REST
     name_a = names.get(out_a, out_a)
     name_b = names.get(out_b, out_b) if b is not None else "the other outlets"
-    cats = c.categories.iloc[cols]
+    n = len(ca)
     with np.errstate(all="ignore"):
         rate_a = np.where(ta > 0, 1000.0 * ca / ta, np.nan)
         rate_b = np.where(tb > 0, 1000.0 * cb / tb, np.nan)
     warnings = []
-    for k in range(len(cols)):
+    for k in range(n):
         w = []
         for name, d in ((name_a, da), (name_b, db)):
             if d < opts.min_docs:
@@ -299,13 +305,15 @@ def _rows(c, cols, family, a, b, ca, cb, ta, tb, da, db, ha, hb, res, opts, name
         if not res["length_matched"] and ca[k] + cb[k] > 0:
             w.append("the two sides' article lengths barely overlap: the test could not compare like with like")
         warnings.append("; ".join(w))
-    return pd.DataFrame({
-        "family": family, "lexicon": cats["lexicon"].to_numpy(), "kind": cats["kind"].to_numpy(),
-        "category": cats["category"].to_numpy(), "category_label": cats["category_label"].to_numpy(),
-        "outlet_a": out_a, "outlet_a_name": name_a, "outlet_b": out_b, "outlet_b_name": name_b,
-        "count_a": ca.astype(int), "count_b": cb.astype(int), "tokens_a": int(ta), "tokens_b": int(tb),
-        "n_docs_a": int(da), "n_docs_b": int(db), "rate_a": rate_a, "rate_b": rate_b, "ratio": res["ratio"],
+    text = lambda value: np.full(n, value, dtype=object)  # noqa: E731
+    whole = lambda value: np.full(n, int(value), dtype=np.int64)  # noqa: E731
+    return {
+        "family": text(family), "lexicon": cats["lexicon"], "kind": cats["kind"],
+        "category": cats["category"], "category_label": cats["category_label"],
+        "outlet_a": text(out_a), "outlet_a_name": text(name_a), "outlet_b": text(out_b), "outlet_b_name": text(name_b),
+        "count_a": ca.astype(int), "count_b": cb.astype(int), "tokens_a": whole(ta), "tokens_b": whole(tb),
+        "n_docs_a": whole(da), "n_docs_b": whole(db), "rate_a": rate_a, "rate_b": rate_b, "ratio": res["ratio"],
         "ci_low": res["ci_low"], "ci_high": res["ci_high"], "ci_method": res["ci_method"],
         "ratio_crude": rate_ratio(ca, ta, cb, tb), "z": res["z"], "p": res["p"], "p_method": res["p_method"],
-        "warning": warnings,
-    })
+        "warning": np.asarray(warnings, dtype=object),
+    }
