@@ -342,28 +342,35 @@ def lines_by_category(
     with_counts = {"count", "tokens"} <= set(df.columns)
     for k, cat in enumerate(cats):
         sub = by_category.get(cat, df.iloc[:0]).sort_values("period")
-        by_outlet = dict(list(sub.groupby("outlet", sort=False)))
+        # the category's columns as lists once, each outlet's rows picked from them (pandas per
+        # outlet and category: hundreds of small frames)
+        column = {"x": sub["period"].astype(str).tolist(), "hi": sub["_hi"].tolist(), "lo": sub["_lo"].tolist(),
+                  "y": sub["per_1k"].astype(float).tolist(),
+                  **({"counts": sub[["count", "tokens"]].values.tolist()} if with_counts else {})}
+        rows_of: dict = {}
+        for i, o in enumerate(sub["outlet"].tolist()):
+            rows_of.setdefault(o, []).append(i)
         for o in outlets:
-            s = by_outlet.get(o, sub.iloc[:0])
-            x = s["period"].astype(str).tolist()
+            s = {name: [values[i] for i in rows_of.get(o, ())] for name, values in column.items()}
+            x = s["x"]
             on = True if o in shown else "legendonly"
             color = outlet_colors[o]
             traces.append(dict(  # the ribbon: upper bound, then lower bound filled up to it
-                type="scatter", x=x + x[::-1], y=s["_hi"].tolist() + s["_lo"].tolist()[::-1], fill="toself",
+                type="scatter", x=x + x[::-1], y=s["hi"] + s["lo"][::-1], fill="toself",
                 fillcolor=_rgba(color, 0.14), line=dict(width=0), hoverinfo="skip", showlegend=False,
                 legendgroup=o, name=_t(names.get(o, o)) + " 95% interval", visible=on if k == 0 else False,
             ))
             vis_groups.append((k, o))
             line = dict(
-                type="scatter", x=x, y=s["per_1k"].astype(float).tolist(), mode="lines+markers",
+                type="scatter", x=x, y=s["y"], mode="lines+markers",
                 name=_t(names.get(o, o)), visible=on if k == 0 else False, line=dict(color=color, width=2),
                 marker=dict(size=5), legendgroup=o,
                 hovertemplate="<b>%{fullData.name}</b> %{x}<br>%{y:.3g} per 1,000 words"
-                              + ("<br>%{customdata[0]} hits in %{customdata[1]} words" if "count" in s.columns else "")
+                              + ("<br>%{customdata[0]} hits in %{customdata[1]} words" if "count" in sub.columns else "")
                               + "<extra></extra>",
             )
             if with_counts:
-                line["customdata"] = s[["count", "tokens"]].values.tolist()
+                line["customdata"] = s["counts"]
             traces.append(line)
             vis_groups.append((k, o))
 
