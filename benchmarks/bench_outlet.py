@@ -79,8 +79,7 @@ def main() -> None:
     peak, cpu = sampler.stop()
     info = out.info.get("outlet_classifier", {})
     print(f"   stage {wall:.1f} s wall, {cpu:.1f} s CPU (process tree); timings {out.info['timings']}; "
-          f"cv_jobs {info.get('cv_jobs')}, hashing {info.get('hash_seconds')} s, cv {info.get('cv_seconds')} s, "
-          f"cv beside the curve: {info.get('cv_beside_curve', False)}")
+          f"cv_jobs {info.get('cv_jobs')}, hashing {info.get('hash_seconds')} s, cv {info.get('cv_seconds')} s")
     print(f"   RSS before the stage {before / 2**30:.2f} GiB; peak within it {peak / 2**30:.2f} GiB "
           f"(process tree), {(peak - before) / 2**30:+.2f} GiB; load average now {os.getloadavg()}")
     for name in ("outlet_curve", "outlet_sample", "outlet_cv"):

@@ -78,28 +78,6 @@ def test_column_names_are_the_most_frequent_ngram_of_the_rows():
     assert column_names([(h, [1]), (h2, [0])], [word_col]) == {word_col: "مرحبا"}
 
 
-@pytest.mark.skipif(not __import__("framing.background").background.can_fork(), reason="processes cannot be forked")
-def test_documents_hashed_in_two_halves_give_the_same_matrix_and_names(monkeypatch):
-    from framing.classify import curve as curve_module
-
-    texts, _ = _corpus(40, seed=4)  # 120 documents
-    monkeypatch.setattr(curve_module, "SPLIT_HASHING_AT", 50)
-    hash_fn = lambda t: hashed_text(t, n_word=2**12, n_char=2**13)  # noqa: E731
-    one, two = HashedDocs(hash_fn, texts), HashedDocs(hash_fn, texts, jobs=2)
-    for docs in (one, two):
-        docs.add(range(0, 30))  # below the threshold: one block either way
-        docs.add(range(89, 9, -1))  # 60 new ones (and 20 hashed already), out of order: two halves with two jobs
-        docs.add(range(120))
-    assert [len(rows) for _, rows in one.blocks] == [30, 60, 30]
-    assert [len(rows) for _, rows in two.blocks] == [30, 30, 30, 30]
-    assert one.rows == two.rows
-    picked = [5, 100, 47, 63, 12, 88]
-    a, b = one.matrix(picked), two.matrix(picked)
-    assert a.shape == b.shape and (a != b).nnz == 0
-    cols = np.unique(one.matrix(range(120)).indices)[::7].tolist()
-    assert column_names(one.naming(picked)[0], cols) == column_names(two.naming(picked)[0], cols)
-
-
 def test_learning_curve_stops_when_doubling_no_longer_pays_and_is_deterministic():
     texts, outlets = _corpus(300, seed=3, signal=6)
     idx = list(range(len(texts)))

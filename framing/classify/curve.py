@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -41,16 +40,10 @@ from framing.memory import release
 CURVE_COLUMNS = ["docs_per_outlet", "n_train", "n_heldout", "accuracy", "macro_f1", "gain", "seconds", "chosen"]
 
 
-# Documents; from this many new documents on, ``HashedDocs.add`` with two jobs hashes half of them in a
-# forked process (below, forking and sending the half's counts back cost more than they save)
-SPLIT_HASHING_AT = 400
-
-
 @dataclass
 class HashedDocs:
     """Documents hashed so far: one CSR matrix (rows in hashing order) and the blocks that name its
-    columns. With ``jobs`` >= 2, a large batch of new documents is hashed in two halves at once,
-    the second in a forked process (the counts of a document depend on it alone: the same matrix)."""
+    columns."""
 
     hash_fn: object  # texts -> HashedText
     texts: list
@@ -58,7 +51,6 @@ class HashedDocs:
     blocks: list = field(default_factory=list)  # (HashedText, document indices)
     parts: list = field(default_factory=list)  # matrices, stacked on demand
     seconds: float = 0.0
-    jobs: int = 1
 
     def add(self, indices) -> None:
         """Hash the documents of ``indices`` not hashed yet."""
@@ -66,29 +58,15 @@ class HashedDocs:
         if not new:
             return
         t0 = time.perf_counter()
-        texts = [self.texts[i] for i in new]
-        cut = len(new) // 2 if self.jobs > 1 and len(new) >= SPLIT_HASHING_AT and background.can_fork() else len(new)
-        second = (background.start("hashing the outlet classifier's documents", partial(self._hashed, texts[cut:]))
-                  if cut < len(new) else None)
-        try:
-            halves = [(*self._hashed(texts[:cut]), new[:cut])] + ([(*second.result(), new[cut:])] if second else [])
-        finally:
-            if second is not None:
-                second.stop()
+        block = self.hash_fn([self.texts[i] for i in new])
         for i in new:
             self.rows[i] = len(self.rows)
-        for block, matrix, docs in halves:
-            self.blocks.append((block, docs))
-            self.parts.append(matrix)
+        self.blocks.append((block, new))
+        self.parts.append(block.matrix)
         if len(self.parts) > 1:
             self.parts = [sp.vstack(self.parts, format="csr")]
         release()  # hashing's intermediate arrays would otherwise stay with the process through the fits
         self.seconds += time.perf_counter() - t0
-
-    def _hashed(self, texts: list[str]) -> tuple:
-        """(HashedText, its matrix) of ``texts``."""
-        block = self.hash_fn(texts)
-        return block, block.matrix
 
     def entries_per_document(self) -> float:
         """Mean stored (non-zero) hashed counts per document hashed so far."""

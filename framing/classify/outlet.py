@@ -72,7 +72,7 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
     n_word, n_char = 2 ** options.hash_bits_word, 2 ** options.hash_bits_char
     pipe = hashed_pipeline(n_word=n_word, n_char=n_char, model=options.outlet_model, seed=seed, tol=SVM_TOL)
     docs = HashedDocs(lambda t: hashed_text(t, word_ngrams=options.word_ngrams, char_ngrams=options.char_ngrams,
-                                            n_word=n_word, n_char=n_char), texts, jobs=n_jobs)
+                                            n_word=n_word, n_char=n_char), texts)
     made: dict = {}  # the model whose features are named beside the learning curve, by its sample
 
     def top(model, train) -> pd.DataFrame:
