@@ -85,10 +85,9 @@ def outlet_terms(docs, analyses) -> dict[str, Counter]:
         return {o: Counter() for o in outlets}
     # every term list's words numbered at once (equal words, equal numbers), in order of first occurrence
     words, names = pd.factorize(np.concatenate([np.asarray(v, dtype=object) for v in vocabs]))
-    starts = np.cumsum([0] + [len(v) for v in vocabs[:-1]])
-    ids = np.concatenate([a.term_ids for a in analyses]).astype(np.int64)
+    maps = np.split(words.astype(np.int64), np.cumsum([len(v) for v in vocabs])[:-1])  # per term list
+    term = np.concatenate([maps[v][a.term_ids] for a, v in zip(analyses, doc_vocab.tolist())])
     count = np.concatenate([a.term_counts for a in analyses])
-    term = words[np.repeat(starts[doc_vocab], lengths) + ids]
     outlet_idx = np.repeat(doc_outlet, lengths)
     width = max(1, len(names))
     codes, pairs = pd.factorize(outlet_idx * width + term)  # numbered in order of first occurrence
