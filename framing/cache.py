@@ -18,7 +18,10 @@ What is cached, and the key it is stored under (a SHA-256 over everything the ou
 * ``outlet_terms``: the keyness-term counts per outlet (from the documents' words, no lexicon),
   keyed by the corpus key;
 * ``texts``: the bytes of the data folder's ``documents.jsonl.bz2`` (the cleaned texts, bzip2 -9),
-  keyed by the corpus key and the code that writes them (:func:`framing.outputs.packed_texts`).
+  keyed by the corpus key and the code that writes them (:func:`framing.outputs.packed_texts`);
+* ``stats_parts``: statistics whose inputs a lexicon edit seldom changes (the scare-quote shares of
+  naming variants, :mod:`framing.stats.memo`; the shared-copy edit rates, ``framing.wire.stage``),
+  keyed by a digest of exactly the tables they read.
 
 A code revision is the SHA-256 of the source files of the modules an entry depends on, so that an
 upgrade or a local edit of that code invalidates exactly the entries it can change.

@@ -275,3 +275,29 @@ def test_words_are_the_tokens_of_the_analysis():
     _, norms, starts, ends = token_arrays(text, Normaliser())
     assert (w.starts.tolist(), w.ends.tolist()) == (starts, ends)
     assert len(set(w.ids)) == len(set(norms))
+
+
+def test_rates_are_kept_in_the_cache_under_what_they_read(tmp_path, monkeypatch):
+    from framing.cache import Cache
+    from framing.wire import stage
+
+    der = pd.DataFrame({"doc_id": ["d1", "d2", "d3", "d4"], "outlet": ["a", "a", "b", "b"],
+                        "reused_words": [120, 80, 100, 60]})
+    light = pd.DataFrame({"doc_id": ["d1", "d1", "d3"], "outlet": ["a", "a", "b"],
+                          "kind": ["frame_added", "frame_added", "frame_removed"], "lexicon": ["conflict"] * 3,
+                          "category": ["occupation"] * 3, "entry": ["ihtilal"] * 3, "scope": ["all"] * 3})
+    names = {"a": "A", "b": "B"}
+    plain = stage._rates(der, light, names, 200, 3, None)
+    calls: list[int] = []
+    real = tables.rates
+    monkeypatch.setattr(tables, "rates", lambda *a: calls.append(1) or real(*a))
+    cache = Cache(tmp_path / "cache")
+    first = stage._rates(der, light, names, 200, 3, cache)
+    again = stage._rates(der, light, names, 200, 3, Cache(tmp_path / "cache"))  # a later run
+    assert calls == [1]  # computed once, then read back
+    pd.testing.assert_frame_equal(first, plain)
+    pd.testing.assert_frame_equal(again, plain)
+    stage._rates(der, light.assign(kind=["frame_added", "frame_removed", "frame_removed"]), names, 200, 3, cache)
+    stage._rates(der, light, names, 200, 4, cache)  # another seed
+    stage._rates(der.assign(reused_words=[121, 80, 100, 60]), light, names, 200, 3, cache)
+    assert calls == [1, 1, 1, 1]  # whatever it reads changed, it is computed again

@@ -51,7 +51,7 @@ def stage(inputs: StageInputs, options: tuple[WireOptions, int], runtime: Runtim
     ``inputs.tables``), with the run's matches, lexicon entries and seed."""
     wire, bootstrap = options
     return edits(inputs.documents, inputs.tables.get(REUSE), inputs.matches, inputs.lexicon_entries, wire,
-                 runtime.seed, inputs.outlet_names, bootstrap)
+                 runtime.seed, inputs.outlet_names, bootstrap, cache=runtime.cache)
 
 
 def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame, normaliser,
@@ -92,9 +92,11 @@ def find(docs: list[Document], normaliser, options: WireOptions | None = None) -
 
 def edits(docs: list[Document], found: Reuse | None, matches: pd.DataFrame, lexicons: pd.DataFrame,
           options: WireOptions | None = None, seed: int = 0, outlet_names: dict | None = None,
-          bootstrap: int = 2000) -> StageOutput:
+          bootstrap: int = 2000, cache=None) -> StageOutput:
     """Every edit of the stories ``found`` (:func:`find`) classified by the lexicon hits it
-    touches, and counted: the tables of the module docstring but stories (empty without stories)."""
+    touches, and counted: the tables of the module docstring but stories (empty without stories).
+    ``cache`` (a :class:`framing.cache.Cache`, or None): where the rates' bootstrap is kept
+    (:func:`_rates`)."""
     opts = options or WireOptions()
     names = {str(k): str(v) for k, v in (outlet_names or {}).items()}
     out = StageOutput(tables={k: v for k, v in empty_tables().items() if k != "stories"}, info={"seed": seed})
@@ -137,9 +139,8 @@ def edits(docs: list[Document], found: Reuse | None, matches: pd.DataFrame, lexi
     light = light[light["kind"] != ""]  # the framing edits, without their texts
     der = pd.DataFrame(der_rows, columns=["doc_id", "outlet", "reused_words"])
     carried = pd.DataFrame(carried_rows, columns=["outlet", "lexicon", "category", "entry", "carried"])
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 20]))
     out.tables["wire_edits"] = ed
-    out.tables["wire_rates"] = tables.rates(der, light, names, bootstrap, rng)
+    out.tables["wire_rates"] = _rates(der, light, names, bootstrap, seed, cache)
     out.tables["wire_swaps"] = tables.swaps(light, carried, names)
     out.tables["wire_lean"] = tables.lean(light, names)
     forms = _forms(lexicons)
@@ -149,6 +150,26 @@ def edits(docs: list[Document], found: Reuse | None, matches: pd.DataFrame, lexi
     clock.lap("statistics")
     out.info.update({"framing_edits": len(light), "timings": clock.laps})
     return out
+
+
+RATES_CODE = ("framing.wire", "framing.stats")  # the code the rates' entry depends on
+
+
+def _rates(der: pd.DataFrame, light: pd.DataFrame, names: dict, bootstrap: int, seed: int, cache) -> pd.DataFrame:
+    """``tables.rates`` of the derivatives ``der`` and their framing edits ``light``, kept in
+    ``cache`` (when there is one) under a digest of exactly what it reads: an edit of a lexicon
+    seldom changes which edits of the shared copies touch a lexicon hit (a hit in a passage copied
+    as it was is no edit), and then a re-run reads the rates back instead of resampling every
+    derivative ``bootstrap`` times again."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 20]))
+    if cache is None:
+        return tables.rates(der, light, names, bootstrap, rng)
+    from framing.cache import code_revision, digest
+    from framing.stats.memo import frame_digest
+
+    key = digest("wire_rates", code_revision(*RATES_CODE), seed, bootstrap, sorted(names.items()),
+                 frame_digest(der), frame_digest(light))
+    return cache.memo("stats_parts", key, lambda: tables.rates(der, light, names, bootstrap, rng), code=RATES_CODE)
 
 
 def _cut(text: str) -> str:
