@@ -439,3 +439,31 @@ def test_a_rerun_counts_no_keyness_terms_and_its_keyness_is_that_of_a_fresh_run(
     assert counted  # without a cache the terms are counted
     assert len(fresh.tables["keyness"]) and (tmp_path / "b" / "data" / "keyness.csv").read_bytes() == \
         (tmp_path / "c" / "data" / "keyness.csv").read_bytes()
+
+
+def test_a_rerun_with_the_same_lexicons_keeps_the_hits_entries_as_they_are(tmp_path):
+    """A re-run that matches nothing new (same lexicons, same corpus) writes neither the kept hits
+    nor the matches table made from them again; the run after it still reads both, and a lexicon
+    edit writes them anew."""
+    from framing.pipeline import run
+
+    study = _study(tmp_path)
+    study["run"] = {"jobs": 1, "cache_dir": str(tmp_path / "cache")}
+
+    def entries() -> dict[str, bytes]:
+        return {p.parent.parent.name: p.read_bytes() for kind in ("analyses", "matches")
+                for p in (tmp_path / "cache" / kind).rglob("*.entry")}
+
+    config = lambda lexicons: load_config({**study, "lexicons": lexicons}, base_dir=tmp_path)  # noqa: E731
+    first = run(config(["conflict", "naming"]), write=False)
+    made = entries()
+    assert set(made) == {"analyses", "matches"}
+    second = run(config(["conflict", "naming"]), write=False)
+    assert entries() == made  # the same bytes: nothing written again
+    third = run(config(["conflict", "naming"]), write=False)
+    for later in (second, third):
+        assert later.manifest["run"]["cache"]["hits"].get("analyses") == 1
+        assert later.manifest["run"]["cache"]["hits"].get("matches") == 1
+        assert later.tables["matches"].equals(first.tables["matches"])
+    run(config(["conflict"]), write=False)  # one lexicon fewer: every signature of the other changed
+    assert entries() != made

@@ -141,9 +141,15 @@ class TokenStore:
             return
         import uuid
 
-        self.generation = uuid.uuid4().hex  # what is made from these hits names them (voices.matches_table)
+        self.generation = uuid.uuid4().hex  # what is made from these hits names them (tables.voiced_matches)
         self.cache.put("analyses", self._analyses_key(),
                        {"signatures": signatures, "docs": docs, "generation": self.generation}, code=_ANALYSES_CODE)
+
+    def keep_earlier(self) -> None:
+        """This run's hits are the earlier run's, found with the same signatures, for every
+        document (:meth:`earlier`): they keep their entry and their name, so that what was made
+        from them (the matches table) is not written again either."""
+        self.generation = self.earlier_generation
 
     def _analyses_key(self) -> str:
         return digest("analyses", code_revision(*_ANALYSES_CODE), self.key)

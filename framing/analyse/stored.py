@@ -47,7 +47,11 @@ def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], 
             options = {**options, "jobs": 1}
         for k, res in zip(cached, map_documents(from_store, [items[k] for k in cached], **{**options, "backend": "local"})):
             results[k] = res
-    if signatures is not None:  # the hits kept as they were need no packing again
+    if signatures is None:
+        return results
+    if earlier is not None and not earlier.changed and all(res.earlier for res in results):
+        store.keep_earlier()  # the same matcher found nothing new: the kept hits stay as they are
+    else:  # the hits kept as they were need no packing again
         kept = earlier.docs if earlier is not None else {}
         store.keep_hits(signatures, {h: kept[h] if res.earlier else _packed_hits(res) for h, res in zip(hashes, results)})
     return results

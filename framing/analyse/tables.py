@@ -135,7 +135,7 @@ def voiced_matches(cache, corpus_key: str | None, analysed: list, analyses: list
         voices = {**(known or {}), **known_voices(fresh)}
     if voices != known:  # a run with the same hits leaves the entry as it is
         cache.put("voices", key, voices, code=code, corpus=corpus_key)
-    if now is not None:
+    if now is not None and not (kept is not None and now == before):  # the same hits: the entry is there
         cache.put("matches", table_key, {"generation": now, "table": matches}, code=table_code, corpus=corpus_key)
     return matches
 

@@ -497,4 +497,3 @@ class Matcher:
         order = self._lex_order
         out.sort(key=lambda m: (m.start, m.end, order.get(m.lexicon, 0)))
         return out
-
