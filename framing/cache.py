@@ -20,8 +20,11 @@ What is cached, and the key it is stored under (a SHA-256 over everything the ou
 * ``texts``: the bytes of the data folder's ``documents.jsonl.bz2`` (the cleaned texts, bzip2 -9),
   keyed by the corpus key and the code that writes them (:func:`framing.outputs.packed_texts`);
 * ``stats_parts``: statistics whose inputs a lexicon edit seldom changes (the scare-quote shares of
-  naming variants, :mod:`framing.stats.memo`; the shared-copy edit rates, ``framing.wire.stage``),
-  keyed by a digest of exactly the tables they read.
+  naming variants, :mod:`framing.stats.memo`; the shared-copy edit rates and lean tests,
+  ``framing.wire.stage``), keyed by a digest of exactly the tables they read;
+* ``wire_edits``: the shared-copy edits of the last run on a corpus, classified by the lexicon hits
+  they touch, with a sum of the hits each derivative was classified with (:mod:`framing.wire.kept`),
+  keyed by the corpus key, the shared-copy options and the code.
 
 A code revision is the SHA-256 of the source files of the modules an entry depends on, so that an
 upgrade or a local edit of that code invalidates exactly the entries it can change.

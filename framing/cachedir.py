@@ -7,7 +7,7 @@ From the headers alone, each file gets one state:
 
 * ``in use``: made by the current code, and (with a study config) one the config's next run reads:
   its corpus entry, its token index and the shards that index names, the voice, matches table, stage,
-  texts and outlet_terms entries made from that corpus, and the latest hits kept with the tokens;
+  texts, outlet_terms and wire_edits entries made from that corpus, and the latest hits kept with the tokens;
   without a config, every entry of the current code counts as in use;
 * ``other inputs`` (with a config only): made by the current code for another corpus, normaliser or
   config — a run of another study, or of this one before its inputs changed;
@@ -114,7 +114,7 @@ def classify(entries: list[Entry], wanted: dict[str, str] | None = None) -> list
             continue
         if e.kind in ("corpus", _INDEX):
             mine = e.key == wanted.get(e.kind)
-        elif e.kind in ("stage", "voices", "matches", "texts", "outlet_terms"):
+        elif e.kind in ("stage", "voices", "matches", "texts", "outlet_terms", "wire_edits"):
             mine = e.header.get("corpus") == wanted.get("corpus")
         else:
             mine = True

@@ -277,7 +277,7 @@ def test_words_are_the_tokens_of_the_analysis():
     assert len(set(w.ids)) == len(set(norms))
 
 
-def test_rates_are_kept_in_the_cache_under_what_they_read(tmp_path, monkeypatch):
+def test_rates_and_lean_are_kept_in_the_cache_under_what_they_read(tmp_path, monkeypatch):
     from framing.cache import Cache
     from framing.wire import stage
 
@@ -287,17 +287,78 @@ def test_rates_are_kept_in_the_cache_under_what_they_read(tmp_path, monkeypatch)
                           "kind": ["frame_added", "frame_added", "frame_removed"], "lexicon": ["conflict"] * 3,
                           "category": ["occupation"] * 3, "entry": ["ihtilal"] * 3, "scope": ["all"] * 3})
     names = {"a": "A", "b": "B"}
-    plain = stage._rates(der, light, names, 200, 3, None)
+    plain = stage._counts(der, light, names, 200, 3, None)
     calls: list[int] = []
     real = tables.rates
     monkeypatch.setattr(tables, "rates", lambda *a: calls.append(1) or real(*a))
     cache = Cache(tmp_path / "cache")
-    first = stage._rates(der, light, names, 200, 3, cache)
-    again = stage._rates(der, light, names, 200, 3, Cache(tmp_path / "cache"))  # a later run
+    first = stage._counts(der, light, names, 200, 3, cache)
+    again = stage._counts(der, light, names, 200, 3, Cache(tmp_path / "cache"))  # a later run
     assert calls == [1]  # computed once, then read back
-    pd.testing.assert_frame_equal(first, plain)
-    pd.testing.assert_frame_equal(again, plain)
-    stage._rates(der, light.assign(kind=["frame_added", "frame_removed", "frame_removed"]), names, 200, 3, cache)
-    stage._rates(der, light, names, 200, 4, cache)  # another seed
-    stage._rates(der.assign(reused_words=[121, 80, 100, 60]), light, names, 200, 3, cache)
+    for kept in (first, again):
+        pd.testing.assert_frame_equal(kept[0], plain[0])
+        pd.testing.assert_frame_equal(kept[1], plain[1])
+    assert plain[1][["added", "removed"]].values.tolist() == [[2, 0], [0, 1]] and plain[0]["edits"].sum() == 3
+    stage._counts(der, light.assign(kind=["frame_added", "frame_removed", "frame_removed"]), names, 200, 3, cache)
+    stage._counts(der, light, names, 200, 4, cache)  # another seed
+    stage._counts(der.assign(reused_words=[121, 80, 100, 60]), light, names, 200, 3, cache)
     assert calls == [1, 1, 1, 1]  # whatever it reads changed, it is computed again
+
+
+def _hits(doc_id: str, text: str, words: list[tuple[str, str, str, str, str]], voice: str = "own") -> list[dict]:
+    """Matches rows of (word, lexicon, kind, category, entry) found in ``text``."""
+    rows = []
+    for word, lexicon, _kind, category, entry in words:
+        start = text.index(word)
+        rows.append({"doc_id": doc_id, "lexicon": lexicon, "category": category, "entry": entry, "start": start,
+                     "end": start + len(word), "voice": voice})
+    return rows
+
+
+def test_a_rerun_classifies_again_only_the_copies_whose_hits_changed(tmp_path):
+    from framing.cache import Cache
+    from framing.wire.stage import REUSE, edits, find
+
+    agency, other = "\n\n".join(AGENCY), "\n\n".join(OWN)
+    texts = {
+        "a": agency, "b": agency.replace("الأمطار الغزيرة", "السيول الجارفة"),
+        "c": agency.replace("السلطات المحلية", "سلطات الاحتلال"),
+        "d": other, "e": other.replace("المجلس البلدي", "مجلس الاحتلال البلدي"),
+    }
+    outlets = {"a": "agency", "b": "x", "c": "y", "d": "agency", "e": "x"}
+    docs = [_doc(k, outlets[k], t) for k, t in texts.items()]
+    docs[0].wire_agencies = docs[3].wire_agencies = ["SPA"]
+    lexicons = pd.DataFrame({"lexicon": ["c", "n"], "kind": ["frames", "naming"], "entry": ["ihtilal", "sulta"],
+                             "gloss": ["", ""]})
+    occupation = ("الاحتلال", "c", "frames", "occupation", "ihtilal")
+    rows = (_hits("a", texts["a"], [("السلطات", "n", "naming", "authority", "sulta")])
+            + _hits("c", texts["c"], [occupation]) + _hits("e", texts["e"], [occupation]))
+    opts = WireOptions()
+    found = find(docs, Normaliser(), opts).tables[REUSE]
+    assert len(found) == 2 and sum(map(len, found.derivatives)) == 3
+
+    def run(matches, cache=None, key=None):
+        return edits(docs, found, pd.DataFrame(matches), lexicons, opts, 1, {}, 200, cache=cache, corpus_key=key)
+
+    def same(a, b):
+        for name, table in b.tables.items():
+            pd.testing.assert_frame_equal(a.tables[name], table)
+
+    cache = Cache(tmp_path / "cache")
+    first = run(rows, cache, "corpus")
+    same(first, run(rows))
+    assert first.info["classified_again"] == 3 and (first.tables["wire_edits"]["kind"] != "").any()
+    again = run(rows, Cache(tmp_path / "cache"), "corpus")  # a later run, nothing changed
+    same(again, first)
+    assert again.info["classified_again"] == 0
+
+    voiced = [dict(r, voice="quoted") if r["doc_id"] == "e" else r for r in rows]  # one derivative's hit changed
+    changed = run(voiced, cache, "corpus")
+    same(changed, run(voiced))
+    assert changed.info["classified_again"] == 1
+    assert not changed.tables["wire_edits"].equals(first.tables["wire_edits"])
+
+    gone = [r for r in voiced if r["doc_id"] != "a"]  # the first story's reference lost its hit: both its copies
+    assert run(gone, cache, "corpus").info["classified_again"] == 2
+    same(run(gone, cache, "corpus"), run(gone))
+    assert run(rows, cache, "another corpus").info["classified_again"] == 3

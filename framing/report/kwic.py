@@ -39,10 +39,11 @@ def sample_matches(matches: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     if len(matches) <= n:
         return matches
     rng = np.random.default_rng(seed)
-    shuffled = matches.iloc[rng.permutation(len(matches))]
-    rank = shuffled.groupby(["outlet", "lexicon", "category"], sort=False).cumcount()
-    order = np.lexsort((np.arange(len(shuffled)), rank.to_numpy()))
-    return shuffled.iloc[order[:n]]
+    shuffled = rng.permutation(len(matches))  # positions; only the chosen rows are taken at the end
+    group = matches.groupby(["outlet", "lexicon", "category"], sort=False).ngroup().to_numpy()[shuffled]
+    rank = pd.Series(group).groupby(group, sort=False).cumcount().to_numpy()  # each row's place in its group
+    order = np.lexsort((np.arange(len(shuffled)), rank))
+    return matches.iloc[shuffled[order[:n]]]
 
 
 def locate(sentence: str, surface: str, start: int, end: int, text: str | None) -> tuple[int, int] | None:

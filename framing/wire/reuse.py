@@ -55,10 +55,11 @@ class Reuse:
         """Every document index of a story (references and derivatives), sorted."""
         return sorted({k for s in range(len(self)) for k in (self.references[s], *self.derivatives[s])})
 
-    def aligned(self, s: int) -> list[tuple[int, list[tuple[str, int, int, int, int]]]]:
-        """(derivative index, its blocks as ``align.fold`` gives them) of story ``s``."""
+    def aligned(self, s: int, only: set[int] | None = None) -> list[tuple[int, list[tuple[str, int, int, int, int]]]]:
+        """(derivative index, its blocks as ``align.fold`` gives them) of story ``s`` (of the
+        derivatives in ``only``, when given)."""
         return [(k, [(TAGS[t], i1, i2, j1, j2) for t, i1, i2, j1, j2 in b.tolist()])
-                for k, b in zip(self.derivatives[s], self.blocks[s])]
+                for k, b in zip(self.derivatives[s], self.blocks[s]) if only is None or k in only]
 
     def keep_words(self, words: dict[int, align.Words]) -> None:
         """Keep the offsets of the members' words (``words`` by document index)."""
@@ -72,12 +73,15 @@ class Reuse:
         self.gaps = gaps.astype(np.min_scalar_type(int(gaps.max(initial=0))))
         self.lengths = lengths.astype(np.min_scalar_type(int(lengths.max(initial=0))))
 
-    def words(self, docs: list[Document]) -> dict[int, align.Words]:
+    def words(self, docs: list[Document], only: set[int] | None = None) -> dict[int, align.Words]:
         """The members' words with the offsets :meth:`keep_words` kept, by document index, without
-        word ids (:meth:`framing.wire.align.Words.placed`: their alignments are here already)."""
+        word ids (:meth:`framing.wire.align.Words.placed`: their alignments are here already);
+        only of the members in ``only``, when given."""
         out = {}
         at = np.concatenate([[0], np.cumsum(self.counts)]).tolist()
         for i, k in enumerate(self.members()):
+            if only is not None and k not in only:
+                continue
             lengths = self.lengths[at[i]:at[i + 1]].astype(np.int64)
             ends = np.cumsum(self.gaps[at[i]:at[i + 1]].astype(np.int64) + lengths)
             d = docs[k]

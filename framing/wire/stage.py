@@ -18,7 +18,7 @@ import pandas as pd
 
 from framing.records import Document, StageInputs, StageOutput
 from framing.runtime import Runtime
-from framing.wire import align, tables
+from framing.wire import align, kept, tables
 from framing.wire.options import WireOptions
 from framing.wire.reuse import STORY_COLUMNS, Reuse
 
@@ -51,7 +51,7 @@ def stage(inputs: StageInputs, options: tuple[WireOptions, int], runtime: Runtim
     ``inputs.tables``), with the run's matches, lexicon entries and seed."""
     wire, bootstrap = options
     return edits(inputs.documents, inputs.tables.get(REUSE), inputs.matches, inputs.lexicon_entries, wire,
-                 runtime.seed, inputs.outlet_names, bootstrap, cache=runtime.cache)
+                 runtime.seed, inputs.outlet_names, bootstrap, cache=runtime.cache, corpus_key=inputs.corpus_key)
 
 
 def compute(docs: list[Document], matches: pd.DataFrame, lexicons: pd.DataFrame, normaliser,
@@ -92,11 +92,13 @@ def find(docs: list[Document], normaliser, options: WireOptions | None = None) -
 
 def edits(docs: list[Document], found: Reuse | None, matches: pd.DataFrame, lexicons: pd.DataFrame,
           options: WireOptions | None = None, seed: int = 0, outlet_names: dict | None = None,
-          bootstrap: int = 2000, cache=None) -> StageOutput:
+          bootstrap: int = 2000, cache=None, corpus_key: str | None = None) -> StageOutput:
     """Every edit of the stories ``found`` (:func:`find`) classified by the lexicon hits it
     touches, and counted: the tables of the module docstring but stories (empty without stories).
     ``cache`` (a :class:`framing.cache.Cache`, or None): where the rates' bootstrap is kept
-    (:func:`_rates`)."""
+    (:func:`_counts`) and, with the ``corpus_key`` the stories were found in, the classified edits
+    (:mod:`framing.wire.kept`: a derivative whose hits and whose reference's are those of the run
+    that kept them is not classified again)."""
     opts = options or WireOptions()
     names = {str(k): str(v) for k, v in (outlet_names or {}).items()}
     out = StageOutput(tables={k: v for k, v in empty_tables().items() if k != "stories"}, info={"seed": seed})
@@ -106,70 +108,120 @@ def edits(docs: list[Document], found: Reuse | None, matches: pd.DataFrame, lexi
     found.check(docs)
     clock = _Clock()
     kinds = dict(zip(lexicons["lexicon"], lexicons["kind"])) if len(lexicons) else {}
-    words = found.words(docs)
+    entry = kept.key(corpus_key, opts.model_dump(mode="json")) if cache is not None and corpus_key else None
+    earlier = cache.get(kept.KIND, entry) if entry is not None else None
+    signature = kept.signatures(matches, kinds, set(found.doc_ids.values())) if entry is not None else {}
+    pairs = [(f"S{s + 1:05d}", docs[found.references[s]].doc_id, docs[k].doc_id)
+             for s in range(len(found)) for k in found.derivatives[s]]
+    same = earlier.unchanged(pairs, signature) if isinstance(earlier, kept.Classified) else {}
+    redo: set[int] = set()  # the documents whose words and hits are needed: the derivatives to classify, their references
+    j = 0
+    for s in range(len(found)):
+        for k in found.derivatives[s]:
+            if pairs[j] not in same:
+                redo.update((found.references[s], k))
+            j += 1
+    words = found.words(docs, only=redo)
     hits_of = _hits_by_doc(matches, kinds, {docs[k].doc_id for k in words})
     for k, w_k in words.items():
         align.attach_hits(w_k, hits_of.get(docs[k].doc_id, ()))
 
-    der_rows, carried_rows = [], []
+    der_rows, carried_rows, carried_each, reused_each = [], [], [], []
     edit_columns: dict[str, list] = {c: [] for c in EDIT_COLUMNS}
+    pieces: list[tuple[bool, int, int]] = []  # each derivative's rows: (kept, first, end) in the kept or the new rows
+    n_new = 0
     agency_of_ref: dict[str, Counter] = {}
+    j = 0
     for s in range(len(found)):
         story_id, ref = f"S{s + 1:05d}", docs[found.references[s]]
-        rw = words[found.references[s]]
-        for k, blocks in found.aligned(s):
-            d = docs[k]
-            p = align.compare(rw, words[k], blocks=blocks)
-            der_rows.append((d.doc_id, d.outlet, p.reused))
-            for e in p.edits:  # an edit touching several terms has one row each: long passages are cut
-                e.update(story_id=story_id, doc_id=d.doc_id, outlet=d.outlet, ref_text=_cut(e["ref_text"]),
-                         new_text=_cut(e["new_text"]))
-                for c, column in edit_columns.items():
-                    column.append(e[c])
-            carried_rows += [(d.outlet, lx, cat, entry, c) for (lx, cat, entry), c in p.carried.items()]
+        blocks_of = dict(found.aligned(s, only=redo)) if found.references[s] in redo else {}
+        for k in found.derivatives[s]:
+            d, was = docs[k], same.get(pairs[j])
+            j += 1
+            if was is not None:
+                pieces.append((True, int(earlier.bounds[was]), int(earlier.bounds[was + 1])))
+                reused, carried = earlier.reused[was], earlier.carried[was]
+            else:
+                p = align.compare(words[found.references[s]], words[k], blocks=blocks_of[k])
+                for e in p.edits:  # an edit touching several terms has one row each: long passages are cut
+                    e.update(story_id=story_id, doc_id=d.doc_id, outlet=d.outlet, ref_text=_cut(e["ref_text"]),
+                             new_text=_cut(e["new_text"]))
+                    for c, column in edit_columns.items():
+                        column.append(e[c])
+                pieces.append((False, n_new, n_new + len(p.edits)))
+                n_new += len(p.edits)
+                reused, carried = p.reused, [(d.outlet, lx, cat, en, c) for (lx, cat, en), c in p.carried.items()]
+            der_rows.append((d.doc_id, d.outlet, reused))
+            reused_each.append(reused)
+            carried_each.append(carried)
+            carried_rows += carried
             agency_of_ref.setdefault(d.outlet, Counter()).update(ref.wire_agencies or ["—"])
     words.clear()  # the aligned texts' words are no longer needed
     clock.lap("edits")
 
-    ed = pd.DataFrame(edit_columns, columns=EDIT_COLUMNS, dtype=object)
+    fresh = pd.DataFrame(edit_columns, columns=EDIT_COLUMNS, dtype=object)
     del edit_columns
     offsets = ["ref_start", "new_start", "ref_end", "new_end"]
-    ed[offsets] = ed[offsets].astype(np.int64)
+    fresh[offsets] = fresh[offsets].astype(np.int64)
+    ed = _assemble(earlier.table if same else None, fresh, pieces)
+    redone = len(pairs) - len(same)
+    if entry is not None and (not same or redone > kept.REWRITE_SHARE * len(pairs)):
+        bounds = np.concatenate([[0], np.cumsum([hi - lo for _, lo, hi in pieces], dtype=np.int64)])
+        cache.put(kept.KIND, entry, kept.Classified(pairs, bounds, ed, carried_each, reused_each, signature),
+                  code=kept.CODE, corpus=corpus_key)
+    clock.lap("kept")
     light = ed[["doc_id", "outlet", "kind", "lexicon", "category", "entry", "scope"]]
     light = light[light["kind"] != ""]  # the framing edits, without their texts
     der = pd.DataFrame(der_rows, columns=["doc_id", "outlet", "reused_words"])
     carried = pd.DataFrame(carried_rows, columns=["outlet", "lexicon", "category", "entry", "carried"])
     out.tables["wire_edits"] = ed
-    out.tables["wire_rates"] = _rates(der, light, names, bootstrap, seed, cache)
+    out.tables["wire_rates"], out.tables["wire_lean"] = _counts(der, light, names, bootstrap, seed, cache)
     out.tables["wire_swaps"] = tables.swaps(light, carried, names)
-    out.tables["wire_lean"] = tables.lean(light, names)
     forms = _forms(lexicons)
     sources = {o: (c.most_common(1)[0][0] if c.most_common(1)[0][0] != "—" else "other outlets")
                for o, c in agency_of_ref.items()}  # the agency most often credited by its references
     out.tables["wire_headlines"] = tables.headlines(out.tables["wire_swaps"], out.tables["wire_rates"], forms, names, sources)
     clock.lap("statistics")
-    out.info.update({"framing_edits": len(light), "timings": clock.laps})
+    out.info.update({"framing_edits": len(light), "timings": clock.laps, "classified_again": redone})
     return out
 
 
-RATES_CODE = ("framing.wire", "framing.stats")  # the code the rates' entry depends on
+COUNTS_CODE = ("framing.wire", "framing.stats")  # the code the counts' entry depends on
 
 
-def _rates(der: pd.DataFrame, light: pd.DataFrame, names: dict, bootstrap: int, seed: int, cache) -> pd.DataFrame:
-    """``tables.rates`` of the derivatives ``der`` and their framing edits ``light``, kept in
-    ``cache`` (when there is one) under a digest of exactly what it reads: an edit of a lexicon
-    seldom changes which edits of the shared copies touch a lexicon hit (a hit in a passage copied
-    as it was is no edit), and then a re-run reads the rates back instead of resampling every
-    derivative ``bootstrap`` times again."""
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 20]))
+def _counts(der: pd.DataFrame, light: pd.DataFrame, names: dict, bootstrap: int, seed: int,
+            cache) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(``tables.rates``, ``tables.lean``) of the derivatives ``der`` and their framing edits
+    ``light``, kept in ``cache`` (when there is one) under a digest of exactly what they read: an
+    edit of a lexicon seldom changes which edits of the shared copies touch a lexicon hit (a hit
+    in a passage copied as it was is no edit), and then a re-run reads them back instead of
+    resampling every derivative ``bootstrap`` times and testing every category again."""
+    def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
+        rng = np.random.default_rng(np.random.SeedSequence([seed, 20]))
+        return tables.rates(der, light, names, bootstrap, rng), tables.lean(light, names)
+
     if cache is None:
-        return tables.rates(der, light, names, bootstrap, rng)
+        return compute()
     from framing.cache import code_revision, digest
     from framing.stats.memo import frame_digest
 
-    key = digest("wire_rates", code_revision(*RATES_CODE), seed, bootstrap, sorted(names.items()),
+    key = digest("wire_counts", code_revision(*COUNTS_CODE), seed, bootstrap, sorted(names.items()),
                  frame_digest(der), frame_digest(light))
-    return cache.memo("stats_parts", key, lambda: tables.rates(der, light, names, bootstrap, rng), code=RATES_CODE)
+    return cache.memo("stats_parts", key, compute, code=COUNTS_CODE)
+
+
+def _assemble(earlier: pd.DataFrame | None, fresh: pd.DataFrame, pieces: list[tuple[bool, int, int]]) -> pd.DataFrame:
+    """wire_edits in the order of ``pieces``: each derivative's rows from the ``earlier`` table
+    (kept) or from the ``fresh`` one."""
+    if earlier is None:
+        return fresh
+    base = len(earlier)
+    take = np.concatenate([np.arange(lo, hi) + (0 if old else base) for old, lo, hi in pieces] or
+                          [np.zeros(0, dtype=np.int64)])
+    if not len(fresh) and len(take) == base and np.array_equal(take, np.arange(base)):
+        return earlier
+    both = pd.concat([earlier, fresh], ignore_index=True) if len(fresh) else earlier
+    return both.take(take).reset_index(drop=True)
 
 
 def _cut(text: str) -> str:
