@@ -403,6 +403,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         data = child_run(args) if args.child == "run" else child_parts(args)
         print(json.dumps(data, default=str))
+        from framing.background import before_exit
+
+        before_exit()  # as `framing run` ends
         return 0
 
     from rich.console import Console

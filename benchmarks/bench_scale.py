@@ -249,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.child:
         print(json.dumps(child(args), default=str))
+        from framing.background import before_exit
+
+        before_exit()  # as `framing run` ends
         return 0
     if not args.corpus.is_file():
         print(f"no corpus at {args.corpus} (give --corpus)", file=sys.stderr)

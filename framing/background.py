@@ -99,6 +99,17 @@ def held():
 FULL_COLLECTIONS_EVERY = 100  # middle-generation collections (Python's default: 10)
 
 
+def before_exit() -> None:
+    """For a program about to end after a run (the command line): leave everything it still holds
+    out of the collector's last passes. When the interpreter ends, it collects its garbage once
+    more over every object left, the modules' too; frozen objects are freed all the same, without
+    that scan (0.45 → 0.1 s between the end of a run on 30,000 articles and the end of its
+    process). Nothing a run writes is left open by then."""
+    import gc
+
+    gc.freeze()
+
+
 def settle() -> None:
     """While something holds objects frozen (``freeze``): collect the garbage made since the last
     freeze and freeze what is left, so that the collector's scans from here on see only what the

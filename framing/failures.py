@@ -62,6 +62,9 @@ def run_app(app) -> None:
         _bug(exc)
     if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into exit 130 without a word
         _interrupted()
+    from framing.background import before_exit
+
+    before_exit()
     sys.exit(code if isinstance(code, int) else 0)
 
 

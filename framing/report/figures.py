@@ -126,11 +126,30 @@ def _clean(v):
     return v
 
 
-def _err(y: pd.Series, lo: pd.Series, hi: pd.Series) -> dict:
-    plus = (hi - y).clip(lower=0)
-    minus = (y - lo).clip(lower=0)
-    return dict(type="data", array=plus.fillna(0).tolist(), arrayminus=minus.fillna(0).tolist(),
-                visible=bool(lo.notna().any()), thickness=1.2, width=3)
+def _err(y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> dict:
+    """Error bars from ``lo`` to ``hi`` around ``y`` (float arrays; none where either end is NaN)."""
+    def side(d: np.ndarray) -> list:
+        return np.where(np.isnan(d), 0.0, np.where(d < 0, 0.0, d)).tolist()
+
+    return dict(type="data", array=side(hi - y), arrayminus=side(y - lo),
+                visible=bool((~np.isnan(lo)).any()), thickness=1.2, width=3)
+
+
+def _aligned(sub: pd.DataFrame, x: str, x_order: list, columns: list[str]) -> dict[str, np.ndarray]:
+    """The ``columns`` of ``sub`` as floats, one per value of ``x_order`` (NaN where ``sub`` has no
+    row with that ``x``), as ``sub.set_index(x).reindex(x_order)`` would give them."""
+    xs = sub[x].tolist()
+    row = {v: i for i, v in enumerate(xs)}
+    if len(row) < len(xs):
+        raise ValueError(f"cannot draw bars: {x} repeats within a group")
+    take = np.array([row.get(v, -1) for v in x_order], dtype=np.int64)
+    have = take >= 0
+    out = {}
+    for c in columns:
+        values = pd.to_numeric(sub[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        out[c] = np.full(len(take), np.nan)
+        out[c][have] = values[take[have]]
+    return out
 
 
 def grouped_bars(
@@ -149,27 +168,31 @@ def grouped_bars(
     # long category labels are broken into lines so that neighbours never run into each other
     wrap = max(6, min(22, int(140 * width_share) // max(1, len(x_order))))
     by_group = dict(list(df.groupby(group, sort=False)))
+    intervals = "ci_low" in df.columns and "ci_high" in df.columns
+    counted = base is not None and base in df.columns
+    x_text = [_wrap(_t(x_labels.get(v, v)), wrap) for v in x_order]
     for g in [g for g in group_labels if g in by_group]:
-        sub = by_group[g].set_index(x).reindex(x_order).reset_index()
+        sub = _aligned(by_group[g], x, x_order, [y] + ["ci_low", "ci_high"] * intervals + [base] * counted)
         kw = {}
-        if "ci_low" in sub.columns and "ci_high" in sub.columns:
-            kw["error_y"] = _err(sub[y], sub["ci_low"], sub["ci_high"])
-            custom = sub[["ci_low", "ci_high"]].astype(float).where(sub[["ci_low", "ci_high"]].notna(), None)
-            kw["customdata"] = custom.values.tolist()
+        if intervals:
+            lo, hi = sub["ci_low"], sub["ci_high"]
+            kw["error_y"] = _err(sub[y], lo, hi)
+            kw["customdata"] = [[None if np.isnan(a) else a, None if np.isnan(b) else b]
+                                for a, b in zip(lo.tolist(), hi.tolist())]
             fmtv = ".1%" if percent else ".3g"
             kw["hovertemplate"] = (f"<b>%{{fullData.name}}</b><br>%{{x}}<br>{y_title}: %{{y:{fmtv}}}"
                                    f"<br>95% CI %{{customdata[0]:{fmtv}}} – %{{customdata[1]:{fmtv}}}<extra></extra>")
         marker = dict(color=group_colors.get(g))
-        if base is not None and base in sub.columns:
-            n = pd.to_numeric(sub[base], errors="coerce")
-            few = (n < min_base).fillna(False).tolist()
+        if counted:
+            n = sub[base]
+            few = (n < min_base).tolist()  # a missing count is no bar to mark
             colour = group_colors.get(g) or "#4b5563"
             marker = dict(color=["rgba(0,0,0,0)" if f else colour for f in few],
                           line=dict(color=colour, width=[1.5 if f else 0 for f in few]))
-            kw["text"] = [f"n = {int(v)}" if f else "" for f, v in zip(few, n.fillna(0))]
+            kw["text"] = [f"n = {int(v)}" if f else "" for f, v in zip(few, np.nan_to_num(n, nan=0.0).tolist())]
             kw["textposition"] = "outside"
         traces.append(dict(
-            type="bar", x=[_wrap(_t(x_labels.get(v, v)), wrap) for v in sub[x]], y=sub[y].astype(float).tolist(),
+            type="bar", x=list(x_text), y=sub[y].tolist(),
             name=_t(group_labels.get(g, g)), marker=marker, **kw,
         ))
     n = max(1, len(x_order))
@@ -192,7 +215,8 @@ def contrast_matrix(
     category chosen from a drop-down; cells whose q-value is under the FDR are starred."""
     pairs = df[df["outlet_b"] != "rest"]
     cats = list(dict.fromkeys(pairs["category"]))
-    order = [o for o in outlets if o in set(pairs["outlet_a"]) | set(pairs["outlet_b"])]
+    seen = set(pairs["outlet_a"].unique()) | set(pairs["outlet_b"].unique())
+    order = [o for o in outlets if o in seen]
     idx = {o: i for i, o in enumerate(order)}
     n = len(order)
     labels = [_t(names.get(o, o)) for o in order]
@@ -325,7 +349,8 @@ def lines_by_category(
     lead = [c for c in (first or []) if c in cats]
     cats = lead + [c for c in cats if c not in lead]
     words = df.groupby("outlet")["tokens"].sum() if "tokens" in df.columns else pd.Series(dtype=float)
-    present = [o for o in outlet_colors if o in set(df["outlet"])]
+    seen = set(df["outlet"].unique())
+    present = [o for o in outlet_colors if o in seen]
     ranked = [o for o in (outlet_first or []) if o in present]
     ranked += sorted((o for o in present if o not in ranked), key=lambda o: -float(words.get(o, 0)))
     shown = set(ranked[:max_lines])

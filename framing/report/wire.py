@@ -93,7 +93,7 @@ def _viewer(ctx: Ctx, stories: pd.DataFrame, edits: pd.DataFrame) -> dict:
     n_framing = ed[ed["kind"] != ""].groupby(["story_id", "doc_id"]).size()
     der = stories[stories["role"] == "derivative"][["story_id", "doc_id", "outlet"]].copy()
     framing_edits = n_framing.to_dict()
-    der["n"] = [int(framing_edits.get((a, b), 0)) for a, b in zip(der["story_id"], der["doc_id"])]
+    der["n"] = [int(framing_edits.get((a, b), 0)) for a, b in zip(der["story_id"].tolist(), der["doc_id"].tolist())]
     turns: dict[str, list] = {}
     for r in der.sort_values(["n", "story_id", "doc_id"], ascending=[False, True, True]).itertuples(index=False):
         turns.setdefault(r.outlet, []).append(r)

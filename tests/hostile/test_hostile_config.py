@@ -188,3 +188,18 @@ def test_how_the_program_ends_for_each_kind_of_failure(capsys, exc, code):
         failures.run_app(app)
     assert done.value.code == code
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_program_that_ends_well_leaves_what_it_holds_out_of_the_last_collections():
+    import gc
+
+    from framing import failures
+
+    assert gc.get_freeze_count() == 0
+    try:
+        with pytest.raises(SystemExit) as done:
+            failures.run_app(lambda **kwargs: 0)
+        assert done.value.code == 0
+        assert gc.get_freeze_count() > 0  # the interpreter frees it on exit without scanning it again
+    finally:
+        gc.unfreeze()
