@@ -106,13 +106,32 @@ class DocAnalysis:
 
     doc_id: str
     n_tokens: int
-    matches: list[Match] = field(default_factory=list)
+    # Match objects, or the hits as :func:`packed_hits` packs them until :attr:`matches` is first read
+    hits: list = field(default_factory=list)
     sentence_spans: list[tuple[int, int]] = field(default_factory=list)  # of each match, same order
     term_ids: np.ndarray = field(default_factory=_no_ids)  # ids into term_vocab, order of first occurrence
     term_counts: np.ndarray = field(default_factory=_no_ids)
     term_vocab: list[str] = field(default_factory=list)
     text: str = field(default="", repr=False)  # the document's text (the same object, not a copy)
     earlier: bool = False  # its hits are those an earlier run found (framing.analyse.store.Earlier)
+
+    @property
+    def matches(self) -> list[Match]:
+        """The lexicon hits as Match objects, their surface cut from the text (made from the
+        packed hits when first read: a re-run that keeps most documents' earlier hits never reads
+        theirs)."""
+        found = self.hits
+        if found and not isinstance(found[0], Match):
+            text = self.text
+            found = self.hits = [Match(lx, cat, ent, text[a:z], a, z, rule, far)
+                                 for lx, cat, ent, a, z, rule, far in found]
+        return found
+
+    @property
+    def packed(self) -> list[tuple]:
+        """The lexicon hits packed (:func:`packed_hits`)."""
+        found = self.hits
+        return packed_hits(found) if found and isinstance(found[0], Match) else found
 
     @property
     def sentences(self) -> list[str]:
@@ -133,8 +152,9 @@ class BatchResult:
     Terms are ids into ``term_vocab`` (document k's are ``term_bounds[k]:term_bounds[k + 1]``);
     sentences are (start, end) spans in the document's text; ``tokens`` (for a token store) are
     the batch's tokens with their own word list. A packed result (:meth:`compact`) holds matches
-    as tuples without their surface (pickling Match objects costs ten times more), rebuilt from
-    the texts by :meth:`documents`.
+    as tuples without their surface (pickling Match objects costs ten times more); the
+    :class:`DocAnalysis` objects of :meth:`documents` make them into Match objects, from their
+    texts, when their ``matches`` are first read.
     """
 
     doc_ids: list[str]
@@ -156,8 +176,6 @@ class BatchResult:
         out = []
         for k, (doc_id, n, found, spans, text) in enumerate(zip(self.doc_ids, self.n_tokens, self.matches,
                                                                  self.sentence_spans, texts)):
-            if self.packed and found:
-                found = [Match(lx, cat, ent, text[a:z], a, z, rule, far) for lx, cat, ent, a, z, rule, far in found]
             out.append(DocAnalysis(doc_id, n, found, spans, ids[b[k]:b[k + 1]], counts[b[k]:b[k + 1]], vocab, text,
                                    k in self.earlier))
         return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from framing.analyse.engine import BatchResult, DocAnalysis, DocumentAnalyser, _no_ids, packed_hits
+from framing.analyse.engine import BatchResult, DocAnalysis, DocumentAnalyser, _no_ids
 
 
 def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], *, store=None, jobs: int = 0,
@@ -60,7 +60,7 @@ def analyse_documents(analyser: DocumentAnalyser, items: list[tuple[str, str]], 
 def _packed_hits(analysis: DocAnalysis) -> tuple[list, list]:
     """A document's hits as a token store keeps them: tuples without the surface (it is cut
     from the text again), and their sentences' spans."""
-    return packed_hits(analysis.matches), analysis.sentence_spans
+    return analysis.packed, analysis.sentence_spans
 
 
 class _FromStore:

@@ -130,7 +130,7 @@ def voiced_matches(cache, corpus_key: str | None, analysed: list, analyses: list
         voices = known_voices(matches)
     else:
         fresh = match_frame(analysed, [a for a in analyses if not a.earlier], titles, known=known, jobs=jobs)
-        same = {a.doc_id for a in analyses if a.earlier and a.matches}
+        same = {a.doc_id for a in analyses if a.earlier and a.hits}
         matches = _in_order(kept, same, fresh, [a.doc_id for a in analyses])
         voices = {**(known or {}), **known_voices(fresh)}
     if voices != known:  # a run with the same hits leaves the entry as it is
