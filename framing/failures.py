@@ -34,20 +34,40 @@ def bad_input_types() -> tuple[type[BaseException], ...]:
     return (ConfigError, LexiconError, OutputError, ModelLoadError, TrainingDataError, ProfileError, ImportProblem)
 
 
+def _parsing_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
+    """(the command line's own usage errors: an unknown command or option, a missing argument;
+    its aborts), as typer raises them: from the copy of click it carries (typer 0.20 and later,
+    based on ``typer.TyperException``), or from click itself (earlier typer)."""
+    import typer
+
+    usage = [t for t in (getattr(typer, "TyperException", None),) if t is not None]
+    aborts = [typer.Abort]
+    try:
+        import click
+    except ImportError:  # recent typer does not need click
+        pass
+    else:
+        usage.append(click.ClickException)
+        aborts.append(click.exceptions.Abort)
+    return tuple(usage), tuple(aborts)
+
+
 def run_app(app) -> None:
     """Run a typer/click app as the program, ending as the module docstring says."""
-    import click
-
+    usage, aborts = _parsing_errors()
     try:
         code = app(standalone_mode=False)
-    except click.exceptions.Abort as exc:
+    except aborts as exc:
         cause = exc.__cause__ or exc.__context__
         if cause is None or isinstance(cause, KeyboardInterrupt):
             _interrupted()
         _bug(cause)
-    except click.ClickException as exc:  # usage errors: click's own message
-        exc.show()
-        sys.exit(exc.exit_code)
+    except usage as exc:  # usage errors: the parser's own message ("Usage: ... Error: ...")
+        if callable(getattr(exc, "show", None)):
+            exc.show()
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        sys.exit(getattr(exc, "exit_code", EXIT_BAD_INPUT))
     except KeyboardInterrupt:
         _interrupted()
     except SystemExit:

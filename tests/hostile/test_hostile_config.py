@@ -203,3 +203,15 @@ def test_a_program_that_ends_well_leaves_what_it_holds_out_of_the_last_collectio
         assert gc.get_freeze_count() > 0  # the interpreter frees it on exit without scanning it again
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("args, says", [
+    (("run", "--nope", "study.yaml"), "No such option: --nope"),
+    (("cache", "info", "--config", "study.yaml"), "No such option: --config"),
+    (("nosuchcommand",), "No such command"),
+])
+def test_a_mistyped_command_line_is_a_usage_error_not_a_fault(args, says):
+    done = _cli(*args)
+    assert done.returncode == 2, done.stderr
+    assert says in done.stderr and "Usage: " in done.stderr
+    assert "bug in framing" not in done.stderr and "Traceback" not in done.stderr
