@@ -11,6 +11,7 @@ import hashlib
 import pandas as pd
 
 from framing.report import figures as F
+from framing.report.time_figure import lines_by_category
 from framing.report.context import Block, Ctx, Section
 from framing.stats import Z_DISTINCTIVE
 
@@ -344,7 +345,7 @@ def time(ctx: Ctx) -> Section:
     plot = plot.assign(_l=plot["lexicon"].map({lx: i for i, lx in enumerate(lexicons)})).sort_values("_l", kind="mergesort")
     labels = {f"{lx}:{c}": f"{ctx.category(lx, c)} ({lx})" for lx, c in zip(df["lexicon"], df["category"])}
     first = [f"{lx}:{c}" for lx, c in lead_cats]
-    s.blocks.append(Block("figure", ctx.figure("fig-time", lambda: F.lines_by_category(
+    s.blocks.append(Block("figure", ctx.figure("fig-time", lambda: lines_by_category(
         plot.drop(columns="_l"), id="fig-time", title="Over time", names=ctx.names, outlet_colors=ctx.colors,
         category_labels=labels, data_file=ctx.csv("timeline"), first=first, outlet_first=lead_outlets))))
     return s
