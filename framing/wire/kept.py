@@ -31,19 +31,55 @@ REWRITE_SHARE = 0.25
 _HIT_COLUMNS = ("lexicon", "kind", "category", "entry", "start", "end", "voice")
 
 
+TEXTS = ("ref_text", "new_text")  # not kept: cut again from the documents' texts at their offsets
+
+
 @dataclass
 class Classified:
     """The classified edits of a run: derivative ``j`` is ``pairs[j]`` (story_id, reference doc_id,
-    derivative doc_id), its rows are ``table[bounds[j]:bounds[j + 1]]`` (wire_edits), its copied
-    mentions ``carried[j]`` and its reused words ``reused[j]``; ``signatures`` holds the
-    :func:`signatures` of the hits the rows were classified with."""
+    derivative doc_id), its rows are ``rows[bounds[j]:bounds[j + 1]]`` (wire_edits, packed: see
+    :meth:`of`), its copied mentions ``carried[j]`` and its reused words ``reused[j]``;
+    ``signatures`` holds the :func:`signatures` of the hits the rows were classified with."""
 
     pairs: list[tuple[str, str, str]]
     bounds: np.ndarray
-    table: pd.DataFrame
+    rows: dict[str, tuple | np.ndarray]
     carried: list[list[tuple]]
     reused: list[int]
     signatures: dict[str, int]
+
+    @classmethod
+    def of(cls, pairs, bounds, table: pd.DataFrame, carried, reused, signatures) -> Classified:
+        """The entry of ``table`` (wire_edits), packed so that it pickles as a few arrays, not as
+        every cell (pickling a hundred thousand rows of strings held a memo of every one of them):
+        each text column as numbers into its distinct values, the numbers as they are, and
+        :data:`TEXTS` left out (each is the text of its document between its offsets, cut as the
+        table cuts it: :meth:`table` cuts them again)."""
+        rows: dict[str, tuple | np.ndarray] = {}
+        for name in table.columns:
+            if name in TEXTS:
+                continue
+            column = table[name]
+            if column.dtype != object:
+                rows[name] = column.to_numpy()
+                continue
+            codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=False)
+            rows[name] = (codes.astype(np.int32), uniques.tolist())
+        return cls(pairs, bounds, rows, carried, reused, signatures)
+
+    def table(self, texts: dict[str, str], cut, columns: list[str]) -> pd.DataFrame:
+        """wire_edits as it was kept, ``columns`` in order: the texts cut (``cut``) from ``texts``
+        (doc_id -> cleaned text) of each row's reference and derivative between its offsets."""
+        data = {}
+        for name, kept in self.rows.items():
+            data[name] = np.asarray(kept[1], dtype=object)[kept[0]] if isinstance(kept, tuple) else kept
+        sizes = np.diff(self.bounds)
+        refs = np.repeat(np.asarray([p[1] for p in self.pairs], dtype=object), sizes).tolist()
+        for name, docs, start, end in (("ref_text", refs, "ref_start", "ref_end"),
+                                       ("new_text", data["doc_id"].tolist(), "new_start", "new_end")):
+            data[name] = np.asarray([cut(texts[d][a:b]) for d, a, b in zip(docs, data[start].tolist(), data[end].tolist())],
+                                    dtype=object)
+        return pd.DataFrame({name: pd.Series(data[name], dtype=data[name].dtype) for name in columns}, columns=columns)
 
     def unchanged(self, pairs: list[tuple[str, str, str]], signature: dict[str, int]) -> dict[tuple[str, str, str], int]:
         """Of ``pairs`` (as :attr:`pairs`), those whose reference and derivative have the hits of
@@ -69,22 +105,27 @@ def key(corpus_key: str, options: dict) -> str:
 def signatures(matches: pd.DataFrame | None, kinds: dict, wanted: set[str]) -> dict[str, int]:
     """A 64-bit sum of the hits of each wanted document that has any (a document without hits
     has none: read it as 0), from the matches table: equal exactly when the document's hits are
-    the same, in the same order, but with a chance of about 2**-64."""
+    the same, in the same order, but with a chance of about 2**-64. Each column is numbered
+    (``pd.factorize``) and only its distinct values are hashed, as Python strings: the sums do not
+    depend on how the table stores its strings, and no column's text is copied."""
     if matches is None or matches.empty or not wanted:
         return {}
-    rows = matches[matches["doc_id"].isin(wanted)]
-    if rows.empty:
+    keep = matches["doc_id"].isin(wanted).to_numpy()
+    if not keep.any():
         return {}
-    table = pd.DataFrame({
-        "lexicon": rows["lexicon"].astype(object), "kind": rows["lexicon"].map(kinds).fillna("").astype(object),
-        "category": rows["category"].astype(object), "entry": rows["entry"].astype(object),
-        "start": rows["start"].to_numpy(np.int64), "end": rows["end"].to_numpy(np.int64),
-        "voice": (rows["voice"].fillna("").astype(object) if "voice" in rows.columns else ""),
-    }, columns=list(_HIT_COLUMNS))
-    doc, docs = pd.factorize(rows["doc_id"].to_numpy(dtype=object))
-    place = pd.Series(doc).groupby(doc).cumcount().to_numpy(np.uint64)  # the hit's place among its document's
+    doc, docs = pd.factorize(matches["doc_id"].to_numpy(dtype=object)[keep])
     with np.errstate(over="ignore"):
-        each = pd.util.hash_pandas_object(table, index=False).to_numpy(np.uint64)
+        each = np.zeros(int(keep.sum()), dtype=np.uint64)
+        for k, name in enumerate(_HIT_COLUMNS):
+            if name in ("start", "end"):
+                values = pd.util.hash_array(matches[name].to_numpy(np.int64)[keep])
+            else:
+                column = (matches["lexicon"].map(kinds) if name == "kind" else
+                          matches[name] if name in matches.columns else pd.Series("", index=matches.index))
+                codes, uniques = pd.factorize(column.fillna(""))
+                values = pd.util.hash_array(np.asarray([str(u) for u in uniques], dtype=object))[codes[keep]]
+            each = each * np.uint64(1_000_003) ^ (values + np.uint64(k))
+        place = pd.Series(doc).groupby(doc).cumcount().to_numpy(np.uint64)  # the hit's place among its document's
         each = pd.util.hash_array(each ^ (place * np.uint64(0x9E3779B97F4A7C15)))
         total = np.zeros(len(docs), dtype=np.uint64)
         np.add.at(total, doc, each)
