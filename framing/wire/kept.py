@@ -69,7 +69,8 @@ class Classified:
 
     def table(self, texts: dict[str, str], cut, columns: list[str]) -> pd.DataFrame:
         """wire_edits as it was kept, ``columns`` in order: the texts cut (``cut``) from ``texts``
-        (doc_id -> cleaned text) of each row's reference and derivative between its offsets."""
+        (doc_id -> cleaned text) of each row's reference and derivative between its offsets (empty
+        for a document ``texts`` lacks: :meth:`unchanged` never takes its rows)."""
         data = {}
         for name, kept in self.rows.items():
             data[name] = np.asarray(kept[1], dtype=object)[kept[0]] if isinstance(kept, tuple) else kept
@@ -77,8 +78,8 @@ class Classified:
         refs = np.repeat(np.asarray([p[1] for p in self.pairs], dtype=object), sizes).tolist()
         for name, docs, start, end in (("ref_text", refs, "ref_start", "ref_end"),
                                        ("new_text", data["doc_id"].tolist(), "new_start", "new_end")):
-            data[name] = np.asarray([cut(texts[d][a:b]) for d, a, b in zip(docs, data[start].tolist(), data[end].tolist())],
-                                    dtype=object)
+            data[name] = np.asarray([cut(texts.get(d, "")[a:b]) for d, a, b in zip(docs, data[start].tolist(),
+                                                                                    data[end].tolist())], dtype=object)
         return pd.DataFrame({name: pd.Series(data[name], dtype=data[name].dtype) for name in columns}, columns=columns)
 
     def unchanged(self, pairs: list[tuple[str, str, str]], signature: dict[str, int]) -> dict[tuple[str, str, str], int]:
