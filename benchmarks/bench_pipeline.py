@@ -93,6 +93,9 @@ def child_run(args: argparse.Namespace) -> dict:
     outlet = stages.get("classify", {}).get("outlet_classifier", {})
     sample = {k: v for k, v in outlet.get("sample", {}).items() if k != "curve"}
     sample.update({k: outlet.get(k) for k in ("accuracy", "baseline_accuracy", "hash_seconds", "cv_seconds", "cv_jobs")})
+    topics = result.tables.get("topics")
+    if topics is not None and "is_outlier" in topics.columns:
+        sample["topics"] = int((~topics["is_outlier"].astype(bool)).sum())
     return {"wall_s": wall, "timings": result.manifest["timings"], "cpu": cpu, "run": result.manifest.get("run", {}),
             "documents": result.manifest["documents"], "words": int(analysed["n_tokens"].sum()),
             "matches": int(len(result.tables["matches"])), "inside": inside, "outlet_sample": sample}
@@ -344,6 +347,19 @@ def study(source: Path, lexicon: Path, cache: Path, jobs: int) -> dict:
             "lexicons": refs, "run": {"jobs": jobs, "cache": True, "cache_dir": str(cache)}}
 
 
+def apply_settings(config: dict, settings: list[str]) -> dict:
+    """``config`` with each ``SECTION.KEY=VALUE`` of ``settings`` set (VALUE read as YAML)."""
+    import yaml
+
+    for item in settings:
+        name, sep, value = item.partition("=")
+        section, dot, key = name.partition(".")
+        if not sep or not dot or not section or not key:
+            raise SystemExit(f"--set {item!r}: expected SECTION.KEY=VALUE, e.g. classify.folds=3")
+        config[section] = {**config.get(section, {}), key: yaml.safe_load(value)}
+    return config
+
+
 def edit_lexicon(path: Path) -> None:
     """Add one form to the first entry's forms, as a researcher refining a lexicon would."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -390,6 +406,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core)")
     ap.add_argument("--baseline-docs", type=int, default=3000, help="documents the baseline and the part timings use")
     ap.add_argument("--no-warm", action="store_true", help="skip the re-run after a lexicon edit")
+    ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                    help="a study option other than its default, e.g. classify.folds=3 (repeatable)")
     ap.add_argument("--no-parts", action="store_true",
                     help="skip the single-process part timings, the baseline and the corpus-cached run")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -418,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     tmp = Path(tempfile.mkdtemp(prefix="framing-bench-"))
     figures: dict = {"machine": machine(), "corpus": str(args.corpus), "jobs": args.jobs, "sizes": {},
-                     "topics": not args.no_topics, "classifiers": not args.no_classifiers}
+                     "topics": not args.no_topics, "classifiers": not args.no_classifiers, "settings": args.set}
     m = figures["machine"]
     console.print(f"[bold]framing pipeline benchmark[/bold] — {m['usable_cores']} cores, {m['memory_gb']} GB, "
                   f"Python {m['python']}, load average {m['load_average']} at start")
@@ -431,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
             lexicon.parent.mkdir()
             shutil.copy(shipped_dir() / "conflict.yaml", lexicon)
             cache = tmp / f"cache_{label}"
-            config = study(source, lexicon, cache, args.jobs)
+            config = apply_settings(study(source, lexicon, cache, args.jobs), args.set)
             output = tmp / f"out_{label}"
             console.print(f"• {count:,} documents: cold run …")
             entry: dict = {"documents": count, "cold": run_child("run", args, config, output, args.timeout)}
@@ -583,7 +601,8 @@ def report(console, figures: dict) -> None:
         console.print(f"outlet classifier sample: {sample.get('how')}, {sample.get('docs_per_outlet') or 'all'} documents "
                       f"per outlet ({sample.get('n_documents')} documents; {sample.get('reason', '')}); accuracy "
                       f"{sample.get('accuracy') or 0:.3f} (majority {sample.get('baseline_accuracy') or 0:.3f}), hashing "
-                      f"{sample.get('hash_seconds')} s, CV {sample.get('cv_seconds')} s on {sample.get('cv_jobs')} job(s)")
+                      f"{sample.get('hash_seconds')} s, CV {sample.get('cv_seconds')} s on {sample.get('cv_jobs')} job(s)"
+                      + (f"; {sample['topics']} topics" if sample.get("topics") is not None else ""))
 
     peak = max(e["cold"]["peak_rss"] for e in ok.values())
     peak_pss = max(e["cold"].get("peak_pss", 0) for e in ok.values())
@@ -592,7 +611,8 @@ def report(console, figures: dict) -> None:
     rm_rate = words / _rm(cold)
     console.print(f"[bold]Headline, {int(largest):,} documents[/bold]: cold full report "
                   f"({'classifiers' if figures['classifiers'] else 'no classifiers'}, "
-                  f"{'topics' if figures['topics'] else 'no topics'}, defaults, empty cache) "
+                  f"{'topics' if figures['topics'] else 'no topics'}, "
+                  f"{', '.join(figures.get('settings') or []) or 'defaults'}, empty cache) "
                   f"{cold['process_wall_s']:.1f} s wall, {cold['cpu_s']:.0f} CPU-s; reading → matches "
                   f"{rate(words, _rm(cold))} words/s; peak PSS {peak_pss / 2**30:.2f} GiB "
                   f"({peak_pss / 1e9:.2f} GB; RSS summed over the processes {peak / 2**30:.2f} GiB)")

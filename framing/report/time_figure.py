@@ -90,7 +90,7 @@ def lines_by_category(
                      legend=dict(orientation="v", y=1, yanchor="top", x=1.02, xanchor="left", font=dict(size=12)),
                      updatemenus=[_menu(buttons)] if len(cats) > 1 else [])
     cols = ["outlet", "period", "lexicon", "category", "count", "tokens", "per_1k", "ci_low", "ci_high"]
-    desc = (f"Rates per 1,000 words by period with 95% intervals (shaded), choose the category in the drop-down"
+    desc = ("Rates per 1,000 words by period with 95% intervals (shaded), choose the category in the drop-down"
             + (f"; {len(shown)} of {len(present)} outlets are drawn, click a name in the legend to add or remove one"
                if hidden else "") + ".")
     return FigureView(id, title, _plain_spec(traces, layout), _csv(df, cols), id, data_file, desc)

@@ -163,8 +163,7 @@ def edits(docs: list[Document], found: Reuse | None, matches: pd.DataFrame, lexi
     del edit_columns
     offsets = ["ref_start", "new_start", "ref_end", "new_end"]
     fresh[offsets] = fresh[offsets].astype(np.int64)
-    texts = {d.doc_id: d.text for d in docs}
-    ed = _assemble(earlier.table(texts, _cut, EDIT_COLUMNS) if same else None, fresh, pieces)
+    ed = _assemble(earlier.table({d.doc_id: d.text for d in docs}, _cut, EDIT_COLUMNS) if same else None, fresh, pieces)
     redone = len(pairs) - len(same)
     if entry is not None and (not same or redone > kept.REWRITE_SHARE * len(pairs)):
         bounds = np.concatenate([[0], np.cumsum([hi - lo for _, lo, hi in pieces], dtype=np.int64)])
