@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from bench_pipeline import TreeSampler, machine  # noqa: E402
+from bench_pipeline import TreeSampler, apply_settings, machine  # noqa: E402
 
 SAUDI = Path(os.environ.get("FRAMING_DATA") or HERE.parent.parent / "shared") / "corpora/saudinewsnet/all.jsonl.gz"
 
@@ -55,11 +55,7 @@ def main() -> None:
     raw.update({"lexicons": [], "output": str(args.cache / "report")})
     raw["run"] = {"jobs": args.jobs, "cache_dir": str(args.cache)}
     raw["classify"] = {}
-    for item in args.set:
-        key, value = item.split("=", 1)
-        section, name = key.split(".", 1)
-        raw.setdefault(section, {})[name] = yaml.safe_load(value)
-    cfg = load_config(raw)
+    cfg = load_config(apply_settings(raw, args.set))
     t0 = time.perf_counter()
     _, docs = study_matcher_and_documents(cfg)
     print(f"== outlet classifier on {args.corpus.name}: {len(docs)} documents read and cleaned in "
