@@ -150,10 +150,15 @@ def test_features_named_beside_the_curve_are_those_of_one_process(monkeypatch):
     monkeypatch.setattr(background, "share_beside", counted)
     two = outlet_attribution(texts, outlets, opts, seed=5, n_jobs=2)
     curve = two[2]["sample"]["curve"]
-    assert calls == [1] * (len(curve) - 1)  # beside every step after the first: the features of the one before
-    assert curve[-1]["gain"] <= 0.03 and kept[-1] is not None  # the last step did not pay: its answer was kept
-    assert kept[-1][0] is two[0]["outlet_features"]  # and is the table reported
+    # beside every step after the first: the features of the one before, then its 3 folds
+    assert calls == [1 + 3] * (len(curve) - 1)
+    assert curve[-1]["gain"] <= 0.03 and kept[-1] is not None  # the last step did not pay: its answers were kept
+    assert kept[-1][0] is two[0]["outlet_features"]  # and are the tables reported
+    assert two[2]["cv_beside"] and not one[2]["cv_beside"]
     for name, table in one[0].items():
         other = two[0][name].drop(columns=["seconds"], errors="ignore")
         assert other.equals(table.drop(columns=["seconds"], errors="ignore")), name
     assert one[1] == two[1]
+    assert [{k: v for k, v in f.items() if k != "seconds"} for f in one[2]["fold_metrics"]] == \
+        [{k: v for k, v in f.items() if k != "seconds"} for f in two[2]["fold_metrics"]]
+

@@ -18,8 +18,8 @@ scored.
 The outlet classifier's cross-validation then runs on the first ``size`` documents of each outlet
 in the same seeded order: the sample is nested in every larger one, and the same seed gives the
 same sample, curve and choice. Since a size is chosen when the step after it does not pay, the work
-the chosen size will need (``beside``: its model's features) can start on a second core while
-that step is fitted, and be dropped if the step pays.
+the chosen size will need (``beside``: its model's features, the folds of its cross-validation)
+can start on a second core while that step is fitted, and be dropped if the step pays.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, f1_score
 
 from framing import background
+from framing.classify.models import fit_lean
 from framing.classify.neardup import NearDuplicateScreen
 from framing.memory import release
 
@@ -169,7 +170,7 @@ def learning_curve(order: dict[str, list[int]], outlets, docs: HashedDocs, pipe,
         train = sorted(j for v in taken.values() for j in v[:size])
         docs.add(train + test)
         y_train = np.asarray([outlets[i] for i in train], dtype=object)
-        model = clone(pipe).fit(docs.matrix(train), y_train)
+        model = fit_lean(clone(pipe), lambda: docs.matrix(train), y_train)
         pred = model.predict(docs.matrix(test))
         return (model, train, float(accuracy_score(y_test, pred)),
                 float(f1_score(y_test, pred, average="macro", zero_division=0)), exhausted)

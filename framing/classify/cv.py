@@ -19,6 +19,7 @@ from sklearn.metrics import accuracy_score, f1_score, hamming_loss, precision_re
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from framing import background
+from framing.classify.models import fit_lean
 
 
 @dataclass
@@ -61,7 +62,7 @@ def subsample(train, y, fraction: float, seed: int, multilabel: bool):
 
 def _fit_fold(estimator, X, y, train, test, multilabel):
     t0 = time.perf_counter()
-    est = clone(estimator).fit(X[train], y[train])
+    est = fit_lean(clone(estimator), lambda: X[train], y[train])
     pred = est.predict(X[test])
     yt = y[test]
     if multilabel:

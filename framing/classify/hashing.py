@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from framing.ngrams import char_wb_counts, ngram_counts
 
@@ -43,11 +42,6 @@ def _hash_names(names, n_features: int) -> sp.csr_matrix:
     cols = _hash_columns(names, n_features)
     return sp.csr_matrix((np.ones(len(cols), np.float32), cols, np.arange(len(cols) + 1)),
                          shape=(len(cols), n_features))
-
-
-def _word_vectorizer(word_ngrams, n_word: int) -> HashingVectorizer:
-    return HashingVectorizer(analyzer="word", token_pattern=WORD_TOKEN, ngram_range=tuple(word_ngrams),
-                             n_features=n_word, alternate_sign=False, norm=None, lowercase=False, dtype=np.float32)
 
 
 @dataclass
@@ -83,12 +77,9 @@ class HashedText:
         wanted = np.asarray(sorted(set(int(c) for c in columns)), dtype=np.int64)
         if not len(rows) or not len(wanted):
             return []
-        analyse = _word_vectorizer(self.word_ngrams, self.n_word).build_analyzer()
-        seen: Counter = Counter()
-        for i in rows:
-            seen.update(analyse(self.texts[i]))
-        word_names = np.asarray(sorted(seen), dtype=object)
-        word_counts = np.asarray([seen[g] for g in word_names], dtype=np.int64)
+        token = re.compile(WORD_TOKEN)  # the word n-grams hashed_text counted, counted again for these rows
+        counts, word_names = ngram_counts([token.findall(self.texts[i]) for i in rows], self.word_ngrams)
+        word_counts = np.asarray(counts.sum(axis=0), dtype=np.int64).ravel()
         word_cols = _hash_columns(word_names, self.n_word)
         type_counts = np.asarray(self.types[rows].sum(axis=0)).ravel()
         gram_counts = np.asarray(self.grams.T @ type_counts).ravel()

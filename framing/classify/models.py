@@ -35,6 +35,23 @@ def tfidf_union(
     )
 
 
+def fit_lean(pipeline, features, y):
+    """``pipeline.fit(features(), y)``: the same fitted steps and the same numbers, with less memory
+    held at once when the pipeline ends in a linear SVM. ``features`` is a call that makes the input,
+    so that no caller holds it: the input is let go once transformed, and the transformed features
+    are converted to float64 here (the conversion ``LinearSVC`` makes of them), the float32 ones let
+    go before liblinear copies them once more. ``Pipeline.fit`` keeps the input, the float32 and the
+    float64 features alive through the fit: on hashed n-gram counts about 16 bytes per non-zero
+    entry more (SaudiNewsNet: 0.2 GB at the learning curve's largest step)."""
+    if not isinstance(pipeline, Pipeline) or len(pipeline.steps) < 2 or not isinstance(pipeline[-1], LinearSVC):
+        return pipeline.fit(features(), y)
+    Xt = pipeline[:-1].fit_transform(features(), y)  # fits the pipeline's own transformers, in place
+    if hasattr(Xt, "tocsr") and Xt.dtype != np.float64:
+        Xt = Xt.astype(np.float64)
+    pipeline[-1].fit(Xt, y)
+    return pipeline
+
+
 def linear_model(kind: str = "logreg", *, seed: int = 0, C: float = 1.0, balanced: bool = True):
     """A linear classifier, ``logreg`` (logistic regression) or ``svm`` (linear SVM), seeded, with
     balanced class weights unless ``balanced`` is false."""
