@@ -72,6 +72,30 @@ def test_masker_matches_names_with_clitics_and_multiword_aliases():
     assert masker.hits(text).count(0) == 2
 
 
+def test_masker_tree_of_forms_matches_as_one_alternative_per_form_longest_first():
+    """The masker's regex holds its forms as a tree of letters; it must find what one alternative
+    per form, longest first, finds: forms that start other forms, forms of several words (any run
+    of white space between them), clitics that are also a form's first letter."""
+    import re
+
+    from framing.masks import _alternation
+
+    forms = ["وكاله", "وكاله الانباء", "وكاله الانباء السعوديه", "وام", "واس", "ال", "الانباء", "ب ب", "بب",
+             "كالة"]
+    plain = "|".join(r"\s+".join(re.escape(w) for w in f.split(" ")) for f in sorted(forms, key=len, reverse=True))
+    wrap = r"(?<!\w)[وف]?[بلك]?(?P<core>{})(?!\w)"
+    one, tree = re.compile(wrap.format(plain)), re.compile(wrap.format(_alternation(forms)))
+    rng = random.Random(3)
+    pieces = forms + ["و", "ف", "ب", "ل", "ك", "وال", "فوكاله", "بوام", "السعوديه", "الانبا", "x", "كاله"]
+    texts = [" ".join(rng.choice(pieces) for _ in range(12)).replace("  ", rng.choice([" ", "  ", "\n"]))
+             for _ in range(400)]
+    texts += ["وكاله   الانباء\nالسعوديه", "ووكاله الانباء", "لبب ب ب", "الانباء السعوديه"]
+    for text in texts:
+        assert [(m.span(), m.group("core")) for m in tree.finditer(text)] == \
+            [(m.span(), m.group("core")) for m in one.finditer(text)], text
+    assert any(one.search(t) for t in texts) and any(not one.search(t) for t in texts)
+
+
 def test_build_masker_collects_names_source_lines_agencies_and_config_mask():
     cfg = _config(mask=["سبق"])
     docs = [Document(doc_id="1", outlet="jazeera", source="s", text="نص",
