@@ -162,3 +162,14 @@ def test_features_named_beside_the_curve_are_those_of_one_process(monkeypatch):
     assert [{k: v for k, v in f.items() if k != "seconds"} for f in one[2]["fold_metrics"]] == \
         [{k: v for k, v in f.items() if k != "seconds"} for f in two[2]["fold_metrics"]]
 
+    # beyond the feature budget, the folds wait for the curve to end: the features alone beside
+    from framing.classify import outlet as outlet_module
+
+    calls.clear()
+    monkeypatch.setattr(outlet_module, "within_budget", lambda entries, workers, budget: False)
+    three = outlet_attribution(texts, outlets, opts, seed=5, n_jobs=2)
+    assert calls == [1] * (len(curve) - 1) and not three[2]["cv_beside"]
+    for name, table in one[0].items():
+        other = three[0][name].drop(columns=["seconds"], errors="ignore")
+        assert other.equals(table.drop(columns=["seconds"], errors="ignore")), name
+

@@ -87,9 +87,9 @@ class ClassifyOptions(BaseModel):
         20_000_000, ge=100_000, description="learning curve: hashed feature entries (non-zero n-gram counts) its "
         "documents may hold; it stops before a doubling that would hold more (about 70 bytes of memory each at the "
         "peak of a fit), and the cross-validation fits folds at once (in this process and forked worker processes, "
-        "which share the features) only while their entries together stay within it (beside the curve's last step, "
-        "a second process fits the folds of the sample before it one at a time, each on fewer entries than the "
-        "step), so that the classifier's memory does not grow with the corpus (null: no limit)")
+        "which share the features) only while their entries together stay within it (so too the folds of the "
+        "sample a step doubles, fitted one at a time by a second process beside that step), so that the "
+        "classifier's memory does not grow with the corpus (null: no limit)")
     outlet_features: Literal["auto", "vocabulary", "hashing"] = Field(
         "auto", description="TF-IDF with a vocabulary per fold, or hashed n-gram counts analysed once "
         "(fast on large corpora; auto = hashing above 2,000 documents)"

@@ -87,13 +87,19 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
         features of the model fitted on it (the documents ``train``), then the folds of its
         cross-validation (``FoldPlan``: the same folds :func:`cross_validate` fits after the curve).
         All of it is hashed already, by the step that fitted ``model``. A second core fits one fold
-        at a time while the step fits: each fold holds fewer entries than the step (four fifths of
-        half its documents), which the feature budget bounds; on SaudiNewsNet the run's peak was
-        0.08 GiB higher than with the folds after the curve."""
+        at a time while the step fits, so the folds go there only while the entries fitted at once
+        stay within the feature budget: the step's training documents, twice the sample's, and a
+        fold's, (folds - 1) / folds of them. On SaudiNewsNet (6.6M entries in the sample: 18.6M
+        against the default 20M) the run's peak was 0.08 GiB higher than with the folds after the
+        curve."""
         made.clear()
         y, folds = _labels_and_folds(sample, outlets, options.folds)
-        plan = FoldPlan.of(pipe, docs.matrix(sample), y, folds=folds, seed=seed)
-        made.update(sample=tuple(sample), model=model, plan=plan)
+        X = docs.matrix(sample)
+        plan = FoldPlan.of(pipe, X, y, folds=folds, seed=seed)
+        made.update(sample=tuple(sample), model=model, plan=None)
+        if not within_budget(int(X.nnz * (2 + (folds - 1) / folds)), 1, options.outlet_feature_budget):
+            return [partial(top, model, train)]
+        made["plan"] = plan
         return [partial(top, model, train), *plan.parts()]
 
     idx, curve, sample_note = choose_sample(idx, outlets, options, docs, pipe, seed=seed, names=names, n=n,
@@ -111,7 +117,7 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
     ahead = curve.beside if hashing and curve is not None and made.get("sample") == tuple(idx) else None
     if hashing:
         docs.add(idx)
-        features_in = docs.matrix(idx) if ahead is None else made["plan"].X
+        features_in = docs.matrix(idx) if ahead is None or made["plan"] is None else made["plan"].X
     else:
         smallest = min(Counter(y.tolist()).values())
         features_in = np.asarray([texts[i] for i in idx], dtype=object)
@@ -122,7 +128,7 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
     info["hash_seconds"] = round(docs.seconds, 3) if hashing else 0.0
     cv_jobs = n_jobs if not hashing or (features_in.nnz >= PARALLEL_ABOVE
                                         and within_budget(features_in.nnz, n_jobs, options.outlet_feature_budget)) else 1
-    if ahead is not None:  # the folds were fitted beside the curve's last step
+    if ahead is not None and made["plan"] is not None:  # the folds were fitted beside the curve's last step
         cv = made["plan"].result(ahead[1][1:], ahead[2])
         info["cv_jobs"], info["cv_beside"] = n_jobs, True
     else:
