@@ -95,12 +95,11 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
         made.clear()
         y, folds = _labels_and_folds(sample, outlets, options.folds)
         X = docs.matrix(sample)
-        plan = FoldPlan.of(pipe, X, y, folds=folds, seed=seed)
         made.update(sample=tuple(sample), model=model, plan=None)
         if not within_budget(int(X.nnz * (2 + (folds - 1) / folds)), 1, options.outlet_feature_budget):
             return [partial(top, model, train)]
-        made["plan"] = plan
-        return [partial(top, model, train), *plan.parts()]
+        made["plan"] = FoldPlan.of(pipe, X, y, folds=folds, seed=seed)
+        return [partial(top, model, train), *made["plan"].parts()]
 
     idx, curve, sample_note = choose_sample(idx, outlets, options, docs, pipe, seed=seed, names=names, n=n,
                                             beside=beside if hashing else None, jobs=n_jobs)
