@@ -96,8 +96,8 @@ def _alternation(forms) -> str:
     """A regular expression matching any of ``forms`` (a space in a form: any run of white space),
     the longest first where one is the start of another: the forms as a tree of their letters, so
     that the regex engine, at each place in a text, reads on only as far as some form agrees with it
-    (masking SaudiNewsNet took 2.0 s instead of 3.7 s with one alternative per form, longest first:
-    the same matches)."""
+    (one alternative per form, longest first, has it try every form at every place: the same
+    matches)."""
     tree: dict = {}
     for form in forms:
         node = tree

@@ -41,8 +41,8 @@ def fit_lean(pipeline, features, y):
     so that no caller holds it: the input is let go once transformed, and the transformed features
     are converted to float64 here (the conversion ``LinearSVC`` makes of them), the float32 ones let
     go before liblinear copies them once more. ``Pipeline.fit`` keeps the input, the float32 and the
-    float64 features alive through the fit: on hashed n-gram counts about 16 bytes per non-zero
-    entry more (SaudiNewsNet: 0.2 GB at the learning curve's largest step)."""
+    float64 features alive through the fit: on hashed n-gram counts (float32 values, int32 column
+    numbers) 16 bytes per non-zero entry more."""
     if not isinstance(pipeline, Pipeline) or len(pipeline.steps) < 2 or not isinstance(pipeline[-1], LinearSVC):
         return pipeline.fit(features(), y)
     Xt = pipeline[:-1].fit_transform(features(), y)  # fits the pipeline's own transformers, in place

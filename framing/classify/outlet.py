@@ -89,9 +89,8 @@ def outlet_attribution(texts: list[str], outlets: list[str], options, *, seed: i
         All of it is hashed already, by the step that fitted ``model``. A second core fits one fold
         at a time while the step fits, so the folds go there only while the entries fitted at once
         stay within the feature budget: the step's training documents, twice the sample's, and a
-        fold's, (folds - 1) / folds of them. On SaudiNewsNet (6.6M entries in the sample: 18.6M
-        against the default 20M) the run's peak was 0.08 GiB higher than with the folds after the
-        curve."""
+        fold's, (folds - 1) / folds of them (SaudiNewsNet: 6.6M entries in the sample, 18.6M of
+        the default 20M)."""
         made.clear()
         y, folds = _labels_and_folds(sample, outlets, options.folds)
         X = docs.matrix(sample)

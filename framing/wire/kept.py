@@ -29,8 +29,6 @@ KIND = "wire_edits"  # the cache's folder for these entries
 CODE = ("framing.wire", "framing.records", "framing.arabic", "framing.analyse.tokens")
 REWRITE_SHARE = 0.25
 _HIT_COLUMNS = ("lexicon", "kind", "category", "entry", "start", "end", "voice")
-
-
 TEXTS = ("ref_text", "new_text")  # not kept: cut again from the documents' texts at their offsets
 
 

@@ -126,7 +126,7 @@ def edits(docs: list[Document], found: Reuse | None, matches: pd.DataFrame, lexi
     for k, w_k in words.items():
         align.attach_hits(w_k, hits_of.get(docs[k].doc_id, ()))
 
-    der_rows, carried_rows, carried_each, reused_each = [], [], [], []
+    der_rows, carried_rows, carried_each = [], [], []
     edit_columns: dict[str, list] = {c: [] for c in EDIT_COLUMNS}
     pieces: list[tuple[bool, int, int]] = []  # each derivative's rows: (kept, first, end) in the kept or the new rows
     n_new = 0
@@ -152,7 +152,6 @@ def edits(docs: list[Document], found: Reuse | None, matches: pd.DataFrame, lexi
                 n_new += len(p.edits)
                 reused, carried = p.reused, [(d.outlet, lx, cat, en, c) for (lx, cat, en), c in p.carried.items()]
             der_rows.append((d.doc_id, d.outlet, reused))
-            reused_each.append(reused)
             carried_each.append(carried)
             carried_rows += carried
             agency_of_ref.setdefault(d.outlet, Counter()).update(ref.wire_agencies or ["—"])
@@ -167,7 +166,7 @@ def edits(docs: list[Document], found: Reuse | None, matches: pd.DataFrame, lexi
     redone = len(pairs) - len(same)
     if entry is not None and (not same or redone > kept.REWRITE_SHARE * len(pairs)):
         bounds = np.concatenate([[0], np.cumsum([hi - lo for _, lo, hi in pieces], dtype=np.int64)])
-        cache.put(kept.KIND, entry, kept.Classified.of(pairs, bounds, ed, carried_each, reused_each, signature),
+        cache.put(kept.KIND, entry, kept.Classified.of(pairs, bounds, ed, carried_each, [r for *_, r in der_rows], signature),
                   code=kept.CODE, corpus=corpus_key)
     clock.lap("kept")
     light = ed[["doc_id", "outlet", "kind", "lexicon", "category", "entry", "scope"]]
