@@ -105,6 +105,24 @@ def test_ledger_records_carry_text_and_removed(tmp_path):
     json.dumps(rec, ensure_ascii=False)
 
 
+def test_a_text_of_short_lines_alone_is_too_short_or_emptied_by_cleaning(tmp_path):
+    """Cleaning removes short lines without a sentence at a text's edges. A text made only of them
+    is skipped as too short when they hold fewer than corpus.min_words Arabic words (it would have
+    been too short with them), else as emptied by cleaning; either way they are listed as removed."""
+    rows = [{"id": "one", "text": "خبر عاجل قصير"},
+            {"id": "labels", "text": "\n".join(f"وسم رقم {k} هنا" for k in range(12))},
+            {"id": "article", "text": article(1)}]
+    (tmp_path / "rows.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
+                                         encoding="utf-8")
+    one, labels, kept = load_corpus(config(tmp_path, [{"path": "rows.jsonl", "outlet": "x"}]))
+    assert one.reason.startswith("too short: 3 Arabic words (minimum 30, corpus.min_words)")
+    assert one.removed == ["خبر عاجل قصير"]
+    assert labels.reason.startswith("empty after cleaning") and len(labels.removed) == 12
+    assert kept.analysed
+    ledger = ledger_frame([one, labels, kept])
+    assert list(ledger["reason_kind"]) == ["too short", "empty after cleaning", ""]
+
+
 def test_reason_kind():
     assert reason_kind("duplicate of x-1 (exact copy)") == "duplicate"
     assert reason_kind("parse error at line 7: Expecting value") == "parse error"

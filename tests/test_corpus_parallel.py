@@ -43,6 +43,8 @@ def _rows() -> list[dict]:
     rows[53]["outlet"] = ""  # missing outlet
     rows[54]["text"] = article(54) + "\nالمصدر : الجزيرة + وكالات"  # another outlet's source line
     rows[55]["text"] = "(أ ف ب)\n" + article(55)  # agency credit
+    rows[56]["text"] = "خبر عاجل قصير"  # one short line without a sentence: too short, not page furniture
+    rows[57]["text"] = "\n".join(f"وسم رقم {k} هنا" for k in range(12))  # 48 Arabic words of labels: emptied
     return rows
 
 
@@ -93,6 +95,8 @@ def test_workers_give_the_documents_of_the_serial_run(tmp_path, small_batches, t
                  "parse error", "empty file"):
         assert what in reasons, what
     assert any(d.duplicate_of and d.analysed and d.is_wire for d in serial)  # shared wire copy, kept
+    assert serial[56].reason.startswith("too short: 3 Arabic words") and serial[56].removed == ["خبر عاجل قصير"]
+    assert serial[57].reason.startswith("empty after cleaning") and len(serial[57].removed) == 12
     assert sum(SIGN_OFF in d.removed for d in serial) >= 5
     assert {d.outlet for d in serial if d.source.startswith("auto/")} >= {"aljazeera", "almayadeen", "unknown"}
 

@@ -59,6 +59,7 @@ class Cleaned:
     sign_lines: list[str] = field(default_factory=list)  # where an outlet signs: edges, furniture
     credits: list[Credit] = field(default_factory=list)  # source and credit lines, in order
     credit_lines: list[str] = field(default_factory=list)  # bylines/datelines removed at the start
+    short_edges: list[str] = field(default_factory=list)  # short lines without a sentence, removed at the edges
 
 
 def fix_unicode(text: str, removed: list[str]) -> str:
@@ -179,7 +180,8 @@ def clean_text(text: str, rules: Rules, *, take_title: bool = False, short_line_
         start += 1
     while end > start and _short(kept[end - 1], short_line_words):
         end -= 1
-    for line in kept[:start] + kept[end:]:
+    out.short_edges = kept[:start] + kept[end:]
+    for line in out.short_edges:
         removed.append(line)
         out.sign_lines.append(line)
     out.text = "\n".join(kept[start:end])

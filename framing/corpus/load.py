@@ -101,6 +101,7 @@ def _process(raws: Iterable[Raw | Lines], sources: Sources, work: DocumentWork,
     docs: list[Document] = []
     hints: list[str] = []
     n_arabic: dict[int, int] = {}  # id(doc) -> Arabic words of the cleaned text
+    edge_words: dict[int, int] = {}  # id(doc) -> Arabic words of a text cleaning emptied (CleanedBatch.short_edge_words)
     shingles, signatures, keys = {}, {}, {}  # id(doc) -> what the duplicate check needs
     for batch in cleaned_batches(raws, work, sources.jobs):
         docs += batch.docs
@@ -108,6 +109,7 @@ def _process(raws: Iterable[Raw | Lines], sources: Sources, work: DocumentWork,
         if opts.clean:
             repeated.add(batch.docs)
         rows = iter(batch.signatures)  # one per document with shingles
+        edge_words.update((id(batch.docs[i]), n) for i, n in batch.short_edge_words.items())
         for doc, n, sh, key in zip(batch.docs, batch.n_arabic, batch.split_shingles(), batch.keys):
             if n >= 0:  # cleaned (not skipped before)
                 k = id(doc)
@@ -126,7 +128,7 @@ def _process(raws: Iterable[Raw | Lines], sources: Sources, work: DocumentWork,
             keys.pop(k, None)
     for doc in docs:
         if doc.analysed:
-            _check_length(doc, opts, n_arabic[id(doc)])
+            _check_length(doc, opts, n_arabic[id(doc)], edge_words.get(id(doc)))
     assign_ids(docs, hints)
     mark_duplicates(docs, duplicates=opts.duplicates, shared_wire=opts.shared_wire,
                     threshold=opts.near_duplicate_threshold, num_perm=opts.num_perm,
@@ -203,10 +205,17 @@ def cleaned_batches(raws: Iterable[Raw | Lines], work: DocumentWork, jobs: int) 
         yield result
 
 
-def _check_length(doc: Document, opts: CorpusOptions, n: int) -> None:
+def _check_length(doc: Document, opts: CorpusOptions, n: int, edge_words: int | None = None) -> None:
+    """Skips a document whose cleaned text is empty or has fewer than ``corpus.min_words`` Arabic
+    words (``n``). ``edge_words``: for a text cleaning emptied by removing short lines without a
+    sentence at its edges, the Arabic words of those lines: too short when they are too few, since
+    the text would have been too short with them."""
     if not doc.text.strip():
         if doc.title and not doc.removed:
             doc.skip(f"too short: no text under the title (minimum {opts.min_words} Arabic words, corpus.min_words)")
+        elif edge_words is not None and edge_words < opts.min_words:
+            doc.skip(f"too short: {edge_words} Arabic words (minimum {opts.min_words}, corpus.min_words), in short "
+                     f"lines without a sentence, which cleaning removes at a text's edges (see removed)")
         else:
             doc.skip("empty after cleaning: every line was page furniture (see removed)")
         return

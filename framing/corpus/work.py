@@ -45,6 +45,9 @@ class CleanedBatch:
     shingles: np.ndarray  # every document's sorted unique shingle hashes, one after the other (uint32)
     signatures: np.ndarray  # one MinHash row per document with at least one shingle, in order
     hints: list[str] = field(default_factory=list)  # Raw.id_hint of every document (set in the parent)
+    # place in the batch -> Arabic words of the short lines without a sentence that cleaning removed
+    # at the edges of a text, for the texts it emptied that way (the length check's reason)
+    short_edge_words: dict[int, int] = field(default_factory=dict)
 
     def split_shingles(self) -> list[np.ndarray]:
         """Each document's shingles (views of ``shingles``)."""
@@ -77,6 +80,8 @@ class DocumentWork:
         lines = [line for _, cleaned in pending for line in cleaned.credit_lines]
         analysed = self.hasher.analyse_many(texts + lines)
         line_words = iter(analysed[len(texts):])
+        short_edge_words = {index[id(raw)]: self.hasher.analyse("\n".join(cleaned.short_edges)).n_arabic
+                            for raw, cleaned in pending if not cleaned.text and cleaned.short_edges}
         for (raw, cleaned), words in zip(pending, analysed):
             i = index[id(raw)]
             byline_words = [next(line_words).hashes for _ in cleaned.credit_lines]
@@ -86,7 +91,7 @@ class DocumentWork:
                 shingles.append(words.shingles)
         return CleanedBatch([r.doc for r in raws], n_arabic, n_shingles, keys,
                             np.concatenate(shingles) if shingles else np.zeros(0, dtype=np.uint32),
-                            signatures(shingles, self.opts.num_perm))
+                            signatures(shingles, self.opts.num_perm), short_edge_words=short_edge_words)
 
     def on_packed(self, packed: list) -> CleanedBatch:
         """In a worker process: the work on documents packed by ``pack_raw`` and on the documents
