@@ -96,6 +96,25 @@ def test_masker_tree_of_forms_matches_as_one_alternative_per_form_longest_first(
     assert any(one.search(t) for t in texts) and any(not one.search(t) for t in texts)
 
 
+def test_normalised_text_collapses_white_space_as_the_regular_expression_does():
+    """normalise_text folds white space by splitting: the same text as replacing every run of the
+    regular expression's white space (``\\s+``) by one space and stripping the ends."""
+    import re
+    import sys
+
+    from framing.arabic import Normaliser
+    from framing.masks import normalise_text
+
+    space = [c for c in map(chr, range(sys.maxunicode + 1)) if re.fullmatch(r"\s", c)]
+    assert space == [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()]
+    norm = Normaliser()
+    rng = random.Random(5)
+    pieces = space + ["الجزيرة", "وكالةُ", "x", "ـ", "\u200b", "،", ""]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 20)))
+        assert normalise_text(text, norm) == re.sub(r"\s+", " ", norm.text(text)).strip(), repr(text)
+
+
 def test_build_masker_collects_names_source_lines_agencies_and_config_mask():
     cfg = _config(mask=["سبق"])
     docs = [Document(doc_id="1", outlet="jazeera", source="s", text="نص",
