@@ -39,6 +39,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -213,10 +214,14 @@ class TreeSampler:
     """Peak resident memory (sum over a process and all its descendants) and their CPU time.
 
     RSS counts the pages forked workers share with their parent once per process, so its sum
-    overstates; PSS (proportional set size, sampled less often as it is slower to read) shares
-    them out and is what the process tree really occupies."""
+    overstates; PSS (proportional set size) shares them out and is what the process tree really
+    occupies. PSS is read less often (every ``pss_every``-th sample): reading it walks each
+    process's page tables, and the sampler runs on the same cores as the run it measures, so a
+    sampler reading it often makes the run it measures slower (the tree's memory peaks are plateaus
+    of seconds, which twice a second catches). ``own_cpu`` is the sampler's own CPU time, which the
+    benchmark prints; ``--sample-every`` and ``--pss-every`` set how often it reads."""
 
-    def __init__(self, pid: int, every: float = 0.05, pss_every: int = 2) -> None:
+    def __init__(self, pid: int, every: float = 0.1, pss_every: int = 5) -> None:
         import psutil
 
         self.proc = psutil.Process(pid)
@@ -226,10 +231,18 @@ class TreeSampler:
         self.peak_pss = 0
         self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
+        self.own_cpu = 0.0
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()
 
     def _loop(self) -> None:
+        t0 = time.thread_time()
+        try:
+            self._sample()
+        finally:
+            self.own_cpu = time.thread_time() - t0
+
+    def _sample(self) -> None:
         import psutil
 
         tick = 0
@@ -301,11 +314,20 @@ def add_shared_arguments(ap: argparse.ArgumentParser, timeout: float) -> None:
     ap.add_argument("--no-peer", action="store_true", help="skip the camel-tools peer")
     ap.add_argument("--timeout", type=float, default=timeout, help="seconds per child run")
     ap.add_argument("--json", type=Path, help="also write every figure to this JSON file")
+    ap.add_argument("--sample-every", type=float, default=0.1,
+                    help="seconds between two readings of the process tree's resident memory and CPU")
+    ap.add_argument("--pss-every", type=int, default=5,
+                    help="read the tree's PSS at every n-th reading (it is slow to read, on the cores the run uses)")
     # internal: the child process
     ap.add_argument("--config", help=argparse.SUPPRESS)
     ap.add_argument("--output", help=argparse.SUPPRESS)
     ap.add_argument("--topics", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--classifiers", action="store_true", help=argparse.SUPPRESS)
+
+
+def sampler_of(args: argparse.Namespace, kind: type[TreeSampler] = TreeSampler):
+    """The sampler the options ask for (``--sample-every``, ``--pss-every``)."""
+    return partial(kind, every=args.sample_every, pss_every=args.pss_every)
 
 
 def run_child(mode: str, args: argparse.Namespace, config: dict, output: Path, timeout: float,
@@ -316,8 +338,9 @@ def run_child(mode: str, args: argparse.Namespace, config: dict, output: Path, t
         cmd.append("--topics")
     if not args.no_classifiers and not analysis_only:
         cmd.append("--classifiers")
-    done = run_sampled(cmd, timeout, cwd=REPO)
-    figures = {"process_wall_s": done.wall, "peak_rss": done.peak, "peak_pss": done.peak_pss, "cpu_s": done.cpu}
+    done = run_sampled(cmd, timeout, sampler_of(args), cwd=REPO)
+    figures = {"process_wall_s": done.wall, "peak_rss": done.peak, "peak_pss": done.peak_pss, "cpu_s": done.cpu,
+               "sampler_cpu_s": done.sampler.own_cpu}
     if done.returncode != 0:
         tail = "\n".join(done.err.strip().splitlines()[-15:])
         return {"error": f"{mode} child failed (exit {done.returncode}):\n{tail}", **figures}
@@ -373,9 +396,9 @@ def edit_lexicon(path: Path) -> None:
     raise SystemExit(f"{path}: no 'forms:' block to edit")
 
 
-def run_peer(peer: Path, corpus: Path, timeout: float) -> dict:
+def run_peer(peer: Path, corpus: Path, timeout: float, sampler=TreeSampler) -> dict:
     """The camel-tools peer on ``corpus``: its wall time (process tree), peak RSS and the tokens/s it prints."""
-    done = run_sampled([sys.executable, str(peer), str(corpus)], timeout)
+    done = run_sampled([sys.executable, str(peer), str(corpus)], timeout, sampler)
     if done.returncode != 0:
         return {"error": f"peer failed (exit {done.returncode}): {done.err.strip()[-500:]}", "wall_s": done.wall}
     found = re.search(r"(\d+) docs, (\d+) tokens", done.out)
@@ -456,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
             if n is sizes[-1] and not args.no_peer:
                 if args.peer.is_file():
                     console.print(f"  … the camel-tools peer ({args.peer.name}) on the same corpus …")
-                    entry["peer"] = run_peer(args.peer, source, args.timeout)
+                    entry["peer"] = run_peer(args.peer, source, args.timeout, sampler_of(args))
                 else:
                     console.print(f"[yellow]no camel-tools peer at {args.peer}: its figures are skipped[/yellow]")
             if "error" not in entry["cold"]:
@@ -615,7 +638,8 @@ def report(console, figures: dict) -> None:
                   f"{', '.join(figures.get('settings') or []) or 'defaults'}, empty cache) "
                   f"{cold['process_wall_s']:.1f} s wall, {cold['cpu_s']:.0f} CPU-s; reading → matches "
                   f"{rate(words, _rm(cold))} words/s; peak PSS {peak_pss / 2**30:.2f} GiB "
-                  f"({peak_pss / 1e9:.2f} GB; RSS summed over the processes {peak / 2**30:.2f} GiB)")
+                  f"({peak_pss / 1e9:.2f} GB; RSS summed over the processes {peak / 2**30:.2f} GiB); the memory "
+                  f"sampler's own CPU {cold.get('sampler_cpu_s', 0):.1f} s")
     lines = []
     if peer and "error" not in peer:
         wall_x = cold["process_wall_s"] / peer["wall_s"]

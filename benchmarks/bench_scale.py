@@ -47,7 +47,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
-from bench_pipeline import TreeSampler, add_shared_arguments, machine, run_peer, run_sampled  # noqa: E402
+from bench_pipeline import TreeSampler, add_shared_arguments, machine, run_peer, run_sampled, sampler_of  # noqa: E402
 
 
 class StageSampler(TreeSampler):
@@ -56,9 +56,9 @@ class StageSampler(TreeSampler):
     (every sample) and their PSS (every ``pss_every``-th sample; forked workers' shared pages
     counted once)."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, **every) -> None:
         self.samples: list[tuple[float, int, int | None]] = []
-        super().__init__(pid)
+        super().__init__(pid, **every)
 
     def record(self, rss: int, pss: int | None) -> None:
         """Keep the sample with its time."""
@@ -201,9 +201,9 @@ def run_child(config: dict, output: Path, args: argparse.Namespace) -> dict:
            "--output", str(output)]
     cmd += [] if args.no_topics else ["--topics"]
     cmd += [] if args.no_classifiers else ["--classifiers"]
-    done = run_sampled(cmd, args.timeout, StageSampler, cwd=REPO)
+    done = run_sampled(cmd, args.timeout, sampler_of(args, StageSampler), cwd=REPO)
     figures = {"process_wall_s": round(done.wall, 2), "peak_rss": done.peak, "peak_pss": done.peak_pss,
-               "cpu_s": round(done.cpu, 1)}
+               "cpu_s": round(done.cpu, 1), "sampler_cpu_s": round(done.sampler.own_cpu, 1)}
     if done.returncode != 0:
         return {**figures, "error": f"exit {done.returncode}: " + "\n".join(done.err.strip().splitlines()[-15:])}
     got = {**figures, **json.loads(done.out.strip().splitlines()[-1])}
@@ -213,11 +213,11 @@ def run_child(config: dict, output: Path, args: argparse.Namespace) -> dict:
     return got
 
 
-def peer(corpus: Path, timeout: float) -> dict:
+def peer(corpus: Path, timeout: float, sampler=TreeSampler) -> dict:
     """The camel-tools peer on the same corpus (wall seconds), when the data folder has it."""
     if not PEER.is_file():
         return {"error": f"no peer at {PEER}"}
-    got = run_peer(PEER, corpus, timeout)
+    got = run_peer(PEER, corpus, timeout, sampler)
     return {**got, "wall_s": round(got["wall_s"], 2)}
 
 
@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
             corpus = build_corpus(args.corpus, n, args.seed, work)
             entry: dict = {"corpus": str(corpus), "build_s": round(time.perf_counter() - t0, 1)}
             if not args.no_peer:
-                entry["peer"] = peer(corpus, args.timeout)
+                entry["peer"] = peer(corpus, args.timeout, sampler_of(args))
             for backend in backends:
                 out = work / f"out_{n}_{backend}"
                 cache = work / f"cache_{n}_{backend}"
