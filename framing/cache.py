@@ -17,7 +17,7 @@ What is cached, and the key it is stored under (a SHA-256 over everything the ou
   leaves in place keeps its voice), keyed by the corpus key;
 * ``outlet_terms``: the keyness-term counts per outlet (from the documents' words, no lexicon),
   keyed by the corpus key;
-* ``texts``: the bytes of the data folder's ``documents.jsonl.bz2`` (the cleaned texts, bzip2 -9),
+* ``texts``: the bytes of the data folder's ``documents.jsonl.gz`` (the cleaned texts, gzip),
   keyed by the corpus key and the code that writes them (:func:`framing.outputs.packed_texts`);
 * ``stats_parts``: statistics whose inputs a lexicon edit seldom changes (the scare-quote shares of
   naming variants, :mod:`framing.stats.memo`; the shared-copy edit rates and lean tests,

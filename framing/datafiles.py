@@ -4,8 +4,9 @@ A column that is a function of ``doc_id`` (the same value on every row of a docu
 once, in ``documents.csv``, and joined on ``doc_id`` by whoever needs it: ``matches`` leaves out
 the document's ``source`` (it keeps ``outlet``, which almost every analysis groups by) and
 ``topic_units`` its ``outlet``. The documents' cleaned texts are written once, in
-``documents.jsonl.bz2`` (bzip2 compresses Arabic text to about two thirds of gzip's size; pandas,
-R's ``gzfile`` and Frictionless read it as they read gzip). The two tables with a row per edit or
+``documents.jsonl.gz`` (gzip, as the compressed tables: pandas, R's ``gzfile`` and Frictionless
+read it as it is; bzip2 made the file smaller but took several times the CPU to write, on cores
+the run's other stages use, and longer to read). The two tables with a row per edit or
 per paragraph, read by scripts rather than by eye, are gzip-compressed CSV (``COMPRESSED``:
 ``<table>.csv.gz``, about a seventh of their plain size; ``pd.read_csv`` and R's ``read.csv`` read them as
 they are); the tables a reader opens in a spreadsheet, ``matches`` and ``documents`` among them,
@@ -14,14 +15,16 @@ stay plain CSV.
 
 from __future__ import annotations
 
-import bz2
+import gzip
+import io
 import json
 from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
 
-TEXTS_FILE = "documents.jsonl.bz2"
+TEXTS_FILE = "documents.jsonl.gz"
+FORMER_TEXTS_FILES = ("documents.jsonl.bz2",)  # what earlier versions wrote: removed from a data folder written again
 
 # columns that repeat a document's value on each of its rows, left out of the stored table
 JOINED: dict[str, tuple[str, ...]] = {
@@ -165,25 +168,27 @@ def stored(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def text_rows(doc_ids: Iterable[str], texts: dict[str, str], removed: dict[str, list[str]]) -> list[tuple[str, str, list[str]]]:
-    """The rows of ``documents.jsonl.bz2``: ``(doc_id, text, removed)`` for every document of the
+    """The rows of ``documents.jsonl.gz``: ``(doc_id, text, removed)`` for every document of the
     ledger, in its order (an empty text and nothing removed for a document without them)."""
     return [(d, texts.get(d, ""), removed.get(d, [])) for d in doc_ids]
 
 
 def pack_texts(rows: Iterable[tuple[str, str, list[str]]], chunk: int = 1 << 20) -> bytes:
-    """``(doc_id, text, removed)`` rows as the bytes of ``documents.jsonl.bz2``: bzip2-compressed
-    (level 9) JSON lines (``doc_id``, ``text``, ``removed``), handed to the compressor about
-    ``chunk`` characters at a time; bzip2 stores no timestamp, so the same rows give the same
-    bytes. The compressor works outside the interpreter's lock: a thread can pack beside other work."""
-    packer = bz2.BZ2Compressor(9)
-    out, lines, size = [], [], 0
-    for doc_id, text, removed in rows:
-        line = json.dumps({"doc_id": doc_id, "text": text, "removed": list(removed)}, ensure_ascii=False) + "\n"
-        lines.append(line)
-        size += len(line)
-        if size >= chunk:
-            out.append(packer.compress("".join(lines).encode("utf-8")))
-            lines, size = [], 0
-    out.append(packer.compress("".join(lines).encode("utf-8")))
-    out.append(packer.flush())
-    return b"".join(out)
+    """``(doc_id, text, removed)`` rows as the bytes of ``documents.jsonl.gz``: gzip-compressed
+    (``GZIP_LEVEL``) JSON lines (``doc_id``, ``text``, ``removed``), handed to the compressor about
+    ``chunk`` characters at a time; the header names the file and holds no timestamp, so the same
+    rows give the same bytes. zlib compresses outside the interpreter's lock: a thread can pack
+    beside other work."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename=TEXTS_FILE[:-3], mode="wb", fileobj=buffer, compresslevel=GZIP_LEVEL,
+                       mtime=0) as packer:
+        lines, size = [], 0
+        for doc_id, text, removed in rows:
+            line = json.dumps({"doc_id": doc_id, "text": text, "removed": list(removed)}, ensure_ascii=False) + "\n"
+            lines.append(line)
+            size += len(line)
+            if size >= chunk:
+                packer.write("".join(lines).encode("utf-8"))
+                lines, size = [], 0
+        packer.write("".join(lines).encode("utf-8"))
+    return buffer.getvalue()

@@ -49,7 +49,7 @@ def resources(tables: dict[str, pd.DataFrame], formats: list[str], encoding: str
             if name in COMPRESSED:
                 res["compression"] = "gz"
         out.append(res)
-    out.append({"name": TEXT_RESOURCE, "path": TEXTS_FILE, "format": "jsonl", "compression": "bz2",
+    out.append({"name": TEXT_RESOURCE, "path": TEXTS_FILE, "format": "jsonl", "compression": "gz",
                 "mediatype": "application/x-ndjson", "encoding": "utf-8",
                 "description": table_description(TEXT_RESOURCE) + " One JSON object a line: doc_id, text, removed."})
     return out
@@ -95,7 +95,7 @@ def write_codebook(data: Path, tables: dict[str, pd.DataFrame], formats: list[st
         "",
         "Every count can be traced to its sentence: a row of `matches` gives the document (`doc_id`) and the "
         "character offsets of the hit (`start`, `end`) and of its sentence (`sentence_start`, `sentence_end`) in "
-        f"the document's cleaned text, stored once in `{TEXTS_FILE}` (bzip2-compressed, one JSON object a line: "
+        f"the document's cleaned text, stored once in `{TEXTS_FILE}` (gzip-compressed, one JSON object a line: "
         "`doc_id`, `text`, `removed`). Offsets count Unicode code points (Python and R string positions; R's "
         "`substr` starts at 1).",
         "",
@@ -124,7 +124,7 @@ def write_codebook(data: Path, tables: dict[str, pd.DataFrame], formats: list[st
         "```r",
         (f'matches <- read.csv("data/matches.csv", encoding = "UTF-8")' if ext == "csv"
          else 'matches <- arrow::read_parquet("data/matches.parquet")'),
-        f'texts <- jsonlite::stream_in(gzfile("data/{TEXTS_FILE}"))  # gzfile reads bzip2 too',
+        f'texts <- jsonlite::stream_in(gzfile("data/{TEXTS_FILE}"))',
         "m <- merge(matches, texts[, c(\"doc_id\", \"text\")], by = \"doc_id\")",
         "m$sentence <- substr(m$text, m$sentence_start + 1, m$sentence_end)",
         (f'scores <- read.csv("data/outlet_scores.csv", encoding = "UTF-8")' if ext == "csv"

@@ -1,7 +1,7 @@
 """Write a run's data folder and manifest: the files researchers' scripts read.
 
 Output contract (names and columns stable, columns may be added):
-``data/documents.csv``, ``data/documents.jsonl.bz2``, ``data/matches.csv``, ``data/outlet_scores.csv``,
+``data/documents.csv``, ``data/documents.jsonl.gz``, ``data/matches.csv``, ``data/outlet_scores.csv``,
 one ``data/<table>.csv`` (and/or ``.parquet``) per further table, ``data/README.md`` (the codebook),
 ``data/datapackage.json`` (Frictionless Data Package) and ``manifest.json``.
 """
@@ -37,16 +37,18 @@ def package_versions() -> dict[str, str]:
 
 def write_data(result: RunResult, out_dir: Path, texts: Future | None = None, tables=None) -> list[Path]:
     """Write every table (:func:`write_tables`), the documents' cleaned texts once
-    (``documents.jsonl.bz2``) and ``manifest.json``.
+    (``documents.jsonl.gz``) and ``manifest.json``.
 
-    ``texts``: the bytes of ``documents.jsonl.bz2`` to come (:func:`packed_texts`); without it,
+    ``texts``: the bytes of ``documents.jsonl.gz`` to come (:func:`packed_texts`); without it,
     the texts are compressed here, while the tables are written. ``tables``: the tables being
     written already (:func:`tables_beside`), waited for here; without it, they are written here."""
-    from framing.datafiles import TEXTS_FILE
+    from framing.datafiles import FORMER_TEXTS_FILES, TEXTS_FILE
 
     data = out_dir / "data"
     data.mkdir(parents=True, exist_ok=True)
-    # bzip2 compresses outside the interpreter's lock: the texts are packed while the tables are written
+    for former in FORMER_TEXTS_FILES:  # the texts as an earlier version wrote them: not this run's
+        (data / former).unlink(missing_ok=True)
+    # zlib compresses outside the interpreter's lock: the texts are packed while the tables are written
     texts = texts if texts is not None else packed_texts(result)
     written = tables.result() if tables is not None else write_tables(result, out_dir)
     (data / TEXTS_FILE).write_bytes(texts.result())
@@ -109,10 +111,10 @@ def _pack(result: RunResult) -> bytes:
 
 
 def packed_texts(result: RunResult, cache=None, corpus_key: str | None = None) -> Future:
-    """The bytes of ``documents.jsonl.bz2``, to come. They depend on the cleaned corpus alone, so
+    """The bytes of ``documents.jsonl.gz``, to come. They depend on the cleaned corpus alone, so
     with a cache (a :class:`framing.cache.Cache`) and the corpus's key they are kept under kind
     ``texts`` and a re-run on the same corpus (after a lexicon edit, say) reads them instead of
-    compressing 100 MB of text again (bzip2 -9: about 7 CPU seconds for 30,000 articles);
+    compressing 100 MB of text again (30,000 articles);
     otherwise a thread compresses them beside the caller's next work (the stages, then the report)
     and stores them.
     The cache is read now, so that its hits and misses are counted before the run records them."""

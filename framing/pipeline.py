@@ -193,7 +193,7 @@ def _stages(cfg: StudyConfig, prepared: Prepared, runtime: Runtime, cache, progr
                           "lexicon_entries": inputs.lexicon_entries})
     result.texts = {d.doc_id: d.text for d in prepared.documents}
     result.removed = {d.doc_id: list(d.removed) for d in prepared.documents}
-    if write:  # documents.jsonl.bz2 depends on the corpus alone: from the cache, or packed beside the stages
+    if write:  # documents.jsonl.gz depends on the corpus alone: from the cache, or packed beside the stages
         from framing.outputs import packed_texts
 
         texts = packed_texts(result, cache, prepared.corpus_key)

@@ -376,7 +376,7 @@ def test_a_re_run_after_a_lexicon_edit_writes_the_data_of_a_run_without_cache(tm
     assert not warm.tables["wire_edits"].equals(first.tables["wire_edits"])  # the edits follow the lexicons
     assert all(isinstance(t, pd.DataFrame) for t in warm.tables.values())
     a, b = _data_files(tmp_path / "b"), _data_files(tmp_path / "c")
-    assert sorted(a) == sorted(b) and "documents.jsonl.bz2" in a
+    assert sorted(a) == sorted(b) and "documents.jsonl.gz" in a
     for name in a:
         assert a[name] == b[name], f"data/{name} differs between the warm re-run and the run without a cache"
     entries = classify(scan(tmp_path / "cache"))

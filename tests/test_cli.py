@@ -100,7 +100,7 @@ def test_demo_is_deterministic(demo_report: Path, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     # every data file, the compressed ones too (their headers carry no timestamp)
     names = sorted(p.name for p in (demo_report / "data").iterdir())
-    assert {"documents.jsonl.bz2", "wire_edits.csv.gz", "matches.csv"} <= set(names)
+    assert {"documents.jsonl.gz", "wire_edits.csv.gz", "matches.csv"} <= set(names)
     for name in names:
         assert (demo_report / "data" / name).read_bytes() == (again / "data" / name).read_bytes(), name
 

@@ -4,7 +4,7 @@ hit traceable to its sentence in the texts stored once."""
 
 from __future__ import annotations
 
-import bz2
+import gzip
 import json
 import re
 import shutil
@@ -84,8 +84,28 @@ def test_parquet_copies_and_excel_csv(demo_out):
         assert list(pq.columns) == list(csv.columns) and len(pq) == len(csv)
     # the texts are written once, whatever the formats
     assert not list(data.glob("documents_text*")) and len(list(data.glob("documents.jsonl*"))) == 1
-    texts = pd.read_json(data / "documents.jsonl.bz2", lines=True)
+    texts = pd.read_json(data / "documents.jsonl.gz", lines=True)
     assert list(texts["doc_id"]) == list(pd.read_csv(data / "documents.csv", encoding="utf-8-sig")["doc_id"])
+
+
+def test_the_texts_file_is_gzip_with_the_same_bytes_each_time_and_replaces_an_earlier_bzip2_one(tmp_path):
+    """documents.jsonl.gz: the same rows give the same bytes (no timestamp in the gzip header); a
+    data folder written again loses the documents.jsonl.bz2 of an earlier version of framing."""
+    from framing.datafiles import pack_texts
+
+    rows = [("a-1", "نص أول\nسطر", ["فيديو"]), ("a-2", "", [])] * 700  # more than one chunk
+    first, second = pack_texts(rows, chunk=1000), pack_texts(list(rows))
+    assert first == second and first[:2] == b"\x1f\x8b"
+    assert [json.loads(line) for line in gzip.decompress(first).decode("utf-8").splitlines()][:2] == \
+        [{"doc_id": "a-1", "text": "نص أول\nسطر", "removed": ["فيديو"]}, {"doc_id": "a-2", "text": "", "removed": []}]
+    result = framing.run(DEMO_DIR / "demo.yaml", write=False, topics=False, classify=False)
+    from framing.outputs import write_data
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "documents.jsonl.bz2").write_bytes(b"BZh9")
+    write_data(result, tmp_path)
+    assert not (tmp_path / "data" / "documents.jsonl.bz2").exists()
+    assert len(pd.read_json(tmp_path / "data" / "documents.jsonl.gz", lines=True)) == len(result.tables["documents"])
 
 
 def test_a_documents_own_columns_are_written_once(demo_out):
@@ -105,7 +125,7 @@ def test_a_documents_own_columns_are_written_once(demo_out):
 
 
 def test_every_hit_is_traceable_to_its_sentence(demo_out):
-    with bz2.open(demo_out / "data" / "documents.jsonl.bz2", "rt", encoding="utf-8") as fh:
+    with gzip.open(demo_out / "data" / "documents.jsonl.gz", "rt", encoding="utf-8") as fh:
         texts = {r["doc_id"]: r["text"] for r in map(json.loads, fh)}
     matches = pd.read_csv(demo_out / "data" / "matches.csv", encoding="utf-8-sig")
     assert "sentence" not in matches.columns and len(matches) > 100

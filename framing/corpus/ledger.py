@@ -62,7 +62,7 @@ def _duplicate_kind(doc: Document, by_id: dict[str, Document]) -> str:
 
 def ledger_records(docs: list[Document]):
     """One dict per document with its cleaned text, what was removed and its warnings, for
-    ``data/documents.jsonl.bz2``."""
+    ``data/documents.jsonl.gz``."""
     for d in docs:
         yield {"doc_id": d.doc_id, "outlet": d.outlet, "source": d.source, "status": d.status, "reason": d.reason,
                "title": d.title, "text": d.text, "removed": list(d.removed), "warnings": list(d.warnings)}

@@ -42,7 +42,7 @@ class CorpusOptions(BaseModel):
     analyse_titles: bool = Field(
         True,
         description="headlines are where framing is sharpest: the title is put before the body, as its first "
-        "paragraph, in the text that is analysed (and that data/documents.jsonl.bz2 holds); false analyses the body only",
+        "paragraph, in the text that is analysed (and that data/documents.jsonl.gz holds); false analyses the body only",
     )
 
 

@@ -3,7 +3,7 @@ temporary config)."""
 
 from __future__ import annotations
 
-import bz2
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -57,7 +57,7 @@ def test_every_contract_file_is_written(seed_run: Path) -> None:
         assert set(columns) <= set(frame.columns), (name, frame.columns)
     docs = pd.read_csv(seed_run / "data/documents.csv")
     assert len(docs) == 5 and set(docs["status"]) == {"analysed"}
-    lines = bz2.open(seed_run / "data/documents.jsonl.bz2", "rt", encoding="utf-8").read().splitlines()
+    lines = gzip.open(seed_run / "data/documents.jsonl.gz", "rt", encoding="utf-8").read().splitlines()
     assert {json.loads(line)["doc_id"] for line in lines} == set(docs["doc_id"])
     manifest = json.loads((seed_run / "manifest.json").read_text(encoding="utf-8"))
     assert {"config", "config_sha256", "lexicons", "packages", "seed", "timings", "documents"} <= set(manifest)
@@ -66,7 +66,7 @@ def test_every_contract_file_is_written(seed_run: Path) -> None:
 
 def test_offsets_point_at_the_surface_in_the_cleaned_text(seed_run: Path) -> None:
     texts = {json.loads(line)["doc_id"]: json.loads(line)["text"]
-             for line in bz2.open(seed_run / "data/documents.jsonl.bz2", "rt", encoding="utf-8").read().splitlines()}
+             for line in gzip.open(seed_run / "data/documents.jsonl.gz", "rt", encoding="utf-8").read().splitlines()}
     matches = pd.read_csv(seed_run / "data/matches.csv")
     assert len(matches) > 0
     for row in matches.itertuples():
@@ -102,8 +102,8 @@ def test_voice_of_the_seed_hits(seed_run: Path) -> None:
     not Al Jazeera's; seed 002's «كما وصف» sentence is the German chancellor's reported speech, with
     no distancing hit in it."""
     m = pd.read_csv(seed_run / "data/matches.csv", keep_default_na=False)
-    texts = {d["doc_id"]: d["text"] for d in map(json.loads, bz2.open(
-        seed_run / "data/documents.jsonl.bz2", "rt", encoding="utf-8").read().splitlines())}
+    texts = {d["doc_id"]: d["text"] for d in map(json.loads, gzip.open(
+        seed_run / "data/documents.jsonl.gz", "rt", encoding="utf-8").read().splitlines())}
     # matches.csv locates each hit's sentence by its offsets in the cleaned text
     m["sentence"] = [texts[d][a:b] for d, a, b in zip(m["doc_id"], m["sentence_start"], m["sentence_end"])]
     assert {"voice", "in_title", "speaker"} <= set(m.columns)
