@@ -28,7 +28,10 @@ import pandas as pd
 KIND = "wire_edits"  # the cache's folder for these entries
 CODE = ("framing.wire", "framing.records", "framing.arabic", "framing.analyse.tokens")
 REWRITE_SHARE = 0.25
-_HIT_COLUMNS = ("lexicon", "kind", "category", "entry", "start", "end", "voice")
+# what a hit is to the shared-copy edits, in this order: the tuples the stage classifies edits with
+# (stage._hits_by_doc) and what the signatures sum up
+HIT_COLUMNS = ("lexicon", "kind", "category", "entry", "start", "end", "voice")
+OFFSETS = ("start", "end")
 TEXTS = ("ref_text", "new_text")  # not kept: cut again from the documents' texts at their offsets
 
 
@@ -101,6 +104,17 @@ def key(corpus_key: str, options: dict) -> str:
     return digest(KIND, code_revision(*CODE), corpus_key, options)
 
 
+def hit_column(matches: pd.DataFrame, name: str, kinds: dict) -> pd.Series:
+    """Column ``name`` of :data:`HIT_COLUMNS` for every match: the offsets as they are, the
+    lexicon's kind (``kinds``) for ``kind``, text elsewhere ("" where missing, and for a column the
+    table does not have, as ``voice`` before the voices are known)."""
+    if name in OFFSETS:
+        return matches[name]
+    column = (matches["lexicon"].map(kinds) if name == "kind" else
+              matches[name] if name in matches.columns else pd.Series("", index=matches.index))
+    return column.fillna("")
+
+
 def signatures(matches: pd.DataFrame | None, kinds: dict, wanted: set[str]) -> dict[str, int]:
     """A 64-bit sum of the hits of each wanted document that has any (a document without hits
     has none: read it as 0), from the matches table: equal exactly when the document's hits are
@@ -115,13 +129,12 @@ def signatures(matches: pd.DataFrame | None, kinds: dict, wanted: set[str]) -> d
     doc, docs = pd.factorize(matches["doc_id"].to_numpy(dtype=object)[keep])
     with np.errstate(over="ignore"):
         each = np.zeros(int(keep.sum()), dtype=np.uint64)
-        for k, name in enumerate(_HIT_COLUMNS):
-            if name in ("start", "end"):
-                values = pd.util.hash_array(matches[name].to_numpy(np.int64)[keep])
+        for k, name in enumerate(HIT_COLUMNS):
+            column = hit_column(matches, name, kinds)
+            if name in OFFSETS:
+                values = pd.util.hash_array(column.to_numpy(np.int64)[keep])
             else:
-                column = (matches["lexicon"].map(kinds) if name == "kind" else
-                          matches[name] if name in matches.columns else pd.Series("", index=matches.index))
-                codes, uniques = pd.factorize(column.fillna(""))
+                codes, uniques = pd.factorize(column)
                 values = pd.util.hash_array(np.asarray([str(u) for u in uniques], dtype=object))[codes[keep]]
             each = each * np.uint64(1_000_003) ^ (values + np.uint64(k))
         place = pd.Series(doc).groupby(doc).cumcount().to_numpy(np.uint64)  # the hit's place among its document's

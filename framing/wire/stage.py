@@ -243,17 +243,16 @@ class _Clock:
 
 
 def _hits_by_doc(matches: pd.DataFrame, kinds: dict, wanted: set) -> dict[str, list]:
-    """(lexicon, kind, category, entry, start, end, voice) of the matches of the wanted documents."""
+    """The hits of the wanted documents, each a tuple of its ``kept.HIT_COLUMNS`` (lexicon, kind,
+    category, entry, start, end, voice): what the signatures of ``kept`` sum up."""
     if matches is None or matches.empty or not wanted:
         return {}
     keep = matches["doc_id"].isin(wanted).to_numpy()
-    cols = [matches[c].to_numpy(dtype=object)[keep].tolist() for c in ("doc_id", "lexicon", "category", "entry")]
-    starts, ends = (matches[c].to_numpy()[keep].tolist() for c in ("start", "end"))
-    voices = (matches["voice"].fillna("").to_numpy(dtype=object)[keep].tolist() if "voice" in matches.columns
-              else [""] * int(keep.sum()))
+    cols = [kept.hit_column(matches, name, kinds).to_numpy(dtype=np.int64 if name in kept.OFFSETS else object)[keep]
+            .tolist() for name in kept.HIT_COLUMNS]
     out: dict[str, list] = {}
-    for doc_id, lx, cat, entry, start, end, voice in zip(*cols, starts, ends, voices):
-        out.setdefault(doc_id, []).append((lx, kinds.get(lx, ""), cat, entry, int(start), int(end), voice))
+    for doc_id, hit in zip(matches["doc_id"].to_numpy(dtype=object)[keep].tolist(), zip(*cols)):
+        out.setdefault(doc_id, []).append(hit)
     return out
 
 
