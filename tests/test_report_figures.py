@@ -30,9 +30,9 @@ def test_every_figure_spec_is_what_plotly_writes_for_it():
 
 
 def test_plain_specs_leave_out_unset_attributes_and_spell_out_named_values():
-    spec = figures._plain_spec([{"type": "heatmap", "z": [[1, None]], "colorscale": figures._colorscale("RdBu"),
+    spec = figures.plain_spec([{"type": "heatmap", "z": [[1, None]], "colorscale": figures._colorscale("RdBu"),
                                  "name": None}],
-                               figures._layout("t", yaxis=figures._axis(range=None, tickformat=None)))
+                               figures.base_layout("t", yaxis=figures.axis_style(range=None, tickformat=None)))
     assert "name" not in spec["data"][0] and spec["data"][0]["z"] == [[1, None]]
     assert "range" not in spec["layout"]["yaxis"] and isinstance(spec["layout"]["template"], dict)
     assert spec == figures._spec(go.Figure(spec))

@@ -34,7 +34,7 @@ class FigureView:
     notes: list[str] = field(default_factory=list)
 
 
-def _t(value) -> str:
+def label_text(value) -> str:
     """Text for plotly labels: plotly reads a few HTML-like tags (<b>, <a href>, <br>) in text, so
     corpus and config strings have their markup characters escaped (plotly shows them literally)."""
     return html.escape(str(value), quote=False)
@@ -58,7 +58,9 @@ def colors(outlets: list[str]) -> dict[str, str]:
     return {o: PALETTE[i % len(PALETTE)] for i, o in enumerate(outlets)}
 
 
-def _layout(title: str, *, height: int = 420, **extra) -> dict:
+def base_layout(title: str, *, height: int = 420, **extra) -> dict:
+    """The layout every figure of the report starts from (template, fonts, margins, legend, the
+    palette), with ``extra`` layout attributes over it."""
     base = dict(
         template="none",
         title=dict(text=title, x=0.01, xanchor="left", y=0.99, yanchor="top", yref="container", font=dict(size=15)),
@@ -75,7 +77,8 @@ def _layout(title: str, *, height: int = 420, **extra) -> dict:
     return base
 
 
-def _axis(**kw) -> dict:
+def axis_style(**kw) -> dict:
+    """An axis in the report's style (grid, zero and axis lines), with ``kw`` attributes added."""
     return dict(gridcolor="#e5e7eb", zerolinecolor="#9ca3af", linecolor="#6b7280", automargin=True, **kw)
 
 
@@ -83,7 +86,7 @@ def _spec(fig) -> dict:
     return json.loads(fig.to_json(validate=False, pretty=False, remove_uids=True))
 
 
-def _plain_spec(traces: list[dict], layout: dict) -> dict:
+def plain_spec(traces: list[dict], layout: dict) -> dict:
     """The spec of a figure given as plain trace and layout dicts, as :func:`_spec` writes it for
     the same figure built from plotly's objects (the layout's named template spelled out), without
     building and checking those objects. For figures of many traces; only for trace and layout
@@ -112,7 +115,9 @@ def _set_only(value):
     return value
 
 
-def _csv(df: pd.DataFrame, columns: list[str]) -> dict:
+def figure_data(df: pd.DataFrame, columns: list[str]) -> dict:
+    """What the chart plots, as :attr:`FigureView.csv` keeps it (its CSV download): the
+    ``columns`` of ``df`` it has, and their rows, missing values as None."""
     cols = [c for c in columns if c in df.columns]
     rows = df[cols].astype(object).where(df[cols].notna(), None).values.tolist()
     return {"columns": cols, "rows": [[_clean(v) for v in r] for r in rows]}
@@ -163,14 +168,14 @@ def grouped_bars(
     ``ci_low``/``ci_high`` are present. ``base``: the column with the number of mentions (or hits)
     behind each bar; a bar resting on fewer than ``min_base`` is drawn hollow with "n = ..." on it.
     ``width_share``: the share of the page's width the chart gets (its labels are wrapped to fit)."""
-    traces: list[dict] = []  # plain dicts, as plotly's objects would write them (see _plain_spec)
+    traces: list[dict] = []  # plain dicts, as plotly's objects would write them (see plain_spec)
     x_order = list(dict.fromkeys(df[x]))
     # long category labels are broken into lines so that neighbours never run into each other
     wrap = max(6, min(22, int(140 * width_share) // max(1, len(x_order))))
     by_group = dict(list(df.groupby(group, sort=False)))
     intervals = "ci_low" in df.columns and "ci_high" in df.columns
     counted = base is not None and base in df.columns
-    x_text = [_wrap(_t(x_labels.get(v, v)), wrap) for v in x_order]
+    x_text = [_wrap(label_text(x_labels.get(v, v)), wrap) for v in x_order]
     for g in [g for g in group_labels if g in by_group]:
         sub = _aligned(by_group[g], x, x_order, [y] + ["ci_low", "ci_high"] * intervals + [base] * counted)
         kw = {}
@@ -193,18 +198,18 @@ def grouped_bars(
             kw["textposition"] = "outside"
         traces.append(dict(
             type="bar", x=list(x_text), y=sub[y].tolist(),
-            name=_t(group_labels.get(g, g)), marker=marker, **kw,
+            name=label_text(group_labels.get(g, g)), marker=marker, **kw,
         ))
     n = max(1, len(x_order))
-    layout = _layout(_t(title), height=340 if n <= 8 else 400, barmode="group", bargap=0.18,
-                     xaxis=_axis(tickangle=-90 if n * 8 > 140 * width_share else 0),
-                     yaxis=_axis(title=dict(text=y_title), rangemode="tozero", tickformat=".0%" if percent else None,
+    layout = base_layout(label_text(title), height=340 if n <= 8 else 400, barmode="group", bargap=0.18,
+                     xaxis=axis_style(tickangle=-90 if n * 8 > 140 * width_share else 0),
+                     yaxis=axis_style(title=dict(text=y_title), rangemode="tozero", tickformat=".0%" if percent else None,
                                  range=[0, 1.05] if percent else None))
     cols = csv_columns or [group, x, y, "count", "tokens", "ci_low", "ci_high"]
     if base is not None and base in df.columns and (pd.to_numeric(df[base], errors="coerce") < min_base).any():
         description = (description + f" Hollow bars rest on fewer than {min_base} mentions (their number is "
                        "written on them): read them as anecdotes, not shares.").strip()
-    return FigureView(id, title, _plain_spec(traces, layout), _csv(df, cols), filename, data_file, description)
+    return FigureView(id, title, plain_spec(traces, layout), figure_data(df, cols), filename, data_file, description)
 
 
 def contrast_matrix(
@@ -219,12 +224,12 @@ def contrast_matrix(
     order = [o for o in outlets if o in seen]
     idx = {o: i for i, o in enumerate(order)}
     n = len(order)
-    labels = [_t(names.get(o, o)) for o in order]
+    labels = [label_text(names.get(o, o)) for o in order]
     wrap = int(80 * width_share) // max(1, n)  # characters a column label may take on one line
     xlabels = [_wrap(lb, wrap) for lb in labels] if wrap >= 14 else labels
-    category_labels = {k: _t(v) for k, v in category_labels.items()}
-    title = _t(title)
-    traces: list[dict] = []  # plain dicts, as plotly's objects would write them (see _plain_spec)
+    category_labels = {k: label_text(v) for k, v in category_labels.items()}
+    title = label_text(title)
+    traces: list[dict] = []  # plain dicts, as plotly's objects would write them (see plain_spec)
     scale = _colorscale("RdBu")
     zmax = 0.0
     by_category = dict(list(pairs.groupby("category", sort=False)))
@@ -265,14 +270,14 @@ def contrast_matrix(
     size = max(340, 140 + 38 * n)
     if wrap < 14:  # column labels stand upright: room for the longest
         size += int(6.5 * max((len(lb) for lb in labels), default=0))
-    layout = _layout(f"{title}: {first}", height=size, margin=dict(l=130, r=20, t=90, b=130),
-                     xaxis=_axis(side="bottom", tickangle=0 if wrap >= 14 else -90, title=dict(text="÷ column outlet")),
-                     yaxis=_axis(autorange="reversed", title=dict(text="row outlet")),
-                     updatemenus=[_menu(buttons)] if len(cats) > 1 else [])
+    layout = base_layout(f"{title}: {first}", height=size, margin=dict(l=130, r=20, t=90, b=130),
+                     xaxis=axis_style(side="bottom", tickangle=0 if wrap >= 14 else -90, title=dict(text="÷ column outlet")),
+                     yaxis=axis_style(autorange="reversed", title=dict(text="row outlet")),
+                     updatemenus=[dropdown(buttons)] if len(cats) > 1 else [])
     cols = ["category", "outlet_a", "outlet_b", "rate_a", "rate_b", "ratio", "ci_low", "ci_high", "p", "q", "warning"]
     desc = (f"Heatmap of rate ratios between {n} outlets for {len(cats)} categories; red cells: the row outlet "
             f"uses the category more than the column outlet, blue: less; * marks q < {fdr:g}.")
-    return FigureView(id, title, _plain_spec(traces, layout), _csv(pairs, cols), id, data_file, desc)
+    return FigureView(id, title, plain_spec(traces, layout), figure_data(pairs, cols), id, data_file, desc)
 
 
 def forest(
@@ -283,9 +288,9 @@ def forest(
     """Each outlet's rate ratio against all other outlets together, with its 95% CI, per category."""
     rest = df[df["outlet_b"] == "rest"]
     cats = list(dict.fromkeys(rest["category"]))
-    category_labels = {k: _t(v) for k, v in category_labels.items()}
-    title = _t(title)
-    traces: list[dict] = []  # plain dicts, as plotly's objects would write them (see _plain_spec)
+    category_labels = {k: label_text(v) for k, v in category_labels.items()}
+    title = label_text(title)
+    traces: list[dict] = []  # plain dicts, as plotly's objects would write them (see plain_spec)
     by_category = dict(list(rest.groupby("category", sort=False)))
     adjusted = "ratio_topic" in rest.columns  # topic-adjusted ratios lead; length-only ones drawn hollow beside
     per_cat = 2 if adjusted else 1
@@ -298,7 +303,7 @@ def forest(
             lead = version == ("_topic" if adjusted else "")
             label = "within topics" if version else ("length only" if adjusted else "")
             traces.append(dict(
-                type="scatter", x=sub[r].astype(float).tolist(), y=[_t(names.get(o, o)) for o in sub["outlet_a"]],
+                type="scatter", x=sub[r].astype(float).tolist(), y=[label_text(names.get(o, o)) for o in sub["outlet_a"]],
                 mode="markers", visible=k == 0, name=label or category_labels.get(cat, cat),
                 marker=dict(size=10 if lead else 8, color=["#b91c1c" if s else "#4b5563" for s in sig],
                             symbol="diamond" if lead else "circle-open", line=dict(width=1.5)),
@@ -317,19 +322,19 @@ def forest(
                           {"title.text": f"{title}: {category_labels.get(c, c)}"}]) for k, c in enumerate(cats)]
     n = rest["outlet_a"].nunique()
     first = category_labels.get(cats[0], cats[0]) if cats else ""
-    layout = _layout(f"{title}: {first}", height=max(320, 150 + 30 * n), margin=dict(l=130, r=20, t=90, b=60),
+    layout = base_layout(f"{title}: {first}", height=max(320, 150 + 30 * n), margin=dict(l=130, r=20, t=90, b=60),
                      showlegend=adjusted, legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom",
                                                       font=dict(size=12)),
-                     xaxis=_axis(type="log", title=dict(text=x_title)), yaxis=_axis(autorange="reversed"),
+                     xaxis=axis_style(type="log", title=dict(text=x_title)), yaxis=axis_style(autorange="reversed"),
                      shapes=[dict(type="line", x0=1, x1=1, y0=0, y1=1, yref="paper",
                                   line=dict(color="#111827", dash="dot", width=1))],
-                     updatemenus=[_menu(buttons)] if len(cats) > 1 else [])
+                     updatemenus=[dropdown(buttons)] if len(cats) > 1 else [])
     cols = ["category", "outlet_a", "outlet_b", "rate_a", "rate_b", "ratio", "ci_low", "ci_high", "p", "q",
             "ratio_topic", "ci_low_topic", "ci_high_topic", "q_topic", "warning"]
     desc = description or (f"Each outlet's rate ratio against all the others, per category; red: q < {fdr:g}."
             + (" Diamonds: compared within the same topics; open circles: whole outlets (length strata only)."
                if adjusted else "") + " Ratios of 0 or without bound (no hits on one side) are in the table only.")
-    return FigureView(id, title, _plain_spec(traces, layout), _csv(rest, cols), id, data_file, desc)
+    return FigureView(id, title, plain_spec(traces, layout), figure_data(rest, cols), id, data_file, desc)
 
 
 def heatmap(
@@ -346,7 +351,7 @@ def heatmap(
     whole = bool(((grid.fillna(0) % 1) == 0).all().all()) and not percent
     wrap = 140 // max(1, len(xs))  # characters a column label may take on one line
     fig = go.Figure(go.Heatmap(
-        z=vals, x=[_wrap(_t(x_labels.get(v, v)), wrap) if wrap >= 14 else _t(x_labels.get(v, v)) for v in xs], y=[_t(y_labels.get(v, v)) for v in ys],
+        z=vals, x=[_wrap(label_text(x_labels.get(v, v)), wrap) if wrap >= 14 else label_text(x_labels.get(v, v)) for v in xs], y=[label_text(y_labels.get(v, v)) for v in ys],
         colorscale=colorscale, texttemplate="%{z:.0%}" if percent else ("%{z:,.0f}" if whole else "%{z:.3g}"), xgap=1, ygap=1,
         colorbar=dict(title=dict(text=z_title, side="right"), thickness=12, tickformat=".0%" if percent else None),
         hovertemplate="%{y} · %{x}: %{z:" + (".1%" if percent else ".3g") + "}<extra></extra>",
@@ -354,9 +359,9 @@ def heatmap(
     height = max(300, 110 + 34 * len(ys))
     if wrap < 14:  # column labels stand upright: room for the longest
         height += int(6.5 * max((len(str(x_labels.get(v, v))) for v in xs), default=0))
-    fig.update_layout(**_layout(_t(title), height=height, margin=dict(l=140, r=20, t=60, b=60),
-                                xaxis=_axis(tickangle=0 if wrap >= 14 else -90), yaxis=_axis(autorange="reversed")))
-    return FigureView(id, title, _spec(fig), _csv(df, csv_columns), id, data_file, description)
+    fig.update_layout(**base_layout(label_text(title), height=height, margin=dict(l=140, r=20, t=60, b=60),
+                                xaxis=axis_style(tickangle=0 if wrap >= 14 else -90), yaxis=axis_style(autorange="reversed")))
+    return FigureView(id, title, _spec(fig), figure_data(df, csv_columns), id, data_file, description)
 
 
 def _wrap(label: str, width: int) -> str:
@@ -374,7 +379,7 @@ def _wrap(label: str, width: int) -> str:
     return "<br>".join(lines)
 
 
-def _menu(buttons: list[dict]) -> dict:
+def dropdown(buttons: list[dict]) -> dict:
     """A category drop-down just above the plot, at its left edge."""
     return dict(buttons=buttons, direction="down", x=0, xanchor="left", y=1.02, yanchor="bottom", showactive=True,
                 bgcolor="#ffffff", bordercolor="#8c959f", font=dict(size=12), pad=dict(t=2, b=2))

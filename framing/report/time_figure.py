@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from framing.report.figures import FigureView, _axis, _csv, _layout, _menu, _plain_spec, _t
+from framing.report.figures import FigureView, axis_style, figure_data, base_layout, dropdown, plain_spec, label_text
 
 
 def lines_by_category(
@@ -32,8 +32,8 @@ def lines_by_category(
     ranked += sorted((o for o in present if o not in ranked), key=lambda o: -float(words.get(o, 0)))
     shown = set(ranked[:max_lines])
     outlets = [o for o in present]  # legend in report order
-    category_labels = {k: _t(v) for k, v in category_labels.items()}
-    title = _t(title)
+    category_labels = {k: label_text(v) for k, v in category_labels.items()}
+    title = label_text(title)
     # a trace per category and outlet (hundreds): plain dicts, as plotly's own objects would write them
     # (building and checking those takes seconds: see test_report_figures)
     traces: list[dict] = []
@@ -60,12 +60,12 @@ def lines_by_category(
             traces.append(dict(  # the ribbon: upper bound, then lower bound filled up to it
                 type="scatter", x=x + x[::-1], y=s["hi"] + s["lo"][::-1], fill="toself",
                 fillcolor=_rgba(color, 0.14), line=dict(width=0), hoverinfo="skip", showlegend=False,
-                legendgroup=o, name=_t(names.get(o, o)) + " 95% interval", visible=on if k == 0 else False,
+                legendgroup=o, name=label_text(names.get(o, o)) + " 95% interval", visible=on if k == 0 else False,
             ))
             vis_groups.append((k, o))
             line = dict(
                 type="scatter", x=x, y=s["y"], mode="lines+markers",
-                name=_t(names.get(o, o)), visible=on if k == 0 else False, line=dict(color=color, width=2),
+                name=label_text(names.get(o, o)), visible=on if k == 0 else False, line=dict(color=color, width=2),
                 marker=dict(size=5), legendgroup=o,
                 hovertemplate="<b>%{fullData.name}</b> %{x}<br>%{y:.3g} per 1,000 words"
                               + ("<br>%{customdata[0]} hits in %{customdata[1]} words" if "count" in sub.columns else "")
@@ -84,16 +84,16 @@ def lines_by_category(
                for k, c in enumerate(cats)]
     first_label = category_labels.get(cats[0], cats[0]) if cats else ""
     hidden = len(present) - len(shown)
-    layout = _layout(f"{title}: {first_label}", height=380, margin=dict(l=60, r=20, t=90, b=60),
-                     xaxis=_axis(type="category", title=dict(text="period")),
-                     yaxis=_axis(title=dict(text="per 1,000 words"), rangemode="tozero"),
+    layout = base_layout(f"{title}: {first_label}", height=380, margin=dict(l=60, r=20, t=90, b=60),
+                     xaxis=axis_style(type="category", title=dict(text="period")),
+                     yaxis=axis_style(title=dict(text="per 1,000 words"), rangemode="tozero"),
                      legend=dict(orientation="v", y=1, yanchor="top", x=1.02, xanchor="left", font=dict(size=12)),
-                     updatemenus=[_menu(buttons)] if len(cats) > 1 else [])
+                     updatemenus=[dropdown(buttons)] if len(cats) > 1 else [])
     cols = ["outlet", "period", "lexicon", "category", "count", "tokens", "per_1k", "ci_low", "ci_high"]
     desc = ("Rates per 1,000 words by period with 95% intervals (shaded), choose the category in the drop-down"
             + (f"; {len(shown)} of {len(present)} outlets are drawn, click a name in the legend to add or remove one"
                if hidden else "") + ".")
-    return FigureView(id, title, _plain_spec(traces, layout), _csv(df, cols), id, data_file, desc)
+    return FigureView(id, title, plain_spec(traces, layout), figure_data(df, cols), id, data_file, desc)
 
 
 def _time_interval(df: pd.DataFrame):
