@@ -202,9 +202,9 @@ def grouped_bars(
         ))
     n = max(1, len(x_order))
     layout = base_layout(label_text(title), height=340 if n <= 8 else 400, barmode="group", bargap=0.18,
-                     xaxis=axis_style(tickangle=-90 if n * 8 > 140 * width_share else 0),
-                     yaxis=axis_style(title=dict(text=y_title), rangemode="tozero", tickformat=".0%" if percent else None,
-                                 range=[0, 1.05] if percent else None))
+                         xaxis=axis_style(tickangle=-90 if n * 8 > 140 * width_share else 0),
+                         yaxis=axis_style(title=dict(text=y_title), rangemode="tozero",
+                                          tickformat=".0%" if percent else None, range=[0, 1.05] if percent else None))
     cols = csv_columns or [group, x, y, "count", "tokens", "ci_low", "ci_high"]
     if base is not None and base in df.columns and (pd.to_numeric(df[base], errors="coerce") < min_base).any():
         description = (description + f" Hollow bars rest on fewer than {min_base} mentions (their number is "
@@ -271,9 +271,10 @@ def contrast_matrix(
     if wrap < 14:  # column labels stand upright: room for the longest
         size += int(6.5 * max((len(lb) for lb in labels), default=0))
     layout = base_layout(f"{title}: {first}", height=size, margin=dict(l=130, r=20, t=90, b=130),
-                     xaxis=axis_style(side="bottom", tickangle=0 if wrap >= 14 else -90, title=dict(text="÷ column outlet")),
-                     yaxis=axis_style(autorange="reversed", title=dict(text="row outlet")),
-                     updatemenus=[dropdown(buttons)] if len(cats) > 1 else [])
+                         xaxis=axis_style(side="bottom", tickangle=0 if wrap >= 14 else -90,
+                                          title=dict(text="÷ column outlet")),
+                         yaxis=axis_style(autorange="reversed", title=dict(text="row outlet")),
+                         updatemenus=[dropdown(buttons)] if len(cats) > 1 else [])
     cols = ["category", "outlet_a", "outlet_b", "rate_a", "rate_b", "ratio", "ci_low", "ci_high", "p", "q", "warning"]
     desc = (f"Heatmap of rate ratios between {n} outlets for {len(cats)} categories; red cells: the row outlet "
             f"uses the category more than the column outlet, blue: less; * marks q < {fdr:g}.")
@@ -303,7 +304,8 @@ def forest(
             lead = version == ("_topic" if adjusted else "")
             label = "within topics" if version else ("length only" if adjusted else "")
             traces.append(dict(
-                type="scatter", x=sub[r].astype(float).tolist(), y=[label_text(names.get(o, o)) for o in sub["outlet_a"]],
+                type="scatter", x=sub[r].astype(float).tolist(),
+                y=[label_text(names.get(o, o)) for o in sub["outlet_a"]],
                 mode="markers", visible=k == 0, name=label or category_labels.get(cat, cat),
                 marker=dict(size=10 if lead else 8, color=["#b91c1c" if s else "#4b5563" for s in sig],
                             symbol="diamond" if lead else "circle-open", line=dict(width=1.5)),
@@ -323,12 +325,12 @@ def forest(
     n = rest["outlet_a"].nunique()
     first = category_labels.get(cats[0], cats[0]) if cats else ""
     layout = base_layout(f"{title}: {first}", height=max(320, 150 + 30 * n), margin=dict(l=130, r=20, t=90, b=60),
-                     showlegend=adjusted, legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom",
-                                                      font=dict(size=12)),
-                     xaxis=axis_style(type="log", title=dict(text=x_title)), yaxis=axis_style(autorange="reversed"),
-                     shapes=[dict(type="line", x0=1, x1=1, y0=0, y1=1, yref="paper",
-                                  line=dict(color="#111827", dash="dot", width=1))],
-                     updatemenus=[dropdown(buttons)] if len(cats) > 1 else [])
+                         showlegend=adjusted,
+                         legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom", font=dict(size=12)),
+                         xaxis=axis_style(type="log", title=dict(text=x_title)), yaxis=axis_style(autorange="reversed"),
+                         shapes=[dict(type="line", x0=1, x1=1, y0=0, y1=1, yref="paper",
+                                      line=dict(color="#111827", dash="dot", width=1))],
+                         updatemenus=[dropdown(buttons)] if len(cats) > 1 else [])
     cols = ["category", "outlet_a", "outlet_b", "rate_a", "rate_b", "ratio", "ci_low", "ci_high", "p", "q",
             "ratio_topic", "ci_low_topic", "ci_high_topic", "q_topic", "warning"]
     desc = description or (f"Each outlet's rate ratio against all the others, per category; red: q < {fdr:g}."
@@ -351,7 +353,8 @@ def heatmap(
     whole = bool(((grid.fillna(0) % 1) == 0).all().all()) and not percent
     wrap = 140 // max(1, len(xs))  # characters a column label may take on one line
     fig = go.Figure(go.Heatmap(
-        z=vals, x=[_wrap(label_text(x_labels.get(v, v)), wrap) if wrap >= 14 else label_text(x_labels.get(v, v)) for v in xs], y=[label_text(y_labels.get(v, v)) for v in ys],
+        z=vals, x=[_wrap(label_text(x_labels.get(v, v)), wrap) if wrap >= 14 else label_text(x_labels.get(v, v)) for v in xs],
+        y=[label_text(y_labels.get(v, v)) for v in ys],
         colorscale=colorscale, texttemplate="%{z:.0%}" if percent else ("%{z:,.0f}" if whole else "%{z:.3g}"), xgap=1, ygap=1,
         colorbar=dict(title=dict(text=z_title, side="right"), thickness=12, tickformat=".0%" if percent else None),
         hovertemplate="%{y} · %{x}: %{z:" + (".1%" if percent else ".3g") + "}<extra></extra>",
@@ -360,7 +363,8 @@ def heatmap(
     if wrap < 14:  # column labels stand upright: room for the longest
         height += int(6.5 * max((len(str(x_labels.get(v, v))) for v in xs), default=0))
     fig.update_layout(**base_layout(label_text(title), height=height, margin=dict(l=140, r=20, t=60, b=60),
-                                xaxis=axis_style(tickangle=0 if wrap >= 14 else -90), yaxis=axis_style(autorange="reversed")))
+                                    xaxis=axis_style(tickangle=0 if wrap >= 14 else -90),
+                                    yaxis=axis_style(autorange="reversed")))
     return FigureView(id, title, _spec(fig), figure_data(df, csv_columns), id, data_file, description)
 
 

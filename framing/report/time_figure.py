@@ -85,10 +85,10 @@ def lines_by_category(
     first_label = category_labels.get(cats[0], cats[0]) if cats else ""
     hidden = len(present) - len(shown)
     layout = base_layout(f"{title}: {first_label}", height=380, margin=dict(l=60, r=20, t=90, b=60),
-                     xaxis=axis_style(type="category", title=dict(text="period")),
-                     yaxis=axis_style(title=dict(text="per 1,000 words"), rangemode="tozero"),
-                     legend=dict(orientation="v", y=1, yanchor="top", x=1.02, xanchor="left", font=dict(size=12)),
-                     updatemenus=[dropdown(buttons)] if len(cats) > 1 else [])
+                         xaxis=axis_style(type="category", title=dict(text="period")),
+                         yaxis=axis_style(title=dict(text="per 1,000 words"), rangemode="tozero"),
+                         legend=dict(orientation="v", y=1, yanchor="top", x=1.02, xanchor="left", font=dict(size=12)),
+                         updatemenus=[dropdown(buttons)] if len(cats) > 1 else [])
     cols = ["outlet", "period", "lexicon", "category", "count", "tokens", "per_1k", "ci_low", "ci_high"]
     desc = ("Rates per 1,000 words by period with 95% intervals (shaded), choose the category in the drop-down"
             + (f"; {len(shown)} of {len(present)} outlets are drawn, click a name in the legend to add or remove one"
