@@ -1,7 +1,8 @@
 """Time the writing of a report's data tables: every CSV of a run's ``data/`` folder read back and
 written again by ``framing.datafiles.write_csv`` (pyarrow's kernels where installed), by pandas'
-``to_csv`` (what the writer did before, and its fallback), and the compressed tables at gzip levels
-1, 3 and 6. Prints figures, asserts nothing, writes into a temporary folder.
+``to_csv`` (what the writer did before, and its fallback), the compressed tables at gzip levels
+1, 3 and 6, and the cleaned texts as ``framing.datafiles.pack_texts`` writes them (gzip) against
+bzip2 -9 (what earlier versions wrote). Prints figures, asserts nothing, writes into a temporary folder.
 
     python benchmarks/bench_data_tables.py REPORT_FOLDER [--repeat 3]
 
@@ -14,7 +15,9 @@ average is printed beside them.
 from __future__ import annotations
 
 import argparse
+import bz2
 import gzip
+import json
 import os
 import sys
 import tempfile
@@ -36,7 +39,8 @@ def best(fn, repeat: int) -> float:
 
 
 def main() -> None:
-    from framing.datafiles import COMPRESSED, FLOAT_FORMAT, csv_bytes, write_csv
+    from framing.datafiles import (COMPRESSED, FLOAT_FORMAT, FORMER_TEXTS_FILES, GZIP_LEVEL, TEXTS_FILE, csv_bytes,
+                                   pack_texts, write_csv)
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("report", type=Path)
@@ -71,6 +75,18 @@ def main() -> None:
                 seconds = best(lambda: gzip.compress(raw, compresslevel=level, mtime=0), args.repeat)
                 size = len(gzip.compress(raw, compresslevel=level, mtime=0))
                 print(f"gzip level {level} {name}: {seconds:.3f} s, {size / 1e6:.2f} MB of {len(raw) / 1e6:.1f} MB")
+    texts = next((data / n for n in (TEXTS_FILE, *FORMER_TEXTS_FILES) if (data / n).exists()), None)
+    if texts is not None:
+        opener = gzip.open if texts.name.endswith(".gz") else bz2.open
+        with opener(texts, "rt", encoding="utf-8") as fh:
+            rows = [(r["doc_id"], r["text"], r["removed"]) for r in map(json.loads, fh)]
+        raw = b"".join(json.dumps({"doc_id": d, "text": t, "removed": r}, ensure_ascii=False).encode("utf-8") + b"\n"
+                       for d, t, r in rows)
+        seconds = best(lambda: pack_texts(rows), args.repeat)
+        print(f"texts, pack_texts (gzip level {GZIP_LEVEL}): {seconds:.2f} s, {len(pack_texts(rows)) / 1e6:.1f} MB "
+              f"of {len(raw) / 1e6:.1f} MB")
+        seconds = best(lambda: bz2.compress(raw, 9), args.repeat)
+        print(f"texts, bzip2 -9 of the same lines: {seconds:.2f} s, {len(bz2.compress(raw, 9)) / 1e6:.1f} MB")
     print(f"load average at end {os.getloadavg()}")
 
 
