@@ -146,3 +146,61 @@ def test_row_sums_are_numpys_add_at_bit_for_bit(shape):
     got = row_sums(labels, values, 7)
     assert got.shape == want.shape
     np.testing.assert_array_equal(_bits(got), _bits(want))
+
+
+def _comparison(seed: int, P: int, K: int, S: int):
+    """A comparison's counts with ``S`` strata given outright (each with documents of both sides)."""
+    X, tok, in_a, _ = _case(seed, P, K, 1)
+    labels = np.arange(P) % S
+    return X, tok, in_a, labels
+
+
+def test_comparisons_searched_together_get_the_bounds_each_gets_alone_bit_for_bit():
+    # several comparisons with as many strata are stacked (moments.Stack): one column or several,
+    # one level or two, twelve strata (numpy sums one column's twelve strata pairwise, several
+    # columns' one by one); others stand alone
+    cases = [_comparison(11, 600, 3, 12), _comparison(12, 480, 1, 12), _comparison(13, 700, 5, 12),
+             _comparison(14, 300, 2, 5), _comparison(15, 360, 1, 12), _comparison(16, 240, 4, 3)]
+    searches, alone = [], []
+    for i, (X, tok, in_a, labels) in enumerate(cases):
+        sa, sb, ta, tb = ratio.stratum_sums(X, tok, in_a, labels)
+        rr, _ = ratio.mantel_haenszel(sa, sb, ta, tb)
+        levels = [0.05] if i % 2 else [0.05, np.linspace(0.002, 0.1, X.shape[1])]
+        searches.append((ratio.interval_moments(X, tok, in_a, labels, rr), rr, levels))
+        alone.append(ratio.score_interval(X, tok, in_a, labels, rr, levels, levels=True))
+        want = _plain_interval(X, tok, in_a, labels, rr, levels[-1])
+        for g, w in zip(alone[-1][-1], want):
+            np.testing.assert_array_equal(_bits(g), _bits(w))
+    together = ratio.score_intervals(searches)
+    assert len(together) == len(alone)
+    for got, want in zip(together, alone):
+        assert len(got) == len(want)
+        for (glo, ghi), (wlo, whi) in zip(got, want):
+            np.testing.assert_array_equal(_bits(glo), _bits(wlo))
+            np.testing.assert_array_equal(_bits(ghi), _bits(whi))
+
+
+def test_a_search_without_estimates_gives_empty_bounds():
+    X, tok, in_a, labels = _comparison(17, 200, 3, 4)
+    estimate = np.full(3, np.nan)
+    (lo, hi), = ratio.score_intervals([(None, estimate, [0.05])])[0]
+    assert np.isnan(lo).all() and np.isnan(hi).all()
+
+
+def test_a_stack_gives_each_comparisons_side_values_bit_for_bit():
+    from framing.stats.moments import Stack
+
+    rng = np.random.default_rng(5)
+    members = [Moments(*_comparison(seed, P, K, 12))
+               for seed, P, K in ((21, 600, 3), (22, 480, 1), (23, 700, 2), (24, 520, 1), (25, 400, 1))]
+    n = 4
+    stack = Stack(members, n)
+    for _ in range(20):  # one column's scores differ in the last bit between numpy's two ways of summing
+        logr = [rng.normal(0, 1.5, n * m.K) for m in members]
+        q = [rng.uniform(0.001, 0.999, n * m.K) for m in members]
+        side = [np.repeat([-1.0, 1.0], n * m.K // 2) for m in members]
+        got = stack.side(np.concatenate(logr), np.concatenate(q), np.concatenate(side))
+        want = np.concatenate([m.side(lr, qq, sd) for m, lr, qq, sd in zip(members, logr, q, side)])
+        np.testing.assert_array_equal(_bits(got), _bits(want))
+    with pytest.raises(ValueError):
+        Stack([members[0], Moments(*_comparison(26, 300, 2, 5))], n)

@@ -155,3 +155,15 @@ def test_parts_are_shared_between_this_process_and_the_workers():
     pids = [parts.add(pid, weight=w) for w in range(40)]
     seen = {p.result() for p in pids}
     assert os.getpid() in seen and len(seen) >= 2 and parts.runs == 1
+
+
+@pytest.mark.parametrize("weights,n", [([5, 1, 1, 1, 4, 2], 2), ([3], 4), ([1, 1, 1, 1, 1], 3), ([], 2)])
+def test_the_intervals_search_is_shared_in_balanced_parts(weights, n):
+    from framing.stats.contrasts import _chunks
+
+    chunks = _chunks(weights, n)
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(weights)))  # each once
+    assert all(chunk == sorted(chunk) for chunk in chunks) and len(chunks) <= max(1, min(n, len(weights)))
+    totals = [sum(weights[i] for i in chunk) for chunk in chunks]
+    if totals:
+        assert max(totals) - min(totals) <= max(weights)

@@ -135,11 +135,20 @@ class Interval:
 
     def levels(self, alphas: list, X, tok, in_a) -> list[tuple[np.ndarray, np.ndarray]]:
         """The bounds at each of ``alphas`` (numbers or (K,) arrays), all found in one search."""
-        moments = ratio.interval_moments(X, tok, in_a, self.labels, self.estimate)
-        scored = ratio.score_interval(None, None, None, None, self.estimate, alphas, moments, levels=True)
-        exact = ratio.conditional_interval(*self.sums, self.deff, alphas, levels=True)
-        return [(np.where(self.exact, elo, lo), np.where(self.exact, ehi, hi))
-                for (lo, hi), (elo, ehi) in zip(scored, exact)]
+        return levels([(self, alphas, X, tok, in_a)])[0]
+
+
+def levels(searches: list[tuple[Interval, list, np.ndarray, np.ndarray, np.ndarray]]) -> list[list]:
+    """``Interval.levels`` of several comparisons at once, each given as (its interval, the alphas,
+    its X, tok, in_a): the permutation-test inversions are searched together
+    (``ratio.score_intervals``), with the same bounds as one by one."""
+    scored = ratio.score_intervals([(ratio.interval_moments(X, tok, in_a, iv.labels, iv.estimate), iv.estimate, alphas)
+                                    for iv, alphas, X, tok, in_a in searches])
+    out = []
+    for (iv, alphas, *_), found in zip(searches, scored):
+        exact = ratio.conditional_interval(*iv.sums, iv.deff, alphas, levels=True)
+        out.append([(np.where(iv.exact, elo, lo), np.where(iv.exact, ehi, hi)) for (lo, hi), (elo, ehi) in zip(found, exact)])
+    return out
 
 
 def compute_contrasts(c: Counts, opts, names: dict, doc_topics: np.ndarray | None = None,
@@ -221,24 +230,38 @@ def add_intervals(out: pd.DataFrame, c: Counts, found: tuple, alphas: dict[str, 
     suffixes = [(j, suffix) for j, suffix in enumerate(("", "_topic")) if "fdr_family" + suffix in out.columns]
     alpha = {suffix: out["fdr_family" + suffix].map(alphas).to_numpy(dtype=float) for _, suffix in suffixes}  # NaN: untested
 
-    def bounds(i: int) -> dict:
-        _family, a, _b, rows = comparisons[i]
-        docs, tok, in_a = X[rows], c.tokens[rows], c.group[rows] == a
-        span, done = slice(i * n_cols, (i + 1) * n_cols), {}
-        for j, suffix in suffixes:
-            if specs[i][j] is None:
-                continue
-            fcr = alpha[suffix][span]
-            tested = not np.isnan(fcr).all()
-            levels = [ALPHA, np.where(np.isnan(fcr), ALPHA, fcr)] if tested else [ALPHA]
-            done[suffix] = specs[i][j].levels(levels, docs, tok, in_a)
-        return done
+    def bounds(members: list[int]) -> list[dict]:  # the comparisons' intervals, searched together
+        searches, where = [], []
+        for i in members:
+            _family, a, _b, rows = comparisons[i]
+            docs, tok, in_a = X[rows], c.tokens[rows], c.group[rows] == a
+            span = slice(i * n_cols, (i + 1) * n_cols)
+            for j, suffix in suffixes:
+                if specs[i][j] is None:
+                    continue
+                fcr = alpha[suffix][span]
+                tested = not np.isnan(fcr).all()
+                searches.append((specs[i][j], [ALPHA, np.where(np.isnan(fcr), ALPHA, fcr)] if tested else [ALPHA],
+                                 docs, tok, in_a))
+                where.append((i, suffix))
+        done = {i: {} for i in members}
+        for (i, suffix), bounds_i in zip(where, levels(searches)):
+            done[i][suffix] = bounds_i
+        return [done[i] for i in members]
 
+    # a few comparisons a part, balanced by their documents: a search's steps cost about the same
+    # for few columns as for many, so comparisons searched together cost far less than one by one
+    weight = [len(comparison[3]) for comparison in comparisons]
+    chunks = _chunks(weight, 1 if parts is None or parts.jobs <= 1 else BOUND_PARTS_PER_JOB * parts.jobs)
     if parts is None:
-        done = [bounds(i) for i in range(len(comparisons))]
+        results = [bounds(chunk) for chunk in chunks]
     else:
-        pending = [parts.add(lambda i=i: bounds(i), weight=len(comparisons[i][3])) for i in range(len(comparisons))]
-        done = [part.result() for part in pending]
+        pending = [parts.add(lambda chunk=chunk: bounds(chunk), weight=sum(weight[i] for i in chunk)) for chunk in chunks]
+        results = [part.result() for part in pending]
+    done = [None] * len(comparisons)
+    for chunk, values in zip(chunks, results):
+        for i, value in zip(chunk, values):
+            done[i] = value
     for _, suffix in suffixes:
         ci = np.full((2, len(out)), np.nan)
         fcr = np.full((2, len(out)), np.nan)
@@ -252,6 +275,21 @@ def add_intervals(out: pd.DataFrame, c: Counts, found: tuple, alphas: dict[str, 
         out["ci_low" + suffix], out["ci_high" + suffix] = ci[0], ci[1]
         out["fcr_low" + suffix] = np.where(tested, fcr[0], np.nan)
         out["fcr_high" + suffix] = np.where(tested, fcr[1], np.nan)
+
+
+BOUND_PARTS_PER_JOB = 2  # parts of the intervals' search per worker process (see add_intervals)
+
+
+def _chunks(weights: list[float], n: int) -> list[list[int]]:
+    """The indices of ``weights`` in ``n`` groups (fewer when there are fewer items) of about equal
+    total weight, each in increasing order: the heaviest first, each to the lightest group so far."""
+    n = max(1, min(n, len(weights)))
+    groups, totals = [[] for _ in range(n)], [0.0] * n
+    for i in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
+        g = min(range(n), key=lambda g: (totals[g], g))
+        groups[g].append(i)
+        totals[g] += weights[i]
+    return [sorted(group) for group in groups if group]
 
 
 def topic_strata(topics: np.ndarray, tok: np.ndarray, n_length: int) -> np.ndarray:

@@ -123,30 +123,41 @@ class Moments:
         Where this is within the rounding bound of 0 it is computed as ``z_skew`` does (with the K
         columns of one repetition at a time), so its sign is always that of the
         document-by-document value (module docstring); elsewhere it is the expanded value."""
-        K = self.K
-        n = len(logr) // K
-        rho = np.exp(logr)
+        n = len(logr) // self.K
         if self._expansion is None or self._expansion["n"] != n:
             self._prepare(n)
+        s = self._expansion
+        rho = np.exp(logr)
         with np.errstate(all="ignore"):
-            sa, sb, T = self._expansion["sa"], self._expansion["sb"], self.T[:, None]
-            r = np.where(T > 0, (sa / rho + sb) / T, 0.0)  # (S, n K), as in ``z_skew``
-            u = np.concatenate([(self.sa / rho[i * K:(i + 1) * K] - r[:, i * K:(i + 1) * K] * self.ta[:, None])
-                                .sum(axis=0) for i in range(n)])  # each as in ``z_skew``
-            d2, d3, unsure, f = self._expanded(rho, r, u, q, side, n)
-            for i in range(n):
-                part = slice(i * K, (i + 1) * K)
-                cols = np.flatnonzero(unsure[part])
-                if not len(cols):
-                    continue
-                rh, rr = rho[part], np.ascontiguousarray(r[:, part])  # as ``z_skew`` has them
-                e2, e3 = self._d(rh, rr, self._rows(cols))
-                D2, D3 = d2[:, part].copy(), d3[:, part].copy()
-                D2[:, cols], D3[:, cols] = e2[:, cols], e3[:, cols]
-                z, skew = self._z_skew(u[part], D2, D3)
-                exact = (z - crit(skew, q[part])) * -side[part]
-                f[part] = np.where(unsure[part], exact, f[part])
+            r = _rates(s, self.T[:, None], rho)
+            u = self._scores(rho, r)
+            d2, d3, unsure, f = _expanded(s, self.c2[:, None], self.c3[:, None], rho, r, u, q, side)
+            self._settle(rho, r, u, d2, d3, unsure, q, side, f)
         return f
+
+    def _scores(self, rho, r) -> np.ndarray:
+        """The scores U(rho) of :meth:`side`'s n K values, the K columns of each repetition summed
+        as ``z_skew`` sums them (one column's strata are summed in another order than several's)."""
+        K = self.K
+        return np.concatenate([(self.sa / rho[i * K:(i + 1) * K] - r[:, i * K:(i + 1) * K] * self.ta[:, None])
+                               .sum(axis=0) for i in range(len(rho) // K)])
+
+    def _settle(self, rho, r, u, d2, d3, unsure, q, side, f) -> None:
+        """``f`` (n K values, as :meth:`side` has them) computed as ``z_skew`` does where ``unsure``,
+        in place, with the K columns of one repetition at a time."""
+        K = self.K
+        for i in range(len(f) // K):
+            part = slice(i * K, (i + 1) * K)
+            cols = np.flatnonzero(unsure[part])
+            if not len(cols):
+                continue
+            rh, rr = rho[part], np.ascontiguousarray(r[:, part])  # as ``z_skew`` has them
+            e2, e3 = self._d(rh, rr, self._rows(cols))
+            D2, D3 = d2[:, part].copy(), d3[:, part].copy()
+            D2[:, cols], D3[:, cols] = e2[:, cols], e3[:, cols]
+            z, skew = self._z_skew(u[part], D2, D3)
+            exact = (z - crit(skew, q[part])) * -side[part]
+            f[part] = np.where(unsure[part], exact, f[part])
 
     def _rows(self, cols: np.ndarray) -> np.ndarray:
         """The hits of the columns ``cols``, in the order ``z_skew`` sums them."""
@@ -173,41 +184,92 @@ class Moments:
         sums["sa"], sums["sb"], sums["n"] = np.tile(self.sa, n), np.tile(self.sb, n), n
         self._expansion = sums
 
-    def _expanded(self, rho, r, u, q, side, n):
-        """The expanded sums of squared and cubed residuals (S, n K), the columns whose side they
-        cannot settle, and (z - crit) * -side from them."""
-        s = self._expansion
-        p2 = s["x2a"] / rho / rho + s["x2b"]  # sum of y^2 over the hits
-        p1 = s["xna"] / rho + s["xnb"]  # sum of y n
-        q3 = s["x3a"] / rho / rho / rho + s["x3b"]
-        q2 = s["x2na"] / rho / rho + s["x2nb"]
-        q1 = s["xn2a"] / rho + s["xn2b"]
-        r2 = r * r
-        r3 = r2 * r
-        t2, t1 = r2 * s["nn2"], 2.0 * r * p1
-        d2 = p2 - t1 + t2
-        a3, a2, a1 = 3.0 * r * q2, 3.0 * r2 * q1, r3 * s["nn3"]
-        d3 = q3 - a3 + a2 - a1
-        # worst-case rounding of either way of summing, per stratum and column (m terms, their sum
-        # at most the sum of the absolute parts, each with a few roundings; and the sums over strata)
-        c2, c3 = self.c2[:, None], self.c3[:, None]
-        v = (c2 * d2).sum(axis=0)
-        m3 = (c3 * d3).sum(axis=0)
-        ev = 2.0 * _SAFETY * (c2 * s["grow"] * (p2 + t1 + t2)).sum(axis=0)
-        e3 = 4.0 * _SAFETY * (np.abs(c3) * s["grow"] * (q3 + a3 + a2 + a1)).sum(axis=0)
-        delta = ev / v
-        z = u / np.sqrt(v)
-        skew = m3 / v ** 1.5
-        dz = _SAFETY * np.abs(z) * delta
-        ds = _SAFETY * (2.9 * e3 / v ** 1.5 + 3.7 * np.abs(skew) * delta)
-        m = len(skew)
-        cs, branch = _crit(np.concatenate([skew, skew - ds, skew + ds]), np.tile(q, 3))
-        c0, lo, hi = cs[:m], cs[m:2 * m], cs[2 * m:]
-        dc = np.maximum(np.abs(hi - c0), np.abs(lo - c0))
-        # the gamma quantile's own rounding, (alpha - its quantile) * |skew| / 2 with alpha = 4 / skew^2
-        dc += 64.0 * _EPS * np.where(branch[:m] == 1, 2.0 / np.abs(skew), 0.0)
-        f = (z - c0) * -side
-        margin = dz + dc + 1e-12 * (1.0 + np.abs(z) + np.abs(c0))
-        sure = ((v > 0) & (delta <= 0.25) & (branch[:m] == branch[m:2 * m]) & (branch[:m] == branch[2 * m:])
-                & np.isfinite(f) & np.isfinite(margin) & (np.abs(f) > margin))
-        return d2, d3, ~sure, f
+class Stack:
+    """The :class:`Moments` of several comparisons with as many strata each, searched together:
+    :meth:`side` gives, for the values of all of them one after the other, what each one's
+    ``Moments.side`` gives for its own, bit for bit. Every value goes through the same operations
+    (sums over the strata run down one column at a time, as they do for one comparison), but the
+    per-call cost of numpy's operations on small arrays, most of a bisection step for one
+    comparison, is paid once for all of them."""
+
+    def __init__(self, moments: list[Moments], n: int) -> None:
+        if len({m.S for m in moments}) != 1:
+            raise ValueError("a stack needs comparisons with as many strata each")
+        for m in moments:
+            if m._expansion is None or m._expansion["n"] != n:
+                m._prepare(n)
+        self.moments, self.n = moments, n
+        widths = [n * m.K for m in moments]
+        self.bounds = np.cumsum([0, *widths])
+        names = ("x2a", "x2b", "xna", "xnb", "x3a", "x3b", "x2na", "x2nb", "xn2a", "xn2b", "grow", "nn2", "nn3",
+                 "sa", "sb")
+        self.s = {name: np.concatenate([m._expansion[name] for m in moments], axis=1) for name in names}
+
+        def spread(name):  # a per-stratum array of each comparison, repeated over its columns
+            return np.concatenate([np.repeat(getattr(m, name)[:, None], w, axis=1) for m, w in zip(moments, widths)],
+                                  axis=1)
+
+        self.T, self.ta, self.c2, self.c3 = spread("T"), spread("ta"), spread("c2"), spread("c3")
+        # numpy sums one column's strata pairwise, several columns' down each column, one by one:
+        # the scores of a comparison with one column are summed as its own Moments sums them
+        self.single = [(m, a, z) for m, a, z in zip(moments, self.bounds[:-1], self.bounds[1:]) if m.K == 1]
+
+    def side(self, logr: np.ndarray, q: np.ndarray, side: np.ndarray) -> np.ndarray:
+        """``Moments.side`` of each comparison on its own values (``logr``, ``q``, ``side``: each
+        comparison's n K values, in the stack's order), in one array."""
+        rho = np.exp(logr)
+        with np.errstate(all="ignore"):
+            r = _rates(self.s, self.T, rho)
+            u = (self.s["sa"] / rho - r * self.ta).sum(axis=0)  # down each column, as several columns are
+            for m, a, z in self.single:
+                u[a:z] = m._scores(rho[a:z], r[:, a:z])
+            d2, d3, unsure, f = _expanded(self.s, self.c2, self.c3, rho, r, u, q, side)
+            for m, a, z in zip(self.moments, self.bounds[:-1], self.bounds[1:]):
+                if unsure[a:z].any():
+                    m._settle(rho[a:z], r[:, a:z], u[a:z], d2[:, a:z], d3[:, a:z], unsure[a:z], q[a:z], side[a:z],
+                              f[a:z])
+        return f
+
+
+def _rates(s: dict, T, rho):
+    """The stratum rates at rho (S, n K), as in ``z_skew``; T: the strata's words, (S, 1) or (S, n K)."""
+    return np.where(T > 0, (s["sa"] / rho + s["sb"]) / T, 0.0)
+
+
+def _expanded(s: dict, c2, c3, rho, r, u, q, side):
+    """The expanded sums of squared and cubed residuals (S, n K), the columns whose side they
+    cannot settle, and (z - crit) * -side from them (``Moments.side``). ``s``: the expansion
+    (``Moments._prepare``); c2, c3: the moments' coefficients per stratum, (S, 1) or (S, n K)."""
+    p2 = s["x2a"] / rho / rho + s["x2b"]  # sum of y^2 over the hits
+    p1 = s["xna"] / rho + s["xnb"]  # sum of y n
+    q3 = s["x3a"] / rho / rho / rho + s["x3b"]
+    q2 = s["x2na"] / rho / rho + s["x2nb"]
+    q1 = s["xn2a"] / rho + s["xn2b"]
+    r2 = r * r
+    r3 = r2 * r
+    t2, t1 = r2 * s["nn2"], 2.0 * r * p1
+    d2 = p2 - t1 + t2
+    a3, a2, a1 = 3.0 * r * q2, 3.0 * r2 * q1, r3 * s["nn3"]
+    d3 = q3 - a3 + a2 - a1
+    # worst-case rounding of either way of summing, per stratum and column (m terms, their sum
+    # at most the sum of the absolute parts, each with a few roundings; and the sums over strata)
+    v = (c2 * d2).sum(axis=0)
+    m3 = (c3 * d3).sum(axis=0)
+    ev = 2.0 * _SAFETY * (c2 * s["grow"] * (p2 + t1 + t2)).sum(axis=0)
+    e3 = 4.0 * _SAFETY * (np.abs(c3) * s["grow"] * (q3 + a3 + a2 + a1)).sum(axis=0)
+    delta = ev / v
+    z = u / np.sqrt(v)
+    skew = m3 / v ** 1.5
+    dz = _SAFETY * np.abs(z) * delta
+    ds = _SAFETY * (2.9 * e3 / v ** 1.5 + 3.7 * np.abs(skew) * delta)
+    m = len(skew)
+    cs, branch = _crit(np.concatenate([skew, skew - ds, skew + ds]), np.tile(q, 3))
+    c0, lo, hi = cs[:m], cs[m:2 * m], cs[2 * m:]
+    dc = np.maximum(np.abs(hi - c0), np.abs(lo - c0))
+    # the gamma quantile's own rounding, (alpha - its quantile) * |skew| / 2 with alpha = 4 / skew^2
+    dc += 64.0 * _EPS * np.where(branch[:m] == 1, 2.0 / np.abs(skew), 0.0)
+    f = (z - c0) * -side
+    margin = dz + dc + 1e-12 * (1.0 + np.abs(z) + np.abs(c0))
+    sure = ((v > 0) & (delta <= 0.25) & (branch[:m] == branch[m:2 * m]) & (branch[:m] == branch[2 * m:])
+            & np.isfinite(f) & np.isfinite(margin) & (np.abs(f) > margin))
+    return d2, d3, ~sure, f

@@ -48,7 +48,7 @@ from scipy import stats as sps
 from framing.stats.moments import Moments, stratum_sums
 
 __all__ = ["stratum_sums", "mantel_haenszel", "poisson_score_variance", "interval_moments", "score_interval",
-           "conditional_interval", "conditional_p"]
+           "score_intervals", "conditional_interval", "conditional_p"]
 
 _BISECT = 24  # halvings of the bracket in log rho (width 30 -> 2e-6)
 _SPAN = 30.0  # the bracket: log rho within 30 of the estimate (a factor of 1e13)
@@ -94,20 +94,56 @@ def score_interval(X: np.ndarray | None, tok: np.ndarray | None, in_a: np.ndarra
     reach is 0 or inf. ``moments``: ``interval_moments`` of the same arguments, when already
     computed (X, tok, in_a and labels are then not read)."""
     alphas = list(alpha) if levels else [alpha]
-    K = len(estimate)
-    out = [(np.full(K, np.nan), np.full(K, np.nan)) for _ in alphas]
     ok = np.isfinite(estimate) & (estimate > 0)
-    if not ok.any():
-        return out if levels else out[0]
-    alphas = [np.broadcast_to(np.asarray(a, dtype=float), (K,))[ok] for a in alphas]
-    mom = moments if moments is not None else Moments(X[:, ok], tok, in_a, labels)
-    k = int(ok.sum())
-    # all bounds at once: per level, the first k values look for the lower bound (z above the upper
-    # quantile), the next k for the upper one
-    n = len(alphas)
-    side = np.tile(np.repeat([-1.0, 1.0], k), n)
-    est = np.tile(np.log(estimate[ok]), 2 * n)
-    q = np.concatenate([part for a in alphas for part in (1 - a / 2, a / 2)])
+    mom = moments if moments is not None or not ok.any() else Moments(X[:, ok], tok, in_a, labels)
+    out = score_intervals([(mom, estimate, alphas)])[0]
+    return out if levels else out[0]
+
+
+def score_intervals(searches: list[tuple[Moments | None, np.ndarray, list]]) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+    """``score_interval`` of several comparisons, each given as (its ``interval_moments``, its
+    estimates, its list of alphas), with ``levels``: for each, the (lower, upper) bounds at each
+    level. The comparisons with as many strata and levels are searched together
+    (``moments.Stack``); every bound is the one a search of its own finds, bit for bit."""
+    plans, groups = [], {}
+    for i, (mom, estimate, alphas) in enumerate(searches):
+        K = len(estimate)
+        ok = np.isfinite(estimate) & (estimate > 0)
+        plan = {"out": [(np.full(K, np.nan), np.full(K, np.nan)) for _ in alphas], "ok": ok}
+        plans.append(plan)
+        if not ok.any():
+            continue
+        k = int(ok.sum())
+        alphas = [np.broadcast_to(np.asarray(a, dtype=float), (K,))[ok] for a in alphas]
+        n = len(alphas)
+        # all bounds at once: per level, the first k values look for the lower bound (z above the
+        # upper quantile), the next k for the upper one
+        plan.update(mom=mom, k=k, side=np.tile(np.repeat([-1.0, 1.0], k), n),
+                    est=np.tile(np.log(estimate[ok]), 2 * n),
+                    q=np.concatenate([part for a in alphas for part in (1 - a / 2, a / 2)]))
+        groups.setdefault((mom.S, n), []).append(i)
+    for (_, n), members in groups.items():
+        if len(members) == 1:
+            plan = plans[members[0]]
+            bound = _bisect(plan["mom"], plan["est"], plan["q"], plan["side"])
+        else:
+            from framing.stats.moments import Stack
+
+            stack = Stack([plans[i]["mom"] for i in members], 2 * n)
+            bound = _bisect(stack, *(np.concatenate([plans[i][name] for i in members]) for name in ("est", "q", "side")))
+        at = 0
+        for i in members:
+            plan = plans[i]
+            k, ok = plan["k"], plan["ok"]
+            for j, (lo, hi) in enumerate(plan["out"]):
+                lo[ok], hi[ok] = bound[at + 2 * j * k:at + (2 * j + 1) * k], bound[at + (2 * j + 1) * k:at + (2 * j + 2) * k]
+            at += len(plan["est"])
+    return [plan["out"] for plan in plans]
+
+
+def _bisect(mom, est: np.ndarray, q: np.ndarray, side: np.ndarray) -> np.ndarray:
+    """The bounds (0 or inf where the data never reach them) of the values whose estimates (log),
+    quantiles and sides are given, by bisection on ``mom.side`` (a ``Moments`` or a ``Stack``)."""
 
     def f(logr):  # < 0 at the estimate, > 0 beyond the bound (its sign as from Moments.z_skew)
         return mom.side(logr, q, side)
@@ -126,10 +162,7 @@ def score_interval(X: np.ndarray | None, tok: np.ndarray | None, in_a: np.ndarra
         beyond = f(mid) > 0
         outer = np.where(beyond, mid, outer)
         inner = np.where(beyond, inner, mid)
-    bound = np.where(reach, np.exp(0.5 * (inner + outer)), np.where(side < 0, 0.0, np.inf))
-    for j, (lo, hi) in enumerate(out):
-        lo[ok], hi[ok] = bound[2 * j * k:(2 * j + 1) * k], bound[(2 * j + 1) * k:(2 * j + 2) * k]
-    return out if levels else out[0]
+    return np.where(reach, np.exp(0.5 * (inner + outer)), np.where(side < 0, 0.0, np.inf))
 
 
 def _conditional(sa, sb, ta, tb, deff):
