@@ -204,3 +204,23 @@ def test_a_stack_gives_each_comparisons_side_values_bit_for_bit():
         np.testing.assert_array_equal(_bits(got), _bits(want))
     with pytest.raises(ValueError):
         Stack([members[0], Moments(*_comparison(26, 300, 2, 5))], n)
+
+
+def test_exact_conditional_intervals_searched_together_are_those_searched_alone():
+    rng = np.random.default_rng(31)
+    searches, alone = [], []
+    for S, K, n_levels in ((9, 3, 2), (9, 1, 1), (9, 4, 1), (4, 2, 2), (9, 1, 2), (0, 2, 1)):
+        sa = rng.poisson(rng.uniform(0, 6, (S, K))).astype(float)
+        sb = rng.poisson(rng.uniform(0, 9, (S, K))).astype(float)
+        ta, tb = rng.uniform(1e3, 1e5, S), rng.uniform(1e3, 1e5, S)
+        ta[:1] = 0.0  # a stratum with one side only: not informative
+        deff = rng.uniform(1.0, 3.0, K)
+        alphas = [0.05, rng.uniform(0.001, 0.1, K)][:n_levels]
+        searches.append((sa, sb, ta, tb, deff, alphas))
+        alone.append(ratio.conditional_interval(sa, sb, ta, tb, deff, alphas, levels=True))
+    together = ratio.conditional_intervals(searches)
+    for got, want in zip(together, alone):
+        assert len(got) == len(want)
+        for (glo, ghi), (wlo, whi) in zip(got, want):
+            np.testing.assert_array_equal(_bits(glo), _bits(wlo))
+            np.testing.assert_array_equal(_bits(ghi), _bits(whi))

@@ -141,12 +141,13 @@ class Interval:
 def levels(searches: list[tuple[Interval, list, np.ndarray, np.ndarray, np.ndarray]]) -> list[list]:
     """``Interval.levels`` of several comparisons at once, each given as (its interval, the alphas,
     its X, tok, in_a): the permutation-test inversions are searched together
-    (``ratio.score_intervals``), with the same bounds as one by one."""
+    (``ratio.score_intervals``), and so are the exact conditional ones
+    (``ratio.conditional_intervals``), with the same bounds as one by one."""
     scored = ratio.score_intervals([(ratio.interval_moments(X, tok, in_a, iv.labels, iv.estimate), iv.estimate, alphas)
                                     for iv, alphas, X, tok, in_a in searches])
+    exacts = ratio.conditional_intervals([(*iv.sums, iv.deff, alphas) for iv, alphas, *_ in searches])
     out = []
-    for (iv, alphas, *_), found in zip(searches, scored):
-        exact = ratio.conditional_interval(*iv.sums, iv.deff, alphas, levels=True)
+    for (iv, *_), found, exact in zip(searches, scored, exacts):
         out.append([(np.where(iv.exact, elo, lo), np.where(iv.exact, ehi, hi)) for (lo, hi), (elo, ehi) in zip(found, exact)])
     return out
 

@@ -57,14 +57,14 @@ def assign(contrasts: pd.DataFrame, naming: pd.DataFrame, fdr: float) -> dict:
         key = np.where(n_entries == 2, "", sub["entry"].astype(str))
         nm_groups = sub.groupby([sub["outlet"], sub["lexicon"], sub["axis"], key], sort=False).indices
         nm_idx = sub.index
-        p_parts.append(np.array([sub["p"].iloc[rows[0]] for rows in nm_groups.values()], dtype=float))
+        p_parts.append(sub["p"].to_numpy(dtype=float)[[rows[0] for rows in nm_groups.values()]])
     q = _bh(np.concatenate(p_parts), fdr)
     rejected[SUMMARY] = int((q < fdr).sum())
     n1 = int(ok.sum())
     put(contrasts, contrasts.index[ok], primary, SUMMARY, q[:n1])
-    if nm_groups is not None:
-        for j, rows in enumerate(nm_groups.values()):
-            put(naming, nm_idx[rows], "", SUMMARY, q[n1 + j])
+    if nm_groups:  # each naming row gets its test's q (the groups do not overlap): one assignment
+        groups = list(nm_groups.values())
+        put(naming, nm_idx[np.concatenate(groups)], "", SUMMARY, np.repeat(q[n1:], [len(rows) for rows in groups]))
     sizes[SUMMARY] = len(q)
     # pairwise, and the length-only one-vs-rest beside adjusted results
     for suffix in ("", "_topic") if topic else ("",):

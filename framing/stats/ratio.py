@@ -48,7 +48,8 @@ from scipy import stats as sps
 from framing.stats.moments import Moments, stratum_sums
 
 __all__ = ["stratum_sums", "mantel_haenszel", "poisson_score_variance", "interval_moments", "score_interval",
-           "score_intervals", "conditional_interval", "conditional_p"]
+           "score_intervals", "conditional_interval",
+           "conditional_intervals", "conditional_p"]
 
 _BISECT = 24  # halvings of the bracket in log rho (width 30 -> 2e-6)
 _SPAN = 30.0  # the bracket: log rho within 30 of the estimate (a factor of 1e13)
@@ -179,24 +180,63 @@ def conditional_interval(sa, sb, ta, tb, deff, alpha, levels: bool = False):
     (module docstring). sa, sb (S, K) hits; ta, tb (S,) words; deff (K,) >= 1; alpha number or (K,);
     with ``levels``, a list of them, and a list of (lower, upper) comes back, all found in one
     bisection (each column and level searched on its own)."""
-    alphas = list(alpha) if levels else [alpha]
-    K = sa.shape[1]
-    n_levels = len(alphas)
-    alpha = np.concatenate([np.broadcast_to(np.asarray(a, dtype=float), (K,)) for a in alphas])
-    # every level as a copy of the columns: (S, n K)
-    sa, sb, deff = np.tile(sa, n_levels), np.tile(sb, n_levels), np.tile(deff, n_levels)
-    K = sa.shape[1]
-    sa, sb, ta, tb, M_s, a, n = _conditional(sa, sb, ta, tb, deff)
-    with np.errstate(all="ignore"):
-        p_lo = np.where(a > 0, sps.beta.ppf(alpha / 2, a, n - a + 1), 0.0)
-        p_hi = np.where(a < n, sps.beta.ppf(1 - alpha / 2, a + 1, n - a), 1.0)
+    found = conditional_intervals([(sa, sb, ta, tb, deff, list(alpha) if levels else [alpha])])[0]
+    return found if levels else found[0]
+
+
+def conditional_intervals(searches: list[tuple]) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+    """``conditional_interval`` of several comparisons, each given as (sa, sb, ta, tb, deff, its
+    list of alphas), with ``levels``: for each, the (lower, upper) bounds at each level. The
+    comparisons with as many informative strata are searched together (the same operations on
+    each value, so the same bounds bit for bit)."""
+    plans, groups = [], {}
+    for i, (sa, sb, ta, tb, deff, alphas) in enumerate(searches):
+        K = sa.shape[1]
+        n_levels = len(alphas)
+        alpha = np.concatenate([np.broadcast_to(np.asarray(a, dtype=float), (K,)) for a in alphas])
+        # every level as a copy of the columns: (S, n K)
+        sa, sb, deff = np.tile(sa, n_levels), np.tile(sb, n_levels), np.tile(deff, n_levels)
+        sa, sb, ta, tb, M_s, a, n = _conditional(sa, sb, ta, tb, deff)
+        with np.errstate(all="ignore"):
+            p_lo = np.where(a > 0, sps.beta.ppf(alpha / 2, a, n - a + 1), 0.0)
+            p_hi = np.where(a < n, sps.beta.ppf(1 - alpha / 2, a + 1, n - a), 1.0)
+        plans.append({"ta": ta, "tb": tb, "M_s": M_s, "M": M_s.sum(axis=0), "p_lo": p_lo, "p_hi": p_hi,
+                      "has": n > 0, "levels": n_levels})
+        # one column's strata are summed in another order than several columns': such a one alone
+        groups.setdefault(len(ta) if M_s.shape[1] > 1 else ("alone", i), []).append(i)
+    bounds: list = [None] * len(plans)
+    for members in groups.values():
+        if len(members) == 1:
+            plan = plans[members[0]]
+            found = [_conditional_bisect(plan["ta"][:, None], plan["tb"][:, None], plan["M_s"], plan["M"], plan["p_lo"],
+                                         plan["p_hi"], plan["has"])]
+        else:
+            widths = [plans[i]["M_s"].shape[1] for i in members]
+
+            def spread(name):
+                return np.concatenate([np.repeat(plans[i][name][:, None], w, axis=1) for i, w in zip(members, widths)],
+                                      axis=1)
+
+            lo, hi = _conditional_bisect(spread("ta"), spread("tb"), *(
+                np.concatenate([plans[i][name] for i in members], axis=-1) for name in ("M_s", "M", "p_lo", "p_hi", "has")))
+            at = np.cumsum([0, *widths])
+            found = [(lo[a:z], hi[a:z]) for a, z in zip(at[:-1], at[1:])]
+        for i, (lo, hi) in zip(members, found):
+            width = len(lo) // plans[i]["levels"]
+            bounds[i] = [(lo[j * width:(j + 1) * width], hi[j * width:(j + 1) * width]) for j in range(plans[i]["levels"])]
+    return bounds
+
+
+def _conditional_bisect(ta, tb, M_s, M, p_lo, p_hi, has) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds of rho where pbar(rho) meets ``p_lo`` and ``p_hi`` (each value on its
+    own): M_s (S, K) the informative strata's hits, M their sums; ta, tb the strata's words, (S, 1)
+    or (S, K); has: values with hits."""
+    K = M_s.shape[1]
     lo, hi = np.full(K, np.nan), np.full(K, np.nan)
-    has = n > 0
-    M = M_s.sum(axis=0)
 
     def pbar(logr):
         rho = np.exp(logr)
-        p_s = ta[:, None] * rho / (ta[:, None] * rho + tb[:, None])
+        p_s = ta * rho / (ta * rho + tb)
         with np.errstate(all="ignore"):
             return (M_s * p_s).sum(axis=0) / M
 
@@ -213,9 +253,7 @@ def conditional_interval(sa, sb, ta, tb, deff, alpha, levels: bool = False):
             left = np.where(below, mid, left)
             right = np.where(below, right, mid)
         out[todo] = np.exp(0.5 * (left + right))[todo]
-    width = K // n_levels
-    found = [(lo[j * width:(j + 1) * width], hi[j * width:(j + 1) * width]) for j in range(n_levels)]
-    return found if levels else found[0]
+    return lo, hi
 
 
 def conditional_p(sa, sb, ta, tb, deff) -> np.ndarray:
