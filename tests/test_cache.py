@@ -255,12 +255,14 @@ def test_run_twice_hits_the_cache_and_writes_the_same_data(tmp_path, jobs):
     study["run"] = {"jobs": jobs, "cache_dir": str(tmp_path / "cache")}
     first = run(load_config(study, base_dir=tmp_path), output=tmp_path / "a", topics=False, classify=False)
     second = run(load_config(study, base_dir=tmp_path), output=tmp_path / "b", topics=False, classify=False)
-    every = {"corpus": 1, "tokens": 1, "outlet_terms": 1, "voices": 1, "stage": 1, "stats_words": 3,
-             "stats_parts": 1, "texts": 1}  # stage: wire_stories; stats_words: masks, spellings, keyness; scare quotes
+    every = {"corpus": 1, "tokens": 1, "outlet_terms": 1, "voices": 1, "stage": 1, "stats_words": 4,
+             "stats_parts": 1, "texts": 1}  # stage: wire_stories; stats_words: masks, spellings, keyness,
+    # written spellings; stats_parts: scare quotes
     assert first.manifest["run"]["cache"]["misses"] == every  # the shared-copy stages' counted, wherever they ran
     # and the hits of the run before and the matches table made from them, read by a run that matches
-    # stored tokens (the first tokenises every document)
-    assert second.manifest["run"]["cache"]["hits"] == {**every, "analyses": 1, "matches": 1}
+    # stored tokens (the first tokenises every document); with the keyness and the written spellings
+    # read back, the masks and the corpus's written words they came from are not read
+    assert second.manifest["run"]["cache"]["hits"] == {**every, "stats_words": 2, "analyses": 1, "matches": 1}
     assert second.tables["matches"].equals(first.tables["matches"])
     beside = first.manifest["run"].get("beside", {}).get("stages")
     assert beside == (["wire_stories", "wire"] if jobs > 1 and can_fork() else None)

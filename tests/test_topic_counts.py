@@ -278,7 +278,10 @@ def test_assigning_in_chunks_gives_the_labels_of_one_pass(clustering):
     fit = np.sort(rng.choice(900, 400, replace=False))
     one = cluster_units(emb, fit, opts, 3, chunk=900)
     many = cluster_units(emb, fit, opts, 3, chunk=64)
-    assert np.array_equal(one.labels, many.labels) and np.array_equal(one.reduced, many.reduced)
+    assert np.array_equal(one.labels, many.labels)
+    # the reduced coordinates are one matrix product per chunk: how many rows a product has may
+    # change the last bit BLAS gives a row (seen on some processors), never more
+    np.testing.assert_allclose(one.reduced, many.reduced, rtol=1e-5, atol=1e-5)
     assert one.k == many.k and len(set(one.labels.tolist()) - {-1}) >= 3
     if clustering == "hdbscan":  # fitted units keep their own labels
         assert np.array_equal(many.labels[fit], many.fit_labels)

@@ -33,10 +33,14 @@ def spellings(inputs: StageInputs, cache, term_of, key: str | None = None) -> tu
     return _memo(cache, "spellings", key, inputs, term_of, _computes(inputs, term_of)["spellings"])
 
 
-def pending(inputs: StageInputs, cache, term_of, key: str | None, parts) -> tuple[Callable, Callable]:
+def pending(inputs: StageInputs, cache, term_of, key: str | None, parts,
+            unlikely: tuple[str, ...] = ()) -> tuple[Callable, Callable]:
     """``masks`` and ``spellings`` as functions giving them: what the cache holds is read now, the
     rest is computed as one part of ``parts`` (a :class:`framing.stats.parts.Parts`; both one
-    after the other, so their working memory is not held at once) and kept in the cache once in."""
+    after the other, so their working memory is not held at once) and kept in the cache once in.
+    ``unlikely``: those of the two that will likely not be asked for (what they serve is known
+    already: the keyness, :func:`keyness`, or the written spellings, :func:`displays`); held in the
+    cache, they are read only when asked for."""
     computes = _computes(inputs, term_of)
     found, todo = {}, []
     if cache is not None:
@@ -46,7 +50,10 @@ def pending(inputs: StageInputs, cache, term_of, key: str | None, parts) -> tupl
         missing = object()
         entries = {name: digest(key, name) for name in computes}
         for name, entry in entries.items():
-            found[name] = cache.get("stats_words", entry, missing)
+            if name in unlikely and cache.exists("stats_words", entry):
+                found[name] = Later(lambda e=entry, n=name: _read_or(cache, e, computes[n]))
+            else:
+                found[name] = cache.get("stats_words", entry, missing)
         todo = [name for name in computes if found[name] is missing]
 
         def keep(values: dict) -> None:
@@ -59,8 +66,45 @@ def pending(inputs: StageInputs, cache, term_of, key: str | None, parts) -> tupl
                           then=keep)
         for name in todo:
             found[name] = joint
-    return tuple((lambda v=found[name], n=name: v.result()[n]) if name in todo else (lambda v=found[name]: v)
+    return tuple((lambda v=found[name], n=name: v.result()[n]) if name in todo
+                 else (found[name] if isinstance(found[name], Later) else (lambda v=found[name]: v))
                  for name in ("masks", "spellings"))
+
+
+def _read_or(cache, entry: str, compute: Callable):
+    missing = object()
+    value = cache.get("stats_words", entry, missing)
+    return compute() if value is missing else value
+
+
+class Later:
+    """A value computed when first asked for (calling it), then kept."""
+
+    def __init__(self, compute: Callable) -> None:
+        self._compute, self._value, self._done = compute, None, False
+
+    def __call__(self):
+        if not self._done:
+            self._value, self._done, self._compute = self._compute(), True, None
+        return self._value
+
+
+def displays(cache, key: str | None, want: tuple) -> tuple[Callable | None, Callable]:
+    """(the written spellings, ``spelling.spellings``, of the words ``want`` (``spelling.wanted``)
+    found by an earlier run on the same words, or None; a function keeping computed ones in
+    ``cache``). They read only the corpus's written words, never a lexicon, so a re-run after a
+    lexicon edit, whose keyness and classifier features are those of the run before, reads them
+    back instead of going over every written word of the corpus again."""
+    if cache is None or key is None:
+        return None, lambda value: None
+    from framing.cache import code_revision, digest
+
+    entry = digest(key, "displays", code_revision("framing.stats.spelling"), sorted(want[0]), sorted(want[1]))
+
+    def keep(value) -> None:
+        cache.put("stats_words", entry, value, code=CODE)
+
+    return cache.get("stats_words", entry, None), keep
 
 
 def keyness(inputs: StageInputs, cache, key: str | None, options) -> tuple:

@@ -68,22 +68,48 @@ def add_displays(tables: dict, texts: list[str] | None, normaliser, term_of, cou
     word features of the outlet classifier (``outlet_features``, kind "word": each word of the
     n-gram). Character n-gram features have no written form and keep their normalised letters.
     ``counted``: ``surface_counts`` of the texts, when already computed (``texts`` is then not read)."""
-    key = tables.get("keyness")
-    feats = tables.get("outlet_features")
-    want_key = set(key["term"].astype(str)) if key is not None and not key.empty else set()
-    is_word = (feats["kind"].astype(str) == "word") if feats is not None and not feats.empty and "kind" in feats else None
-    want_feat = ({w for f in feats.loc[is_word, "feature"].astype(str) for w in f.split()}
-                 if is_word is not None else set())
+    want = wanted(tables)
+    found = spellings(want, term_of, counted if counted is not None or not any(want)
+                      else surface_counts(texts, normaliser))
+    show(tables, found)
+
+
+def wanted(tables: dict) -> tuple[frozenset, frozenset]:
+    """(the keyness terms, the words of the classifier's word features) of ``tables`` whose
+    written spellings :func:`add_displays` shows."""
+    key, feats = tables.get("keyness"), tables.get("outlet_features")
+    want_key = frozenset(key["term"].astype(str)) if key is not None and not key.empty else frozenset()
+    is_word = _word_features(feats)
+    want_feat = (frozenset(w for f in feats.loc[is_word, "feature"].astype(str) for w in f.split())
+                 if is_word is not None else frozenset())
+    return want_key, want_feat
+
+
+def spellings(want: tuple[frozenset, frozenset], term_of, counted) -> tuple[dict, dict]:
+    """The written spellings ({term: spelling}) of the keyness terms and of the feature words of
+    ``want`` (:func:`wanted`), from ``counted`` (``surface_counts``; not read when nothing is wanted)."""
+    want_key, want_feat = want
     if not want_key and not want_feat:
-        for t in (key, feats):
-            if t is not None and "display" not in t.columns:
-                t["display"] = pd.Series(dtype=object)
-        return
-    counted = counted if counted is not None else surface_counts(texts, normaliser)
-    if key is not None:
-        spell = written_spellings(None, normaliser, want_key, term_of, counted)
-        key["display"] = [spell.get(t, t) for t in key["term"].astype(str)]
+        return {}, {}
+    return (written_spellings(None, None, set(want_key), term_of, counted),
+            written_spellings(None, None, set(want_feat), lambda n: n, counted))
+
+
+def show(tables: dict, found: tuple[dict, dict]) -> None:
+    """The ``display`` columns of :func:`add_displays`, in place, from :func:`spellings`."""
+    key, feats = tables.get("keyness"), tables.get("outlet_features")
+    spell_key, spell_feat = found
+    is_word = _word_features(feats)
+    if key is not None and not key.empty:
+        key["display"] = [spell_key.get(t, t) for t in key["term"].astype(str)]
+    elif key is not None and "display" not in key.columns:
+        key["display"] = pd.Series(dtype=object)
     if is_word is not None:
-        spell = written_spellings(None, normaliser, want_feat, lambda n: n, counted)
-        feats["display"] = [" ".join(spell.get(w, w) for w in f.split()) if word else f
+        feats["display"] = [" ".join(spell_feat.get(w, w) for w in f.split()) if word else f
                             for f, word in zip(feats["feature"].astype(str), is_word)]
+    elif feats is not None and "display" not in feats.columns:
+        feats["display"] = pd.Series(dtype=object)
+
+
+def _word_features(feats: pd.DataFrame | None) -> pd.Series | None:
+    return (feats["kind"].astype(str) == "word") if feats is not None and not feats.empty and "kind" in feats else None

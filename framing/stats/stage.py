@@ -33,7 +33,7 @@ def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime,
     from framing.stats import corpus_words as words
     from framing.stats import memo
     from framing.stats.parts import PARALLEL_ABOVE, PARALLEL_BELOW, Parts
-    from framing.stats.spelling import add_displays
+    from framing.stats import spelling
 
     above = PARALLEL_ABOVE if parallel_above is None else parallel_above
     parts = Parts(runtime.jobs, parallel=above < len(inputs.documents) <= PARALLEL_BELOW)
@@ -46,8 +46,13 @@ def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime,
         Normaliser().text("")  # camel-tools' tables
     # the work on the corpus's words that no lexicon changes: kept in the run's cache
     key = words.words_key(inputs, keyness_term) if runtime.cache is not None else None
-    masks, counted = words.pending(inputs, runtime.cache, keyness_term, key, parts)
     known, keep = words.keyness(inputs, runtime.cache, key, options)
+    features = inputs.tables.get("outlet_features")
+    # the written spellings of the words readers see, when an earlier run on the same words found them
+    want = spelling.wanted({"keyness": known[0], "outlet_features": features}) if known is not None else None
+    spelled, keep_spelled = words.displays(runtime.cache, key, want) if want is not None else (None, None)
+    unlikely = ("masks",) * (known is not None) + ("spellings",) * (spelled is not None)
+    masks, counted = words.pending(inputs, runtime.cache, keyness_term, key, parts, unlikely)
     scare, keep_scare = memo.scare_entry(inputs, runtime.cache, options, runtime.seed)
     out = statistics(inputs.doc_table, inputs.matches, inputs.lexicon_entries, inputs.outlet_terms or {},
                      options, runtime.seed, inputs.outlet_names,
@@ -56,9 +61,14 @@ def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime,
     # written spellings wherever readers see words: keyness terms, and the outlet classifier's word
     # features (a copy of its table, handed on with the display column)
     shown = {"keyness": out.tables.get("keyness")}
-    if inputs.tables.get("outlet_features") is not None:
-        shown["outlet_features"] = inputs.tables["outlet_features"].copy()
-    add_displays(shown, None, inputs.normaliser, keyness_term, counted())
+    if features is not None:
+        shown["outlet_features"] = features.copy()
+    if spelled is None or spelling.wanted(shown) != want:
+        spelled, keep_spelled = words.displays(runtime.cache, key, spelling.wanted(shown))
+    if spelled is None:
+        spelled = spelling.spellings(spelling.wanted(shown), keyness_term, counted())
+        keep_spelled(spelled)
+    spelling.show(shown, spelled)
     out.tables.update({name: table for name, table in shown.items() if table is not None})
     return out
 
