@@ -127,3 +127,27 @@ def test_batch_analysis_equals_the_matcher_on_each_document(analyser):
         assert res.matches == matcher.explain_arrays(*token_arrays(text, Normaliser()), text)[0]
         assert res.n_tokens == len(token_arrays(text, Normaliser())[0])
     assert sum(len(r.matches) for r in results) >= 5
+
+
+def test_diacritics_are_removed_as_camel_tools_removes_them():
+    import sys
+
+    from camel_tools.utils.charsets import AR_DIAC_CHARSET
+    from camel_tools.utils.dediac import dediac_ar
+
+    from framing.arabic import AR_DIACRITICS, dediac
+
+    assert set(AR_DIACRITICS) == set(AR_DIAC_CHARSET)
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    assert dediac(every) == dediac_ar(every)
+    assert dediac("الْعَرَبِيَّةُ") == dediac_ar("الْعَرَبِيَّةُ") == "العربية"
+
+
+def test_a_run_does_not_import_camel_tools_charsets():
+    import subprocess
+    import sys
+
+    code = ("import sys; from framing.arabic import Normaliser; Normaliser().text('كَتَبَ'); "
+            "print('camel_tools.utils.charsets' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
