@@ -10,6 +10,7 @@ every text again. So is keyness itself (``keyness``), which reads those and the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -42,7 +43,8 @@ def pending(inputs: StageInputs, cache, term_of, key: str | None, parts,
     already: the keyness, :func:`keyness`, or the written spellings, :func:`displays`); held in the
     cache, they are read only when asked for."""
     computes = _computes(inputs, term_of)
-    found, todo = {}, []
+    give: dict[str, Callable] = {}  # name -> a function giving it
+    todo, keep = list(computes), None  # keep: what puts computed values in the cache
     if cache is not None:
         from framing.cache import digest
 
@@ -51,42 +53,20 @@ def pending(inputs: StageInputs, cache, term_of, key: str | None, parts,
         entries = {name: digest(key, name) for name in computes}
         for name, entry in entries.items():
             if name in unlikely and cache.exists("stats_words", entry):
-                found[name] = Later(lambda e=entry, n=name: _read_or(cache, e, computes[n]))
-            else:
-                found[name] = cache.get("stats_words", entry, missing)
-        todo = [name for name in computes if found[name] is missing]
+                give[name] = functools.cache(lambda e=entry, n=name: cache.memo("stats_words", e, computes[n], code=CODE))
+            elif (value := cache.get("stats_words", entry, missing)) is not missing:
+                give[name] = lambda v=value: v
+        todo = [name for name in computes if name not in give]
 
-        def keep(values: dict) -> None:
+        def put(values: dict) -> None:
             for name, value in values.items():
                 cache.put("stats_words", entries[name], value, code=CODE)
-    else:
-        todo, keep = list(computes), None
+        keep = put
     if todo:
         joint = parts.add(lambda: {name: computes[name]() for name in todo}, weight=WEIGHT * len(todo) * len(inputs.documents),
                           then=keep)
-        for name in todo:
-            found[name] = joint
-    return tuple((lambda v=found[name], n=name: v.result()[n]) if name in todo
-                 else (found[name] if isinstance(found[name], Later) else (lambda v=found[name]: v))
-                 for name in ("masks", "spellings"))
-
-
-def _read_or(cache, entry: str, compute: Callable):
-    missing = object()
-    value = cache.get("stats_words", entry, missing)
-    return compute() if value is missing else value
-
-
-class Later:
-    """A value computed when first asked for (calling it), then kept."""
-
-    def __init__(self, compute: Callable) -> None:
-        self._compute, self._value, self._done = compute, None, False
-
-    def __call__(self):
-        if not self._done:
-            self._value, self._done, self._compute = self._compute(), True, None
-        return self._value
+        give.update({name: (lambda n=name: joint.result()[n]) for name in todo})
+    return give["masks"], give["spellings"]
 
 
 def displays(cache, key: str | None, want: tuple) -> tuple[Callable | None, Callable]:

@@ -51,7 +51,6 @@ def _crit(skew, q):
 def stratum_sums(X: np.ndarray, tok: np.ndarray, in_a: np.ndarray, labels: np.ndarray):
     """Per stratum: a's and b's hits (S, K) and words (S,)."""
     S = int(labels.max()) + 1 if len(labels) else 0
-    K = X.shape[1]
     sa, sb = row_sums(labels[in_a], X[in_a], S), row_sums(labels[~in_a], X[~in_a], S)
     ta = np.bincount(labels[in_a], weights=tok[in_a], minlength=S)
     tb = np.bincount(labels[~in_a], weights=tok[~in_a], minlength=S)
@@ -198,18 +197,14 @@ class Stack:
         for m in moments:
             if m._expansion is None or m._expansion["n"] != n:
                 m._prepare(n)
-        self.moments, self.n = moments, n
+        self.moments = moments
         widths = [n * m.K for m in moments]
         self.bounds = np.cumsum([0, *widths])
         names = ("x2a", "x2b", "xna", "xnb", "x3a", "x3b", "x2na", "x2nb", "xn2a", "xn2b", "grow", "nn2", "nn3",
                  "sa", "sb")
         self.s = {name: np.concatenate([m._expansion[name] for m in moments], axis=1) for name in names}
-
-        def spread(name):  # a per-stratum array of each comparison, repeated over its columns
-            return np.concatenate([np.repeat(getattr(m, name)[:, None], w, axis=1) for m, w in zip(moments, widths)],
-                                  axis=1)
-
-        self.T, self.ta, self.c2, self.c3 = spread("T"), spread("ta"), spread("c2"), spread("c3")
+        self.T, self.ta, self.c2, self.c3 = (spread([getattr(m, name) for m in moments], widths)
+                                             for name in ("T", "ta", "c2", "c3"))
         # numpy sums one column's strata pairwise, several columns' down each column, one by one:
         # the scores of a comparison with one column are summed as its own Moments sums them
         self.single = [(m, a, z) for m, a, z in zip(moments, self.bounds[:-1], self.bounds[1:]) if m.K == 1]
@@ -229,6 +224,12 @@ class Stack:
                     m._settle(rho[a:z], r[:, a:z], u[a:z], d2[:, a:z], d3[:, a:z], unsure[a:z], q[a:z], side[a:z],
                               f[a:z])
         return f
+
+
+def spread(per_stratum: list[np.ndarray], widths: list[int]) -> np.ndarray:
+    """Side by side, each comparison's per-stratum array (S,) repeated over its ``widths`` columns:
+    (S, sum of widths), as the comparisons' columns are stacked."""
+    return np.concatenate([np.repeat(a[:, None], w, axis=1) for a, w in zip(per_stratum, widths)], axis=1)
 
 
 def _rates(s: dict, T, rho):

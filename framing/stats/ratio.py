@@ -45,7 +45,7 @@ import numpy as np
 from scipy import special
 from scipy import stats as sps
 
-from framing.stats.moments import Moments, stratum_sums
+from framing.stats.moments import Moments, spread, stratum_sums
 
 __all__ = ["stratum_sums", "mantel_haenszel", "poisson_score_variance", "interval_moments", "score_interval",
            "score_intervals", "conditional_interval",
@@ -212,12 +212,7 @@ def conditional_intervals(searches: list[tuple]) -> list[list[tuple[np.ndarray, 
                                          plan["p_hi"], plan["has"])]
         else:
             widths = [plans[i]["M_s"].shape[1] for i in members]
-
-            def spread(name):
-                return np.concatenate([np.repeat(plans[i][name][:, None], w, axis=1) for i, w in zip(members, widths)],
-                                      axis=1)
-
-            lo, hi = _conditional_bisect(spread("ta"), spread("tb"), *(
+            lo, hi = _conditional_bisect(*(spread([plans[i][name] for i in members], widths) for name in ("ta", "tb")), *(
                 np.concatenate([plans[i][name] for i in members], axis=-1) for name in ("M_s", "M", "p_lo", "p_hi", "has")))
             at = np.cumsum([0, *widths])
             found = [(lo[a:z], hi[a:z]) for a, z in zip(at[:-1], at[1:])]

@@ -63,10 +63,11 @@ def compute(inputs: StageInputs, options: StatsOptions, runtime: Runtime,
     shown = {"keyness": out.tables.get("keyness")}
     if features is not None:
         shown["outlet_features"] = features.copy()
-    if spelled is None or spelling.wanted(shown) != want:
-        spelled, keep_spelled = words.displays(runtime.cache, key, spelling.wanted(shown))
+    shown_words = spelling.wanted(shown)
+    if spelled is None or shown_words != want:
+        spelled, keep_spelled = words.displays(runtime.cache, key, shown_words)
     if spelled is None:
-        spelled = spelling.spellings(spelling.wanted(shown), keyness_term, counted())
+        spelled = spelling.spellings(shown_words, keyness_term, counted())
         keep_spelled(spelled)
     spelling.show(shown, spelled)
     out.tables.update({name: table for name, table in shown.items() if table is not None})
