@@ -64,7 +64,11 @@ def ngram_counts(docs: list[list[str]], ngrams: tuple[int, int]) -> tuple[sp.csr
             names.append(np.asarray(uniques, dtype=object))
         else:
             _, first = np.unique(ids[at], return_index=True)  # where each n-gram first occurs
-            names.append(np.asarray([" ".join(flat[p: p + n]) for p in at[first]], dtype=object))
+            starts = at[first]
+            spelled = np.asarray(uniques, dtype=object)[codes[starts]]
+            for k in range(1, n):  # joined by spaces, one word of every n-gram at a time
+                spelled = spelled + " " + np.asarray(uniques, dtype=object)[codes[starts + k]]
+            names.append(spelled)
         rows.append(doc_of[at])
         cols.append(ids[at] + sum(len(x) for x in names[:-1]))
     if not names:
