@@ -45,49 +45,6 @@ def can_fork() -> bool:
             and not mp.current_process().daemon)
 
 
-_AHEAD: dict = {"modules": (), "threads": []}  # modules to import while this process waits (import_ahead)
-
-
-def import_ahead(modules: tuple[str, ...]) -> None:
-    """Import ``modules`` on a thread the next time this process waits on forked workers (:func:`waiting`),
-    as a run does during the analysis: the later stages' libraries (scipy.stats, statsmodels, the
-    report's) take a second or more to import, time in which this process would otherwise only wait.
-    Nothing is imported if it never waits; a module that fails to import here is imported again where
-    it is used, which raises as usual. A fork of this process first waits for the thread
-    (``os.register_at_fork``), so no child starts in the middle of an import."""
-    _AHEAD["modules"] = tuple(modules)
-
-
-def waiting() -> None:
-    """This process has started its workers and now waits on them: the imports asked for by
-    :func:`import_ahead` begin, on a thread."""
-    modules, _AHEAD["modules"] = _AHEAD["modules"], ()
-    if not modules:
-        return
-    import importlib
-    import threading
-
-    def run() -> None:
-        for name in modules:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - imported again, and reported, where it is used
-                pass
-
-    thread = threading.Thread(target=run, name="framing-import-ahead", daemon=True)
-    _AHEAD["threads"].append(thread)
-    thread.start()
-
-
-def _imported() -> None:
-    """Before a fork: the imports begun by :func:`waiting` have ended."""
-    while _AHEAD["threads"]:
-        _AHEAD["threads"].pop().join()
-
-
-os.register_at_fork(before=_imported)
-
-
 class BackgroundError(RuntimeError):
     """The forked process ended without an answer (killed, perhaps for lack of memory), or raised
     an exception that cannot be pickled (its traceback is in the message)."""

@@ -322,7 +322,6 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
     analysed = [d for d in docs if d.analysed]
     background.settle()
 
-    background.import_ahead(IMPORT_AHEAD)  # while the analysis's workers run
     with timings.stage("analyse", progress):
         analyser = DocumentAnalyser(normaliser, matcher)
         terms, keep_terms = _outlet_terms_entry(cache, key)
@@ -353,13 +352,6 @@ def prepare(cfg: StudyConfig, runtime: Runtime, progress: Progress, timings: Tim
                          outlet_names=_outlet_names(cfg, docs), outlets=cfg.outlet_records(),
                          self_names=tuple(cfg.classify.mask), all_documents=docs, normaliser=normaliser, corpus_key=key)
     return Prepared(inputs, docs, ledger, lexicons, key, written)
-
-
-# What the stages after the analysis import (scipy.stats, statsmodels, the report's modules): a
-# second or more of imports in every run, done on a thread while this process waits on the analysis's
-# workers (background.import_ahead). The modules are imported here by name only.
-IMPORT_AHEAD = ("framing.stats.resample", "framing.stats.ratio", "framing.stats.contrasts", "framing.stats.scores",
-                "framing.stats.fdr", "framing.stats.keyness", "framing.report.render")
 
 
 def _outlet_terms_entry(cache, corpus_key: str | None) -> tuple[dict | None, Callable[[dict], dict]]:

@@ -315,22 +315,3 @@ def test_an_answer_taken_in_at_once_still_raises_where_it_is_asked_for():
     dying = background.start("a dying part", lambda: os.kill(os.getpid(), signal.SIGKILL)).receive()
     with pytest.raises(background.BackgroundError, match="a dying part"):
         dying.result()
-
-
-@needs_fork
-def test_imports_asked_ahead_end_before_any_fork(tmp_path, monkeypatch):
-    # a module that takes a while to import: a fork right after the imports begin must wait for
-    # them, so that no child starts with an import half done
-    (tmp_path / "slow_ahead_module.py").write_text("import time\ntime.sleep(0.5)\nDONE = True\n")
-    (tmp_path / "broken_ahead_module.py").write_text("raise RuntimeError('not importable')\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    import sys
-
-    background.import_ahead(("broken_ahead_module", "slow_ahead_module"))
-    assert "slow_ahead_module" not in sys.modules  # nothing before this process waits
-    background.waiting()
-    child = background.start("check", lambda: getattr(sys.modules.get("slow_ahead_module"), "DONE", False), fork=True)
-    assert child.result() is True
-    assert "broken_ahead_module" not in sys.modules  # its failure is left for where it is used
-    background.waiting()  # nothing asked for any more: no thread
-    assert not background._AHEAD["threads"]

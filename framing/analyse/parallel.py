@@ -256,7 +256,6 @@ def imap_forked(func: Callable[[T], R], batches: Iterator[T], jobs: int) -> Iter
 
     feeder = threading.Thread(target=feed, name="imap_forked-feed", daemon=True)
     feeder.start()
-    background.waiting()  # the workers are forked: imports asked for ahead may run meanwhile
     try:
         i = 0
         while True:

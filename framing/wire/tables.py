@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from framing.stats.intervals import bca, influence_moments
+from framing.stats.resample import bootstrap_sums
 
 RATE_COLUMNS = ["outlet", "outlet_name", "scope", "kind", "lexicon", "category", "edits", "reused_words", "documents",
                 "per_1k", "ci_low", "ci_high", "ci_method"]
@@ -18,9 +20,6 @@ def rates(derivatives: pd.DataFrame, edits: pd.DataFrame, names: dict, B: int, r
 
     derivatives: one row per derivative (doc_id, outlet, reused_words). The intervals resample an
     outlet's derivative documents with replacement (BCa, as the outlet scores)."""
-    from framing.stats.intervals import bca, influence_moments  # scipy: imported when rates are computed
-    from framing.stats.resample import bootstrap_sums
-
     framing_edits = edits[edits["kind"] != ""]
     if derivatives.empty or framing_edits.empty:
         return pd.DataFrame(columns=RATE_COLUMNS)
