@@ -389,7 +389,7 @@ def apply_settings(config: dict, settings: list[str]) -> dict:
 
 def warm_runs(entry: dict) -> list[dict]:
     """The re-runs after a lexicon edit of a size's entry that ended without an error."""
-    return [r for r in entry.get("warm_runs") or ([entry["warm"]] if entry.get("warm") else []) if "error" not in r]
+    return [r for r in entry.get("warm_runs", []) if "error" not in r]
 
 
 def median_share(runs: list[dict], cold: dict, field: str) -> float:
@@ -521,12 +521,9 @@ def main(argv: list[str] | None = None) -> int:
                         entry["warm_runs"].append(run_child("run", args, config, tmp / f"out_{label}_warm{k + 1}",
                                                             args.timeout))
                     entry["warm"] = entry["warm_runs"][0]
-            for part in ("cold", "parts", "corpus_cached", "warm"):
-                if "error" in entry.get(part, {}):
-                    console.print(f"[red]{entry[part]['error']}[/red]")
-            for later in entry.get("warm_runs", [])[1:]:
-                if "error" in later:
-                    console.print(f"[red]{later['error']}[/red]")
+            for part in [entry.get(name, {}) for name in ("cold", "parts", "corpus_cached")] + entry.get("warm_runs", []):
+                if "error" in part:
+                    console.print(f"[red]{part['error']}[/red]")
             figures["sizes"][label] = entry
             if args.json:  # after every size, so that a long run leaves its figures so far
                 args.json.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")

@@ -36,6 +36,7 @@ def ngram_counts(docs: list[list[str]], ngrams: tuple[int, int]) -> tuple[sp.csr
         return sp.csr_matrix((len(docs), 0), dtype=np.int32), np.array([], dtype=object)
     codes, uniques = pd.factorize(np.asarray(flat, dtype=object))
     codes = codes.astype(np.int64)
+    words = np.asarray(uniques, dtype=object)
     n_tokens, n_types = len(flat), len(uniques)
     doc_of = np.repeat(np.arange(len(docs)), lengths)
     ends = np.repeat(np.cumsum(lengths), lengths)  # one past the end of each token's document
@@ -61,13 +62,13 @@ def ngram_counts(docs: list[list[str]], ngrams: tuple[int, int]) -> tuple[sp.csr
             continue
         at = np.flatnonzero(ids >= 0)
         if n == 1:
-            names.append(np.asarray(uniques, dtype=object))
+            names.append(words)
         else:
             _, first = np.unique(ids[at], return_index=True)  # where each n-gram first occurs
             starts = at[first]
-            spelled = np.asarray(uniques, dtype=object)[codes[starts]]
+            spelled = words[codes[starts]]
             for k in range(1, n):  # joined by spaces, one word of every n-gram at a time
-                spelled = spelled + " " + np.asarray(uniques, dtype=object)[codes[starts + k]]
+                spelled = spelled + " " + words[codes[starts + k]]
             names.append(spelled)
         rows.append(doc_of[at])
         cols.append(ids[at] + sum(len(x) for x in names[:-1]))

@@ -22,7 +22,7 @@ from framing.records import Token
 # Words: letters/digits (\w covers Arabic letters), Arabic diacritics, tatweel, and
 # superscript alef, so that a diacritised word stays one token.
 WORD_RE = re.compile(r"[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]+")
-_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")  # re.split keeps the words between separators
+WORD_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")  # re.split keeps the words between separators
 # A sentence ends at a run of . ! ? ؟ ؛ … (with closing quotes or brackets after it) followed by
 # space or the end, or at a run of line breaks. Written to begin with one character class, which
 # lets the regex engine skip to the places where an end can start: three times faster than the
@@ -119,7 +119,7 @@ def token_arrays(text: str, normaliser: Normaliser) -> tuple[list[str], list[str
     """The tokens of :func:`tokenize` as parallel lists (surfaces, norms, starts, ends), without
     building a Token per word: the hot path of the analysis builds Tokens only where it needs them.
     """
-    parts = _SPLIT_RE.split(text)  # separator, word, separator, word, ..., separator
+    parts = WORD_SPLIT_RE.split(text)  # separator, word, separator, word, ..., separator
     surfaces = parts[1::2]
     bounds = list(accumulate(map(len, parts)))  # bounds[2k] = start of word k, bounds[2k+1] = its end
     starts = bounds[0:-1:2]

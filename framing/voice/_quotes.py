@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from framing.arabic import WORD_RE
 from framing.voice._tables import (
-    _WORD_RE,
     _QUOTES,
     _QUOTE_RE,
     _is_verb,
@@ -64,7 +64,7 @@ def _quotations(plain: str, paragraphs: list[tuple[int, int]]) -> list[_Quote]:
                 del stack[k:]
                 if not stack:
                     found.append(_Quote(opened, i + 1, (opened + 1, i)))
-            elif not _WORD_RE.search(plain, i + 1, pz):  # a closing mark that ends the paragraph
+            elif not WORD_RE.search(plain, i + 1, pz):  # a closing mark that ends the paragraph
                 found = [_Quote(pa, i + 1, (pa, i))]  # without an opening one: quoted from its start
         if stack:
             opened = stack[0][1]
@@ -92,7 +92,7 @@ def _bracket_quotes(plain: str, pa: int, pz: int) -> list[_Quote]:
             continue
         if ch != "﴿":
             before = plain[pa:i].rstrip()
-            last = _WORD_RE.findall(before[-20:])
+            last = WORD_RE.findall(before[-20:])
             if not (before.endswith(":") or (last and _is_verb(last[-1]))):
                 continue
         out.append(_Quote(i, close + 1, (i + 1, close)))

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-from framing.arabic import WORD_RE
-
 # --- spelling-tolerant matching: the rules run on a folded copy of the text ----------------------
 # Diacritics and tatweel are dropped (positions are mapped back); alef, hamza-on-carrier and alef
 # maqsura variants are folded, so one spelling in the tables below covers them all. Ta marbuta is
@@ -99,8 +97,6 @@ _VERB_KIND = {p + v: kind for kind, forms in (("weak", _WEAK), ("strong", _VERBS
               for p in ("", "و", "ف") if not p or len(v) >= 3}
 _WORD_KIND = {**{w: "cue" for w in _CUE_FORMS}, **_VERB_KIND}
 
-_WORD_RE = WORD_RE  # words as everywhere else (framing.arabic)
-_SPLIT_RE = re.compile(f"({_WORD_RE.pattern})")
 # A sentence ends at . ! ? ؟ ؛ … before a space, a closing mark or the end; not at the dot after a
 # lone letter (the agency abbreviations أ.ف.ب، د. ب. أ).
 _SENT_END_RE = re.compile(r"[.!?؟؛…]+(?=[\s\"'»”)\]]|$)")

@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
+from framing.arabic import WORD_RE, WORD_SPLIT_RE
 from framing.voice._quotes import _Quote, _paragraphs, _quotations, _quote_at
 from framing.voice._tables import (
     _CALLS,
@@ -25,12 +26,10 @@ from framing.voice._tables import (
     _SENT_END_RE,
     _SOURCE_ONLY,
     _SOURCE_WORDS,
-    _SPLIT_RE,
     _STOP,
     _strip_proclitic,
     WEAK_WINDOW_WORDS,
     _WORD_KIND,
-    _WORD_RE,
 )
 
 VOICES = ("own", "quoted", "attributed", "scare")
@@ -65,7 +64,7 @@ class _Doc:
         for old, new in _FOLD_PAIRS:
             plain = plain.replace(old, new)
         self.plain = plain
-        parts = _SPLIT_RE.split(plain)  # separator, word, separator, ..., word, separator
+        parts = WORD_SPLIT_RE.split(plain)  # separator, word, separator, ..., word, separator
         bounds = list(accumulate(map(len, parts)))
         self.word_starts = bounds[0:-1:2]
         strings = parts[1::2]
@@ -319,7 +318,7 @@ def _quote_voice(doc: _Doc, quote: _Quote, para: tuple[int, int], speakers: _Spe
     continued = quote.start < 0
     start = -1 - quote.start if continued else quote.start
     inner = doc.plain[quote.inner[0]:quote.inner[1]]
-    n_words = len(_WORD_RE.findall(inner))
+    n_words = len(WORD_RE.findall(inner))
     introduced = _introduced(doc, start, para, speakers) or bool(_AFTER_QUOTE_RE.match(doc.plain, quote.end, para[1]))
     if n_words <= SCARE_MAX_WORDS and not introduced and not continued:
         return "scare", ""
