@@ -14,7 +14,7 @@ import pytest
 from framing.analyse import parallel
 from framing.corpus import load
 from framing.corpus.minhash import BandIndex, band_keys, lsh_params, shares_a_bucket, signatures
-from framing.corpus.profiles import line_key
+from framing.corpus.profiles import is_line_key, line_key
 from tests.corpus_of_config import clean_documents, load_corpus
 from framing.records import Document
 from test_corpus_helpers import article, config, paragraph
@@ -215,6 +215,23 @@ def test_line_key_is_unchanged():
         s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
         assert line_key(s) == _old_line_key(s), repr(s)
     assert line_key("  المصدر :  الجزيرة + وكالات -- ") == "المصدر : الجزيره + وكالات"
+
+
+def test_is_line_key_answers_as_line_key_does():
+    # keys made from the line itself (equal, a letter short, a prefix), from other lines, and empty
+    alphabet = list(" \t\xa0\u2003\x85:：.-–—،,|أإآٱىةـايبx") + [chr(c) for c in range(0x064A, 0x0672)] + ["İ", "A"]
+    rng = random.Random(1)
+    answers = set()
+    for _ in range(20000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        k = line_key(s)
+        for key in (k, k[:-1], k[: len(k) // 2], line_key(s[: rng.randint(0, len(s))]), line_key(s + "ـ ،"), ""):
+            assert is_line_key(s, key) == (line_key(s) == key), (s, key)
+            answers.add(is_line_key(s, key))
+    assert answers == {True, False}
+    headline = "وزير الخارجية يصل إلى الرياض"
+    assert is_line_key("وَزيرُ الخارجيّة  يصل إلى الرياض:", line_key(headline))
+    assert not is_line_key(headline + " " + "في زيارة رسمية " * 30, line_key(headline))
 
 
 def _fail_on_three(xs):

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from framing.corpus.attribute import LATIN_WORD, Credit, parse_credit
-from framing.corpus.profiles import Rules, line_key
+from framing.corpus.profiles import Rules, is_line_key, line_key
 
 ZERO_WIDTH = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c\u180e]+")
 ODD_SPACES = re.compile("[\xa0\u2000-\u200a\u202f\u205f\u3000\t\v\f]+")
@@ -167,7 +167,7 @@ def clean_text(text: str, rules: Rules, *, take_title: bool = False, short_line_
         if kept and line == kept[-1]:
             removed.append(line)
             continue
-        if title and len(kept) < 2 and line_key(line) == title_key:  # the headline printed again
+        if title and len(kept) < 2 and is_line_key(line, title_key):  # the headline printed again
             removed.append(line)
             continue
         if take_title and not out.title and not kept and nw <= 40 and not is_sentence(line):

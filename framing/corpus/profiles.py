@@ -52,6 +52,21 @@ def line_key(line: str) -> str:
     return " ".join(line.split()).rstrip(_TRAIL).lower()
 
 
+# what line_key may take out of a line: white space, diacritics and tatweel, trailing punctuation;
+# every other character gives at least one character of the key
+_MAY_GO = re.compile(f"[{re.escape(_TRAIL)}\u064B-\u065F\u0670\u0640]")
+
+
+def is_line_key(line: str, key: str) -> bool:
+    """``line_key(line) == key``, without folding a line too long to give ``key`` (a paragraph
+    compared with a headline): a line whose first ``2 * len(key) + 2`` characters keep more
+    characters than ``key`` has gives a longer key."""
+    head = line[: 2 * len(key) + 2]
+    if len(_MAY_GO.sub("", head)) > len(key):
+        return False
+    return line_key(line) == key
+
+
 class ProfileError(Exception):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
