@@ -43,7 +43,7 @@ def test_units_built_by_two_processes_are_those_of_one(docs, unit, monkeypatch):
         pytest.skip("processes cannot be forked here")
     monkeypatch.setattr(units_module, "SPLIT_ABOVE", 2)
     one = build_units(docs, Normaliser(), unit, 8)
-    two = build_units(docs, Normaliser(), unit, 8, jobs=2, batch_tokens=50)
+    two = build_units(docs, Normaliser(), unit, 8, jobs=2, batch_chars=300)
     assert two.frame.equals(one.frame) and two.content == one.content
     assert list(two.texts) == list(one.texts)
     assert two.spellings.equals(one.spellings)
@@ -52,13 +52,12 @@ def test_units_built_by_two_processes_are_those_of_one(docs, unit, monkeypatch):
         a, b = getattr(two.counts, part), getattr(one.counts, part)
         assert a.dtype == b.dtype and np.array_equal(a, b), part
     assert two.vocabulary.sid == one.vocabulary.sid and two.vocabulary.word_of == one.vocabulary.word_of
-    assert list(two.vocabulary.word_of_array) == one.vocabulary.word_of
 
 
 @pytest.mark.parametrize("unit", ["paragraph", "document"])
 def test_batches_do_not_change_the_units(docs, unit):
     whole = build_units(docs, Normaliser(), unit, 8)
-    small = build_units(docs, Normaliser(), unit, 8, batch_tokens=7)  # a batch every document or so
+    small = build_units(docs, Normaliser(), unit, 8, batch_chars=40)  # a batch every document or so
     assert whole.frame.equals(small.frame) and whole.content == small.content
     assert list(whole.texts) == list(small.texts)
     assert whole.spellings.equals(small.spellings)
@@ -75,6 +74,40 @@ def test_units_keep_text_spans_and_counts(docs, units):
         assert len(units.content_words(i)) == r.n_content
     assert frame.loc[frame["doc_id"] == "digits", "n_content"].tolist() == [0]
     assert frame.loc[frame["doc_id"] == "blank", "n_tokens"].tolist() == [0]
+
+
+_AWKWARD = [
+    "",  # no text at all
+    " \n\t\n ",  # white space only
+    "سطر قصير\r\n\n   \n" + "كلمة " * 9 + "\n،،،\n" + "نهاية قصيرة",  # \r, blank lines, a line of punctuation
+    "\u00a0\u2003بداية بمسافات غريبة\u2003\n" + "ـــ ًٌ " + "قول " * 12 + "\n\u2028سطر\u2029 آخر",  # tatweel and marks alone
+    "\n\nكلمة واحدة\n\n",
+    "a b c d e f g h i j 1 2 3\n" + "١٢٣ " * 9,  # Latin and digits: words that are no content words
+    "خبر " * 8 + "\n" + "خبر " * 7 + "\n" + "خبر " * 8 + "\n" + "خبر",  # exactly min_words, and one short
+]
+
+
+@pytest.mark.parametrize("unit", ["paragraph", "document"])
+def test_units_are_the_spans_and_words_of_their_text(unit):
+    # the units are built for many texts at once with numpy; each must be what reading its own text
+    # line by line gives (paragraph_spans, document_span) with every WORD_RE word in it
+    from framing.arabic import WORD_RE
+    from framing.topics.units import document_span, paragraph_spans
+
+    docs = [Document(doc_id=f"d{k}", outlet="o", source="s", text=text) for k, text in enumerate(_AWKWARD * 3)]
+    normaliser = Normaliser()
+    for batch_chars in (None, 30):
+        units = build_units(docs, normaliser, unit, 8, batch_chars=batch_chars)
+        frame = units.frame
+        for doc in docs:
+            spans = paragraph_spans(doc.text, 8) if unit == "paragraph" else document_span(doc.text)
+            spans = spans or [(0, len(doc.text))]
+            rows = frame[frame["doc_id"] == doc.doc_id]
+            assert list(zip(rows["start"], rows["end"])) == spans, doc.text
+            words = [WORD_RE.findall(doc.text, s, e) for s, e in spans]
+            assert rows["n_tokens"].tolist() == [len(w) for w in words]
+            assert rows["n_content"].tolist() == [sum(bool(units.content_of(x)) for x in w) for w in words]
+    assert units.content_of("ـــ") == ""  # met, and no content word
 
 
 @pytest.mark.parametrize("subset", [False, True])

@@ -134,17 +134,18 @@ class Vocabulary:
         self.__init__(state["normaliser"])
 
 
-def token_batches(texts: list[str], vocab: Vocabulary):
-    """Tokens of ``texts`` in batches of about BATCH_CHARS characters (at least one batch), ids from
-    ``vocab``: one TokenBatch per batch, its offsets and bounds within the batch's texts."""
+def token_batches(texts: list[str], vocab: Vocabulary, *, batch_chars: int = BATCH_CHARS, keep_empty: bool = False):
+    """Tokens of ``texts`` in batches of about ``batch_chars`` characters (at least one batch), ids
+    from ``vocab``: one TokenBatch per batch, its offsets and bounds within the batch's texts.
+    ``keep_empty``: keep the tokens that normalise to nothing (every ``WORD_RE`` word)."""
     start, size, any_part = 0, 0, False
     for k, text in enumerate(texts):
         size += len(text) + 1
-        if size >= BATCH_CHARS:
-            yield _tokenize(texts[start:k + 1], vocab)
+        if size >= batch_chars:
+            yield _tokenize(texts[start:k + 1], vocab, keep_empty)
             start, size, any_part = k + 1, 0, True
     if start < len(texts) or not any_part:
-        yield _tokenize(texts[start:], vocab)
+        yield _tokenize(texts[start:], vocab, keep_empty)
 
 
 def tokenize_batch(texts: list[str], vocab: Vocabulary) -> TokenBatch:
@@ -158,7 +159,7 @@ def tokenize_batch(texts: list[str], vocab: Vocabulary) -> TokenBatch:
                       np.concatenate([p.ends for p in parts]), bounds)
 
 
-def _tokenize(texts: list[str], vocab: Vocabulary) -> TokenBatch:
+def _tokenize(texts: list[str], vocab: Vocabulary, keep_empty: bool = False) -> TokenBatch:
     joined = "\n".join(texts)  # a line break is never part of a word
     cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     n = len(cp)
@@ -180,9 +181,10 @@ def _tokenize(texts: list[str], vocab: Vocabulary) -> TokenBatch:
     # offsets back into each document's own text
     doc_starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
     doc = np.searchsorted(doc_starts, starts, side="right") - 1
-    keep = ~vocab.empty[ids]
-    if not keep.all():
-        ids, starts, ends, doc = ids[keep], starts[keep], ends[keep], doc[keep]
+    if not keep_empty:
+        keep = ~vocab.empty[ids]
+        if not keep.all():
+            ids, starts, ends, doc = ids[keep], starts[keep], ends[keep], doc[keep]
     local = doc_starts[doc]
     bounds = np.searchsorted(doc, np.arange(len(texts) + 1), side="left")
     return TokenBatch(ids, (starts - local).astype(np.int32), (ends - local).astype(np.int32), bounds.astype(np.int64))

@@ -10,8 +10,11 @@ one-letter words (Latin-script tokens are mostly furniture here: failed tweet em
 article and a conjunction or preposition fused to it removed (``strip_article``). They feed the
 topic words (c-TF-IDF) and the ``tfidf`` embedding.
 
-Memory: units are built in batches of documents. Each distinct spelling is normalised and
-classified once; a unit keeps its content words as counts (a sparse row of word ids, see
+Speed and memory: units are built in batches of documents (about two million characters), with
+the analysis's numpy tokeniser (:func:`framing.analyse.tokens.token_batches`: word boundaries
+from a table of code points, each distinct spelling normalised and classified once) and the lines
+of the texts found with numpy too (:func:`_unit_spans`); :func:`paragraph_spans` is the same rule
+read one text at a time. A unit keeps its content words as counts (a sparse row of word ids, see
 :class:`WordCounts`), not as text, and its text is read from its document when asked for
 (:class:`UnitTexts`), not copied.
 """
@@ -31,7 +34,6 @@ from framing.arabic.stopwords import is_stopword, topic_stopword_set
 LINE_RE = re.compile(r"[^\n]+")
 _HAS_DIGIT = re.compile(r"\d")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
-BATCH_TOKENS = 250_000  # tokens held as strings at a time while the units are built
 
 
 class UnitTexts:
@@ -218,7 +220,8 @@ def _paragraphs(text: str, min_words: int) -> list[tuple[int, int, list[str]]]:
 
 
 def paragraph_spans(text: str, min_words: int) -> list[tuple[int, int]]:
-    """Spans of paragraphs, short ones joined to the next (the last to the previous)."""
+    """Spans of paragraphs, short ones joined to the next (the last to the previous): the rule
+    :func:`build_units` applies to many texts at once, read from one text."""
     return [(s, e) for s, e, _ in _paragraphs(text, min_words)]
 
 
@@ -242,7 +245,6 @@ class _Vocabulary:
         self.sid: dict[str, int] = {}
         self.surfaces: list[str] = []
         self.word_of: list[int] = []  # surface id -> content word id, -1 when not a content word
-        self.word_of_array = np.zeros(0, dtype=np.int64)  # the same, as an array
         self.cid: dict[str, int] = {}
         self.words: list[str] = []
 
@@ -273,39 +275,23 @@ class _Vocabulary:
             ok &= ~stop(s)
         return s.where(ok, "").tolist()
 
-    def ids(self, toks: list[str]) -> np.ndarray:
-        """Surface ids of the tokens; new spellings are added in the order they first occur."""
-        codes, uniq = pd.factorize(pd.Series(toks, dtype=object), sort=False)
-        get = self.sid.get
-        got = np.fromiter((get(u, -1) for u in uniq), dtype=np.int64, count=len(uniq))
-        fresh = np.flatnonzero(got < 0)
-        if len(fresh):
-            new = np.asarray(uniq, dtype=object)[fresh].tolist()
-            base = len(self.surfaces)
-            for surface, word in zip(new, self.contents(self.normaliser.words(new))):
-                self.sid[surface] = len(self.surfaces)
-                self.surfaces.append(surface)
-                if word and word not in self.cid:
-                    self.cid[word] = len(self.words)
-                    self.words.append(word)
-                self.word_of.append(self.cid[word] if word else -1)
-            self.word_of_array = np.concatenate([self.word_of_array, np.asarray(self.word_of[base:], dtype=np.int64)])
-            got[fresh] = np.arange(base, base + len(new))
-        return got[codes] if len(codes) else np.zeros(0, dtype=np.int64)
-
 
 def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words: int = 8,
-                article: bool = True, batch_tokens: int = BATCH_TOKENS, jobs: int = 1) -> Units:
+                article: bool = True, batch_chars: int | None = None, jobs: int = 1) -> Units:
     """The units topics are fitted on (paragraphs or documents of at least ``min_words`` words),
     each with its content words: normalised Arabic words without stopwords or digits, the article
-    split off when ``article``. Documents are tokenised once, ``batch_tokens`` tokens at a time.
+    split off when ``article``. Documents are tokenised once, ``batch_chars`` characters at a time
+    (None: ``framing.analyse.tokens.BATCH_CHARS``).
     ``jobs`` >= 2: the second half of the documents is done by a forked process at the same time
     (from ``SPLIT_ABOVE`` documents to ``background.READS_ALL_AT_MOST``, for memory), and its words
     numbered after the first half's, as they would be in one pass."""
     from framing import background
 
+    from framing.analyse.tokens import BATCH_CHARS, word_table
+
     docs = list(docs)
-    args = (normaliser, unit, min_words, article, batch_tokens)
+    args = (normaliser, unit, min_words, article, batch_chars or BATCH_CHARS)
+    word_table(), _space_table()  # built once, before a second process is forked
     if jobs > 1 and SPLIT_ABOVE <= len(docs) <= background.READS_ALL_AT_MOST and background.can_fork():
         sizes = np.cumsum([len(d.text or "") for d in docs])
         cut = int(min(max(1, np.searchsorted(sizes, sizes[-1] / 2)), len(docs) - 1))
@@ -341,65 +327,145 @@ class _Part:
     n_docs: int
 
 
-def _part(docs, normaliser: Normaliser, unit: str, min_words: int, article: bool, batch_tokens: int) -> _Part:
-    """Tokenise ``docs`` into units with their content words (see :func:`build_units`)."""
-    vocab = _Vocabulary(normaliser, article)
+def _part(docs, normaliser: Normaliser, unit: str, min_words: int, article: bool, batch_chars: int) -> _Part:
+    """Tokenise ``docs`` into units with their content words (see :func:`build_units`): the words
+    are ``WORD_RE``'s, found and numbered by :func:`framing.analyse.tokens.token_batches` (with
+    numpy, ``batch_chars`` characters at a time), so that each distinct spelling goes through
+    Python once; spellings and content words are numbered in the order they first occur."""
+    from framing.analyse.tokens import Vocabulary, token_batches
+
+    texts = [doc.text or "" for doc in docs]
+    spelled = Vocabulary(normaliser)  # every spelling met (token ids), with its normalised form
+    vocab = _Vocabulary(normaliser, article)  # content words
+    word_of = np.zeros(0, dtype=np.int64)  # spelling -> content word, -1 for none
     rows: list = []
     doc_of: list[int] = []
     indptr_parts, id_parts, count_parts = [np.zeros(1, dtype=np.int64)], [], []
-    n_tokens_parts, n_content_parts = [], []
-    surface_count = np.zeros(0, dtype=np.int64)
-    toks: list[str] = []
-    lengths: list[int] = []
-
-    def flush():
-        nonlocal surface_count, toks, lengths
-        if not lengths:
-            return
-        sids = vocab.ids(toks)
-        cids = vocab.word_of_array[sids] if len(sids) else np.zeros(0, dtype=np.int64)
+    n_tokens_parts, n_content_parts, surface_parts = [], [], []
+    first = 0  # the batch's first document
+    for batch in token_batches(texts, spelled, batch_chars=batch_chars, keep_empty=True):
+        if len(spelled) > len(word_of):  # new spellings, in the order met: their content words
+            new = vocab.contents(spelled.norms[len(word_of):])
+            cid, words = vocab.cid, vocab.words
+            for w in new:
+                if w and w not in cid:
+                    cid[w] = len(words)
+                    words.append(w)
+            word_of = np.concatenate([word_of, np.fromiter((cid[w] if w else -1 for w in new), np.int64, len(new))])
+        n_docs = len(batch.bounds) - 1
+        spans = _unit_spans(texts[first:first + n_docs], batch, unit, min_words)
+        for k, i, s, e in spans:
+            doc = docs[first + k]
+            rows.append((f"{doc.doc_id}#p{i}" if unit == "paragraph" else doc.doc_id, doc.doc_id, doc.outlet, s, e))
+            doc_of.append(first + k)
+        first += n_docs
+        lengths = spans.n_tokens
+        sids = batch.ids.astype(np.int64)
+        cids = word_of[sids]
         nu = len(lengths)
         unit_of = np.repeat(np.arange(nu, dtype=np.int64), lengths)
         keep = cids >= 0
         u, c = unit_of[keep], cids[keep]
         n_content_parts.append(np.bincount(u, minlength=nu))
-        n_tokens_parts.append(np.asarray(lengths, dtype=np.int64))
-        surface_count = np.concatenate([surface_count, np.zeros(len(vocab.surfaces) - len(surface_count), np.int64)])
-        surface_count += np.bincount(sids[keep], minlength=len(surface_count))
+        n_tokens_parts.append(lengths)
+        surface_parts.append(np.bincount(sids[keep], minlength=len(spelled)))
         # each (unit, word) pair once, in the order the word first occurs in the unit
         key = u * (len(vocab.words) + 1) + c
-        _, first, inverse, count = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
-        order = np.argsort(first, kind="stable")
-        id_parts.append(c[first[order]].astype(np.int32))
+        _, at, count = np.unique(key, return_index=True, return_counts=True)
+        order = np.argsort(at, kind="stable")
+        id_parts.append(c[at[order]].astype(np.int32))
         count_parts.append(count[order].astype(np.float32))
-        per_unit = np.bincount(u[first], minlength=nu)
+        per_unit = np.bincount(u[at], minlength=nu)
         indptr_parts.append(indptr_parts[-1][-1] + np.cumsum(per_unit))
-        toks, lengths = [], []
-
-    for k, doc in enumerate(docs):
-        text = doc.text or ""
-        if unit == "paragraph":
-            spans = _paragraphs(text, min_words)
-        else:
-            spans = [(s, e, WORD_RE.findall(text, s, e)) for s, e in document_span(text)]
-        if not spans:  # an analysed document with no text still gets a (empty) unit
-            spans = [(0, len(text), WORD_RE.findall(text))]
-        for i, (s, e, words) in enumerate(spans):
-            toks.extend(words)
-            lengths.append(len(words))
-            rows.append((f"{doc.doc_id}#p{i}" if unit == "paragraph" else doc.doc_id, doc.doc_id, doc.outlet, s, e))
-            doc_of.append(k)
-        if len(toks) >= batch_tokens:
-            flush()
-    flush()
+    surface_count = np.zeros(len(spelled), dtype=np.int64)
+    for part in surface_parts:
+        surface_count[:len(part)] += part
 
     def joined(parts, dtype):
         return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
 
-    return _Part(vocab.surfaces, vocab.word_of, vocab.words, rows, np.asarray(doc_of, dtype=np.int64),
+    return _Part(list(spelled.surfaces), word_of.tolist(), list(vocab.words), rows, np.asarray(doc_of, dtype=np.int64),
                  np.concatenate(indptr_parts).astype(np.int64), joined(id_parts, np.int32),
                  joined(count_parts, np.float32), joined(n_tokens_parts, np.int64), joined(n_content_parts, np.int64),
                  surface_count, len(docs))
+
+
+_SPACE: np.ndarray | None = None
+
+
+def _space_table() -> np.ndarray:
+    """Boolean table over all code points: True for the characters ``str.strip`` removes."""
+    global _SPACE
+    if _SPACE is None:
+        table = np.zeros(0x110000, dtype=bool)
+        table[[c for c in range(0x110000) if chr(c).isspace()]] = True
+        _SPACE = table
+    return _SPACE
+
+
+class _Spans(list):
+    """(document within the batch, unit number in it, start, end) of each unit, with ``n_tokens``:
+    how many of the batch's tokens each holds (the units hold the tokens in order)."""
+
+    n_tokens: np.ndarray
+
+
+def _unit_spans(texts: list[str], batch, unit: str, min_words: int) -> _Spans:
+    """The units of a batch of documents (``batch``: their tokens, every ``WORD_RE`` word): the
+    spans :func:`_paragraphs` (or :func:`document_span`) gives, from the lines of the texts found
+    with numpy. A line is a run of characters between line breaks, surrounding white space left
+    out; its words are the tokens starting in it (a token never crosses a line break)."""
+    joined = "\n".join(texts)
+    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    n = len(cp)
+    doc_starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]]).astype(np.int64)
+    breaks = np.flatnonzero(cp == 10)
+    seg_start = np.concatenate([[0], breaks + 1])
+    seg_end = np.concatenate([breaks, [n]])
+    solid = np.flatnonzero(~_space_table()[cp])  # where the characters that are not white space are
+    i = np.searchsorted(solid, seg_start)
+    line_start = np.where(i < len(solid), solid[np.minimum(i, len(solid) - 1)], n) if len(solid) else np.full(len(i), n)
+    kept = line_start < seg_end
+    line_start = line_start[kept]
+    line_end = solid[np.searchsorted(solid, seg_end[kept]) - 1] + 1 if len(line_start) else line_start
+    tok_doc = np.repeat(np.arange(len(texts)), np.diff(batch.bounds))
+    tok_start = batch.starts.astype(np.int64) + doc_starts[tok_doc]
+    t0 = np.searchsorted(tok_start, line_start)
+    t1 = np.searchsorted(tok_start, line_end)
+    line_doc = np.searchsorted(doc_starts, line_start, side="right") - 1
+    per_doc = np.searchsorted(line_doc, np.arange(len(texts) + 1))
+    bounds = batch.bounds.tolist()
+    line_start, line_end = (line_start - doc_starts[line_doc]).tolist(), (line_end - doc_starts[line_doc]).tolist()
+    t0, t1 = t0.tolist(), t1.tolist()
+    out, n_tokens = _Spans(), []
+    for k in range(len(texts)):
+        a, z = per_doc[k], per_doc[k + 1]
+        if a == z:  # no text: one (empty) unit all the same
+            spans = [[0, len(texts[k]), bounds[k], bounds[k + 1]]]
+        elif unit != "paragraph":
+            spans = [[line_start[a], line_end[z - 1], bounds[k], bounds[k + 1]]]
+        else:
+            spans, pending = [], None
+            for j in range(a, z):
+                if pending is None:
+                    pending = [line_start[j], line_end[j], t0[j], t1[j]]
+                else:
+                    pending[1], pending[3] = line_end[j], t1[j]
+                if pending[3] - pending[2] >= min_words:
+                    spans.append(pending)
+                    pending = None
+            if pending is not None:
+                if spans:
+                    spans[-1][1], spans[-1][3] = pending[1], pending[3]
+                else:
+                    spans.append(pending)
+        for i, (s, e, ta, tz) in enumerate(spans):
+            out.append((k, i, s, e))
+            n_tokens.append(tz - ta)
+    out.n_tokens = np.asarray(n_tokens, dtype=np.int64)
+    if out.n_tokens.sum() != len(batch.ids):  # pragma: no cover - the units hold every token
+        raise AssertionError("topic units do not hold their documents' tokens")
+    return out
 
 
 def _joined(parts: list[_Part], docs, normaliser: Normaliser, article: bool) -> Units:
@@ -434,7 +500,6 @@ def _joined(parts: list[_Part], docs, normaliser: Normaliser, article: bool) -> 
     first = np.empty(len(surfaces), np.int64)  # where each spelling first occurs
     first[s_codes[::-1]] = np.arange(len(s_codes))[::-1]
     vocab.word_of = np.concatenate(word_of)[first].tolist() if word_of else []
-    vocab.word_of_array = np.asarray(vocab.word_of, dtype=np.int64)
     frame = pd.DataFrame(rows, columns=["unit_id", "doc_id", "outlet", "start", "end"])
     frame = frame.astype({"start": np.int64, "end": np.int64})
     frame["n_tokens"] = np.concatenate([p.n_tokens for p in parts])
