@@ -53,6 +53,23 @@ def test_batches_split_by_size_give_the_same_tokens(monkeypatch):
     assert len(set(zip(surfaces, split.ids.tolist()))) == len(set(surfaces))
 
 
+def test_kept_empty_words_are_every_word_re_word():
+    # the topic stage's paragraphs count every WORD_RE word, tatweel or marks alone included
+    from framing.analyse.tokens import token_batches
+    from framing.arabic import WORD_RE
+
+    vocab = Vocabulary(Normaliser())
+    batches = list(token_batches(TEXTS, vocab, batch_chars=60, keep_empty=True))
+    assert len(batches) > 1
+    spans = []
+    for batch in batches:
+        for k in range(len(batch.bounds) - 1):
+            a, z = batch.bounds[k], batch.bounds[k + 1]
+            spans.append(list(zip(batch.starts[a:z].tolist(), batch.ends[a:z].tolist())))
+    assert spans == [[m.span() for m in WORD_RE.finditer(text)] for text in TEXTS]
+    assert "ـــ" in vocab.surfaces and vocab.norms[vocab.surfaces.index("ـــ")] == ""
+
+
 def test_empty_batch():
     batch = tokenize_batch([], Vocabulary(Normaliser()))
     assert len(batch.ids) == 0 and batch.bounds.tolist() == [0]

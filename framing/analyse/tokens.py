@@ -134,10 +134,12 @@ class Vocabulary:
         self.__init__(state["normaliser"])
 
 
-def token_batches(texts: list[str], vocab: Vocabulary, *, batch_chars: int = BATCH_CHARS, keep_empty: bool = False):
-    """Tokens of ``texts`` in batches of about ``batch_chars`` characters (at least one batch), ids
-    from ``vocab``: one TokenBatch per batch, its offsets and bounds within the batch's texts.
-    ``keep_empty``: keep the tokens that normalise to nothing (every ``WORD_RE`` word)."""
+def token_batches(texts: list[str], vocab: Vocabulary, *, batch_chars: int | None = None, keep_empty: bool = False):
+    """Tokens of ``texts`` in batches of about ``batch_chars`` characters (None: ``BATCH_CHARS``; at
+    least one batch), ids from ``vocab``: one TokenBatch per batch, its offsets and bounds within
+    the batch's texts. ``keep_empty``: keep the tokens that normalise to nothing (every
+    ``WORD_RE`` word)."""
+    batch_chars = batch_chars or BATCH_CHARS
     start, size, any_part = 0, 0, False
     for k, text in enumerate(texts):
         size += len(text) + 1

@@ -287,10 +287,10 @@ def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words
     numbered after the first half's, as they would be in one pass."""
     from framing import background
 
-    from framing.analyse.tokens import BATCH_CHARS, word_table
+    from framing.analyse.tokens import word_table
 
     docs = list(docs)
-    args = (normaliser, unit, min_words, article, batch_chars or BATCH_CHARS)
+    args = (normaliser, unit, min_words, article, batch_chars)
     word_table(), _space_table()  # built once, before a second process is forked
     if jobs > 1 and SPLIT_ABOVE <= len(docs) <= background.READS_ALL_AT_MOST and background.can_fork():
         sizes = np.cumsum([len(d.text or "") for d in docs])
@@ -327,7 +327,7 @@ class _Part:
     n_docs: int
 
 
-def _part(docs, normaliser: Normaliser, unit: str, min_words: int, article: bool, batch_chars: int) -> _Part:
+def _part(docs, normaliser: Normaliser, unit: str, min_words: int, article: bool, batch_chars: int | None) -> _Part:
     """Tokenise ``docs`` into units with their content words (see :func:`build_units`): the words
     are ``WORD_RE``'s, found and numbered by :func:`framing.analyse.tokens.token_batches` (with
     numpy, ``batch_chars`` characters at a time), so that each distinct spelling goes through
