@@ -92,7 +92,7 @@ def test_units_are_the_spans_and_words_of_their_text(unit):
     # the units are built for many texts at once with numpy; each must be what reading its own text
     # line by line gives (paragraph_spans, document_span) with every WORD_RE word in it
     from framing.arabic import WORD_RE
-    from framing.topics.units import document_span, paragraph_spans
+    from framing.topics.paragraphs import document_span, paragraph_spans
 
     docs = [Document(doc_id=f"d{k}", outlet="o", source="s", text=text) for k, text in enumerate(_AWKWARD * 3)]
     normaliser = Normaliser()

@@ -16,7 +16,7 @@ from framing.arabic import Normaliser
 from framing.records import Document
 from framing.topics import topic_model
 from framing.topics.options import TopicsOptions
-from framing.topics.units import paragraph_spans
+from framing.topics.paragraphs import paragraph_spans
 
 REPO = Path(__file__).resolve().parents[1]
 NO_MATCHES = pd.DataFrame(columns=["doc_id", "outlet", "lexicon", "category", "entry", "start", "end"])

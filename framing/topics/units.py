@@ -1,9 +1,6 @@
-"""Units of analysis for topics: paragraphs (default) or whole documents.
-
-A paragraph is a line of the cleaned text (paragraphs are separated by line breaks or blank
-lines). A paragraph shorter than ``min_words`` words (a title, a dateline, «اقرأ أيضا») is joined
-to the next one, the last one to the one before, so no text is dropped and every unit is a span
-``[start, end)`` of its document's cleaned text, the span lexicon matches are mapped into.
+"""Units of analysis for topics: paragraphs (default) or whole documents, each a span
+``[start, end)`` of its document's cleaned text, the span lexicon matches are mapped into (what a
+paragraph is: :mod:`framing.topics.paragraphs`).
 
 Each unit also gets its *content words*: normalised Arabic tokens without stopwords, digits or
 one-letter words (Latin-script tokens are mostly furniture here: failed tweet embeds, URLs), the
@@ -13,10 +10,9 @@ topic words (c-TF-IDF) and the ``tfidf`` embedding.
 Speed and memory: units are built in batches of documents (about two million characters), with
 the analysis's numpy tokeniser (:func:`framing.analyse.tokens.token_batches`: word boundaries
 from a table of code points, each distinct spelling normalised and classified once) and the lines
-of the texts found with numpy too (:func:`_unit_spans`); :func:`paragraph_spans` is the same rule
-read one text at a time. A unit keeps its content words as counts (a sparse row of word ids, see
-:class:`WordCounts`), not as text, and its text is read from its document when asked for
-(:class:`UnitTexts`), not copied.
+of the texts found with numpy too (:func:`framing.topics.paragraphs.unit_spans`). A unit keeps its
+content words as counts (a sparse row of word ids, see :class:`WordCounts`), not as text, and its
+text is read from its document when asked for (:class:`UnitTexts`), not copied.
 """
 
 from __future__ import annotations
@@ -30,8 +26,8 @@ import pandas as pd
 from framing.arabic import WORD_RE, Normaliser
 from framing.arabic.clitics import strip_article, strip_articles
 from framing.arabic.stopwords import is_stopword, topic_stopword_set
+from framing.topics.paragraphs import space_table, unit_spans
 
-LINE_RE = re.compile(r"[^\n]+")
 _HAS_DIGIT = re.compile(r"\d")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
 
@@ -187,54 +183,6 @@ class Units:
         return [" ".join(self.content_words(i)) for i in range(len(self))]
 
 
-def _paragraphs(text: str, min_words: int) -> list[tuple[int, int, list[str]]]:
-    """Spans of paragraphs with their words, short ones joined to the next (the last to the
-    previous). Text between lines is white space, so a paragraph's words are its lines' words."""
-    lines = []
-    for m in LINE_RE.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            lines.append((s, e, WORD_RE.findall(text, s, e)))
-    spans: list[list] = []
-    pending: list | None = None  # [start, end, words]
-    for s, e, words in lines:
-        if pending is None:
-            pending = [s, e, words]
-        else:
-            pending[1] = e
-            pending[2] = pending[2] + words
-        if len(pending[2]) >= min_words:
-            spans.append(pending)
-            pending = None
-    if pending is not None:
-        if spans:
-            spans[-1][1] = pending[1]
-            spans[-1][2] = spans[-1][2] + pending[2]
-        else:
-            spans.append(pending)
-    return [(s, e, words) for s, e, words in spans]
-
-
-def paragraph_spans(text: str, min_words: int) -> list[tuple[int, int]]:
-    """Spans of paragraphs, short ones joined to the next (the last to the previous): the rule
-    :func:`build_units` applies to many texts at once, read from one text."""
-    return [(s, e) for s, e, _ in _paragraphs(text, min_words)]
-
-
-def document_span(text: str) -> list[tuple[int, int]]:
-    """The whole text as one span, surrounding white space left out (empty for a blank text)."""
-    s, e = 0, len(text)
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return [(s, e)] if e > s else []
-
-
 class _Vocabulary:
     """Distinct spellings (surface id per spelling) and content words (numbered in the order they
     first occur), each spelling normalised and classified once."""
@@ -291,7 +239,7 @@ def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words
 
     docs = list(docs)
     args = (normaliser, unit, min_words, article, batch_chars)
-    word_table(), _space_table()  # built once, before a second process is forked
+    word_table(), space_table()  # built once, before a second process is forked
     if jobs > 1 and SPLIT_ABOVE <= len(docs) <= background.READS_ALL_AT_MOST and background.can_fork():
         sizes = np.cumsum([len(d.text or "") for d in docs])
         cut = int(min(max(1, np.searchsorted(sizes, sizes[-1] / 2)), len(docs) - 1))
@@ -353,7 +301,7 @@ def _part(docs, normaliser: Normaliser, unit: str, min_words: int, article: bool
                     words.append(w)
             word_of = np.concatenate([word_of, np.fromiter((cid[w] if w else -1 for w in new), np.int64, len(new))])
         n_docs = len(batch.bounds) - 1
-        spans = _unit_spans(texts[first:first + n_docs], batch, unit, min_words)
+        spans = unit_spans(texts[first:first + n_docs], batch, unit, min_words)
         for k, i, s, e in spans:
             doc = docs[first + k]
             rows.append((f"{doc.doc_id}#p{i}" if unit == "paragraph" else doc.doc_id, doc.doc_id, doc.outlet, s, e))
@@ -388,84 +336,6 @@ def _part(docs, normaliser: Normaliser, unit: str, min_words: int, article: bool
                  np.concatenate(indptr_parts).astype(np.int64), joined(id_parts, np.int32),
                  joined(count_parts, np.float32), joined(n_tokens_parts, np.int64), joined(n_content_parts, np.int64),
                  surface_count, len(docs))
-
-
-_SPACE: np.ndarray | None = None
-
-
-def _space_table() -> np.ndarray:
-    """Boolean table over all code points: True for the characters ``str.strip`` removes."""
-    global _SPACE
-    if _SPACE is None:
-        table = np.zeros(0x110000, dtype=bool)
-        table[[c for c in range(0x110000) if chr(c).isspace()]] = True
-        _SPACE = table
-    return _SPACE
-
-
-class _Spans(list):
-    """(document within the batch, unit number in it, start, end) of each unit, with ``n_tokens``:
-    how many of the batch's tokens each holds (the units hold the tokens in order)."""
-
-    n_tokens: np.ndarray
-
-
-def _unit_spans(texts: list[str], batch, unit: str, min_words: int) -> _Spans:
-    """The units of a batch of documents (``batch``: their tokens, every ``WORD_RE`` word): the
-    spans :func:`_paragraphs` (or :func:`document_span`) gives, from the lines of the texts found
-    with numpy. A line is a run of characters between line breaks, surrounding white space left
-    out; its words are the tokens starting in it (a token never crosses a line break)."""
-    joined = "\n".join(texts)
-    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    n = len(cp)
-    doc_starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]]).astype(np.int64)
-    breaks = np.flatnonzero(cp == 10)
-    seg_start = np.concatenate([[0], breaks + 1])
-    seg_end = np.concatenate([breaks, [n]])
-    solid = np.flatnonzero(~_space_table()[cp])  # where the characters that are not white space are
-    i = np.searchsorted(solid, seg_start)
-    line_start = np.where(i < len(solid), solid[np.minimum(i, len(solid) - 1)], n) if len(solid) else np.full(len(i), n)
-    kept = line_start < seg_end
-    line_start = line_start[kept]
-    line_end = solid[np.searchsorted(solid, seg_end[kept]) - 1] + 1 if len(line_start) else line_start
-    tok_doc = np.repeat(np.arange(len(texts)), np.diff(batch.bounds))
-    tok_start = batch.starts.astype(np.int64) + doc_starts[tok_doc]
-    t0 = np.searchsorted(tok_start, line_start)
-    t1 = np.searchsorted(tok_start, line_end)
-    line_doc = np.searchsorted(doc_starts, line_start, side="right") - 1
-    per_doc = np.searchsorted(line_doc, np.arange(len(texts) + 1))
-    bounds = batch.bounds.tolist()
-    line_start, line_end = (line_start - doc_starts[line_doc]).tolist(), (line_end - doc_starts[line_doc]).tolist()
-    t0, t1 = t0.tolist(), t1.tolist()
-    out, n_tokens = _Spans(), []
-    for k in range(len(texts)):
-        a, z = per_doc[k], per_doc[k + 1]
-        if a == z:  # no text: one (empty) unit all the same
-            spans = [[0, len(texts[k]), bounds[k], bounds[k + 1]]]
-        elif unit != "paragraph":
-            spans = [[line_start[a], line_end[z - 1], bounds[k], bounds[k + 1]]]
-        else:
-            spans, pending = [], None
-            for j in range(a, z):
-                if pending is None:
-                    pending = [line_start[j], line_end[j], t0[j], t1[j]]
-                else:
-                    pending[1], pending[3] = line_end[j], t1[j]
-                if pending[3] - pending[2] >= min_words:
-                    spans.append(pending)
-                    pending = None
-            if pending is not None:
-                if spans:
-                    spans[-1][1], spans[-1][3] = pending[1], pending[3]
-                else:
-                    spans.append(pending)
-        for i, (s, e, ta, tz) in enumerate(spans):
-            out.append((k, i, s, e))
-            n_tokens.append(tz - ta)
-    out.n_tokens = np.asarray(n_tokens, dtype=np.int64)
-    if out.n_tokens.sum() != len(batch.ids):  # pragma: no cover - the units hold every token
-        raise AssertionError("topic units do not hold their documents' tokens")
-    return out
 
 
 def _joined(parts: list[_Part], docs, normaliser: Normaliser, article: bool) -> Units:
