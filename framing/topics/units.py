@@ -234,12 +234,12 @@ def build_units(docs, normaliser: Normaliser, unit: str = "paragraph", min_words
     (from ``SPLIT_ABOVE`` documents to ``background.READS_ALL_AT_MOST``, for memory), and its words
     numbered after the first half's, as they would be in one pass."""
     from framing import background
-
     from framing.analyse.tokens import word_table
 
     docs = list(docs)
     args = (normaliser, unit, min_words, article, batch_chars)
-    word_table(), space_table()  # built once, before a second process is forked
+    word_table()  # the tables of code points, built once, before a second process is forked
+    space_table()
     if jobs > 1 and SPLIT_ABOVE <= len(docs) <= background.READS_ALL_AT_MOST and background.can_fork():
         sizes = np.cumsum([len(d.text or "") for d in docs])
         cut = int(min(max(1, np.searchsorted(sizes, sizes[-1] / 2)), len(docs) - 1))
@@ -289,7 +289,8 @@ def _part(docs, normaliser: Normaliser, unit: str, min_words: int, article: bool
     rows: list = []
     doc_of: list[int] = []
     indptr_parts, id_parts, count_parts = [np.zeros(1, dtype=np.int64)], [], []
-    n_tokens_parts, n_content_parts, surface_parts = [], [], []
+    n_tokens_parts, n_content_parts = [], []
+    surface_count = np.zeros(0, dtype=np.int64)  # content-word occurrences of each spelling
     first = 0  # the batch's first document
     for batch in token_batches(texts, spelled, batch_chars=batch_chars, keep_empty=True):
         if len(spelled) > len(word_of):  # new spellings, in the order met: their content words
@@ -316,7 +317,8 @@ def _part(docs, normaliser: Normaliser, unit: str, min_words: int, article: bool
         u, c = unit_of[keep], cids[keep]
         n_content_parts.append(np.bincount(u, minlength=nu))
         n_tokens_parts.append(lengths)
-        surface_parts.append(np.bincount(sids[keep], minlength=len(spelled)))
+        surface_count = np.concatenate([surface_count, np.zeros(len(spelled) - len(surface_count), np.int64)])
+        surface_count += np.bincount(sids[keep], minlength=len(spelled))
         # each (unit, word) pair once, in the order the word first occurs in the unit
         key = u * (len(vocab.words) + 1) + c
         _, at, count = np.unique(key, return_index=True, return_counts=True)
@@ -325,9 +327,6 @@ def _part(docs, normaliser: Normaliser, unit: str, min_words: int, article: bool
         count_parts.append(count[order].astype(np.float32))
         per_unit = np.bincount(u[at], minlength=nu)
         indptr_parts.append(indptr_parts[-1][-1] + np.cumsum(per_unit))
-    surface_count = np.zeros(len(spelled), dtype=np.int64)
-    for part in surface_parts:
-        surface_count[:len(part)] += part
 
     def joined(parts, dtype):
         return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
