@@ -41,6 +41,13 @@ AR_DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670"
 _DIACRITIC_RE = re.compile(f"[{AR_DIACRITICS}]")
 
 
+@lru_cache(maxsize=1)
+def white_space() -> str:
+    """Every character ``str.split()`` and ``str.strip()`` take for white space (``str.isspace``),
+    in code-point order; found once per process by looking at every code point."""
+    return "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+
+
 def dediac(text: str) -> str:
     """``text`` without Arabic diacritics: camel-tools' ``dediac_ar``."""
     return _DIACRITIC_RE.sub("", text)

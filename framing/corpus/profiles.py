@@ -28,6 +28,7 @@ from pathlib import Path
 import yaml
 
 from framing import safe_yaml
+from framing.arabic import white_space
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
 AGENCIES_FILE = "agencies.yaml"
@@ -36,9 +37,8 @@ AGENCIES_FILE = "agencies.yaml"
 # searched first), collapse and strip whitespace, strip trailing punctuation, lower case.
 _FOLDS = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"))
 _DROP = re.compile("[\u064B-\u065F\u0670\u0640]+")
-# every character str.split() splits on (the characters `\s` matches), then the punctuation that
-# may end a furniture line
-_TRAIL = "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + ":：.-–—،,|"
+# every character str.split() splits on, then the punctuation that may end a furniture line
+_TRAIL = white_space() + ":：.-–—،,|"
 
 
 def line_key(line: str) -> str:

@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from framing.arabic import WORD_RE
+from framing.arabic import WORD_RE, white_space
 
 LINE_RE = re.compile(r"[^\n]+")
 
@@ -42,16 +42,21 @@ def joined_lines(lines: list[list[int]], min_words: int) -> list[list[int]]:
     return spans
 
 
+def _stripped(text: str, s: int, e: int) -> tuple[int, int]:
+    """The span ``[s, e)`` of ``text`` without the white space at its ends (empty: ``s == e``)."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
 def paragraph_spans(text: str, min_words: int) -> list[tuple[int, int]]:
     """Spans of paragraphs, short ones joined to the next (the last to the previous), read from
     one text: what :func:`unit_spans` finds for many texts at once."""
     lines, words = [], 0
     for m in LINE_RE.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = _stripped(text, m.start(), m.end())
         if e > s:
             n = len(WORD_RE.findall(text, s, e))
             lines.append([s, e, words, words + n])
@@ -61,11 +66,7 @@ def paragraph_spans(text: str, min_words: int) -> list[tuple[int, int]]:
 
 def document_span(text: str) -> list[tuple[int, int]]:
     """The whole text as one span, surrounding white space left out (empty for a blank text)."""
-    s, e = 0, len(text)
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
+    s, e = _stripped(text, 0, len(text))
     return [(s, e)] if e > s else []
 
 
@@ -73,27 +74,22 @@ _SPACE: np.ndarray | None = None
 
 
 def space_table() -> np.ndarray:
-    """Boolean table over all code points: True for the characters ``str.strip`` removes."""
+    """Boolean table over all code points: True for white space (``framing.arabic.white_space``)."""
     global _SPACE
     if _SPACE is None:
         table = np.zeros(0x110000, dtype=bool)
-        table[[c for c in range(0x110000) if chr(c).isspace()]] = True
+        table[[ord(c) for c in white_space()]] = True
         _SPACE = table
     return _SPACE
 
 
-class _Spans(list):
-    """(document within the batch, unit number in it, start, end) of each unit, with ``n_tokens``:
-    how many of the batch's tokens each holds (the units hold the tokens in order)."""
-
-    n_tokens: np.ndarray
-
-
-def unit_spans(texts: list[str], batch, unit: str, min_words: int) -> _Spans:
+def unit_spans(texts: list[str], batch, unit: str, min_words: int) -> tuple[list[tuple], np.ndarray]:
     """The units of a batch of documents (``batch``: their tokens, every ``WORD_RE`` word): the
     spans :func:`paragraph_spans` (or :func:`document_span`) gives, from the lines of the texts found
     with numpy. A line is a run of characters between line breaks, surrounding white space left
-    out; its words are the tokens starting in it (a token never crosses a line break)."""
+    out; its words are the tokens starting in it (a token never crosses a line break). Returns
+    (document within the batch, unit number in it, start, end) of each unit, and how many of the
+    batch's tokens each holds (the units hold the tokens in order)."""
     joined = "\n".join(texts)
     cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     n = len(cp)
@@ -102,11 +98,9 @@ def unit_spans(texts: list[str], batch, unit: str, min_words: int) -> _Spans:
     seg_start = np.concatenate([[0], breaks + 1])
     seg_end = np.concatenate([breaks, [n]])
     solid = np.flatnonzero(~space_table()[cp])  # where the characters that are not white space are
-    i = np.searchsorted(solid, seg_start)
-    line_start = np.where(i < len(solid), solid[np.minimum(i, len(solid) - 1)], n) if len(solid) else np.full(len(i), n)
-    kept = line_start < seg_end
-    line_start = line_start[kept]
-    line_end = solid[np.searchsorted(solid, seg_end[kept]) - 1] + 1 if len(line_start) else line_start
+    first, end = np.searchsorted(solid, seg_start), np.searchsorted(solid, seg_end)
+    kept = end > first  # lines with a character that is not white space
+    line_start, line_end = solid[first[kept]], solid[end[kept] - 1] + 1
     tok_doc = np.repeat(np.arange(len(texts)), np.diff(batch.bounds))
     tok_start = batch.starts.astype(np.int64) + doc_starts[tok_doc]
     t0 = np.searchsorted(tok_start, line_start)
@@ -116,7 +110,7 @@ def unit_spans(texts: list[str], batch, unit: str, min_words: int) -> _Spans:
     bounds = batch.bounds.tolist()
     line_start, line_end = (line_start - doc_starts[line_doc]).tolist(), (line_end - doc_starts[line_doc]).tolist()
     t0, t1 = t0.tolist(), t1.tolist()
-    out, n_tokens = _Spans(), []
+    out, n_tokens = [], []
     for k in range(len(texts)):
         a, z = per_doc[k], per_doc[k + 1]
         if a == z:  # no text: one (empty) unit all the same
@@ -128,7 +122,7 @@ def unit_spans(texts: list[str], batch, unit: str, min_words: int) -> _Spans:
         for i, (s, e, ta, tz) in enumerate(spans):
             out.append((k, i, s, e))
             n_tokens.append(tz - ta)
-    out.n_tokens = np.asarray(n_tokens, dtype=np.int64)
-    if out.n_tokens.sum() != len(batch.ids):  # pragma: no cover - the units hold every token
+    n_tokens = np.asarray(n_tokens, dtype=np.int64)
+    if n_tokens.sum() != len(batch.ids):  # pragma: no cover - the units hold every token
         raise AssertionError("topic units do not hold their documents' tokens")
-    return out
+    return out, n_tokens

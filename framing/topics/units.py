@@ -302,13 +302,12 @@ def _part(docs, normaliser: Normaliser, unit: str, min_words: int, article: bool
                     words.append(w)
             word_of = np.concatenate([word_of, np.fromiter((cid[w] if w else -1 for w in new), np.int64, len(new))])
         n_docs = len(batch.bounds) - 1
-        spans = unit_spans(texts[first:first + n_docs], batch, unit, min_words)
+        spans, lengths = unit_spans(texts[first:first + n_docs], batch, unit, min_words)
         for k, i, s, e in spans:
             doc = docs[first + k]
             rows.append((f"{doc.doc_id}#p{i}" if unit == "paragraph" else doc.doc_id, doc.doc_id, doc.outlet, s, e))
             doc_of.append(first + k)
         first += n_docs
-        lengths = spans.n_tokens
         sids = batch.ids.astype(np.int64)
         cids = word_of[sids]
         nu = len(lengths)
@@ -331,7 +330,7 @@ def _part(docs, normaliser: Normaliser, unit: str, min_words: int, article: bool
     def joined(parts, dtype):
         return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
 
-    return _Part(list(spelled.surfaces), word_of.tolist(), list(vocab.words), rows, np.asarray(doc_of, dtype=np.int64),
+    return _Part(spelled.surfaces, word_of.tolist(), vocab.words, rows, np.asarray(doc_of, dtype=np.int64),
                  np.concatenate(indptr_parts).astype(np.int64), joined(id_parts, np.int32),
                  joined(count_parts, np.float32), joined(n_tokens_parts, np.int64), joined(n_content_parts, np.int64),
                  surface_count, len(docs))
