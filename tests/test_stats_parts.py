@@ -130,6 +130,25 @@ def test_large_corpora_stay_in_one_process(monkeypatch):
     assert stage.compute(_inputs(), OPTS, Runtime.of(2, 7), parallel_above=0).info["timings_s"]["parallel_runs"] == 2
 
 
+def test_the_intervals_search_is_split_by_documents_in_one_process(monkeypatch):
+    """Where the comparisons hold more documents than a part of the search may, the search runs in
+    several parts one after another (for memory), with the same bounds bit for bit."""
+    from framing.stats import contrasts
+
+    whole = stage.compute(_inputs(), OPTS, Runtime.of(1, 7))
+    calls = []
+    levels = contrasts.levels
+    monkeypatch.setattr(contrasts, "levels", lambda searches: calls.append(len(searches)) or levels(searches))
+    stage.compute(_inputs(), OPTS, Runtime.of(1, 7))
+    assert len(calls) == 1
+    calls.clear()
+    monkeypatch.setattr(contrasts, "BOUND_PART_DOCS", 200)  # 3 outlets: 3 x 180 + 180 + ... documents
+    split = stage.compute(_inputs(), OPTS, Runtime.of(1, 7))
+    assert len(calls) > 2 and sum(calls) > 0
+    _same(whole.tables, split.tables, "tables")
+    assert whole.notes == split.notes
+
+
 @pytest.mark.parametrize("heavy", [True, False])
 def test_an_error_in_a_part_reaches_the_caller(heavy):
     """The heaviest part goes to the worker process, the lightest is computed here: either way its

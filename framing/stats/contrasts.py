@@ -135,16 +135,20 @@ class Interval:
 
     def levels(self, alphas: list, X, tok, in_a) -> list[tuple[np.ndarray, np.ndarray]]:
         """The bounds at each of ``alphas`` (numbers or (K,) arrays), all found in one search."""
-        return levels([(self, alphas, X, tok, in_a)])[0]
+        return levels([(self, alphas, self.moments(X, tok, in_a))])[0]
+
+    def moments(self, X, tok, in_a):
+        """What the search reads of the comparison's documents (``ratio.interval_moments``: their
+        hits alone, far smaller than X)."""
+        return ratio.interval_moments(X, tok, in_a, self.labels, self.estimate)
 
 
-def levels(searches: list[tuple[Interval, list, np.ndarray, np.ndarray, np.ndarray]]) -> list[list]:
+def levels(searches: list[tuple[Interval, list, object]]) -> list[list]:
     """``Interval.levels`` of several comparisons at once, each given as (its interval, the alphas,
-    its X, tok, in_a): the permutation-test inversions are searched together
+    ``Interval.moments`` of its documents): the permutation-test inversions are searched together
     (``ratio.score_intervals``), and so are the exact conditional ones
     (``ratio.conditional_intervals``), with the same bounds as one by one."""
-    scored = ratio.score_intervals([(ratio.interval_moments(X, tok, in_a, iv.labels, iv.estimate), iv.estimate, alphas)
-                                    for iv, alphas, X, tok, in_a in searches])
+    scored = ratio.score_intervals([(moments, iv.estimate, alphas) for iv, alphas, moments in searches])
     exacts = ratio.conditional_intervals([(*iv.sums, iv.deff, alphas) for iv, alphas, *_ in searches])
     out = []
     for (iv, *_), found, exact in zip(searches, scored, exacts):
@@ -242,9 +246,12 @@ def add_intervals(out: pd.DataFrame, c: Counts, found: tuple, alphas: dict[str, 
                     continue
                 fcr = alpha[suffix][span]
                 tested = not np.isnan(fcr).all()
+                # the documents' hits only: a comparison's rows of X are not held while the others'
+                # are taken (at 300,000 articles, all of them held at once cost more than a GiB)
                 searches.append((specs[i][j], [ALPHA, np.where(np.isnan(fcr), ALPHA, fcr)] if tested else [ALPHA],
-                                 docs, tok, in_a))
+                                 specs[i][j].moments(docs, tok, in_a)))
                 where.append((i, suffix))
+            del docs
         done = {i: {} for i in members}
         for (i, suffix), bounds_i in zip(where, levels(searches)):
             done[i][suffix] = bounds_i
@@ -252,8 +259,11 @@ def add_intervals(out: pd.DataFrame, c: Counts, found: tuple, alphas: dict[str, 
 
     # a few comparisons a part, balanced by their documents: a search's steps cost about the same
     # for few columns as for many, so comparisons searched together cost far less than one by one
+    # (and at most BOUND_PART_DOCS documents a part, summed over its comparisons: what a part holds,
+    # the hits of its comparisons' documents, grows with them)
     weight = [len(comparison[3]) for comparison in comparisons]
-    chunks = _chunks(weight, 1 if parts is None or parts.jobs <= 1 else BOUND_PARTS_PER_JOB * parts.jobs)
+    n_parts = 1 if parts is None or parts.jobs <= 1 else BOUND_PARTS_PER_JOB * parts.jobs
+    chunks = _chunks(weight, max(n_parts, -(-sum(weight) // BOUND_PART_DOCS)))
     if parts is None:
         results = [bounds(chunk) for chunk in chunks]
     else:
@@ -279,6 +289,12 @@ def add_intervals(out: pd.DataFrame, c: Counts, found: tuple, alphas: dict[str, 
 
 
 BOUND_PARTS_PER_JOB = 2  # parts of the intervals' search per worker process (see add_intervals)
+# Documents of a part of the intervals' search, summed over its comparisons, at most (a document is
+# in each comparison of its outlet: one against the rest and one per other outlet). SaudiNewsNet's
+# 105 comparisons hold 0.8M in all, with about 2 hits a document (41 bytes each, twice: length
+# strata and topic strata); at 300,000 articles one part of all of them held about 3 GiB with the
+# documents' rows, about 0.8 GiB with the hits alone.
+BOUND_PART_DOCS = 1_000_000
 
 
 def _chunks(weights: list[float], n: int) -> list[list[int]]:
