@@ -293,7 +293,7 @@ BOUND_PARTS_PER_JOB = 2  # parts of the intervals' search per worker process (se
 # in each comparison of its outlet: one against the rest and one per other outlet), so that what a
 # part holds (its comparisons' hits, 41 bytes each, once per strata: by length and by topic) does not
 # grow with the corpus. SaudiNewsNet's 105 comparisons hold 0.8M documents and 0.92M hits: one part,
-# as with any corpus of that size; its 300,000 articles (bench_scale.py), ten parts.
+# as with any corpus of that size; its 300,000 articles (bench_scale.py: 7.8M), eight.
 BOUND_PART_DOCS = 1_000_000
 
 
