@@ -1,7 +1,7 @@
 """Time the statistics stage alone on the inputs of a real study; prints figures, asserts nothing.
 
     python benchmarks/bench_stats_stage.py capture benchmarks/saudinewsnet.yaml INPUTS.pkl
-    python benchmarks/bench_stats_stage.py time INPUTS.pkl [--jobs N] [--parallel-above N] [--cache DIR] [--save OUT.pkl] [--compare OUT.pkl]
+    python benchmarks/bench_stats_stage.py time INPUTS.pkl [--jobs N] [--parallel-above N] [--cache DIR] [--save OUT.pkl] [--compare OUT.pkl] [--trace-intervals]
 
 ``capture`` runs the study once (nothing written) and pickles what the statistics stage receives
 (its StageInputs, options and seed). ``time`` runs ``framing.stats.stage.compute`` on them and
@@ -14,7 +14,10 @@ documents for using them (default ``framing.stats.parts.PARALLEL_ABOVE``), to me
 the second run reads the stage's corpus word work back, as a re-run after a lexicon edit does).
 ``--save`` keeps the stage's output; ``--compare`` checks it against a kept one bit for bit (every
 table, float bits included, the notes and the facts except timings), e.g. before and after a
-change to the code.
+change to the code. ``--trace-intervals`` also prints the peak of memory allocated (Python's
+``tracemalloc``, which counts numpy's arrays) while the contrasts' intervals are searched
+(``framing.stats.contrasts.add_intervals``), with ``--jobs 1`` the part of the stage that holds
+every comparison's search in this process; tracing slows that part down.
 """
 
 from __future__ import annotations
@@ -78,8 +81,32 @@ def differences(a, b, where: str = "") -> list[str]:
     return [] if a == b else [f"{where}: {a!r} vs {b!r}"]
 
 
+def trace_intervals() -> dict:
+    """Wrap ``contrasts.add_intervals`` so that the peak of memory allocated while it runs is
+    traced; the returned dict receives ``peak`` (bytes) and ``seconds`` once it has run."""
+    import tracemalloc
+
+    from framing.stats import contrasts
+
+    found: dict = {}
+    inner = contrasts.add_intervals
+
+    def traced(*args, **kwargs):
+        tracemalloc.start()
+        t = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            found["seconds"] = time.perf_counter() - t
+            found["peak"] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+
+    contrasts.add_intervals = traced
+    return found
+
+
 def time_stage(path: str, cache: str | None, save: str | None, compare: str | None, jobs: int = 1,
-               parallel_above: int | None = None) -> None:
+               parallel_above: int | None = None, intervals: bool = False) -> None:
     """Run the statistics stage on pickled inputs and print its figures."""
     import resource
 
@@ -93,6 +120,7 @@ def time_stage(path: str, cache: str | None, save: str | None, compare: str | No
     with open(path, "rb") as fh:
         inputs, options, seed = pickle.load(fh)
     runtime = Runtime.of(jobs, seed, Cache(cache) if cache else None)
+    traced = trace_intervals() if intervals else None
     proc = psutil.Process()
     before = proc.memory_info().rss
     peak, done = [before], threading.Event()
@@ -120,6 +148,9 @@ def time_stage(path: str, cache: str | None, save: str | None, compare: str | No
           f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; resident memory {before / 2**30:.2f} GiB before, "
           f"+{(peak[0] - before) / 2**30:.2f} GiB at the peak (process tree at the peak: RSS sum {tree.peak / 2**30:.2f} GiB, "
           f"PSS {tree.peak_pss / 2**30:.2f} GiB, {pss_before / 2**30:.2f} GiB before); parts (s): {out.info['timings_s']}")
+    if traced is not None:
+        print(f"the intervals' search: {traced['seconds']:.1f} s traced, peak of allocated memory "
+              f"{traced['peak'] / 2**20:.0f} MiB")
     if save:
         with open(save, "wb") as fh:
             pickle.dump(out, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -144,11 +175,12 @@ def main() -> None:
     tim.add_argument("--compare")
     tim.add_argument("--jobs", type=int, default=1)
     tim.add_argument("--parallel-above", type=int)
+    tim.add_argument("--trace-intervals", action="store_true")
     a = ap.parse_args()
     if a.mode == "capture":
         capture(a.config, a.inputs)
     else:
-        time_stage(a.inputs, a.cache, a.save, a.compare, a.jobs, a.parallel_above)
+        time_stage(a.inputs, a.cache, a.save, a.compare, a.jobs, a.parallel_above, a.trace_intervals)
 
 
 if __name__ == "__main__":
